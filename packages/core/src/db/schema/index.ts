@@ -1,0 +1,4 @@
+export * from './accounts';
+export * from './logs';
+export * from './messages';
+export * from './users';

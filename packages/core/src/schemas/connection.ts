@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { directionSchema, incomingInputSchema, outgoingInputSchema } from './account';
+
+export const errorClasses = ['dns', 'refused', 'timeout', 'tls', 'certificate', 'greeting', 'auth', 'rejected', 'protocol', 'blocked'] as const;
+export const errorClassSchema = z.enum(errorClasses);
+export type ErrorClass = z.infer<typeof errorClassSchema>;
+
+export const testStepSchema = z.object({
+  step: z.string(),
+  ok: z.boolean(),
+  durationMs: z.number(),
+  detail: z.record(z.string(), z.unknown()).or(z.string()),
+});
+export type TestStep = z.infer<typeof testStepSchema>;
+
+export const connectionErrorSchema = z.object({
+  code: errorClassSchema,
+  message: z.string(),
+  hint: z.string(),
+  reply: z.string().optional(),
+  responseCode: z.number().optional(),
+});
+
+export const connectionTestResultSchema = z.object({
+  ok: z.boolean(),
+  direction: directionSchema,
+  durationMs: z.number(),
+  steps: z.array(testStepSchema),
+  error: connectionErrorSchema.optional(),
+});
+export type ConnectionTestResult = z.infer<typeof connectionTestResultSchema>;
+
+export const accountTestInputSchema = z.object({ direction: directionSchema });
+
+/** The form's Test button: unsaved settings, optionally on top of a stored account (blank secrets reuse it). */
+export const connectionTestInputSchema = z.object({
+  accountId: z.string().optional(),
+  direction: directionSchema,
+  outgoing: outgoingInputSchema.optional(),
+  incoming: incomingInputSchema.optional(),
+});

@@ -1,0 +1,8 @@
+// The contract shared by the API and the web UI. Imports only zod: safe in the browser.
+export * from './account';
+export * from './auth';
+export * from './common';
+export * from './connection';
+export * from './defaults';
+export * from './logs';
+export * from './messages';

@@ -1,0 +1,37 @@
+/**
+ * Removes secrets from text bound for a log row, a transcript, a timeline event or an error.
+ * Knows SMTP/IMAP/POP3 AUTH forms (PLAIN, LOGIN, XOAUTH2 and their base64), IMAP LOGIN, POP3 PASS,
+ * and any literal secret the caller passes (plus its base64 forms).
+ */
+export function redact(text: string, secrets: Iterable<string> = []): string {
+  let out = text;
+  for (const s of secrets) {
+    if (!s || s.length < 3) continue;
+    for (const form of secretForms(s)) out = out.split(form).join('*****');
+  }
+  return out
+    .replace(/^(\s*(?:[A-Za-z0-9.]+\s+)?AUTH(?:ENTICATE)?\s+(?:PLAIN|XOAUTH2|LOGIN|CRAM-MD5|OAUTHBEARER))\s+\S+/gim, '$1 *****')
+    .replace(/^(\s*[A-Za-z0-9.]+\s+LOGIN\s+("[^"]*"|\S+))\s+.+$/gim, '$1 *****')
+    .replace(/^(\s*PASS)\s+.+$/gim, '$1 *****')
+    .replace(/^(\s*APOP\s+\S+)\s+.+$/gim, '$1 *****');
+}
+
+function secretForms(s: string): string[] {
+  const b = Buffer.from(s, 'utf8');
+  return [s, b.toString('base64'), b.toString('base64url'), encodeURIComponent(s)];
+}
+
+const SECRET_KEY_RE = /pass(word)?|secret|token|api[-_]?key|authorization|refresh/i;
+
+/** Deep-copies a value, masking the values of keys that look secret; used for log context and timeline data. */
+export function maskSecrets<T>(value: T): T {
+  if (Array.isArray(value)) return value.map((v) => maskSecrets(v)) as T;
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      out[k] = SECRET_KEY_RE.test(k) && v !== null && v !== undefined && typeof v !== 'boolean' ? '*****' : maskSecrets(v);
+    }
+    return out as T;
+  }
+  return value;
+}
