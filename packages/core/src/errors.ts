@@ -62,7 +62,9 @@ export function fieldErrors(error: ZodError, prefix: string[] = []): FieldError[
 export function validationError(error: ZodError, prefix: string[] = []): MailroomError {
   const errors = fieldErrors(error, prefix);
   const first = errors[0];
-  return new MailroomError('validation_failed', first ? `${first.path} ${first.message}` : 'Invalid input', { errors });
+  return new MailroomError('validation_failed', first ? `${first.path} ${first.message}` : 'Invalid input', {
+    errors,
+  });
 }
 
 /** Parses input with a schema, raising a validation_failed MailroomError that names the fields. */
@@ -77,4 +79,5 @@ export function parseInput<T>(
 }
 
 export const notFound = (what: string) => new MailroomError('not_found', `${what} not found`);
-export const forbidden = (why = 'You do not have permission to do this') => new MailroomError('forbidden', why);
+export const forbidden = (why = 'You do not have permission to do this') =>
+  new MailroomError('forbidden', why);

@@ -43,7 +43,11 @@ const username = headerSafe(320);
 
 export const authInputSchema = z.discriminatedUnion('method', [
   z.object({ method: z.literal('none') }),
-  z.object({ method: z.literal('password'), username: username.min(1, 'is required'), password: secretInput }),
+  z.object({
+    method: z.literal('password'),
+    username: username.min(1, 'is required'),
+    password: secretInput,
+  }),
   z.object({
     method: z.literal('oauth2'),
     username: username.min(1, 'is required'),
@@ -141,7 +145,11 @@ export const accountInputSchema = z
   })
   .superRefine((a, ctx) => {
     if (!a.outgoing && !a.incoming) {
-      ctx.addIssue({ code: 'custom', path: ['outgoing'], message: 'an account needs an outgoing or an incoming part' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['outgoing'],
+        message: 'an account needs an outgoing or an incoming part',
+      });
     }
   });
 export type AccountInput = z.input<typeof accountInputSchema>;
@@ -261,7 +269,18 @@ export const accountListQuerySchema = z.object({
   direction: directionSchema.optional(),
   health: healthSchema.optional(),
   sort: z
-    .enum(['name', '-name', 'updatedAt', '-updatedAt', 'createdAt', '-createdAt', 'stage', '-stage', 'health', '-health'])
+    .enum([
+      'name',
+      '-name',
+      'updatedAt',
+      '-updatedAt',
+      'createdAt',
+      '-createdAt',
+      'stage',
+      '-stage',
+      'health',
+      '-health',
+    ])
     .default('name'),
   page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(500).default(50),

@@ -5,7 +5,10 @@ export const roles = ['admin', 'team_admin', 'viewer'] as const;
 export const roleSchema = z.enum(roles);
 export type Role = z.infer<typeof roleSchema>;
 
-export const loginSchema = z.object({ email: emailAddress, password: z.string().min(1, 'is required').max(1024) });
+export const loginSchema = z.object({
+  email: emailAddress,
+  password: z.string().min(1, 'is required').max(1024),
+});
 
 export const teamInputSchema = z.object({ name: headerSafe(120).trim().min(1, 'is required') });
 export const teamSchema = z.object({ id: z.string(), name: z.string(), createdAt: isoDate });
@@ -51,4 +54,9 @@ export const tokenSchema = z.object({
   lastUsedAt: isoDate.nullable(),
 });
 export type ApiToken = z.infer<typeof tokenSchema>;
-export const tokenCreatedSchema = z.object({ id: z.string(), name: z.string(), role: roleSchema, token: z.string() });
+export const tokenCreatedSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: roleSchema,
+  token: z.string(),
+});

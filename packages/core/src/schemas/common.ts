@@ -7,8 +7,7 @@ export const headerSafe = (max = 255) =>
     .max(max)
     .refine((s) => !/[\r\n\0]/.test(s), { message: 'must not contain line breaks' });
 
-const hostnameRe =
-  /^(?=.{1,253}$)(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*\.?$/;
+const hostnameRe = /^(?=.{1,253}$)(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*\.?$/;
 const ipv4Re = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 const ipv6Re = /^\[?[0-9A-Fa-f:.]+\]?$/;
 
@@ -58,7 +57,12 @@ export const pageQuery = z.object({
 });
 
 export const listOf = <T extends z.ZodType>(item: T) =>
-  z.object({ items: z.array(item), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() });
+  z.object({
+    items: z.array(item),
+    total: z.number().int(),
+    page: z.number().int(),
+    pageSize: z.number().int(),
+  });
 
 export type ListResult<T> = { items: T[]; total: number; page: number; pageSize: number };
 

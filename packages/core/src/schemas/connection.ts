@@ -1,7 +1,18 @@
 import { z } from 'zod';
 import { directionSchema, incomingInputSchema, outgoingInputSchema } from './account';
 
-export const errorClasses = ['dns', 'refused', 'timeout', 'tls', 'certificate', 'greeting', 'auth', 'rejected', 'protocol', 'blocked'] as const;
+export const errorClasses = [
+  'dns',
+  'refused',
+  'timeout',
+  'tls',
+  'certificate',
+  'greeting',
+  'auth',
+  'rejected',
+  'protocol',
+  'blocked',
+] as const;
 export const errorClassSchema = z.enum(errorClasses);
 export type ErrorClass = z.infer<typeof errorClassSchema>;
 

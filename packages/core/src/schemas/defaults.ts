@@ -21,7 +21,14 @@ export const defaultEntrySchema = z.object({
 });
 export type DefaultEntry = z.infer<typeof defaultEntrySchema>;
 
-export const routeReasons = ['account_id', 'from_filter_exact', 'from_filter_domain', 'team_default', 'system_default', 'none'] as const;
+export const routeReasons = [
+  'account_id',
+  'from_filter_exact',
+  'from_filter_domain',
+  'team_default',
+  'system_default',
+  'none',
+] as const;
 export const routeReasonSchema = z.enum(routeReasons);
 export type RouteReason = z.infer<typeof routeReasonSchema>;
 

@@ -1,6 +1,17 @@
 import { z } from 'zod';
 
-export const logSources = ['smtp_auth', 'imap_auth', 'pop3_auth', 'outgoing', 'incoming', 'verification', 'queue', 'email_logger', 'connection_test', 'audit'] as const;
+export const logSources = [
+  'smtp_auth',
+  'imap_auth',
+  'pop3_auth',
+  'outgoing',
+  'incoming',
+  'verification',
+  'queue',
+  'email_logger',
+  'connection_test',
+  'audit',
+] as const;
 export const logLevels = ['debug', 'info', 'warning', 'error'] as const;
 export const logSourceSchema = z.enum(logSources);
 export const logLevelSchema = z.enum(logLevels);
@@ -17,7 +28,9 @@ export const conditionSchema = z.object({
 });
 export type Condition = z.infer<typeof conditionSchema>;
 
-export type ConditionGroup = { all: Array<Condition | ConditionGroup> } | { any: Array<Condition | ConditionGroup> };
+export type ConditionGroup =
+  | { all: Array<Condition | ConditionGroup> }
+  | { any: Array<Condition | ConditionGroup> };
 export const conditionGroupSchema: z.ZodType<ConditionGroup> = z.lazy(() =>
   z.union([
     z.object({ all: z.array(z.union([conditionSchema, conditionGroupSchema])).max(50) }).strict(),

@@ -30,7 +30,10 @@ export const messageInputSchema = z
     headers: z.record(headerName, headerSafe(998)).default({}),
     mode: z.enum(['immediate', 'queued']).optional(),
   })
-  .refine((m) => m.text !== undefined || m.html !== undefined, { path: ['text'], message: 'text or html is required' });
+  .refine((m) => m.text !== undefined || m.html !== undefined, {
+    path: ['text'],
+    message: 'text or html is required',
+  });
 export type MessageInput = z.input<typeof messageInputSchema>;
 
 export const attemptSchema = z.object({

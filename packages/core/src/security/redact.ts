@@ -10,7 +10,10 @@ export function redact(text: string, secrets: Iterable<string> = []): string {
     for (const form of secretForms(s)) out = out.split(form).join('*****');
   }
   return out
-    .replace(/^(\s*(?:[A-Za-z0-9.]+\s+)?AUTH(?:ENTICATE)?\s+(?:PLAIN|XOAUTH2|LOGIN|CRAM-MD5|OAUTHBEARER))\s+\S+/gim, '$1 *****')
+    .replace(
+      /^(\s*(?:[A-Za-z0-9.]+\s+)?AUTH(?:ENTICATE)?\s+(?:PLAIN|XOAUTH2|LOGIN|CRAM-MD5|OAUTHBEARER))\s+\S+/gim,
+      '$1 *****',
+    )
     .replace(/^(\s*[A-Za-z0-9.]+\s+LOGIN\s+("[^"]*"|\S+))\s+.+$/gim, '$1 *****')
     .replace(/^(\s*PASS)\s+.+$/gim, '$1 *****')
     .replace(/^(\s*APOP\s+\S+)\s+.+$/gim, '$1 *****');
@@ -29,7 +32,10 @@ export function maskSecrets<T>(value: T): T {
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-      out[k] = SECRET_KEY_RE.test(k) && v !== null && v !== undefined && typeof v !== 'boolean' ? '*****' : maskSecrets(v);
+      out[k] =
+        SECRET_KEY_RE.test(k) && v !== null && v !== undefined && typeof v !== 'boolean'
+          ? '*****'
+          : maskSecrets(v);
     }
     return out as T;
   }

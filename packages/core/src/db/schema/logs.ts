@@ -1,16 +1,20 @@
 import { bigserial, index, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
-export const logs = pgTable('logs', {
-  id: bigserial('id', { mode: 'number' }).primaryKey(),
-  at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
-  source: text('source').notNull(),
-  level: text('level', { enum: ['debug', 'info', 'warning', 'error'] }).notNull(),
-  message: text('message').notNull(),
-  accountId: text('account_id'),
-  actor: text('actor'),
-  context: jsonb('context').$type<Record<string, unknown>>().notNull().default({}),
-}, (t) => [
-  index('logs_at_idx').on(t.at),
-  index('logs_account_at_idx').on(t.accountId, t.at),
-  index('logs_source_at_idx').on(t.source, t.at),
-]);
+export const logs = pgTable(
+  'logs',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    source: text('source').notNull(),
+    level: text('level', { enum: ['debug', 'info', 'warning', 'error'] }).notNull(),
+    message: text('message').notNull(),
+    accountId: text('account_id'),
+    actor: text('actor'),
+    context: jsonb('context').$type<Record<string, unknown>>().notNull().default({}),
+  },
+  (t) => [
+    index('logs_at_idx').on(t.at),
+    index('logs_account_at_idx').on(t.accountId, t.at),
+    index('logs_source_at_idx').on(t.source, t.at),
+  ],
+);

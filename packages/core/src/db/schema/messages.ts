@@ -1,54 +1,74 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, boolean } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 /** The outbox: each row is both the queue entry and the journal of one message. */
-export const messages = pgTable('messages', {
-  id: text('id').primaryKey(),
-  accountId: text('account_id'),
-  teamId: text('team_id'),
-  status: text('status', { enum: ['queued', 'sending', 'sent', 'deferred', 'failed', 'cancelled'] }).notNull(),
-  mode: text('mode', { enum: ['immediate', 'queued'] }).notNull(),
-  routeReason: text('route_reason').notNull(),
-  routeExplanation: text('route_explanation').notNull().default(''),
-  fromAddress: text('from_address').notNull(),
-  fromName: text('from_name'),
-  to: jsonb('to').$type<string[]>().notNull(),
-  cc: jsonb('cc').$type<string[]>().notNull().default([]),
-  bcc: jsonb('bcc').$type<string[]>().notNull().default([]),
-  replyTo: text('reply_to'),
-  subject: text('subject').notNull(),
-  text: text('text'),
-  html: text('html'),
-  headers: jsonb('headers').$type<Record<string, string>>().notNull().default({}),
-  attachments: jsonb('attachments').$type<Array<{ filename: string; contentType: string; contentBase64: string }>>().notNull().default([]),
-  messageId: text('message_id'),
-  idempotencyKey: text('idempotency_key'),
-  attemptCount: integer('attempt_count').notNull().default(0),
-  nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true, mode: 'date' }),
-  leaseOwner: text('lease_owner'),
-  leaseExpiresAt: timestamp('lease_expires_at', { withTimezone: true, mode: 'date' }),
-  lastError: jsonb('last_error').$type<{ code: string; message: string } | null>(),
-  recipients: jsonb('recipients').$type<Array<{ address: string; status: string; reply: string | null }>>().notNull().default([]),
-  /** Internal messages (verification codes) are not listed in the outbox by default. */
-  internal: boolean('internal').notNull().default(false),
-  createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
-  createdBy: text('created_by'),
-  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
-  sentAt: timestamp('sent_at', { withTimezone: true, mode: 'date' }),
-}, (t) => [
-  index('messages_claim_idx').on(t.status, t.nextAttemptAt),
-  index('messages_account_idx').on(t.accountId, t.createdAt),
-  index('messages_created_idx').on(t.createdAt),
-  uniqueIndex('messages_idempotency_uq').on(t.createdBy, t.idempotencyKey).where(sql`${t.idempotencyKey} is not null`),
-]);
+export const messages = pgTable(
+  'messages',
+  {
+    id: text('id').primaryKey(),
+    accountId: text('account_id'),
+    teamId: text('team_id'),
+    status: text('status', {
+      enum: ['queued', 'sending', 'sent', 'deferred', 'failed', 'cancelled'],
+    }).notNull(),
+    mode: text('mode', { enum: ['immediate', 'queued'] }).notNull(),
+    routeReason: text('route_reason').notNull(),
+    routeExplanation: text('route_explanation').notNull().default(''),
+    fromAddress: text('from_address').notNull(),
+    fromName: text('from_name'),
+    to: jsonb('to').$type<string[]>().notNull(),
+    cc: jsonb('cc').$type<string[]>().notNull().default([]),
+    bcc: jsonb('bcc').$type<string[]>().notNull().default([]),
+    replyTo: text('reply_to'),
+    subject: text('subject').notNull(),
+    text: text('text'),
+    html: text('html'),
+    headers: jsonb('headers').$type<Record<string, string>>().notNull().default({}),
+    attachments: jsonb('attachments')
+      .$type<Array<{ filename: string; contentType: string; contentBase64: string }>>()
+      .notNull()
+      .default([]),
+    messageId: text('message_id'),
+    idempotencyKey: text('idempotency_key'),
+    attemptCount: integer('attempt_count').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true, mode: 'date' }),
+    leaseOwner: text('lease_owner'),
+    leaseExpiresAt: timestamp('lease_expires_at', { withTimezone: true, mode: 'date' }),
+    lastError: jsonb('last_error').$type<{ code: string; message: string } | null>(),
+    recipients: jsonb('recipients')
+      .$type<Array<{ address: string; status: string; reply: string | null }>>()
+      .notNull()
+      .default([]),
+    /** Internal messages (verification codes) are not listed in the outbox by default. */
+    internal: boolean('internal').notNull().default(false),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    createdBy: text('created_by'),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    sentAt: timestamp('sent_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [
+    index('messages_claim_idx').on(t.status, t.nextAttemptAt),
+    index('messages_account_idx').on(t.accountId, t.createdAt),
+    index('messages_created_idx').on(t.createdAt),
+    uniqueIndex('messages_idempotency_uq')
+      .on(t.createdBy, t.idempotencyKey)
+      .where(sql`${t.idempotencyKey} is not null`),
+  ],
+);
 
-export const messageAttempts = pgTable('message_attempts', {
-  id: text('id').primaryKey(),
-  messageId: text('message_id').notNull().references(() => messages.id, { onDelete: 'cascade' }),
-  at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
-  durationMs: integer('duration_ms').notNull(),
-  ok: boolean('ok').notNull(),
-  reply: text('reply'),
-  errorCode: text('error_code'),
-  worker: text('worker'),
-}, (t) => [index('message_attempts_message_idx').on(t.messageId, t.at)]);
+export const messageAttempts = pgTable(
+  'message_attempts',
+  {
+    id: text('id').primaryKey(),
+    messageId: text('message_id')
+      .notNull()
+      .references(() => messages.id, { onDelete: 'cascade' }),
+    at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    durationMs: integer('duration_ms').notNull(),
+    ok: boolean('ok').notNull(),
+    reply: text('reply'),
+    errorCode: text('error_code'),
+    worker: text('worker'),
+  },
+  (t) => [index('message_attempts_message_idx').on(t.messageId, t.at)],
+);

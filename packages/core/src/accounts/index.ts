@@ -1,0 +1,11 @@
+export { canRead, canWrite } from './access';
+export { changeStage } from './changeStage';
+export { resolvePart, secretValues, toView } from './codec';
+export { addComment, listComments, listTimeline } from './comments';
+export { createAccount } from './createAccount';
+export { getAccount } from './getAccount';
+export { listAccounts } from './listAccounts';
+export { loadAccount, viewOf } from './load';
+export { addTimelineEvent, type TimelineType } from './timeline';
+export type { AccountRow } from './types';
+export { updateAccount } from './updateAccount';

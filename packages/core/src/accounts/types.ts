@@ -1,0 +1,3 @@
+import type { accounts } from '../db/schema';
+
+export type AccountRow = typeof accounts.$inferSelect;

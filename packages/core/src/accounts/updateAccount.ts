@@ -1,0 +1,239 @@
+import { eq } from 'drizzle-orm';
+import type { Ctx } from '../context';
+import { accounts } from '../db/schema';
+import { type FieldError, MailroomError, parseInput } from '../errors';
+import {
+  type AccountView,
+  accountInputSchema,
+  accountPatchSchema,
+  imapDefaultPorts,
+  pop3DefaultPorts,
+  type Security,
+  smtpDefaultPorts,
+} from '../schemas/account';
+import { assertCanWrite } from './access';
+import { applySecretChanges, getPath, splitSecrets, withDefaultPort } from './codec';
+import { loadAccount, viewOf } from './load';
+import { assertNameFree, assertSecretsPresent, assertTeamExists } from './rules';
+import { addTimelineEvent } from './timeline';
+
+type Part = Record<string, unknown>;
+
+/** Fields of the outgoing part that do not touch the connection: changing them keeps the verification. */
+const NON_CONNECTION_OUTGOING = new Set(['fromFilter', 'sendMode', 'replyTo', 'rateLimitPerMinute']);
+
+/**
+ * Changes an account. `outgoing`/`incoming` are merged into the stored part; secrets omitted = keep,
+ * null = clear, string = replace. Moving a connection (host, port, Mailgun base URL) that has a stored
+ * secret requires the secret again, so a stored password can never be redirected to a new server.
+ */
+export async function updateAccount({
+  ctx,
+  id,
+  input,
+}: {
+  ctx: Ctx;
+  id: string;
+  input: unknown;
+}): Promise<AccountView> {
+  const patch = parseInput(accountPatchSchema, input);
+  return ctx.db.transaction(async (tx) => {
+    const row = await loadAccount(ctx, tx, id, true);
+    assertCanWrite(ctx.actor, row.teamId);
+    if (patch.teamId !== undefined && patch.teamId !== row.teamId) {
+      assertCanWrite(ctx.actor, patch.teamId);
+      await assertTeamExists(tx, patch.teamId);
+    }
+
+    const merged = {
+      name: patch.name ?? row.name,
+      label: patch.label === undefined ? (row.label ?? undefined) : (patch.label ?? undefined),
+      purpose: patch.purpose ?? row.purpose,
+      teamId: patch.teamId === undefined ? row.teamId : patch.teamId,
+      debug: patch.debug ?? row.debug,
+      outgoing: mergePart(row.outgoing, patch.outgoing, 'outgoing'),
+      incoming: mergePart(row.incoming, patch.incoming, 'incoming'),
+    };
+    const doc = parseInput(accountInputSchema, merged);
+    const outgoingDoc = doc.outgoing ? withDefaultPort(doc.outgoing) : null;
+    const incomingDoc = doc.incoming ? withDefaultPort(doc.incoming) : null;
+    const { outgoing, incoming, changes } = splitSecrets({ outgoing: outgoingDoc, incoming: incomingDoc });
+
+    assertSecretResupplied(row, { outgoing, incoming }, changes);
+    const secrets = applySecretChanges(ctx.secrets, row.secrets, changes, { outgoing, incoming });
+    assertSecretsPresent({ outgoing: outgoingDoc, incoming: incomingDoc }, new Set(Object.keys(secrets)));
+    if (doc.name.toLowerCase() !== row.name.toLowerCase() && row.stage !== 'deleted') {
+      await assertNameFree(tx, doc.name, row.id);
+    }
+
+    const changed = diffFields(
+      {
+        name: row.name,
+        label: row.label,
+        purpose: row.purpose,
+        teamId: row.teamId,
+        debug: row.debug,
+        outgoing: row.outgoing,
+        incoming: row.incoming,
+      },
+      {
+        name: doc.name,
+        label: doc.label ?? null,
+        purpose: doc.purpose,
+        teamId: doc.teamId,
+        debug: doc.debug,
+        outgoing,
+        incoming,
+      },
+    );
+    const secretChanges = Object.entries(changes)
+      .filter(([path, v]) => (v === null ? path in row.secrets : true))
+      .map(([path, v]) => ({ path, change: v === null ? 'cleared' : 'replaced' }));
+    if (changed.length === 0 && secretChanges.length === 0) return viewOf(tx, row);
+
+    const connectionChanged =
+      changed.some((c) => isConnectionField(c.path)) ||
+      secretChanges.some((c) => c.path.startsWith('outgoing.'));
+    const resetVerification = connectionChanged && row.verifiedAt !== null;
+    const now = ctx.now();
+    const [updated] = await tx
+      .update(accounts)
+      .set({
+        name: doc.name,
+        label: doc.label ?? null,
+        purpose: doc.purpose,
+        teamId: doc.teamId,
+        debug: doc.debug,
+        outgoing,
+        incoming,
+        secrets,
+        ...(resetVerification ? { verifiedAt: null } : {}),
+        ...(connectionChanged || changed.some((c) => c.path.startsWith('incoming.'))
+          ? {
+              health: 'unknown' as const,
+              healthReason: 'settings changed since the last test',
+              failureStreak: 0,
+              pausedUntil: null,
+            }
+          : {}),
+        updatedAt: now,
+        updatedBy: ctx.actor.label,
+      })
+      .where(eq(accounts.id, row.id))
+      .returning();
+    const fields = [...changed.map((c) => c.path), ...secretChanges.map((c) => c.path)];
+    await addTimelineEvent(ctx, tx, row.id, 'updated', `Changed ${fields.join(', ')}`, {
+      changes: changed,
+      secrets: secretChanges,
+    });
+    if (resetVerification) {
+      await addTimelineEvent(
+        ctx,
+        tx,
+        row.id,
+        'verification_reset',
+        'Verification reset: the outgoing connection changed',
+      );
+    }
+    return viewOf(tx, updated!);
+  });
+}
+
+function isConnectionField(path: string): boolean {
+  if (!path.startsWith('outgoing')) return false;
+  const field = path.split('.')[1];
+  return field === undefined || !NON_CONNECTION_OUTGOING.has(field);
+}
+
+/** Deep-merges a PATCH part into the stored one; when security changes and the port was its default, the port follows. */
+function mergePart(
+  stored: Part | null,
+  patch: Part | null | undefined,
+  dir: 'outgoing' | 'incoming',
+): Part | null | undefined {
+  if (patch === null) return null;
+  if (patch === undefined) return stored ?? undefined;
+  if (!stored) return patch;
+  const kindKey = dir === 'outgoing' ? 'transport' : 'protocol';
+  // Switching transport/protocol starts from the new settings only; stale fields would not apply.
+  if (patch[kindKey] !== undefined && patch[kindKey] !== stored[kindKey]) return patch;
+  const merged = deepMerge(stored, patch);
+  if (patch.security !== undefined && patch.port === undefined && stored.security !== patch.security) {
+    const table =
+      dir === 'outgoing'
+        ? smtpDefaultPorts
+        : stored.protocol === 'pop3'
+          ? pop3DefaultPorts
+          : imapDefaultPorts;
+    if (stored.port === table[stored.security as Security]) delete merged.port;
+  }
+  // A changed auth method starts from the patch's auth only.
+  const patchAuth = patch.auth as Part | undefined;
+  if (patchAuth?.method !== undefined && patchAuth.method !== getPath(stored, 'auth.method'))
+    merged.auth = patchAuth;
+  return merged;
+}
+
+function deepMerge(a: Part, b: Part): Part {
+  const out: Part = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    const cur = out[k];
+    out[k] =
+      v && typeof v === 'object' && !Array.isArray(v) && cur && typeof cur === 'object' && !Array.isArray(cur)
+        ? deepMerge(cur as Part, v as Part)
+        : v;
+  }
+  return out;
+}
+
+function flatten(value: unknown, prefix: string, out: Map<string, unknown>): void {
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    for (const [k, v] of Object.entries(value)) flatten(v, prefix ? `${prefix}.${k}` : k, out);
+  } else out.set(prefix, value ?? null);
+}
+
+function diffFields(before: Part, after: Part): Array<{ path: string; from: unknown; to: unknown }> {
+  const a = new Map<string, unknown>();
+  const b = new Map<string, unknown>();
+  flatten(before, '', a);
+  flatten(after, '', b);
+  const paths = new Set([...a.keys(), ...b.keys()]);
+  const out: Array<{ path: string; from: unknown; to: unknown }> = [];
+  for (const p of paths) {
+    const x = a.get(p) ?? null;
+    const y = b.get(p) ?? null;
+    if (JSON.stringify(x) !== JSON.stringify(y)) out.push({ path: p, from: x, to: y });
+  }
+  return out.sort((l, r) => l.path.localeCompare(r.path));
+}
+
+/** Host, port (or Mailgun base URL) changed while a secret is stored for that part: the secret must come again. */
+function assertSecretResupplied(
+  row: { outgoing: Part | null; incoming: Part | null; secrets: Record<string, string> },
+  next: { outgoing: Part | null; incoming: Part | null },
+  changes: Record<string, unknown>,
+): void {
+  const errors: FieldError[] = [];
+  for (const dir of ['outgoing', 'incoming'] as const) {
+    const before = row[dir];
+    const after = next[dir];
+    if (!before || !after) continue;
+    const moved = ['host', 'port', 'baseUrl'].some((f) => before[f] !== undefined && before[f] !== after[f]);
+    if (!moved) continue;
+    for (const path of Object.keys(row.secrets)) {
+      if (path.startsWith(`${dir}.`) && changes[path] === undefined) {
+        errors.push({ path, message: 're-enter the secret when changing the host, port or base URL' });
+      }
+    }
+  }
+  if (errors.length > 0) {
+    throw new MailroomError(
+      'secret_required',
+      'The stored secret must be entered again when the server changes',
+      {
+        errors,
+        hint: 'This protects the stored password from being sent to a different server.',
+      },
+    );
+  }
+}

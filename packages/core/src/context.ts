@@ -1,0 +1,81 @@
+import type { Db } from './db/client';
+import { createLogWriter } from './logs/writeLog';
+import type { Role } from './schemas/auth';
+import type { LogLevel, LogSource } from './schemas/logs';
+import type { SecretBox } from './security/secretBox';
+
+/** Who is acting: a signed-in user, an API token, or Mailroom itself (worker, pollers, start-up). */
+export type Actor = {
+  userId: string | null;
+  /** Shown in timelines and logs: the user's email, `token:<name>`, or `system`. */
+  label: string;
+  role: Role;
+  teamIds: string[];
+  via: 'session' | 'token' | 'system';
+};
+
+export const systemActor: Actor = {
+  userId: null,
+  label: 'system',
+  role: 'admin',
+  teamIds: [],
+  via: 'system',
+};
+
+export type Timeouts = {
+  /** TCP connect (and TLS handshake for implicit TLS). */
+  connectMs: number;
+  /** From connect to the server's greeting. */
+  greetingMs: number;
+  /** Each protocol command and its reply. */
+  commandMs: number;
+};
+
+export type CoreConfig = {
+  /** Let outbound connections reach private, loopback and link-local addresses (the mock server on loopback). */
+  allowPrivateHosts: boolean;
+  timeouts: Timeouts;
+  /** Days of logs to keep. */
+  logRetentionDays: number;
+};
+
+export const defaultCoreConfig: CoreConfig = {
+  allowPrivateHosts: false,
+  timeouts: { connectMs: 5000, greetingMs: 10000, commandMs: 15000 },
+  logRetentionDays: 30,
+};
+
+export type LogInput = {
+  source: LogSource;
+  level: LogLevel;
+  message: string;
+  accountId?: string | null | undefined;
+  context?: Record<string, unknown> | undefined;
+};
+
+/** Appends rows to the Main Log; callers redact before writing, the writer masks secret-looking keys again. */
+export type LogWriter = (entry: LogInput) => Promise<void>;
+
+/** What every core verb receives besides its input. */
+export type Ctx = {
+  db: Db;
+  secrets: SecretBox;
+  actor: Actor;
+  config: CoreConfig;
+  now: () => Date;
+  log: LogWriter;
+};
+
+export type CtxBase = Omit<Ctx, 'actor' | 'log' | 'now'> & { now?: () => Date };
+
+/** Builds the context a verb runs in, for one actor (a request's user, or the system). */
+export function createContext(base: CtxBase, actor: Actor): Ctx {
+  return {
+    db: base.db,
+    secrets: base.secrets,
+    config: base.config,
+    now: base.now ?? (() => new Date()),
+    actor,
+    log: createLogWriter(base.db, () => actor),
+  };
+}

@@ -1,0 +1,2 @@
+export { getDefaults } from './getDefaults';
+export { setDefault } from './setDefault';

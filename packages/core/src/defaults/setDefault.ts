@@ -1,0 +1,112 @@
+import { and, eq } from 'drizzle-orm';
+import { assertCanWrite } from '../accounts/access';
+import { loadAccount } from '../accounts/load';
+import { assertTeamExists } from '../accounts/rules';
+import { addTimelineEvent } from '../accounts/timeline';
+import type { Ctx } from '../context';
+import { accountDefaults, accounts } from '../db/schema';
+import { forbidden, MailroomError, parseInput } from '../errors';
+import { type DefaultEntry, defaultSetSchema } from '../schemas/defaults';
+import { getDefaults } from './getDefaults';
+
+/**
+ * Sets (or with accountId null, clears) the default account of a scope and direction.
+ * Only active accounts with that direction qualify; replacing another default needs `replace: true`.
+ */
+export async function setDefault({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<DefaultEntry[]> {
+  const { teamId, direction, accountId, replace } = parseInput(defaultSetSchema, input);
+  if (teamId === null && ctx.actor.role !== 'admin') throw forbidden('Only admins can set system defaults');
+  assertCanWrite(ctx.actor, teamId);
+  const scope = teamId ?? 'system';
+  const scopeName = teamId === null ? 'the system' : 'this team';
+
+  await ctx.db.transaction(async (tx) => {
+    await assertTeamExists(tx, teamId);
+    const [current] = await tx
+      .select({ accountId: accountDefaults.accountId, name: accounts.name })
+      .from(accountDefaults)
+      .innerJoin(accounts, eq(accounts.id, accountDefaults.accountId))
+      .where(and(eq(accountDefaults.scope, scope), eq(accountDefaults.direction, direction)))
+      .for('update');
+
+    if (accountId === null) {
+      if (!current) return;
+      await tx
+        .delete(accountDefaults)
+        .where(and(eq(accountDefaults.scope, scope), eq(accountDefaults.direction, direction)));
+      await addTimelineEvent(
+        ctx,
+        tx,
+        current.accountId,
+        'default_cleared',
+        `No longer the ${direction} default of ${scopeName}`,
+        { scope, direction },
+      );
+      return;
+    }
+
+    const account = await loadAccount(ctx, tx, accountId);
+    const problems: string[] = [];
+    if (account.stage !== 'active')
+      problems.push(`the account is ${account.stage}; only active accounts can be defaults`);
+    if (!account[direction]) problems.push(`the account has no ${direction} settings`);
+    if (teamId === null && account.teamId !== null)
+      problems.push('a team account cannot be the system default');
+    if (teamId !== null && account.teamId !== null && account.teamId !== teamId) {
+      problems.push("another team's account cannot be this team's default");
+    }
+    if (problems.length > 0) {
+      throw new MailroomError(
+        'account_not_usable',
+        `${account.name} cannot be the ${direction} default: ${problems[0]}`,
+        {
+          errors: problems.map((message) => ({ path: 'accountId', message })),
+        },
+      );
+    }
+    if (current?.accountId === account.id) return;
+    if (current && !replace) {
+      throw new MailroomError(
+        'default_exists',
+        `"${current.name}" is already the ${direction} default of ${scopeName}`,
+        {
+          errors: [
+            {
+              path: 'accountId',
+              message: `${scopeName} already has a ${direction} default (${current.name})`,
+            },
+          ],
+          hint: 'Send replace: true to make this account the default instead.',
+          extra: { currentAccountId: current.accountId },
+        },
+      );
+    }
+    const now = ctx.now();
+    await tx
+      .insert(accountDefaults)
+      .values({ scope, direction, accountId: account.id, updatedAt: now, updatedBy: ctx.actor.label })
+      .onConflictDoUpdate({
+        target: [accountDefaults.scope, accountDefaults.direction],
+        set: { accountId: account.id, updatedAt: now, updatedBy: ctx.actor.label },
+      });
+    if (current) {
+      await addTimelineEvent(
+        ctx,
+        tx,
+        current.accountId,
+        'default_cleared',
+        `Replaced as ${direction} default of ${scopeName} by "${account.name}"`,
+        { scope, direction },
+      );
+    }
+    await addTimelineEvent(
+      ctx,
+      tx,
+      account.id,
+      'default_set',
+      `Made the ${direction} default of ${scopeName}`,
+      { scope, direction },
+    );
+  });
+  return getDefaults({ ctx });
+}

@@ -1,0 +1,26 @@
+export * from './accounts';
+export * from './auth';
+export * from './context';
+export {
+  type Database,
+  type DatabaseOptions,
+  type Db,
+  migrationsFolder,
+  openDatabase,
+  type Queryable,
+} from './db/client';
+export * as tables from './db/schema';
+export * from './defaults';
+export * from './errors';
+export { newId } from './ids';
+export { createLogWriter } from './logs/writeLog';
+export * from './routing';
+export { hashPassword, randomToken, sha256, verifyPassword } from './security/hash';
+export { maskSecrets, redact } from './security/redact';
+export {
+  createSecretBox,
+  generateKeySpec,
+  type KeyEntry,
+  parseKeySpec,
+  type SecretBox,
+} from './security/secretBox';

@@ -1,0 +1,2 @@
+export { explainRoute } from './explainRoute';
+export { type Route, resolveRoute } from './resolveRoute';

@@ -1,0 +1,138 @@
+import { and, eq, inArray, isNotNull, isNull, or } from 'drizzle-orm';
+import type { AccountRow } from '../accounts/types';
+import type { Queryable } from '../db/client';
+import { accountDefaults, accounts } from '../db/schema';
+import type { RouteReason, RoutingExplain } from '../schemas/defaults';
+
+export type Route = RoutingExplain & { account: AccountRow | null };
+
+type Candidate = RoutingExplain['candidates'][number];
+
+/**
+ * Picks the outgoing account for a message: the named account; else an account whose fromFilter names
+ * the From address exactly, then its domain; then the team default; then the system default.
+ */
+export async function resolveRoute(
+  q: Queryable,
+  input: { from?: string | undefined; teamId?: string | null | undefined; accountId?: string | undefined },
+): Promise<Route> {
+  const from = input.from?.trim().toLowerCase() || undefined;
+  const teamId = input.teamId ?? null;
+  const candidates: Candidate[] = [];
+  const done = (account: AccountRow | null, reason: RouteReason, explanation: string): Route => ({
+    account,
+    accountId: account?.id ?? null,
+    accountName: account?.name ?? null,
+    reason,
+    explanation,
+    candidates,
+  });
+
+  if (input.accountId) {
+    const [row] = await q.select().from(accounts).where(eq(accounts.id, input.accountId));
+    const usable = row && row.stage === 'active' && row.outgoing;
+    candidates.push({
+      rule: 'account_id',
+      accountId: row?.id ?? input.accountId,
+      accountName: row?.name ?? null,
+      matched: Boolean(usable),
+      detail: !row
+        ? 'no such account'
+        : usable
+          ? 'named by the request'
+          : `account is ${row.stage}${row.outgoing ? '' : ' and has no outgoing settings'}`,
+    });
+    return usable
+      ? done(row, 'account_id', `"${row.name}" was named by the request`)
+      : done(null, 'none', 'The requested account cannot send');
+  }
+
+  const scopeCond = teamId ? or(isNull(accounts.teamId), eq(accounts.teamId, teamId)) : undefined;
+  const live = await q
+    .select()
+    .from(accounts)
+    .where(and(eq(accounts.stage, 'active'), isNotNull(accounts.outgoing), scopeCond));
+  // Team accounts win over system ones on equal rules; then by name, so the choice is stable.
+  live.sort(
+    (a, b) =>
+      Number(b.teamId === teamId && teamId !== null) - Number(a.teamId === teamId && teamId !== null) ||
+      a.name.localeCompare(b.name),
+  );
+
+  if (from) {
+    const domain = from.split('@')[1] ?? '';
+    const filters = (a: AccountRow) =>
+      ((a.outgoing?.fromFilter as string[] | undefined) ?? []).map((f) => f.toLowerCase());
+    const ownAddress = (a: AccountRow) =>
+      String((a.outgoing?.from as { address?: string } | undefined)?.address ?? '').toLowerCase();
+    const exact = live.find((a) => filters(a).includes(from) || ownAddress(a) === from);
+    candidates.push({
+      rule: 'from_filter_exact',
+      accountId: exact?.id ?? null,
+      accountName: exact?.name ?? null,
+      matched: Boolean(exact),
+      detail: exact ? `${from} is listed in its from filter` : `no active account lists ${from}`,
+    });
+    if (exact)
+      return done(exact, 'from_filter_exact', `"${exact.name}" sends as ${from} (exact from-filter match)`);
+    const byDomain = domain
+      ? live.find((a) => filters(a).some((f) => f === domain || f === `@${domain}`))
+      : undefined;
+    candidates.push({
+      rule: 'from_filter_domain',
+      accountId: byDomain?.id ?? null,
+      accountName: byDomain?.name ?? null,
+      matched: Boolean(byDomain),
+      detail: byDomain
+        ? `its from filter covers the domain ${domain}`
+        : `no active account covers the domain ${domain}`,
+    });
+    if (byDomain)
+      return done(byDomain, 'from_filter_domain', `"${byDomain.name}" sends for the domain ${domain}`);
+  }
+
+  const scopes = teamId ? [teamId, 'system'] : ['system'];
+  const defaults = await q
+    .select()
+    .from(accountDefaults)
+    .where(and(eq(accountDefaults.direction, 'outgoing'), inArray(accountDefaults.scope, scopes)));
+  const byId = async (id: string | undefined) => {
+    if (!id) return undefined;
+    const [row] = await q
+      .select()
+      .from(accounts)
+      .where(and(eq(accounts.id, id), eq(accounts.stage, 'active')));
+    return row;
+  };
+  if (teamId) {
+    const teamDefault = await byId(defaults.find((d) => d.scope === teamId)?.accountId);
+    candidates.push({
+      rule: 'team_default',
+      accountId: teamDefault?.id ?? null,
+      accountName: teamDefault?.name ?? null,
+      matched: Boolean(teamDefault),
+      detail: teamDefault ? "it is the team's outgoing default" : 'the team has no outgoing default',
+    });
+    if (teamDefault)
+      return done(
+        teamDefault,
+        'team_default',
+        `"${teamDefault.name}" is the team's default outgoing account`,
+      );
+  }
+  const systemDefault = await byId(defaults.find((d) => d.scope === 'system')?.accountId);
+  candidates.push({
+    rule: 'system_default',
+    accountId: systemDefault?.id ?? null,
+    accountName: systemDefault?.name ?? null,
+    matched: Boolean(systemDefault),
+    detail: systemDefault ? 'it is the system outgoing default' : 'there is no system outgoing default',
+  });
+  if (systemDefault)
+    return done(
+      systemDefault,
+      'system_default',
+      `"${systemDefault.name}" is the system default outgoing account`,
+    );
+  return done(null, 'none', 'No account matches: set a system default or a from filter');
+}

@@ -1,0 +1,66 @@
+import { randomBytes } from 'node:crypto';
+import {
+  type Actor,
+  type Ctx,
+  type CtxBase,
+  createContext,
+  defaultCoreConfig,
+  systemActor,
+} from '../context';
+import { type Database, openDatabase } from '../db/client';
+import { createSecretBox } from '../security/secretBox';
+
+/** Both storage backends; storage tests run against each (Postgres is required, never skipped). */
+export const backends = ['pglite', 'postgres'] as const;
+export type Backend = (typeof backends)[number];
+
+export const testPgUrl = process.env.MAILROOM_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** Opens a fresh, migrated database: in-memory PGlite, or a new throw-away Postgres database. */
+export async function openTestDatabase(kind: Backend): Promise<Database> {
+  if (kind === 'pglite') return openDatabase({ dataDir: 'memory://' });
+  const { default: postgres } = await import('postgres');
+  const name = `mailroom_t_${randomBytes(6).toString('hex')}`;
+  const admin = postgres(testPgUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  const url = new URL(testPgUrl);
+  url.pathname = `/${name}`;
+  const db = await openDatabase({ url: url.toString(), poolSize: 5 });
+  return {
+    ...db,
+    async close() {
+      await db.close();
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    },
+  };
+}
+
+export type TestEnv = {
+  database: Database;
+  base: CtxBase;
+  ctx: Ctx;
+  as(actor: Partial<Actor>): Ctx;
+  close(): Promise<void>;
+};
+
+/** A migrated database plus a context acting as an admin; `as()` gives contexts for other roles. */
+export async function createTestEnv(
+  kind: Backend,
+  config: Partial<CtxBase['config']> = {},
+): Promise<TestEnv> {
+  const database = await openTestDatabase(kind);
+  const base: CtxBase = {
+    db: database.db,
+    secrets: createSecretBox([{ id: 'test', key: randomBytes(32) }]),
+    config: { ...defaultCoreConfig, allowPrivateHosts: true, ...config },
+  };
+  const admin: Actor = { ...systemActor, label: 'admin@test', userId: null, via: 'session' };
+  return {
+    database,
+    base,
+    ctx: createContext(base, admin),
+    as: (actor) => createContext(base, { ...admin, ...actor }),
+    close: () => database.close(),
+  };
+}
