@@ -1,0 +1,43 @@
+import { Dialog } from '@kobalte/core/dialog';
+import type { JSX } from 'solid-js';
+import { Icon } from './Icon';
+
+type ModalProps = {
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  title: string;
+  description?: JSX.Element;
+  children?: JSX.Element;
+  footer?: JSX.Element;
+  wide?: boolean;
+  /** A side drawer instead of a centred dialog (logs, outbox details). */
+  drawer?: boolean;
+};
+
+/** Kobalte's Dialog with our look: focus is trapped, Escape closes, focus returns to the trigger. */
+export function Modal(props: ModalProps) {
+  return (
+    <Dialog open={props.open} onOpenChange={props.onOpenChange}>
+      <Dialog.Portal>
+        <Dialog.Overlay class="overlay" />
+        <div class={props.drawer ? 'drawer-pos' : 'dialog-pos'}>
+          <Dialog.Content class={props.drawer ? 'drawer' : `dialog ${props.wide ? 'wide' : ''}`}>
+            <header>
+              <Dialog.Title as="h2">{props.title}</Dialog.Title>
+              <Dialog.CloseButton class="btn ghost icon" aria-label="Close">
+                <Icon name="x" />
+              </Dialog.CloseButton>
+            </header>
+            <div class="body">
+              {props.description ? (
+                <Dialog.Description class="desc">{props.description}</Dialog.Description>
+              ) : null}
+              {props.children}
+            </div>
+            {props.footer ? <footer>{props.footer}</footer> : null}
+          </Dialog.Content>
+        </div>
+      </Dialog.Portal>
+    </Dialog>
+  );
+}

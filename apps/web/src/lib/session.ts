@@ -1,0 +1,82 @@
+// Who is signed in, held once for the whole app; the CSRF token travels with it.
+import type { Me, Team } from '@mailroom/core/schemas';
+import { createSignal } from 'solid-js';
+import { ApiError, get, post, setCsrfToken } from './api';
+
+const [me, setMe] = createSignal<Me | null | undefined>(undefined);
+
+export { me };
+
+/** Ask the API who we are; null when there is no session (401). */
+export async function loadMe(): Promise<Me | null> {
+  try {
+    const m = await get<Me>('/auth/me');
+    setCsrfToken(m.csrfToken);
+    setMe(m);
+    return m;
+  } catch (err) {
+    if (err instanceof ApiError && (err.status === 401 || err.status === 403)) {
+      setMe(null);
+      return null;
+    }
+    throw err;
+  }
+}
+
+/** Sign in with email and password; the API sets the httpOnly session cookie. */
+export async function signIn(email: string, password: string): Promise<Me> {
+  const m = await post<Me>('/auth/login', { email, password });
+  setCsrfToken(m.csrfToken);
+  setMe(m);
+  return m;
+}
+
+export async function signOut(): Promise<void> {
+  try {
+    await post('/auth/logout');
+  } finally {
+    setCsrfToken(undefined);
+    setMe(null);
+  }
+}
+
+export const isAdmin = () => me()?.user.role === 'admin';
+export const canEdit = () => {
+  const r = me()?.user.role;
+  return r === 'admin' || r === 'team_admin';
+};
+
+// The header's team switcher: '' = every team (admins), 'system' = system-level accounts only.
+const stored = typeof localStorage === 'undefined' ? '' : (localStorage.getItem('mailroom.team') ?? '');
+const [teamScope, setTeamScopeSignal] = createSignal<string>(stored);
+
+export { teamScope };
+export function setTeamScope(v: string): void {
+  setTeamScopeSignal(v);
+  try {
+    localStorage.setItem('mailroom.team', v);
+  } catch {
+    /* private mode: the choice lasts for this tab only */
+  }
+}
+
+// Teams are needed by the header, the list filters and the form; load once and share.
+const [teams, setTeams] = createSignal<Team[]>([]);
+
+export { teams };
+
+let teamsLoading: Promise<void> | undefined;
+export function loadTeams(force = false): Promise<void> {
+  if (!teamsLoading || force) {
+    teamsLoading = get<{ items: Team[] }>('/teams')
+      .then((r) => {
+        setTeams(r.items);
+      })
+      .catch(() => {
+        setTeams([]);
+      });
+  }
+  return teamsLoading as Promise<void>;
+}
+export const teamName = (id: string | null | undefined) =>
+  id == null ? 'System' : (teams().find((t) => t.id === id)?.name ?? id);

@@ -1,0 +1,3 @@
+export default function AccountDetails() {
+  return <h1>AccountDetails</h1>;
+}

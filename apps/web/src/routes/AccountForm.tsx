@@ -1,0 +1,3 @@
+export default function AccountForm() {
+  return <h1>AccountForm</h1>;
+}

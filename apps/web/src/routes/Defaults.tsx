@@ -1,0 +1,3 @@
+export default function Defaults() {
+  return <h1>Defaults</h1>;
+}

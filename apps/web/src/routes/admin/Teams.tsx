@@ -1,0 +1,3 @@
+export default function Teams() {
+  return <h1>Teams</h1>;
+}
