@@ -30,11 +30,21 @@ export const messages = pgTable(
       .default([]),
     messageId: text('message_id'),
     idempotencyKey: text('idempotency_key'),
+    /** sha256 of the request body sent with the Idempotency-Key: a replay with another body is a conflict. */
+    requestHash: text('request_hash'),
+    /** Messages made by one bulk request share this id. */
+    bulkId: text('bulk_id'),
     attemptCount: integer('attempt_count').notNull().default(0),
     nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true, mode: 'date' }),
     leaseOwner: text('lease_owner'),
     leaseExpiresAt: timestamp('lease_expires_at', { withTimezone: true, mode: 'date' }),
-    lastError: jsonb('last_error').$type<{ code: string; message: string } | null>(),
+    lastError: jsonb('last_error').$type<{
+      code: string;
+      message: string;
+      hint?: string;
+      reply?: string;
+      responseCode?: number;
+    } | null>(),
     recipients: jsonb('recipients')
       .$type<Array<{ address: string; status: string; reply: string | null }>>()
       .notNull()
@@ -63,12 +73,18 @@ export const messageAttempts = pgTable(
     messageId: text('message_id')
       .notNull()
       .references(() => messages.id, { onDelete: 'cascade' }),
+    /** The sending account, so per-account rate limits can count recent attempts. */
+    accountId: text('account_id'),
     at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     durationMs: integer('duration_ms').notNull(),
     ok: boolean('ok').notNull(),
     reply: text('reply'),
     errorCode: text('error_code'),
+    responseCode: integer('response_code'),
     worker: text('worker'),
   },
-  (t) => [index('message_attempts_message_idx').on(t.messageId, t.at)],
+  (t) => [
+    index('message_attempts_message_idx').on(t.messageId, t.at),
+    index('message_attempts_account_idx').on(t.accountId, t.at),
+  ],
 );
