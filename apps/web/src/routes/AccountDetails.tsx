@@ -1,3 +1,211 @@
+import type { AccountView, ConnectionTestResult, Direction, Stage } from '@mailroom/core/schemas';
+import { A, useParams } from '@solidjs/router';
+import { createResource, createSignal, For, Show } from 'solid-js';
+import {
+  DetailsProps,
+  HealthProps,
+  IncomingProps,
+  OutgoingProps,
+  Widget,
+} from '../components/account/Widgets';
+import { Badge, HealthBadge, StageBadge } from '../components/Badges';
+import { ErrorBanner } from '../components/ErrorBanner';
+import { Icon } from '../components/Icon';
+import { StepList } from '../components/StepList';
+import { directionsOf, getAccount, testAccount } from '../lib/accounts';
+import { dateTime } from '../lib/format';
+import { canEdit, teamName } from '../lib/session';
+import { Activity } from './account/Activity';
+import { DefaultDialog } from './account/DefaultDialog';
+import { StageDialog } from './account/StageDialog';
+import { VerificationDialog } from './account/VerificationDialog';
+
+/** One account as widgets, with every action an admin takes on it. */
 export default function AccountDetails() {
-  return <h1>AccountDetails</h1>;
+  const params = useParams<{ id: string }>();
+  const [account, { mutate, refetch }] = createResource(() => params.id, getAccount);
+  const [version, setVersion] = createSignal(0);
+  const [stageTarget, setStageTarget] = createSignal<Stage | null>(null);
+  const [verifyOpen, setVerifyOpen] = createSignal(false);
+  const [defaultOpen, setDefaultOpen] = createSignal(false);
+  const [testing, setTesting] = createSignal<Direction | null>(null);
+  const [result, setResult] = createSignal<ConnectionTestResult>();
+  const [testError, setTestError] = createSignal<unknown>();
+
+  // After any action: reload the account and the activity stream.
+  const changed = (a?: AccountView) => {
+    if (a) mutate(a);
+    else void refetch();
+    setVersion((v) => v + 1);
+  };
+
+  async function runTest(direction: Direction) {
+    setTesting(direction);
+    setResult(undefined);
+    setTestError(undefined);
+    try {
+      setResult(await testAccount(params.id, direction));
+      changed();
+    } catch (e) {
+      setTestError(e);
+    } finally {
+      setTesting(null);
+    }
+  }
+
+  return (
+    <>
+      <ErrorBanner error={account.error} title="Could not load the account" />
+      <Show when={account.latest}>
+        {(a) => (
+          <>
+            <div class="page-head">
+              <div class="titles">
+                <div class="crumbs">
+                  <A href="/accounts">Mail accounts</A>
+                </div>
+                <div class="row">
+                  <h1>{a().name}</h1>
+                  <StageBadge stage={a().stage} reason={a().stageReason} />
+                  <HealthBadge health={a().health} reason={a().healthReason} />
+                  <For each={a().defaults}>
+                    {(d) => (
+                      <Badge tone="info" plain>
+                        ★ Default {d.direction} · {teamName(d.teamId)}
+                      </Badge>
+                    )}
+                  </For>
+                </div>
+                <p>{a().label ?? a().outgoing?.from.address ?? ''}</p>
+              </div>
+              <Show when={canEdit()}>
+                <div class="actions">
+                  <Show when={a().stage !== 'deleted'}>
+                    <A class="btn" href={`/accounts/${a().id}/edit`}>
+                      <Icon name="edit" /> Edit
+                    </A>
+                  </Show>
+                  <Show when={a().stage === 'active'}>
+                    <button type="button" class="btn" onClick={() => setDefaultOpen(true)}>
+                      <Icon name="star" /> Make default
+                    </button>
+                    <button type="button" class="btn" onClick={() => setStageTarget('inactive')}>
+                      Deactivate
+                    </button>
+                  </Show>
+                  <Show when={a().stage === 'inactive'}>
+                    <button type="button" class="btn primary" onClick={() => setStageTarget('active')}>
+                      Activate
+                    </button>
+                  </Show>
+                  <Show
+                    when={a().stage === 'deleted'}
+                    fallback={
+                      <button type="button" class="btn danger" onClick={() => setStageTarget('deleted')}>
+                        Delete
+                      </button>
+                    }
+                  >
+                    <button type="button" class="btn primary" onClick={() => setStageTarget('inactive')}>
+                      Restore
+                    </button>
+                  </Show>
+                </div>
+              </Show>
+            </div>
+
+            <div class="widgets">
+              <Widget title="Details">
+                <DetailsProps a={a()} team={teamName(a().teamId)} />
+              </Widget>
+              <Widget title="Health and last test">
+                <div class="stack">
+                  <HealthProps a={a()} />
+                  <Show when={canEdit() && a().stage !== 'deleted'}>
+                    <div class="actions">
+                      <For each={directionsOf(a())}>
+                        {(d) => (
+                          <button type="button" class="btn" disabled={!!testing()} onClick={() => runTest(d)}>
+                            <Icon name="plug" /> Test {d} connection
+                          </button>
+                        )}
+                      </For>
+                    </div>
+                  </Show>
+                  <ErrorBanner error={testError()} title="The test could not run" />
+                  <StepList result={result()} running={!!testing()} label={testing() ?? undefined} />
+                </div>
+              </Widget>
+              <Show when={a().outgoing}>
+                {(o) => (
+                  <Widget title="Outgoing">
+                    <OutgoingProps o={o()} />
+                  </Widget>
+                )}
+              </Show>
+              <Show when={a().incoming}>
+                {(i) => (
+                  <Widget title="Incoming">
+                    <IncomingProps i={i()} />
+                  </Widget>
+                )}
+              </Show>
+              <Show when={a().outgoing}>
+                {(o) => (
+                  <Widget
+                    title="Verification"
+                    actions={
+                      <Show when={canEdit() && a().stage === 'active'}>
+                        <button type="button" class="btn small" onClick={() => setVerifyOpen(true)}>
+                          <Icon name="shield" /> Send verification code
+                        </button>
+                      </Show>
+                    }
+                  >
+                    <Show
+                      when={o().verifiedAt}
+                      fallback={
+                        <p class="muted" style={{ margin: 0 }}>
+                          Not verified. Send a code through this account and type it back to prove it
+                          delivers.
+                        </p>
+                      }
+                    >
+                      <p style={{ margin: 0 }} class="row">
+                        <Badge tone="ok">Verified</Badge>{' '}
+                        <span class="muted">{dateTime(o().verifiedAt)}</span>
+                      </p>
+                    </Show>
+                  </Widget>
+                )}
+              </Show>
+              <Activity accountId={a().id} version={version()} />
+            </div>
+
+            <StageDialog
+              account={a()}
+              target={stageTarget()}
+              onClose={() => setStageTarget(null)}
+              onDone={(x) => {
+                setStageTarget(null);
+                changed(x);
+              }}
+            />
+            <VerificationDialog
+              account={a()}
+              open={verifyOpen()}
+              onClose={() => setVerifyOpen(false)}
+              onVerified={() => changed()}
+            />
+            <DefaultDialog
+              account={a()}
+              open={defaultOpen()}
+              onClose={() => setDefaultOpen(false)}
+              onDone={() => changed()}
+            />
+          </>
+        )}
+      </Show>
+    </>
+  );
 }

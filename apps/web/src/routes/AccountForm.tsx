@@ -1,3 +1,335 @@
+import {
+  accountInputSchema,
+  type ConnectionTestResult,
+  type Direction,
+  incomingInputSchema,
+  outgoingInputSchema,
+} from '@mailroom/core/schemas';
+import { A, useNavigate, useParams } from '@solidjs/router';
+import { createEffect, createResource, createSignal, For, type JSX, on, Show } from 'solid-js';
+import { createStore, unwrap } from 'solid-js/store';
+import { IncomingFields } from '../components/account/IncomingFields';
+import { OutgoingFields } from '../components/account/OutgoingFields';
+import { ErrorBanner } from '../components/ErrorBanner';
+import { SelectField, TextField } from '../components/Field';
+import { StepList } from '../components/StepList';
+import { toast } from '../components/Toasts';
+import {
+  type AccountDraft,
+  draftFromView,
+  emptyDraft,
+  incomingInput,
+  outgoingInput,
+  toInput,
+  toPatch,
+} from '../lib/accountDraft';
+import { createAccount, getAccount, testSettings, updateAccount } from '../lib/accounts';
+import { apiErrors, type FieldErrors, focusFirstError, validate } from '../lib/form';
+import { teamScope, teams } from '../lib/session';
+
+/** Create and edit one account: fields follow the choices, errors land on the field they name. */
 export default function AccountForm() {
-  return <h1>AccountForm</h1>;
+  const params = useParams<{ id?: string }>();
+  const navigate = useNavigate();
+  const editing = () => !!params.id;
+  const [loaded] = createResource(() => params.id, getAccount);
+  const scope = teamScope();
+  const [draft, setDraft] = createStore<AccountDraft>(emptyDraft(scope && scope !== 'system' ? scope : ''));
+  let original: AccountDraft = structuredClone(unwrap(draft));
+  createEffect(
+    on(loaded, (a) => {
+      if (!a) return;
+      const d = draftFromView(a);
+      setDraft(d);
+      original = structuredClone(d);
+    }),
+  );
+
+  const [errors, setErrors] = createSignal<FieldErrors>({});
+  const [saving, setSaving] = createSignal(false);
+  const [testing, setTesting] = createSignal<Direction | null>(null);
+  const [testResult, setTestResult] = createSignal<ConnectionTestResult>();
+  const [testError, setTestError] = createSignal<unknown>();
+  let form: HTMLFormElement | undefined;
+
+  // Paths some field on screen shows; anything else the API names goes to the banner.
+  const shown = new Set<string>();
+  const err = (path: string) => {
+    shown.add(path);
+    return errors()[path];
+  };
+  const unplaced = () => Object.entries(errors()).filter(([p]) => !shown.has(p) && !/\.\d+$/.test(p));
+
+  const setOut = <K extends keyof AccountDraft['outgoing']>(k: K, v: AccountDraft['outgoing'][K]) =>
+    setDraft('outgoing', k as never, v as never);
+  const setIn = <K extends keyof AccountDraft['incoming']>(k: K, v: AccountDraft['incoming'][K]) =>
+    setDraft('incoming', k as never, v as never);
+
+  async function save(close: boolean) {
+    const v = validate(accountInputSchema, toInput(draft));
+    if (!v.ok) {
+      setErrors(v.errors);
+      focusFirstError(form);
+      return;
+    }
+    setSaving(true);
+    setErrors({});
+    try {
+      const saved = params.id
+        ? await updateAccount(params.id, toPatch(unwrap(draft), original))
+        : await createAccount(toInput(draft));
+      toast(`Saved “${saved.name}”`);
+      if (close) navigate(`/accounts/${saved.id}`);
+      else if (!params.id) navigate(`/accounts/${saved.id}/edit`, { replace: true });
+      else {
+        const d = draftFromView(saved);
+        setDraft(d);
+        original = structuredClone(d);
+      }
+    } catch (e) {
+      setErrors(apiErrors(e));
+      focusFirstError(form);
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  async function runTest(direction: Direction) {
+    const part = direction === 'outgoing' ? outgoingInput(draft.outgoing) : incomingInput(draft.incoming);
+    const schema = direction === 'outgoing' ? outgoingInputSchema : incomingInputSchema;
+    const v = validate(schema, part);
+    if (!v.ok) {
+      // Test errors use the same paths as Save, prefixed with the part.
+      setErrors(Object.fromEntries(Object.entries(v.errors).map(([p, m]) => [`${direction}.${p}`, m])));
+      focusFirstError(form);
+      return;
+    }
+    setErrors({});
+    setTestError(undefined);
+    setTestResult(undefined);
+    setTesting(direction);
+    try {
+      setTestResult(await testSettings({ accountId: params.id, direction, [direction]: part }));
+    } catch (e) {
+      const fe = apiErrors(e);
+      if (Object.keys(fe).some((k) => k !== '')) setErrors(fe);
+      setTestError(e);
+    } finally {
+      setTesting(null);
+    }
+  }
+
+  return (
+    <>
+      <div class="page-head">
+        <div class="titles">
+          <div class="crumbs">
+            <A href="/accounts">Mail accounts</A>
+            <Show when={editing() && loaded()}>
+              {(a) => (
+                <>
+                  {' / '}
+                  <A href={`/accounts/${a().id}`}>{a().name}</A>
+                </>
+              )}
+            </Show>
+          </div>
+          <h1>{editing() ? `Edit ${loaded()?.name ?? 'account'}` : 'New mail account'}</h1>
+          <p>Fields follow your choices; secrets are write-only and never shown again.</p>
+        </div>
+      </div>
+      <ErrorBanner error={loaded.error} title="Could not load the account" />
+      <form
+        ref={form}
+        novalidate
+        aria-label={editing() ? 'Edit account' : 'New account'}
+        onSubmit={(e) => {
+          e.preventDefault();
+          void save(false);
+        }}
+      >
+        <Show when={unplaced().length || errors()['']}>
+          <div class="banner error" role="alert">
+            <div>
+              <strong>The account was not saved</strong>
+              <For each={unplaced()}>{([p, m]) => <p>{p ? `${p}: ${m}` : m}</p>}</For>
+            </div>
+          </div>
+        </Show>
+        <div class="form-layout">
+          <div class="stack">
+            <Section title="Details">
+              <div class="grid2">
+                <TextField
+                  label="Name"
+                  name="name"
+                  value={draft.name}
+                  onValue={(v) => setDraft('name', v)}
+                  error={err('name')}
+                  help="Unique; how this account appears everywhere."
+                />
+                <TextField
+                  label="Label"
+                  name="label"
+                  value={draft.label}
+                  onValue={(v) => setDraft('label', v)}
+                  error={err('label')}
+                />
+                <SelectField
+                  label="Purpose"
+                  value={draft.purpose}
+                  onValue={(v) => setDraft('purpose', v as AccountDraft['purpose'])}
+                  options={[
+                    { value: 'system', label: 'System notifications' },
+                    { value: 'campaigns', label: 'Campaigns' },
+                    { value: 'customer_service', label: 'Customer service' },
+                  ]}
+                  error={err('purpose')}
+                />
+                <SelectField
+                  label="Team"
+                  value={draft.teamId}
+                  onValue={(v) => setDraft('teamId', v)}
+                  options={[
+                    { value: '', label: 'System (no team)' },
+                    ...teams().map((t) => ({ value: t.id, label: t.name })),
+                  ]}
+                  error={err('teamId')}
+                />
+                <label class="check span2">
+                  <input
+                    type="checkbox"
+                    checked={draft.debug}
+                    onChange={(e) => setDraft('debug', e.currentTarget.checked)}
+                  />
+                  Debug: write protocol transcripts to the log (secrets redacted)
+                </label>
+              </div>
+            </Section>
+            <Section
+              title="Outgoing"
+              toggle={{
+                label: 'Sends mail',
+                checked: draft.outgoing.enabled,
+                onChange: (v) => setOut('enabled', v),
+              }}
+              error={err('outgoing')}
+            >
+              <Show
+                when={draft.outgoing.enabled}
+                fallback={<p class="muted">This account does not send mail.</p>}
+              >
+                <OutgoingFields
+                  o={draft.outgoing}
+                  set={setOut}
+                  setAuth={(k, v) => setDraft('outgoing', 'auth', k, v as never)}
+                  err={err}
+                />
+              </Show>
+            </Section>
+            <Section
+              title="Incoming"
+              toggle={{
+                label: 'Fetches mail',
+                checked: draft.incoming.enabled,
+                onChange: (v) => setIn('enabled', v),
+              }}
+              error={err('incoming')}
+            >
+              <Show
+                when={draft.incoming.enabled}
+                fallback={<p class="muted">This account does not fetch mail.</p>}
+              >
+                <IncomingFields
+                  i={draft.incoming}
+                  set={setIn}
+                  setAuth={(k, v) => setDraft('incoming', 'auth', k, v as never)}
+                  err={err}
+                />
+              </Show>
+            </Section>
+          </div>
+          <aside class="side">
+            <section class="card" aria-labelledby="test-title">
+              <header>
+                <h2 id="test-title">Test before saving</h2>
+              </header>
+              <div class="body stack">
+                <p class="muted" style={{ margin: 0 }}>
+                  Connects with the settings on screen; nothing is saved and no mail is sent.
+                </p>
+                <div class="actions">
+                  <button
+                    type="button"
+                    class="btn"
+                    disabled={!draft.outgoing.enabled || !!testing()}
+                    onClick={() => runTest('outgoing')}
+                  >
+                    Test outgoing
+                  </button>
+                  <button
+                    type="button"
+                    class="btn"
+                    disabled={!draft.incoming.enabled || !!testing()}
+                    onClick={() => runTest('incoming')}
+                  >
+                    Test incoming
+                  </button>
+                </div>
+                <ErrorBanner error={testError()} title="The test could not run" />
+                <StepList result={testResult()} running={!!testing()} label={testing() ?? undefined} />
+              </div>
+            </section>
+          </aside>
+        </div>
+        <div class="form-bar">
+          <A class="btn ghost" href={params.id ? `/accounts/${params.id}` : '/accounts'}>
+            Cancel
+          </A>
+          <button type="submit" class="btn" disabled={saving()}>
+            Save
+          </button>
+          <button type="button" class="btn primary" disabled={saving()} onClick={() => save(true)}>
+            {saving() ? 'Saving…' : 'Save & close'}
+          </button>
+        </div>
+      </form>
+    </>
+  );
+}
+
+function Section(props: {
+  title: string;
+  children: JSX.Element;
+  toggle?: { label: string; checked: boolean; onChange: (v: boolean) => void };
+  error?: string;
+}) {
+  const id = `sec-${props.title.toLowerCase()}`;
+  return (
+    <section class="card" aria-labelledby={id}>
+      <header>
+        <h2 id={id}>{props.title}</h2>
+        <Show when={props.toggle}>
+          {(t) => (
+            <label class="check">
+              <input
+                type="checkbox"
+                checked={t().checked}
+                onChange={(e) => t().onChange(e.currentTarget.checked)}
+              />
+              {t().label}
+            </label>
+          )}
+        </Show>
+      </header>
+      <div class="body form-section">
+        <Show when={props.error}>
+          <span class="error" role="alert">
+            {props.error}
+          </span>
+        </Show>
+        {props.children}
+      </div>
+    </section>
+  );
 }

@@ -1,0 +1,88 @@
+import { Match, Switch } from 'solid-js';
+import type { AuthDraft } from '../../lib/accountDraft';
+import { Segmented, TextField } from '../Field';
+import { SecretField } from '../SecretField';
+
+const methods = [
+  { value: 'none', label: 'None' },
+  { value: 'password', label: 'Password' },
+  { value: 'oauth2', label: 'OAuth 2' },
+] as const;
+
+/** Authentication of one direction; `prefix` is the error path root (`outgoing.auth`). */
+export function AuthFields(props: {
+  name: string;
+  auth: AuthDraft;
+  set: <K extends keyof AuthDraft>(k: K, v: AuthDraft[K]) => void;
+  err: (path: string) => string | undefined;
+  prefix: string;
+}) {
+  const e = (k: string) => props.err(`${props.prefix}.${k}`);
+  return (
+    <>
+      <div class="span2">
+        <Segmented
+          legend="Authentication"
+          name={props.name + '-auth'}
+          value={props.auth.method}
+          options={methods}
+          onValue={(v) => props.set('method', v as AuthDraft['method'])}
+          error={e('method')}
+        />
+      </div>
+      <Switch>
+        <Match when={props.auth.method === 'password'}>
+          <TextField
+            label="Username"
+            autocomplete="off"
+            value={props.auth.username}
+            onValue={(v) => props.set('username', v)}
+            error={e('username')}
+          />
+          <SecretField
+            label="Password"
+            secret={props.auth.password}
+            onChange={(s) => props.set('password', s)}
+            error={e('password')}
+          />
+        </Match>
+        <Match when={props.auth.method === 'oauth2'}>
+          <TextField
+            label="Username"
+            autocomplete="off"
+            value={props.auth.username}
+            onValue={(v) => props.set('username', v)}
+            error={e('username')}
+          />
+          <TextField
+            label="Client ID"
+            value={props.auth.clientId}
+            onValue={(v) => props.set('clientId', v)}
+            error={e('clientId')}
+          />
+          <SecretField
+            label="Client secret"
+            secret={props.auth.clientSecret}
+            onChange={(s) => props.set('clientSecret', s)}
+            error={e('clientSecret')}
+          />
+          <SecretField
+            label="Refresh token"
+            secret={props.auth.refreshToken}
+            onChange={(s) => props.set('refreshToken', s)}
+            error={e('refreshToken')}
+          />
+          <TextField
+            fieldClass="span2"
+            label="Token URL"
+            type="url"
+            placeholder="https://oauth2.googleapis.com/token"
+            value={props.auth.tokenUrl}
+            onValue={(v) => props.set('tokenUrl', v)}
+            error={e('tokenUrl')}
+          />
+        </Match>
+      </Switch>
+    </>
+  );
+}

@@ -1,0 +1,194 @@
+import type { AccountView, IncomingView, OutgoingView } from '@mailroom/core/schemas';
+import { For, type JSX, Show } from 'solid-js';
+import { dateTime, humanize, ms, relTime } from '../../lib/format';
+import { Badge, HealthBadge, StageBadge } from '../Badges';
+
+/** A titled card; `actions` sit at the right of the title. */
+export function Widget(props: {
+  title: string;
+  actions?: JSX.Element;
+  children: JSX.Element;
+  class?: string;
+}) {
+  const id = `w-${props.title.toLowerCase().replace(/\W+/g, '-')}`;
+  return (
+    <section class={`card ${props.class ?? ''}`} aria-labelledby={id}>
+      <header>
+        <h2 id={id}>{props.title}</h2>
+        {props.actions}
+      </header>
+      <div class="body">{props.children}</div>
+    </section>
+  );
+}
+
+const Dash = () => <span class="muted">—</span>;
+
+function authText(a: Extract<OutgoingView, { transport: 'smtp' }>['auth']): string {
+  if (a.method === 'none') return 'None';
+  if (a.method === 'password') return `${a.username} · password ${a.hasPassword ? 'stored' : 'not set'}`;
+  return `OAuth 2 · ${a.username} · token ${a.hasToken ? 'stored' : 'not set'}`;
+}
+
+export function DetailsProps(props: { a: AccountView; team: string }) {
+  return (
+    <dl class="props">
+      <dt>Name</dt>
+      <dd>{props.a.name}</dd>
+      <dt>Label</dt>
+      <dd>{props.a.label ?? <Dash />}</dd>
+      <dt>Purpose</dt>
+      <dd>{humanize(props.a.purpose)}</dd>
+      <dt>Team</dt>
+      <dd>{props.team}</dd>
+      <dt>Stage</dt>
+      <dd class="row">
+        <StageBadge stage={props.a.stage} />
+        <Show when={props.a.stageReason}>
+          <span class="muted">{props.a.stageReason}</span>
+        </Show>
+      </dd>
+      <dt>Debug log</dt>
+      <dd>{props.a.debug ? 'On' : 'Off'}</dd>
+      <dt>Created</dt>
+      <dd>
+        {dateTime(props.a.createdAt)} <span class="muted">by {props.a.createdBy ?? 'system'}</span>
+      </dd>
+      <dt>Updated</dt>
+      <dd>
+        {dateTime(props.a.updatedAt)} <span class="muted">by {props.a.updatedBy ?? 'system'}</span>
+      </dd>
+    </dl>
+  );
+}
+
+export function OutgoingProps(props: { o: OutgoingView }) {
+  const o = () => props.o;
+  return (
+    <dl class="props">
+      <dt>Transport</dt>
+      <dd>{o().transport === 'smtp' ? 'SMTP' : o().transport === 'mailgun' ? 'Mailgun API' : 'sendmail'}</dd>
+      <Show when={o().transport === 'smtp' && o()}>
+        {(s) => {
+          const smtp = s() as Extract<OutgoingView, { transport: 'smtp' }>;
+          return (
+            <>
+              <dt>Server</dt>
+              <dd class="mono">
+                {smtp.host}:{smtp.port}
+              </dd>
+              <dt>Security</dt>
+              <dd>
+                {smtp.security === 'tls'
+                  ? 'TLS (implicit)'
+                  : smtp.security === 'starttls'
+                    ? 'STARTTLS'
+                    : 'None'}
+                {smtp.allowInvalidCertificates ? ' · accepts invalid certificates' : ''}
+              </dd>
+              <dt>Authentication</dt>
+              <dd>{authText(smtp.auth)}</dd>
+            </>
+          );
+        }}
+      </Show>
+      <Show when={o().transport === 'mailgun' && o()}>
+        {(s) => {
+          const mg = s() as Extract<OutgoingView, { transport: 'mailgun' }>;
+          return (
+            <>
+              <dt>Domain</dt>
+              <dd>{mg.domain}</dd>
+              <dt>API</dt>
+              <dd class="mono">{mg.baseUrl}</dd>
+              <dt>API key</dt>
+              <dd>{mg.hasApiKey ? 'stored' : 'not set'}</dd>
+            </>
+          );
+        }}
+      </Show>
+      <Show when={o().transport === 'sendmail' && o()}>
+        {(s) => (
+          <>
+            <dt>Path</dt>
+            <dd class="mono">{(s() as Extract<OutgoingView, { transport: 'sendmail' }>).path}</dd>
+          </>
+        )}
+      </Show>
+      <dt>From</dt>
+      <dd>{o().from.name ? `${o().from.name} <${o().from.address}>` : o().from.address}</dd>
+      <dt>Reply-To</dt>
+      <dd>{o().replyTo ?? <Dash />}</dd>
+      <dt>Sends as</dt>
+      <dd>{o().fromFilter.length ? o().fromFilter.join(', ') : <Dash />}</dd>
+      <dt>Send mode</dt>
+      <dd>
+        {humanize(o().sendMode)}
+        {o().rateLimitPerMinute ? ` · max ${o().rateLimitPerMinute}/min` : ''}
+      </dd>
+    </dl>
+  );
+}
+
+export function IncomingProps(props: { i: IncomingView }) {
+  const i = () => props.i;
+  return (
+    <dl class="props">
+      <dt>Protocol</dt>
+      <dd>{i().protocol.toUpperCase()}</dd>
+      <dt>Server</dt>
+      <dd class="mono">
+        {i().host}:{i().port}
+      </dd>
+      <dt>Security</dt>
+      <dd>{i().security === 'tls' ? 'TLS (implicit)' : i().security === 'starttls' ? 'STARTTLS' : 'None'}</dd>
+      <dt>Authentication</dt>
+      <dd>{authText(i().auth)}</dd>
+      <Show when={i().protocol === 'imap'}>
+        <dt>Mailbox</dt>
+        <dd>{i().mailbox}</dd>
+      </Show>
+      <dt>Polling</dt>
+      <dd>{i().enabled ? `every ${i().pollIntervalSec} s` : 'off'}</dd>
+      <dt>After fetch</dt>
+      <dd>{humanize(i().afterFetch)}</dd>
+    </dl>
+  );
+}
+
+/** Health now and the last stored test per direction. */
+export function HealthProps(props: { a: AccountView }) {
+  return (
+    <dl class="props">
+      <dt>Health</dt>
+      <dd class="row">
+        <HealthBadge health={props.a.health} />
+        <Show when={props.a.healthReason}>
+          <span class="muted">{props.a.healthReason}</span>
+        </Show>
+      </dd>
+      <For each={Object.values(props.a.lastTest)}>
+        {(t) => (
+          <>
+            <dt>Last {t.direction} test</dt>
+            <dd>
+              <Badge tone={t.ok ? 'ok' : 'bad'}>
+                {t.ok ? 'Passed' : `Failed${t.errorCode ? ` (${t.errorCode})` : ''}`}
+              </Badge>{' '}
+              <span class="muted" title={t.at}>
+                {relTime(t.at)} · {ms(t.durationMs)}
+              </span>
+              <Show when={t.message}>
+                <div class="muted">{t.message}</div>
+              </Show>
+            </dd>
+          </>
+        )}
+      </For>
+      <Show when={Object.keys(props.a.lastTest).length === 0}>
+        <dt>Last test</dt>
+        <dd class="muted">Never tested</dd>
+      </Show>
+    </dl>
+  );
+}

@@ -1,0 +1,287 @@
+// The form's working copy of an account. Inputs hold strings (a half-typed port is not a number
+// yet); toInput() turns it into the API's input shape, which the shared zod schema then judges.
+import {
+  type AccountView,
+  type IncomingView,
+  imapDefaultPorts,
+  type OutgoingView,
+  pop3DefaultPorts,
+  type Security,
+  smtpDefaultPorts,
+} from '@mailroom/core/schemas';
+import { newSecret, type SecretDraft, secretValue } from '../components/SecretField';
+
+export type AuthDraft = {
+  method: 'none' | 'password' | 'oauth2';
+  username: string;
+  password: SecretDraft;
+  clientId: string;
+  clientSecret: SecretDraft;
+  refreshToken: SecretDraft;
+  tokenUrl: string;
+};
+
+export type OutgoingDraft = {
+  enabled: boolean;
+  transport: 'smtp' | 'sendmail' | 'mailgun';
+  host: string;
+  port: string;
+  security: Security;
+  allowInvalidCertificates: boolean;
+  auth: AuthDraft;
+  path: string;
+  domain: string;
+  apiKey: SecretDraft;
+  baseUrl: string;
+  fromAddress: string;
+  fromName: string;
+  replyTo: string;
+  fromFilter: string;
+  sendMode: 'immediate' | 'queued';
+  rateLimitPerMinute: string;
+};
+
+export type IncomingDraft = {
+  enabled: boolean;
+  protocol: 'imap' | 'pop3';
+  host: string;
+  port: string;
+  security: Security;
+  allowInvalidCertificates: boolean;
+  auth: AuthDraft;
+  mailbox: string;
+  pollIntervalSec: string;
+  afterFetch: 'keep' | 'mark_seen' | 'delete';
+  fetchEnabled: boolean;
+};
+
+export type AccountDraft = {
+  name: string;
+  label: string;
+  purpose: 'system' | 'campaigns' | 'customer_service';
+  teamId: string;
+  debug: boolean;
+  outgoing: OutgoingDraft;
+  incoming: IncomingDraft;
+};
+
+const emptyAuth = (method: AuthDraft['method']): AuthDraft => ({
+  method,
+  username: '',
+  password: newSecret(),
+  clientId: '',
+  clientSecret: newSecret(),
+  refreshToken: newSecret(),
+  tokenUrl: '',
+});
+
+/** Default port for a direction/protocol and security mode: 587 for STARTTLS SMTP, 993 for IMAPS… */
+export function defaultPort(kind: 'smtp' | 'imap' | 'pop3', security: Security): number {
+  return (kind === 'smtp' ? smtpDefaultPorts : kind === 'imap' ? imapDefaultPorts : pop3DefaultPorts)[
+    security
+  ];
+}
+
+export function emptyDraft(teamId = ''): AccountDraft {
+  return {
+    name: '',
+    label: '',
+    purpose: 'system',
+    teamId,
+    debug: false,
+    outgoing: {
+      enabled: true,
+      transport: 'smtp',
+      host: '',
+      port: String(smtpDefaultPorts.starttls),
+      security: 'starttls',
+      allowInvalidCertificates: false,
+      auth: emptyAuth('password'),
+      path: '/usr/sbin/sendmail',
+      domain: '',
+      apiKey: newSecret(),
+      baseUrl: 'https://api.mailgun.net',
+      fromAddress: '',
+      fromName: '',
+      replyTo: '',
+      fromFilter: '',
+      sendMode: 'queued',
+      rateLimitPerMinute: '0',
+    },
+    incoming: {
+      enabled: false,
+      protocol: 'imap',
+      host: '',
+      port: String(imapDefaultPorts.tls),
+      security: 'tls',
+      allowInvalidCertificates: false,
+      auth: emptyAuth('password'),
+      mailbox: 'INBOX',
+      pollIntervalSec: '60',
+      afterFetch: 'keep',
+      fetchEnabled: true,
+    },
+  };
+}
+
+function authFromView(v: Extract<OutgoingView, { transport: 'smtp' }>['auth']): AuthDraft {
+  const a = emptyAuth(v.method);
+  if (v.method === 'password') return { ...a, username: v.username, password: newSecret(v.hasPassword) };
+  if (v.method === 'oauth2')
+    return {
+      ...a,
+      username: v.username,
+      clientId: v.clientId,
+      tokenUrl: v.tokenUrl,
+      clientSecret: newSecret(v.hasClientSecret),
+      refreshToken: newSecret(v.hasToken),
+    };
+  return a;
+}
+
+/** The stored account as a draft; secrets become "stored" placeholders, never values. */
+export function draftFromView(a: AccountView): AccountDraft {
+  const d = emptyDraft(a.teamId ?? '');
+  d.name = a.name;
+  d.label = a.label ?? '';
+  d.purpose = a.purpose;
+  d.debug = a.debug;
+  const o = a.outgoing;
+  if (o) {
+    d.outgoing = {
+      ...d.outgoing,
+      enabled: true,
+      transport: o.transport,
+      fromAddress: o.from.address,
+      fromName: o.from.name ?? '',
+      replyTo: o.replyTo ?? '',
+      fromFilter: o.fromFilter.join('\n'),
+      sendMode: o.sendMode,
+      rateLimitPerMinute: String(o.rateLimitPerMinute),
+    };
+    if (o.transport === 'smtp')
+      Object.assign(d.outgoing, {
+        host: o.host,
+        port: String(o.port),
+        security: o.security,
+        allowInvalidCertificates: o.allowInvalidCertificates,
+        auth: authFromView(o.auth),
+      });
+    if (o.transport === 'sendmail') d.outgoing.path = o.path;
+    if (o.transport === 'mailgun')
+      Object.assign(d.outgoing, { domain: o.domain, baseUrl: o.baseUrl, apiKey: newSecret(o.hasApiKey) });
+  } else d.outgoing.enabled = false;
+  const i: IncomingView | null = a.incoming;
+  if (i) {
+    d.incoming = {
+      enabled: true,
+      protocol: i.protocol,
+      host: i.host,
+      port: String(i.port),
+      security: i.security,
+      allowInvalidCertificates: i.allowInvalidCertificates,
+      auth: authFromView(i.auth),
+      mailbox: i.mailbox,
+      pollIntervalSec: String(i.pollIntervalSec),
+      afterFetch: i.afterFetch,
+      fetchEnabled: i.enabled,
+    };
+  }
+  return d;
+}
+
+// A blank number box means "use the default"; anything else goes to zod as a number (NaN → "must be a number").
+const num = (s: string) => (s.trim() === '' ? undefined : Number(s));
+const opt = (s: string) => (s.trim() === '' ? undefined : s.trim());
+
+function authInput(a: AuthDraft) {
+  if (a.method === 'none') return { method: 'none' as const };
+  if (a.method === 'password')
+    return { method: 'password' as const, username: a.username, password: secretValue(a.password) };
+  return {
+    method: 'oauth2' as const,
+    username: a.username,
+    clientId: a.clientId,
+    clientSecret: secretValue(a.clientSecret),
+    refreshToken: secretValue(a.refreshToken),
+    tokenUrl: a.tokenUrl,
+  };
+}
+
+/** The outgoing part as the API takes it, without keys the chosen transport does not have. */
+export function outgoingInput(o: OutgoingDraft) {
+  const common = {
+    from: { address: o.fromAddress, name: opt(o.fromName) },
+    replyTo: opt(o.replyTo),
+    fromFilter: o.fromFilter
+      .split(/[\s,]+/)
+      .map((s) => s.trim())
+      .filter(Boolean),
+    sendMode: o.sendMode,
+    rateLimitPerMinute: num(o.rateLimitPerMinute) ?? 0,
+  };
+  if (o.transport === 'sendmail') return { transport: 'sendmail' as const, path: o.path, ...common };
+  if (o.transport === 'mailgun')
+    return {
+      transport: 'mailgun' as const,
+      domain: o.domain,
+      apiKey: secretValue(o.apiKey),
+      baseUrl: o.baseUrl,
+      ...common,
+    };
+  return {
+    transport: 'smtp' as const,
+    host: o.host,
+    port: num(o.port),
+    security: o.security,
+    allowInvalidCertificates: o.allowInvalidCertificates,
+    auth: authInput(o.auth),
+    ...common,
+  };
+}
+
+export function incomingInput(i: IncomingDraft) {
+  return {
+    protocol: i.protocol,
+    host: i.host,
+    port: num(i.port),
+    security: i.security,
+    allowInvalidCertificates: i.allowInvalidCertificates,
+    auth: authInput(i.auth),
+    mailbox: i.protocol === 'imap' ? i.mailbox || 'INBOX' : 'INBOX',
+    pollIntervalSec: num(i.pollIntervalSec),
+    afterFetch: i.afterFetch,
+    enabled: i.fetchEnabled,
+  };
+}
+
+/** The whole account as `POST /accounts` takes it. */
+export function toInput(d: AccountDraft) {
+  return {
+    name: d.name,
+    label: opt(d.label),
+    purpose: d.purpose,
+    teamId: d.teamId || null,
+    debug: d.debug,
+    outgoing: d.outgoing.enabled ? outgoingInput(d.outgoing) : null,
+    incoming: d.incoming.enabled ? incomingInput(d.incoming) : null,
+  };
+}
+
+/**
+ * The PATCH body: only parts that changed since loading, so an unchanged connection keeps its
+ * verification; label null clears it.
+ */
+export function toPatch(d: AccountDraft, original: AccountDraft) {
+  const now = toInput(d);
+  const before = toInput(original);
+  const body: Record<string, unknown> = {};
+  if (now.name !== before.name) body.name = now.name;
+  if (now.label !== before.label) body.label = now.label ?? null;
+  if (now.purpose !== before.purpose) body.purpose = now.purpose;
+  if (now.teamId !== before.teamId) body.teamId = now.teamId;
+  if (now.debug !== before.debug) body.debug = now.debug;
+  if (JSON.stringify(now.outgoing) !== JSON.stringify(before.outgoing)) body.outgoing = now.outgoing;
+  if (JSON.stringify(now.incoming) !== JSON.stringify(before.incoming)) body.incoming = now.incoming;
+  return body;
+}
