@@ -1,0 +1,46 @@
+/** A bounded, replayable log of server events, the source of `GET /api/events`. */
+
+export type ServerEventType = 'message' | 'delete' | 'reset' | 'fault';
+
+export interface ServerEvent {
+  id: number;
+  type: ServerEventType;
+  data: unknown;
+}
+
+type Listener = (event: ServerEvent) => void;
+
+export class EventLog {
+  private readonly buffer: ServerEvent[] = [];
+  private readonly listeners = new Set<Listener>();
+  private lastId = 0;
+
+  constructor(private readonly capacity = 1000) {}
+
+  publish(type: ServerEventType, data: unknown): ServerEvent {
+    const event = { id: ++this.lastId, type, data };
+    this.buffer.push(event);
+    if (this.buffer.length > this.capacity) this.buffer.shift();
+    for (const listener of this.listeners) listener(event);
+    return event;
+  }
+
+  /**
+   * Events after `id`, oldest first. `complete` is false when some of them were already
+   * dropped from the buffer, so a resuming client knows it missed events and should re-list.
+   */
+  since(id: number): { events: ServerEvent[]; complete: boolean } {
+    const events = this.buffer.filter((event) => event.id > id);
+    const oldest = this.buffer[0]?.id ?? this.lastId + 1;
+    return { events, complete: id >= oldest - 1 || id >= this.lastId };
+  }
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  get latestId(): number {
+    return this.lastId;
+  }
+}

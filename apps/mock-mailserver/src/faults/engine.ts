@@ -1,0 +1,120 @@
+import type { EventLog } from '../events.js';
+import type { FaultAction, FaultRule, FaultRuleState, FaultStage, FiredFault } from '../types.js';
+import { actionOf, compileMatch, DEFAULT_REPLY, validateRules } from './rules.js';
+
+/** What a protocol front end must do when a rule fires. */
+export interface FaultDecision {
+  action: FaultAction;
+  code: number;
+  message: string;
+  delayMs: number;
+}
+
+interface ActiveRule {
+  rule: FaultRule;
+  matcher: RegExp | null;
+  fired: number;
+}
+
+const FIRED_LOG_SIZE = 1000;
+const SEED = 0x6d6f636b; // fixed, so the same traffic fires the same probabilistic rules
+
+/** mulberry32: a tiny seeded generator, so rules with a probability repeat from run to run. */
+function generator(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The fault rules in force and the log of their firings. */
+export class FaultEngine {
+  private rules: ActiveRule[] = [];
+  private log: FiredFault[] = [];
+  private random = generator(SEED);
+
+  constructor(
+    private readonly events: EventLog | null = null,
+    private readonly logLine: (line: string) => void = () => {},
+  ) {}
+
+  /** Replaces the rules (validated; throws FaultRuleError) and restarts the probability generator. */
+  set(rules: FaultRule[]): FaultRuleState[] {
+    this.rules = validateRules(rules).map((rule) => ({
+      rule,
+      matcher: rule.match ? compileMatch(rule.match) : null,
+      fired: 0,
+    }));
+    this.random = generator(SEED);
+    return this.list();
+  }
+
+  /** Removes every rule and forgets the firings. */
+  clear(): void {
+    this.rules = [];
+    this.log = [];
+    this.random = generator(SEED);
+  }
+
+  list(): FaultRuleState[] {
+    return this.rules.map(({ rule, fired }, index) => ({
+      ...rule,
+      index,
+      firedCount: fired,
+      remaining: rule.count === undefined ? null : rule.count - fired,
+    }));
+  }
+
+  /** Every firing since the rules were last cleared, oldest first (the last 1000). */
+  fired(): FiredFault[] {
+    return [...this.log];
+  }
+
+  /**
+   * The decision of the first live rule for this stage whose `match` accepts one of the
+   * targets, or null. A firing counts against the rule's `count` and is logged.
+   */
+  evaluate(stage: FaultStage, targets: string | string[] | null, sessionId: string): FaultDecision | null {
+    if (this.rules.length === 0) return null;
+    const list = targets === null ? [] : Array.isArray(targets) ? targets : [targets];
+    for (let index = 0; index < this.rules.length; index++) {
+      const active = this.rules[index]!;
+      const { rule, matcher } = active;
+      if (rule.stage !== stage) continue;
+      if (rule.count !== undefined && active.fired >= rule.count) continue;
+      const target = matcher ? list.find((t) => matcher.test(t)) : (list[0] ?? null);
+      if (matcher && target === undefined) continue;
+      if (rule.probability !== undefined && this.random() >= rule.probability) continue;
+      active.fired++;
+      const fallback = DEFAULT_REPLY[stage];
+      const decision: FaultDecision = {
+        action: actionOf(rule),
+        code: rule.code ?? fallback.code,
+        message: rule.message ?? fallback.message,
+        delayMs: rule.delayMs ?? 0,
+      };
+      const entry: FiredFault = {
+        at: new Date().toISOString(),
+        ruleIndex: index,
+        stage,
+        action: decision.action,
+        code: decision.action === 'reply' ? decision.code : null,
+        message: decision.action === 'reply' ? decision.message : null,
+        delayMs: decision.delayMs,
+        target: target ?? null,
+        sessionId,
+      };
+      this.log.push(entry);
+      if (this.log.length > FIRED_LOG_SIZE) this.log.shift();
+      this.events?.publish('fault', entry);
+      this.logLine(
+        `fault: rule ${index} fired at ${stage} (${decision.action}${entry.code ? ' ' + entry.code : ''}) for ${target ?? '-'}`,
+      );
+      return decision;
+    }
+    return null;
+  }
+}

@@ -1,0 +1,82 @@
+import type { FaultAction, FaultRule, FaultStage } from '../types.js';
+
+export const FAULT_STAGES: readonly FaultStage[] = ['connect', 'auth', 'mail', 'rcpt', 'data', 'end-of-data'];
+const ACTIONS: readonly FaultAction[] = ['reply', 'drop', 'delay'];
+const KEYS = new Set(['stage', 'match', 'code', 'message', 'count', 'probability', 'delayMs', 'action']);
+
+/** The reply a rule gives when it names no code or text. */
+export const DEFAULT_REPLY: Record<FaultStage, { code: number; message: string }> = {
+  connect: { code: 421, message: 'Service not available (mock fault)' },
+  auth: { code: 535, message: 'Authentication credentials invalid (mock fault)' },
+  mail: { code: 550, message: 'Sender rejected (mock fault)' },
+  rcpt: { code: 550, message: 'Recipient rejected (mock fault)' },
+  data: { code: 554, message: 'Transaction failed (mock fault)' },
+  'end-of-data': { code: 554, message: 'Message rejected (mock fault)' },
+};
+
+export class FaultRuleError extends Error {
+  constructor(readonly errors: Array<{ path: string; message: string }>) {
+    super(`invalid fault rules: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
+  }
+}
+
+/** The action a rule takes: as given, else `delay` for a rule with only a delay, else `reply`. */
+export function actionOf(rule: FaultRule): FaultAction {
+  if (rule.action) return rule.action;
+  return rule.code === undefined && rule.delayMs !== undefined ? 'delay' : 'reply';
+}
+
+/** Checks a list of fault rules and throws FaultRuleError naming each bad field. */
+export function validateRules(input: unknown): FaultRule[] {
+  const errors: Array<{ path: string; message: string }> = [];
+  if (!Array.isArray(input)) throw new FaultRuleError([{ path: '', message: 'expected an array of rules' }]);
+  const rules = input.map((value, i): FaultRule => {
+    const at = (key: string) => `[${i}]${key ? '.' + key : ''}`;
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      errors.push({ path: at(''), message: 'expected an object' });
+      return { stage: 'connect' };
+    }
+    const rule = value as Record<string, unknown>;
+    for (const key of Object.keys(rule))
+      if (!KEYS.has(key)) errors.push({ path: at(key), message: 'unknown field' });
+    if (!FAULT_STAGES.includes(rule.stage as FaultStage)) {
+      errors.push({ path: at('stage'), message: `expected one of ${FAULT_STAGES.join(', ')}` });
+    }
+    const check = (key: string, ok: (v: unknown) => boolean, message: string) => {
+      if (rule[key] !== undefined && !ok(rule[key])) errors.push({ path: at(key), message });
+    };
+    const int = (v: unknown) => Number.isInteger(v);
+    check('match', (v) => typeof v === 'string' && v.length > 0, 'expected a non-empty string');
+    check(
+      'code',
+      (v) => int(v) && (v as number) >= 400 && (v as number) <= 599,
+      'expected an SMTP error code 400–599',
+    );
+    check('message', (v) => typeof v === 'string' && !/[\r\n]/.test(v), 'expected a single-line string');
+    check('count', (v) => int(v) && (v as number) >= 1, 'expected a positive integer');
+    check('probability', (v) => typeof v === 'number' && v >= 0 && v <= 1, 'expected a number from 0 to 1');
+    check('delayMs', (v) => int(v) && (v as number) >= 0 && (v as number) <= 3_600_000, 'expected 0–3600000');
+    check('action', (v) => ACTIONS.includes(v as FaultAction), `expected one of ${ACTIONS.join(', ')}`);
+    if (typeof rule.match === 'string') {
+      try {
+        compileMatch(rule.match);
+      } catch (error) {
+        errors.push({ path: at('match'), message: (error as Error).message });
+      }
+    }
+    return rule as unknown as FaultRule;
+  });
+  if (errors.length) throw new FaultRuleError(errors);
+  return rules;
+}
+
+/** Compiles a `match` value: `/regex/flags`, or a case-insensitive glob with `*` and `?` matching the whole value. */
+export function compileMatch(match: string): RegExp {
+  const literal = /^\/(.+)\/([a-z]*)$/s.exec(match);
+  if (literal) return new RegExp(literal[1]!, literal[2]!.replace('g', ''));
+  const source = match
+    .split('')
+    .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[\\^$.|+()[\]{}]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${source}$`, 'i');
+}

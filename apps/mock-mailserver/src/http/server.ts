@@ -1,0 +1,71 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { HttpContext } from './context.js';
+import { HttpError, json, problem } from './respond.js';
+import { Router } from './router.js';
+import { codeRoutes } from './routes/codes.js';
+import { eventRoutes } from './routes/events.js';
+import { faultRoutes } from './routes/faults.js';
+import { mailgunRoutes } from './routes/mailgun.js';
+import { messageRoutes } from './routes/messages.js';
+import { uiRoutes } from './routes/ui.js';
+import { waitForRequest } from './routes/wait.js';
+
+/** Builds the router with every route of the HTTP API and the web page. */
+export function buildRouter(ctx: HttpContext): Router {
+  const router = new Router();
+  // Before /api/messages/:id, which would otherwise take "wait" for an id.
+  router.on('GET', '/api/messages/wait', async (request) => {
+    json(request.res, 200, await waitForRequest(ctx, request));
+  });
+  messageRoutes(router, ctx);
+  codeRoutes(router, ctx);
+  eventRoutes(router, ctx);
+  faultRoutes(router, ctx);
+  mailgunRoutes(router, ctx);
+  uiRoutes(router);
+  return router;
+}
+
+/** Starts the HTTP API. */
+export async function startHttp(
+  ctx: HttpContext,
+  options: { host: string; port: number },
+): Promise<{ port: number; close: () => Promise<void> }> {
+  const router = buildRouter(ctx);
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const route = router.match(req.method ?? 'GET', url.pathname);
+    try {
+      if (route === undefined) throw new HttpError(404, `no route for ${url.pathname}`);
+      if (route === 405) throw new HttpError(405, `${req.method} is not supported on ${url.pathname}`);
+      await route.handler({ req, res, params: route.params, query: url.searchParams });
+    } catch (error) {
+      if (res.headersSent || res.destroyed) return;
+      if (error instanceof HttpError) return problem(res, error.status, error.message, error.extra);
+      ctx.log(`http: ${req.method} ${url.pathname} failed: ${(error as Error).stack ?? error}`);
+      problem(res, 500, 'internal error');
+    }
+  }
+
+  const server = createServer((req, res) => void handle(req, res));
+  server.keepAliveTimeout = 5000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  server.on('error', (error) => ctx.log(`http: ${error.message}`));
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const res of ctx.open) res.destroy();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

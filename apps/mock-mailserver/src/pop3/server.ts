@@ -1,0 +1,31 @@
+import net, { type AddressInfo } from 'node:net';
+import { type Pop3Context, Pop3Session } from './session.js';
+
+/** Starts the POP3 listener (plain with STLS). */
+export async function startPop3(
+  ctx: Pop3Context,
+  options: { host: string; port: number },
+): Promise<{ port: number; close: () => Promise<void> }> {
+  const sessions = new Set<Pop3Session>();
+  const server = net.createServer((socket) => {
+    const session = new Pop3Session(socket, ctx);
+    sessions.add(session);
+    socket.once('close', () => sessions.delete(session));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  server.on('error', (error) => ctx.log(`pop3: ${error.message}`));
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const session of sessions) session.destroy();
+      }),
+  };
+}

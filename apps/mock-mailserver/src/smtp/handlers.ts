@@ -1,0 +1,128 @@
+import type { SMTPServerAuthentication, SMTPServerOptions, SMTPServerSession } from 'smtp-server';
+import type { FaultDecision, FaultEngine } from '../faults/engine.js';
+import type { MessageStore } from '../store/store.js';
+import type { FaultStage } from '../types.js';
+import { checkCredentials } from './auth.js';
+import type { MockSMTPConnection } from './connection.js';
+import type { MockSMTPServer, MockSMTPServerOptions, SmtpError } from './server.js';
+
+export interface SmtpContext {
+  store: MessageStore;
+  faults: FaultEngine;
+  users: Record<string, string> | null;
+  log: (line: string) => void;
+}
+
+function smtpError(code: number, message: string): SmtpError {
+  const error: SmtpError = new Error(message);
+  error.responseCode = code;
+  return error;
+}
+
+const recipients = (session: SMTPServerSession) => session.envelope.rcptTo.map((r) => r.address);
+
+/**
+ * The smtp-server callbacks shared by the plain and the implicit-TLS listener: fault rules at
+ * every stage, credential checks, and storing each message once it is fully received.
+ */
+export function smtpHandlers(
+  ctx: SmtpContext,
+  server: () => MockSMTPServer,
+): Pick<MockSMTPServerOptions, 'onConnect' | 'onAuth' | 'onMailFrom' | 'onRcptTo' | 'onData' | 'beforeData'> {
+  /**
+   * Applies the first rule that fires at this stage, or proceeds. `proceed` is called with an
+   * error for a reply, after the delay for a delay, and never for a drop.
+   */
+  function withFaults(
+    stage: FaultStage,
+    targets: string | string[] | null,
+    session: SMTPServerSession,
+    proceed: (error?: SmtpError) => void,
+    onDrop?: () => boolean,
+  ): void {
+    const decision = ctx.faults.evaluate(stage, targets, session.id);
+    if (!decision) {
+      proceed();
+      return;
+    }
+    const act = (d: FaultDecision) => {
+      if (d.action === 'reply') return proceed(smtpError(d.code, d.message));
+      if (d.action === 'delay') return proceed();
+      if (onDrop?.()) return;
+      server().connection(session.id)?.drop();
+    };
+    if (decision.delayMs > 0) server().later(session.id, decision.delayMs, () => act(decision));
+    else act(decision);
+  }
+
+  return {
+    onConnect(session, callback) {
+      withFaults('connect', session.remoteAddress, session, callback);
+    },
+
+    onAuth(auth: SMTPServerAuthentication, session, callback) {
+      const username = auth.username ?? '';
+      withFaults('auth', username, session, (error) => {
+        if (error) return callback(error);
+        if (!checkCredentials(auth, ctx.users)) {
+          ctx.log(`smtp: ${auth.method} authentication failed for ${JSON.stringify(username)}`);
+          return callback(smtpError(535, 'Authentication credentials invalid'));
+        }
+        callback(null, { user: username });
+      });
+    },
+
+    onMailFrom(address, session, callback) {
+      withFaults('mail', address.address, session, callback);
+    },
+
+    onRcptTo(address, session, callback) {
+      withFaults('rcpt', address.address, session, callback);
+    },
+
+    beforeData(connection: MockSMTPConnection, proceed) {
+      const session = connection.session;
+      // A drop at this stage lets DATA through and cuts the connection mid-message.
+      withFaults('data', recipients(session), session, proceed, () => {
+        connection.dropDuringData = true;
+        proceed();
+        return true;
+      });
+    },
+
+    onData(stream, session, callback) {
+      const connection = server().connection(session.id);
+      if (connection?.dropDuringData) {
+        stream.once('data', () => connection.drop());
+      }
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('end', () => {
+        if (stream.sizeExceeded) return callback(); // rejectOversized answers 552
+        const raw = Buffer.concat(chunks);
+        withFaults('end-of-data', recipients(session), session, (error) => {
+          if (error) return callback(error);
+          ctx.store
+            .ingest({
+              raw,
+              transport: 'smtp',
+              envelope: {
+                mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+                rcptTo: recipients(session),
+              },
+              authUser: typeof session.user === 'string' ? session.user : null,
+              secure: session.secure,
+              remoteAddress: session.remoteAddress,
+            })
+            .then(
+              (message) => callback(null, `OK: queued as ${message.id}`),
+              (err: Error) => {
+                ctx.log(`smtp: cannot store message: ${err.message}`);
+                callback(smtpError(451, 'Local error in processing'));
+              },
+            );
+        });
+      });
+    },
+  } satisfies Partial<SMTPServerOptions> & Pick<MockSMTPServerOptions, 'beforeData'>;
+}

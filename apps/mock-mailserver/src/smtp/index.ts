@@ -1,0 +1,53 @@
+import type { AddressInfo } from 'node:net';
+import { AUTH_METHODS } from './auth.js';
+import { type SmtpContext, smtpHandlers } from './handlers.js';
+import { MockSMTPServer } from './server.js';
+
+export interface SmtpListenerOptions {
+  host: string;
+  port: number;
+  /** Implicit TLS (SMTPS) instead of plain with STARTTLS. */
+  secure: boolean;
+  tls: { key: string | Buffer; cert: string | Buffer };
+  hostname: string;
+  maxMessageSize: number;
+  greetingDelayMs: number;
+  authRequired: boolean;
+}
+
+/** Starts one SMTP listener and resolves once it accepts connections. */
+export async function startSmtp(
+  ctx: SmtpContext,
+  options: SmtpListenerOptions,
+): Promise<{ server: MockSMTPServer; port: number }> {
+  let server: MockSMTPServer | undefined;
+  server = new MockSMTPServer({
+    ...smtpHandlers(ctx, () => server!),
+    secure: options.secure,
+    key: options.tls.key,
+    cert: options.tls.cert,
+    name: options.hostname,
+    banner: 'mock-mailserver',
+    size: options.maxMessageSize,
+    rejectOversized: true,
+    authMethods: AUTH_METHODS,
+    authOptional: !options.authRequired,
+    allowInsecureAuth: true,
+    disableReverseLookup: true,
+    hidePIPELINING: false,
+    logger: false,
+    // A test client may send many commands before it authenticates (or never does).
+    maxAllowedUnauthenticatedCommands: false,
+    greetingDelayMs: options.greetingDelayMs,
+    closeTimeout: 1000,
+  });
+  server.on('error', (error) => ctx.log(`smtp: ${error.message}`));
+  await new Promise<void>((resolve, reject) => {
+    server!.server.once('error', reject);
+    server!.listen(options.port, options.host, () => {
+      server!.server.off('error', reject);
+      resolve();
+    });
+  });
+  return { server, port: (server.server.address() as AddressInfo).port };
+}

@@ -1,0 +1,65 @@
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { MessageTransport } from '../types.js';
+
+/** What is kept beside each `.eml` file so a reloaded message keeps its envelope. */
+export interface PersistedMeta {
+  id: string;
+  seq: number;
+  receivedAt: string;
+  transport: MessageTransport;
+  envelope: { mailFrom: string; rcptTo: string[] };
+  authUser: string | null;
+  secure: boolean;
+  remoteAddress: string | null;
+  mailgun?: { domain: string; tags: string[]; variables: Record<string, string> };
+}
+
+const SAFE_ID = /^[\w-]+$/;
+
+/** A directory of `<id>.eml` sources with `<id>.json` envelopes. */
+export class MessageDirectory {
+  private ready: Promise<unknown>;
+
+  constructor(readonly dir: string) {
+    this.ready = mkdir(dir, { recursive: true });
+  }
+
+  private path(id: string, ext: 'eml' | 'json'): string {
+    if (!SAFE_ID.test(id)) throw new Error(`unsafe message id ${JSON.stringify(id)}`);
+    return join(this.dir, `${id}.${ext}`);
+  }
+
+  async write(meta: PersistedMeta, raw: Buffer): Promise<void> {
+    await this.ready;
+    await writeFile(this.path(meta.id, 'eml'), raw);
+    await writeFile(this.path(meta.id, 'json'), JSON.stringify(meta));
+  }
+
+  readRaw(id: string): Promise<Buffer> {
+    return readFile(this.path(id, 'eml'));
+  }
+
+  async remove(id: string): Promise<void> {
+    await Promise.all([
+      rm(this.path(id, 'eml'), { force: true }),
+      rm(this.path(id, 'json'), { force: true }),
+    ]);
+  }
+
+  /** Every complete message in the directory, oldest first. */
+  async load(): Promise<Array<{ meta: PersistedMeta; raw: Buffer }>> {
+    await this.ready;
+    const names = (await readdir(this.dir)).filter((name) => name.endsWith('.json'));
+    const loaded: Array<{ meta: PersistedMeta; raw: Buffer }> = [];
+    for (const name of names) {
+      try {
+        const meta = JSON.parse(await readFile(join(this.dir, name), 'utf8')) as PersistedMeta;
+        loaded.push({ meta, raw: await this.readRaw(meta.id) });
+      } catch {
+        // A half-written pair (the process died between the two writes) is skipped.
+      }
+    }
+    return loaded.sort((a, b) => a.meta.seq - b.meta.seq);
+  }
+}

@@ -1,0 +1,377 @@
+import { randomUUID } from 'node:crypto';
+import type { EventLog } from '../events.js';
+import type { MessageFilter, MessageSummary, MessageTransport, StoredMessage } from '../types.js';
+import { addressParts } from './address.js';
+import { compileFilter, type Filterable, isEmptyFilter, type Predicate } from './filter.js';
+import { type ParsedFields, parseMessage } from './parse.js';
+import type { MessageDirectory, PersistedMeta } from './persist.js';
+
+/** A message as it arrives from a protocol front end, before parsing. */
+export interface IncomingMessage {
+  raw: Buffer;
+  transport: MessageTransport;
+  envelope: { mailFrom: string; rcptTo: string[] };
+  authUser: string | null;
+  secure: boolean;
+  remoteAddress: string | null;
+  mailgun?: StoredMessage['mailgun'];
+}
+
+export interface StoreLimits {
+  maxMessages: number;
+  maxAgeMs: number;
+  maxBytes: number;
+}
+
+interface Entry extends Filterable {
+  seq: number;
+  receivedMs: number;
+  /** The source, or null when it lives only in the store directory. */
+  raw: Buffer | null;
+  attachmentContents: Buffer[];
+}
+
+interface Waiter {
+  predicate: Predicate;
+  afterSeq: number;
+  resolve: (message: StoredMessage) => void;
+  reject: (error: Error) => void;
+}
+
+export class WaitTimeoutError extends Error {
+  readonly code = 'ETIMEDOUT';
+}
+
+export class InvalidCursorError extends Error {}
+
+export interface ListResult {
+  items: StoredMessage[];
+  total: number;
+  next: string | null;
+}
+
+/** The summary of a message that lists show. */
+export function summarize(m: StoredMessage): MessageSummary {
+  return {
+    id: m.id,
+    cursor: m.cursor,
+    receivedAt: m.receivedAt,
+    transport: m.transport,
+    envelope: m.envelope,
+    authUser: m.authUser,
+    secure: m.secure,
+    messageId: m.messageId,
+    subject: m.subject,
+    from: m.from,
+    to: m.to,
+    cc: m.cc,
+    size: m.size,
+    attachmentCount: m.attachments.length,
+    snippet: m.text.slice(0, 300).replace(/\s+/g, ' ').trim().slice(0, 160),
+  };
+}
+
+/**
+ * Received messages, oldest first, bounded by count, age and bytes. Cursors are sequence
+ * numbers that only grow, so pruning and deleting never shift a client's position.
+ */
+export class MessageStore {
+  private entries: Entry[] = [];
+  private readonly byId = new Map<string, Entry>();
+  private readonly waiters = new Set<Waiter>();
+  private bytes = 0;
+  private seq = 0;
+  private readonly ageTimer: NodeJS.Timeout;
+
+  constructor(
+    private readonly limits: StoreLimits,
+    private readonly events: EventLog,
+    private readonly dir: MessageDirectory | null = null,
+    private readonly log: (line: string) => void = () => {},
+  ) {
+    this.ageTimer = setInterval(() => this.prune(), Math.min(limits.maxAgeMs, 60_000));
+    this.ageTimer.unref();
+  }
+
+  /** Loads the messages kept in the store directory. */
+  async load(): Promise<void> {
+    if (!this.dir) return;
+    for (const { meta, raw } of await this.dir.load()) {
+      const parsed = await parseMessage(raw);
+      this.insert(meta, raw, parsed, false);
+    }
+    this.prune();
+  }
+
+  /** Parses and stores a message, and returns it once it is findable. */
+  async ingest(incoming: IncomingMessage): Promise<StoredMessage> {
+    const parsed = await parseMessage(incoming.raw);
+    const seq = ++this.seq;
+    const meta: PersistedMeta = {
+      id: randomUUID().replace(/-/g, '').slice(0, 20),
+      seq,
+      receivedAt: new Date().toISOString(),
+      transport: incoming.transport,
+      envelope: incoming.envelope,
+      authUser: incoming.authUser,
+      secure: incoming.secure,
+      remoteAddress: incoming.remoteAddress,
+      ...(incoming.mailgun ? { mailgun: incoming.mailgun } : {}),
+    };
+    const message = this.insert(meta, incoming.raw, parsed, true);
+    this.prune();
+    return message;
+  }
+
+  private insert(meta: PersistedMeta, raw: Buffer, parsed: ParsedFields, fresh: boolean): StoredMessage {
+    const { attachmentContents, ...fields } = parsed;
+    const message: StoredMessage = {
+      id: meta.id,
+      cursor: String(meta.seq),
+      receivedAt: meta.receivedAt,
+      transport: meta.transport,
+      envelope: meta.envelope,
+      authUser: meta.authUser,
+      secure: meta.secure,
+      remoteAddress: meta.remoteAddress,
+      ...fields,
+      size: raw.length,
+      ...(meta.mailgun ? { mailgun: meta.mailgun } : {}),
+    };
+    const entry: Entry = {
+      seq: meta.seq,
+      receivedMs: Date.parse(meta.receivedAt),
+      message,
+      recipients: meta.envelope.rcptTo.map(addressParts),
+      raw: this.dir ? null : raw,
+      attachmentContents,
+    };
+    this.seq = Math.max(this.seq, meta.seq);
+    // Ingest may finish parsing out of order; keep the array sorted by sequence.
+    let at = this.entries.length;
+    while (at > 0 && this.entries[at - 1]!.seq > entry.seq) at--;
+    this.entries.splice(at, 0, entry);
+    this.byId.set(message.id, entry);
+    this.bytes += message.size;
+    if (fresh) {
+      if (this.dir) {
+        this.dir.write(meta, raw).catch((error) => this.log(`store: cannot write ${meta.id}: ${error}`));
+      }
+      this.events.publish('message', summarize(message));
+      for (const waiter of this.waiters) {
+        if (entry.seq > waiter.afterSeq && waiter.predicate(entry)) {
+          waiter.resolve(message);
+        }
+      }
+    }
+    return message;
+  }
+
+  /** Drops the oldest messages beyond the count, byte and age limits. */
+  prune(): void {
+    const oldestAllowed = Date.now() - this.limits.maxAgeMs;
+    let drop = 0;
+    let bytes = this.bytes;
+    const count = this.entries.length;
+    while (drop < count) {
+      const entry = this.entries[drop]!;
+      const over =
+        count - drop > this.limits.maxMessages ||
+        (bytes > this.limits.maxBytes && count - drop > 1) ||
+        entry.receivedMs < oldestAllowed;
+      if (!over) break;
+      bytes -= entry.message.size;
+      drop++;
+    }
+    if (drop === 0) return;
+    for (const entry of this.entries.splice(0, drop)) this.forget(entry, 'pruned');
+  }
+
+  private forget(entry: Entry, reason: 'pruned' | 'deleted'): void {
+    this.byId.delete(entry.message.id);
+    this.bytes -= entry.message.size;
+    this.dir?.remove(entry.message.id).catch(() => {});
+    this.events.publish('delete', { id: entry.message.id, reason });
+  }
+
+  get(id: string): StoredMessage | undefined {
+    return this.byId.get(id)?.message;
+  }
+
+  /** The raw source, from memory or from the store directory. */
+  async raw(id: string): Promise<Buffer | undefined> {
+    const entry = this.byId.get(id);
+    if (!entry) return undefined;
+    return entry.raw ?? (await this.dir!.readRaw(id));
+  }
+
+  attachment(
+    id: string,
+    index: number,
+  ): { info: StoredMessage['attachments'][number]; content: Buffer } | undefined {
+    const entry = this.byId.get(id);
+    const info = entry?.message.attachments[index];
+    const content = entry?.attachmentContents[index];
+    return info && content ? { info, content } : undefined;
+  }
+
+  get size(): number {
+    return this.entries.length;
+  }
+
+  /** The cursor of the newest message ("0" when empty): wait with `after` set to it for what comes next. */
+  cursor(): string {
+    return String(this.seq);
+  }
+
+  /** Resolves a cursor, a message id, or a date into a sequence number. */
+  resolveCursor(after: string | number | Date | undefined | null): number {
+    if (after === undefined || after === null || after === '') return 0;
+    if (after instanceof Date) {
+      const ms = after.getTime();
+      let seq = 0;
+      for (const entry of this.entries) if (entry.receivedMs <= ms) seq = entry.seq;
+      return seq;
+    }
+    if (typeof after === 'number' || /^\d+$/.test(after)) {
+      const seq = Number(after);
+      if (Number.isSafeInteger(seq) && seq >= 0) return seq;
+    } else {
+      const entry = this.byId.get(after);
+      if (entry) return entry.seq;
+    }
+    throw new InvalidCursorError(`unknown cursor ${JSON.stringify(after)}`);
+  }
+
+  /** Matching messages, newest first. */
+  query(filter: MessageFilter = {}): StoredMessage[] {
+    const predicate = compileFilter(filter);
+    const out: StoredMessage[] = [];
+    for (let i = this.entries.length - 1; i >= 0; i--) {
+      const entry = this.entries[i]!;
+      if (predicate(entry)) out.push(entry.message);
+    }
+    return out;
+  }
+
+  /** One page of matching messages, newest first, strictly older than the `after` cursor. */
+  list(filter: MessageFilter, page: { after?: string | undefined; limit: number }): ListResult {
+    const predicate = compileFilter(filter);
+    const before = page.after ? this.resolveCursor(page.after) : Number.POSITIVE_INFINITY;
+    let i = this.entries.length - 1;
+    if (Number.isFinite(before)) {
+      // Binary search for the last entry older than the cursor.
+      let lo = 0;
+      let hi = this.entries.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (this.entries[mid]!.seq < before) lo = mid + 1;
+        else hi = mid;
+      }
+      i = lo - 1;
+    }
+    const items: StoredMessage[] = [];
+    let more = false;
+    for (; i >= 0; i--) {
+      const entry = this.entries[i]!;
+      if (!predicate(entry)) continue;
+      if (items.length === page.limit) {
+        more = true;
+        break;
+      }
+      items.push(entry.message);
+    }
+    const total = isEmptyFilter(filter) ? this.entries.length : this.count(predicate);
+    return { items, total, next: more ? items[items.length - 1]!.cursor : null };
+  }
+
+  private count(predicate: Predicate): number {
+    let n = 0;
+    for (const entry of this.entries) if (predicate(entry)) n++;
+    return n;
+  }
+
+  /** The first matching message after the cursor, now or when it arrives; rejects with WaitTimeoutError. */
+  waitFor(
+    filter: MessageFilter,
+    afterSeq: number,
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<StoredMessage> {
+    const predicate = compileFilter(filter);
+    for (const entry of this.entries) {
+      if (entry.seq > afterSeq && predicate(entry)) return Promise.resolve(entry.message);
+    }
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = {
+        predicate,
+        afterSeq,
+        resolve: (message) => {
+          cleanup();
+          resolve(message);
+        },
+        reject: (error) => {
+          cleanup();
+          reject(error);
+        },
+      };
+      const onAbort = () => waiter.reject(signal?.reason ?? new Error('aborted'));
+      const timer = setTimeout(
+        () =>
+          waiter.reject(
+            new WaitTimeoutError(`no message matching ${JSON.stringify(filter)} within ${timeoutMs} ms`),
+          ),
+        timeoutMs,
+      );
+      const cleanup = () => {
+        clearTimeout(timer);
+        this.waiters.delete(waiter);
+        signal?.removeEventListener('abort', onAbort);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiters.add(waiter);
+    });
+  }
+
+  delete(id: string): boolean {
+    const entry = this.byId.get(id);
+    if (!entry) return false;
+    this.entries.splice(this.entries.indexOf(entry), 1);
+    this.forget(entry, 'deleted');
+    return true;
+  }
+
+  /** Deletes every matching message (all of them for an empty filter); returns how many. */
+  deleteMatching(filter: MessageFilter): number {
+    if (isEmptyFilter(filter)) {
+      const n = this.entries.length;
+      this.clear();
+      return n;
+    }
+    const predicate = compileFilter(filter);
+    const keep: Entry[] = [];
+    let n = 0;
+    for (const entry of this.entries) {
+      if (predicate(entry)) {
+        this.forget(entry, 'deleted');
+        n++;
+      } else keep.push(entry);
+    }
+    this.entries = keep;
+    return n;
+  }
+
+  /** Removes every message; cursors keep growing so old cursors stay valid. */
+  clear(): void {
+    for (const entry of this.entries) this.dir?.remove(entry.message.id).catch(() => {});
+    this.entries = [];
+    this.byId.clear();
+    this.bytes = 0;
+    this.events.publish('reset', { cursor: this.cursor() });
+  }
+
+  close(): void {
+    clearInterval(this.ageTimer);
+    for (const waiter of [...this.waiters]) waiter.reject(new Error('mock mail server closed'));
+  }
+}

@@ -1,0 +1,195 @@
+/** Public types of the mock mail server. */
+
+/** One mailbox of a header (From, To, Cc, Reply-To). */
+export interface MailAddress {
+  name: string;
+  address: string;
+}
+
+/** Metadata of one attachment; its content is served by `GET /api/messages/:id/attachments/:index`. */
+export interface AttachmentInfo {
+  index: number;
+  filename: string | null;
+  contentType: string;
+  size: number;
+  contentId: string | null;
+  disposition: string | null;
+  /** `true` for an embedded (related, inline) part such as an image referenced by `cid:`. */
+  related: boolean;
+}
+
+export type MessageTransport = 'smtp' | 'mailgun';
+
+/** A received message as the store keeps it. */
+export interface StoredMessage {
+  id: string;
+  /** Opaque, monotonic position; pass it as `after` to list or wait for what came later/earlier. */
+  cursor: string;
+  receivedAt: string;
+  transport: MessageTransport;
+  envelope: { mailFrom: string; rcptTo: string[] };
+  /** The SMTP AUTH username (or `api` for the Mailgun emulation), null when the client did not authenticate. */
+  authUser: string | null;
+  /** Whether the message travelled over TLS (STARTTLS, implicit TLS or HTTPS). */
+  secure: boolean;
+  remoteAddress: string | null;
+  messageId: string | null;
+  subject: string;
+  from: MailAddress | null;
+  to: MailAddress[];
+  cc: MailAddress[];
+  replyTo: MailAddress[];
+  date: string | null;
+  text: string;
+  html: string | null;
+  /** Header names in lower case; a header that occurs more than once has its values joined by a newline. */
+  headers: Record<string, string>;
+  attachments: AttachmentInfo[];
+  /** Size of the raw source in bytes. */
+  size: number;
+  /** Mailgun emulation only: tags (`o:tag`) and user variables (`v:*`). */
+  mailgun?: { domain: string; tags: string[]; variables: Record<string, string> };
+}
+
+/** What a list returns per message: everything but bodies and headers. */
+export interface MessageSummary {
+  id: string;
+  cursor: string;
+  receivedAt: string;
+  transport: MessageTransport;
+  envelope: { mailFrom: string; rcptTo: string[] };
+  authUser: string | null;
+  secure: boolean;
+  messageId: string | null;
+  subject: string;
+  from: MailAddress | null;
+  to: MailAddress[];
+  cc: MailAddress[];
+  size: number;
+  attachmentCount: number;
+  snippet: string;
+}
+
+/**
+ * Selects messages. Every given field must match.
+ * - `to`: an envelope recipient. `alice@x.org` also matches `alice+tag@x.org`; `alice+tag@x.org` matches only that tag.
+ * - `tag`: the plus-address tag of an envelope recipient.
+ * - `user`: the SMTP AUTH username (exact, case-insensitive).
+ * - `from`, `subject`: case-insensitive substring (sender of the envelope or the From header).
+ * - `q`: case-insensitive substring of subject, addresses or text.
+ */
+export interface MessageFilter {
+  to?: string | undefined;
+  tag?: string | undefined;
+  user?: string | undefined;
+  from?: string | undefined;
+  subject?: string | undefined;
+  q?: string | undefined;
+}
+
+export interface CodeMatch {
+  value: string;
+  /** The text around the match, whitespace collapsed. */
+  context: string;
+  /** Where it was found: the text part or the HTML part turned into text. */
+  source: 'text' | 'html';
+}
+
+export interface LinkMatch {
+  url: string;
+  /** The anchor text for an HTML link, otherwise the text around the URL. */
+  context: string;
+  source: 'text' | 'html';
+}
+
+export interface CodesResult {
+  codes: CodeMatch[];
+  links: LinkMatch[];
+}
+
+export type FaultStage = 'connect' | 'auth' | 'mail' | 'rcpt' | 'data' | 'end-of-data';
+export type FaultAction = 'reply' | 'drop' | 'delay';
+
+/**
+ * A fault rule. `match` is a glob (`*`, `?`) or a `/regex/flags`, tested against the
+ * recipient (rcpt; any recipient for data and end-of-data), the sender (mail), the
+ * username (auth) or the client address (connect).
+ */
+export interface FaultRule {
+  stage: FaultStage;
+  match?: string | undefined;
+  code?: number | undefined;
+  message?: string | undefined;
+  /** Fire this many times, then stop. Unlimited when left out. */
+  count?: number | undefined;
+  /** Fire with this probability (0..1), drawn from a generator seeded when the rules are set, so runs repeat. */
+  probability?: number | undefined;
+  delayMs?: number | undefined;
+  /** Defaults to `reply` when a code is given or nothing is, to `delay` when only delayMs is. */
+  action?: FaultAction | undefined;
+}
+
+/** A rule as listed: the rule plus how often it fired and how many firings it has left. */
+export interface FaultRuleState extends FaultRule {
+  index: number;
+  firedCount: number;
+  remaining: number | null;
+}
+
+/** One firing of a rule. */
+export interface FiredFault {
+  at: string;
+  ruleIndex: number;
+  stage: FaultStage;
+  action: FaultAction;
+  code: number | null;
+  message: string | null;
+  delayMs: number;
+  /** The address, username or client address the rule was tested against. */
+  target: string | null;
+  sessionId: string;
+}
+
+export interface WaitForOptions extends MessageFilter {
+  /** Only messages that arrived after this cursor (a message's `cursor`, or `mock.cursor()`); a Date means received after it. */
+  after?: string | number | Date | undefined;
+  /** Default 10 000 ms. */
+  timeoutMs?: number | undefined;
+}
+
+export interface MockMailServerOptions {
+  /** Address every listener binds to. Default `127.0.0.1`. */
+  host?: string;
+  /** Plain SMTP with STARTTLS. 0 (default) picks a free port, `false` disables the listener. */
+  smtpPort?: number | false;
+  /** Implicit-TLS SMTP. 0 (default) picks a free port, `false` disables it. */
+  smtpsPort?: number | false;
+  /** POP3 with STLS. 0 (default) picks a free port, `false` disables it. */
+  pop3Port?: number | false;
+  /** HTTP API and web page. 0 (default) picks a free port, `false` disables it. */
+  httpPort?: number | false;
+  /** When set, SMTP AUTH and POP3 check these username → password pairs and answer 535 / -ERR otherwise. */
+  users?: Record<string, string>;
+  /** Require SMTP AUTH before MAIL FROM. Default false. */
+  authRequired?: boolean;
+  /** Oldest messages are pruned beyond this count. Default 1000. */
+  maxMessages?: number;
+  /** Messages older than this are pruned. Default 24 hours. */
+  maxAgeMs?: number;
+  /** Oldest messages are pruned while raw sources add up to more than this. Default 256 MiB. */
+  maxBytes?: number;
+  /** Largest accepted message (SMTP SIZE). Default 25 MiB. */
+  maxMessageSize?: number;
+  /** Keep messages as `.eml` files (plus a `.json` envelope) in this directory and load them at start. */
+  storeDir?: string;
+  /** Pause before the SMTP greeting, for early-talker detection. Default 0 (smtp-server itself waits 100 ms). */
+  greetingDelayMs?: number;
+  /** When set, the Mailgun emulation requires basic auth `api:<key>`; otherwise any key is accepted. */
+  mailgunApiKey?: string;
+  /** PEM key and certificate for STARTTLS, SMTPS and STLS. A self-signed one is generated when left out. */
+  tls?: { key: string | Buffer; cert: string | Buffer };
+  /** Name in the SMTP greeting. Default `mock-mailserver`. */
+  hostname?: string;
+  /** Receives one line per notable event (connections, fired faults, errors). Silent by default. */
+  log?: (line: string) => void;
+}
