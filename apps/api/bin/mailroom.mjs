@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // Runs the TypeScript CLI through tsx so `mailroom start|worker|migrate` needs no build step.
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);

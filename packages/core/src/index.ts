@@ -7,6 +7,7 @@ export {
   type Db,
   migrationsFolder,
   openDatabase,
+  pingDatabase,
   type Queryable,
 } from './db/client';
 export * as tables from './db/schema';
@@ -14,7 +15,9 @@ export * from './defaults';
 export * from './errors';
 export { newId } from './ids';
 export { createLogWriter } from './logs/writeLog';
+export { metricsText } from './metrics/metricsText';
 export * from './routing';
+export * from './schemas';
 export { hashPassword, randomToken, sha256, verifyPassword } from './security/hash';
 export { maskSecrets, redact } from './security/redact';
 export {

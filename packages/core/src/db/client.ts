@@ -50,3 +50,10 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   await migrate(db, { migrationsFolder });
   return { db: db as unknown as Db, kind: 'pglite', close: () => client.close() };
 }
+
+/** True when the database answers a trivial query (readiness checks). */
+export async function pingDatabase(db: Db): Promise<boolean> {
+  const { sql } = await import('drizzle-orm');
+  await db.execute(sql`select 1`);
+  return true;
+}

@@ -1,0 +1,51 @@
+import { join, resolve } from 'node:path';
+import { openDatabase } from '@mailroom/core';
+import { readEnv } from './env';
+import { startMailroom } from './server';
+
+const HELP = `Usage: mailroom <command> [options]
+
+Commands:
+  start [--quickstart]   Start the API, the web UI and the background jobs.
+                         --quickstart also starts the mock mail server (SMTP 1025, web 8025)
+                         and allows connections to loopback/private hosts.
+  migrate                Apply database migrations and exit.
+  help                   Show this help.
+
+Configuration comes from MAILROOM_* environment variables (see README.md).`;
+
+async function main(argv: string[]): Promise<void> {
+  const [command = 'help', ...rest] = argv;
+  if (command === 'help' || command === '--help' || command === '-h') {
+    console.log(HELP);
+    return;
+  }
+  const env = readEnv();
+  if (command === 'start') {
+    const running = await startMailroom(env, { quickstart: rest.includes('--quickstart') });
+    const stop = async (signal: string) => {
+      console.log(`\n  ${signal}: shutting down…`);
+      await running.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', () => void stop('SIGINT'));
+    process.once('SIGTERM', () => void stop('SIGTERM'));
+    return;
+  }
+  if (command === 'migrate') {
+    const db = await openDatabase({
+      url: env.MAILROOM_DATABASE_URL,
+      dataDir: join(resolve(env.MAILROOM_DATA_DIR), 'pglite'),
+    });
+    await db.close();
+    console.log('Migrations applied.');
+    return;
+  }
+  console.error(`Unknown command "${command}".\n\n${HELP}`);
+  process.exitCode = 2;
+}
+
+main(process.argv.slice(2)).catch((err: Error) => {
+  console.error(`mailroom: ${err.message}`);
+  process.exit(1);
+});

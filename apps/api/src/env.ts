@@ -1,0 +1,45 @@
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off', ''])
+  .transform((v) => ['true', '1', 'yes', 'on'].includes(v));
+
+/** Every setting Mailroom reads from the environment; parsed once here, nowhere else reads process.env. */
+export const envSchema = z.object({
+  MAILROOM_HOST: z.string().default('127.0.0.1'),
+  MAILROOM_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  MAILROOM_PUBLIC_URL: z.url().optional(),
+  MAILROOM_DATA_DIR: z.string().default('./data'),
+  MAILROOM_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
+  MAILROOM_DATABASE_POOL: z.coerce.number().int().min(1).max(200).default(10),
+  MAILROOM_SECRET_KEY: z.string().optional(),
+  MAILROOM_ADMIN_EMAIL: z.email().optional(),
+  MAILROOM_ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').optional(),
+  MAILROOM_ALLOW_PRIVATE_HOSTS: bool.optional(),
+  MAILROOM_MOCK_MAILSERVER: bool.optional(),
+  MAILROOM_MOCK_SMTP_PORT: z.coerce.number().int().min(0).max(65535).default(1025),
+  MAILROOM_MOCK_SMTPS_PORT: z.coerce.number().int().min(0).max(65535).default(1465),
+  MAILROOM_MOCK_POP3_PORT: z.coerce.number().int().min(0).max(65535).default(1110),
+  MAILROOM_MOCK_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8025),
+  MAILROOM_WORKER: bool.default(true),
+  MAILROOM_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  MAILROOM_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120000).default(5000),
+  MAILROOM_GREETING_TIMEOUT_MS: z.coerce.number().int().min(100).max(120000).default(10000),
+  MAILROOM_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(100).max(300000).default(15000),
+  MAILROOM_COOKIE_SECURE: bool.optional(),
+  MAILROOM_WEB_DIST: z.string().optional(),
+});
+export type Env = z.infer<typeof envSchema>;
+
+/** Parses the environment (never skipped); a bad value stops start-up with the variable's name. */
+export function readEnv(source: Record<string, string | undefined> = process.env): Env {
+  const r = envSchema.safeParse(source);
+  if (!r.success) {
+    const lines = r.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return r.data;
+}

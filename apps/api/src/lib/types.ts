@@ -1,0 +1,24 @@
+import type { Actor, Ctx, CtxBase, User } from '@mailroom/core';
+
+/** What the API needs from the process around it. */
+export type AppDeps = {
+  base: CtxBase;
+  /** True when the database answers (readiness). */
+  ping(): Promise<boolean>;
+  /** Directory of the built web UI; served at / when present. */
+  webDist?: string | undefined;
+  cookieSecure?: boolean;
+  /** Extra facts for /readyz and /metrics (worker state, mock server ports …). */
+  status?: () => Record<string, unknown>;
+};
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    deps: AppDeps;
+    actor: Actor;
+    user: User;
+    ctx: Ctx;
+    authVia: 'session' | 'token';
+    csrfToken: string | undefined;
+  }
+}

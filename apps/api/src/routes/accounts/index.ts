@@ -1,0 +1,196 @@
+import { createRoute } from '@hono/zod-openapi';
+import {
+  accountInputSchema,
+  accountListQuerySchema,
+  accountPatchSchema,
+  accountViewSchema,
+  addComment,
+  changeStage,
+  commentInputSchema,
+  commentSchema,
+  createAccount,
+  getAccount,
+  listAccounts,
+  listComments,
+  listOf,
+  listTimeline,
+  stageChangeSchema,
+  timelineEventSchema,
+  updateAccount,
+} from '@mailroom/core';
+import { z } from 'zod';
+import { body, json, newRouter, problems, security } from '../../lib/openapi';
+
+export const accountRoutes = newRouter();
+const idParam = z.object({ id: z.string().min(1) });
+const tags = ['Accounts'];
+
+accountRoutes.openapi(
+  createRoute({
+    method: 'get',
+    path: '/accounts',
+    tags,
+    summary: 'List mail accounts (deleted ones only with stage=deleted or stage=all)',
+    security,
+    request: { query: accountListQuerySchema },
+    responses: { 200: json(listOf(accountViewSchema)), 400: problems[400], 401: problems[401] },
+  }),
+  async (c) => c.json(await listAccounts({ ctx: c.get('ctx'), input: c.req.valid('query') }), 200),
+);
+
+accountRoutes.openapi(
+  createRoute({
+    method: 'post',
+    path: '/accounts',
+    tags,
+    summary: 'Create a mail account (starts active); secrets are write-only',
+    security,
+    request: { body: body(accountInputSchema) },
+    responses: {
+      201: json(accountViewSchema, 'Created'),
+      400: problems[400],
+      403: problems[403],
+      409: problems[409],
+    },
+  }),
+  async (c) => c.json(await createAccount({ ctx: c.get('ctx'), input: await c.req.json() }), 201),
+);
+
+accountRoutes.openapi(
+  createRoute({
+    method: 'get',
+    path: '/accounts/{id}',
+    tags,
+    summary: 'Read one account (without secrets: hasPassword instead)',
+    security,
+    request: { params: idParam },
+    responses: { 200: json(accountViewSchema), 404: problems[404] },
+  }),
+  async (c) => c.json(await getAccount({ ctx: c.get('ctx'), id: c.req.valid('param').id }), 200),
+);
+
+accountRoutes.openapi(
+  createRoute({
+    method: 'patch',
+    path: '/accounts/{id}',
+    tags,
+    summary: 'Change an account; secrets omitted = keep, null = clear, string = replace',
+    description:
+      '`outgoing`/`incoming` are merged into the stored settings. Changing host, port or base URL of a part with a stored secret requires the secret again (422 secret_required). Changing the outgoing connection resets verification.',
+    security,
+    request: { params: idParam, body: body(accountPatchSchema) },
+    responses: {
+      200: json(accountViewSchema),
+      400: problems[400],
+      404: problems[404],
+      409: problems[409],
+      422: problems[422],
+    },
+  }),
+  async (c) =>
+    c.json(
+      await updateAccount({ ctx: c.get('ctx'), id: c.req.valid('param').id, input: await c.req.json() }),
+      200,
+    ),
+);
+
+accountRoutes.openapi(
+  createRoute({
+    method: 'delete',
+    path: '/accounts/{id}',
+    tags,
+    summary: 'Soft-delete an account (stage deleted; restore by moving it to inactive)',
+    security,
+    request: { params: idParam },
+    responses: { 200: json(accountViewSchema), 404: problems[404], 409: problems[409] },
+  }),
+  async (c) => {
+    const reason = c.req.query('reason');
+    return c.json(
+      await changeStage({
+        ctx: c.get('ctx'),
+        id: c.req.valid('param').id,
+        input: { stage: 'deleted', ...(reason ? { reason } : {}) },
+      }),
+      200,
+    );
+  },
+);
+
+accountRoutes.openapi(
+  createRoute({
+    method: 'post',
+    path: '/accounts/{id}/stage',
+    tags,
+    summary: 'Change stage: active <-> inactive, any -> deleted, deleted -> inactive (restore)',
+    security,
+    request: { params: idParam, body: body(stageChangeSchema) },
+    responses: { 200: json(accountViewSchema), 400: problems[400], 404: problems[404], 409: problems[409] },
+  }),
+  async (c) =>
+    c.json(
+      await changeStage({ ctx: c.get('ctx'), id: c.req.valid('param').id, input: c.req.valid('json') }),
+      200,
+    ),
+);
+
+accountRoutes.openapi(
+  createRoute({
+    method: 'get',
+    path: '/accounts/{id}/comments',
+    tags,
+    summary: 'Comments on an account, oldest first',
+    security,
+    request: { params: idParam },
+    responses: { 200: json(z.object({ items: z.array(commentSchema) })), 404: problems[404] },
+  }),
+  async (c) => c.json({ items: await listComments({ ctx: c.get('ctx'), id: c.req.valid('param').id }) }, 200),
+);
+
+accountRoutes.openapi(
+  createRoute({
+    method: 'post',
+    path: '/accounts/{id}/comments',
+    tags,
+    summary: 'Add a comment (also appears in the timeline)',
+    security,
+    request: { params: idParam, body: body(commentInputSchema) },
+    responses: {
+      201: json(commentSchema, 'Created'),
+      400: problems[400],
+      403: problems[403],
+      404: problems[404],
+    },
+  }),
+  async (c) =>
+    c.json(
+      await addComment({ ctx: c.get('ctx'), id: c.req.valid('param').id, input: c.req.valid('json') }),
+      201,
+    ),
+);
+
+accountRoutes.openapi(
+  createRoute({
+    method: 'get',
+    path: '/accounts/{id}/timeline',
+    tags,
+    summary: 'Every event of an account, newest first (secrets masked)',
+    security,
+    request: {
+      params: idParam,
+      query: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(200) }),
+    },
+    responses: { 200: json(z.object({ items: z.array(timelineEventSchema) })), 404: problems[404] },
+  }),
+  async (c) =>
+    c.json(
+      {
+        items: await listTimeline({
+          ctx: c.get('ctx'),
+          id: c.req.valid('param').id,
+          limit: c.req.valid('query').limit,
+        }),
+      },
+      200,
+    ),
+);

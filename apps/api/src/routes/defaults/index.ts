@@ -1,0 +1,60 @@
+import { createRoute } from '@hono/zod-openapi';
+import {
+  defaultEntrySchema,
+  defaultSetSchema,
+  explainRoute,
+  getDefaults,
+  routingExplainQuerySchema,
+  routingExplainSchema,
+  setDefault,
+} from '@mailroom/core';
+import { z } from 'zod';
+import { body, json, newRouter, problems, security } from '../../lib/openapi';
+
+export const defaultRoutes = newRouter();
+const list = z.object({ items: z.array(defaultEntrySchema) });
+
+defaultRoutes.openapi(
+  createRoute({
+    method: 'get',
+    path: '/defaults',
+    tags: ['Defaults'],
+    summary: 'Default outgoing and incoming account of the system and of each team',
+    security,
+    responses: { 200: json(list) },
+  }),
+  async (c) => c.json({ items: await getDefaults({ ctx: c.get('ctx') }) }, 200),
+);
+
+defaultRoutes.openapi(
+  createRoute({
+    method: 'put',
+    path: '/defaults',
+    tags: ['Defaults'],
+    summary:
+      'Set or clear (accountId null) the default of a scope; replacing another default needs replace: true',
+    security,
+    request: { body: body(defaultSetSchema) },
+    responses: {
+      200: json(list),
+      400: problems[400],
+      403: problems[403],
+      409: problems[409],
+      422: problems[422],
+    },
+  }),
+  async (c) => c.json({ items: await setDefault({ ctx: c.get('ctx'), input: c.req.valid('json') }) }, 200),
+);
+
+defaultRoutes.openapi(
+  createRoute({
+    method: 'get',
+    path: '/routing/explain',
+    tags: ['Defaults'],
+    summary: 'Which account a message from `from` (for `teamId`) goes through, and why',
+    security,
+    request: { query: routingExplainQuerySchema },
+    responses: { 200: json(routingExplainSchema), 400: problems[400] },
+  }),
+  async (c) => c.json(await explainRoute({ ctx: c.get('ctx'), input: c.req.valid('query') }), 200),
+);

@@ -1,0 +1,133 @@
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serve } from '@hono/node-server';
+import {
+  type CtxBase,
+  defaultCoreConfig,
+  ensureFirstAdmin,
+  openDatabase,
+  pingDatabase,
+} from '@mailroom/core';
+import { createApp } from './app';
+import type { Env } from './env';
+import { loadSecretBox } from './lib/secretKey';
+
+export type StartOptions = {
+  /** The local quick start: embedded mock mail server on and loopback destinations allowed. */
+  quickstart?: boolean;
+  /** Print the banner and the first admin's credentials (off in tests). */
+  quiet?: boolean;
+};
+
+export type RunningMailroom = {
+  url: string;
+  port: number;
+  base: CtxBase;
+  mock: { smtpPort: number; httpUrl: string } | null;
+  close(): Promise<void>;
+};
+
+type BackgroundJob = { name: string; stop(): Promise<void> };
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** Starts Mailroom: migrations, first admin, HTTP API + UI, background jobs and (quick start) the mock mail server. */
+export async function startMailroom(env: Env, opts: StartOptions = {}): Promise<RunningMailroom> {
+  const quickstart = opts.quickstart ?? false;
+  const say = (line = '') => {
+    if (!opts.quiet) console.log(line);
+  };
+  const dataDir = resolve(env.MAILROOM_DATA_DIR);
+  const { box, source: keySource } = loadSecretBox(env.MAILROOM_SECRET_KEY, dataDir);
+  const database = await openDatabase({
+    url: env.MAILROOM_DATABASE_URL,
+    dataDir: join(dataDir, 'pglite'),
+    poolSize: env.MAILROOM_DATABASE_POOL,
+  });
+  const base: CtxBase = {
+    db: database.db,
+    secrets: box,
+    config: {
+      ...defaultCoreConfig,
+      allowPrivateHosts: env.MAILROOM_ALLOW_PRIVATE_HOSTS ?? quickstart,
+      logRetentionDays: env.MAILROOM_LOG_RETENTION_DAYS,
+      timeouts: {
+        connectMs: env.MAILROOM_CONNECT_TIMEOUT_MS,
+        greetingMs: env.MAILROOM_GREETING_TIMEOUT_MS,
+        commandMs: env.MAILROOM_COMMAND_TIMEOUT_MS,
+      },
+    },
+  };
+  const admin = await ensureFirstAdmin(database.db, {
+    email: env.MAILROOM_ADMIN_EMAIL,
+    password: env.MAILROOM_ADMIN_PASSWORD,
+  });
+
+  let mock: RunningMailroom['mock'] = null;
+  let closeMock: (() => Promise<void>) | null = null;
+  if (env.MAILROOM_MOCK_MAILSERVER ?? quickstart) {
+    const { startMockMailServer } = await import('@mailroom/mock-mailserver');
+    const m = await startMockMailServer({
+      smtpPort: env.MAILROOM_MOCK_SMTP_PORT,
+      smtpsPort: env.MAILROOM_MOCK_SMTPS_PORT,
+      pop3Port: env.MAILROOM_MOCK_POP3_PORT,
+      httpPort: env.MAILROOM_MOCK_HTTP_PORT,
+    });
+    mock = { smtpPort: m.smtpPort, httpUrl: m.httpUrl };
+    closeMock = () => m.close();
+  }
+
+  // Background jobs (outbox worker, log retention, pollers) register here; each must stop cleanly.
+  const jobs: BackgroundJob[] = [];
+
+  const app = createApp({
+    base,
+    webDist: env.MAILROOM_WEB_DIST ?? join(here, '..', '..', 'web', 'dist'),
+    cookieSecure: env.MAILROOM_COOKIE_SECURE ?? env.MAILROOM_PUBLIC_URL?.startsWith('https://') ?? false,
+    ping: () => pingDatabase(database.db),
+    status: () => ({ storage: database.kind, jobs: jobs.map((j) => j.name), mockMailServer: mock }),
+  });
+
+  const server = await new Promise<ReturnType<typeof serve>>((ok, fail) => {
+    const s = serve({ fetch: app.fetch, hostname: env.MAILROOM_HOST, port: env.MAILROOM_PORT }, () => ok(s));
+    s.once('error', fail);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : env.MAILROOM_PORT;
+  const shownHost =
+    env.MAILROOM_HOST === '0.0.0.0' || env.MAILROOM_HOST === '127.0.0.1' ? 'localhost' : env.MAILROOM_HOST;
+  const url = env.MAILROOM_PUBLIC_URL ?? `http://${shownHost}:${port}`;
+
+  say('');
+  say(`  Mailroom is running at ${url}   (API docs: ${url}/api/docs)`);
+  say(
+    `  Storage: ${database.kind === 'pglite' ? `embedded PGlite in ${join(dataDir, 'pglite')}` : 'Postgres (MAILROOM_DATABASE_URL)'}`,
+  );
+  say(`  Secret key: ${keySource}`);
+  if (mock) say(`  Mock mail server: SMTP 127.0.0.1:${mock.smtpPort}, web + API ${mock.httpUrl}`);
+  if (admin) {
+    say('');
+    say('  First admin created:');
+    say(`    email:    ${admin.email}`);
+    say(`    password: ${admin.generated ? admin.password : '(from MAILROOM_ADMIN_PASSWORD)'}`);
+    if (admin.generated) say('  This password is shown once. Sign in and keep it somewhere safe.');
+  }
+  say('');
+
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    port,
+    base,
+    mock,
+    close() {
+      closing ??= (async () => {
+        for (const job of jobs.reverse()) await job.stop().catch(() => {});
+        await new Promise<void>((ok) => server.close(() => ok()));
+        await closeMock?.();
+        await database.close();
+      })();
+      return closing;
+    },
+  };
+}
