@@ -55,9 +55,21 @@ describe.each(backends)('accounts on %s', (backend) => {
   });
 
   it('stores no plaintext secret anywhere in the database', async () => {
-    const r = await env.database.db.execute(sql`select row_to_json(a)::text as j from accounts a`);
-    const rows = (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as Array<{ j: string }>;
-    const dump = rows.map((x) => x.j).join('\n');
+    const rowsOf = (r: unknown) =>
+      (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as Array<Record<string, string>>;
+    const tablesInDb = rowsOf(
+      await env.database.db.execute(
+        sql`select table_name from information_schema.tables where table_schema = 'public'`,
+      ),
+    ).map((t) => t.table_name!);
+    expect(tablesInDb).toEqual(expect.arrayContaining(['accounts', 'account_events', 'logs']));
+    let dump = '';
+    for (const table of tablesInDb) {
+      const r = await env.database.db.execute(sql.raw(`select row_to_json(t)::text as j from "${table}" t`));
+      dump += rowsOf(r)
+        .map((x) => x.j)
+        .join('\n');
+    }
     expect(dump).toContain('mr1:test:');
     expect(dump).not.toContain(PASSWORD);
     expect(dump).not.toContain(Buffer.from(PASSWORD).toString('base64'));

@@ -45,7 +45,7 @@ export async function createAccount({ ctx, input }: { ctx: Ctx; input: unknown }
     await addTimelineEvent(ctx, tx, row!.id, 'created', `Account "${doc.name}" created`, {
       outgoing: outgoing ? summarizePart(outgoing) : null,
       incoming: incoming ? summarizePart(incoming) : null,
-      secrets: Object.keys(secrets),
+      credentialsStored: Object.keys(secrets),
     });
     return viewOf(tx, row!);
   });

@@ -124,7 +124,7 @@ export async function updateAccount({
     const fields = [...changed.map((c) => c.path), ...secretChanges.map((c) => c.path)];
     await addTimelineEvent(ctx, tx, row.id, 'updated', `Changed ${fields.join(', ')}`, {
       changes: changed,
-      secrets: secretChanges,
+      credentialChanges: secretChanges,
     });
     if (resetVerification) {
       await addTimelineEvent(
