@@ -1,5 +1,5 @@
 import { A, type RouteSectionProps, useLocation, useNavigate } from '@solidjs/router';
-import { createResource, For, type JSX, Match, Show, Suspense, Switch } from 'solid-js';
+import { createResource, ErrorBoundary, For, type JSX, Match, Show, Suspense, Switch } from 'solid-js';
 import { isAdmin, loadMe, loadTeams, me, setTeamScope, signOut, teamScope, teams } from '../lib/session';
 import { effectiveTheme, setTheme } from '../lib/theme';
 import { ErrorBanner } from './ErrorBanner';
@@ -74,7 +74,21 @@ export function Shell(props: RouteSectionProps) {
             </For>
           </nav>
           <main id="main" tabindex="-1">
-            <Suspense fallback={<PageLoading />}>{props.children}</Suspense>
+            {/* Last resort: a screen that throws shows the error and a way back, not a blank page. */}
+            <ErrorBoundary
+              fallback={(err, reset) => (
+                <div class="stack">
+                  <ErrorBanner error={err} title="This screen failed" />
+                  <div>
+                    <button type="button" class="btn" onClick={reset}>
+                      Try again
+                    </button>
+                  </div>
+                </div>
+              )}
+            >
+              <Suspense fallback={<PageLoading />}>{props.children}</Suspense>
+            </ErrorBoundary>
           </main>
         </div>
         <Toasts />

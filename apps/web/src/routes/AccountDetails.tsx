@@ -14,6 +14,7 @@ import { Icon } from '../components/Icon';
 import { StepList } from '../components/StepList';
 import { directionsOf, getAccount, testAccount } from '../lib/accounts';
 import { dateTime } from '../lib/format';
+import { latest } from '../lib/resource';
 import { canEdit, teamName } from '../lib/session';
 import { Activity } from './account/Activity';
 import { DefaultDialog } from './account/DefaultDialog';
@@ -56,7 +57,7 @@ export default function AccountDetails() {
   return (
     <>
       <ErrorBanner error={account.error} title="Could not load the account" />
-      <Show when={account.latest}>
+      <Show when={latest(account)}>
         {(a) => (
           <>
             <div class="page-head">

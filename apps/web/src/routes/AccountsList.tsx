@@ -7,6 +7,7 @@ import { Icon } from '../components/Icon';
 import { Pager } from '../components/Pager';
 import { directionsOf, hostOf, listAccounts } from '../lib/accounts';
 import { relTime } from '../lib/format';
+import { latest } from '../lib/resource';
 import { canEdit, teamName, teamScope, teams } from '../lib/session';
 
 type Params = {
@@ -159,7 +160,7 @@ export default function AccountsList() {
         </Show>
 
         <Show
-          when={(data.latest?.total ?? 1) > 0 || data.loading}
+          when={(latest(data)?.total ?? 1) > 0 || data.loading}
           fallback={
             <div class="empty">
               <Show
@@ -206,11 +207,11 @@ export default function AccountsList() {
                 </tr>
               </thead>
               <tbody>
-                <For each={data.latest?.items ?? []}>{(a) => <AccountRow account={a} />}</For>
+                <For each={latest(data)?.items ?? []}>{(a) => <AccountRow account={a} />}</For>
               </tbody>
             </table>
           </div>
-          <Show when={data.latest}>
+          <Show when={latest(data)}>
             {(d) => (
               <Pager
                 page={d().page}

@@ -4,6 +4,7 @@ import { Widget } from '../../components/account/Widgets';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { addComment, listComments, timeline } from '../../lib/accounts';
 import { dateTime, relTime } from '../../lib/format';
+import { latest } from '../../lib/resource';
 import { canEdit } from '../../lib/session';
 
 type Item = { kind: 'event'; at: string; e: TimelineEvent } | { kind: 'comment'; at: string; c: Comment };
@@ -60,7 +61,7 @@ export function Activity(props: { accountId: string; version: number }) {
         </Show>
         <ErrorBanner error={error() ?? data.error} />
         <ul class="timeline" aria-label="Timeline">
-          <For each={data.latest ?? []} fallback={<li class="muted">Nothing happened yet.</li>}>
+          <For each={latest(data) ?? []} fallback={<li class="muted">Nothing happened yet.</li>}>
             {(it) =>
               it.kind === 'comment' ? (
                 <li class="comment">

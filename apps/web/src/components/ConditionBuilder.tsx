@@ -1,0 +1,99 @@
+import { conditionOps, logFields } from '@mailroom/core/schemas';
+import { For, Show } from 'solid-js';
+import { Icon } from './Icon';
+
+/** One row as edited: the value is text; `in` splits it on commas when the filter is built. */
+export type CondRow = { field: string; op: string; value: string };
+
+const opLabels: Record<string, string> = {
+  eq: 'is',
+  neq: 'is not',
+  in: 'is one of',
+  contains: 'contains',
+  gte: '≥ (at or after)',
+  lte: '≤ (at or before)',
+};
+const fieldLabels: Record<string, string> = {
+  at: 'Time',
+  source: 'Source',
+  level: 'Level',
+  message: 'Message',
+  accountId: 'Account ID',
+  actor: 'Actor',
+};
+
+/** field / operator / value rows joined by all (AND) or any (OR). */
+export function ConditionBuilder(props: {
+  rows: CondRow[];
+  mode: 'all' | 'any';
+  onRows: (rows: CondRow[]) => void;
+  onMode: (m: 'all' | 'any') => void;
+}) {
+  const update = (i: number, patch: Partial<CondRow>) =>
+    props.onRows(props.rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));
+  return (
+    <fieldset class="stack" style={{ gap: '8px' }}>
+      <legend class="row">
+        Match
+        <select
+          aria-label="Match all or any condition"
+          style={{ width: 'auto' }}
+          value={props.mode}
+          onChange={(e) => props.onMode(e.currentTarget.value as 'all' | 'any')}
+        >
+          <option value="all">all</option>
+          <option value="any">any</option>
+        </select>
+        of these conditions
+      </legend>
+      <For each={props.rows}>
+        {(r, i) => (
+          <div class="cond-row">
+            <select
+              aria-label={`Condition ${i() + 1} field`}
+              value={r.field}
+              onChange={(e) => update(i(), { field: e.currentTarget.value })}
+            >
+              <For each={logFields}>{(f) => <option value={f}>{fieldLabels[f] ?? f}</option>}</For>
+            </select>
+            <select
+              aria-label={`Condition ${i() + 1} operator`}
+              value={r.op}
+              onChange={(e) => update(i(), { op: e.currentTarget.value })}
+            >
+              <For each={conditionOps}>{(o) => <option value={o}>{opLabels[o] ?? o}</option>}</For>
+            </select>
+            <input
+              aria-label={`Condition ${i() + 1} value`}
+              placeholder={r.op === 'in' ? 'a, b, c' : r.field === 'at' ? '2026-01-31T12:00:00Z' : 'value'}
+              value={r.value}
+              onInput={(e) => update(i(), { value: e.currentTarget.value })}
+            />
+            <button
+              type="button"
+              class="btn ghost icon"
+              aria-label={`Remove condition ${i() + 1}`}
+              onClick={() => props.onRows(props.rows.filter((_, j) => j !== i()))}
+            >
+              <Icon name="x" />
+            </button>
+          </div>
+        )}
+      </For>
+      <Show when={props.rows.length === 0}>
+        <p class="muted" style={{ margin: 0 }}>
+          No conditions: every row in the time range.
+        </p>
+      </Show>
+      <div>
+        <button
+          type="button"
+          class="btn small"
+          onClick={() => props.onRows([...props.rows, { field: 'source', op: 'eq', value: '' }])}
+        >
+          <Icon name="plus" /> Add condition
+        </button>
+      </div>
+    </fieldset>
+  );
+}

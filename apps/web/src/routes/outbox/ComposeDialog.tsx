@@ -1,0 +1,162 @@
+import { messageInputSchema } from '@mailroom/core/schemas';
+import { createSignal, For, Show } from 'solid-js';
+import { Field, SelectField, TextField } from '../../components/Field';
+import { Modal } from '../../components/Modal';
+import { toast } from '../../components/Toasts';
+import { allAccounts } from '../../lib/accountNames';
+import { apiErrors, type FieldErrors, focusFirstError, validate } from '../../lib/form';
+import { sendMessage } from '../../lib/messages';
+
+const list = (s: string) =>
+  s
+    .split(/[,;\s]+/)
+    .map((x) => x.trim())
+    .filter(Boolean);
+
+/** `to.2` → `to`: recipient errors show under the recipients box, naming the entry. */
+function collapse(errors: FieldErrors): FieldErrors {
+  const out: FieldErrors = {};
+  for (const [p, m] of Object.entries(errors)) {
+    const mm = p.match(/^(to|cc|bcc)\.(\d+)$/);
+    const key = mm ? mm[1]! : p;
+    if (!(key in out)) out[key] = mm ? `Recipient ${Number(mm[2]) + 1}: ${m}` : m;
+  }
+  return out;
+}
+
+/** Write and send one message; routing picks the account unless the admin names one. */
+export function ComposeDialog(props: { open: boolean; onClose: () => void; onSent: (id: string) => void }) {
+  const [accountId, setAccountId] = createSignal('');
+  const [from, setFrom] = createSignal('');
+  const [to, setTo] = createSignal('');
+  const [cc, setCc] = createSignal('');
+  const [subject, setSubject] = createSignal('');
+  const [text, setText] = createSignal('');
+  const [mode, setMode] = createSignal('');
+  const [errors, setErrors] = createSignal<FieldErrors>({});
+  const [busy, setBusy] = createSignal(false);
+  let key = crypto.randomUUID();
+  let form: HTMLFormElement | undefined;
+
+  const senders = () => allAccounts().filter((a) => a.stage === 'active' && a.outgoing);
+
+  async function submit(e: Event) {
+    e.preventDefault();
+    const body = {
+      accountId: accountId() || undefined,
+      from: from().trim() ? { address: from().trim() } : undefined,
+      to: list(to()),
+      cc: list(cc()),
+      subject: subject(),
+      text: text(),
+      mode: (mode() || undefined) as 'immediate' | 'queued' | undefined,
+    };
+    const v = validate(messageInputSchema, body);
+    if (!v.ok) {
+      setErrors(collapse(v.errors));
+      focusFirstError(form);
+      return;
+    }
+    setBusy(true);
+    setErrors({});
+    try {
+      const r = await sendMessage(body, key);
+      key = crypto.randomUUID();
+      toast(`Message ${r.status === 'sent' ? 'sent' : r.status}`);
+      setTo('');
+      setCc('');
+      setSubject('');
+      setText('');
+      props.onSent(r.id);
+    } catch (err) {
+      setErrors(collapse(apiErrors(err)));
+      focusFirstError(form);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Modal wide open={props.open} onOpenChange={(o) => !o && props.onClose()} title="New message">
+      <form ref={form} class="stack" novalidate onSubmit={submit}>
+        <Show when={errors()['']}>
+          <div class="banner error" role="alert">
+            {errors()['']}
+          </div>
+        </Show>
+        <div class="grid2">
+          <SelectField
+            label="Send through"
+            value={accountId()}
+            onValue={setAccountId}
+            options={[
+              { value: '', label: 'Automatic (routing rules)' },
+              ...senders().map((a) => ({ value: a.id, label: `${a.name} — ${a.outgoing?.from.address}` })),
+            ]}
+            error={errors().accountId}
+          />
+          <TextField
+            label="From (optional)"
+            type="email"
+            placeholder="Account's address"
+            value={from()}
+            onValue={setFrom}
+            error={errors()['from.address'] ?? errors().from}
+          />
+          <TextField
+            fieldClass="span2"
+            label="To"
+            name="to"
+            placeholder="someone@example.com, other@example.com"
+            value={to()}
+            onValue={setTo}
+            error={errors().to}
+          />
+          <TextField fieldClass="span2" label="Cc" value={cc()} onValue={setCc} error={errors().cc} />
+          <TextField
+            fieldClass="span2"
+            label="Subject"
+            name="subject"
+            value={subject()}
+            onValue={setSubject}
+            error={errors().subject}
+          />
+        </div>
+        <Field label="Message" error={errors().text}>
+          {(a) => (
+            <textarea
+              {...a}
+              name="text"
+              rows={8}
+              value={text()}
+              onInput={(e) => setText(e.currentTarget.value)}
+            />
+          )}
+        </Field>
+        <div class="row" style={{ 'justify-content': 'space-between' }}>
+          <label class="row">
+            <span class="muted">Mode</span>
+            <select style={{ width: 'auto' }} value={mode()} onChange={(e) => setMode(e.currentTarget.value)}>
+              <option value="">Account's setting</option>
+              <For each={['immediate', 'queued']}>
+                {(m) => (
+                  <option value={m}>
+                    {m === 'immediate' ? 'Immediate (wait for the server)' : 'Queued'}
+                  </option>
+                )}
+              </For>
+            </select>
+          </label>
+          <div class="actions">
+            <button type="button" class="btn ghost" onClick={props.onClose}>
+              Cancel
+            </button>
+            <button type="submit" class="btn primary" disabled={busy()}>
+              {busy() ? 'Sending…' : 'Send'}
+            </button>
+          </div>
+        </div>
+      </form>
+    </Modal>
+  );
+}
