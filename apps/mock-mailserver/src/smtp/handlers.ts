@@ -93,7 +93,10 @@ export function smtpHandlers(
     onData(stream, session, callback) {
       const connection = server().connection(session.id);
       if (connection?.dropDuringData) {
+        // Cut the connection as soon as content arrives; the message is never stored or answered.
         stream.once('data', () => connection.drop());
+        stream.resume();
+        return;
       }
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));

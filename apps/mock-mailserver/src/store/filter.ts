@@ -9,8 +9,11 @@ export interface Filterable {
 
 export type Predicate = (entry: Filterable) => boolean;
 
-const contains = (value: string | null | undefined, needle: string) =>
-  !!value && value.toLowerCase().includes(needle);
+/** A case-insensitive substring test; a regex avoids lower-casing every (possibly large) text it scans. */
+function substring(needle: string): (value: string | null | undefined) => boolean {
+  const regex = new RegExp(needle.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&'), 'i');
+  return (value) => !!value && regex.test(value);
+}
 
 /** Whether the filter selects anything narrower than "all messages". */
 export function isEmptyFilter(filter: MessageFilter): boolean {
@@ -33,30 +36,27 @@ export function compileFilter(filter: MessageFilter): Predicate {
     tests.push((e) => e.message.authUser?.toLowerCase() === user);
   }
   if (filter.from) {
-    const from = filter.from.toLowerCase();
+    const from = substring(filter.from);
     tests.push(
-      (e) =>
-        contains(e.message.envelope.mailFrom, from) ||
-        contains(e.message.from?.address, from) ||
-        contains(e.message.from?.name, from),
+      (e) => from(e.message.envelope.mailFrom) || from(e.message.from?.address) || from(e.message.from?.name),
     );
   }
   if (filter.subject) {
-    const subject = filter.subject.toLowerCase();
-    tests.push((e) => contains(e.message.subject, subject));
+    const subject = substring(filter.subject);
+    tests.push((e) => subject(e.message.subject));
   }
   if (filter.q) {
-    const q = filter.q.toLowerCase();
+    const q = substring(filter.q);
     tests.push((e) => {
       const m = e.message;
       return (
-        contains(m.subject, q) ||
-        contains(m.envelope.mailFrom, q) ||
-        m.envelope.rcptTo.some((r) => contains(r, q)) ||
-        contains(m.from?.address, q) ||
-        contains(m.from?.name, q) ||
-        m.to.some((a) => contains(a.address, q) || contains(a.name, q)) ||
-        contains(m.text, q)
+        q(m.subject) ||
+        q(m.envelope.mailFrom) ||
+        m.envelope.rcptTo.some(q) ||
+        q(m.from?.address) ||
+        q(m.from?.name) ||
+        m.to.some((a) => q(a.address) || q(a.name)) ||
+        q(m.text)
       );
     });
   }

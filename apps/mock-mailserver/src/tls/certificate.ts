@@ -31,11 +31,6 @@ function oid(dotted: string): Buffer {
   return tlv(0x06, Buffer.from(bytes));
 }
 
-function positiveInteger(bytes: Buffer): Buffer {
-  // DER integers are signed: a leading 1 bit needs a zero byte in front.
-  return tlv(0x02, bytes[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), bytes]) : bytes);
-}
-
 function time(date: Date): Buffer {
   const iso = date.toISOString().replace(/[-:T]/g, '').slice(0, 14); // YYYYMMDDHHMMSS
   return date.getUTCFullYear() < 2050
@@ -74,7 +69,8 @@ export function generateSelfSignedCertificate(
   const notBefore = new Date(Date.now() - 24 * 3600_000);
   const notAfter = new Date(Date.now() + (options.days ?? 825) * 24 * 3600_000);
   const serial = randomBytes(16);
-  serial[0] = serial[0]! & 0x7f;
+  // Positive and without a leading zero byte: DER rejects a non-minimal integer ("illegal padding").
+  serial[0] = (serial[0]! & 0x7f) | 0x40;
 
   const san = sequence(
     ...altNames.map((name) =>
@@ -91,7 +87,7 @@ export function generateSelfSignedCertificate(
 
   const tbs = sequence(
     tlv(0xa0, tlv(0x02, Buffer.from([2]))), // version v3
-    positiveInteger(serial),
+    tlv(0x02, serial),
     ecdsaWithSha256,
     commonName(cn),
     sequence(time(notBefore), time(notAfter)),
