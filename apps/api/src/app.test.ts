@@ -204,6 +204,12 @@ describe('accounts API: the newcomer walk-through', () => {
     expect((await t.app.request('/api/docs')).status).toBe(200);
     expect((await t.app.request('/healthz')).status).toBe(200);
     expect((await t.app.request('/readyz')).status).toBe(200);
+    const csv = await t.call('GET', '/api/v1/reports/accounts.csv');
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    expect(await csv.text()).toMatch(/^id,name,label,purpose,team,stage,health/);
+    const delivery = await json(t.call('GET', '/api/v1/reports/delivery?groupBy=day'));
+    expect(delivery).toMatchObject({ groupBy: 'day', rows: [], totals: { total: 0 } });
+    await expectProblem(await t.call('GET', '/api/v1/reports/delivery?from=yesterday'), 400, 'from');
     const metrics = await t.call('GET', '/metrics');
     expect(await metrics.text()).toContain('mailroom_accounts{stage="active"');
   });

@@ -12,6 +12,7 @@ import { accountRoutes } from './routes/accounts';
 import { adminRoutes } from './routes/admin';
 import { authRoutes } from './routes/auth';
 import { defaultRoutes } from './routes/defaults';
+import { reportRoutes } from './routes/reports';
 import { systemRoutes } from './routes/system';
 
 export const API_VERSION = '0.1.0';
@@ -53,6 +54,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   v1.route('/', accountRoutes);
   v1.route('/', defaultRoutes);
   v1.route('/', adminRoutes);
+  v1.route('/', reportRoutes);
   // Routes of later areas (connection tests, logs, messages, verification) mount here too.
   app.route('/api/v1', v1);
   app.notFound((c) => problem(c, 404, 'not_found', `No route for ${c.req.method} ${c.req.path}`));

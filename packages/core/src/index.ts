@@ -27,3 +27,4 @@ export {
   parseKeySpec,
   type SecretBox,
 } from './security/secretBox';
+export * from './reports';

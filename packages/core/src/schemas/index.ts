@@ -6,3 +6,4 @@ export * from './connection';
 export * from './defaults';
 export * from './logs';
 export * from './messages';
+export * from './reports';

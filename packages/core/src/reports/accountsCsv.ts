@@ -1,0 +1,80 @@
+import { asc, inArray, isNull, or } from 'drizzle-orm';
+import type { Ctx } from '../context';
+import { accountDefaults, accounts, teams } from '../db/schema';
+import { csvLine } from './csv';
+
+const HEADER = [
+  'id',
+  'name',
+  'label',
+  'purpose',
+  'team',
+  'stage',
+  'health',
+  'health_reason',
+  'outgoing_transport',
+  'outgoing_host',
+  'outgoing_port',
+  'outgoing_security',
+  'from_address',
+  'send_mode',
+  'verified_at',
+  'incoming_protocol',
+  'incoming_host',
+  'incoming_port',
+  'incoming_security',
+  'defaults',
+  'created_at',
+  'created_by',
+  'updated_at',
+  'updated_by',
+];
+
+/** The accounts report as CSV (every stage, no secrets), for the accounts the actor may read. */
+export async function accountsCsv({ ctx }: { ctx: Ctx }): Promise<string> {
+  const scope =
+    ctx.actor.role === 'team_admin'
+      ? ctx.actor.teamIds.length
+        ? or(isNull(accounts.teamId), inArray(accounts.teamId, ctx.actor.teamIds))
+        : isNull(accounts.teamId)
+      : undefined;
+  const rows = await ctx.db.select().from(accounts).where(scope).orderBy(asc(accounts.name));
+  const teamNames = new Map((await ctx.db.select().from(teams)).map((t) => [t.id, t.name]));
+  const defaults = await ctx.db.select().from(accountDefaults);
+  let out = csvLine(HEADER);
+  for (const r of rows) {
+    const o = (r.outgoing ?? {}) as Record<string, unknown>;
+    const i = (r.incoming ?? {}) as Record<string, unknown>;
+    const defaultFor = defaults
+      .filter((d) => d.accountId === r.id)
+      .map((d) => `${d.direction}:${d.scope === 'system' ? 'system' : (teamNames.get(d.scope) ?? d.scope)}`)
+      .join(' ');
+    out += csvLine([
+      r.id,
+      r.name,
+      r.label,
+      r.purpose,
+      r.teamId ? (teamNames.get(r.teamId) ?? r.teamId) : 'system',
+      r.stage,
+      r.health,
+      r.healthReason,
+      o.transport,
+      o.transport === 'mailgun' ? o.baseUrl : o.host,
+      o.port,
+      o.security,
+      (o.from as { address?: string } | undefined)?.address,
+      o.sendMode,
+      r.verifiedAt,
+      i.protocol,
+      i.host,
+      i.port,
+      i.security,
+      defaultFor,
+      r.createdAt,
+      r.createdBy,
+      r.updatedAt,
+      r.updatedBy,
+    ]);
+  }
+  return out;
+}

@@ -1,0 +1,3 @@
+export { accountsCsv } from './accountsCsv';
+export { csvCell } from './csv';
+export { deliveryReport } from './deliveryReport';

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+export const deliveryReportQuerySchema = z.object({
+  from: z.iso.date({ message: 'must be a date (YYYY-MM-DD)' }).optional(),
+  to: z.iso.date({ message: 'must be a date (YYYY-MM-DD)' }).optional(),
+  groupBy: z.enum(['day', 'account', 'account_day']).default('account_day'),
+  accountId: z.string().optional(),
+});
+export type DeliveryReportQuery = z.input<typeof deliveryReportQuerySchema>;
+
+export const deliveryRowSchema = z.object({
+  day: z.string().nullable(),
+  accountId: z.string().nullable(),
+  accountName: z.string().nullable(),
+  total: z.number(),
+  sent: z.number(),
+  failed: z.number(),
+  deferred: z.number(),
+  queued: z.number(),
+  cancelled: z.number(),
+});
+export type DeliveryRow = z.infer<typeof deliveryRowSchema>;
+
+export const deliveryReportSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  groupBy: z.enum(['day', 'account', 'account_day']),
+  rows: z.array(deliveryRowSchema),
+  totals: deliveryRowSchema.omit({ day: true, accountId: true, accountName: true }),
+});
+export type DeliveryReport = z.infer<typeof deliveryReportSchema>;
