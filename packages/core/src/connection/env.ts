@@ -1,0 +1,26 @@
+import type { CoreConfig } from '../context';
+import type { StepRecorder } from './runner';
+import type { Transcript } from './transcript';
+
+/** What every protocol step of one test shares. */
+export type TestEnv = {
+  config: Pick<CoreConfig, 'allowPrivateHosts' | 'timeouts'>;
+  steps: StepRecorder;
+  transcript: Transcript;
+  /** Extra trusted CAs (PEM), only set by tests that need a certificate that validates. */
+  ca?: string | string[];
+};
+
+/** How a test signs in, with secrets already decrypted (never logged: the transcript masks them). */
+export type Credentials =
+  | { kind: 'none' }
+  | { kind: 'password'; username: string; password: string }
+  | { kind: 'oauth2'; username: string; accessToken: string };
+
+/** The connection settings common to SMTP, IMAP and POP3. */
+export type Endpoint = {
+  host: string;
+  port: number;
+  security: 'none' | 'starttls' | 'tls';
+  allowInvalidCertificates: boolean;
+};

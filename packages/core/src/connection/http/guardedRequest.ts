@@ -1,0 +1,85 @@
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { LookupFunction } from 'node:net';
+import { ConnectionFailure } from '../failure';
+import { type Destination, resolveDestination } from '../guard';
+import { defaultHints } from '../hints';
+
+export type GuardedResponse = { status: number; body: string; destination: Destination };
+
+export type GuardedRequestOptions = {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  timeoutMs: number;
+  allowPrivateHosts: boolean;
+  /** Extra trusted CAs (tests). */
+  ca?: string | string[];
+};
+
+/** A `lookup` that answers only with addresses already checked by the guard, so the socket cannot go elsewhere. */
+export function pinnedLookup(dest: Destination): LookupFunction {
+  return ((_host: string, options: { all?: boolean }, cb: (...args: unknown[]) => void) => {
+    const first = dest.addresses[0]!;
+    if (options?.all) cb(null, dest.addresses);
+    else cb(null, first.address, first.family);
+  }) as unknown as LookupFunction;
+}
+
+const MAX_BODY = 256 * 1024;
+
+/** An HTTP(S) request through the destination guard (Mailgun API, OAuth2 token endpoints), bounded in time and size. */
+export async function guardedRequest(url: string, opts: GuardedRequestOptions): Promise<GuardedResponse> {
+  const u = new URL(url);
+  if (u.protocol !== 'https:' && u.protocol !== 'http:') {
+    throw new ConnectionFailure({
+      code: 'protocol',
+      message: `Unsupported URL scheme ${u.protocol}`,
+      hint: 'Use an https:// URL.',
+    });
+  }
+  const dest = await resolveDestination(u.hostname, {
+    allowPrivateHosts: opts.allowPrivateHosts,
+    timeoutMs: opts.timeoutMs,
+  });
+  const request = u.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const req = request(
+      u,
+      {
+        method: opts.method ?? 'GET',
+        headers: opts.headers,
+        lookup: pinnedLookup(dest),
+        timeout: opts.timeoutMs,
+        ...(opts.ca ? { ca: opts.ca } : {}),
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size <= MAX_BODY) chunks.push(c);
+        });
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            body: Buffer.concat(chunks).toString('utf8'),
+            destination: dest,
+          }),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.on('timeout', () =>
+      req.destroy(
+        new ConnectionFailure({
+          code: 'timeout',
+          message: `${u.host} did not answer within ${opts.timeoutMs} ms`,
+          hint: defaultHints.timeout,
+        }),
+      ),
+    );
+    req.on('error', reject);
+    req.end(opts.body);
+  });
+}

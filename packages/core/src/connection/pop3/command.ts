@@ -1,0 +1,32 @@
+import type { LineSocket } from '../lineSocket';
+
+export type Pop3Reply = { ok: boolean; text: string; lines: string[] };
+
+/** Sends POP3 commands; `multiline` replies are read up to the lone "." line and dot-unstuffed. */
+export class Pop3Commander {
+  constructor(
+    private readonly io: LineSocket,
+    private readonly timeoutMs: number,
+  ) {}
+
+  async run(
+    cmd: string,
+    opts: { what?: string; shown?: string; multiline?: boolean } = {},
+  ): Promise<Pop3Reply> {
+    this.io.write(cmd, opts.shown);
+    return this.read(opts.what ?? cmd.split(' ')[0] ?? cmd, opts.multiline ?? false);
+  }
+
+  async read(what: string, multiline: boolean): Promise<Pop3Reply> {
+    const read = { what, timeoutMs: this.timeoutMs };
+    const text = await this.io.readLine(read);
+    const ok = text.startsWith('+OK');
+    const lines: string[] = [];
+    if (ok && multiline) {
+      for (let line = await this.io.readLine(read); line !== '.'; line = await this.io.readLine(read)) {
+        lines.push(line.startsWith('..') ? line.slice(1) : line);
+      }
+    }
+    return { ok, text, lines };
+  }
+}

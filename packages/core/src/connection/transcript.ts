@@ -1,0 +1,56 @@
+import { redact } from '../security/redact';
+
+export type TranscriptLine = { ms: number; dir: 'C' | 'S' | '*'; text: string };
+
+const MAX_LINES = 400;
+const MAX_LINE = 2000;
+
+/**
+ * The protocol conversation of one test, already redacted: secrets the caller knows are masked in clear
+ * and base64, AUTH payloads are replaced at the source, and `redact()` runs again on every line.
+ */
+export class Transcript {
+  readonly lines: TranscriptLine[] = [];
+  private readonly secrets: string[];
+  private readonly started = Date.now();
+  /** True while the client is in a SASL exchange: its continuation lines are credentials. */
+  private inSasl = false;
+
+  constructor(secrets: Iterable<string> = []) {
+    this.secrets = [...secrets].filter((s) => s && s.length >= 3);
+  }
+
+  /** Registers a secret learned during the test (an OAuth2 access token) so it is masked too. */
+  addSecret(secret: string): void {
+    if (secret && secret.length >= 3) this.secrets.push(secret);
+  }
+
+  /** A line the client sent; `shown` replaces it when the line itself carries a credential. */
+  client(text: string, shown?: string): void {
+    this.push('C', shown ?? (this.inSasl ? '*****' : text));
+  }
+
+  server(text: string): void {
+    this.push('S', text);
+  }
+
+  note(text: string): void {
+    this.push('*', text);
+  }
+
+  /** Marks the start or end of a SASL exchange, whose client lines are never written in clear. */
+  sasl(active: boolean): void {
+    this.inSasl = active;
+  }
+
+  /** The lines as the log shows them: `C: EHLO …`, `S: 250 …`. */
+  text(): string[] {
+    return this.lines.map((l) => `${l.dir}: ${l.text}`);
+  }
+
+  private push(dir: TranscriptLine['dir'], raw: string): void {
+    if (this.lines.length >= MAX_LINES) return;
+    const text = redact(raw.length > MAX_LINE ? `${raw.slice(0, MAX_LINE)}…` : raw, this.secrets);
+    this.lines.push({ ms: Date.now() - this.started, dir, text });
+  }
+}
