@@ -16,6 +16,7 @@ export * from './defaults';
 export * from './errors';
 export { newId } from './ids';
 export { createLogWriter } from './logs/writeLog';
+export { compileConditions, type LogPage, pruneLogs, queryLogs, writeLogs } from './logs';
 export { metricsText } from './metrics/metricsText';
 export * from './routing';
 export * from './schemas';

@@ -1,0 +1,4 @@
+export { compileConditions } from './conditions';
+export { pruneLogs } from './pruneLogs';
+export { type LogPage, queryLogs } from './queryLogs';
+export { createLogWriter, writeLogs } from './writeLog';

@@ -1,0 +1,81 @@
+import { and, count, desc, eq, gte, ilike, inArray, isNull, lte, or, type SQL } from 'drizzle-orm';
+import type { Ctx } from '../context';
+import { accounts, logs } from '../db/schema';
+import { MailroomError, parseInput } from '../errors';
+import { type LogEntry, logQuerySchema } from '../schemas/logs';
+import { compileConditions, likeEscape } from './conditions';
+
+export type LogPage = { items: LogEntry[]; total: number; page: number; pageSize: number };
+
+/** Accepts the condition builder as an object or as the JSON text of a query string (`filter=`). */
+function normalize(input: unknown): unknown {
+  if (!input || typeof input !== 'object') return input;
+  const filter = (input as { filter?: unknown }).filter;
+  if (typeof filter !== 'string') return input;
+  if (filter.trim() === '') return { ...input, filter: undefined };
+  try {
+    return { ...input, filter: JSON.parse(filter) };
+  } catch {
+    throw new MailroomError('validation_failed', 'filter must be JSON', {
+      errors: [
+        {
+          path: 'filter',
+          message: 'must be JSON, e.g. {"all":[{"field":"level","op":"eq","value":"error"}]}',
+        },
+      ],
+    });
+  }
+}
+
+/** Reads the Main Log newest first, filtered by field, time range, text and the condition builder; paginated. */
+export async function queryLogs({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<LogPage> {
+  const q = parseInput(logQuerySchema, normalize(input));
+  const where: Array<SQL | undefined> = [];
+  if (q.source) where.push(eq(logs.source, q.source));
+  if (q.level) where.push(eq(logs.level, q.level));
+  if (q.accountId) where.push(eq(logs.accountId, q.accountId));
+  if (q.actor) where.push(eq(logs.actor, q.actor));
+  if (q.since) where.push(gte(logs.at, new Date(q.since)));
+  if (q.until) where.push(lte(logs.at, new Date(q.until)));
+  if (q.q) {
+    const like = `%${likeEscape(q.q)}%`;
+    where.push(or(ilike(logs.message, like), ilike(logs.actor, like)));
+  }
+  if (q.filter) where.push(compileConditions(q.filter));
+  if (ctx.actor.role === 'team_admin') {
+    // A team admin reads the logs of accounts they can read: system-level ones and their teams'.
+    const visible = ctx.db
+      .select({ id: accounts.id })
+      .from(accounts)
+      .where(
+        ctx.actor.teamIds.length
+          ? or(isNull(accounts.teamId), inArray(accounts.teamId, ctx.actor.teamIds))
+          : isNull(accounts.teamId),
+      );
+    where.push(inArray(logs.accountId, visible));
+  }
+  const cond = and(...where.filter((w): w is SQL => w !== undefined));
+  const [totalRow] = await ctx.db.select({ n: count() }).from(logs).where(cond);
+  const rows = await ctx.db
+    .select()
+    .from(logs)
+    .where(cond)
+    .orderBy(desc(logs.at), desc(logs.id))
+    .limit(q.pageSize)
+    .offset((q.page - 1) * q.pageSize);
+  return {
+    items: rows.map((r) => ({
+      id: String(r.id),
+      at: r.at.toISOString(),
+      source: r.source as LogEntry['source'],
+      level: r.level,
+      message: r.message,
+      accountId: r.accountId,
+      actor: r.actor,
+      context: r.context,
+    })),
+    total: Number(totalRow?.n ?? 0),
+    page: q.page,
+    pageSize: q.pageSize,
+  };
+}
