@@ -96,6 +96,10 @@ export class MessageStore {
   /** Loads the messages kept in the store directory. */
   async load(): Promise<void> {
     if (!this.dir) return;
+    // Messages deleted before a restart leave no trace on disk, so the sequence restarts from
+    // the clock (one number per millisecond, ahead of anything an earlier run could reach
+    // unless it took in more than a message per millisecond for its whole life).
+    this.seq = Math.max(this.seq, Date.now());
     for (const { meta, raw } of await this.dir.load()) {
       const parsed = await parseMessage(raw);
       this.insert(meta, raw, parsed, false);

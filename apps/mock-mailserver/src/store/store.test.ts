@@ -1,0 +1,162 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { EventLog } from '../events.js';
+import { MessageDirectory } from './persist.js';
+import { type IncomingMessage, MessageStore, WaitTimeoutError } from './store.js';
+
+const stores: MessageStore[] = [];
+afterEach(() => {
+  for (const store of stores.splice(0)) store.close();
+  vi.useRealTimers();
+});
+
+function makeStore(limits: Partial<{ maxMessages: number; maxAgeMs: number; maxBytes: number }> = {}, dir?: string) {
+  const events = new EventLog();
+  const store = new MessageStore(
+    { maxMessages: 100, maxAgeMs: 3600_000, maxBytes: 1024 ** 3, ...limits },
+    events,
+    dir ? new MessageDirectory(dir) : null,
+  );
+  stores.push(store);
+  return { store, events };
+}
+
+function incoming(to: string | string[], subject: string, extra: Partial<IncomingMessage> = {}): IncomingMessage {
+  const rcptTo = Array.isArray(to) ? to : [to];
+  return {
+    raw: Buffer.from(`From: s@example.org\r\nTo: ${rcptTo.join(', ')}\r\nSubject: ${subject}\r\n\r\nHello ${subject}\r\n`),
+    transport: 'smtp',
+    envelope: { mailFrom: 's@example.org', rcptTo },
+    authUser: null,
+    secure: false,
+    remoteAddress: '127.0.0.1',
+    ...extra,
+  };
+}
+
+describe('MessageStore', () => {
+  it('prunes the oldest beyond maxMessages', async () => {
+    const { store } = makeStore({ maxMessages: 3 });
+    for (let i = 1; i <= 5; i++) await store.ingest(incoming('a@example.org', `m${i}`));
+    expect(store.query().map((m) => m.subject)).toEqual(['m5', 'm4', 'm3']);
+  });
+
+  it('prunes the oldest while raw sources exceed maxBytes, keeping the newest', async () => {
+    const { store } = makeStore({ maxBytes: 200 });
+    for (let i = 1; i <= 4; i++) await store.ingest(incoming('a@example.org', `m${i}`));
+    const kept = store.query();
+    expect(kept.reduce((sum, m) => sum + m.size, 0)).toBeLessThanOrEqual(200);
+    expect(kept[0]!.subject).toBe('m4');
+  });
+
+  it('prunes messages older than maxAgeMs', async () => {
+    vi.useFakeTimers({ toFake: ['Date', 'setInterval', 'clearInterval'] });
+    const { store } = makeStore({ maxAgeMs: 60_000 });
+    await store.ingest(incoming('a@example.org', 'old'));
+    vi.setSystemTime(Date.now() + 45_000);
+    await store.ingest(incoming('a@example.org', 'new'));
+    // The pruning timer runs every maxAgeMs: now 'old' is 105 s old, 'new' 60 s.
+    vi.advanceTimersByTime(60_000);
+    expect(store.query().map((m) => m.subject)).toEqual(['new']);
+  });
+
+  it('pages newest first with a cursor that pruning does not break', async () => {
+    const { store } = makeStore({ maxMessages: 10 });
+    for (let i = 1; i <= 8; i++) await store.ingest(incoming('a@example.org', `m${i}`));
+    const first = store.list({}, { limit: 3 });
+    expect(first.items.map((m) => m.subject)).toEqual(['m8', 'm7', 'm6']);
+    expect(first.total).toBe(8);
+    // Six more arrive and push m1..m4 out before the client asks for page two.
+    for (let i = 9; i <= 14; i++) await store.ingest(incoming('a@example.org', `m${i}`));
+    const second = store.list({}, { after: first.next!, limit: 3 });
+    expect(second.items.map((m) => m.subject)).toEqual(['m5']);
+    expect(second.next).toBeNull();
+  });
+
+  it('pages through a filter', async () => {
+    const { store } = makeStore();
+    for (let i = 1; i <= 5; i++) await store.ingest(incoming(i % 2 ? 'odd@example.org' : 'even@example.org', `m${i}`));
+    const page = store.list({ to: 'odd@example.org' }, { limit: 2 });
+    expect(page).toMatchObject({ total: 3, next: page.items[1]!.cursor });
+    expect(page.items.map((m) => m.subject)).toEqual(['m5', 'm3']);
+    expect(store.list({ to: 'odd@example.org' }, { after: page.next!, limit: 2 }).items.map((m) => m.subject)).toEqual([
+      'm1',
+    ]);
+  });
+
+  it('finds mail by recipient, plus tag and SMTP user', async () => {
+    const { store } = makeStore();
+    await store.ingest(incoming('Ann@Example.org', 'plain'));
+    await store.ingest(incoming('ann+signup@example.org', 'signup'));
+    await store.ingest(incoming('ann+reset@example.org', 'reset', { authUser: 'app-2' }));
+    await store.ingest(incoming('annie@example.org', 'other'));
+    const subjects = (filter: object) => store.query(filter).map((m) => m.subject);
+    expect(subjects({ to: 'ann@example.org' })).toEqual(['reset', 'signup', 'plain']);
+    expect(subjects({ to: 'ann+signup@example.org' })).toEqual(['signup']);
+    expect(subjects({ tag: 'reset' })).toEqual(['reset']);
+    expect(subjects({ user: 'APP-2' })).toEqual(['reset']);
+    expect(subjects({ subject: 'SIGN' })).toEqual(['signup']);
+    expect(subjects({ q: 'hello other' })).toEqual(['other']);
+    expect(subjects({ from: 's@example' })).toHaveLength(4);
+  });
+
+  it('waitFor resolves with a stored match, or with the next one after the cursor', async () => {
+    const { store } = makeStore();
+    const first = await store.ingest(incoming('a@example.org', 'one'));
+    await expect(store.waitFor({ to: 'a@example.org' }, 0, 100)).resolves.toMatchObject({ subject: 'one' });
+    const waiting = store.waitFor({ to: 'a@example.org' }, Number(first.cursor), 1000);
+    await store.ingest(incoming('b@example.org', 'not this'));
+    await store.ingest(incoming('a@example.org', 'two'));
+    await expect(waiting).resolves.toMatchObject({ subject: 'two' });
+    await expect(store.waitFor({ to: 'nobody@example.org' }, 0, 50)).rejects.toBeInstanceOf(WaitTimeoutError);
+  });
+
+  it('publishes message, delete and reset events', async () => {
+    const { store, events } = makeStore({ maxMessages: 1 });
+    const a = await store.ingest(incoming('a@example.org', 'a'));
+    await store.ingest(incoming('a@example.org', 'b'));
+    store.clear();
+    expect(events.since(0).events.map((e) => [e.type, (e.data as { id?: string }).id])).toEqual([
+      ['message', a.id],
+      ['message', expect.any(String)],
+      ['delete', a.id],
+      ['reset', undefined],
+    ]);
+  });
+
+  it('deletes by id and by filter', async () => {
+    const { store } = makeStore();
+    const a = await store.ingest(incoming('a@example.org', 'a'));
+    await store.ingest(incoming('b@example.org', 'b'));
+    await store.ingest(incoming('b@example.org', 'c'));
+    expect(store.delete(a.id)).toBe(true);
+    expect(store.delete(a.id)).toBe(false);
+    expect(store.deleteMatching({ to: 'b@example.org' })).toBe(2);
+    expect(store.size).toBe(0);
+  });
+
+  describe('with a store directory', () => {
+    let dir: string;
+    afterEach(() => rm(dir, { recursive: true, force: true }));
+
+    it('writes .eml files and loads them back with their envelopes', async () => {
+      dir = await mkdtemp(join(tmpdir(), 'mock-store-'));
+      const first = makeStore({}, dir).store;
+      const a = await first.ingest(incoming('a@example.org', 'kept', { authUser: 'ann' }));
+      const b = await first.ingest(incoming('b@example.org', 'deleted'));
+      await new Promise((r) => setTimeout(r, 50));
+      first.delete(b.id);
+      await new Promise((r) => setTimeout(r, 50));
+      expect((await readdir(dir)).sort()).toEqual([`${a.id}.eml`, `${a.id}.json`]);
+
+      const second = makeStore({}, dir).store;
+      await second.load();
+      expect(second.query()).toEqual([a]);
+      expect((await second.raw(a.id))!.toString()).toContain('Subject: kept');
+      const c = await second.ingest(incoming('c@example.org', 'after restart'));
+      expect(Number(c.cursor)).toBeGreaterThan(Number(b.cursor));
+    });
+  });
+});
