@@ -40,14 +40,16 @@ function port(name: string, value: string | undefined, fallback: number): number
   if (value === undefined) return fallback;
   if (value === 'off' || value === 'false') return false;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new CliError(`--${name}: expected a port or "off", got ${value}`);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new CliError(`--${name}: expected a port or "off", got ${value}`);
   return n;
 }
 
 function integer(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new CliError(`--${name}: expected a non-negative integer, got ${value}`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new CliError(`--${name}: expected a non-negative integer, got ${value}`);
   return n;
 }
 
@@ -99,7 +101,10 @@ export function parseCli(argv: string[]): CliCommand {
     pop3Port: port('pop3', v.pop3, 1110),
     httpPort: port('http', v.http, 8025),
   };
-  const set = <K extends keyof MockMailServerOptions>(key: K, value: MockMailServerOptions[K] | undefined) => {
+  const set = <K extends keyof MockMailServerOptions>(
+    key: K,
+    value: MockMailServerOptions[K] | undefined,
+  ) => {
     if (value !== undefined) options[key] = value;
   };
   set('host', v.host);

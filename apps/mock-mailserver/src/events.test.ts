@@ -5,7 +5,10 @@ describe('EventLog', () => {
   it('replays what came after an id, and says when part of it was dropped', () => {
     const log = new EventLog(3);
     for (let i = 1; i <= 5; i++) log.publish('message', { n: i });
-    expect(log.since(3)).toEqual({ complete: true, events: [expect.objectContaining({ id: 4 }), expect.objectContaining({ id: 5 })] });
+    expect(log.since(3)).toEqual({
+      complete: true,
+      events: [expect.objectContaining({ id: 4 }), expect.objectContaining({ id: 5 })],
+    });
     // Events 2 and 3 after id 1 were dropped from the buffer of three.
     const partial = log.since(1);
     expect(partial.complete).toBe(false);

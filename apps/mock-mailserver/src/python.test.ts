@@ -36,7 +36,11 @@ except smtplib.SMTPAuthenticationError as e:
 describe.skipIf(!hasPython)('Python smtplib and poplib', () => {
   it('sends over plain SMTP', async () => {
     expect(await python(SEND(`s = smtplib.SMTP('127.0.0.1', ${mock.smtpPort})`))).toBe('sent');
-    expect(mock.messages()[0]).toMatchObject({ subject: 'from python', secure: false, authUser: 'ann@example.org' });
+    expect(mock.messages()[0]).toMatchObject({
+      subject: 'from python',
+      secure: false,
+      authUser: 'ann@example.org',
+    });
   });
 
   it('sends with STARTTLS', async () => {
@@ -46,7 +50,9 @@ describe.skipIf(!hasPython)('Python smtplib and poplib', () => {
   });
 
   it('sends over implicit TLS', async () => {
-    expect(await python(SEND(`s = smtplib.SMTP_SSL('127.0.0.1', ${mock.smtpsPort}, context=ctx)`))).toBe('sent');
+    expect(await python(SEND(`s = smtplib.SMTP_SSL('127.0.0.1', ${mock.smtpsPort}, context=ctx)`))).toBe(
+      'sent',
+    );
     expect(mock.messages()[0]).toMatchObject({ secure: true });
   });
 

@@ -4,8 +4,17 @@ import { htmlToText } from './html-to-text.js';
 
 describe('extractCodes', () => {
   it('finds a 4–8 digit code with its context', () => {
-    const { codes } = extractCodes({ text: 'Hello,\n\nYour verification code is 482913.\nIt expires soon.', html: null });
-    expect(codes).toEqual([{ value: '482913', context: 'Hello, Your verification code is 482913. It expires soon.', source: 'text' }]);
+    const { codes } = extractCodes({
+      text: 'Hello,\n\nYour verification code is 482913.\nIt expires soon.',
+      html: null,
+    });
+    expect(codes).toEqual([
+      {
+        value: '482913',
+        context: 'Hello, Your verification code is 482913. It expires soon.',
+        source: 'text',
+      },
+    ]);
   });
 
   it('skips numbers that are not codes: short, long, decimals, times, phone parts, URLs, addresses', () => {
@@ -41,7 +50,11 @@ describe('extractCodes', () => {
       html: '<a href="https://app.test/confirm?t=abc">Confirm</a> <a href=\'https://app.test/x?a=1&amp;b=2\'>Open <i>it</i></a> <a href="mailto:x@y">m</a>',
     });
     expect(links).toEqual([
-      { url: 'https://app.test/confirm?t=abc', context: 'Confirm: https://app.test/confirm?t=abc. Again https://app.test/confirm?t=abc', source: 'text' },
+      {
+        url: 'https://app.test/confirm?t=abc',
+        context: 'Confirm: https://app.test/confirm?t=abc. Again https://app.test/confirm?t=abc',
+        source: 'text',
+      },
       { url: 'https://app.test/x?a=1&b=2', context: 'Open it', source: 'html' },
     ]);
   });
@@ -50,7 +63,9 @@ describe('extractCodes', () => {
 describe('htmlToText', () => {
   it('breaks lines at blocks, drops head, style and script, decodes entities', () => {
     expect(
-      htmlToText('<head><title>T</title></head><script>var a=1</script><h1>Hi&nbsp;there</h1><p>a &amp; b</p><ul><li>one</li><li>two &#x2713;</li></ul>'),
+      htmlToText(
+        '<head><title>T</title></head><script>var a=1</script><h1>Hi&nbsp;there</h1><p>a &amp; b</p><ul><li>one</li><li>two &#x2713;</li></ul>',
+      ),
     ).toBe('Hi there\na & b\none\ntwo ✓');
   });
 });

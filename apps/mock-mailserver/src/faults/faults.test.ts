@@ -3,6 +3,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FaultRuleError, type MockMailServer, startMockMailServer } from '../index.js';
 import { LineClient, smtpSession } from '../test-support/line-client.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are checked by the assertions
+type Json = any;
+
 let mock: MockMailServer;
 beforeEach(async () => {
   mock = await startMockMailServer({ pop3Port: false, smtpsPort: false });
@@ -40,10 +43,14 @@ describe('fault rules at each stage', () => {
   });
 
   it('auth: answers the code for matching usernames only', async () => {
-    mock.faults.set([{ stage: 'auth', match: 'locked-*', code: 454, message: 'Temporary authentication failure' }]);
+    mock.faults.set([
+      { stage: 'auth', match: 'locked-*', code: 454, message: 'Temporary authentication failure' },
+    ]);
     const client = await smtpSession(mock.smtpPort);
     const plain = (user: string) => Buffer.from(`\0${user}\0pw`).toString('base64');
-    expect(await client.smtp(`AUTH PLAIN ${plain('locked-ann')}`)).toBe('454 Temporary authentication failure');
+    expect(await client.smtp(`AUTH PLAIN ${plain('locked-ann')}`)).toBe(
+      '454 Temporary authentication failure',
+    );
     expect(await client.smtp(`AUTH PLAIN ${plain('ann')}`)).toMatch(/^235 /);
     client.close();
   });
@@ -56,7 +63,9 @@ describe('fault rules at each stage', () => {
   });
 
   it('mail: rejects the sender', async () => {
-    mock.faults.set([{ stage: 'mail', match: '*@blocked.example', code: 553, message: 'Sender not allowed' }]);
+    mock.faults.set([
+      { stage: 'mail', match: '*@blocked.example', code: 553, message: 'Sender not allowed' },
+    ]);
     const client = await smtpSession(mock.smtpPort);
     expect(await client.smtp('MAIL FROM:<x@blocked.example>')).toBe('553 Sender not allowed');
     expect(await client.smtp('MAIL FROM:<x@fine.example>')).toMatch(/^250 /);
@@ -121,7 +130,9 @@ describe('fault rules at each stage', () => {
     mock.faults.set([{ stage: 'data', action: 'drop', count: 1 }]);
     const t = nodemailer.createTransport({ host: '127.0.0.1', port: mock.smtpPort, ignoreTLS: true });
     const send = () => t.sendMail({ from: 'a@example.org', to: 'b@example.org', subject: 's', text: 'x' });
-    await expect(send()).rejects.toMatchObject({ code: expect.stringMatching(/ECONNECTION|EPROTOCOL|ESOCKET/) });
+    await expect(send()).rejects.toMatchObject({
+      code: expect.stringMatching(/ECONNECTION|EPROTOCOL|ESOCKET/),
+    });
     await expect(send()).resolves.toMatchObject({ accepted: ['b@example.org'] });
     expect(mock.messages()).toHaveLength(1);
   });
@@ -165,7 +176,13 @@ describe('fault rule bookkeeping', () => {
     }
     const fired = mock.faults.fired();
     expect(fired).toHaveLength(2);
-    expect(fired[0]).toMatchObject({ ruleIndex: 0, stage: 'rcpt', action: 'reply', code: 450, target: 'x@example.org' });
+    expect(fired[0]).toMatchObject({
+      ruleIndex: 0,
+      stage: 'rcpt',
+      action: 'reply',
+      code: 450,
+      target: 'x@example.org',
+    });
     expect(mock.faults.list()[0]).toMatchObject({ firedCount: 2, remaining: 0 });
   });
 
@@ -187,10 +204,16 @@ describe('fault rule bookkeeping', () => {
 
   it('rejects invalid rules naming each field', () => {
     expect(() =>
-      mock.faults.set([{ stage: 'rcpt', code: 250 }, { stage: 'nope' as never, count: 0 }] as never),
+      mock.faults.set([
+        { stage: 'rcpt', code: 250 },
+        { stage: 'nope' as never, count: 0 },
+      ] as never),
     ).toThrow(FaultRuleError);
     try {
-      mock.faults.set([{ stage: 'rcpt', code: 250 }, { stage: 'nope' as never, count: 0, extra: 1 }] as never);
+      mock.faults.set([
+        { stage: 'rcpt', code: 250 },
+        { stage: 'nope' as never, count: 0, extra: 1 },
+      ] as never);
     } catch (error) {
       expect((error as FaultRuleError).errors.map((e) => e.path)).toEqual([
         '[0].code',
@@ -212,15 +235,20 @@ describe('fault rule bookkeeping', () => {
     const { client, rcpt } = await transaction();
     client.close();
     expect(rcpt).toMatch(/^451 /);
-    const state = await (await fetch(url)).json();
+    const state = (await (await fetch(url)).json()) as Json;
     expect(state.rules).toMatchObject([{ stage: 'rcpt', code: 451, count: 1, firedCount: 1, remaining: 0 }]);
     expect(state.fired).toMatchObject([{ stage: 'rcpt', code: 451 }]);
 
-    const bad = await fetch(url, { method: 'PUT', body: JSON.stringify({ rules: [{ stage: 'rcpt', delayMs: -1 }] }) });
+    const bad = await fetch(url, {
+      method: 'PUT',
+      body: JSON.stringify({ rules: [{ stage: 'rcpt', delayMs: -1 }] }),
+    });
     expect(bad.status).toBe(400);
-    expect((await bad.json()).errors).toEqual([{ path: '[0].delayMs', message: 'expected 0–3600000' }]);
+    expect(((await bad.json()) as Json).errors).toEqual([
+      { path: '[0].delayMs', message: 'expected 0–3600000' },
+    ]);
 
-    expect((await (await fetch(url, { method: 'DELETE' })).json()).rules).toEqual([]);
+    expect(((await (await fetch(url, { method: 'DELETE' })).json()) as Json).rules).toEqual([]);
     const again = await transaction();
     again.client.close();
     expect(again.rcpt).toMatch(/^250 /);

@@ -1,9 +1,13 @@
 import nodemailer from 'nodemailer';
+import type { SendMailOptions } from 'nodemailer/lib/mailer';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type MockMailServer, startMockMailServer } from '../index.js';
 
 let mock: MockMailServer;
-let send: (mail: nodemailer.SendMailOptions) => Promise<unknown>;
+let send: (mail: SendMailOptions) => Promise<unknown>;
+
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are checked by the assertions
+type Json = any;
 
 beforeEach(async () => {
   mock = await startMockMailServer({ pop3Port: false, smtpsPort: false });
@@ -15,7 +19,7 @@ afterEach(() => mock.close());
 const api = (path: string, init?: RequestInit) => fetch(`${mock.httpUrl}${path}`, init);
 const getJson = async (path: string) => {
   const res = await api(path);
-  return { status: res.status, body: await res.json() };
+  return { status: res.status, body: (await res.json()) as Json };
 };
 
 describe('messages API', () => {
@@ -58,7 +62,11 @@ describe('messages API', () => {
     });
     const { id } = mock.messages()[0]!;
     const { body } = await getJson(`/api/messages/${id}`);
-    expect(body).toMatchObject({ id, subject: 'parts', attachments: [{ filename: 'logo.png' }, { filename: 'report.html' }] });
+    expect(body).toMatchObject({
+      id,
+      subject: 'parts',
+      attachments: [{ filename: 'logo.png' }, { filename: 'report.html' }],
+    });
 
     const raw = await api(`/api/messages/${id}/raw`);
     expect(raw.headers.get('content-type')).toBe('text/plain; charset=utf-8');
@@ -83,7 +91,7 @@ describe('messages API', () => {
     const missing = await api('/api/messages/nope');
     expect(missing.status).toBe(404);
     expect(missing.headers.get('content-type')).toContain('application/problem+json');
-    expect(await missing.json()).toMatchObject({ status: 404, title: 'Not Found' });
+    expect((await missing.json()) as Json).toMatchObject({ status: 404, title: 'Not Found' });
     expect((await api('/api/nothing')).status).toBe(404);
     expect((await api('/api/messages', { method: 'PATCH' })).status).toBe(405);
     expect((await api('/api/messages?limit=0')).status).toBe(400);
@@ -94,10 +102,14 @@ describe('messages API', () => {
     await send({ to: 'b@example.org', subject: 'b1', text: 'x' });
     await send({ to: 'b@example.org', subject: 'b2', text: 'x' });
     const a = mock.messages({ to: 'a@example.org' })[0]!;
-    expect(await (await api(`/api/messages/${a.id}`, { method: 'DELETE' })).json()).toEqual({ deleted: 1 });
+    expect((await (await api(`/api/messages/${a.id}`, { method: 'DELETE' })).json()) as Json).toEqual({
+      deleted: 1,
+    });
     expect((await api(`/api/messages/${a.id}`, { method: 'DELETE' })).status).toBe(404);
-    expect(await (await api('/api/messages?subject=b1', { method: 'DELETE' })).json()).toEqual({ deleted: 1 });
-    expect(await (await api('/api/messages', { method: 'DELETE' })).json()).toEqual({ deleted: 1 });
+    expect((await (await api('/api/messages?subject=b1', { method: 'DELETE' })).json()) as Json).toEqual({
+      deleted: 1,
+    });
+    expect((await (await api('/api/messages', { method: 'DELETE' })).json()) as Json).toEqual({ deleted: 1 });
     await send({ to: 'c@example.org', subject: 'c', text: 'x' });
     mock.faults.set([{ stage: 'rcpt', code: 450 }]);
     expect((await api('/api/reset', { method: 'POST' })).status).toBe(200);
@@ -138,7 +150,11 @@ describe('long poll', () => {
 });
 
 describe('codes API', () => {
-  const mail = { to: 'code@example.org', subject: 'Verify', text: 'Use 123456 to sign in: https://app.test/v?t=1' };
+  const mail = {
+    to: 'code@example.org',
+    subject: 'Verify',
+    text: 'Use 123456 to sign in: https://app.test/v?t=1',
+  };
 
   it('extracts codes and links of a message', async () => {
     await send(mail);
@@ -150,7 +166,9 @@ describe('codes API', () => {
       codes: [{ value: '123456', context: 'Use 123456 to sign in: https://app.test/v?t=1', source: 'text' }],
       links: [{ url: 'https://app.test/v?t=1' }],
     });
-    expect((await getJson(`/api/messages/${id}/codes?pattern=${encodeURIComponent('t=(\\d)')}`)).body.code).toBe('1');
+    expect(
+      (await getJson(`/api/messages/${id}/codes?pattern=${encodeURIComponent('t=(\\d)')}`)).body.code,
+    ).toBe('1');
     expect((await api(`/api/messages/${id}/codes?pattern=(`)).status).toBe(400);
   });
 

@@ -3,11 +3,18 @@ import { type MockMailServer, startMockMailServer } from '../index.js';
 
 let mock: MockMailServer;
 beforeEach(async () => {
-  mock = await startMockMailServer({ smtpPort: false, smtpsPort: false, pop3Port: false, mailgunApiKey: 'key-123' });
+  mock = await startMockMailServer({
+    smtpPort: false,
+    smtpsPort: false,
+    pop3Port: false,
+    mailgunApiKey: 'key-123',
+  });
 });
 afterEach(() => mock.close());
 
-const auth = (key = 'key-123') => ({ authorization: `Basic ${Buffer.from(`api:${key}`).toString('base64')}` });
+const auth = (key = 'key-123') => ({
+  authorization: `Basic ${Buffer.from(`api:${key}`).toString('base64')}`,
+});
 const base = () => `${mock.httpUrl}/mailgun/v3`;
 
 describe('Mailgun emulation', () => {
@@ -26,10 +33,17 @@ describe('Mailgun emulation', () => {
     form.append('h:X-Campaign', 'spring');
     form.append('attachment', new Blob(['a,b\n1,2\n'], { type: 'text/csv' }), 'order.csv');
 
-    const res = await fetch(`${base()}/mg.example.org/messages`, { method: 'POST', headers: auth(), body: form });
+    const res = await fetch(`${base()}/mg.example.org/messages`, {
+      method: 'POST',
+      headers: auth(),
+      body: form,
+    });
     expect(res.status).toBe(200);
-    const body = await res.json();
-    expect(body).toEqual({ id: expect.stringMatching(/^<.+@mg\.example\.org>$/), message: 'Queued. Thank you.' });
+    const body = (await res.json()) as { id: string; message: string };
+    expect(body).toEqual({
+      id: expect.stringMatching(/^<.+@mg\.example\.org>$/),
+      message: 'Queued. Thank you.',
+    });
 
     const stored = await mock.waitFor({ to: 'bob@example.org', timeoutMs: 1000 });
     expect(stored).toMatchObject({
@@ -57,7 +71,12 @@ describe('Mailgun emulation', () => {
     const res = await fetch(`${base()}/mg.example.org/messages`, {
       method: 'POST',
       headers: auth(),
-      body: new URLSearchParams({ from: 'a@mg.example.org', to: 'x@example.org', subject: 'urlencoded', text: 'hi' }),
+      body: new URLSearchParams({
+        from: 'a@mg.example.org',
+        to: 'x@example.org',
+        subject: 'urlencoded',
+        text: 'hi',
+      }),
     });
     expect(res.status).toBe(200);
     expect(mock.messages()[0]).toMatchObject({ subject: 'urlencoded', text: 'hi\n' });
@@ -68,10 +87,16 @@ describe('Mailgun emulation', () => {
     form.append('to', 'mime@example.org');
     form.append(
       'message',
-      new Blob(['From: Raw <raw@mg.example.org>\r\nSubject: raw mime\r\nMessage-ID: <raw-1@mg>\r\n\r\nbody\r\n']),
+      new Blob([
+        'From: Raw <raw@mg.example.org>\r\nSubject: raw mime\r\nMessage-ID: <raw-1@mg>\r\n\r\nbody\r\n',
+      ]),
       'message.mime',
     );
-    const res = await fetch(`${base()}/mg.example.org/messages.mime`, { method: 'POST', headers: auth(), body: form });
+    const res = await fetch(`${base()}/mg.example.org/messages.mime`, {
+      method: 'POST',
+      headers: auth(),
+      body: form,
+    });
     expect(await res.json()).toMatchObject({ id: '<raw-1@mg>' });
     expect(mock.messages()[0]).toMatchObject({
       subject: 'raw mime',
@@ -83,7 +108,11 @@ describe('Mailgun emulation', () => {
     const form = new FormData();
     form.append('from', 'a@mg.example.org');
     form.append('to', 'x@example.org');
-    const res = await fetch(`${base()}/mg.example.org/messages`, { method: 'POST', headers: auth('wrong'), body: form });
+    const res = await fetch(`${base()}/mg.example.org/messages`, {
+      method: 'POST',
+      headers: auth('wrong'),
+      body: form,
+    });
     expect(res.status).toBe(401);
     expect(await res.text()).toBe('Forbidden');
     const none = await fetch(`${base()}/domains/mg.example.org`);
@@ -94,7 +123,11 @@ describe('Mailgun emulation', () => {
   it('answers 400 naming a missing parameter', async () => {
     const form = new FormData();
     form.append('to', 'x@example.org');
-    const res = await fetch(`${base()}/mg.example.org/messages`, { method: 'POST', headers: auth(), body: form });
+    const res = await fetch(`${base()}/mg.example.org/messages`, {
+      method: 'POST',
+      headers: auth(),
+      body: form,
+    });
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ message: "'from' parameter is missing" });
   });

@@ -130,7 +130,11 @@ describe('POP3', () => {
 
 describe('POP3 with a user list', () => {
   it('checks the password', async () => {
-    mock = await startMockMailServer({ httpPort: false, smtpsPort: false, users: { 'ann@example.org': 'pw' } });
+    mock = await startMockMailServer({
+      httpPort: false,
+      smtpsPort: false,
+      users: { 'ann@example.org': 'pw' },
+    });
     const wrong = await login('ann@example.org', 'nope');
     expect(wrong.reply).toBe('-ERR [AUTH] invalid username or password');
     wrong.client.close();

@@ -1,4 +1,5 @@
 import nodemailer from 'nodemailer';
+import type { SMTPTransportOptions } from 'nodemailer/lib/smtp-transport';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type MockMailServer, startMockMailServer } from '../index.js';
 import { smtpSession } from '../test-support/line-client.js';
@@ -6,12 +7,8 @@ import { smtpSession } from '../test-support/line-client.js';
 let mock: MockMailServer;
 afterEach(() => mock?.close());
 
-function transport(options: Record<string, unknown>) {
-  return nodemailer.createTransport({
-    host: '127.0.0.1',
-    tls: { rejectUnauthorized: false },
-    ...options,
-  } as nodemailer.TransportOptions);
+function transport(options: SMTPTransportOptions) {
+  return nodemailer.createTransport({ host: '127.0.0.1', tls: { rejectUnauthorized: false }, ...options });
 }
 
 describe('SMTP with nodemailer', () => {

@@ -22,9 +22,20 @@ describe.skipIf(!hasSwaks)('swaks', () => {
     ['STARTTLS', () => ['--port', String(mock.smtpPort), '--tls'], true],
     ['implicit TLS', () => ['--port', String(mock.smtpsPort), '--tlsc'], true],
   ])('delivers over %s', async (_name, transportArgs, secure) => {
-    const result = await swaks([...base(), '--auth-password', 'right', '--auth', 'PLAIN', ...transportArgs()]);
+    const result = await swaks([
+      ...base(),
+      '--auth-password',
+      'right',
+      '--auth',
+      'PLAIN',
+      ...transportArgs(),
+    ]);
     expect(result.code, result.stderr).toBe(0);
-    expect(mock.messages()[0]).toMatchObject({ secure, authUser: 'ann', envelope: { rcptTo: ['rcpt@example.org'] } });
+    expect(mock.messages()[0]).toMatchObject({
+      secure,
+      authUser: 'ann',
+      envelope: { rcptTo: ['rcpt@example.org'] },
+    });
   });
 
   it.each(['PLAIN', 'LOGIN', 'CRAM-MD5'])('authenticates with %s', async (mechanism) => {

@@ -12,7 +12,10 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-function makeStore(limits: Partial<{ maxMessages: number; maxAgeMs: number; maxBytes: number }> = {}, dir?: string) {
+function makeStore(
+  limits: Partial<{ maxMessages: number; maxAgeMs: number; maxBytes: number }> = {},
+  dir?: string,
+) {
   const events = new EventLog();
   const store = new MessageStore(
     { maxMessages: 100, maxAgeMs: 3600_000, maxBytes: 1024 ** 3, ...limits },
@@ -23,10 +26,16 @@ function makeStore(limits: Partial<{ maxMessages: number; maxAgeMs: number; maxB
   return { store, events };
 }
 
-function incoming(to: string | string[], subject: string, extra: Partial<IncomingMessage> = {}): IncomingMessage {
+function incoming(
+  to: string | string[],
+  subject: string,
+  extra: Partial<IncomingMessage> = {},
+): IncomingMessage {
   const rcptTo = Array.isArray(to) ? to : [to];
   return {
-    raw: Buffer.from(`From: s@example.org\r\nTo: ${rcptTo.join(', ')}\r\nSubject: ${subject}\r\n\r\nHello ${subject}\r\n`),
+    raw: Buffer.from(
+      `From: s@example.org\r\nTo: ${rcptTo.join(', ')}\r\nSubject: ${subject}\r\n\r\nHello ${subject}\r\n`,
+    ),
     transport: 'smtp',
     envelope: { mailFrom: 's@example.org', rcptTo },
     authUser: null,
@@ -77,13 +86,14 @@ describe('MessageStore', () => {
 
   it('pages through a filter', async () => {
     const { store } = makeStore();
-    for (let i = 1; i <= 5; i++) await store.ingest(incoming(i % 2 ? 'odd@example.org' : 'even@example.org', `m${i}`));
+    for (let i = 1; i <= 5; i++)
+      await store.ingest(incoming(i % 2 ? 'odd@example.org' : 'even@example.org', `m${i}`));
     const page = store.list({ to: 'odd@example.org' }, { limit: 2 });
     expect(page).toMatchObject({ total: 3, next: page.items[1]!.cursor });
     expect(page.items.map((m) => m.subject)).toEqual(['m5', 'm3']);
-    expect(store.list({ to: 'odd@example.org' }, { after: page.next!, limit: 2 }).items.map((m) => m.subject)).toEqual([
-      'm1',
-    ]);
+    expect(
+      store.list({ to: 'odd@example.org' }, { after: page.next!, limit: 2 }).items.map((m) => m.subject),
+    ).toEqual(['m1']);
   });
 
   it('finds mail by recipient, plus tag and SMTP user', async () => {

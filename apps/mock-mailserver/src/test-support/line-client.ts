@@ -39,7 +39,9 @@ export class LineClient {
   static connect(port: number, options: { tls?: boolean } = {}): Promise<LineClient> {
     return new Promise((resolve, reject) => {
       const socket = options.tls
-        ? tls.connect({ port, host: '127.0.0.1', rejectUnauthorized: false }, () => resolve(new LineClient(socket)))
+        ? tls.connect({ port, host: '127.0.0.1', rejectUnauthorized: false }, () =>
+            resolve(new LineClient(socket)),
+          )
         : net.connect(port, '127.0.0.1', () => resolve(new LineClient(socket)));
       socket.once('error', reject);
     });
@@ -127,7 +129,10 @@ export class LineClient {
   /** Resolves true when the server closes the connection within the time. */
   async closesWithin(ms: number): Promise<boolean> {
     if (this.closed) return true;
-    return Promise.race([this.closedPromise.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms))]);
+    return Promise.race([
+      this.closedPromise.then(() => true),
+      new Promise<boolean>((r) => setTimeout(() => r(false), ms)),
+    ]);
   }
 
   close(): void {
