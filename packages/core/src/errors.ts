@@ -20,6 +20,7 @@ export const errorCodes = {
   code_used: 422,
   code_attempts_exceeded: 422,
   connection_failed: 502,
+  delivery_failed: 502,
   rate_limited: 429,
   internal: 500,
 } as const;

@@ -41,7 +41,19 @@ export const attemptSchema = z.object({
   durationMs: z.number(),
   ok: z.boolean(),
   reply: z.string().nullable(),
+  /** The error class (`rejected`, `timeout`, `auth` …) when the attempt failed. */
   errorCode: z.string().nullable(),
+  responseCode: z.number().nullable().optional(),
+  worker: z.string().nullable().optional(),
+});
+export type Attempt = z.infer<typeof attemptSchema>;
+
+export const messageErrorSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  hint: z.string().optional(),
+  reply: z.string().optional(),
+  responseCode: z.number().optional(),
 });
 
 export const recipientResultSchema = z.object({
@@ -63,10 +75,117 @@ export const messageViewSchema = z.object({
   messageId: z.string().nullable(),
   attemptCount: z.number(),
   nextAttemptAt: z.string().nullable(),
-  lastError: z.object({ code: z.string(), message: z.string() }).nullable(),
+  lastError: messageErrorSchema.nullable(),
   recipients: z.array(recipientResultSchema),
   createdAt: z.string(),
   sentAt: z.string().nullable(),
   attempts: z.array(attemptSchema).optional(),
+  mode: z.enum(['immediate', 'queued']).optional(),
+  replyTo: z.string().nullable().optional(),
+  bulkId: z.string().nullable().optional(),
+  createdBy: z.string().nullable().optional(),
+  updatedAt: z.string().optional(),
+  /** Bodies and attachment metadata: only on `GET /messages/:id`. */
+  text: z.string().nullable().optional(),
+  html: z.string().nullable().optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+  attachments: z
+    .array(z.object({ filename: z.string(), contentType: z.string(), size: z.number() }))
+    .optional(),
 });
+
+/** `POST /messages/bulk`: one template, many recipients; `{{name}}` in subject, text and html takes each recipient's variables. */
+const variableValue = headerSafe(2000);
+export const bulkInputSchema = z
+  .object({
+    accountId: z.string().optional(),
+    teamId: z.string().nullable().optional(),
+    from: z.object({ address: emailAddress, name: headerSafe(200).optional() }).optional(),
+    replyTo: emailAddress.optional(),
+    subject: headerSafe(998),
+    text: z.string().max(5_000_000).optional(),
+    html: z.string().max(10_000_000).optional(),
+    attachments: z.array(attachmentSchema).max(50).default([]),
+    headers: z.record(headerName, headerSafe(998)).default({}),
+    recipients: z
+      .array(
+        z.object({
+          to: emailAddress,
+          cc: z.array(emailAddress).max(50).default([]),
+          bcc: z.array(emailAddress).max(50).default([]),
+          variables: z.record(z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/), variableValue).default({}),
+        }),
+      )
+      .min(1, 'needs at least one recipient')
+      .max(1000),
+  })
+  .refine((m) => m.text !== undefined || m.html !== undefined, {
+    path: ['text'],
+    message: 'text or html is required',
+  });
+export type BulkInput = z.input<typeof bulkInputSchema>;
+
+export const bulkResultSchema = z.object({
+  bulkId: z.string(),
+  accountId: z.string(),
+  route: z.object({ reason: routeReasonSchema, explanation: z.string() }),
+  count: z.number(),
+  items: z.array(z.object({ id: z.string(), to: z.string(), status: messageStatusSchema })),
+});
+export type BulkResult = z.infer<typeof bulkResultSchema>;
+
+export const messageListQuerySchema = z.object({
+  /** One status or several, comma separated. */
+  status: z
+    .string()
+    .optional()
+    .transform((s) =>
+      s
+        ? s
+            .split(',')
+            .map((x) => x.trim())
+            .filter(Boolean)
+        : undefined,
+    )
+    .pipe(z.array(messageStatusSchema).optional()),
+  accountId: z.string().optional(),
+  bulkId: z.string().optional(),
+  /** Searches subject and recipients. */
+  q: z.string().max(200).optional(),
+  since: z.iso.datetime({ offset: true }).optional(),
+  until: z.iso.datetime({ offset: true }).optional(),
+  /** Verification mails are hidden unless asked for. */
+  internal: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => v === 'true'),
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(500).default(50),
+});
+export type MessageListQuery = z.input<typeof messageListQuerySchema>;
+
+// ---- verification by confirmation code ----
+export const verificationStartSchema = z.object({ to: emailAddress });
+export const verificationConfirmSchema = z.object({
+  code: z
+    .string()
+    .trim()
+    .regex(/^\d{6}$/, 'must be the 6-digit code from the mail'),
+});
+export const verificationStartedSchema = z.object({
+  accountId: z.string(),
+  sentTo: z.string(),
+  expiresAt: z.string(),
+  /** When another code may be requested. */
+  resendAfter: z.string(),
+  messageId: z.string(),
+  reply: z.string().nullable(),
+});
+export type VerificationStarted = z.infer<typeof verificationStartedSchema>;
+export const verificationConfirmedSchema = z.object({
+  accountId: z.string(),
+  verified: z.literal(true),
+  verifiedAt: z.string(),
+});
+export type VerificationConfirmed = z.infer<typeof verificationConfirmedSchema>;
 export type MessageView = z.infer<typeof messageViewSchema>;

@@ -1,0 +1,80 @@
+import type { AccountRow } from '../accounts/types';
+import type { Ctx } from '../context';
+import { deliveryError } from '../transport/classify';
+import { transportFor } from '../transport/pool';
+import type { SendOutcome } from '../transport/types';
+import type { MessageRow } from './rows';
+import { toOutgoingMail } from './view';
+
+/** One attempt's result, waiting to be recorded. */
+export type Attempted = {
+  message: MessageRow;
+  accountId: string | null;
+  at: Date;
+  durationMs: number;
+  result: SendOutcome;
+  worker: string;
+  /** Verification mails carry their code only in memory and are never retried. */
+  noRetry?: boolean;
+};
+
+/**
+ * Talks to the account's server for one leased message. Never throws: every failure comes back
+ * classified so it can be recorded. `override` replaces stored content for this attempt only.
+ */
+export async function deliverMessage({
+  ctx,
+  message,
+  account,
+  worker,
+  override,
+}: {
+  ctx: Ctx;
+  message: MessageRow;
+  account: AccountRow | undefined;
+  worker: string;
+  override?: { text?: string; html?: string };
+}): Promise<Attempted> {
+  const at = ctx.now();
+  const started = performance.now();
+  let result: SendOutcome;
+  const mail = { ...toOutgoingMail(message), ...(override ?? {}) };
+  if (!account?.outgoing || account.stage !== 'active') {
+    const error = deliveryError(
+      'blocked',
+      'The account of this message cannot send (inactive, deleted or without outgoing settings)',
+      {
+        temporary: true,
+        accountLevel: false,
+        hint: 'Activate the account, or cancel the message.',
+      },
+    );
+    result = {
+      ok: false,
+      error,
+      recipients: mail.envelopeTo.map((address) => ({ address, status: 'deferred', reply: null })),
+    };
+  } else {
+    try {
+      result = await transportFor(ctx, account).send(mail);
+    } catch (err) {
+      const error = deliveryError('protocol', `Could not send: ${(err as Error).message}`, {
+        temporary: true,
+        accountLevel: true,
+      });
+      result = {
+        ok: false,
+        error,
+        recipients: mail.envelopeTo.map((address) => ({ address, status: 'deferred', reply: null })),
+      };
+    }
+  }
+  return {
+    message,
+    accountId: account?.id ?? message.accountId,
+    at,
+    durationMs: Math.round(performance.now() - started),
+    result,
+    worker,
+  };
+}

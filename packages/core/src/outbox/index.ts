@@ -1,0 +1,13 @@
+export { cancelMessage } from './cancelMessage';
+export { claimBatch } from './claimBatch';
+export { type Attempted, deliverMessage } from './deliverMessage';
+export { getMessage } from './getMessage';
+export { listMessages } from './listMessages';
+export { defaultOutboxPolicy, type OutboxPolicy, retryDelayMs } from './policy';
+export { type Recorded, recordOutcomes } from './recordOutcomes';
+export { retryMessage } from './retryMessage';
+export type { MessageRow } from './rows';
+export { closeWorkerTransports, runWorker, type WorkerEvent, type WorkerOptions } from './runWorker';
+export { fillTemplate, sendBulk } from './sendBulk';
+export { deliveryFailed, type SendResult, sendMessage } from './sendMessage';
+export { notifyQueued } from './signal';

@@ -1,0 +1,375 @@
+import { type MockMailServer, startMockMailServer } from '@mailroom/mock-mailserver';
+import { sql } from 'drizzle-orm';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { getAccount } from '../accounts/getAccount';
+import { createContext } from '../context';
+import { MailroomError } from '../errors';
+import { backends, createTestEnv, type TestEnv } from '../testing';
+import { closeTransports } from '../transport/pool';
+import { cancelMessage } from './cancelMessage';
+import { getMessage } from './getMessage';
+import { listMessages } from './listMessages';
+import { retryMessage } from './retryMessage';
+import type { WorkerEvent } from './runWorker';
+import { sendBulk } from './sendBulk';
+import { sendMessage } from './sendMessage';
+import { fastPolicy, mockAccount, runUntil, runUntilStatus } from './testkit';
+
+async function failure(p: Promise<unknown>): Promise<MailroomError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof MailroomError) return e;
+    throw e;
+  }
+  throw new Error('expected the call to fail');
+}
+
+const mail = (accountId: string, extra: Record<string, unknown> = {}) => ({
+  accountId,
+  to: ['alice@example.org'],
+  subject: `Hello ${Math.random().toString(36).slice(2)}`,
+  text: 'Hi Alice',
+  ...extra,
+});
+
+describe.each(backends)('outbox on %s', (backend) => {
+  let env: TestEnv;
+  let mock: MockMailServer;
+  beforeAll(async () => {
+    env = await createTestEnv(backend);
+    mock = await startMockMailServer({ smtpPort: 0, smtpsPort: false, pop3Port: false, httpPort: 0 });
+  });
+  afterEach(async () => {
+    await mock.reset();
+  });
+  afterAll(async () => {
+    closeTransports();
+    await mock?.close();
+    await env?.close();
+  });
+
+  it('queues a message (202, stored), and the worker delivers it with the server reply on record', async () => {
+    const account = await mockAccount(env.ctx, mock);
+    const res = await sendMessage({
+      ctx: env.ctx,
+      input: mail(account.id, {
+        cc: ['carol@example.org'],
+        bcc: ['bob@example.org'],
+        html: '<p>Hi <b>Alice</b></p>',
+        headers: { 'X-Campaign': 'spring' },
+        attachments: [
+          {
+            filename: 'a.txt',
+            contentType: 'text/plain',
+            contentBase64: Buffer.from('hello').toString('base64'),
+          },
+        ],
+      }),
+    });
+    expect(res.httpStatus).toBe(202);
+    expect(res.message).toMatchObject({
+      status: 'queued',
+      accountId: account.id,
+      route: { reason: 'account_id' },
+    });
+    const done = await runUntilStatus(env, res.message.id, ['sent']);
+    expect(done.sentAt).not.toBeNull();
+    expect(done.attempts).toHaveLength(1);
+    expect(done.attempts?.[0]).toMatchObject({ ok: true, errorCode: null });
+    expect(done.attempts?.[0]?.reply).toMatch(/^250 /);
+    expect(done.recipients.map((r) => r.status)).toEqual(['accepted', 'accepted', 'accepted']);
+    const got = await mock.waitFor({ subject: res.message.subject, timeoutMs: 5000 });
+    expect(got.messageId).toBe(done.messageId);
+    expect(got.envelope.rcptTo.sort()).toEqual(['alice@example.org', 'bob@example.org', 'carol@example.org']);
+    expect(got.headers['x-campaign']).toBe('spring');
+    expect(got.headers.bcc).toBeUndefined();
+    expect(got.attachments[0]).toMatchObject({ filename: 'a.txt', size: 5 });
+  });
+
+  it('sends immediately and answers with the server reply', async () => {
+    const account = await mockAccount(env.ctx, mock, { sendMode: 'immediate' });
+    const res = await sendMessage({ ctx: env.ctx, input: mail(account.id) });
+    expect(res.httpStatus).toBe(200);
+    expect(res.message.status).toBe('sent');
+    expect(res.message.recipients[0]?.reply).toMatch(/^250 /);
+    expect(mock.messages({ subject: res.message.subject })).toHaveLength(1);
+  });
+
+  it('answers an immediate 550 with a classified error carrying the reply, and keeps the message as failed', async () => {
+    const account = await mockAccount(env.ctx, mock);
+    mock.faults.set([{ stage: 'rcpt', code: 550, message: 'No such user here' }]);
+    const err = await failure(sendMessage({ ctx: env.ctx, input: mail(account.id, { mode: 'immediate' }) }));
+    expect(err.code).toBe('delivery_failed');
+    expect(err.status).toBe(502);
+    expect(err.extra).toMatchObject({ errorClass: 'rejected', status: 'failed', responseCode: 550 });
+    expect(String(err.extra?.reply)).toContain('No such user here');
+    const stored = await getMessage({ ctx: env.ctx, id: String(err.extra?.messageId) });
+    expect(stored.status).toBe('failed');
+    expect(stored.recipients[0]).toMatchObject({ status: 'rejected' });
+    expect(stored.recipients[0]?.reply).toContain('No such user here');
+  });
+
+  it('defers on RCPT 451, then delivers on the retry', async () => {
+    const account = await mockAccount(env.ctx, mock);
+    mock.faults.set([{ stage: 'rcpt', code: 451, message: 'Greylisted, try later', count: 1 }]);
+    const res = await sendMessage({ ctx: env.ctx, input: mail(account.id) });
+    const done = await runUntilStatus(env, res.message.id, ['sent', 'failed']);
+    expect(done.status).toBe('sent');
+    expect(done.attempts?.map((a) => [a.ok, a.errorCode, a.responseCode])).toEqual([
+      [false, 'rejected', 451],
+      [true, null, 250],
+    ]);
+    expect(done.attempts?.[0]?.reply).toContain('Greylisted');
+    expect(mock.messages({ subject: res.message.subject })).toHaveLength(1);
+  });
+
+  it('fails a queued message on 550 and shows the reply', async () => {
+    const account = await mockAccount(env.ctx, mock);
+    mock.faults.set([{ stage: 'rcpt', code: 550, message: 'Mailbox unavailable' }]);
+    const res = await sendMessage({ ctx: env.ctx, input: mail(account.id) });
+    const done = await runUntilStatus(env, res.message.id, ['sent', 'failed']);
+    expect(done.status).toBe('failed');
+    expect(done.lastError).toMatchObject({ code: 'rejected', responseCode: 550 });
+    expect(done.lastError?.reply).toContain('Mailbox unavailable');
+    expect(done.attempts).toHaveLength(1);
+  });
+
+  it('retries a message whose connection dropped during DATA', async () => {
+    const account = await mockAccount(env.ctx, mock);
+    mock.faults.set([{ stage: 'data', action: 'drop', count: 1 }]);
+    const res = await sendMessage({ ctx: env.ctx, input: mail(account.id) });
+    const done = await runUntilStatus(env, res.message.id, ['sent', 'failed']);
+    expect(done.status).toBe('sent');
+    expect(done.attempts?.map((a) => a.ok)).toEqual([false, true]);
+    expect(done.attempts?.[0]?.errorCode).toBe('protocol');
+    expect(mock.messages({ subject: res.message.subject })).toHaveLength(1);
+  });
+
+  it('keeps per-recipient results: one refused, one accepted, and does not resend to the accepted one', async () => {
+    const account = await mockAccount(env.ctx, mock);
+    mock.faults.set([
+      { stage: 'rcpt', match: 'nobody@example.org', code: 550, message: 'Unknown user' },
+      { stage: 'rcpt', match: 'later@example.org', code: 452, message: 'Mailbox full', count: 1 },
+    ]);
+    const res = await sendMessage({
+      ctx: env.ctx,
+      input: mail(account.id, { to: ['alice@example.org', 'nobody@example.org', 'later@example.org'] }),
+    });
+    const done = await runUntilStatus(env, res.message.id, ['sent', 'failed']);
+    expect(done.status).toBe('sent');
+    expect(Object.fromEntries(done.recipients.map((r) => [r.address, r.status]))).toEqual({
+      'alice@example.org': 'accepted',
+      'nobody@example.org': 'rejected',
+      'later@example.org': 'accepted',
+    });
+    const got = mock.messages({ subject: res.message.subject });
+    expect(got.map((m) => m.envelope.rcptTo.sort())).toEqual([['later@example.org'], ['alice@example.org']]);
+  });
+
+  it('replays an Idempotency-Key with the same body and refuses it with another body', async () => {
+    const account = await mockAccount(env.ctx, mock);
+    const input = mail(account.id);
+    const first = await sendMessage({ ctx: env.ctx, input, idempotencyKey: 'order-42' });
+    const again = await sendMessage({ ctx: env.ctx, input, idempotencyKey: 'order-42' });
+    expect(again).toMatchObject({ httpStatus: 200, replayed: true, message: { id: first.message.id } });
+    const err = await failure(
+      sendMessage({ ctx: env.ctx, input: { ...input, subject: 'other' }, idempotencyKey: 'order-42' }),
+    );
+    expect(err.code).toBe('idempotency_conflict');
+    expect(err.status).toBe(409);
+    // Another caller may use the same key for its own message.
+    const other = await sendMessage({
+      ctx: env.as({ label: 'other@test' }),
+      input,
+      idempotencyKey: 'order-42',
+    });
+    expect(other.message.id).not.toBe(first.message.id);
+  });
+
+  it('routes by from filter and says why, and refuses a From the account may not use', async () => {
+    const account = await mockAccount(env.ctx, mock, { fromFilter: ['billing.example.net'] });
+    const res = await sendMessage({
+      ctx: env.ctx,
+      input: { ...mail(account.id), accountId: undefined, from: { address: 'invoices@billing.example.net' } },
+    });
+    expect(res.message.accountId).toBe(account.id);
+    expect(res.message.route.reason).toBe('from_filter_domain');
+    expect(res.message.route.explanation).toContain('billing.example.net');
+    const err = await failure(
+      sendMessage({ ctx: env.ctx, input: mail(account.id, { from: { address: 'ceo@elsewhere.example' } }) }),
+    );
+    expect(err.errors?.[0]?.path).toBe('from.address');
+  });
+
+  it('rejects CR/LF in headers and URL or path attachments before storing anything', async () => {
+    const account = await mockAccount(env.ctx, mock);
+    const before = (await listMessages({ ctx: env.ctx, input: { accountId: account.id } })).total;
+    const bad = await failure(
+      sendMessage({
+        ctx: env.ctx,
+        input: mail(account.id, { headers: { 'X-Evil': 'a\r\nBcc: victim@example.org' } }),
+      }),
+    );
+    expect(bad.errors?.[0]?.path).toBe('headers.X-Evil');
+    const url = await failure(
+      sendMessage({
+        ctx: env.ctx,
+        input: mail(account.id, {
+          attachments: [{ filename: 'x', contentBase64: 'https://evil.example/x' }],
+        }),
+      }),
+    );
+    expect(url.errors?.[0]?.path).toBe('attachments.0.contentBase64');
+    expect((await listMessages({ ctx: env.ctx, input: { accountId: account.id } })).total).toBe(before);
+  });
+
+  it('cancels a queued message, refuses to cancel it twice, and retries it on request', async () => {
+    const account = await mockAccount(env.ctx, mock);
+    const res = await sendMessage({ ctx: env.ctx, input: mail(account.id) });
+    const cancelled = await cancelMessage({ ctx: env.ctx, id: res.message.id });
+    expect(cancelled.status).toBe('cancelled');
+    expect((await failure(cancelMessage({ ctx: env.ctx, id: res.message.id }))).code).toBe(
+      'invalid_transition',
+    );
+    const retried = await retryMessage({ ctx: env.ctx, id: res.message.id });
+    expect(retried.status).toBe('queued');
+    const done = await runUntilStatus(env, res.message.id, ['sent']);
+    expect(done.status).toBe('sent');
+    expect((await failure(retryMessage({ ctx: env.ctx, id: res.message.id }))).code).toBe(
+      'invalid_transition',
+    );
+  });
+
+  it('lists messages by status and searches subject and recipients', async () => {
+    const account = await mockAccount(env.ctx, mock);
+    const a = await sendMessage({
+      ctx: env.ctx,
+      input: mail(account.id, { subject: 'Invoice 1001', to: ['zed@example.org'] }),
+    });
+    await sendMessage({ ctx: env.ctx, input: mail(account.id, { subject: 'Newsletter' }) });
+    const bySubject = await listMessages({ ctx: env.ctx, input: { accountId: account.id, q: 'invoice' } });
+    expect(bySubject.items.map((m) => m.id)).toEqual([a.message.id]);
+    const byRecipient = await listMessages({ ctx: env.ctx, input: { q: 'zed@example' } });
+    expect(byRecipient.items.map((m) => m.id)).toEqual([a.message.id]);
+    const queued = await listMessages({
+      ctx: env.ctx,
+      input: { accountId: account.id, status: 'queued,deferred' },
+    });
+    expect(queued.total).toBe(2);
+    const bad = await failure(listMessages({ ctx: env.ctx, input: { status: 'lost' } }));
+    expect(bad.errors?.[0]?.path).toContain('status');
+    await runUntil(
+      env,
+      async () =>
+        (await listMessages({ ctx: env.ctx, input: { accountId: account.id, status: 'sent' } })).total === 2,
+    );
+  });
+
+  it('sends bulk mail with per-recipient variables and refuses a template variable a recipient lacks', async () => {
+    const account = await mockAccount(env.ctx, mock);
+    const res = await sendBulk({
+      ctx: env.ctx,
+      input: {
+        accountId: account.id,
+        subject: 'Your order {{order}}',
+        text: 'Dear {{name}}, order {{order}} ships today. ({{email}})',
+        html: '<p>Dear {{name}}</p>',
+        recipients: [
+          { to: 'ann@example.org', variables: { name: 'Ann <3', order: 'A-1' } },
+          { to: 'ben@example.org', variables: { name: 'Ben', order: 'B-2' } },
+        ],
+      },
+    });
+    expect(res.count).toBe(2);
+    await runUntil(
+      env,
+      async () =>
+        (await listMessages({ ctx: env.ctx, input: { bulkId: res.bulkId, status: 'sent' } })).total === 2,
+    );
+    const ann = await mock.waitFor({ to: 'ann@example.org', subject: 'Your order A-1', timeoutMs: 5000 });
+    expect(ann.text).toContain('Dear Ann <3, order A-1 ships today. (ann@example.org)');
+    expect(ann.html).toContain('Dear Ann &lt;3');
+    const err = await failure(
+      sendBulk({
+        ctx: env.ctx,
+        input: {
+          accountId: account.id,
+          subject: 'Hi {{name}}',
+          text: 'x',
+          recipients: [{ to: 'c@example.org' }],
+        },
+      }),
+    );
+    expect(err.errors?.[0]?.path).toBe('recipients.0.variables.name');
+  });
+
+  it('pauses an account that keeps failing, skips it while paused, and resumes it by itself', async () => {
+    const account = await mockAccount(env.ctx, mock);
+    mock.faults.set([{ stage: 'connect', code: 421, message: 'Too busy', count: 3 }]);
+    const res = await sendMessage({ ctx: env.ctx, input: mail(account.id) });
+    const events: WorkerEvent[] = [];
+    let sawPause = false;
+    await runUntil(
+      env,
+      async () => {
+        const acc = await getAccount({ ctx: env.ctx, id: account.id });
+        if (acc.health === 'failing') sawPause = true;
+        return (await getMessage({ ctx: env.ctx, id: res.message.id })).status === 'sent';
+      },
+      { policy: { ...fastPolicy, maxAttempts: 20 }, events },
+    );
+    expect(sawPause).toBe(true);
+    const acc = await getAccount({ ctx: env.ctx, id: account.id });
+    expect(acc.health).toBe('ok');
+    const done = await getMessage({ ctx: env.ctx, id: res.message.id });
+    expect(done.attempts?.filter((a) => !a.ok).map((a) => a.errorCode)).toEqual([
+      'rejected',
+      'rejected',
+      'rejected',
+    ]);
+    const paused = await env.database.db.execute(
+      sql`select count(*)::int as n from account_events where account_id = ${account.id} and type = 'health_changed'`,
+    );
+    const rows = (Array.isArray(paused) ? paused : (paused as { rows: unknown[] }).rows) as Array<{
+      n: number;
+    }>;
+    expect(Number(rows[0]?.n)).toBe(2);
+  });
+
+  it('keeps an account within its rate limit per minute', async () => {
+    const account = await mockAccount(env.ctx, mock, { rateLimitPerMinute: 2 });
+    const ids = [];
+    for (let i = 0; i < 4; i++)
+      ids.push((await sendMessage({ ctx: env.ctx, input: mail(account.id) })).message.id);
+    await runUntil(
+      env,
+      async () =>
+        (await listMessages({ ctx: env.ctx, input: { accountId: account.id, status: 'sent' } })).total >= 2,
+    );
+    const all = await listMessages({ ctx: env.ctx, input: { accountId: account.id } });
+    expect(all.items.filter((m) => m.status === 'sent')).toHaveLength(2);
+    const waiting = all.items.filter((m) => m.status !== 'sent');
+    expect(waiting).toHaveLength(2);
+    for (const m of waiting) expect(new Date(m.nextAttemptAt!).getTime()).toBeGreaterThan(Date.now() + 1000);
+  });
+
+  it('reclaims a message whose lease expired (its worker died) and sends it once', async () => {
+    const account = await mockAccount(env.ctx, mock);
+    const res = await sendMessage({ ctx: env.ctx, input: mail(account.id) });
+    const { claimBatch } = await import('./claimBatch');
+    const [leased] = await claimBatch({ ctx: env.ctx, input: { workerId: 'dead', limit: 10, leaseMs: 100 } });
+    expect(leased?.id).toBe(res.message.id);
+    // While the lease holds, nobody else gets it.
+    expect(
+      await claimBatch({ ctx: env.ctx, input: { workerId: 'other', limit: 10, leaseMs: 100 } }),
+    ).toHaveLength(0);
+    const later = createContext({ ...env.base, now: () => new Date(Date.now() + 1000) }, env.ctx.actor);
+    const [again] = await claimBatch({
+      ctx: later,
+      input: { workerId: 'other', limit: 10, leaseMs: 60_000 },
+    });
+    expect(again?.id).toBe(res.message.id);
+    expect(again?.leaseOwner).toBe('other');
+  });
+});

@@ -1,0 +1,205 @@
+import { sql } from 'drizzle-orm';
+import { addTimelineEvent } from '../accounts/timeline';
+import type { Ctx, LogInput } from '../context';
+import type { Tx } from '../db/client';
+import { messageAttempts } from '../db/schema';
+import { newId } from '../ids';
+import { type Decision, decide } from './decide';
+import type { Attempted } from './deliverMessage';
+import { type OutboxPolicy, pauseMs } from './policy';
+import { rowsOf } from './rows';
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+export type Recorded = { id: string; status: Decision['status']; recorded: boolean; decision: Decision };
+
+/**
+ * Records the outcome of attempts in one transaction: each message's new state (only while the
+ * attempt's worker still holds its lease), one attempt row each, and the accounts' circuit breakers.
+ * The worker calls it with everything finished since the last call (group commit).
+ */
+export async function recordOutcomes({
+  ctx,
+  attempts,
+  policy,
+}: {
+  ctx: Ctx;
+  attempts: Attempted[];
+  policy: OutboxPolicy;
+}): Promise<Recorded[]> {
+  if (attempts.length === 0) return [];
+  const now = ctx.now();
+  const decided = attempts.map((a) => ({
+    a,
+    d: decide(a.message, a.result, now, policy, { noRetry: a.noRetry ?? false }),
+  }));
+  const updated = await ctx.db.transaction(async (tx) => {
+    const values = sql.join(
+      decided.map(
+        ({ a, d }) =>
+          sql`(${a.message.id}, ${a.worker}, ${d.status}, ${iso(d.nextAttemptAt)}::timestamptz, ${
+            d.lastError ? JSON.stringify(d.lastError) : null
+          }::jsonb, ${JSON.stringify(d.recipients)}::jsonb, ${iso(d.sentAt)}::timestamptz)`,
+      ),
+      sql`, `,
+    );
+    const res = await tx.execute(sql`
+      update messages m set
+        status = v.status, attempt_count = m.attempt_count + 1, next_attempt_at = v.next_at,
+        lease_owner = null, lease_expires_at = null, last_error = v.last_error,
+        recipients = v.recipients, sent_at = v.sent_at, updated_at = ${iso(now)}::timestamptz
+      from (values ${values}) as v(id, owner, status, next_at, last_error, recipients, sent_at)
+      where m.id = v.id and m.status = 'sending' and m.lease_owner = v.owner
+      returning m.id`);
+    await tx.insert(messageAttempts).values(
+      decided.map(({ a }) => ({
+        id: newId(),
+        messageId: a.message.id,
+        accountId: a.accountId,
+        at: a.at,
+        durationMs: a.durationMs,
+        ok: a.result.ok,
+        reply: a.result.ok ? a.result.reply : (a.result.error.reply ?? a.result.error.message),
+        errorCode: a.result.ok ? null : a.result.error.code,
+        responseCode: a.result.ok ? (a.result.responseCode ?? null) : (a.result.error.responseCode ?? null),
+        worker: a.worker,
+      })),
+    );
+    const logs = await updateBreakers(
+      ctx,
+      tx,
+      decided.map(({ a }) => a),
+      policy,
+      now,
+    );
+    return { ids: new Set(rowsOf<{ id: string }>(res).map((r) => r.id)), logs };
+  });
+  // Log rows go through their own connection: written inside the transaction they would wait for it on PGlite.
+  for (const entry of updated.logs) await ctx.log(entry);
+
+  const out: Recorded[] = decided.map(({ a, d }) => ({
+    id: a.message.id,
+    status: d.status,
+    recorded: updated.ids.has(a.message.id),
+    decision: d,
+  }));
+  for (const r of out) {
+    const { a, d } = decided.find((x) => x.a.message.id === r.id)!;
+    if (!r.recorded) {
+      await ctx.log({
+        source: 'queue',
+        level: 'warning',
+        message: `Message ${r.id}: the lease was lost before the outcome was recorded (another worker may retry it)`,
+        accountId: a.accountId,
+        context: { messageId: r.id, worker: a.worker },
+      });
+    } else if (d.status !== 'sent') {
+      await ctx.log({
+        source: 'outgoing',
+        level: d.status === 'failed' ? 'error' : 'warning',
+        message: `Message ${r.id} ${d.status}: ${d.lastError?.message ?? 'not delivered'}`,
+        accountId: a.accountId,
+        context: {
+          messageId: r.id,
+          subject: a.message.subject,
+          error: d.lastError,
+          nextAttemptAt: iso(d.nextAttemptAt),
+          attempt: a.message.attemptCount + 1,
+        },
+      });
+    }
+  }
+  return out;
+}
+
+/** Circuit breaker: account-level failures add to the streak and may pause the account; any success resets it. */
+async function updateBreakers(
+  ctx: Ctx,
+  tx: Tx,
+  attempts: Attempted[],
+  policy: OutboxPolicy,
+  now: Date,
+): Promise<LogInput[]> {
+  const logs: LogInput[] = [];
+  const byAccount = new Map<string, { ok: number; failures: Attempted[] }>();
+  for (const a of attempts) {
+    if (!a.accountId) continue;
+    const entry = byAccount.get(a.accountId) ?? { ok: 0, failures: [] };
+    if (a.result.ok || !a.result.error.accountLevel) {
+      if (a.result.ok || a.result.error.code === 'rejected') entry.ok += 1;
+    } else entry.failures.push(a);
+    byAccount.set(a.accountId, entry);
+  }
+  const recovered = [...byAccount].filter(([, e]) => e.ok > 0).map(([id]) => id);
+  if (recovered.length > 0) {
+    const res = await tx.execute(sql`
+      update accounts a set failure_streak = 0, paused_until = null, health = 'ok', health_reason = null
+      from (select id, health as old_health from accounts where id in (${sql.join(
+        recovered.map((id) => sql`${id}`),
+        sql`, `,
+      )}) and (failure_streak > 0 or paused_until is not null or health <> 'ok') for update) old
+      where a.id = old.id
+      returning a.id, old.old_health`);
+    for (const r of rowsOf<{ id: string; old_health: string }>(res)) {
+      if (r.old_health === 'failing' || r.old_health === 'auth_failed') {
+        await addTimelineEvent(
+          ctx,
+          tx,
+          r.id,
+          'health_changed',
+          'Deliveries work again: the account is no longer paused',
+          {
+            from: r.old_health,
+            to: 'ok',
+          },
+        );
+        logs.push({
+          source: 'queue',
+          level: 'info',
+          message: 'Account resumed after a successful delivery',
+          accountId: r.id,
+        });
+      }
+    }
+  }
+  for (const [id, e] of byAccount) {
+    if (e.ok > 0 || e.failures.length === 0) continue;
+    const last = e.failures[e.failures.length - 1]!;
+    const error = last.result.ok ? null : last.result.error;
+    const res = await tx.execute(sql`
+      update accounts set failure_streak = failure_streak + ${e.failures.length}
+      where id = ${id} returning failure_streak, health, paused_until`);
+    const row = rowsOf<{ failure_streak: number; health: string; paused_until: string | null }>(res)[0];
+    if (!row || row.failure_streak < policy.breakerThreshold) continue;
+    const until = new Date(now.getTime() + pauseMs(row.failure_streak, policy));
+    const health = error?.code === 'auth' ? 'auth_failed' : 'failing';
+    const reason = `${row.failure_streak} deliveries in a row failed: ${error?.message ?? 'unknown error'}`;
+    await tx.execute(sql`
+      update accounts set paused_until = ${until.toISOString()}::timestamptz, health = ${health}, health_reason = ${reason}
+      where id = ${id}`);
+    const wasPaused = row.paused_until !== null && new Date(row.paused_until).getTime() > now.getTime();
+    if (row.health !== health || !wasPaused) {
+      await addTimelineEvent(
+        ctx,
+        tx,
+        id,
+        'health_changed',
+        `Sending paused until ${until.toISOString()}: ${reason}`,
+        {
+          from: row.health,
+          to: health,
+          pausedUntil: until.toISOString(),
+          error: error ? { code: error.code, message: error.message, reply: error.reply } : null,
+        },
+      );
+      logs.push({
+        source: 'queue',
+        level: 'error',
+        message: `Account paused until ${until.toISOString()}: ${reason}`,
+        accountId: id,
+        context: { failureStreak: row.failure_streak, errorCode: error?.code },
+      });
+    }
+  }
+  return logs;
+}

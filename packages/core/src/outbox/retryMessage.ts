@@ -1,0 +1,45 @@
+import { eq } from 'drizzle-orm';
+import type { Ctx } from '../context';
+import { messages } from '../db/schema';
+import { MailroomError } from '../errors';
+import type { MessageView } from '../schemas/messages';
+import { getMessage, loadMessage } from './getMessage';
+import { notifyQueued } from './signal';
+import { assertCanSend } from './store';
+
+/**
+ * Sends a failed or deferred message again now (or a cancelled one). Recipients that were accepted
+ * stay out of the envelope; refused ones get another chance. Sent and in-flight messages are a 409.
+ */
+export async function retryMessage({ ctx, id }: { ctx: Ctx; id: string }): Promise<MessageView> {
+  assertCanSend(ctx);
+  await ctx.db.transaction(async (tx) => {
+    const row = await loadMessage(ctx, tx, id, true);
+    if (!['failed', 'deferred', 'cancelled'].includes(row.status)) {
+      throw new MailroomError('invalid_transition', `A ${row.status} message cannot be retried`, {
+        hint: 'Only failed, deferred or cancelled messages can be retried.',
+      });
+    }
+    const now = ctx.now();
+    await tx
+      .update(messages)
+      .set({
+        status: 'queued',
+        nextAttemptAt: now,
+        leaseOwner: null,
+        leaseExpiresAt: null,
+        recipients: row.recipients.map((r) =>
+          r.status === 'accepted' ? r : { address: r.address, status: 'pending', reply: r.reply },
+        ),
+        updatedAt: now,
+      })
+      .where(eq(messages.id, id));
+  });
+  await ctx.log({
+    source: 'queue',
+    level: 'info',
+    message: `Message ${id} queued again by ${ctx.actor.label}`,
+  });
+  notifyQueued();
+  return getMessage({ ctx, id });
+}

@@ -1,0 +1,10 @@
+import type { messageAttempts, messages } from '../db/schema';
+
+export type MessageRow = typeof messages.$inferSelect;
+export type AttemptRow = typeof messageAttempts.$inferSelect;
+
+/** Rows of a raw `db.execute()`: postgres-js returns an array, PGlite an object with `rows`. */
+export function rowsOf<T>(result: unknown): T[] {
+  if (Array.isArray(result)) return result as T[];
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
+}

@@ -1,0 +1,114 @@
+import { inArray } from 'drizzle-orm';
+import type { AccountRow } from '../accounts/types';
+import { type CtxBase, createContext, systemActor } from '../context';
+import { accounts } from '../db/schema';
+import { closeTransports } from '../transport/pool';
+import { claimBatch } from './claimBatch';
+import { createCommitter } from './committer';
+import { deliverMessage } from './deliverMessage';
+import { type OutboxPolicy, withPolicy } from './policy';
+import type { Recorded } from './recordOutcomes';
+import type { MessageRow } from './rows';
+import { waitForQueued } from './signal';
+
+export type WorkerEvent =
+  | { type: 'claimed'; count: number }
+  | { type: 'recorded'; id: string; messageId: string | null; status: Recorded['status'] | 'lease_lost' }
+  | { type: 'idle' }
+  | { type: 'error'; message: string };
+
+export type WorkerOptions = {
+  base: CtxBase;
+  /** Unique per worker (process); it owns the leases it takes. */
+  workerId: string;
+  signal: AbortSignal;
+  /** Messages in flight at once (across accounts; each SMTP pool also caps its connections). */
+  concurrency?: number;
+  /** Longest wait between polls when nothing wakes the worker. */
+  pollMs?: number;
+  policy?: Partial<OutboxPolicy>;
+  /** Stop by itself once the queue has nothing due (tests, one-shot drains). */
+  exitWhenIdle?: boolean;
+  onEvent?: (e: WorkerEvent) => void;
+};
+
+/**
+ * The outbox worker loop: keeps up to `concurrency` messages in flight, claiming more (leased, SKIP
+ * LOCKED) when half the slots are free, and records outcomes by group commit. Wakes at once for
+ * messages queued in this process, polls for the rest. Returns after `signal` aborts and in-flight
+ * deliveries are recorded.
+ */
+export async function runWorker(opts: WorkerOptions): Promise<void> {
+  const ctx = createContext(opts.base, { ...systemActor, label: `worker:${opts.workerId}` });
+  const policy = withPolicy(opts.policy);
+  const concurrency = opts.concurrency ?? 50;
+  const pollMs = opts.pollMs ?? 500;
+  const emit = opts.onEvent ?? (() => {});
+  const committer = createCommitter(ctx, policy);
+  const inFlight = new Set<Promise<void>>();
+  let slotFreed: (() => void) | null = null;
+
+  const accountsOf = async (rows: MessageRow[]) => {
+    const ids = [...new Set(rows.map((r) => r.accountId).filter((id): id is string => id !== null))];
+    const list = ids.length > 0 ? await ctx.db.select().from(accounts).where(inArray(accounts.id, ids)) : [];
+    return new Map<string, AccountRow>(list.map((a) => [a.id, a]));
+  };
+
+  const run = async (row: MessageRow, account: AccountRow | undefined) => {
+    const attempt = await deliverMessage({ ctx, message: row, account, worker: opts.workerId });
+    const recorded = await committer.record(attempt);
+    emit({
+      type: 'recorded',
+      id: row.id,
+      messageId: row.messageId,
+      status: recorded?.recorded ? recorded.status : 'lease_lost',
+    });
+  };
+
+  while (!opts.signal.aborted) {
+    let claimed = 0;
+    if (inFlight.size <= concurrency / 2) {
+      try {
+        const rows = await claimBatch({
+          ctx,
+          input: { workerId: opts.workerId, limit: concurrency - inFlight.size, leaseMs: policy.leaseMs },
+        });
+        claimed = rows.length;
+        if (claimed > 0) {
+          emit({ type: 'claimed', count: claimed });
+          const byId = await accountsOf(rows);
+          for (const row of rows) {
+            const p: Promise<void> = run(row, row.accountId ? byId.get(row.accountId) : undefined)
+              .catch((err) => emit({ type: 'error', message: (err as Error).message }))
+              .finally(() => {
+                inFlight.delete(p);
+                slotFreed?.();
+              });
+            inFlight.add(p);
+          }
+        }
+      } catch (err) {
+        emit({ type: 'error', message: (err as Error).message });
+      }
+    }
+    if (claimed > 0 && inFlight.size <= concurrency / 2) continue;
+    if (claimed === 0 && inFlight.size === 0) {
+      emit({ type: 'idle' });
+      if (opts.exitWhenIdle) break;
+    }
+    // Sleep until a slot frees (when busy), a message is queued in-process, the poll interval passes, or we stop.
+    const freed = new Promise<void>((resolve) => {
+      slotFreed = resolve;
+    });
+    await Promise.race([
+      inFlight.size > concurrency / 2 ? freed : waitForQueued(pollMs, opts.signal),
+      ...(inFlight.size > 0 ? [freed] : []),
+    ]);
+    slotFreed = null;
+  }
+  await Promise.allSettled([...inFlight]);
+  await committer.flush();
+}
+
+/** Stops pooled connections after the last worker in this process ended. */
+export { closeTransports as closeWorkerTransports };

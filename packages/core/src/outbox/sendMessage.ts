@@ -1,0 +1,123 @@
+import { eq } from 'drizzle-orm';
+import type { Ctx } from '../context';
+import { messages } from '../db/schema';
+import { MailroomError, parseInput } from '../errors';
+import { type MessageView, messageInputSchema } from '../schemas/messages';
+import { sha256 } from '../security/hash';
+import { deliverMessage } from './deliverMessage';
+import { type OutboxPolicy, withPolicy } from './policy';
+import { recordOutcomes } from './recordOutcomes';
+import type { MessageRow } from './rows';
+import { notifyQueued } from './signal';
+import { assertCanSend, findByIdempotencyKey, newMessageRow, routeOrThrow, senderOf } from './store';
+import { toMessageView } from './view';
+
+export type SendResult = {
+  /** 202 when queued, 200 when delivered now or when an Idempotency-Key replays an earlier request. */
+  httpStatus: 200 | 202;
+  replayed: boolean;
+  message: MessageView;
+};
+
+/**
+ * Sends one message. Routes it, stores it (the row is queue and journal), then either answers 202
+ * (queued: the worker delivers it) or delivers it in the request (immediate) and answers with the
+ * server's reply. An immediate delivery that fails is recorded (failed, or deferred for the worker
+ * to retry) and raised as `delivery_failed` carrying the class, the reply, the hint and the message.
+ */
+export async function sendMessage({
+  ctx,
+  input,
+  idempotencyKey,
+  policy,
+}: {
+  ctx: Ctx;
+  input: unknown;
+  idempotencyKey?: string | undefined;
+  policy?: Partial<OutboxPolicy>;
+}): Promise<SendResult> {
+  const msg = parseInput(messageInputSchema, input);
+  assertCanSend(ctx);
+  const key = idempotencyKey?.trim() || undefined;
+  if (key && (key.length > 200 || /[\r\n]/.test(key))) {
+    throw new MailroomError(
+      'validation_failed',
+      'Idempotency-Key must be one line of at most 200 characters',
+      {
+        errors: [{ path: 'Idempotency-Key', message: 'must be one line of at most 200 characters' }],
+      },
+    );
+  }
+  const requestHash = key ? sha256(JSON.stringify(msg)) : null;
+  if (key) {
+    const earlier = await findByIdempotencyKey(ctx, key);
+    if (earlier) return replay(earlier, requestHash);
+  }
+
+  const route = await routeOrThrow(ctx, msg);
+  const mode =
+    msg.mode ?? (route.account.outgoing?.sendMode as 'immediate' | 'queued' | undefined) ?? 'queued';
+  const p = withPolicy(policy);
+  const row = newMessageRow(
+    ctx,
+    route,
+    { ...msg, from: senderOf(route.account, msg.from), mode },
+    { idempotencyKey: key ?? null, requestHash },
+    p.leaseMs,
+  );
+  const [stored] = await ctx.db.insert(messages).values(row).onConflictDoNothing().returning();
+  if (!stored) {
+    // Lost a race with the same key: the other request's message is the answer.
+    const earlier = key ? await findByIdempotencyKey(ctx, key) : undefined;
+    if (earlier) return replay(earlier, requestHash);
+    throw new MailroomError('conflict', 'The message could not be stored');
+  }
+  if (mode === 'queued') {
+    notifyQueued();
+    return { httpStatus: 202, replayed: false, message: toMessageView(stored) };
+  }
+  const attempt = await deliverMessage({
+    ctx,
+    message: stored,
+    account: route.account,
+    worker: stored.leaseOwner!,
+  });
+  await recordOutcomes({ ctx, attempts: [attempt], policy: p });
+  const [after] = await ctx.db.select().from(messages).where(eq(messages.id, stored.id));
+  const view = toMessageView(after!);
+  if (view.status === 'sent') return { httpStatus: 200, replayed: false, message: view };
+  if (view.status === 'deferred') notifyQueued();
+  throw deliveryFailed(view);
+}
+
+function replay(earlier: MessageRow, requestHash: string | null): SendResult {
+  if (earlier.requestHash !== requestHash) {
+    throw new MailroomError(
+      'idempotency_conflict',
+      'This Idempotency-Key was already used with a different request',
+      {
+        hint: 'Use a new key for a different message; reuse a key only to repeat the same request.',
+        extra: { messageId: earlier.id },
+      },
+    );
+  }
+  return { httpStatus: 200, replayed: true, message: toMessageView(earlier) };
+}
+
+/** The error an immediate send answers with: the class, the server's reply, a hint, and the stored message. */
+export function deliveryFailed(view: MessageView): MailroomError {
+  const err = view.lastError;
+  const retry = view.status === 'deferred' ? ` It will be retried at ${view.nextAttemptAt}.` : '';
+  return new MailroomError('delivery_failed', `${err?.message ?? 'The message was not delivered'}.${retry}`, {
+    ...(err?.hint ? { hint: err.hint } : {}),
+    extra: {
+      errorClass: err?.code ?? null,
+      reply: err?.reply ?? null,
+      responseCode: err?.responseCode ?? null,
+      messageId: view.id,
+      status: view.status,
+      nextAttemptAt: view.nextAttemptAt,
+      message: view,
+    },
+  });
+}

@@ -1,0 +1,73 @@
+import type { MockMailServer } from '@mailroom/mock-mailserver';
+import { createAccount } from '../accounts/createAccount';
+import type { Ctx } from '../context';
+import type { TestEnv } from '../testing';
+import { getMessage } from './getMessage';
+import type { OutboxPolicy } from './policy';
+import { runWorker, type WorkerEvent } from './runWorker';
+
+/** Retry and breaker timings short enough for tests, bounded so a loop cannot run away. */
+export const fastPolicy: Partial<OutboxPolicy> = {
+  backoffBaseMs: 20,
+  backoffMaxMs: 100,
+  breakerThreshold: 3,
+  breakerBaseMs: 150,
+  breakerMaxMs: 300,
+  leaseMs: 30_000,
+};
+
+let n = 0;
+/** An SMTP account that sends to the mock server over plain SMTP on loopback. */
+export async function mockAccount(ctx: Ctx, mock: MockMailServer, outgoing: Record<string, unknown> = {}) {
+  n += 1;
+  return createAccount({
+    ctx,
+    input: {
+      name: `Mock ${n} ${Math.random().toString(36).slice(2, 8)}`,
+      outgoing: {
+        transport: 'smtp',
+        host: '127.0.0.1',
+        port: mock.smtpPort,
+        security: 'none',
+        from: { address: `sender${n}@example.com`, name: 'Sender' },
+        sendMode: 'queued',
+        ...outgoing,
+      },
+    },
+  });
+}
+
+/** Runs a worker until `done()` holds (checked after every recorded outcome and every 25 ms), at most `timeoutMs`. */
+export async function runUntil(
+  env: TestEnv,
+  done: () => Promise<boolean>,
+  opts: { policy?: Partial<OutboxPolicy>; timeoutMs?: number; events?: WorkerEvent[] } = {},
+): Promise<void> {
+  const abort = new AbortController();
+  const worker = runWorker({
+    base: env.base,
+    workerId: `test-${Math.random().toString(36).slice(2, 8)}`,
+    signal: abort.signal,
+    pollMs: 20,
+    policy: opts.policy ?? fastPolicy,
+    onEvent: (e) => opts.events?.push(e),
+  });
+  const deadline = Date.now() + (opts.timeoutMs ?? 10_000);
+  try {
+    while (!(await done())) {
+      if (Date.now() > deadline) throw new Error('timed out waiting for the outbox');
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  } finally {
+    abort.abort();
+    await worker;
+  }
+}
+
+/** Runs a worker until the message reaches one of the statuses. */
+export async function runUntilStatus(env: TestEnv, id: string, statuses: string[], policy = fastPolicy) {
+  await runUntil(env, async () => statuses.includes((await getMessage({ ctx: env.ctx, id })).status), {
+    policy,
+  });
+  return getMessage({ ctx: env.ctx, id });
+}

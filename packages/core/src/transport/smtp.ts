@@ -1,0 +1,60 @@
+import nodemailer from 'nodemailer';
+import type { Timeouts } from '../context';
+import type { OutgoingParsed } from '../schemas/account';
+import { sendWithNodemailer, toNodemailer } from './compose';
+import type { MailTransport } from './types';
+
+type SmtpSettings = Extract<OutgoingParsed, { transport: 'smtp' }>;
+
+export type SmtpPoolOptions = {
+  /** Simultaneous connections per account. */
+  maxConnections?: number;
+  /** Messages per connection before it is renewed. */
+  maxMessages?: number;
+};
+
+/** nodemailer options for an account's SMTP settings: TLS from `security`, bounded timeouts, auth. */
+export function smtpOptions(s: SmtpSettings, timeouts: Timeouts, pool: SmtpPoolOptions = {}) {
+  const auth =
+    s.auth.method === 'password'
+      ? { user: s.auth.username, pass: s.auth.password ?? '' }
+      : s.auth.method === 'oauth2'
+        ? {
+            type: 'OAuth2' as const,
+            user: s.auth.username,
+            clientId: s.auth.clientId,
+            clientSecret: s.auth.clientSecret ?? '',
+            refreshToken: s.auth.refreshToken ?? '',
+            accessUrl: s.auth.tokenUrl,
+          }
+        : undefined;
+  return {
+    pool: true as const,
+    host: s.host,
+    port: s.port ?? (s.security === 'tls' ? 465 : s.security === 'starttls' ? 587 : 25),
+    secure: s.security === 'tls',
+    requireTLS: s.security === 'starttls',
+    ignoreTLS: s.security === 'none',
+    tls: { rejectUnauthorized: !s.allowInvalidCertificates, servername: s.host },
+    ...(auth ? { auth } : {}),
+    connectionTimeout: timeouts.connectMs,
+    greetingTimeout: timeouts.greetingMs,
+    socketTimeout: timeouts.commandMs,
+    maxConnections: pool.maxConnections ?? 5,
+    maxMessages: pool.maxMessages ?? 500,
+  };
+}
+
+/** A pooled SMTP transport for one account's settings. */
+export function createSmtpTransport(
+  s: SmtpSettings,
+  timeouts: Timeouts,
+  pool?: SmtpPoolOptions,
+): MailTransport {
+  const transporter = nodemailer.createTransport(smtpOptions(s, timeouts, pool));
+  return {
+    kind: 'smtp',
+    send: (mail) => sendWithNodemailer(() => transporter.sendMail(toNodemailer(mail)), mail),
+    close: () => transporter.close(),
+  };
+}

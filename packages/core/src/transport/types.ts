@@ -1,0 +1,49 @@
+import type { ErrorClass } from '../schemas/connection';
+
+/** One message as a transport sends it: already routed, with the recipients of this attempt. */
+export type OutgoingMail = {
+  /** Our Message-ID header value, `<id@domain>`, fixed when the message is stored so retries keep it. */
+  messageId: string;
+  from: { address: string; name?: string | undefined };
+  to: string[];
+  cc: string[];
+  bcc: string[];
+  replyTo?: string | undefined;
+  subject: string;
+  text?: string | undefined;
+  html?: string | undefined;
+  headers: Record<string, string>;
+  attachments: Array<{ filename: string; contentType: string; contentBase64: string }>;
+  /** Envelope recipients for this attempt: recipients accepted by an earlier attempt are left out. */
+  envelopeTo: string[];
+};
+
+export type RecipientOutcome = {
+  address: string;
+  status: 'accepted' | 'rejected' | 'deferred';
+  reply: string | null;
+};
+
+/** A failed attempt, classified: what went wrong, the server's words, and what a person can do. */
+export type DeliveryError = {
+  code: ErrorClass;
+  message: string;
+  hint: string;
+  reply?: string | undefined;
+  responseCode?: number | undefined;
+  /** 4xx replies and network trouble: trying again later may work. */
+  temporary: boolean;
+  /** The account itself is in trouble (connection, TLS, auth), not one message: counts for the circuit breaker. */
+  accountLevel: boolean;
+};
+
+export type SendOutcome =
+  | { ok: true; reply: string; responseCode?: number | undefined; recipients: RecipientOutcome[] }
+  | { ok: false; error: DeliveryError; recipients: RecipientOutcome[] };
+
+/** A way out for one account's mail: SMTP pool, sendmail binary or Mailgun's HTTP API. */
+export interface MailTransport {
+  readonly kind: 'smtp' | 'sendmail' | 'mailgun';
+  send(mail: OutgoingMail): Promise<SendOutcome>;
+  close(): void;
+}
