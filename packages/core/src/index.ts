@@ -14,6 +14,7 @@ export {
 export * as tables from './db/schema';
 export * from './defaults';
 export * from './errors';
+export * from './health';
 export { newId } from './ids';
 export * from './outbox';
 export { createLogWriter } from './logs/writeLog';

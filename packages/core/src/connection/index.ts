@@ -5,3 +5,5 @@ export { assertAllowed, type CheckedAddress, type Destination, resolveDestinatio
 export { defaultHints } from './hints';
 export { type GuardedResponse, guardedRequest, pinnedLookup } from './http/guardedRequest';
 export { type BlockReason, blockReason } from './ranges';
+export { testAccount } from './testAccount';
+export { testConnection } from './testConnection';

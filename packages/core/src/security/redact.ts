@@ -9,14 +9,30 @@ export function redact(text: string, secrets: Iterable<string> = []): string {
     if (!s || s.length < 3) continue;
     for (const form of secretForms(s)) out = out.split(form).join('*****');
   }
-  return out
+  // Transcript lines carry a "C: " / "S: " direction prefix; the protocol forms are matched after it.
+  return maskSaslContinuations(out)
     .replace(
-      /^(\s*(?:[A-Za-z0-9.]+\s+)?AUTH(?:ENTICATE)?\s+(?:PLAIN|XOAUTH2|LOGIN|CRAM-MD5|OAUTHBEARER))\s+\S+/gim,
+      /^((?:[CS]:[ \t]*)?[ \t]*(?:[A-Za-z0-9.]+[ \t]+)?AUTH(?:ENTICATE)?[ \t]+(?:PLAIN|XOAUTH2|LOGIN|CRAM-MD5|OAUTHBEARER))[ \t]+\S+/gim,
       '$1 *****',
     )
-    .replace(/^(\s*[A-Za-z0-9.]+\s+LOGIN\s+("[^"]*"|\S+))\s+.+$/gim, '$1 *****')
-    .replace(/^(\s*PASS)\s+.+$/gim, '$1 *****')
-    .replace(/^(\s*APOP\s+\S+)\s+.+$/gim, '$1 *****');
+    .replace(/^((?:C:[ \t]*)?[ \t]*[A-Za-z0-9.]+[ \t]+LOGIN[ \t]+("[^"]*"|\S+))[ \t]+.+$/gim, '$1 *****')
+    .replace(/^((?:C:[ \t]*)?[ \t]*PASS)[ \t]+.+$/gim, '$1 *****')
+    .replace(/^((?:C:[ \t]*)?[ \t]*APOP[ \t]+\S+)[ \t]+.+$/gim, '$1 *****');
+}
+
+/**
+ * In a multi-line transcript, the client's answer to a SASL challenge (SMTP `334 …`, IMAP/POP3 `+ …`) is a
+ * credential: AUTH LOGIN sends the username and the password that way, CRAM-MD5 its digest.
+ */
+function maskSaslContinuations(text: string): string {
+  if (!text.includes('\n')) return text;
+  const lines = text.split('\n');
+  for (let i = 1; i < lines.length; i++) {
+    const prev = lines[i - 1] ?? '';
+    const m = /^(C:\s*)?([A-Za-z0-9+/=]+)\r?$/.exec(lines[i] ?? '');
+    if (m && /^(S:\s*)?(334[ -]|\+( |$))/.test(prev)) lines[i] = `${m[1] ?? ''}*****`;
+  }
+  return lines.join('\n');
 }
 
 function secretForms(s: string): string[] {

@@ -1,0 +1,95 @@
+import type { LogInput } from '../context';
+import type { Direction } from '../schemas/account';
+import type { ConnectionTestResult } from '../schemas/connection';
+import type { LogSource } from '../schemas/logs';
+import type { ResolvedPart } from './engine';
+
+/** The protocol a part speaks, as log sources and messages name it. */
+export function protocolOf(part: ResolvedPart): 'smtp' | 'imap' | 'pop3' | 'sendmail' | 'mailgun' {
+  return 'transport' in part ? part.transport : part.protocol;
+}
+
+const AUTH_SOURCES: Partial<Record<string, LogSource>> = {
+  smtp: 'smtp_auth',
+  imap: 'imap_auth',
+  pop3: 'pop3_auth',
+};
+
+/**
+ * The Main Log rows of one test: a summary, one row per step (the authentication step under
+ * smtp_auth/imap_auth/pop3_auth), and with `debug` the protocol transcript, one debug row per line.
+ */
+export function testLogRows(opts: {
+  direction: Direction;
+  part: ResolvedPart;
+  result: ConnectionTestResult;
+  transcript: string[];
+  accountId: string | null;
+  accountName: string | null;
+  debug: boolean;
+}): LogInput[] {
+  const { direction, part, result, accountId } = opts;
+  const proto = protocolOf(part);
+  const what = `${proto.toUpperCase()} ${direction} test${opts.accountName ? ` of "${opts.accountName}"` : ''}`;
+  const target =
+    'host' in part
+      ? `${part.host}:${part.port}`
+      : proto === 'sendmail'
+        ? (part as { path: string }).path
+        : undefined;
+  const failedStep = result.steps.find((s) => !s.ok)?.step;
+  const rows: LogInput[] = [
+    {
+      source: 'connection_test',
+      level: result.ok ? 'info' : 'error',
+      message: result.ok
+        ? `${what} passed in ${result.durationMs} ms`
+        : `${what} failed at ${failedStep ?? 'start'} (${result.error?.code}): ${result.error?.message}`,
+      accountId,
+      context: {
+        direction,
+        protocol: proto,
+        target,
+        ok: result.ok,
+        durationMs: result.durationMs,
+        error: result.error,
+      },
+    },
+  ];
+  for (const step of result.steps) {
+    const source: LogSource =
+      step.step === 'authenticate' ? (AUTH_SOURCES[proto] ?? direction) : 'connection_test';
+    const detail = typeof step.detail === 'string' ? { text: step.detail } : step.detail;
+    const username = typeof detail.username === 'string' ? ` as ${detail.username}` : '';
+    const message =
+      step.step === 'authenticate'
+        ? `${proto.toUpperCase()} authentication${username} ${step.ok ? 'succeeded' : 'failed'}${typeof detail.mechanism === 'string' ? ` (${detail.mechanism})` : ''}${target ? ` on ${target}` : ''}`
+        : `${what}: ${step.step} ${step.ok ? 'ok' : 'failed'} in ${step.durationMs} ms`;
+    rows.push({
+      source,
+      level: step.ok ? 'info' : step.step === 'authenticate' ? 'warning' : 'error',
+      message: step.ok ? message : `${message}: ${String(detail.message ?? '')}`,
+      accountId,
+      context: {
+        direction,
+        protocol: proto,
+        step: step.step,
+        ok: step.ok,
+        durationMs: step.durationMs,
+        detail,
+      },
+    });
+  }
+  if (opts.debug) {
+    opts.transcript.forEach((line, i) => {
+      rows.push({
+        source: direction,
+        level: 'debug',
+        message: line,
+        accountId,
+        context: { transcript: 'connection_test', line: i + 1 },
+      });
+    });
+  }
+  return rows;
+}

@@ -1,0 +1,53 @@
+import { assertCanWrite } from '../accounts/access';
+import { resolvePart, secretValues } from '../accounts/codec';
+import { loadAccount } from '../accounts/load';
+import type { Ctx } from '../context';
+import { MailroomError, parseInput } from '../errors';
+import { writeLogs } from '../logs/writeLog';
+import { accountTestInputSchema, type ConnectionTestResult } from '../schemas/connection';
+import { type ResolvedPart, runConnectionTest } from './engine';
+import { testLogRows } from './logRows';
+import { recordTest } from './recordTest';
+
+/**
+ * Tests a saved account's outgoing or incoming connection step by step, then records the outcome: health,
+ * last-test summary, a `tested` timeline event, and Main Log rows (with the redacted transcript when the
+ * account's `debug` is on). A server's failure is a result with `ok: false`, not an error.
+ */
+export async function testAccount({
+  ctx,
+  id,
+  input,
+}: {
+  ctx: Ctx;
+  id: string;
+  input: unknown;
+}): Promise<ConnectionTestResult> {
+  const { direction } = parseInput(accountTestInputSchema, input);
+  const row = await loadAccount(ctx, ctx.db, id);
+  assertCanWrite(ctx.actor, row.teamId);
+  const part = resolvePart(ctx.secrets, row, direction) as ResolvedPart | null;
+  if (!part) {
+    throw new MailroomError('validation_failed', `direction: this account has no ${direction} settings`, {
+      errors: [{ path: 'direction', message: `this account has no ${direction} settings` }],
+    });
+  }
+  const secrets = secretValues(ctx.secrets, row);
+  const { result, transcript } = await runConnectionTest(direction, part, { config: ctx.config, secrets });
+  await recordTest(ctx, row.id, direction, result);
+  await writeLogs(
+    ctx.db,
+    ctx.actor,
+    testLogRows({
+      direction,
+      part,
+      result,
+      transcript,
+      accountId: row.id,
+      accountName: row.name,
+      debug: row.debug,
+    }),
+    secrets,
+  );
+  return result;
+}

@@ -1,0 +1,194 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createAccount, getAccount, listTimeline, updateAccount } from '../accounts';
+import { MailroomError } from '../errors';
+import { queryLogs } from '../logs';
+import { connectionTestResultSchema } from '../schemas/connection';
+import { backends, createTestEnv, type TestEnv } from '../testing';
+import { testAccount, testConnection } from '.';
+import { fakeSmtp, startServer, type TestServer } from './testkit';
+
+const PASSWORD = 'Verb-Secret-pw-42';
+const B64 = Buffer.from(PASSWORD).toString('base64');
+const PLAIN_B64 = Buffer.from(`\0sales@example.com\0${PASSWORD}`).toString('base64');
+const users = { 'sales@example.com': PASSWORD };
+
+async function failure(p: Promise<unknown>): Promise<MailroomError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof MailroomError) return e;
+    throw e;
+  }
+  throw new Error('expected the call to fail');
+}
+
+async function dump(env: TestEnv): Promise<string> {
+  const r = await env.database.db.execute(
+    sql`select (select coalesce(json_agg(l), '[]') from logs l)::text || (select coalesce(json_agg(e), '[]') from account_events e)::text as j`,
+  );
+  const rows = (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as Array<{ j: string }>;
+  return rows.map((x) => x.j).join('\n');
+}
+
+describe.each(backends)('connection test verbs on %s', (backend) => {
+  let env: TestEnv;
+  let server: TestServer;
+  const smtp = (port: number, password: string | null = PASSWORD) => ({
+    transport: 'smtp',
+    host: '127.0.0.1',
+    port,
+    security: 'none',
+    auth: { method: 'password', username: 'sales@example.com', ...(password === null ? {} : { password }) },
+    from: { address: 'sales@example.com' },
+  });
+  beforeAll(async () => {
+    env = await createTestEnv(backend, { timeouts: { connectMs: 1000, greetingMs: 500, commandMs: 1000 } });
+    server = await startServer(fakeSmtp({ users }));
+  });
+  afterAll(async () => {
+    await server?.close();
+    await env?.close();
+  });
+  afterEach(() => {});
+
+  it('tests a saved account: steps in the result, health ok, timeline event, log rows, no password anywhere', async () => {
+    const acc = await createAccount({
+      ctx: env.ctx,
+      input: { name: `Sales ${backend}`, outgoing: smtp(server.port) },
+    });
+    const result = await testAccount({ ctx: env.ctx, id: acc.id, input: { direction: 'outgoing' } });
+    connectionTestResultSchema.parse(result);
+    expect(result.ok).toBe(true);
+    const view = await getAccount({ ctx: env.ctx, id: acc.id });
+    expect(view.health).toBe('ok');
+    expect(view.lastTest.outgoing).toMatchObject({ direction: 'outgoing', ok: true });
+    const timeline = await listTimeline({ ctx: env.ctx, id: acc.id });
+    expect(JSON.stringify(timeline)).toContain('Outgoing connection test passed');
+    const logs = await queryLogs({ ctx: env.ctx, input: { accountId: acc.id } });
+    expect(logs.items.map((l) => l.source)).toEqual(expect.arrayContaining(['connection_test', 'smtp_auth']));
+    expect(logs.items.find((l) => l.source === 'smtp_auth')?.message).toMatch(
+      /SMTP authentication as sales@example.com succeeded \(PLAIN\)/,
+    );
+    expect(logs.items.some((l) => l.level === 'debug')).toBe(false);
+    expect(logs.items.every((l) => l.actor === 'admin@test')).toBe(true);
+  });
+
+  it('marks a refused login auth_failed and logs it under smtp_auth', async () => {
+    const acc = await createAccount({
+      ctx: env.ctx,
+      input: { name: `Wrong ${backend}`, outgoing: smtp(server.port, 'wrong-password-x') },
+    });
+    const result = await testAccount({ ctx: env.ctx, id: acc.id, input: { direction: 'outgoing' } });
+    expect(result.error?.code).toBe('auth');
+    const view = await getAccount({ ctx: env.ctx, id: acc.id });
+    expect(view.health).toBe('auth_failed');
+    expect(view.healthReason).toContain('refused the username or password');
+    expect(view.lastTest.outgoing).toMatchObject({ ok: false, errorCode: 'auth' });
+    const auth = await queryLogs({ ctx: env.ctx, input: { accountId: acc.id, source: 'smtp_auth' } });
+    expect(auth.items[0]).toMatchObject({ level: 'warning' });
+    expect(auth.items[0]?.message).toContain('failed');
+  });
+
+  it('writes the redacted transcript at debug level when the account has debug on', async () => {
+    const acc = await createAccount({
+      ctx: env.ctx,
+      input: { name: `Debug ${backend}`, debug: true, outgoing: smtp(server.port) },
+    });
+    await testAccount({ ctx: env.ctx, id: acc.id, input: { direction: 'outgoing' } });
+    const debug = await queryLogs({
+      ctx: env.ctx,
+      input: { accountId: acc.id, level: 'debug', pageSize: 200 },
+    });
+    const lines = debug.items.map((l) => l.message);
+    expect(lines).toContain('C: AUTH PLAIN *****');
+    expect(lines.some((l) => l.startsWith('S: 235'))).toBe(true);
+    expect(lines).toContain('C: RSET');
+  });
+
+  it('never stores the password, clear or base64, in logs or timeline', async () => {
+    const all = await dump(env);
+    expect(all.length).toBeGreaterThan(100);
+    for (const form of [PASSWORD, B64, PLAIN_B64]) expect(all).not.toContain(form);
+  });
+
+  it('tests unsaved settings, reusing the stored password only while host and port are unchanged', async () => {
+    const acc = await createAccount({
+      ctx: env.ctx,
+      input: { name: `Form ${backend}`, outgoing: smtp(server.port) },
+    });
+    const same = await testConnection({
+      ctx: env.ctx,
+      input: { accountId: acc.id, direction: 'outgoing', outgoing: smtp(server.port, null) },
+    });
+    expect(same.ok).toBe(true);
+    const moved = await failure(
+      testConnection({
+        ctx: env.ctx,
+        input: { accountId: acc.id, direction: 'outgoing', outgoing: smtp(server.port + 1, null) },
+      }),
+    );
+    expect(moved.code).toBe('secret_required');
+    expect(moved.errors).toEqual([
+      { path: 'outgoing.auth.password', message: expect.stringContaining('host/port changed') },
+    ]);
+    const none = await failure(
+      testConnection({ ctx: env.ctx, input: { direction: 'outgoing', outgoing: smtp(server.port, null) } }),
+    );
+    expect(none.errors?.[0]?.path).toBe('outgoing.auth.password');
+    // Unsaved settings never change the account.
+    const before = await getAccount({ ctx: env.ctx, id: acc.id });
+    await testConnection({
+      ctx: env.ctx,
+      input: { accountId: acc.id, direction: 'outgoing', outgoing: smtp(server.port, 'wrong-pw-typed') },
+    });
+    expect((await getAccount({ ctx: env.ctx, id: acc.id })).health).toBe(before.health);
+  });
+
+  it('says which part is missing and refuses viewers and other teams', async () => {
+    const acc = await createAccount({
+      ctx: env.ctx,
+      input: { name: `Perm ${backend}`, outgoing: smtp(server.port) },
+    });
+    const noIncoming = await failure(
+      testAccount({ ctx: env.ctx, id: acc.id, input: { direction: 'incoming' } }),
+    );
+    expect(noIncoming.errors?.[0]?.path).toBe('direction');
+    const bad = await failure(testAccount({ ctx: env.ctx, id: acc.id, input: { direction: 'sideways' } }));
+    expect(bad.errors?.[0]?.path).toBe('direction');
+    const viewer = await failure(
+      testAccount({
+        ctx: env.as({ role: 'viewer', label: 'v@test' }),
+        id: acc.id,
+        input: { direction: 'outgoing' },
+      }),
+    );
+    expect(viewer.code).toBe('forbidden');
+    const noForm = await failure(testConnection({ ctx: env.ctx, input: { direction: 'incoming' } }));
+    expect(noForm.errors?.[0]?.path).toBe('incoming');
+  });
+
+  it('blocks loopback when private hosts are not allowed, and records the failure as failing', async () => {
+    const acc = await createAccount({
+      ctx: env.ctx,
+      input: { name: `Blocked ${backend}`, outgoing: smtp(server.port) },
+    });
+    const strict = { ...env.ctx, config: { ...env.ctx.config, allowPrivateHosts: false } };
+    const result = await testAccount({ ctx: strict, id: acc.id, input: { direction: 'outgoing' } });
+    expect(result.error?.code).toBe('blocked');
+    const view = await getAccount({ ctx: env.ctx, id: acc.id });
+    expect(view.health).toBe('failing');
+    // Fixing the settings resets health to unknown until the next test.
+    await updateAccount({
+      ctx: env.ctx,
+      id: acc.id,
+      input: {
+        outgoing: {
+          port: server.port + 1,
+          auth: { method: 'password', username: 'sales@example.com', password: PASSWORD },
+        },
+      },
+    });
+    expect((await getAccount({ ctx: env.ctx, id: acc.id })).health).toBe('unknown');
+  });
+});

@@ -1,0 +1,1 @@
+export { healthFromTests, type LastTest } from './fromTests';
