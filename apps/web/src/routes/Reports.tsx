@@ -1,37 +1,27 @@
-import { createResource, createSignal, For, onMount, Show } from 'solid-js';
+import type { DeliveryReport, DeliveryRow } from '@mailroom/core/schemas';
+import { A } from '@solidjs/router';
+import { createResource, createSignal, For, Show } from 'solid-js';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { Icon } from '../components/Icon';
-import { accountName, loadAccountNames } from '../lib/accountNames';
 import { API, get } from '../lib/api';
-import { humanize } from '../lib/format';
 import { latest } from '../lib/resource';
 
-type Row = Record<string, unknown>;
+type GroupBy = DeliveryReport['groupBy'];
 const day = (d: Date) => d.toISOString().slice(0, 10);
+const counts = ['total', 'sent', 'failed', 'deferred', 'queued', 'cancelled'] as const;
 
 /** The accounts report (CSV) and delivery counts per account and day. */
 export default function Reports() {
-  onMount(() => void loadAccountNames());
   const [from, setFrom] = createSignal(day(new Date(Date.now() - 6 * 86400e3)));
   const [to, setTo] = createSignal(day(new Date()));
-  const [groupBy, setGroupBy] = createSignal('account,day');
+  const [groupBy, setGroupBy] = createSignal<GroupBy>('account_day');
   const [report] = createResource(
     () => ({ from: from(), to: to(), groupBy: groupBy() }),
-    (q) =>
-      get<{ items: Row[] } | Row[]>('/reports/delivery', q).then((r) => (Array.isArray(r) ? r : r.items)),
+    (q) => get<DeliveryReport>('/reports/delivery', q),
   );
-  // The shape of a delivery row is the API's; show its columns as they come, account ids as names.
-  const columns = () => {
-    const first = latest(report)?.[0];
-    return first ? Object.keys(first).filter((k) => k !== 'accountName') : [];
-  };
-  const cell = (r: Row, k: string) => {
-    if (k === 'accountId')
-      return (r.accountName as string | undefined) ?? accountName(r.accountId as string | null);
-    const v = r[k];
-    return v === null || v === undefined ? '—' : String(v);
-  };
-  const numeric = (k: string) => typeof latest(report)?.[0]?.[k] === 'number';
+  const r = () => latest(report);
+  const showDay = () => r()?.groupBy !== 'account';
+  const showAccount = () => r()?.groupBy !== 'day';
 
   return (
     <>
@@ -74,8 +64,12 @@ export default function Reports() {
             </div>
             <div class="field">
               <label for="r-group">Group by</label>
-              <select id="r-group" value={groupBy()} onChange={(e) => setGroupBy(e.currentTarget.value)}>
-                <option value="account,day">Account and day</option>
+              <select
+                id="r-group"
+                value={groupBy()}
+                onChange={(e) => setGroupBy(e.currentTarget.value as GroupBy)}
+              >
+                <option value="account_day">Account and day</option>
                 <option value="account">Account</option>
                 <option value="day">Day</option>
               </select>
@@ -83,35 +77,63 @@ export default function Reports() {
           </form>
           <ErrorBanner error={report.error} title="Could not load the delivery report" />
           <div class="table-wrap" aria-busy={report.loading}>
-            <Show
-              when={(latest(report)?.length ?? 0) > 0}
-              fallback={<div class="empty">No mail in this period.</div>}
-            >
-              <table class="data">
-                <thead>
-                  <tr>
-                    <For each={columns()}>
-                      {(c) => (
-                        <th scope="col" class={numeric(c) ? 'num' : ''}>
-                          {c === 'accountId' ? 'Account' : humanize(c)}
-                        </th>
-                      )}
-                    </For>
-                  </tr>
-                </thead>
-                <tbody>
-                  <For each={latest(report) ?? []}>
-                    {(r) => (
-                      <tr>
-                        <For each={columns()}>
-                          {(c) => <td class={numeric(c) ? 'num' : ''}>{cell(r, c)}</td>}
-                        </For>
-                      </tr>
+            <table class="data">
+              <thead>
+                <tr>
+                  <Show when={showDay()}>
+                    <th scope="col">Day</th>
+                  </Show>
+                  <Show when={showAccount()}>
+                    <th scope="col">Account</th>
+                  </Show>
+                  <For each={counts}>
+                    {(c) => (
+                      <th scope="col" class="num">
+                        {c.charAt(0).toUpperCase() + c.slice(1)}
+                      </th>
                     )}
                   </For>
-                </tbody>
-              </table>
-            </Show>
+                </tr>
+              </thead>
+              <tbody>
+                <For
+                  each={r()?.rows ?? []}
+                  fallback={
+                    <tr>
+                      <td colSpan={8} class="empty">
+                        No mail in this period.
+                      </td>
+                    </tr>
+                  }
+                >
+                  {(row: DeliveryRow) => (
+                    <tr>
+                      <Show when={showDay()}>
+                        <td>{row.day ?? '—'}</td>
+                      </Show>
+                      <Show when={showAccount()}>
+                        <td>
+                          <Show when={row.accountId} fallback={<span class="muted">No account</span>}>
+                            <A href={`/accounts/${row.accountId}`}>{row.accountName ?? row.accountId}</A>
+                          </Show>
+                        </td>
+                      </Show>
+                      <For each={counts}>{(c) => <td class="num">{row[c]}</td>}</For>
+                    </tr>
+                  )}
+                </For>
+              </tbody>
+              <Show when={r()?.rows.length}>
+                <tfoot>
+                  <tr>
+                    <th scope="row" colSpan={(showDay() ? 1 : 0) + (showAccount() ? 1 : 0)}>
+                      Total
+                    </th>
+                    <For each={counts}>{(c) => <td class="num">{r()?.totals[c]}</td>}</For>
+                  </tr>
+                </tfoot>
+              </Show>
+            </table>
           </div>
         </section>
       </div>

@@ -1,0 +1,209 @@
+// The admin's walk through the product, in a real browser against the real API and the mock
+// mail server, mostly by keyboard. Each screen is screenshotted and checked with axe-core.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { launch, screenshot, seriousViolations } from './support/browser';
+import { ADMIN, buildWeb, type Product, startProduct } from './support/product';
+
+let product: Product;
+let browser: Browser;
+let page: Page;
+let accountUrl = '';
+const ACCOUNT = 'Mock SMTP';
+const problems: string[] = [];
+
+/** Screenshot + no serious accessibility violation: every screen gets both. */
+async function check(name: string): Promise<void> {
+  await page.waitForLoadState('networkidle');
+  await screenshot(page, name);
+  expect(await seriousViolations(page), `axe on ${name}`).toEqual([]);
+}
+
+describe('admin web UI', () => {
+  beforeAll(async () => {
+    buildWeb();
+    product = await startProduct();
+    browser = await launch();
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    page.setDefaultTimeout(10_000);
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    // A CSP violation or a script error is a bug even when the screen looks right.
+    page.on('console', (m) => {
+      if (m.type() === 'error' && /Content Security Policy|Uncaught/.test(m.text())) problems.push(m.text());
+    });
+  });
+
+  afterEach(() => {
+    expect(problems.splice(0)).toEqual([]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await product?.stop();
+  });
+
+  it('sends a stranger to sign in, and signs in by keyboard', async () => {
+    await page.goto(product.url + '/accounts');
+    await page.waitForURL(/\/login\?next=%2Faccounts/);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('email');
+    await check('01-sign-in');
+    await page.keyboard.type(ADMIN.email);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('wrong password');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('Sign-in failed');
+    await page.getByLabel('Password').fill(ADMIN.password);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/accounts$/);
+    await expect.poll(() => page.locator('.userbox').textContent()).toContain(ADMIN.email);
+  });
+
+  it('guides an empty list to "New account"', async () => {
+    await page.getByText('No mail accounts yet').waitFor();
+    await check('02-accounts-empty');
+    await page.locator('.empty').getByRole('link', { name: 'New account' }).press('Enter');
+    await page.waitForURL(/\/accounts\/new$/);
+  });
+
+  it('creates an SMTP account: port follows security, field errors land on their field', async () => {
+    await page.getByLabel('Name', { exact: true }).fill(ACCOUNT);
+    await page.getByLabel('Host').fill('127.0.0.1');
+    const port = page.getByLabel('Port');
+    expect(await port.inputValue()).toBe('587');
+    await page.getByRole('group', { name: 'Security' }).getByLabel('TLS (implicit)').check();
+    expect(await port.inputValue()).toBe('465');
+    await page.getByRole('group', { name: 'Security' }).getByLabel('None').check();
+    expect(await port.inputValue()).toBe('25');
+    await port.fill(String(product.smtpPort));
+    await page.getByRole('group', { name: 'Authentication' }).getByLabel('None').check();
+    await page.getByLabel('From address').fill('not-an-address');
+    await page.getByRole('button', { name: 'Save & close' }).press('Enter');
+    const from = page.getByLabel('From address');
+    await expect.poll(() => from.getAttribute('aria-invalid')).toBe('true');
+    await expect
+      .poll(() => page.locator('.field', { has: from }).locator('.error').textContent())
+      .toContain('must be a valid email address');
+    // Focus moved to the first field in error, so a keyboard user can fix it at once.
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('name')))
+      .toBe('from-address');
+    await check('03-account-form-error');
+    await page.keyboard.press('ControlOrMeta+a');
+    await page.keyboard.type('sales@example.com');
+    await page.getByLabel('From name').fill('Sales');
+    await page.getByRole('button', { name: 'Save & close' }).press('Enter');
+    await page.waitForURL(/\/accounts\/(?!new$)[^/]+$/);
+    accountUrl = page.url();
+    await page.getByRole('heading', { level: 1, name: ACCOUNT }).waitFor();
+    await check('04-account-details');
+  });
+
+  it('shows an error the API names by path on the form field', async () => {
+    // A second account with the same name: only the server knows names are taken.
+    await page.goto(product.url + '/accounts/new');
+    await page.getByLabel('Name', { exact: true }).fill(ACCOUNT);
+    await page.getByLabel('Host').fill('127.0.0.1');
+    await page.getByRole('group', { name: 'Authentication' }).getByLabel('None').check();
+    await page.getByLabel('From address').fill('other@example.com');
+    await page.getByRole('button', { name: 'Save & close' }).click();
+    const name = page.getByLabel('Name', { exact: true });
+    await expect.poll(() => name.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('.field', { has: name }).locator('.error').textContent()).toContain(
+      'already used',
+    );
+    expect(page.url()).toMatch(/\/accounts\/new$/);
+  });
+
+  it('makes the account the system outgoing default', async () => {
+    await page.goto(accountUrl);
+    await page.getByRole('button', { name: 'Make default' }).press('Enter');
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    await check('05-make-default');
+    await dialog.getByRole('button', { name: 'Make default' }).press('Enter');
+    await page.getByText('★ Default outgoing · System').waitFor();
+  });
+
+  it('deactivates, deletes and restores the account with reasons', async () => {
+    const stageIs = (s: string) =>
+      page.locator('.page-head .badge').first().getByText(s, { exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Deactivate' }).press('Enter');
+    await page.getByRole('dialog').getByLabel('Reason').fill('Maintenance window');
+    await check('06-stage-dialog');
+    await page.getByRole('dialog').getByRole('button', { name: 'Deactivate' }).press('Enter');
+    await stageIs('Inactive');
+    await page.getByRole('button', { name: 'Delete' }).press('Enter');
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).press('Enter');
+    await stageIs('Deleted');
+    await page.getByRole('button', { name: 'Restore' }).press('Enter');
+    await page.getByRole('dialog').getByRole('button', { name: 'Restore' }).press('Enter');
+    await stageIs('Inactive');
+    await page.getByRole('button', { name: 'Activate' }).press('Enter');
+    await page.getByRole('dialog').getByRole('button', { name: 'Activate' }).press('Enter');
+    await stageIs('Active');
+    await expect
+      .poll(() => page.getByRole('list', { name: 'Timeline' }).textContent())
+      .toContain('Maintenance window');
+  });
+
+  it('shows defaults per scope and explains a routing decision', async () => {
+    // Deactivating cleared the default; set it again from the Defaults screen.
+    await page.goto(product.url + '/defaults');
+    await page.getByRole('button', { name: 'Change System outgoing default' }).press('Enter');
+    await page
+      .getByRole('dialog')
+      .getByLabel('Account')
+      .selectOption({ label: `${ACCOUNT} — sales@example.com` });
+    await page.getByRole('dialog').getByRole('button', { name: 'Save' }).press('Enter');
+    await page.getByRole('table').first().getByRole('link', { name: ACCOUNT }).waitFor();
+    await page.getByLabel('Mail from').fill('billing@customer.example');
+    await page.keyboard.press('Enter');
+    const explanation = page.getByTestId('route-explanation');
+    await expect.poll(() => explanation.textContent()).toContain(ACCOUNT);
+    await check('07-defaults-routing');
+  });
+
+  it('lists the account with its badges, filters and search', async () => {
+    await page.goto(product.url + '/accounts');
+    const row = page.getByRole('row', { name: new RegExp(ACCOUNT) });
+    await row.waitFor();
+    const text = await row.textContent();
+    expect(text).toContain('sales@example.com');
+    expect(text).toContain('Active');
+    expect(text).toContain('System out');
+    await check('08-accounts-list');
+    await page.keyboard.press('/');
+    await page.keyboard.type('no such account');
+    await page.getByText('No accounts match').waitFor();
+    expect(page.url()).toContain('q=no+such+account');
+  });
+
+  it('manages teams, users and API tokens', async () => {
+    await page.goto(product.url + '/admin/teams');
+    await page.getByLabel('New team').fill('Support');
+    await page.keyboard.press('Enter');
+    await page.getByRole('cell', { name: 'Support', exact: true }).waitFor();
+    await check('09-teams');
+    await page.goto(product.url + '/admin/users');
+    await page.getByRole('cell', { name: ADMIN.email }).waitFor();
+    await check('10-users');
+    await page.goto(product.url + '/admin/tokens');
+    await page.getByLabel('Token name').fill('CRM integration');
+    await page.keyboard.press('Enter');
+    const token = page.getByTestId('new-token');
+    await token.waitFor();
+    expect((await token.textContent())?.length).toBeGreaterThan(20);
+    await check('11-token-created');
+    await page.keyboard.press('Escape');
+    await page.getByRole('cell', { name: 'CRM integration' }).waitFor();
+  });
+
+  it('offers the accounts CSV and delivery counts', async () => {
+    await page.goto(product.url + '/reports');
+    await page.getByRole('heading', { name: 'Delivery' }).waitFor();
+    const csv = await page.request.get(product.url + '/api/v1/reports/accounts.csv');
+    expect(csv.status()).toBe(200);
+    expect(await csv.text()).toContain(ACCOUNT);
+    await check('12-reports');
+  });
+});
