@@ -12,8 +12,10 @@ import { accountRoutes } from './routes/accounts';
 import { adminRoutes } from './routes/admin';
 import { authRoutes } from './routes/auth';
 import { defaultRoutes } from './routes/defaults';
+import { messageRoutes } from './routes/messages';
 import { reportRoutes } from './routes/reports';
 import { systemRoutes } from './routes/system';
+import { verificationRoutes } from './routes/verification';
 
 export const API_VERSION = '0.1.0';
 
@@ -55,6 +57,8 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   v1.route('/', defaultRoutes);
   v1.route('/', adminRoutes);
   v1.route('/', reportRoutes);
+  v1.route('/', messageRoutes);
+  v1.route('/', verificationRoutes);
   // Routes of later areas (connection tests, logs, messages, verification) mount here too.
   app.route('/api/v1', v1);
   app.notFound((c) => problem(c, 404, 'not_found', `No route for ${c.req.method} ${c.req.path}`));

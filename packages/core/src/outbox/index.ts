@@ -11,3 +11,4 @@ export { closeWorkerTransports, runWorker, type WorkerEvent, type WorkerOptions 
 export { fillTemplate, sendBulk } from './sendBulk';
 export { deliveryFailed, type SendResult, sendMessage } from './sendMessage';
 export { notifyQueued } from './signal';
+export { newWorkerId, type StartedWorker, startWorker } from './startWorker';

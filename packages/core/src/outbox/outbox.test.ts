@@ -102,7 +102,7 @@ describe.each(backends)('outbox on %s', (backend) => {
     const err = await failure(sendMessage({ ctx: env.ctx, input: mail(account.id, { mode: 'immediate' }) }));
     expect(err.code).toBe('delivery_failed');
     expect(err.status).toBe(502);
-    expect(err.extra).toMatchObject({ errorClass: 'rejected', status: 'failed', responseCode: 550 });
+    expect(err.extra).toMatchObject({ errorClass: 'rejected', messageStatus: 'failed', responseCode: 550 });
     expect(String(err.extra?.reply)).toContain('No such user here');
     const stored = await getMessage({ ctx: env.ctx, id: String(err.extra?.messageId) });
     expect(stored.status).toBe('failed');

@@ -115,7 +115,7 @@ export function deliveryFailed(view: MessageView): MailroomError {
       reply: err?.reply ?? null,
       responseCode: err?.responseCode ?? null,
       messageId: view.id,
-      status: view.status,
+      messageStatus: view.status,
       nextAttemptAt: view.nextAttemptAt,
       message: view,
     },

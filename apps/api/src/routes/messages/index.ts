@@ -1,0 +1,137 @@
+import { createRoute } from '@hono/zod-openapi';
+import {
+  bulkInputSchema,
+  bulkResultSchema,
+  cancelMessage,
+  getMessage,
+  listMessages,
+  listOf,
+  messageInputSchema,
+  messageListQuerySchema,
+  messageViewSchema,
+  problemSchema,
+  retryMessage,
+  sendBulk,
+  sendMessage,
+} from '@mailroom/core';
+import { z } from 'zod';
+import { body, json, newRouter, problems, security } from '../../lib/openapi';
+
+export const messageRoutes = newRouter();
+const idParam = z.object({ id: z.string().min(1) });
+const tags = ['Messages'];
+const deliveryProblem = {
+  description:
+    'Immediate mode only: the server refused or could not be reached. `errorClass`, `reply`, `responseCode` and `hint` say why; `messageId`, `messageStatus` (failed, or deferred with `nextAttemptAt`) and `message` describe the stored message.',
+  content: { 'application/problem+json': { schema: problemSchema } },
+};
+
+messageRoutes.openapi(
+  createRoute({
+    method: 'post',
+    path: '/messages',
+    tags,
+    summary: 'Send a message: queued (202 once stored) or immediate (200 with the server reply)',
+    description:
+      "Routes by `accountId`, else the From address (exact from-filter match, then domain), then the team default, then the system default; `route` says which and why. `mode` defaults to the account's sendMode. An `Idempotency-Key` replays the original message for the same body (200) and is a 409 `idempotency_conflict` for another body. Attachments are inline base64 only.",
+    security,
+    request: {
+      body: body(messageInputSchema),
+      headers: z.object({ 'idempotency-key': z.string().max(200).optional() }),
+    },
+    responses: {
+      200: json(
+        messageViewSchema,
+        'Delivered now (immediate), or the replay of an earlier request with the same Idempotency-Key',
+      ),
+      202: json(messageViewSchema, 'Queued: durably stored, the worker delivers it'),
+      400: problems[400],
+      403: problems[403],
+      409: problems[409],
+      422: problems[422],
+      502: deliveryProblem,
+    },
+  }),
+  async (c) => {
+    const r = await sendMessage({
+      ctx: c.get('ctx'),
+      input: c.req.valid('json'),
+      idempotencyKey: c.req.header('idempotency-key'),
+    });
+    return r.httpStatus === 202 ? c.json(r.message, 202) : c.json(r.message, 200);
+  },
+);
+
+messageRoutes.openapi(
+  createRoute({
+    method: 'post',
+    path: '/messages/bulk',
+    tags,
+    summary: 'Queue one message per recipient from a template with {{variables}}',
+    description:
+      "`{{name}}` in subject, text and html is replaced by each recipient's `variables.name` (`{{email}}` is the recipient); HTML gets escaped values. All messages are stored in one transaction, or none.",
+    security,
+    request: { body: body(bulkInputSchema) },
+    responses: {
+      202: json(bulkResultSchema, 'Queued'),
+      400: problems[400],
+      403: problems[403],
+      422: problems[422],
+    },
+  }),
+  async (c) => c.json(await sendBulk({ ctx: c.get('ctx'), input: c.req.valid('json') }), 202),
+);
+
+messageRoutes.openapi(
+  createRoute({
+    method: 'get',
+    path: '/messages',
+    tags,
+    summary:
+      'The outbox: filter by status (comma list), account, bulk id, time; q searches subject and recipients',
+    security,
+    request: { query: messageListQuerySchema },
+    responses: { 200: json(listOf(messageViewSchema)), 400: problems[400] },
+  }),
+  async (c) => c.json(await listMessages({ ctx: c.get('ctx'), input: c.req.query() }), 200),
+);
+
+messageRoutes.openapi(
+  createRoute({
+    method: 'get',
+    path: '/messages/{id}',
+    tags,
+    summary: 'One message with per-recipient results and every attempt (time, duration, reply, error class)',
+    security,
+    request: { params: idParam },
+    responses: { 200: json(messageViewSchema), 404: problems[404] },
+  }),
+  async (c) => c.json(await getMessage({ ctx: c.get('ctx'), id: c.req.valid('param').id }), 200),
+);
+
+messageRoutes.openapi(
+  createRoute({
+    method: 'post',
+    path: '/messages/{id}/retry',
+    tags,
+    summary:
+      'Queue a failed, deferred or cancelled message again now (accepted recipients are not mailed twice)',
+    security,
+    request: { params: idParam },
+    responses: { 200: json(messageViewSchema), 403: problems[403], 404: problems[404], 409: problems[409] },
+  }),
+  async (c) => c.json(await retryMessage({ ctx: c.get('ctx'), id: c.req.valid('param').id }), 200),
+);
+
+messageRoutes.openapi(
+  createRoute({
+    method: 'post',
+    path: '/messages/{id}/cancel',
+    tags,
+    summary: 'Cancel a queued or deferred message',
+    security,
+    request: { params: idParam },
+    responses: { 200: json(messageViewSchema), 403: problems[403], 404: problems[404], 409: problems[409] },
+  }),
+  async (c) => c.json(await cancelMessage({ ctx: c.get('ctx'), id: c.req.valid('param').id }), 200),
+);
