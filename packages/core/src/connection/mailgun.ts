@@ -6,7 +6,8 @@ export type MailgunSettings = { baseUrl: string; domain: string; apiKey: string 
 
 /** Mailgun test: resolve the API host through the guard, then "authenticate": GET /v3/domains/{domain} with the key. */
 export async function testMailgun(env: TestEnv, s: MailgunSettings): Promise<void> {
-  const url = new URL(`/v3/domains/${encodeURIComponent(s.domain)}`, s.baseUrl);
+  // Keep a path prefix of the base URL (proxies, the mock server's /mailgun).
+  const url = new URL(`${s.baseUrl.replace(/\/+$/, '')}/v3/domains/${encodeURIComponent(s.domain)}`);
   const auth = `Basic ${Buffer.from(`api:${s.apiKey}`).toString('base64')}`;
   env.transcript.addSecret(auth.slice(6));
   await env.steps.run('authenticate', async () => {
