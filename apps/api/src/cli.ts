@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path';
 import { openDatabase } from '@mailroom/core';
 import { readEnv } from './env';
 import { startMailroom } from './server';
+import { runWorkerCommand } from './worker';
 
 const HELP = `Usage: mailroom <command> [options]
 
@@ -9,6 +10,8 @@ Commands:
   start [--quickstart]   Start the API, the web UI and the background jobs.
                          --quickstart also starts the mock mail server (SMTP 1025, web 8025)
                          and allows connections to loopback/private hosts.
+  worker [--events]      Run only the outbox worker (scale-out: several on one Postgres).
+                         --events prints one JSON line per claimed batch and recorded message.
   migrate                Apply database migrations and exit.
   help                   Show this help.
 
@@ -30,6 +33,10 @@ async function main(argv: string[]): Promise<void> {
     };
     process.once('SIGINT', () => void stop('SIGINT'));
     process.once('SIGTERM', () => void stop('SIGTERM'));
+    return;
+  }
+  if (command === 'worker') {
+    await runWorkerCommand(env, { events: rest.includes('--events') });
     return;
   }
   if (command === 'migrate') {

@@ -25,6 +25,12 @@ export const envSchema = z.object({
   MAILROOM_MOCK_POP3_PORT: z.coerce.number().int().min(0).max(65535).default(1110),
   MAILROOM_MOCK_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8025),
   MAILROOM_WORKER: bool.default(true),
+  /** Messages one worker keeps in flight at once. */
+  MAILROOM_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(50),
+  /** Longest pause between queue polls (in-process sends wake the worker at once). */
+  MAILROOM_WORKER_POLL_MS: z.coerce.number().int().min(10).max(60000).default(500),
+  /** How long a claimed message stays leased before another worker may take it over. */
+  MAILROOM_WORKER_LEASE_MS: z.coerce.number().int().min(1000).max(3600000).default(300000),
   MAILROOM_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   MAILROOM_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120000).default(5000),
   MAILROOM_GREETING_TIMEOUT_MS: z.coerce.number().int().min(100).max(120000).default(10000),

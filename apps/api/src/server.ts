@@ -7,10 +7,12 @@ import {
   ensureFirstAdmin,
   openDatabase,
   pingDatabase,
+  startWorker,
 } from '@mailroom/core';
 import { createApp } from './app';
 import type { Env } from './env';
 import { loadSecretBox } from './lib/secretKey';
+import { workerOptions } from './worker';
 
 export type StartOptions = {
   /** The local quick start: embedded mock mail server on and loopback destinations allowed. */
@@ -79,6 +81,7 @@ export async function startMailroom(env: Env, opts: StartOptions = {}): Promise<
 
   // Background jobs (outbox worker, log retention, pollers) register here; each must stop cleanly.
   const jobs: BackgroundJob[] = [];
+  if (env.MAILROOM_WORKER) jobs.push(startWorker({ base, ...workerOptions(env) }));
 
   const app = createApp({
     base,

@@ -1,0 +1,59 @@
+import { join, resolve } from 'node:path';
+import { type CtxBase, defaultCoreConfig, newWorkerId, openDatabase, startWorker } from '@mailroom/core';
+import type { Env } from './env';
+import { loadSecretBox } from './lib/secretKey';
+
+/** Worker settings from the environment, shared by `start` (in-process) and `worker`. */
+export function workerOptions(env: Env) {
+  return {
+    concurrency: env.MAILROOM_WORKER_CONCURRENCY,
+    pollMs: env.MAILROOM_WORKER_POLL_MS,
+    policy: { leaseMs: env.MAILROOM_WORKER_LEASE_MS },
+  };
+}
+
+/**
+ * `mailroom worker`: the outbox worker alone, for scale-out on one Postgres (claims are SKIP LOCKED
+ * with leases, so workers never send a message twice). On PGlite only one process may open the data
+ * directory: run it instead of `start`, never beside it. Stops cleanly on SIGINT/SIGTERM.
+ */
+export async function runWorkerCommand(env: Env, opts: { events?: boolean } = {}): Promise<void> {
+  const dataDir = resolve(env.MAILROOM_DATA_DIR);
+  const { box } = loadSecretBox(env.MAILROOM_SECRET_KEY, dataDir);
+  const database = await openDatabase({
+    url: env.MAILROOM_DATABASE_URL,
+    dataDir: join(dataDir, 'pglite'),
+    poolSize: env.MAILROOM_DATABASE_POOL,
+  });
+  const base: CtxBase = {
+    db: database.db,
+    secrets: box,
+    config: {
+      ...defaultCoreConfig,
+      allowPrivateHosts: env.MAILROOM_ALLOW_PRIVATE_HOSTS ?? false,
+      logRetentionDays: env.MAILROOM_LOG_RETENTION_DAYS,
+      timeouts: {
+        connectMs: env.MAILROOM_CONNECT_TIMEOUT_MS,
+        greetingMs: env.MAILROOM_GREETING_TIMEOUT_MS,
+        commandMs: env.MAILROOM_COMMAND_TIMEOUT_MS,
+      },
+    },
+  };
+  const workerId = newWorkerId('worker');
+  const worker = startWorker({
+    base,
+    workerId,
+    ...workerOptions(env),
+    ...(opts.events ? { onEvent: (e) => process.stdout.write(`${JSON.stringify(e)}\n`) } : {}),
+  });
+  if (opts.events)
+    process.stdout.write(`${JSON.stringify({ type: 'started', workerId, storage: database.kind })}\n`);
+  else console.log(`mailroom worker ${workerId} running on ${database.kind}`);
+  const stop = async () => {
+    await worker.stop();
+    await database.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}
