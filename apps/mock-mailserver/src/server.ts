@@ -166,7 +166,7 @@ export async function startMockMailServer(options: MockMailServerOptions = {}): 
       httpPort: ports.http,
       httpUrl: ports.http ? `http://${urlHost}:${ports.http}` : '',
       certificate: tls.cert.toString(),
-      waitFor({ after, timeoutMs, ...filter }) {
+      async waitFor({ after, timeoutMs, ...filter }) {
         return store.waitFor(filter, store.resolveCursor(after), timeoutMs ?? DEFAULTS.waitTimeoutMs);
       },
       async waitForCode({ pattern, ...wait }) {

@@ -23,7 +23,8 @@ export interface HttpContext {
 export function filterFrom(query: URLSearchParams): MessageFilter {
   const get = (name: string) => query.get(name) || undefined;
   return {
-    to: get('to'),
+    // An unencoded plus tag (`?to=ann+t1@x.org`) arrives as a space; addresses have no spaces.
+    to: get('to')?.replace(/ /g, '+'),
     tag: get('tag'),
     user: get('user'),
     from: get('from'),

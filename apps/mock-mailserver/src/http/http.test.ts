@@ -45,6 +45,7 @@ describe('messages API', () => {
     expect(await subjects('to=ann@example.org')).toEqual(['Welcome']);
     expect(await subjects('to=ann%2Bt1@example.org')).toEqual(['Welcome']);
     expect(await subjects('to=ann%2Bt2@example.org')).toEqual([]);
+    expect(await subjects('to=ann+t1@example.org')).toEqual(['Welcome']); // an unencoded + decodes to a space
     expect(await subjects('from=example.net')).toEqual(['Invoice']);
     expect(await subjects('subject=welc')).toEqual(['Welcome']);
     expect(await subjects('q=WORLD')).toEqual(['Welcome']);
@@ -95,6 +96,10 @@ describe('messages API', () => {
     expect((await api('/api/nothing')).status).toBe(404);
     expect((await api('/api/messages', { method: 'PATCH' })).status).toBe(405);
     expect((await api('/api/messages?limit=0')).status).toBe(400);
+    const badCursor = await api('/api/messages?after=zzz');
+    expect(badCursor.status).toBe(400);
+    expect(((await badCursor.json()) as Json).errors[0].path).toBe('after');
+    await expect(mock.waitFor({ after: 'zzz' })).rejects.toThrow(/unknown cursor/);
   });
 
   it('deletes one message, matching messages, or all, and resets', async () => {

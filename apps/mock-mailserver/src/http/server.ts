@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { InvalidCursorError } from '../store/store.js';
 import type { HttpContext } from './context.js';
 import { HttpError, json, problem } from './respond.js';
 import { Router } from './router.js';
@@ -44,6 +45,9 @@ export async function startHttp(
     } catch (error) {
       if (res.headersSent || res.destroyed) return;
       if (error instanceof HttpError) return problem(res, error.status, error.message, error.extra);
+      if (error instanceof InvalidCursorError) {
+        return problem(res, 400, error.message, { errors: [{ path: 'after', message: error.message }] });
+      }
       ctx.log(`http: ${req.method} ${url.pathname} failed: ${(error as Error).stack ?? error}`);
       problem(res, 500, 'internal error');
     }

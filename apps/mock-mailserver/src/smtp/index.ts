@@ -34,7 +34,6 @@ export async function startSmtp(
     authOptional: !options.authRequired,
     allowInsecureAuth: true,
     disableReverseLookup: true,
-    hidePIPELINING: false,
     logger: false,
     // A test client may send many commands before it authenticates (or never does).
     maxAllowedUnauthenticatedCommands: false,

@@ -52,12 +52,17 @@ describe('MessageStore', () => {
     expect(store.query().map((m) => m.subject)).toEqual(['m5', 'm4', 'm3']);
   });
 
-  it('prunes the oldest while raw sources exceed maxBytes, keeping the newest', async () => {
+  it('prunes the oldest while source and decoded text exceed maxBytes, keeping the newest', async () => {
+    // Each message holds 74 bytes of source and decoded text: two fit in 200, three do not.
     const { store } = makeStore({ maxBytes: 200 });
     for (let i = 1; i <= 4; i++) await store.ingest(incoming('a@example.org', `m${i}`));
-    const kept = store.query();
-    expect(kept.reduce((sum, m) => sum + m.size, 0)).toBeLessThanOrEqual(200);
-    expect(kept[0]!.subject).toBe('m4');
+    expect(store.query().map((m) => [m.subject, m.size + m.text.length])).toEqual([
+      ['m4', 74],
+      ['m3', 74],
+    ]);
+    const single = makeStore({ maxBytes: 10 }).store;
+    await single.ingest(incoming('a@example.org', 'too big, kept anyway'));
+    expect(single.size).toBe(1);
   });
 
   it('prunes messages older than maxAgeMs', async () => {

@@ -29,6 +29,8 @@ interface Entry extends Filterable {
   /** The source, or null when it lives only in the store directory. */
   raw: Buffer | null;
   attachmentContents: Buffer[];
+  /** Roughly what the entry holds in memory: source, decoded text, HTML and attachments. */
+  weight: number;
 }
 
 interface Waiter {
@@ -72,7 +74,7 @@ export function summarize(m: StoredMessage): MessageSummary {
 }
 
 /**
- * Received messages, oldest first, bounded by count, age and bytes. Cursors are sequence
+ * Received messages, oldest first, bounded by count, age and bytes held. Cursors are sequence
  * numbers that only grow, so pruning and deleting never shift a client's position.
  */
 export class MessageStore {
@@ -89,7 +91,7 @@ export class MessageStore {
     private readonly dir: MessageDirectory | null = null,
     private readonly log: (line: string) => void = () => {},
   ) {
-    this.ageTimer = setInterval(() => this.prune(), Math.min(limits.maxAgeMs, 60_000));
+    this.ageTimer = setInterval(() => this.prune(), Math.max(1000, Math.min(limits.maxAgeMs, 60_000)));
     this.ageTimer.unref();
   }
 
@@ -142,13 +144,19 @@ export class MessageStore {
       size: raw.length,
       ...(meta.mailgun ? { mailgun: meta.mailgun } : {}),
     };
+    const kept = this.dir ? null : raw;
     const entry: Entry = {
       seq: meta.seq,
       receivedMs: Date.parse(meta.receivedAt),
       message,
       recipients: meta.envelope.rcptTo.map(addressParts),
-      raw: this.dir ? null : raw,
+      raw: kept,
       attachmentContents,
+      weight:
+        (kept?.length ?? 0) +
+        message.text.length +
+        (message.html?.length ?? 0) +
+        attachmentContents.reduce((sum, content) => sum + content.length, 0),
     };
     this.seq = Math.max(this.seq, meta.seq);
     // Ingest may finish parsing out of order; keep the array sorted by sequence.
@@ -156,7 +164,7 @@ export class MessageStore {
     while (at > 0 && this.entries[at - 1]!.seq > entry.seq) at--;
     this.entries.splice(at, 0, entry);
     this.byId.set(message.id, entry);
-    this.bytes += message.size;
+    this.bytes += entry.weight;
     if (fresh) {
       if (this.dir) {
         this.dir.write(meta, raw).catch((error) => this.log(`store: cannot write ${meta.id}: ${error}`));
@@ -184,7 +192,7 @@ export class MessageStore {
         (bytes > this.limits.maxBytes && count - drop > 1) ||
         entry.receivedMs < oldestAllowed;
       if (!over) break;
-      bytes -= entry.message.size;
+      bytes -= entry.weight;
       drop++;
     }
     if (drop === 0) return;
@@ -193,7 +201,7 @@ export class MessageStore {
 
   private forget(entry: Entry, reason: 'pruned' | 'deleted'): void {
     this.byId.delete(entry.message.id);
-    this.bytes -= entry.message.size;
+    this.bytes -= entry.weight;
     this.dir?.remove(entry.message.id).catch(() => {});
     this.events.publish('delete', { id: entry.message.id, reason });
   }

@@ -1,4 +1,4 @@
-import { InvalidCursorError, WaitTimeoutError } from '../../store/store.js';
+import { WaitTimeoutError } from '../../store/store.js';
 import type { MessageFilter, StoredMessage } from '../../types.js';
 import { filterFrom, type HttpContext, intParam } from '../context.js';
 import { HttpError } from '../respond.js';
@@ -17,13 +17,7 @@ export async function waitForRequest(
   filter: MessageFilter = filterFrom(query),
 ): Promise<StoredMessage> {
   const timeoutMs = intParam(query, 'timeoutMs', DEFAULT_WAIT_MS, 0, MAX_WAIT_MS);
-  let afterSeq: number;
-  try {
-    afterSeq = ctx.store.resolveCursor(query.get('after'));
-  } catch (error) {
-    if (error instanceof InvalidCursorError) throw new HttpError(400, error.message);
-    throw error;
-  }
+  const afterSeq = ctx.store.resolveCursor(query.get('after'));
   const abort = new AbortController();
   const onClose = () => abort.abort(new Error('client went away'));
   res.once('close', onClose);
