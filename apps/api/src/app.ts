@@ -11,7 +11,9 @@ import { loginLimiter } from './middleware/loginLimiter';
 import { accountRoutes } from './routes/accounts';
 import { adminRoutes } from './routes/admin';
 import { authRoutes } from './routes/auth';
+import { connectionRoutes } from './routes/connection';
 import { defaultRoutes } from './routes/defaults';
+import { logRoutes } from './routes/logs';
 import { messageRoutes } from './routes/messages';
 import { reportRoutes } from './routes/reports';
 import { systemRoutes } from './routes/system';
@@ -59,6 +61,8 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   v1.route('/', reportRoutes);
   v1.route('/', messageRoutes);
   v1.route('/', verificationRoutes);
+  v1.route('/', connectionRoutes);
+  v1.route('/', logRoutes);
   // Routes of later areas (connection tests, logs, messages, verification) mount here too.
   app.route('/api/v1', v1);
   app.notFound((c) => problem(c, 404, 'not_found', `No route for ${c.req.method} ${c.req.path}`));

@@ -1,0 +1,30 @@
+import { createRoute } from '@hono/zod-openapi';
+import { listOf, logEntrySchema, logQuerySchema, queryLogs } from '@mailroom/core';
+import { z } from 'zod';
+import { json, newRouter, problems, security } from '../../lib/openapi';
+
+export const logRoutes = newRouter();
+
+// In a query string the condition builder travels as JSON text; the core verb parses and checks it.
+const logQueryParams = logQuerySchema.omit({ filter: true }).extend({
+  filter: z.string().optional().openapi({
+    description:
+      'Condition builder as JSON: {"all"|"any": [{"field","op","value"} | nested group]}; fields at, source, level, message, accountId, actor; ops eq, neq, in, contains, gte, lte',
+    example:
+      '{"all":[{"field":"source","op":"eq","value":"smtp_auth"},{"field":"level","op":"eq","value":"error"}]}',
+  }),
+});
+
+logRoutes.openapi(
+  createRoute({
+    method: 'get',
+    path: '/logs',
+    tags: ['Logs'],
+    summary:
+      'The Main Log, newest first: filter by any field, time range (since/until), text (q) and conditions',
+    security,
+    request: { query: logQueryParams },
+    responses: { 200: json(listOf(logEntrySchema)), 400: problems[400], 401: problems[401] },
+  }),
+  async (c) => c.json(await queryLogs({ ctx: c.get('ctx'), input: c.req.valid('query') }), 200),
+);
