@@ -178,6 +178,45 @@ describe('admin web UI', () => {
     expect(page.url()).toContain('q=no+such+account');
   });
 
+  it('works by keyboard alone: skip link, tab order, dialogs keep and return focus', async () => {
+    const focused = () => page.evaluate(() => document.activeElement?.textContent?.trim() ?? '');
+    await page.goto(product.url + '/accounts');
+    await page.getByRole('row', { name: new RegExp(ACCOUNT) }).waitFor();
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('Skip to content');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
+    // Tab through the page to the account's link, open it with Enter.
+    for (let i = 0; i < 40 && (await focused()) !== ACCOUNT; i++) await page.keyboard.press('Tab');
+    expect(await focused()).toBe(ACCOUNT);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: ACCOUNT }).waitFor();
+    for (let i = 0; i < 40 && (await focused()) !== 'Deactivate'; i++) await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    // Focus is inside the dialog and stays there however far you tab.
+    for (let i = 0; i < 8; i++) {
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => !!document.activeElement?.closest('[role="dialog"]'))).toBe(true);
+    }
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    expect(await focused()).toBe('Deactivate');
+  });
+
+  it('has a dark theme that passes the same checks', async () => {
+    await page.goto(product.url + '/accounts');
+    await page.getByRole('button', { name: 'Switch to dark theme' }).press('Enter');
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    await page.getByRole('row', { name: new RegExp(ACCOUNT) }).waitFor();
+    await check('13-accounts-dark');
+    await page.goto(accountUrl);
+    await page.getByRole('heading', { level: 1, name: ACCOUNT }).waitFor();
+    await check('14-account-details-dark');
+    await page.getByRole('button', { name: 'Switch to light theme' }).press('Enter');
+  });
+
   it('manages teams, users and API tokens', async () => {
     await page.goto(product.url + '/admin/teams');
     await page.getByLabel('New team').fill('Support');

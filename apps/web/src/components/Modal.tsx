@@ -1,5 +1,5 @@
 import { Dialog } from '@kobalte/core/dialog';
-import type { JSX } from 'solid-js';
+import { createComputed, type JSX, on } from 'solid-js';
 import { Icon } from './Icon';
 
 type ModalProps = {
@@ -16,12 +16,34 @@ type ModalProps = {
 
 /** Kobalte's Dialog with our look: focus is trapped, Escape closes, focus returns to the trigger. */
 export function Modal(props: ModalProps) {
+  // These dialogs are opened by state, not by a Dialog.Trigger, so remember what had focus
+  // (computed before the dialog mounts and steals it) and give it back on close.
+  let returnTo: HTMLElement | null = null;
+  createComputed(
+    on(
+      () => props.open,
+      (open, wasOpen) => {
+        if (open) returnTo = document.activeElement as HTMLElement | null;
+        else if (wasOpen && returnTo) {
+          const el = returnTo;
+          returnTo = null;
+          // After Kobalte's own unmount handling, which would leave focus on <body>.
+          setTimeout(() => {
+            if (el.isConnected && !document.activeElement?.closest('[role="dialog"]')) el.focus();
+          });
+        }
+      },
+    ),
+  );
   return (
     <Dialog open={props.open} onOpenChange={props.onOpenChange}>
       <Dialog.Portal>
         <Dialog.Overlay class="overlay" />
         <div class={props.drawer ? 'drawer-pos' : 'dialog-pos'}>
-          <Dialog.Content class={props.drawer ? 'drawer' : `dialog ${props.wide ? 'wide' : ''}`}>
+          <Dialog.Content
+            class={props.drawer ? 'drawer' : `dialog ${props.wide ? 'wide' : ''}`}
+            onCloseAutoFocus={(e) => e.preventDefault()}
+          >
             <header>
               <Dialog.Title as="h2">{props.title}</Dialog.Title>
               <Dialog.CloseButton class="btn ghost icon" aria-label="Close">

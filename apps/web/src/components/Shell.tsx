@@ -51,7 +51,15 @@ export function Shell(props: RouteSectionProps) {
         </div>
       </Match>
       <Match when={session() && me()}>
-        <a class="skip-link" href="#main">
+        <a
+          class="skip-link"
+          href="#main"
+          onClick={(e) => {
+            // The router would treat the hash as a navigation; move focus to the content instead.
+            e.preventDefault();
+            document.getElementById('main')?.focus();
+          }}
+        >
           Skip to content
         </a>
         <div class="shell">
