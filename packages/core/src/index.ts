@@ -18,7 +18,7 @@ export * from './health';
 export { newId } from './ids';
 export * from './outbox';
 export { createLogWriter } from './logs/writeLog';
-export { compileConditions, type LogPage, pruneLogs, queryLogs, writeLogs } from './logs';
+export { compileConditions, type LogPage, pruneLogs, queryLogs, startLogPruner, writeLogs } from './logs';
 export { metricsText } from './metrics/metricsText';
 export * from './routing';
 export * from './transport';

@@ -5,7 +5,7 @@ import { logs } from '../db/schema';
 import { MailroomError } from '../errors';
 import { logEntrySchema } from '../schemas/logs';
 import { backends, createTestEnv, type TestEnv } from '../testing';
-import { pruneLogs, queryLogs, writeLogs } from '.';
+import { pruneLogs, queryLogs, startLogPruner, writeLogs } from '.';
 
 const T0 = new Date('2026-01-10T10:00:00Z');
 const minutes = (n: number) => new Date(T0.getTime() + n * 60_000);
@@ -223,5 +223,24 @@ describe.each(backends)('Main Log on %s', (backend) => {
     const r = await pruneLogs(later);
     expect(r.deleted).toBe(2);
     expect((await queryLogs({ ctx: env.ctx, input: { since: T0.toISOString() } })).total).toBe(3 + 2);
+  });
+
+  it('runs retention as a background job that prunes at start and records what it removed', async () => {
+    await env.database.db
+      .insert(logs)
+      .values({
+        at: new Date(Date.now() - 90 * 86_400_000),
+        source: 'queue',
+        level: 'info',
+        message: 'ancient row',
+      });
+    const job = startLogPruner({ base: env.base, intervalMs: 60_000 });
+    await job.idle();
+    await job.stop();
+    expect(
+      (await queryLogs({ ctx: env.ctx, input: { q: 'ancient row', since: '2000-01-01T00:00:00Z' } })).total,
+    ).toBe(0);
+    const audit = await queryLogs({ ctx: env.ctx, input: { source: 'audit', q: 'Log retention removed' } });
+    expect(audit.items[0]).toMatchObject({ actor: 'system', level: 'info' });
   });
 });
