@@ -210,6 +210,10 @@ describe('accounts API: the newcomer walk-through', () => {
     const delivery = await json(t.call('GET', '/api/v1/reports/delivery?groupBy=day'));
     expect(delivery).toMatchObject({ groupBy: 'day', rows: [], totals: { total: 0 } });
     await expectProblem(await t.call('GET', '/api/v1/reports/delivery?from=yesterday'), 400, 'from');
+    const inbox = await json(t.call('GET', '/api/v1/inbox'));
+    expect(inbox).toMatchObject({ items: [], total: 0 });
+    const outgoingOnly = (await json(t.call('GET', '/api/v1/accounts'))).items[0].id;
+    await expectProblem(await t.call('POST', `/api/v1/accounts/${outgoingOnly}/fetch`), 422, 'incoming');
     const metrics = await t.call('GET', '/metrics');
     expect(await metrics.text()).toContain('mailroom_accounts{stage="active"');
   });

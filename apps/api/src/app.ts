@@ -13,6 +13,7 @@ import { adminRoutes } from './routes/admin';
 import { authRoutes } from './routes/auth';
 import { connectionRoutes } from './routes/connection';
 import { defaultRoutes } from './routes/defaults';
+import { inboxRoutes } from './routes/inbox';
 import { logRoutes } from './routes/logs';
 import { messageRoutes } from './routes/messages';
 import { reportRoutes } from './routes/reports';
@@ -59,6 +60,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   v1.route('/', defaultRoutes);
   v1.route('/', adminRoutes);
   v1.route('/', reportRoutes);
+  v1.route('/', inboxRoutes);
   v1.route('/', messageRoutes);
   v1.route('/', verificationRoutes);
   v1.route('/', connectionRoutes);

@@ -5,8 +5,11 @@ import {
   type CtxBase,
   defaultCoreConfig,
   ensureFirstAdmin,
+  newId,
   openDatabase,
   pingDatabase,
+  startLogPruner,
+  startPoller,
   startWorker,
 } from '@mailroom/core';
 import { createApp } from './app';
@@ -82,6 +85,9 @@ export async function startMailroom(env: Env, opts: StartOptions = {}): Promise<
   // Background jobs (outbox worker, log retention, pollers) register here; each must stop cleanly.
   const jobs: BackgroundJob[] = [];
   if (env.MAILROOM_WORKER) jobs.push(startWorker({ base, ...workerOptions(env) }));
+  if (env.MAILROOM_POLLER)
+    jobs.push({ name: 'poller', ...startPoller(base, { owner: `poller:${newId()}` }) });
+  jobs.push(startLogPruner({ base }));
 
   const app = createApp({
     base,

@@ -34,3 +34,4 @@ export {
   type SecretBox,
 } from './security/secretBox';
 export * from './reports';
+export * from './incoming';

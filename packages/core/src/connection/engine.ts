@@ -26,7 +26,8 @@ export type EngineResult = { result: ConnectionTestResult; transcript: string[] 
 /** A part with its port filled and its secrets decrypted: what the engine connects with. */
 export type ResolvedPart = OutgoingParsed | IncomingParsed;
 
-async function credentialsOf(env: TestEnv, auth: AuthParsed | undefined): Promise<Credentials> {
+/** Turns stored auth settings into connection credentials (OAuth2: trades the refresh token for an access token). */
+export async function credentialsOf(env: TestEnv, auth: AuthParsed | undefined): Promise<Credentials> {
   if (!auth || auth.method === 'none') return { kind: 'none' };
   if (auth.method === 'password')
     return { kind: 'password', username: auth.username, password: auth.password ?? '' };

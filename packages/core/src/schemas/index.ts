@@ -7,3 +7,4 @@ export * from './defaults';
 export * from './logs';
 export * from './messages';
 export * from './reports';
+export * from './inbox';

@@ -1,0 +1,177 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import { assertCanWrite } from '../accounts/access';
+import { resolvePart, secretValues } from '../accounts/codec';
+import { loadAccount } from '../accounts/load';
+import { classifyError } from '../connection/classify';
+import { credentialsOf } from '../connection/engine';
+import type { TestEnv } from '../connection/env';
+import { ConnectionFailure } from '../connection/failure';
+import { resolveDestination } from '../connection/guard';
+import { StepRecorder } from '../connection/runner';
+import { Transcript } from '../connection/transcript';
+import type { Ctx } from '../context';
+import { inboxMessages, incomingState } from '../db/schema';
+import { MailroomError } from '../errors';
+import { newId } from '../ids';
+import type { IncomingParsed } from '../schemas/account';
+import { redact } from '../security/redact';
+import { openImapSession } from './imapSession';
+import { claimPollLease, releasePollLease } from './lease';
+import { parseFetched } from './parse';
+import { openPop3Session } from './pop3Session';
+import type { FetchSession, PollCursor } from './types';
+
+export type FetchResult = {
+  accountId: string;
+  fetched: number;
+  duplicates: number;
+  durationMs: number;
+  error?: { code: string; message: string; hint: string };
+};
+
+const LEASE_MS = 5 * 60_000;
+const BATCH = 50;
+const MAX_PER_RUN = 500;
+
+/**
+ * Fetches new mail of one account (IMAP by UID + UIDVALIDITY, POP3 by UIDL) under the account's poll lease,
+ * stores it deduplicated by UID/UIDL and Message-ID, then applies `afterFetch` to what was stored.
+ */
+export async function fetchAccount({
+  ctx,
+  id,
+  owner,
+}: {
+  ctx: Ctx;
+  id: string;
+  owner?: string;
+}): Promise<FetchResult> {
+  const started = performance.now();
+  const row = await loadAccount(ctx, ctx.db, id);
+  if (ctx.actor.via !== 'system') assertCanWrite(ctx.actor, row.teamId);
+  const part = resolvePart(ctx.secrets, row, 'incoming') as (IncomingParsed & { port: number }) | null;
+  if (!part || row.stage !== 'active' || part.enabled === false) {
+    throw new MailroomError('account_not_usable', `${row.name} has no active, enabled incoming settings`, {
+      errors: [{ path: 'incoming', message: 'the account must be active with incoming enabled' }],
+    });
+  }
+  const leaseOwner = owner ?? `fetch:${newId()}`;
+  if (!(await claimPollLease(ctx.db, row.id, leaseOwner, ctx.now(), LEASE_MS))) {
+    throw new MailroomError('conflict', `A fetch for ${row.name} is already running`);
+  }
+  const [state] = await ctx.db.select().from(incomingState).where(eq(incomingState.accountId, row.id));
+  const cursor: PollCursor = {
+    mailbox: state?.mailbox ?? null,
+    uidValidity: state?.uidValidity ?? null,
+    lastUid: state?.lastUid ?? 0,
+  };
+  const secrets = secretValues(ctx.secrets, row);
+  const transcript = new Transcript(secrets);
+  const env: TestEnv = {
+    config: ctx.config,
+    steps: new StepRecorder({ host: part.host, port: part.port }),
+    transcript,
+  };
+  let fetched = 0;
+  let duplicates = 0;
+  let session: FetchSession | null = null;
+  let error: FetchResult['error'];
+  try {
+    const credentials = await credentialsOf(env, part.auth);
+    if (part.protocol === 'imap') {
+      const dest = await resolveDestination(part.host, {
+        allowPrivateHosts: ctx.config.allowPrivateHosts,
+        timeoutMs: ctx.config.timeouts.connectMs,
+      });
+      session = await openImapSession({
+        dest,
+        part,
+        credentials,
+        cursor,
+        timeouts: ctx.config.timeouts,
+        trace: (l) => transcript.note(l),
+      });
+    } else {
+      session = await openPop3Session(env, part, credentials);
+    }
+    const known = async (uidls: string[]) => {
+      if (uidls.length === 0) return new Set<string>();
+      const rows = await ctx.db
+        .select({ uidl: inboxMessages.uidl })
+        .from(inboxMessages)
+        .where(and(eq(inboxMessages.accountId, row.id), inArray(inboxMessages.uidl, uidls)));
+      return new Set(rows.map((r) => r.uidl!));
+    };
+    while (fetched + duplicates < MAX_PER_RUN) {
+      const batch = await session.next(BATCH, known);
+      if (batch.length === 0) break;
+      for (const m of batch) {
+        const mail = await parseFetched(m.source);
+        const inserted = await ctx.db
+          .insert(inboxMessages)
+          .values({
+            id: newId(),
+            accountId: row.id,
+            protocol: part.protocol,
+            mailbox: m.mailbox ?? null,
+            uidValidity: m.uidValidity ?? null,
+            uid: m.uid ?? null,
+            uidl: m.uidl ?? null,
+            ...mail,
+            fetchedAt: ctx.now(),
+          })
+          .onConflictDoNothing()
+          .returning({ id: inboxMessages.id });
+        if (inserted.length > 0) fetched += 1;
+        else duplicates += 1;
+      }
+      // Only what is stored is marked seen or deleted on the server: a crash before this loses nothing.
+      await session.settle(batch, part.afterFetch);
+      if (part.protocol === 'pop3') break;
+    }
+  } catch (err) {
+    const info =
+      err instanceof ConnectionFailure
+        ? err.info
+        : classifyError(err, { host: part.host, port: part.port, stage: 'fetch' });
+    error = { code: info.code, message: redact(info.message, secrets), hint: info.hint };
+  } finally {
+    await session?.close().catch(() => undefined);
+  }
+  const now = ctx.now();
+  await releasePollLease(ctx.db, row.id, leaseOwner, {
+    ...(session ? session.cursor() : cursor),
+    lastPolledAt: now,
+    nextPollAt: new Date(now.getTime() + part.pollIntervalSec * 1000),
+    lastError: error ? { code: error.code, message: error.message } : null,
+  });
+  const durationMs = Math.round(performance.now() - started);
+  await ctx.log({
+    source: 'incoming',
+    level: error ? 'error' : 'info',
+    message: error
+      ? `Fetch from ${part.host} failed (${error.code}): ${error.message}`
+      : `Fetched ${fetched} new message${fetched === 1 ? '' : 's'} from ${part.protocol.toUpperCase()} ${part.host}${duplicates ? ` (${duplicates} already stored)` : ''}`,
+    accountId: row.id,
+    context: {
+      protocol: part.protocol,
+      host: part.host,
+      port: part.port,
+      fetched,
+      duplicates,
+      durationMs,
+      ...(error ? { error } : {}),
+    },
+  });
+  if (row.debug) {
+    for (const line of transcript.lines) {
+      await ctx.log({
+        source: 'incoming',
+        level: 'debug',
+        message: `${line.dir} ${line.text}`,
+        accountId: row.id,
+      });
+    }
+  }
+  return { accountId: row.id, fetched, duplicates, durationMs, ...(error ? { error } : {}) };
+}

@@ -1,0 +1,84 @@
+import { ImapFlow } from 'imapflow';
+import type { Credentials } from '../connection/env';
+import type { Destination } from '../connection/guard';
+import type { Timeouts } from '../context';
+import type { IncomingParsed } from '../schemas/account';
+import type { FetchedMessage, FetchSession, PollCursor } from './types';
+
+type Options = {
+  dest: Destination;
+  part: IncomingParsed & { port: number };
+  credentials: Credentials;
+  cursor: PollCursor;
+  timeouts: Timeouts;
+  /** Transcript lines for debug accounts (already redacted by the caller's transcript). */
+  trace?: (line: string) => void;
+};
+
+/**
+ * An IMAP fetch with imapflow: opens the mailbox, resumes after the last UID when UIDVALIDITY is
+ * unchanged (else starts over), fetches new messages with BODY.PEEK (nothing marked seen by reading).
+ */
+export async function openImapSession(o: Options): Promise<FetchSession> {
+  const { dest, part, credentials } = o;
+  if (credentials.kind === 'none') throw new Error('IMAP needs a username and password');
+  const address = dest.addresses[0]!.address;
+  const client = new ImapFlow({
+    host: address,
+    port: part.port,
+    secure: part.security === 'tls',
+    doSTARTTLS: part.security === 'starttls' ? true : part.security === 'none' ? false : undefined,
+    servername: dest.hostname,
+    tls: { rejectUnauthorized: !part.allowInvalidCertificates, servername: dest.hostname },
+    auth:
+      credentials.kind === 'password'
+        ? { user: credentials.username, pass: credentials.password }
+        : { user: credentials.username, accessToken: credentials.accessToken },
+    logger: false,
+    disableAutoIdle: true,
+    connectionTimeout: o.timeouts.connectMs,
+    greetingTimeout: o.timeouts.greetingMs,
+    socketTimeout: o.timeouts.commandMs * 4,
+  });
+  client.on('error', () => {});
+  await client.connect();
+  const lock = await client.getMailboxLock(part.mailbox);
+  const mailbox = client.mailbox;
+  if (!mailbox) throw new Error(`mailbox ${part.mailbox} could not be opened`);
+  const uidValidity = Number(mailbox.uidValidity);
+  const sameMailbox = o.cursor.mailbox === part.mailbox && o.cursor.uidValidity === uidValidity;
+  let lastUid = sameMailbox ? o.cursor.lastUid : 0;
+  o.trace?.(
+    `* ${part.mailbox}: ${mailbox.exists} messages, UIDVALIDITY ${uidValidity}, resuming after UID ${lastUid}`,
+  );
+
+  return {
+    async next(limit) {
+      if (mailbox.exists === 0) return [];
+      const found = await client.search({ uid: `${lastUid + 1}:*` }, { uid: true });
+      const uids = (found || [])
+        .filter((u) => u > lastUid)
+        .sort((a, b) => a - b)
+        .slice(0, limit);
+      if (uids.length === 0) return [];
+      const fetched = await client.fetchAll(uids.join(','), { uid: true, source: true }, { uid: true });
+      o.trace?.(`* fetched UIDs ${uids[0]}..${uids[uids.length - 1]}`);
+      return fetched
+        .filter((m) => m.source)
+        .sort((a, b) => a.uid - b.uid)
+        .map((m) => ({ source: m.source as Buffer, uid: m.uid, uidValidity, mailbox: part.mailbox }));
+    },
+    async settle(messages: FetchedMessage[], afterFetch) {
+      const uids = messages.map((m) => m.uid).filter((u): u is number => typeof u === 'number');
+      if (uids.length === 0) return;
+      lastUid = Math.max(lastUid, ...uids);
+      if (afterFetch === 'mark_seen') await client.messageFlagsAdd(uids.join(','), ['\\Seen'], { uid: true });
+      if (afterFetch === 'delete') await client.messageDelete(uids.join(','), { uid: true });
+    },
+    cursor: () => ({ mailbox: part.mailbox, uidValidity, lastUid }),
+    async close() {
+      lock.release();
+      await client.logout().catch(() => client.close());
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+
+export const inboxQuerySchema = z.object({
+  accountId: z.string().optional(),
+  q: z.string().max(200).optional(),
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(200).default(50),
+});
+export type InboxQuery = z.input<typeof inboxQuerySchema>;
+
+export const inboxSummarySchema = z.object({
+  id: z.string(),
+  accountId: z.string(),
+  accountName: z.string().nullable(),
+  protocol: z.enum(['imap', 'pop3']),
+  from: z.object({ address: z.string().nullable(), name: z.string().nullable() }),
+  to: z.array(z.string()),
+  subject: z.string(),
+  date: z.string().nullable(),
+  fetchedAt: z.string(),
+  size: z.number(),
+  attachmentCount: z.number(),
+  messageId: z.string().nullable(),
+});
+export type InboxSummary = z.infer<typeof inboxSummarySchema>;
+
+export const inboxMessageSchema = inboxSummarySchema.extend({
+  cc: z.array(z.string()),
+  text: z.string().nullable(),
+  html: z.string().nullable(),
+  headers: z.record(z.string(), z.string()),
+  attachments: z.array(
+    z.object({ filename: z.string().nullable(), contentType: z.string(), size: z.number() }),
+  ),
+  mailbox: z.string().nullable(),
+  uid: z.number().nullable(),
+  uidl: z.string().nullable(),
+});
+export type InboxMessage = z.infer<typeof inboxMessageSchema>;
+
+export const fetchResultSchema = z.object({
+  accountId: z.string(),
+  fetched: z.number(),
+  duplicates: z.number(),
+  durationMs: z.number(),
+  error: z.object({ code: z.string(), message: z.string(), hint: z.string() }).optional(),
+});
