@@ -60,6 +60,25 @@ function statusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   }
 }
 
+// Linux reports CPU time in clock ticks of 1/100 s (USER_HZ) on every common architecture.
+const TICKS_PER_SECOND = 100;
+
+/** CPU time (user + system) used so far by a process and its descendants, in milliseconds. */
+export function cpuMs(pid: number): number {
+  let ticks = 0;
+  for (const p of descendants(pid)) {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      // Fields after the command name (which may contain spaces) start after the last ')'.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15)
+    } catch {
+      // the process is gone
+    }
+  }
+  return (ticks * 1000) / TICKS_PER_SECOND;
+}
+
 /** Resident memory of a process and its descendants, in MiB: current and peak (VmHWM). */
 export function memory(pid: number): { rssMiB: number; peakMiB: number } {
   const pids = descendants(pid);

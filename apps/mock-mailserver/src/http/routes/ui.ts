@@ -131,6 +131,11 @@ loadList();
 `;
 
 export function uiRoutes(router: Router): void {
+  router.on('GET', '/favicon.ico', ({ res }) => {
+    res.writeHead(204, { 'cache-control': 'max-age=86400' });
+    res.end();
+  });
+
   router.on('GET', '/', ({ res }) => {
     res.writeHead(200, {
       'content-type': 'text/html; charset=utf-8',
