@@ -74,8 +74,22 @@ describe('admin web UI', () => {
     expect(await port.inputValue()).toBe('465');
     await page.getByRole('group', { name: 'Security' }).getByLabel('None').check();
     expect(await port.inputValue()).toBe('25');
-    await port.fill(String(product.smtpPort));
     await page.getByRole('group', { name: 'Authentication' }).getByLabel('None').check();
+    // Test before Save: a closed port fails at "connect" with a hint a person can act on…
+    await port.fill('1');
+    await page.getByLabel('From address').fill('sales@example.com');
+    await page.getByRole('button', { name: 'Test outgoing' }).press('Enter');
+    const result = page.getByTestId('test-result');
+    await expect.poll(() => result.textContent(), { timeout: 20_000 }).toContain('Failed: Refused');
+    expect(await result.textContent()).toContain('Hint:');
+    // …and the mock server's port passes every step.
+    await port.fill(String(product.smtpPort));
+    await page.getByRole('button', { name: 'Test outgoing' }).press('Enter');
+    await expect.poll(() => result.textContent(), { timeout: 20_000 }).toContain('Connection works');
+    const steps = page.getByRole('list', { name: 'Test steps' });
+    for (const step of ['Resolve', 'Connect', 'Greeting', 'Authenticate'])
+      expect(await steps.textContent()).toContain(step);
+    await check('03-account-form-tested');
     await page.getByLabel('From address').fill('not-an-address');
     await page.getByRole('button', { name: 'Save & close' }).press('Enter');
     const from = page.getByLabel('From address');
@@ -119,9 +133,43 @@ describe('admin web UI', () => {
     await page.getByRole('button', { name: 'Make default' }).press('Enter');
     const dialog = page.getByRole('dialog');
     await dialog.waitFor();
-    await check('05-make-default');
+    await check('04-make-default');
     await dialog.getByRole('button', { name: 'Make default' }).press('Enter');
     await page.getByText('★ Default outgoing · System').waitFor();
+  });
+
+  it('tests the saved account and shows each step with its timing', async () => {
+    await page.getByRole('button', { name: 'Test outgoing connection' }).press('Enter');
+    const steps = page.getByRole('list', { name: 'Test steps' });
+    await expect.poll(() => steps.textContent(), { timeout: 20_000 }).toContain('Check');
+    expect(await steps.textContent()).toMatch(/Connect\s*passed\s*[\d.]+ ms/);
+    await expect.poll(() => page.locator('.page-head').textContent()).toContain('Ok');
+    await check('05-account-tested');
+  });
+
+  it('verifies the account with the code read from the mock mail server', async () => {
+    await page.getByRole('button', { name: 'Send verification code' }).press('Enter');
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Send the code to').fill('verify@example.com');
+    await page.keyboard.press('Enter');
+    await dialog.getByLabel('Code', { exact: true }).waitFor();
+    const res = await fetch(`${product.mockUrl}/api/codes/latest?to=verify@example.com&timeoutMs=10000`);
+    const { code } = (await res.json()) as { code: string };
+    expect(code).toMatch(/^\d{6}$/);
+    // A wrong code first: the error says so at the field.
+    await dialog.getByLabel('Code', { exact: true }).fill(code === '000000' ? '111111' : '000000');
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(() => dialog.getByLabel('Code', { exact: true }).getAttribute('aria-invalid'))
+      .toBe('true');
+    await check('06-verification-code');
+    await dialog.getByLabel('Code', { exact: true }).fill(code);
+    await page.keyboard.press('Enter');
+    await dialog.waitFor({ state: 'detached' });
+    await page
+      .locator('section', { hasText: 'Verification' })
+      .getByText('Verified', { exact: true })
+      .waitFor();
   });
 
   it('deactivates, deletes and restores the account with reasons', async () => {
@@ -129,7 +177,7 @@ describe('admin web UI', () => {
       page.locator('.page-head .badge').first().getByText(s, { exact: true }).waitFor();
     await page.getByRole('button', { name: 'Deactivate' }).press('Enter');
     await page.getByRole('dialog').getByLabel('Reason').fill('Maintenance window');
-    await check('06-stage-dialog');
+    await check('07-stage-dialog');
     await page.getByRole('dialog').getByRole('button', { name: 'Deactivate' }).press('Enter');
     await stageIs('Inactive');
     await page.getByRole('button', { name: 'Delete' }).press('Enter');
@@ -160,7 +208,71 @@ describe('admin web UI', () => {
     await page.keyboard.press('Enter');
     const explanation = page.getByTestId('route-explanation');
     await expect.poll(() => explanation.textContent()).toContain(ACCOUNT);
-    await check('07-defaults-routing');
+    await check('08-defaults-routing');
+  });
+
+  it('sends a message and shows it sent in the outbox with its attempt', async () => {
+    await page.goto(product.url + '/outbox');
+    await page.getByRole('button', { name: 'New message' }).press('Enter');
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('To', { exact: true }).fill('customer@example.com');
+    await dialog.getByLabel('Subject').fill('Hello from the e2e walk');
+    await dialog.getByLabel('Message').fill('Sent through the default account.');
+    await dialog.getByRole('combobox', { name: /^Mode/ }).selectOption('immediate');
+    await check('09-compose');
+    await dialog.getByRole('button', { name: 'Send' }).press('Enter');
+    // The drawer of the new message opens; it was routed through the system default.
+    const drawer = page.getByRole('dialog', { name: 'Hello from the e2e walk' });
+    await expect.poll(() => drawer.textContent(), { timeout: 20_000 }).toContain(ACCOUNT);
+    await page.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'detached' });
+    await page.getByRole('link', { name: 'Sent', exact: true }).press('Enter');
+    await expect
+      .poll(
+        async () => {
+          await page.getByRole('button', { name: 'Refresh' }).press('Enter');
+          return page.getByRole('row', { name: /Hello from the e2e walk/ }).count();
+        },
+        { timeout: 30_000, interval: 1000 },
+      )
+      .toBe(1);
+    await page.getByRole('link', { name: 'Hello from the e2e walk' }).press('Enter');
+    const sent = page.getByRole('dialog', { name: 'Hello from the e2e walk' });
+    await expect
+      .poll(() => sent.getByRole('list', { name: 'Delivery attempts' }).textContent())
+      .toContain('250');
+    await check('10-outbox-message');
+    const mock = await (await fetch(`${product.mockUrl}/api/messages?to=customer@example.com`)).json();
+    expect((mock as { items: Array<{ subject: string }> }).items[0]?.subject).toBe('Hello from the e2e walk');
+    await page.keyboard.press('Escape');
+  });
+
+  it("finds the account's events in the logs with a condition, and the URL holds it", async () => {
+    const accountId = accountUrl.split('/').pop()!;
+    await page.goto(product.url + '/logs');
+    await page.getByRole('button', { name: 'Add condition' }).press('Enter');
+    await page.getByLabel('Condition 1 field').selectOption('accountId');
+    await page.getByLabel('Condition 1 value').fill(accountId);
+    await page.getByRole('button', { name: 'Add condition' }).press('Enter');
+    await page.getByLabel('Condition 2 field').selectOption('source');
+    await page.getByLabel('Condition 2 value').fill('verification');
+    await page.getByRole('button', { name: 'Apply conditions' }).press('Enter');
+    await expect.poll(() => decodeURIComponent(page.url())).toContain(`"value":"${accountId}"`);
+    const table = page.getByRole('table');
+    await expect.poll(() => table.textContent()).not.toContain('connection_test');
+    expect(await table.textContent()).toContain('Verification code sent to verify@example.com');
+    await check('11-logs-filtered');
+    // The shared URL reproduces the view.
+    await page.goto(page.url());
+    await expect.poll(() => table.textContent()).toContain('Verification code sent to verify@example.com');
+    await page
+      .getByRole('button', { name: /Verification code sent/ })
+      .first()
+      .press('Enter');
+    const drawer = page.getByRole('dialog', { name: 'Log entry' });
+    await expect.poll(() => drawer.textContent()).toContain('Context');
+    await check('12-log-entry');
+    await page.keyboard.press('Escape');
   });
 
   it('lists the account with its badges, filters and search', async () => {
@@ -171,7 +283,7 @@ describe('admin web UI', () => {
     expect(text).toContain('sales@example.com');
     expect(text).toContain('Active');
     expect(text).toContain('System out');
-    await check('08-accounts-list');
+    await check('13-accounts-list');
     await page.keyboard.press('/');
     await page.keyboard.type('no such account');
     await page.getByText('No accounts match').waitFor();
@@ -202,7 +314,7 @@ describe('admin web UI', () => {
     }
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
-    expect(await focused()).toBe('Deactivate');
+    await expect.poll(focused).toBe('Deactivate');
   });
 
   it('has a dark theme that passes the same checks', async () => {
@@ -210,10 +322,10 @@ describe('admin web UI', () => {
     await page.getByRole('button', { name: 'Switch to dark theme' }).press('Enter');
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
     await page.getByRole('row', { name: new RegExp(ACCOUNT) }).waitFor();
-    await check('13-accounts-dark');
+    await check('18-accounts-dark');
     await page.goto(accountUrl);
     await page.getByRole('heading', { level: 1, name: ACCOUNT }).waitFor();
-    await check('14-account-details-dark');
+    await check('19-account-details-dark');
     await page.getByRole('button', { name: 'Switch to light theme' }).press('Enter');
   });
 
@@ -222,17 +334,17 @@ describe('admin web UI', () => {
     await page.getByLabel('New team').fill('Support');
     await page.keyboard.press('Enter');
     await page.getByRole('cell', { name: 'Support', exact: true }).waitFor();
-    await check('09-teams');
+    await check('14-teams');
     await page.goto(product.url + '/admin/users');
     await page.getByRole('cell', { name: ADMIN.email }).waitFor();
-    await check('10-users');
+    await check('15-users');
     await page.goto(product.url + '/admin/tokens');
     await page.getByLabel('Token name').fill('CRM integration');
     await page.keyboard.press('Enter');
     const token = page.getByTestId('new-token');
     await token.waitFor();
     expect((await token.textContent())?.length).toBeGreaterThan(20);
-    await check('11-token-created');
+    await check('16-token-created');
     await page.keyboard.press('Escape');
     await page.getByRole('cell', { name: 'CRM integration' }).waitFor();
   });
@@ -243,6 +355,6 @@ describe('admin web UI', () => {
     const csv = await page.request.get(product.url + '/api/v1/reports/accounts.csv');
     expect(csv.status()).toBe(200);
     expect(await csv.text()).toContain(ACCOUNT);
-    await check('12-reports');
+    await check('17-reports');
   });
 });

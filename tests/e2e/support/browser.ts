@@ -32,6 +32,8 @@ export async function launch(): Promise<Browser> {
 /** Save a full-page screenshot as tests/artifacts/screens/<name>.png. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(screensDir, { recursive: true });
+  // From the top, so sticky bars sit where a person sees them.
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(screensDir, `${name}.png`), fullPage: true });
 }
 

@@ -1,4 +1,4 @@
-import { createUniqueId, type JSX, Show, splitProps } from 'solid-js';
+import { createUniqueId, type JSX, Show, splitProps, untrack } from 'solid-js';
 
 type FieldProps = {
   label: string;
@@ -17,7 +17,19 @@ export function Field(props: FieldProps) {
   return (
     <div class={`field ${props.class ?? ''}`}>
       <label for={id}>{props.label}</label>
-      {props.children({ id, 'aria-invalid': !!props.error, 'aria-describedby': describedBy() })}
+      {/* Getters, read by the control's own bindings: an error appearing updates aria-invalid
+          without re-creating the control (which would drop focus and the caret). */}
+      {untrack(() =>
+        props.children({
+          id,
+          get 'aria-invalid'() {
+            return !!props.error;
+          },
+          get 'aria-describedby'() {
+            return describedBy();
+          },
+        }),
+      )}
       <Show when={props.help}>
         <span class="help" id={id + '-help'}>
           {props.help}

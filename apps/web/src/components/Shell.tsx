@@ -51,17 +51,10 @@ export function Shell(props: RouteSectionProps) {
         </div>
       </Match>
       <Match when={session() && me()}>
-        <a
-          class="skip-link"
-          href="#main"
-          onClick={(e) => {
-            // The router would treat the hash as a navigation; move focus to the content instead.
-            e.preventDefault();
-            document.getElementById('main')?.focus();
-          }}
-        >
+        {/* A button, not a hash link: the router would treat "#main" as a navigation. */}
+        <button type="button" class="skip-link" onClick={() => document.getElementById('main')?.focus()}>
           Skip to content
-        </a>
+        </button>
         <div class="shell">
           <TopBar />
           <nav class="sidenav" aria-label="Main">

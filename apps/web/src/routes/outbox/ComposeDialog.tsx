@@ -1,5 +1,6 @@
 import { messageInputSchema } from '@mailroom/core/schemas';
 import { createSignal, For, Show } from 'solid-js';
+import { ErrorBanner } from '../../components/ErrorBanner';
 import { Field, SelectField, TextField } from '../../components/Field';
 import { Modal } from '../../components/Modal';
 import { toast } from '../../components/Toasts';
@@ -35,6 +36,7 @@ export function ComposeDialog(props: { open: boolean; onClose: () => void; onSen
   const [mode, setMode] = createSignal('');
   const [errors, setErrors] = createSignal<FieldErrors>({});
   const [busy, setBusy] = createSignal(false);
+  const [failure, setFailure] = createSignal<unknown>();
   let key = crypto.randomUUID();
   let form: HTMLFormElement | undefined;
 
@@ -59,6 +61,7 @@ export function ComposeDialog(props: { open: boolean; onClose: () => void; onSen
     }
     setBusy(true);
     setErrors({});
+    setFailure(undefined);
     try {
       const r = await sendMessage(body, key);
       key = crypto.randomUUID();
@@ -69,7 +72,10 @@ export function ComposeDialog(props: { open: boolean; onClose: () => void; onSen
       setText('');
       props.onSent(r.id);
     } catch (err) {
-      setErrors(collapse(apiErrors(err)));
+      // Field errors go to their fields; anything else (no route, server down) to the banner with its hint.
+      const fe = collapse(apiErrors(err));
+      if ('' in fe) setFailure(err);
+      else setErrors(fe);
       focusFirstError(form);
     } finally {
       setBusy(false);
@@ -79,11 +85,7 @@ export function ComposeDialog(props: { open: boolean; onClose: () => void; onSen
   return (
     <Modal wide open={props.open} onOpenChange={(o) => !o && props.onClose()} title="New message">
       <form ref={form} class="stack" novalidate onSubmit={submit}>
-        <Show when={errors()['']}>
-          <div class="banner error" role="alert">
-            {errors()['']}
-          </div>
-        </Show>
+        <ErrorBanner error={failure()} title="The message was not sent" />
         <div class="grid2">
           <SelectField
             label="Send through"
