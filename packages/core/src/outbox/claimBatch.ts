@@ -54,6 +54,8 @@ export async function claimBatch({
     .where(inArray(messages.id, due))
     .returning();
   if (claimed.length === 0) return claimed;
+  // RETURNING has no order: hand them out oldest first, as they were picked.
+  claimed.sort((a, b) => (a.nextAttemptAt?.getTime() ?? 0) - (b.nextAttemptAt?.getTime() ?? 0));
   return applyRateLimits(ctx, claimed, workerId);
 }
 

@@ -8,6 +8,7 @@ import { createCommitter } from './committer';
 import { deliverMessage } from './deliverMessage';
 import { type OutboxPolicy, withPolicy } from './policy';
 import type { Recorded } from './recordOutcomes';
+import { renewLeases } from './renewLeases';
 import type { MessageRow } from './rows';
 import { waitForQueued } from './signal';
 
@@ -65,6 +66,16 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
     });
   };
 
+  // Renew leases while deliveries are in flight: a third of the lease, so two renewals may fail in a row.
+  const renewEvery = Math.max(50, Math.floor(policy.leaseMs / 3));
+  const renewer = setInterval(() => {
+    if (inFlight.size === 0) return;
+    renewLeases({ ctx, workerId: opts.workerId, leaseMs: policy.leaseMs }).catch((err: Error) =>
+      emit({ type: 'error', message: `lease renewal failed: ${err.message}` }),
+    );
+  }, renewEvery);
+
+  let idle = false;
   while (!opts.signal.aborted) {
     let claimed = 0;
     if (inFlight.size <= concurrency / 2) {
@@ -93,9 +104,10 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
     }
     if (claimed > 0 && inFlight.size <= concurrency / 2) continue;
     if (claimed === 0 && inFlight.size === 0) {
-      emit({ type: 'idle' });
+      if (!idle) emit({ type: 'idle' });
+      idle = true;
       if (opts.exitWhenIdle) break;
-    }
+    } else idle = false;
     // Sleep until a slot frees (when busy), a message is queued in-process, the poll interval passes, or we stop.
     const freed = new Promise<void>((resolve) => {
       slotFreed = resolve;
@@ -107,6 +119,7 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
     slotFreed = null;
   }
   await Promise.allSettled([...inFlight]);
+  clearInterval(renewer);
   await committer.flush();
 }
 
