@@ -119,7 +119,7 @@ describe.skipIf(!installed)('real Dovecot (IMAP and POP3)', { timeout: 30_000 },
       expect(r.result.steps.at(-1)).toMatchObject({
         step: 'tls',
         ok: false,
-        detail: { certificate: { subject: 'localhost', issuer: 'localhost' } },
+        detail: { mode: 'implicit', certificate: { subject: 'localhost', issuer: 'localhost' } },
       });
       expect(r.result.steps.some((s) => s.step === 'authenticate')).toBe(false);
     },

@@ -103,7 +103,7 @@ describe('SMTP connection test', () => {
     expect(bad.result.steps.at(-1)).toMatchObject({
       step: 'tls',
       ok: false,
-      detail: { certificate: { subject: 'localhost' }, validated: false },
+      detail: { mode: 'starttls', certificate: { subject: 'localhost' }, validated: false },
     });
     const ok = await runConnectionTest(
       'outgoing',

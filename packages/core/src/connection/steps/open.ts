@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import type { Endpoint, TestEnv } from '../env';
+import { ConnectionFailure } from '../failure';
 import { LineSocket } from '../lineSocket';
 import { connectStep } from './connect';
 import { resolveStep } from './resolve';
@@ -14,7 +15,7 @@ export async function openSession(env: TestEnv, ep: Endpoint): Promise<LineSocke
   if (ep.security !== 'tls') return new LineSocket(socket, env.transcript);
   try {
     const secure = await env.steps.run('tls', async () => {
-      const r = await startTls(socket, tlsOptions(env, ep));
+      const r = await startTls(socket, tlsOptions(env, ep)).catch(withMode('implicit'));
       return { value: r.socket, detail: { mode: 'implicit', ...r.detail } };
     });
     env.transcript.note(`TLS established (${secure.getProtocol()})`);
@@ -38,11 +39,20 @@ export async function upgradeSession(
   await env.steps.run('tls', async () => {
     const reply = await begin();
     const raw: Socket = io.detach();
-    const r = await startTls(raw, tlsOptions(env, ep));
+    const r = await startTls(raw, tlsOptions(env, ep)).catch(withMode('starttls'));
     io.replace(r.socket);
     env.transcript.note(`TLS established (${r.socket.getProtocol()})`);
     return { value: undefined, detail: { mode: 'starttls', reply, ...r.detail } };
   });
+}
+
+/** Keeps the TLS mode in the step's detail when the handshake or the certificate fails. */
+function withMode(mode: 'implicit' | 'starttls') {
+  return (err: unknown): never => {
+    if (err instanceof ConnectionFailure)
+      throw new ConnectionFailure(err.info, { cause: err, detail: { mode, ...err.detail } });
+    throw err;
+  };
 }
 
 function tlsOptions(env: TestEnv, ep: Endpoint) {
