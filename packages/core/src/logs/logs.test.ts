@@ -226,14 +226,12 @@ describe.each(backends)('Main Log on %s', (backend) => {
   });
 
   it('runs retention as a background job that prunes at start and records what it removed', async () => {
-    await env.database.db
-      .insert(logs)
-      .values({
-        at: new Date(Date.now() - 90 * 86_400_000),
-        source: 'queue',
-        level: 'info',
-        message: 'ancient row',
-      });
+    await env.database.db.insert(logs).values({
+      at: new Date(Date.now() - 90 * 86_400_000),
+      source: 'queue',
+      level: 'info',
+      message: 'ancient row',
+    });
     const job = startLogPruner({ base: env.base, intervalMs: 60_000 });
     await job.idle();
     await job.stop();
