@@ -45,7 +45,8 @@ function fillStoredSecrets(ctx: Ctx, direction: Direction, part: Part, row: Acco
   for (const need of secretsNeeded(part)) {
     const given = getPath(part, need.field);
     if (typeof given === 'string' && given.length > 0) continue;
-    const storedValue = stored ? getPath(stored, need.field) : undefined;
+    // null is the form's "clear": an explicit no, so the stored secret is not used either.
+    const storedValue = stored && given !== null ? getPath(stored, need.field) : undefined;
     const samePlace = stored !== null && need.pinnedBy.every((p) => getPath(stored, p) === getPath(part, p));
     if (typeof storedValue === 'string' && samePlace) {
       setSecret(part, need.field, storedValue);

@@ -132,6 +132,20 @@ describe.each(backends)('connection test verbs on %s', (backend) => {
     expect(moved.errors).toEqual([
       { path: 'outgoing.auth.password', message: expect.stringContaining('host/port changed') },
     ]);
+    const cleared = await failure(
+      testConnection({
+        ctx: env.ctx,
+        input: {
+          accountId: acc.id,
+          direction: 'outgoing',
+          outgoing: {
+            ...smtp(server.port, null),
+            auth: { method: 'password', username: 'sales@example.com', password: null },
+          },
+        },
+      }),
+    );
+    expect(cleared.errors?.[0]?.path).toBe('outgoing.auth.password');
     const none = await failure(
       testConnection({ ctx: env.ctx, input: { direction: 'outgoing', outgoing: smtp(server.port, null) } }),
     );
