@@ -75,6 +75,7 @@ describe.skipIf(!installed)('real Dovecot (IMAP and POP3)', { timeout: 30_000 },
       expect(names).toContain('greeting');
       expect(names).toContain('authenticate');
       expect(names.at(-1)).toBe('check');
+      expect(step(r, 'authenticate')?.detail).toMatchObject({ encrypted: security !== 'none' });
       if (security !== 'none')
         expect(step(r, 'tls')?.detail).toMatchObject({
           mode: security === 'tls' ? 'implicit' : 'starttls',

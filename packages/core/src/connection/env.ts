@@ -9,7 +9,16 @@ export type TestEnv = {
   transcript: Transcript;
   /** Extra trusted CAs (PEM), only set by tests that need a certificate that validates. */
   ca?: string | string[];
+  /** Set once the session runs over TLS; authentication steps report whether credentials travelled encrypted. */
+  encrypted?: boolean;
 };
+
+/** What an authentication step adds to its detail: whether the credentials were encrypted on the wire. */
+export function transportSecurity(env: TestEnv): Record<string, unknown> {
+  return env.encrypted
+    ? { encrypted: true }
+    : { encrypted: false, warning: 'The credentials crossed the network unencrypted (security "none").' };
+}
 
 /** How a test signs in, with secrets already decrypted (never logged: the transcript masks them). */
 export type Credentials =

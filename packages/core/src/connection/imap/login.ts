@@ -1,5 +1,5 @@
 import { classifyReply } from '../classify';
-import type { Credentials, TestEnv } from '../env';
+import { type Credentials, type TestEnv, transportSecurity } from '../env';
 import { ConnectionFailure } from '../failure';
 import { plainPayload, xoauth2Payload } from '../sasl/payloads';
 import { type ImapCommander, type ImapResponse, quote } from './command';
@@ -50,7 +50,12 @@ export function imapLoginStep(
     }
     return {
       value: undefined,
-      detail: { mechanism, username: creds.username, reply: r.tagged.replace(/^\S+ /, '') },
+      detail: {
+        mechanism,
+        username: creds.username,
+        reply: r.tagged.replace(/^\S+ /, ''),
+        ...transportSecurity(env),
+      },
     };
   });
 }

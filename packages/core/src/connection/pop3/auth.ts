@@ -1,5 +1,5 @@
 import { classifyReply } from '../classify';
-import type { Credentials, TestEnv } from '../env';
+import { type Credentials, type TestEnv, transportSecurity } from '../env';
 import { ConnectionFailure } from '../failure';
 import { plainPayload, xoauth2Payload } from '../sasl/payloads';
 import type { Pop3Capabilities } from './capa';
@@ -45,6 +45,9 @@ export function pop3AuthStep(
         detail: { mechanism, username: creds.username },
       });
     }
-    return { value: undefined, detail: { mechanism, username: creds.username, reply: r.text } };
+    return {
+      value: undefined,
+      detail: { mechanism, username: creds.username, reply: r.text, ...transportSecurity(env) },
+    };
   });
 }

@@ -1,5 +1,5 @@
 import { classifyReply } from '../classify';
-import type { Credentials, TestEnv } from '../env';
+import { type Credentials, type TestEnv, transportSecurity } from '../env';
 import { ConnectionFailure } from '../failure';
 import type { LineSocket } from '../lineSocket';
 import { base64, cramMd5Answer, plainPayload, xoauth2Payload } from '../sasl/payloads';
@@ -54,7 +54,10 @@ export function smtpAuthStep(
         },
       );
     }
-    return { value: undefined, detail: { mechanism, username: creds.username, reply: reply.text } };
+    return {
+      value: undefined,
+      detail: { mechanism, username: creds.username, reply: reply.text, ...transportSecurity(env) },
+    };
   });
 }
 

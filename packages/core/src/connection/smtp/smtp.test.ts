@@ -69,6 +69,10 @@ describe('SMTP connection test', () => {
     expect(all).not.toContain(PASSWORD);
     expect(all).not.toContain(Buffer.from(`\0sales@example.com\0${PASSWORD}`).toString('base64'));
     expect(transcript).toContain('C: AUTH PLAIN *****');
+    expect(result.steps.find((s) => s.step === 'authenticate')?.detail).toMatchObject({
+      encrypted: false,
+      warning: expect.stringContaining('unencrypted'),
+    });
   });
 
   it('upgrades with STARTTLS before sending the password and reports the certificate', async () => {
@@ -87,6 +91,9 @@ describe('SMTP connection test', () => {
       certificate: { subject: 'localhost', issuer: 'Mailroom Test CA' },
     });
     expect(seen.indexOf('STARTTLS')).toBeLessThan(seen.findIndex((l) => l.startsWith('AUTH')));
+    const auth = result.steps.find((s) => s.step === 'authenticate')?.detail;
+    expect(auth).toMatchObject({ encrypted: true });
+    expect(auth).not.toHaveProperty('warning');
   });
 
   it('fails as "certificate" on a self-signed certificate unless invalid certificates are allowed', async () => {

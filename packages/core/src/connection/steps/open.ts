@@ -19,6 +19,7 @@ export async function openSession(env: TestEnv, ep: Endpoint): Promise<LineSocke
       return { value: r.socket, detail: { mode: 'implicit', ...r.detail } };
     });
     env.transcript.note(`TLS established (${secure.getProtocol()})`);
+    env.encrypted = true;
     return new LineSocket(secure, env.transcript);
   } catch (err) {
     socket.destroy();
@@ -41,6 +42,7 @@ export async function upgradeSession(
     const raw: Socket = io.detach();
     const r = await startTls(raw, tlsOptions(env, ep)).catch(withMode('starttls'));
     io.replace(r.socket);
+    env.encrypted = true;
     env.transcript.note(`TLS established (${r.socket.getProtocol()})`);
     return { value: undefined, detail: { mode: 'starttls', reply, ...r.detail } };
   });
