@@ -70,15 +70,18 @@ export async function guardedRequest(url: string, opts: GuardedRequestOptions): 
         res.on('error', reject);
       },
     );
-    req.on('timeout', () =>
+    const timedOut = () =>
       req.destroy(
         new ConnectionFailure({
           code: 'timeout',
           message: `${u.host} did not answer within ${opts.timeoutMs} ms`,
           hint: defaultHints.timeout,
         }),
-      ),
-    );
+      );
+    // `timeout` is per idle socket; the deadline also bounds a server that drips its answer slowly.
+    const deadline = setTimeout(timedOut, opts.timeoutMs);
+    req.on('timeout', timedOut);
+    req.on('close', () => clearTimeout(deadline));
     req.on('error', reject);
     req.end(opts.body);
   });
