@@ -22,7 +22,7 @@ Authentication:
 Storage:
   --max-messages <n>         keep at most n messages, oldest pruned first (default 1000)
   --max-age <duration>       prune messages older than this, e.g. 90m, 24h (default 24h)
-  --max-bytes <size>         prune while stored content exceeds this, e.g. 256m (default 256m)
+  --max-bytes <size>         prune while stored content exceeds this, e.g. 64m (default 128m)
   --max-message-size <size>  SMTP SIZE limit, e.g. 25m (default 25m)
   --store <dir>              keep messages as .eml files in dir and reload them at start
 

@@ -24,7 +24,7 @@ export const DEFAULTS = {
   host: '127.0.0.1',
   maxMessages: 1000,
   maxAgeMs: 24 * 3600_000,
-  maxBytes: 256 * 1024 * 1024,
+  maxBytes: 128 * 1024 * 1024,
   maxMessageSize: 25 * 1024 * 1024,
   hostname: 'mock-mailserver',
   waitTimeoutMs: 10_000,

@@ -176,7 +176,7 @@ export interface MockMailServerOptions {
   maxMessages?: number;
   /** Messages older than this are pruned. Default 24 hours. */
   maxAgeMs?: number;
-  /** Oldest messages are pruned while what they hold (source, text, HTML, attachments) adds up to more. Default 256 MiB. */
+  /** Oldest messages are pruned while what they hold (source, text, HTML, attachments) adds up to more. Default 128 MiB. */
   maxBytes?: number;
   /** Largest accepted message (SMTP SIZE). Default 25 MiB. */
   maxMessageSize?: number;
