@@ -18,7 +18,22 @@ export type ReadOptions = {
   what: string;
   /** Builds the failure on timeout; the default is a `timeout` failure. */
   onTimeout?: () => ConnectionFailure;
+  /** The whole budget this read is part of, named in the timeout message (see `sharedDeadline`). */
+  totalMs?: number;
 };
+
+/**
+ * Read options for every line of one reply, sharing one deadline: a server that drips a long reply line by
+ * line, each just inside the timeout, still fails once the command's budget is spent.
+ */
+export function sharedDeadline(opts: ReadOptions): () => ReadOptions {
+  const end = Date.now() + opts.timeoutMs;
+  return () => ({
+    ...opts,
+    totalMs: opts.totalMs ?? opts.timeoutMs,
+    timeoutMs: Math.max(1, end - Date.now()),
+  });
+}
 
 /**
  * A socket read line by line (CRLF or LF) with a deadline on every read, so a silent or slow server fails
@@ -113,7 +128,7 @@ export class LineSocket {
           opts.onTimeout?.() ??
             new ConnectionFailure({
               code: 'timeout',
-              message: `No answer to ${opts.what} within ${opts.timeoutMs} ms`,
+              message: `No answer to ${opts.what} within ${opts.totalMs ?? opts.timeoutMs} ms`,
               hint: defaultHints.timeout,
             }),
         );

@@ -1,4 +1,4 @@
-import type { LineSocket, ReadOptions } from '../lineSocket';
+import { type LineSocket, type ReadOptions, sharedDeadline } from '../lineSocket';
 
 export type ImapResponse = {
   status: 'OK' | 'NO' | 'BAD';
@@ -40,9 +40,9 @@ export class ImapCommander {
     const tag = `A${++this.n}`;
     this.io.write(`${tag} ${cmd}`, opts.shown ? `${tag} ${opts.shown}` : undefined);
     const untagged: string[] = [];
-    const read = { what: opts.what, timeoutMs: this.timeoutMs };
+    const read = sharedDeadline({ what: opts.what, timeoutMs: this.timeoutMs });
     for (;;) {
-      const line = await readResponseLine(this.io, read);
+      const line = await readResponseLine(this.io, read());
       if (line.startsWith(`${tag} `)) {
         const status = line
           .slice(tag.length + 1)

@@ -1,4 +1,4 @@
-import type { LineSocket } from '../lineSocket';
+import { type LineSocket, sharedDeadline } from '../lineSocket';
 
 export type Pop3Reply = { ok: boolean; text: string; lines: string[] };
 
@@ -18,12 +18,12 @@ export class Pop3Commander {
   }
 
   async read(what: string, multiline: boolean): Promise<Pop3Reply> {
-    const read = { what, timeoutMs: this.timeoutMs };
-    const text = await this.io.readLine(read);
+    const read = sharedDeadline({ what, timeoutMs: this.timeoutMs });
+    const text = await this.io.readLine(read());
     const ok = text.startsWith('+OK');
     const lines: string[] = [];
     if (ok && multiline) {
-      for (let line = await this.io.readLine(read); line !== '.'; line = await this.io.readLine(read)) {
+      for (let line = await this.io.readLine(read()); line !== '.'; line = await this.io.readLine(read())) {
         lines.push(line.startsWith('..') ? line.slice(1) : line);
       }
     }

@@ -1,14 +1,15 @@
 import { ConnectionFailure } from '../failure';
 import { defaultHints } from '../hints';
-import type { LineSocket, ReadOptions } from '../lineSocket';
+import { type LineSocket, type ReadOptions, sharedDeadline } from '../lineSocket';
 
 export type SmtpReply = { code: number; lines: string[]; text: string };
 
 /** Reads one (possibly multi-line) SMTP reply: `250-…` lines up to the `250 …` line. */
 export async function readReply(io: LineSocket, opts: ReadOptions): Promise<SmtpReply> {
   const lines: string[] = [];
+  const next = sharedDeadline(opts);
   for (;;) {
-    const line = await io.readLine(opts);
+    const line = await io.readLine(next());
     const m = /^(\d{3})(?:([ -])(.*))?$/.exec(line);
     if (!m) {
       throw new ConnectionFailure({

@@ -224,6 +224,20 @@ describe('SMTP connection test', () => {
     expect(result.error).toMatchObject({ code: 'timeout', message: expect.stringContaining('EHLO') });
   });
 
+  it('bounds a reply the server drips line by line', async () => {
+    server = await startServer((s) => {
+      s.write('220 hello\r\n');
+      s.once('data', () => {
+        const timer = setInterval(() => s.write('250-STILL-TALKING\r\n'), 200);
+        s.on('close', () => clearInterval(timer));
+      });
+    });
+    const started = performance.now();
+    const { result } = await runConnectionTest('outgoing', smtp(server.port), engineOptions());
+    expect(result.error).toMatchObject({ code: 'timeout', message: 'No answer to EHLO within 1000 ms' });
+    expect(performance.now() - started).toBeLessThan(1500);
+  });
+
   it('fails something that is not an SMTP server as "greeting"', async () => {
     server = await startServer((s) => s.write('+OK POP3 ready\r\n'));
     const { result } = await runConnectionTest('outgoing', smtp(server.port), engineOptions());
