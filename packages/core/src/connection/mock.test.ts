@@ -1,12 +1,13 @@
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type MockMailServer, startMockMailServer } from '@mailroom/mock-mailserver';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { IncomingParsed, OutgoingParsed } from '../schemas/account';
 import { runConnectionTest } from './engine';
-import { engineOptions } from './testkit';
+import { engineOptions, startServer } from './testkit';
 
 const PASSWORD = 'Mock-Secret-pw-7';
 const USER = 'sales@example.com';
@@ -100,6 +101,35 @@ describe('connection tests against the mock mail server', () => {
     expect(result.error).toMatchObject({ code: 'auth', responseCode: 535 });
     expect(JSON.stringify({ result, transcript })).not.toContain(wrong);
   });
+
+  it.each(['LOGIN', 'CRAM-MD5'])(
+    'signs in with AUTH %s when that is what the server offers',
+    async (mech) => {
+      // A proxy that trims the mock's AUTH line to one mechanism, so the client has to use it.
+      const proxy = await startServer((client) => {
+        const upstream = connect({ host: '127.0.0.1', port: mock.smtpPort });
+        upstream.on('data', (d: Buffer) =>
+          client.write(d.toString('latin1').replace(/AUTH [A-Z0-9 -]+/, `AUTH ${mech}`), 'latin1'),
+        );
+        client.on('data', (d) => upstream.write(d));
+        client.on('close', () => upstream.destroy());
+        upstream.on('close', () => client.destroy());
+        upstream.on('error', () => client.destroy());
+      });
+      try {
+        const { result, transcript } = await run(smtp('none', { port: proxy.port }));
+        expect(result.error).toBeUndefined();
+        expect(result.steps.find((s) => s.step === 'authenticate')?.detail).toMatchObject({
+          mechanism: mech,
+        });
+        const text = transcript.join('\n');
+        expect(text).not.toContain(Buffer.from(PASSWORD).toString('base64'));
+        expect(text).not.toContain(Buffer.from(USER).toString('base64'));
+      } finally {
+        await proxy.close();
+      }
+    },
+  );
 
   it('signs in with XOAUTH2 using a token fetched with the refresh token', async () => {
     let body = '';
