@@ -29,7 +29,8 @@ describe('admin web UI', () => {
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
     // A CSP violation or a script error is a bug even when the screen looks right.
     page.on('console', (m) => {
-      if (m.type() === 'error' && /Content Security Policy|Uncaught/.test(m.text())) problems.push(m.text());
+      if (m.type() === 'error' && /Content Security Policy|script-src|Uncaught/.test(m.text()))
+        problems.push(m.text());
     });
   });
 
@@ -108,7 +109,7 @@ describe('admin web UI', () => {
     await page.getByRole('button', { name: 'Save & close' }).press('Enter');
     await page.waitForURL(/\/accounts\/(?!new$)[^/]+$/);
     accountUrl = page.url();
-    await page.getByRole('heading', { level: 1, name: ACCOUNT }).waitFor();
+    await page.getByRole('heading', { level: 1, name: ACCOUNT, exact: true }).waitFor();
     await check('04-account-details');
   });
 
@@ -172,9 +173,34 @@ describe('admin web UI', () => {
       .waitFor();
   });
 
+  it('keeps secrets write-only: a saved password shows as "••• stored — replace"', async () => {
+    await page.getByRole('link', { name: 'Edit' }).press('Enter');
+    await page.getByRole('heading', { level: 1, name: `Edit ${ACCOUNT}` }).waitFor();
+    await page.getByRole('group', { name: 'Authentication' }).getByLabel('Password').check();
+    await page.getByLabel('Username').fill('sales');
+    await page.getByRole('textbox', { name: 'Password' }).fill('s3cret-never-shown');
+    await page.getByRole('button', { name: 'Save', exact: true }).press('Enter');
+    const stored = page.getByRole('button', { name: 'Password: ••• stored — replace' });
+    await stored.waitFor();
+    expect(await page.content()).not.toContain('s3cret-never-shown');
+    await check('07-account-edit-secret');
+    // Replacing is explicit, and "Keep stored" goes back without sending anything.
+    await stored.press('Enter');
+    await expect
+      .poll(() => page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.type))
+      .toBe('password');
+    await page.getByRole('button', { name: 'Keep stored' }).press('Enter');
+    await page.getByRole('button', { name: 'Save & close' }).press('Enter');
+    await page.getByRole('heading', { level: 1, name: ACCOUNT, exact: true }).waitFor();
+    expect(await page.getByRole('region', { name: 'Outgoing' }).textContent()).toContain(
+      'sales · password stored',
+    );
+  });
+
   it('deactivates, deletes and restores the account with reasons', async () => {
     const stageIs = (s: string) =>
       page.locator('.page-head .badge').first().getByText(s, { exact: true }).waitFor();
+    await page.goto(accountUrl);
     await page.getByRole('button', { name: 'Deactivate' }).press('Enter');
     await page.getByRole('dialog').getByLabel('Reason').fill('Maintenance window');
     await check('07-stage-dialog');
@@ -252,10 +278,10 @@ describe('admin web UI', () => {
     await page.goto(product.url + '/logs');
     await page.getByRole('button', { name: 'Add condition' }).press('Enter');
     await page.getByLabel('Condition 1 field').selectOption('accountId');
-    await page.getByLabel('Condition 1 value').fill(accountId);
+    await page.getByLabel('Condition 1 value').selectOption({ label: ACCOUNT });
     await page.getByRole('button', { name: 'Add condition' }).press('Enter');
     await page.getByLabel('Condition 2 field').selectOption('source');
-    await page.getByLabel('Condition 2 value').fill('verification');
+    await page.getByLabel('Condition 2 value').selectOption('verification');
     await page.getByRole('button', { name: 'Apply conditions' }).press('Enter');
     await expect.poll(() => decodeURIComponent(page.url())).toContain(`"value":"${accountId}"`);
     const table = page.getByRole('table');
@@ -302,7 +328,7 @@ describe('admin web UI', () => {
     for (let i = 0; i < 40 && (await focused()) !== ACCOUNT; i++) await page.keyboard.press('Tab');
     expect(await focused()).toBe(ACCOUNT);
     await page.keyboard.press('Enter');
-    await page.getByRole('heading', { level: 1, name: ACCOUNT }).waitFor();
+    await page.getByRole('heading', { level: 1, name: ACCOUNT, exact: true }).waitFor();
     for (let i = 0; i < 40 && (await focused()) !== 'Deactivate'; i++) await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
     const dialog = page.getByRole('dialog');
@@ -324,7 +350,7 @@ describe('admin web UI', () => {
     await page.getByRole('row', { name: new RegExp(ACCOUNT) }).waitFor();
     await check('18-accounts-dark');
     await page.goto(accountUrl);
-    await page.getByRole('heading', { level: 1, name: ACCOUNT }).waitFor();
+    await page.getByRole('heading', { level: 1, name: ACCOUNT, exact: true }).waitFor();
     await check('19-account-details-dark');
     await page.getByRole('button', { name: 'Switch to light theme' }).press('Enter');
   });

@@ -5,6 +5,11 @@ import { Shell } from './components/Shell';
 import AccountsList from './routes/AccountsList';
 import './styles.css';
 
+// zod (loaded with the lazy routes) reads this global config when it first loads. The API's
+// Content-Security-Policy forbids eval; jitless stops zod probing `new Function`, which the
+// browser would report as a CSP violation even though zod catches it.
+(globalThis as { __zod_globalConfig?: Record<string, unknown> }).__zod_globalConfig = { jitless: true };
+
 // The accounts list is the landing screen, so it ships in the entry chunk; every other screen
 // is a lazy chunk, which keeps the first load small (bench/web-bundle.mjs measures it).
 const Login = lazy(() => import('./routes/Login'));

@@ -1,5 +1,5 @@
 import { conditionOps, logFields } from '@mailroom/core/schemas';
-import { For, Show } from 'solid-js';
+import { For, Index, Show } from 'solid-js';
 import { Icon } from './Icon';
 
 /** One row as edited: the value is text; `in` splits it on commas when the filter is built. */
@@ -26,6 +26,8 @@ const fieldLabels: Record<string, string> = {
 export function ConditionBuilder(props: {
   rows: CondRow[];
   mode: 'all' | 'any';
+  /** Known values of a field (sources, levels, accounts), offered as a list instead of free text. */
+  choices?: (field: string) => ReadonlyArray<{ value: string; label: string }> | undefined;
   onRows: (rows: CondRow[]) => void;
   onMode: (m: 'all' | 'any') => void;
 }) {
@@ -46,40 +48,78 @@ export function ConditionBuilder(props: {
         </select>
         of these conditions
       </legend>
-      <For each={props.rows}>
+      {/* Index, not For: rows are replaced on every keystroke, and For would re-create the
+          row's inputs (losing focus); Index keeps the DOM per position. */}
+      <Index each={props.rows}>
         {(r, i) => (
           <div class="cond-row">
             <select
-              aria-label={`Condition ${i() + 1} field`}
-              value={r.field}
-              onChange={(e) => update(i(), { field: e.currentTarget.value })}
+              aria-label={`Condition ${i + 1} field`}
+              value={r().field}
+              onChange={(e) => update(i, { field: e.currentTarget.value, value: '' })}
             >
-              <For each={logFields}>{(f) => <option value={f}>{fieldLabels[f] ?? f}</option>}</For>
+              <For each={logFields}>
+                {(f) => (
+                  <option value={f} selected={f === r().field}>
+                    {fieldLabels[f] ?? f}
+                  </option>
+                )}
+              </For>
             </select>
             <select
-              aria-label={`Condition ${i() + 1} operator`}
-              value={r.op}
-              onChange={(e) => update(i(), { op: e.currentTarget.value })}
+              aria-label={`Condition ${i + 1} operator`}
+              value={r().op}
+              onChange={(e) => update(i, { op: e.currentTarget.value })}
             >
-              <For each={conditionOps}>{(o) => <option value={o}>{opLabels[o] ?? o}</option>}</For>
+              <For each={conditionOps}>
+                {(o) => (
+                  <option value={o} selected={o === r().op}>
+                    {opLabels[o] ?? o}
+                  </option>
+                )}
+              </For>
             </select>
-            <input
-              aria-label={`Condition ${i() + 1} value`}
-              placeholder={r.op === 'in' ? 'a, b, c' : r.field === 'at' ? '2026-01-31T12:00:00Z' : 'value'}
-              value={r.value}
-              onInput={(e) => update(i(), { value: e.currentTarget.value })}
-            />
+            <Show
+              when={r().op !== 'in' && props.choices?.(r().field)}
+              fallback={
+                <input
+                  aria-label={`Condition ${i + 1} value`}
+                  placeholder={
+                    r().op === 'in' ? 'a, b, c' : r().field === 'at' ? '2026-01-31T12:00:00Z' : 'value'
+                  }
+                  value={r().value}
+                  onInput={(e) => update(i, { value: e.currentTarget.value })}
+                />
+              }
+            >
+              {(options) => (
+                <select
+                  aria-label={`Condition ${i + 1} value`}
+                  value={r().value}
+                  onChange={(e) => update(i, { value: e.currentTarget.value })}
+                >
+                  <option value="">Choose…</option>
+                  <For each={options()}>
+                    {(o) => (
+                      <option value={o.value} selected={o.value === r().value}>
+                        {o.label}
+                      </option>
+                    )}
+                  </For>
+                </select>
+              )}
+            </Show>
             <button
               type="button"
               class="btn ghost icon"
-              aria-label={`Remove condition ${i() + 1}`}
-              onClick={() => props.onRows(props.rows.filter((_, j) => j !== i()))}
+              aria-label={`Remove condition ${i + 1}`}
+              onClick={() => props.onRows(props.rows.filter((_, j) => j !== i))}
             >
               <Icon name="x" />
             </button>
           </div>
         )}
-      </For>
+      </Index>
       <Show when={props.rows.length === 0}>
         <p class="muted" style={{ margin: 0 }}>
           No conditions: every row in the time range.

@@ -42,6 +42,7 @@ export function SecretField(props: {
               class="btn"
               style={{ flex: '1', 'justify-content': 'flex-start' }}
               onClick={replace}
+              aria-label={`${props.label}: ••• stored — replace`}
               aria-invalid={!!props.error}
             >
               ••• stored — replace

@@ -1,11 +1,17 @@
-import type { Condition, ConditionGroup, LogEntry } from '@mailroom/core/schemas';
+import {
+  type Condition,
+  type ConditionGroup,
+  type LogEntry,
+  logLevels,
+  logSources,
+} from '@mailroom/core/schemas';
 import { A, useSearchParams } from '@solidjs/router';
 import { createResource, createSignal, For, onMount, Show } from 'solid-js';
 import { ConditionBuilder, type CondRow } from '../components/ConditionBuilder';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { Modal } from '../components/Modal';
 import { Pager } from '../components/Pager';
-import { accountName, loadAccountNames } from '../lib/accountNames';
+import { accountName, allAccounts, loadAccountNames } from '../lib/accountNames';
 import { dateTimeSec, humanize } from '../lib/format';
 import { fetchLogs } from '../lib/logs';
 import { latest } from '../lib/resource';
@@ -67,6 +73,13 @@ const toLocalInput = (iso?: string) => {
   if (!iso) return '';
   const d = new Date(iso);
   return new Date(d.getTime() - d.getTimezoneOffset() * 60e3).toISOString().slice(0, 16);
+};
+
+const choices = (field: string) => {
+  if (field === 'source') return logSources.map((v) => ({ value: v, label: v }));
+  if (field === 'level') return logLevels.map((v) => ({ value: v, label: humanize(v) }));
+  if (field === 'accountId') return allAccounts().map((a) => ({ value: a.id, label: a.name }));
+  return undefined;
 };
 
 /** The Main Log: condition builder, time range and level chips, all held in the URL. */
@@ -199,7 +212,7 @@ export default function Logs() {
               </For>
             </div>
           </fieldset>
-          <ConditionBuilder rows={rows()} mode={mode()} onRows={setRows} onMode={setMode} />
+          <ConditionBuilder rows={rows()} mode={mode()} onRows={setRows} onMode={setMode} choices={choices} />
           <div class="actions">
             <button type="submit" class="btn primary">
               Apply conditions
