@@ -1,20 +1,8 @@
 import { createUniqueId, Match, Show, Switch } from 'solid-js';
 
-/** A write-only secret on the form: the stored value is never shown, only kept, replaced or cleared. */
-export type SecretDraft = { stored: boolean; mode: 'keep' | 'replace' | 'clear'; value: string };
+import type { SecretDraft } from '../lib/secrets';
 
-export const newSecret = (stored = false): SecretDraft => ({
-  stored,
-  mode: stored ? 'keep' : 'replace',
-  value: '',
-});
-
-/** What the API gets: omitted = keep, null = clear, string = replace (PATCH semantics). */
-export function secretValue(s: SecretDraft): string | null | undefined {
-  if (s.mode === 'keep') return undefined;
-  if (s.mode === 'clear') return null;
-  return s.value === '' ? undefined : s.value;
-}
+export type { SecretDraft };
 
 export function SecretField(props: {
   label: string;

@@ -9,7 +9,7 @@ import {
   type Security,
   smtpDefaultPorts,
 } from '@mailroom/core/schemas';
-import { newSecret, type SecretDraft, secretValue } from '../components/SecretField';
+import { newSecret, type SecretDraft, secretValue } from './secrets';
 
 export type AuthDraft = {
   method: 'none' | 'password' | 'oauth2';

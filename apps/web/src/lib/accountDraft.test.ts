@@ -1,0 +1,87 @@
+import { type AccountView, accountInputSchema } from '@mailroom/core/schemas';
+import { describe, expect, it } from 'vitest';
+import { defaultPort, draftFromView, emptyDraft, toInput, toPatch } from './accountDraft';
+
+const view: AccountView = {
+  id: 'a1',
+  name: 'Sales',
+  label: null,
+  purpose: 'customer_service',
+  teamId: null,
+  stage: 'active',
+  stageReason: null,
+  health: 'ok',
+  healthReason: null,
+  debug: false,
+  outgoing: {
+    transport: 'smtp',
+    host: 'smtp.example.com',
+    port: 587,
+    security: 'starttls',
+    allowInvalidCertificates: false,
+    auth: { method: 'password', username: 'sales@example.com', hasPassword: true },
+    from: { address: 'sales@example.com', name: 'Sales' },
+    fromFilter: ['sales@example.com'],
+    sendMode: 'queued',
+    rateLimitPerMinute: 0,
+    verifiedAt: null,
+  },
+  incoming: null,
+  lastTest: {},
+  defaults: [],
+  createdAt: '2026-01-01T00:00:00Z',
+  createdBy: null,
+  updatedAt: '2026-01-01T00:00:00Z',
+  updatedBy: null,
+};
+
+describe('account draft', () => {
+  it('follows the security mode for default ports', () => {
+    expect(defaultPort('smtp', 'none')).toBe(25);
+    expect(defaultPort('smtp', 'starttls')).toBe(587);
+    expect(defaultPort('smtp', 'tls')).toBe(465);
+    expect(defaultPort('imap', 'tls')).toBe(993);
+    expect(defaultPort('pop3', 'none')).toBe(110);
+  });
+
+  it('builds an input the shared schema accepts, without the parts that are off', () => {
+    const d = emptyDraft();
+    d.name = 'Sales';
+    d.outgoing.host = 'smtp.example.com';
+    d.outgoing.auth.username = 'sales';
+    d.outgoing.auth.password = { stored: false, mode: 'replace', value: 'pw' };
+    d.outgoing.fromAddress = 'sales@example.com';
+    const input = toInput(d);
+    expect(input.incoming).toBeNull();
+    expect(input.outgoing).toMatchObject({ transport: 'smtp', port: 587, auth: { password: 'pw' } });
+    expect(accountInputSchema.safeParse(input).success).toBe(true);
+  });
+
+  it('reports a half-typed port as the schema does, on its path', () => {
+    const d = emptyDraft();
+    d.name = 'x';
+    d.outgoing.host = 'smtp.example.com';
+    d.outgoing.auth.method = 'none';
+    d.outgoing.fromAddress = 'a@example.com';
+    d.outgoing.port = '58x';
+    const r = accountInputSchema.safeParse(toInput(d));
+    expect(r.success).toBe(false);
+    expect(r.error?.issues[0]?.path.join('.')).toBe('outgoing.port');
+  });
+
+  it('never carries a stored secret back, and patches only what changed', () => {
+    const original = draftFromView(view);
+    expect(original.outgoing.auth.password).toEqual({ stored: true, mode: 'keep', value: '' });
+    const edited = structuredClone(original);
+    expect(toPatch(edited, original)).toEqual({});
+    edited.label = 'Front desk';
+    expect(toPatch(edited, original)).toEqual({ label: 'Front desk' });
+    edited.outgoing.port = '2525';
+    const patch = toPatch(edited, original) as { outgoing: { port: number; auth: Record<string, unknown> } };
+    expect(patch.outgoing.port).toBe(2525);
+    // Kept secret: omitted, so the API keeps the stored one.
+    expect('password' in patch.outgoing.auth && patch.outgoing.auth.password !== undefined).toBe(false);
+    edited.outgoing.auth.password = { stored: true, mode: 'clear', value: '' };
+    expect((toPatch(edited, original) as typeof patch).outgoing.auth.password).toBeNull();
+  });
+});
