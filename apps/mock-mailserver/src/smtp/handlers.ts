@@ -1,5 +1,5 @@
 import type { SMTPServerAuthentication, SMTPServerOptions, SMTPServerSession } from 'smtp-server';
-import type { FaultDecision, FaultEngine } from '../faults/engine.js';
+import type { FaultEngine } from '../faults/engine.js';
 import type { MessageStore } from '../store/store.js';
 import type { FaultStage } from '../types.js';
 import { checkCredentials } from './auth.js';
@@ -31,28 +31,29 @@ export function smtpHandlers(
 ): Pick<MockSMTPServerOptions, 'onConnect' | 'onAuth' | 'onMailFrom' | 'onRcptTo' | 'onData' | 'beforeData'> {
   /**
    * Applies the first rule that fires at this stage, or proceeds. `proceed` is called with an
-   * error for a reply, after the delay for a delay, and never for a drop.
+   * error for a reply, after the delay for a delay, and never for a drop (which cuts the
+   * connection, or calls `onDrop` when the stage drops in its own way).
    */
   function withFaults(
     stage: FaultStage,
     targets: string | string[] | null,
     session: SMTPServerSession,
     proceed: (error?: SmtpError) => void,
-    onDrop?: () => boolean,
+    onDrop?: () => void,
   ): void {
     const decision = ctx.faults.evaluate(stage, targets, session.id);
     if (!decision) {
       proceed();
       return;
     }
-    const act = (d: FaultDecision) => {
-      if (d.action === 'reply') return proceed(smtpError(d.code, d.message));
-      if (d.action === 'delay') return proceed();
-      if (onDrop?.()) return;
-      server().connection(session.id)?.drop();
+    const act = () => {
+      if (decision.action === 'reply') proceed(smtpError(decision.code, decision.message));
+      else if (decision.action === 'delay') proceed();
+      else if (onDrop) onDrop();
+      else server().connection(session.id)?.drop();
     };
-    if (decision.delayMs > 0) server().later(session.id, decision.delayMs, () => act(decision));
-    else act(decision);
+    if (decision.delayMs > 0) server().later(session.id, decision.delayMs, act);
+    else act();
   }
 
   return {
@@ -86,7 +87,6 @@ export function smtpHandlers(
       withFaults('data', recipients(session), session, proceed, () => {
         connection.dropDuringData = true;
         proceed();
-        return true;
       });
     },
 

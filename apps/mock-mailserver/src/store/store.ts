@@ -159,10 +159,9 @@ export class MessageStore {
         attachmentContents.reduce((sum, content) => sum + content.length, 0),
     };
     this.seq = Math.max(this.seq, meta.seq);
-    // Ingest may finish parsing out of order; keep the array sorted by sequence.
-    let at = this.entries.length;
-    while (at > 0 && this.entries[at - 1]!.seq > entry.seq) at--;
-    this.entries.splice(at, 0, entry);
+    // Sequence numbers are taken once parsing is done and the store directory loads sorted,
+    // so entries stay in sequence order by appending.
+    this.entries.push(entry);
     this.byId.set(message.id, entry);
     this.bytes += entry.weight;
     if (fresh) {
