@@ -2,7 +2,6 @@ import { sql } from 'drizzle-orm';
 import { addTimelineEvent } from '../accounts/timeline';
 import type { Ctx, LogInput } from '../context';
 import type { Tx } from '../db/client';
-import { messageAttempts } from '../db/schema';
 import { newId } from '../ids';
 import { type Decision, decide } from './decide';
 import type { Attempted } from './deliverMessage';
@@ -34,37 +33,43 @@ export async function recordOutcomes({
     d: decide(a.message, a.result, now, policy, { noRetry: a.noRetry ?? false }),
   }));
   const updated = await ctx.db.transaction(async (tx) => {
-    const values = sql.join(
-      decided.map(
-        ({ a, d }) =>
-          sql`(${a.message.id}, ${a.worker}, ${d.status}, ${iso(d.nextAttemptAt)}::timestamptz, ${
-            d.lastError ? JSON.stringify(d.lastError) : null
-          }::jsonb, ${JSON.stringify(d.recipients)}::jsonb, ${iso(d.sentAt)}::timestamptz)`,
-      ),
-      sql`, `,
-    );
+    // One JSON parameter per statement: cheap to build and parse however many outcomes the batch has.
+    const updates = decided.map(({ a, d }) => ({
+      id: a.message.id,
+      owner: a.worker,
+      status: d.status,
+      next_at: iso(d.nextAttemptAt),
+      last_error: d.lastError,
+      recipients: d.recipients,
+      sent_at: iso(d.sentAt),
+    }));
     const res = await tx.execute(sql`
       update messages m set
         status = v.status, attempt_count = m.attempt_count + 1, next_attempt_at = v.next_at,
         lease_owner = null, lease_expires_at = null, last_error = v.last_error,
         recipients = v.recipients, sent_at = v.sent_at, updated_at = ${iso(now)}::timestamptz
-      from (values ${values}) as v(id, owner, status, next_at, last_error, recipients, sent_at)
+      from jsonb_to_recordset(${JSON.stringify(updates)}::jsonb)
+        as v(id text, owner text, status text, next_at timestamptz, last_error jsonb, recipients jsonb, sent_at timestamptz)
       where m.id = v.id and m.status = 'sending' and m.lease_owner = v.owner
       returning m.id`);
-    await tx.insert(messageAttempts).values(
-      decided.map(({ a }) => ({
-        id: newId(),
-        messageId: a.message.id,
-        accountId: a.accountId,
-        at: a.at,
-        durationMs: a.durationMs,
-        ok: a.result.ok,
-        reply: a.result.ok ? a.result.reply : (a.result.error.reply ?? a.result.error.message),
-        errorCode: a.result.ok ? null : a.result.error.code,
-        responseCode: a.result.ok ? (a.result.responseCode ?? null) : (a.result.error.responseCode ?? null),
-        worker: a.worker,
-      })),
-    );
+    const attemptRows = decided.map(({ a }) => ({
+      id: newId(),
+      message_id: a.message.id,
+      account_id: a.accountId,
+      at: a.at.toISOString(),
+      duration_ms: a.durationMs,
+      ok: a.result.ok,
+      reply: a.result.ok ? a.result.reply : (a.result.error.reply ?? a.result.error.message),
+      error_code: a.result.ok ? null : a.result.error.code,
+      response_code: a.result.ok ? (a.result.responseCode ?? null) : (a.result.error.responseCode ?? null),
+      worker: a.worker,
+    }));
+    await tx.execute(sql`
+      insert into message_attempts (id, message_id, account_id, at, duration_ms, ok, reply, error_code, response_code, worker)
+      select id, message_id, account_id, at, duration_ms, ok, reply, error_code, response_code, worker
+      from jsonb_to_recordset(${JSON.stringify(attemptRows)}::jsonb)
+        as x(id text, message_id text, account_id text, at timestamptz, duration_ms int, ok boolean, reply text,
+             error_code text, response_code int, worker text)`);
     const logs = await updateBreakers(
       ctx,
       tx,

@@ -112,10 +112,8 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
     const freed = new Promise<void>((resolve) => {
       slotFreed = resolve;
     });
-    await Promise.race([
-      inFlight.size > concurrency / 2 ? freed : waitForQueued(pollMs, opts.signal),
-      ...(inFlight.size > 0 ? [freed] : []),
-    ]);
+    if (inFlight.size > concurrency / 2) await freed;
+    else await waitForQueued(pollMs, opts.signal, inFlight.size > 0 ? freed : undefined);
     slotFreed = null;
   }
   await Promise.allSettled([...inFlight]);

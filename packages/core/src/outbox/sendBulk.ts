@@ -1,8 +1,8 @@
 import type { Ctx } from '../context';
-import { messages } from '../db/schema';
 import { MailroomError, parseInput } from '../errors';
 import { newId } from '../ids';
 import { type BulkResult, bulkInputSchema } from '../schemas/messages';
+import { insertRows } from './insertBatcher';
 import { notifyQueued } from './signal';
 import { assertCanSend, newMessageRow, routeOrThrow, senderOf } from './store';
 
@@ -69,7 +69,7 @@ export async function sendBulk({ ctx, input }: { ctx: Ctx; input: unknown }): Pr
     );
   });
   await ctx.db.transaction(async (tx) => {
-    for (let i = 0; i < rows.length; i += 200) await tx.insert(messages).values(rows.slice(i, i + 200));
+    for (let i = 0; i < rows.length; i += 500) await insertRows(tx, rows.slice(i, i + 500));
   });
   notifyQueued();
   return {

@@ -5,6 +5,7 @@ import { MailroomError, parseInput } from '../errors';
 import { type MessageView, messageInputSchema } from '../schemas/messages';
 import { sha256 } from '../security/hash';
 import { deliverMessage } from './deliverMessage';
+import { insertMessage } from './insertBatcher';
 import { type OutboxPolicy, withPolicy } from './policy';
 import { recordOutcomes } from './recordOutcomes';
 import type { MessageRow } from './rows';
@@ -65,13 +66,14 @@ export async function sendMessage({
     { idempotencyKey: key ?? null, requestHash },
     p.leaseMs,
   );
-  const [stored] = await ctx.db.insert(messages).values(row).onConflictDoNothing().returning();
-  if (!stored) {
+  const inserted = await insertMessage(ctx.db, row);
+  if (!inserted) {
     // Lost a race with the same key: the other request's message is the answer.
     const earlier = key ? await findByIdempotencyKey(ctx, key) : undefined;
     if (earlier) return replay(earlier, requestHash);
     throw new MailroomError('conflict', 'The message could not be stored');
   }
+  const stored = row;
   if (mode === 'queued') {
     notifyQueued();
     return { httpStatus: 202, replayed: false, message: toMessageView(stored) };

@@ -7,8 +7,11 @@ export function notifyQueued(): void {
   waiters.clear();
 }
 
-/** Resolves on the next notifyQueued(), after `ms`, or when the signal aborts: whichever is first. */
-export function waitForQueued(ms: number, signal?: AbortSignal): Promise<void> {
+/**
+ * Resolves on the next notifyQueued(), after `ms`, when the signal aborts, or when `also` settles:
+ * whichever is first. Everything it registered is removed when it resolves.
+ */
+export function waitForQueued(ms: number, signal?: AbortSignal, also?: Promise<unknown>): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       clearTimeout(timer);
@@ -19,5 +22,6 @@ export function waitForQueued(ms: number, signal?: AbortSignal): Promise<void> {
     const timer = setTimeout(done, ms);
     waiters.add(done);
     signal?.addEventListener('abort', done, { once: true });
+    also?.then(done, done);
   });
 }

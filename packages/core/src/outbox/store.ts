@@ -108,9 +108,9 @@ export function newMessageRow(
     mode: 'immediate' | 'queued';
     teamId?: string | null | undefined;
   },
-  extra: Partial<NewMessage> = {},
+  extra: Partial<MessageRow> = {},
   leaseMs = 5 * 60_000,
-): NewMessage {
+): MessageRow {
   const id = newId();
   const now = ctx.now();
   const domain = m.from.address.split('@')[1] ?? 'mailroom.invalid';
@@ -139,9 +139,16 @@ export function newMessageRow(
     leaseOwner: immediate ? `request:${id}` : null,
     leaseExpiresAt: immediate ? new Date(now.getTime() + leaseMs) : null,
     recipients: pendingRecipients(m.to, m.cc, m.bcc),
+    idempotencyKey: null,
+    requestHash: null,
+    bulkId: null,
+    attemptCount: 0,
+    lastError: null,
+    internal: false,
     createdAt: now,
     updatedAt: now,
     createdBy: ctx.actor.label,
+    sentAt: null,
     ...extra,
   };
 }

@@ -1,0 +1,82 @@
+import { getTableColumns, sql } from 'drizzle-orm';
+import type { Db, Queryable } from '../db/client';
+import { messages } from '../db/schema';
+import { rowsOf } from './rows';
+import type { NewMessage } from './store';
+
+const columns = Object.entries(getTableColumns(messages)).map(([key, col]) => [key, col.name] as const);
+
+/** The row as Postgres names it, dates as ISO strings: what jsonb_populate_recordset reads. */
+function toRecord(row: NewMessage): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, name] of columns) {
+    const v = (row as Record<string, unknown>)[key];
+    out[name] = v instanceof Date ? v.toISOString() : (v ?? null);
+  }
+  return out;
+}
+
+/** One statement, one parameter, however many rows: the JSON is expanded by Postgres. */
+export async function insertRows(db: Queryable, rows: NewMessage[]): Promise<Set<string>> {
+  const res = await db.execute(sql`
+    insert into messages
+    select * from jsonb_populate_recordset(null::messages, ${JSON.stringify(rows.map(toRecord))}::jsonb)
+    on conflict do nothing
+    returning id`);
+  return new Set(rowsOf<{ id: string }>(res).map((r) => r.id));
+}
+
+type Pending = { row: NewMessage; resolve: (inserted: boolean) => void; reject: (e: unknown) => void };
+type Batcher = { pending: Pending[]; running: number };
+
+const batchers = new WeakMap<Db, Batcher>();
+const MAX_ROWS = 500;
+/** Concurrent flushes per database: a second batch can be on its way while the first waits for its commit. */
+const MAX_RUNNING = 2;
+
+async function flush(db: Db, b: Batcher): Promise<void> {
+  b.running += 1;
+  try {
+    while (b.pending.length > 0) {
+      const batch = b.pending.splice(0, MAX_ROWS);
+      try {
+        const ids = await insertRows(
+          db,
+          batch.map((p) => p.row),
+        );
+        for (const p of batch) p.resolve(ids.has(p.row.id!));
+      } catch (err) {
+        // One bad row must not fail its neighbours: retry each on its own.
+        if (batch.length === 1) batch[0]!.reject(err);
+        else
+          for (const p of batch) {
+            try {
+              p.resolve((await insertRows(db, [p.row])).size > 0);
+            } catch (e) {
+              p.reject(e);
+            }
+          }
+      }
+    }
+  } finally {
+    b.running -= 1;
+  }
+}
+
+/**
+ * Stores a message row; resolves true once it is committed (false if the Idempotency-Key was taken).
+ * Concurrent sends share one multi-row INSERT, so a busy API commits (and fsyncs) once per batch
+ * instead of once per message; an idle one inserts at once. Each row is durable before its promise resolves.
+ */
+export function insertMessage(db: Db, row: NewMessage): Promise<boolean> {
+  let b = batchers.get(db);
+  if (!b) {
+    b = { pending: [], running: 0 };
+    batchers.set(db, b);
+  }
+  const batcher = b;
+  return new Promise((resolve, reject) => {
+    batcher.pending.push({ row, resolve, reject });
+    if (batcher.running < MAX_RUNNING) void flush(db, batcher);
+  });
+}
