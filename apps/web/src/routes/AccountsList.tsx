@@ -9,6 +9,7 @@ import { directionsOf, hostOf, listAccounts } from '../lib/accounts';
 import { relTime } from '../lib/format';
 import { latest } from '../lib/resource';
 import { canEdit, teamName, teamScope, teams } from '../lib/session';
+import { windowed } from '../lib/windowed';
 
 type Params = {
   stage?: string;
@@ -60,6 +61,8 @@ export default function AccountsList() {
     pageSize: Number(params.pageSize) || 50,
   });
   const [data] = createResource(query, listAccounts);
+  // Up to 200 rows render whole; a 500- or 1,000-row page renders only what is near the viewport.
+  const rows = windowed(() => latest(data)?.items ?? [], { rowHeight: ROW_HEIGHT });
   const filtered = () => !!(params.stage || params.teamId || params.direction || params.health || params.q);
 
   let search: HTMLInputElement | undefined;
@@ -190,7 +193,10 @@ export default function AccountsList() {
           }
         >
           <div class="table-wrap" aria-busy={data.loading}>
-            <table class="data">
+            <table
+              class={`data ${rows.active() ? 'windowed' : ''}`}
+              aria-rowcount={(latest(data)?.items.length ?? 0) + 1}
+            >
               <caption class="sr-only">Mail accounts, sorted by {params.sort || 'name'}</caption>
               <thead>
                 <tr>
@@ -206,8 +212,16 @@ export default function AccountsList() {
                   <SortTh label="Updated" col="updatedAt" state={sortState('updatedAt')} onSort={sortBy} />
                 </tr>
               </thead>
-              <tbody>
-                <For each={latest(data)?.items ?? []}>{(a) => <AccountRow account={a} />}</For>
+              <tbody ref={rows.ref}>
+                <Show when={rows.padTop()}>
+                  <tr aria-hidden="true" class="spacer" style={{ height: `${rows.padTop()}px` }} />
+                </Show>
+                <For each={rows.visible()}>
+                  {(a, i) => <AccountRow account={a} rowIndex={rows.offset() + i() + 2} />}
+                </For>
+                <Show when={rows.padBottom()}>
+                  <tr aria-hidden="true" class="spacer" style={{ height: `${rows.padBottom()}px` }} />
+                </Show>
               </tbody>
             </table>
           </div>
@@ -264,11 +278,14 @@ function SortTh(props: {
   );
 }
 
-function AccountRow(props: { account: AccountView }) {
+/** Must match `table.data.windowed tbody tr` in styles.css. */
+const ROW_HEIGHT = 57;
+
+function AccountRow(props: { account: AccountView; rowIndex: number }) {
   const a = () => props.account;
   const verified = () => !!a().outgoing?.verifiedAt;
   return (
-    <tr>
+    <tr aria-rowindex={props.rowIndex}>
       <td class="wrap">
         <A class="rowlink" href={`/accounts/${a().id}`}>
           {a().name}
