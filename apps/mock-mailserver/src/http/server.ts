@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listen } from '../listen.js';
 import { InvalidCursorError } from '../store/store.js';
 import type { HttpContext } from './context.js';
 import { HttpError, json, problem } from './respond.js';
@@ -55,16 +55,10 @@ export async function startHttp(
 
   const server = createServer((req, res) => void handle(req, res));
   server.keepAliveTimeout = 5000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  const port = await listen(server, options.port, options.host);
   server.on('error', (error) => ctx.log(`http: ${error.message}`));
   return {
-    port: (server.address() as AddressInfo).port,
+    port,
     close: () =>
       new Promise<void>((resolve) => {
         for (const res of ctx.open) res.destroy();

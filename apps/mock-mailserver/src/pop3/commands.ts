@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { passwordMatches } from '../credentials.js';
 import type { MessageFilter } from '../types.js';
 import type { MaildropItem, Pop3Session } from './session.js';
 
@@ -15,15 +15,6 @@ const TRANS: State[] = ['transaction'];
 /** The mailbox a login name opens: a recipient address (a plus tag narrows it), or else an SMTP username. */
 export function maildropFilter(login: string): MessageFilter {
   return login.includes('@') ? { to: login } : { user: login };
-}
-
-function passwordOk(session: Pop3Session, user: string, pass: string): boolean {
-  const users = session.ctx.users;
-  if (!users) return true;
-  if (!Object.hasOwn(users, user)) return false;
-  const a = Buffer.from(users[user]!);
-  const b = Buffer.from(pass);
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 /** Looks up message `n` (1-based) of the maildrop, answering -ERR itself when there is none. */
@@ -76,7 +67,7 @@ export const COMMANDS: Record<string, Command> = {
     run(session, args) {
       const user = session.user;
       if (!user) return session.write('-ERR send USER first');
-      if (!passwordOk(session, user, args.join(' '))) {
+      if (!passwordMatches(session.ctx.users, user, args.join(' '))) {
         session.user = null;
         session.ctx.log(`pop3: authentication failed for ${JSON.stringify(user)}`);
         return session.write('-ERR [AUTH] invalid username or password');

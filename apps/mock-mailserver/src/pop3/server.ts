@@ -1,4 +1,5 @@
-import net, { type AddressInfo } from 'node:net';
+import net from 'node:net';
+import { listen } from '../listen.js';
 import { type Pop3Context, Pop3Session } from './session.js';
 
 /** Starts the POP3 listener (plain with STLS). */
@@ -12,16 +13,10 @@ export async function startPop3(
     sessions.add(session);
     socket.once('close', () => sessions.delete(session));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  const port = await listen(server, options.port, options.host);
   server.on('error', (error) => ctx.log(`pop3: ${error.message}`));
   return {
-    port: (server.address() as AddressInfo).port,
+    port,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -1,14 +1,8 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { SMTPServerAuthentication } from 'smtp-server';
+import { passwordMatches } from '../credentials.js';
 
 /** SASL mechanisms the mock offers. */
 export const AUTH_METHODS = ['PLAIN', 'LOGIN', 'CRAM-MD5', 'XOAUTH2'];
-
-function same(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
-}
 
 /**
  * Whether the credentials pass: any do without a user list; with one, the password (or the
@@ -18,16 +12,14 @@ export function checkCredentials(
   auth: SMTPServerAuthentication,
   users: Record<string, string> | null,
 ): boolean {
-  if (!users) return true;
   const username = auth.username ?? '';
-  if (!Object.hasOwn(users, username)) return false;
-  const expected = users[username]!;
   switch (auth.method) {
     case 'CRAM-MD5':
-      return auth.validatePassword(expected);
+      // The client sends a digest, not the password: only the server side can compute it.
+      return !users || (Object.hasOwn(users, username) && auth.validatePassword(users[username]!));
     case 'XOAUTH2':
-      return same(auth.accessToken ?? '', expected);
+      return passwordMatches(users, username, auth.accessToken ?? '');
     default:
-      return same(auth.password ?? '', expected);
+      return passwordMatches(users, username, auth.password ?? '');
   }
 }

@@ -1,4 +1,4 @@
-import type { AddressInfo } from 'node:net';
+import { listen } from '../listen.js';
 import { AUTH_METHODS } from './auth.js';
 import { type SmtpContext, smtpHandlers } from './handlers.js';
 import { MockSMTPServer } from './server.js';
@@ -41,12 +41,5 @@ export async function startSmtp(
     closeTimeout: 1000,
   });
   server.on('error', (error) => ctx.log(`smtp: ${error.message}`));
-  await new Promise<void>((resolve, reject) => {
-    server!.server.once('error', reject);
-    server!.listen(options.port, options.host, () => {
-      server!.server.off('error', reject);
-      resolve();
-    });
-  });
-  return { server, port: (server.server.address() as AddressInfo).port };
+  return { server, port: await listen(server.server, options.port, options.host) };
 }

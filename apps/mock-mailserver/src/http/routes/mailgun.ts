@@ -1,7 +1,8 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import addressparser from 'nodemailer/lib/addressparser';
 import MailComposer from 'nodemailer/lib/mail-composer';
+import { safeEqual } from '../../credentials.js';
 import type { HttpContext } from '../context.js';
 import { HttpError, json, readBody } from '../respond.js';
 import type { RouteRequest, Router } from '../router.js';
@@ -14,9 +15,7 @@ function authorised(req: IncomingMessage, key: string | null): boolean {
   const header = req.headers.authorization ?? '';
   const match = /^Basic\s+(.+)$/i.exec(header);
   if (!match) return false;
-  const given = Buffer.from(Buffer.from(match[1]!, 'base64').toString('utf8'));
-  const expected = Buffer.from(`api:${key}`);
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  return safeEqual(Buffer.from(match[1]!, 'base64').toString('utf8'), `api:${key}`);
 }
 
 /** Mailgun answers 401 with a plain "Forbidden". */
