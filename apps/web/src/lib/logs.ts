@@ -18,7 +18,7 @@ export function composeFilter(
 ): ConditionGroup | undefined {
   const parts: Array<Condition | ConditionGroup> = [];
   const inner = group && ('all' in group ? group.all : group.any);
-  if (group && inner && inner.length) parts.push(group);
+  if (group && inner?.length) parts.push(group);
   if (levels.length) parts.push({ field: 'level', op: 'in', value: levels });
   if (!parts.length) return undefined;
   if (parts.length === 1 && group && parts[0] === group) return group;

@@ -1,6 +1,6 @@
 import type { AccountListQuery, AccountView } from '@mailroom/core/schemas';
 import { A, useNavigate, useSearchParams } from '@solidjs/router';
-import { createResource, createSignal, For, onCleanup, onMount, Show } from 'solid-js';
+import { createResource, For, onCleanup, onMount, Show } from 'solid-js';
 import { Badge, HealthBadge, StageBadge } from '../components/Badges';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { Icon } from '../components/Icon';
@@ -214,12 +214,14 @@ export default function AccountsList() {
               </thead>
               <tbody ref={rows.ref}>
                 <Show when={rows.padTop()}>
+                  {/* biome-ignore lint/a11y/noAriaHiddenOnFocusable: an empty spacer row, never focusable */}
                   <tr aria-hidden="true" class="spacer" style={{ height: `${rows.padTop()}px` }} />
                 </Show>
                 <For each={rows.visible()}>
                   {(a, i) => <AccountRow account={a} rowIndex={rows.offset() + i() + 2} />}
                 </For>
                 <Show when={rows.padBottom()}>
+                  {/* biome-ignore lint/a11y/noAriaHiddenOnFocusable: an empty spacer row, never focusable */}
                   <tr aria-hidden="true" class="spacer" style={{ height: `${rows.padBottom()}px` }} />
                 </Show>
               </tbody>

@@ -1,5 +1,5 @@
 import { messageInputSchema } from '@mailroom/core/schemas';
-import { createSignal, For, Show } from 'solid-js';
+import { createSignal, For } from 'solid-js';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { Field, SelectField, TextField } from '../../components/Field';
 import { Modal } from '../../components/Modal';
