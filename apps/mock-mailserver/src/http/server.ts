@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { listen } from '../listen.js';
 import { InvalidCursorError } from '../store/store.js';
 import type { HttpContext } from './context.js';
-import { HttpError, json, problem } from './respond.js';
+import { HttpError, problem } from './respond.js';
 import { Router } from './router.js';
 import { codeRoutes } from './routes/codes.js';
 import { eventRoutes } from './routes/events.js';
@@ -10,15 +10,13 @@ import { faultRoutes } from './routes/faults.js';
 import { mailgunRoutes } from './routes/mailgun.js';
 import { messageRoutes } from './routes/messages.js';
 import { uiRoutes } from './routes/ui.js';
-import { waitForRequest } from './routes/wait.js';
+import { waitRoutes } from './routes/wait.js';
 
 /** Builds the router with every route of the HTTP API and the web page. */
 export function buildRouter(ctx: HttpContext): Router {
   const router = new Router();
-  // Before /api/messages/:id, which would otherwise take "wait" for an id.
-  router.on('GET', '/api/messages/wait', async (request) => {
-    json(request.res, 200, await waitForRequest(ctx, request));
-  });
+  // Before the message routes, whose /api/messages/:id would otherwise take "wait" for an id.
+  waitRoutes(router, ctx);
   messageRoutes(router, ctx);
   codeRoutes(router, ctx);
   eventRoutes(router, ctx);

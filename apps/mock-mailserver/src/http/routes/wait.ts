@@ -1,8 +1,8 @@
 import { WaitTimeoutError } from '../../store/store.js';
 import type { MessageFilter, StoredMessage } from '../../types.js';
 import { filterFrom, type HttpContext, intParam } from '../context.js';
-import { HttpError } from '../respond.js';
-import type { RouteRequest } from '../router.js';
+import { HttpError, json } from '../respond.js';
+import type { RouteRequest, Router } from '../router.js';
 
 export const DEFAULT_WAIT_MS = 30_000;
 const MAX_WAIT_MS = 300_000;
@@ -33,4 +33,11 @@ export async function waitForRequest(
     res.off('close', onClose);
     ctx.open.delete(res);
   }
+}
+
+/** `GET /api/messages/wait`: the long poll. */
+export function waitRoutes(router: Router, ctx: HttpContext): void {
+  router.on('GET', '/api/messages/wait', async (request) => {
+    json(request.res, 200, await waitForRequest(ctx, request));
+  });
 }
