@@ -15,6 +15,7 @@ import type {
   FaultRuleState,
   FiredFault,
   MessageFilter,
+  MessageSummary,
   MockMailServerOptions,
   StoredMessage,
   WaitForOptions,
@@ -83,6 +84,15 @@ export async function startMockMailServer(options: MockMailServerOptions = {}): 
     options.tls ?? generateSelfSignedCertificate({ commonName: options.hostname ?? DEFAULTS.hostname });
 
   const events = new EventLog();
+  if (options.log) {
+    const logLine = options.log;
+    events.subscribe(({ type, data }) => {
+      if (type !== 'message') return;
+      const m = data as MessageSummary;
+      const route = `${m.envelope.mailFrom || '<>'} -> ${m.envelope.rcptTo.join(', ')}`;
+      logLine(`stored ${m.id}: ${route} ${JSON.stringify(m.subject)} (${m.size} bytes)`);
+    });
+  }
   const faults = new FaultEngine(events, log);
   const store = new MessageStore(
     {
