@@ -16,6 +16,13 @@ describe('EventLog', () => {
     expect(log.since(5)).toEqual({ complete: true, events: [] });
   });
 
+  it('treats an id ahead of its own as one from an earlier run: everything, and incomplete', () => {
+    const log = new EventLog();
+    log.publish('message', {});
+    expect(log.since(40)).toEqual({ complete: false, events: [expect.objectContaining({ id: 1 })] });
+    expect(new EventLog().since(0)).toEqual({ complete: true, events: [] });
+  });
+
   it('notifies subscribers until they unsubscribe', () => {
     const log = new EventLog();
     const seen: number[] = [];

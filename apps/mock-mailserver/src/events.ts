@@ -27,12 +27,14 @@ export class EventLog {
 
   /**
    * Events after `id`, oldest first. `complete` is false when some of them were already
-   * dropped from the buffer, so a resuming client knows it missed events and should re-list.
+   * dropped from the buffer, or when the id is from another run of the server (ahead of
+   * this one), so a resuming client knows it missed events and should re-list.
    */
   since(id: number): { events: ServerEvent[]; complete: boolean } {
+    if (id > this.lastId) return { events: [...this.buffer], complete: false };
     const events = this.buffer.filter((event) => event.id > id);
     const oldest = this.buffer[0]?.id ?? this.lastId + 1;
-    return { events, complete: id >= oldest - 1 || id >= this.lastId };
+    return { events, complete: id >= oldest - 1 };
   }
 
   subscribe(listener: Listener): () => void {
