@@ -1,7 +1,7 @@
 import type { AccountRow } from '../accounts/types';
 import type { Ctx } from '../context';
 import { deliveryError } from '../transport/classify';
-import { transportFor } from '../transport/pool';
+import { BlockedDestination, transportFor } from '../transport/pool';
 import type { SendOutcome } from '../transport/types';
 import type { MessageRow } from './rows';
 import { toOutgoingMail } from './view';
@@ -55,18 +55,19 @@ export async function deliverMessage({
       recipients: mail.envelopeTo.map((address) => ({ address, status: 'deferred', reply: null })),
     };
   } else {
+    const pending = (status: 'deferred') =>
+      mail.envelopeTo.map((address) => ({ address, status, reply: null }));
     try {
-      result = await transportFor(ctx, account).send(mail);
+      result = await (await transportFor(ctx, account)).send(mail);
     } catch (err) {
-      const error = deliveryError('protocol', `Could not send: ${(err as Error).message}`, {
-        temporary: true,
-        accountLevel: true,
-      });
-      result = {
-        ok: false,
-        error,
-        recipients: mail.envelopeTo.map((address) => ({ address, status: 'deferred', reply: null })),
-      };
+      const error =
+        err instanceof BlockedDestination
+          ? err.error
+          : deliveryError('protocol', `Could not send: ${(err as Error).message}`, {
+              temporary: true,
+              accountLevel: true,
+            });
+      result = { ok: false, error, recipients: pending('deferred') };
     }
   }
   return {

@@ -1,14 +1,19 @@
 import { resolvePart } from '../accounts/codec';
 import type { AccountRow } from '../accounts/types';
+import { ConnectionFailure } from '../connection/failure';
+import { resolveDestination } from '../connection/guard';
 import type { Ctx } from '../context';
 import { sha256 } from '../security/hash';
+import { deliveryError } from './classify';
 import { createMailgunTransport } from './mailgun';
 import { createSendmailTransport } from './sendmail';
 import { createSmtpTransport, type SmtpPoolOptions } from './smtp';
-import type { MailTransport } from './types';
+import type { DeliveryError, MailTransport } from './types';
 
-type Entry = { key: string; transport: MailTransport };
+type Entry = { key: string; at: number; transport: MailTransport };
 const cache = new Map<string, Entry>();
+/** Re-resolve (and re-check) a destination this often, so DNS changes are picked up. */
+const RESOLVE_TTL_MS = 10 * 60_000;
 
 let poolOptions: SmtpPoolOptions = {};
 
@@ -17,24 +22,53 @@ export function configureSmtpPool(options: SmtpPoolOptions): void {
   poolOptions = options;
 }
 
+/** Raised when an account's destination may not be reached (private range without permission, metadata). */
+export class BlockedDestination extends Error {
+  constructor(readonly error: DeliveryError) {
+    super(error.message);
+  }
+}
+
 /**
  * The transport of an account, cached by account id and a hash of its settings (secrets included),
- * so connections are pooled across messages and a settings change closes the old pool.
+ * so connections are pooled across messages and a settings change closes the old pool. SMTP and
+ * Mailgun hosts pass the destination guard first; SMTP then connects to the checked address.
  */
-export function transportFor(ctx: Ctx, account: AccountRow): MailTransport {
+export async function transportFor(ctx: Ctx, account: AccountRow): Promise<MailTransport> {
   const settings = resolvePart(ctx.secrets, account, 'outgoing');
   if (!settings) throw new Error('The account has no outgoing settings');
-  const key = sha256(JSON.stringify([settings, ctx.config.timeouts, poolOptions]));
+  const key = sha256(
+    JSON.stringify([settings, ctx.config.timeouts, ctx.config.allowPrivateHosts, poolOptions]),
+  );
   const hit = cache.get(account.id);
-  if (hit && hit.key === key) return hit.transport;
+  if (hit && hit.key === key && Date.now() - hit.at < RESOLVE_TTL_MS) return hit.transport;
   hit?.transport.close();
-  const transport =
-    settings.transport === 'smtp'
-      ? createSmtpTransport(settings, ctx.config.timeouts, poolOptions)
-      : settings.transport === 'sendmail'
-        ? createSendmailTransport(settings)
-        : createMailgunTransport(settings, ctx.config.timeouts);
-  cache.set(account.id, { key, transport });
+  cache.delete(account.id);
+  const guard = async (host: string) => {
+    try {
+      return await resolveDestination(host, {
+        allowPrivateHosts: ctx.config.allowPrivateHosts,
+        timeoutMs: ctx.config.timeouts.connectMs,
+      });
+    } catch (err) {
+      if (!(err instanceof ConnectionFailure)) throw err;
+      const { code, message, hint } = err.info;
+      // DNS trouble may pass; a refused range will not until an admin changes something.
+      throw new BlockedDestination(
+        deliveryError(code, message, { temporary: true, accountLevel: true, hint }),
+      );
+    }
+  };
+  let transport: MailTransport;
+  if (settings.transport === 'smtp') {
+    const dest = await guard(settings.host);
+    const address = dest.addresses[0]?.address ?? settings.host;
+    transport = createSmtpTransport(settings, ctx.config.timeouts, poolOptions, address);
+  } else if (settings.transport === 'mailgun') {
+    await guard(new URL(settings.baseUrl).hostname);
+    transport = createMailgunTransport(settings, ctx.config.timeouts);
+  } else transport = createSendmailTransport(settings);
+  cache.set(account.id, { key, at: Date.now(), transport });
   return transport;
 }
 

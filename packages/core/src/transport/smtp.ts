@@ -14,7 +14,12 @@ export type SmtpPoolOptions = {
 };
 
 /** nodemailer options for an account's SMTP settings: TLS from `security`, bounded timeouts, auth. */
-export function smtpOptions(s: SmtpSettings, timeouts: Timeouts, pool: SmtpPoolOptions = {}) {
+export function smtpOptions(
+  s: SmtpSettings,
+  timeouts: Timeouts,
+  pool: SmtpPoolOptions = {},
+  address?: string,
+) {
   const auth =
     s.auth.method === 'password'
       ? { user: s.auth.username, pass: s.auth.password ?? '' }
@@ -30,7 +35,8 @@ export function smtpOptions(s: SmtpSettings, timeouts: Timeouts, pool: SmtpPoolO
         : undefined;
   return {
     pool: true as const,
-    host: s.host,
+    // Connect to the address the guard checked; the name stays for SNI and the certificate.
+    host: address ?? s.host,
     port: s.port ?? (s.security === 'tls' ? 465 : s.security === 'starttls' ? 587 : 25),
     secure: s.security === 'tls',
     requireTLS: s.security === 'starttls',
@@ -50,8 +56,9 @@ export function createSmtpTransport(
   s: SmtpSettings,
   timeouts: Timeouts,
   pool?: SmtpPoolOptions,
+  address?: string,
 ): MailTransport {
-  const transporter = nodemailer.createTransport(smtpOptions(s, timeouts, pool));
+  const transporter = nodemailer.createTransport(smtpOptions(s, timeouts, pool, address));
   return {
     kind: 'smtp',
     send: (mail) => sendWithNodemailer(() => transporter.sendMail(toNodemailer(mail)), mail),

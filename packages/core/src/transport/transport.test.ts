@@ -1,0 +1,164 @@
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type MockMailServer, startMockMailServer } from '@mailroom/mock-mailserver';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAccount } from '../accounts/createAccount';
+import { createContext } from '../context';
+import { MailroomError } from '../errors';
+import { sendMessage } from '../outbox/sendMessage';
+import { createTestEnv, type TestEnv } from '../testing';
+import { closeTransports } from './pool';
+
+async function failure(p: Promise<unknown>): Promise<MailroomError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof MailroomError) return e;
+    throw e;
+  }
+  throw new Error('expected the call to fail');
+}
+
+describe('transports', () => {
+  let env: TestEnv;
+  let mock: MockMailServer;
+  let dir: string;
+  beforeAll(async () => {
+    env = await createTestEnv('pglite');
+    mock = await startMockMailServer({
+      smtpPort: 0,
+      smtpsPort: false,
+      pop3Port: false,
+      httpPort: 0,
+      mailgunApiKey: 'key-right',
+    });
+    dir = mkdtempSync(join(tmpdir(), 'mailroom-sendmail-'));
+  });
+  afterAll(async () => {
+    closeTransports();
+    await mock?.close();
+    await env?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const mailgun = (name: string, apiKey: string) =>
+    createAccount({
+      ctx: env.ctx,
+      input: {
+        name,
+        outgoing: {
+          transport: 'mailgun',
+          domain: 'mg.example.com',
+          apiKey,
+          baseUrl: `${mock.httpUrl}/mailgun`,
+          from: { address: 'news@mg.example.com', name: 'News' },
+          sendMode: 'immediate',
+        },
+      },
+    });
+
+  it('sends through the Mailgun HTTP API (mock emulation) with headers and attachments', async () => {
+    const account = await mailgun('Mailgun', 'key-right');
+    const res = await sendMessage({
+      ctx: env.ctx,
+      input: {
+        accountId: account.id,
+        to: ['reader@example.org'],
+        cc: ['copy@example.org'],
+        subject: 'Via Mailgun',
+        text: 'hello',
+        html: '<p>hello</p>',
+        headers: { 'X-Campaign': 'mg' },
+        attachments: [
+          {
+            filename: 'n.txt',
+            contentType: 'text/plain',
+            contentBase64: Buffer.from('note').toString('base64'),
+          },
+        ],
+      },
+    });
+    expect(res.message.status).toBe('sent');
+    expect(res.message.recipients[0]?.reply).toMatch(/^200 /);
+    const got = await mock.waitFor({ subject: 'Via Mailgun', timeoutMs: 5000 });
+    expect(got.transport).toBe('mailgun');
+    // Mailgun names the message itself; its id is in the reply we keep.
+    expect(res.message.recipients[0]?.reply).toContain(String(got.messageId).replace(/[<>]/g, ''));
+    expect(got.headers['x-campaign']).toBe('mg');
+    expect(got.attachments[0]).toMatchObject({ filename: 'n.txt', size: 4 });
+  });
+
+  it('reports a refused Mailgun API key as an auth error, without the key', async () => {
+    const account = await mailgun('Mailgun bad key', 'key-wrong');
+    const err = await failure(
+      sendMessage({
+        ctx: env.ctx,
+        input: { accountId: account.id, to: ['r@example.org'], subject: 'x', text: 'x' },
+      }),
+    );
+    expect(err.extra).toMatchObject({ errorClass: 'auth', messageStatus: 'deferred', responseCode: 401 });
+    expect(JSON.stringify(err.extra)).not.toContain('key-wrong');
+  });
+
+  it('hands a message to a sendmail binary', async () => {
+    const out = join(dir, 'out.eml');
+    const script = join(dir, 'fake-sendmail');
+    writeFileSync(script, `#!/bin/sh\necho "$@" > ${out}.args\ncat > ${out}\n`);
+    chmodSync(script, 0o755);
+    const account = await createAccount({
+      ctx: env.ctx,
+      input: {
+        name: 'Local sendmail',
+        outgoing: { transport: 'sendmail', path: script, from: { address: 'app@example.com' } },
+      },
+    });
+    const res = await sendMessage({
+      ctx: env.ctx,
+      input: {
+        accountId: account.id,
+        to: ['ops@example.org'],
+        subject: 'Via sendmail',
+        text: 'hi',
+        mode: 'immediate',
+      },
+    });
+    expect(res.message.status).toBe('sent');
+    expect(readFileSync(out, 'utf8')).toContain('Subject: Via sendmail');
+    expect(readFileSync(`${out}.args`, 'utf8')).toContain('ops@example.org');
+  });
+
+  it('refuses to connect to a loopback server unless private hosts are allowed', async () => {
+    const account = await createAccount({
+      ctx: env.ctx,
+      input: {
+        name: 'Loopback',
+        outgoing: {
+          transport: 'smtp',
+          host: '127.0.0.1',
+          port: mock.smtpPort,
+          security: 'none',
+          from: { address: 'a@example.com' },
+        },
+      },
+    });
+    const strict = createContext(
+      { ...env.base, config: { ...env.base.config, allowPrivateHosts: false } },
+      env.ctx.actor,
+    );
+    const err = await failure(
+      sendMessage({
+        ctx: strict,
+        input: {
+          accountId: account.id,
+          to: ['r@example.org'],
+          subject: 'blocked',
+          text: 'x',
+          mode: 'immediate',
+        },
+      }),
+    );
+    expect(err.extra).toMatchObject({ errorClass: 'blocked', messageStatus: 'deferred' });
+    expect(mock.messages({ subject: 'blocked' })).toHaveLength(0);
+  });
+});

@@ -1,0 +1,124 @@
+import { type MockMailServer, startMockMailServer } from '@mailroom/mock-mailserver';
+import { sql } from 'drizzle-orm';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { getAccount } from '../accounts/getAccount';
+import { updateAccount } from '../accounts/updateAccount';
+import { createContext } from '../context';
+import { MailroomError } from '../errors';
+import { mockAccount } from '../outbox/testkit';
+import { backends, createTestEnv, type TestEnv } from '../testing';
+import { closeTransports } from '../transport/pool';
+import { confirmVerification } from './confirmVerification';
+import { startVerification } from './startVerification';
+
+async function failure(p: Promise<unknown>): Promise<MailroomError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof MailroomError) return e;
+    throw e;
+  }
+  throw new Error('expected the call to fail');
+}
+
+describe.each(backends)('verification by code on %s', (backend) => {
+  let env: TestEnv;
+  let mock: MockMailServer;
+  beforeAll(async () => {
+    env = await createTestEnv(backend);
+    mock = await startMockMailServer({ smtpPort: 0, smtpsPort: false, pop3Port: false, httpPort: false });
+  });
+  afterEach(async () => {
+    await mock.reset();
+  });
+  afterAll(async () => {
+    closeTransports();
+    await mock?.close();
+    await env?.close();
+  });
+
+  /** A context whose clock runs `ms` ahead. */
+  const at = (ms: number) =>
+    createContext({ ...env.base, now: () => new Date(Date.now() + ms) }, env.ctx.actor);
+
+  async function sendCode(accountId: string, to = 'admin@example.org') {
+    await startVerification({ ctx: env.ctx, id: accountId, input: { to } });
+    return mock.waitForCode({ to, timeoutMs: 5000 });
+  }
+
+  it('stores the code only hashed: neither the codes table nor the journal holds it in clear', async () => {
+    const account = await mockAccount(env.ctx, mock);
+    const code = await sendCode(account.id);
+    const r = await env.database.db.execute(
+      sql`select (select json_agg(v)::text from verification_codes v) || (select json_agg(m)::text from messages m) as dump`,
+    );
+    const rows = (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as Array<{ dump: string }>;
+    expect(rows[0]?.dump).toContain('admin@example.org');
+    expect(rows[0]?.dump).not.toContain(code);
+  });
+
+  it('refuses an expired code with code_expired', async () => {
+    const account = await mockAccount(env.ctx, mock);
+    const code = await sendCode(account.id);
+    const err = await failure(confirmVerification({ ctx: at(11 * 60_000), id: account.id, input: { code } }));
+    expect(err.code).toBe('code_expired');
+    expect((await getAccount({ ctx: env.ctx, id: account.id })).outgoing?.verifiedAt).toBeNull();
+  });
+
+  it('allows five attempts: after five wrong codes even the right one is refused', async () => {
+    const account = await mockAccount(env.ctx, mock);
+    const code = await sendCode(account.id);
+    const wrong = code === '999999' ? '000000' : '999999';
+    const left: unknown[] = [];
+    for (let i = 0; i < 5; i++) {
+      const err = await failure(
+        confirmVerification({ ctx: env.ctx, id: account.id, input: { code: wrong } }),
+      );
+      left.push(err.code === 'code_invalid' ? err.extra?.attemptsLeft : err.code);
+    }
+    expect(left).toEqual([4, 3, 2, 1, 'code_attempts_exceeded']);
+    const err = await failure(confirmVerification({ ctx: env.ctx, id: account.id, input: { code } }));
+    expect(err.code).toBe('code_attempts_exceeded');
+  });
+
+  it('only the newest code works, and a settings change invalidates it', async () => {
+    const account = await mockAccount(env.ctx, mock);
+    const first = await sendCode(account.id, 'one@example.org');
+    const second = await (async () => {
+      await startVerification({ ctx: at(31_000), id: account.id, input: { to: 'two@example.org' } });
+      return mock.waitForCode({ to: 'two@example.org', timeoutMs: 5000 });
+    })();
+    if (first !== second) {
+      const err = await failure(
+        confirmVerification({ ctx: at(31_000), id: account.id, input: { code: first } }),
+      );
+      expect(err.code).toBe('code_invalid');
+    }
+    const ok = await confirmVerification({ ctx: at(31_000), id: account.id, input: { code: second } });
+    expect(ok.verified).toBe(true);
+    // Moving the connection resets verification; a code sent before no longer confirms it.
+    await startVerification({ ctx: at(62_000), id: account.id, input: { to: 'three@example.org' } });
+    const third = await mock.waitForCode({ to: 'three@example.org', timeoutMs: 5000 });
+    await updateAccount({ ctx: at(63_000), id: account.id, input: { outgoing: { host: 'localhost' } } });
+    expect((await getAccount({ ctx: env.ctx, id: account.id })).outgoing?.verifiedAt).toBeNull();
+    const err = await failure(
+      confirmVerification({ ctx: at(62_000), id: account.id, input: { code: third } }),
+    );
+    expect(err.code).toBe('code_expired');
+    expect(err.message).toContain('settings changed');
+  });
+
+  it('reports a refused verification mail as delivery_failed and leaves no code that works', async () => {
+    const account = await mockAccount(env.ctx, mock);
+    mock.faults.set([{ stage: 'rcpt', code: 451, message: 'Try later' }]);
+    const err = await failure(
+      startVerification({ ctx: env.ctx, id: account.id, input: { to: 'admin@example.org' } }),
+    );
+    expect(err.code).toBe('delivery_failed');
+    expect(err.extra).toMatchObject({ errorClass: 'rejected', responseCode: 451, messageStatus: 'failed' });
+    const confirm = await failure(
+      confirmVerification({ ctx: env.ctx, id: account.id, input: { code: '123456' } }),
+    );
+    expect(confirm.code).toBe('code_expired');
+  });
+});
