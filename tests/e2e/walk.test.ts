@@ -2,7 +2,7 @@
 // mail server, mostly by keyboard. Each screen is screenshotted and checked with axe-core.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launch, screenshot, seriousViolations } from './support/browser';
+import { clearScreens, launch, screenshot, seriousViolations } from './support/browser';
 import { ADMIN, buildWeb, type Product, startProduct } from './support/product';
 
 let product: Product;
@@ -22,6 +22,7 @@ async function check(name: string): Promise<void> {
 describe('admin web UI', () => {
   beforeAll(async () => {
     buildWeb();
+    clearScreens();
     product = await startProduct();
     browser = await launch();
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
@@ -102,7 +103,7 @@ describe('admin web UI', () => {
     await expect
       .poll(() => page.evaluate(() => document.activeElement?.getAttribute('name')))
       .toBe('from-address');
-    await check('03-account-form-error');
+    await check('04-account-form-error');
     await page.keyboard.press('ControlOrMeta+a');
     await page.keyboard.type('sales@example.com');
     await page.getByLabel('From name').fill('Sales');
@@ -110,7 +111,7 @@ describe('admin web UI', () => {
     await page.waitForURL(/\/accounts\/(?!new$)[^/]+$/);
     accountUrl = page.url();
     await page.getByRole('heading', { level: 1, name: ACCOUNT, exact: true }).waitFor();
-    await check('04-account-details');
+    await check('05-account-details');
   });
 
   it('shows an error the API names by path on the form field', async () => {
@@ -134,7 +135,7 @@ describe('admin web UI', () => {
     await page.getByRole('button', { name: 'Make default' }).press('Enter');
     const dialog = page.getByRole('dialog');
     await dialog.waitFor();
-    await check('04-make-default');
+    await check('06-make-default');
     await dialog.getByRole('button', { name: 'Make default' }).press('Enter');
     await page.getByText('★ Default outgoing · System').waitFor();
   });
@@ -145,7 +146,7 @@ describe('admin web UI', () => {
     await expect.poll(() => steps.textContent(), { timeout: 20_000 }).toContain('Check');
     expect(await steps.textContent()).toMatch(/Connect\s*passed\s*[\d.]+ ms/);
     await expect.poll(() => page.locator('.page-head').textContent()).toContain('Ok');
-    await check('05-account-tested');
+    await check('07-account-tested');
   });
 
   it('verifies the account with the code read from the mock mail server', async () => {
@@ -163,7 +164,7 @@ describe('admin web UI', () => {
     await expect
       .poll(() => dialog.getByLabel('Code', { exact: true }).getAttribute('aria-invalid'))
       .toBe('true');
-    await check('06-verification-code');
+    await check('08-verification-code');
     await dialog.getByLabel('Code', { exact: true }).fill(code);
     await page.keyboard.press('Enter');
     await dialog.waitFor({ state: 'detached' });
@@ -183,7 +184,7 @@ describe('admin web UI', () => {
     const stored = page.getByRole('button', { name: 'Password: ••• stored — replace' });
     await stored.waitFor();
     expect(await page.content()).not.toContain('s3cret-never-shown');
-    await check('07-account-edit-secret');
+    await check('09-account-edit-secret');
     // Replacing is explicit, and "Keep stored" goes back without sending anything.
     await stored.press('Enter');
     await expect
@@ -203,7 +204,7 @@ describe('admin web UI', () => {
     await page.goto(accountUrl);
     await page.getByRole('button', { name: 'Deactivate' }).press('Enter');
     await page.getByRole('dialog').getByLabel('Reason').fill('Maintenance window');
-    await check('07-stage-dialog');
+    await check('10-stage-dialog');
     await page.getByRole('dialog').getByRole('button', { name: 'Deactivate' }).press('Enter');
     await stageIs('Inactive');
     await page.getByRole('button', { name: 'Delete' }).press('Enter');
@@ -234,7 +235,7 @@ describe('admin web UI', () => {
     await page.keyboard.press('Enter');
     const explanation = page.getByTestId('route-explanation');
     await expect.poll(() => explanation.textContent()).toContain(ACCOUNT);
-    await check('08-defaults-routing');
+    await check('11-defaults-routing');
   });
 
   it('sends a message and shows it sent in the outbox with its attempt', async () => {
@@ -245,7 +246,7 @@ describe('admin web UI', () => {
     await dialog.getByLabel('Subject').fill('Hello from the e2e walk');
     await dialog.getByLabel('Message').fill('Sent through the default account.');
     await dialog.getByRole('combobox', { name: /^Mode/ }).selectOption('immediate');
-    await check('09-compose');
+    await check('12-compose');
     await dialog.getByRole('button', { name: 'Send' }).press('Enter');
     // The drawer of the new message opens; it was routed through the system default.
     const drawer = page.getByRole('dialog', { name: 'Hello from the e2e walk' });
@@ -267,7 +268,7 @@ describe('admin web UI', () => {
     await expect
       .poll(() => sent.getByRole('list', { name: 'Delivery attempts' }).textContent())
       .toContain('250');
-    await check('10-outbox-message');
+    await check('13-outbox-message');
     const mock = await (await fetch(`${product.mockUrl}/api/messages?to=customer@example.com`)).json();
     expect((mock as { items: Array<{ subject: string }> }).items[0]?.subject).toBe('Hello from the e2e walk');
     await page.keyboard.press('Escape');
@@ -287,7 +288,7 @@ describe('admin web UI', () => {
     const table = page.getByRole('table');
     await expect.poll(() => table.textContent()).not.toContain('connection_test');
     expect(await table.textContent()).toContain('Verification code sent to verify@example.com');
-    await check('11-logs-filtered');
+    await check('14-logs-filtered');
     // The shared URL reproduces the view.
     await page.goto(page.url());
     await expect.poll(() => table.textContent()).toContain('Verification code sent to verify@example.com');
@@ -297,19 +298,56 @@ describe('admin web UI', () => {
       .press('Enter');
     const drawer = page.getByRole('dialog', { name: 'Log entry' });
     await expect.poll(() => drawer.textContent()).toContain('Context');
-    await check('12-log-entry');
+    await check('15-log-entry');
     await page.keyboard.press('Escape');
   });
 
   it('lists the account with its badges, filters and search', async () => {
+    // A few more accounts through the API, so the list shows the mix an admin has.
+    const { csrfToken } = (await (await page.request.get(product.url + '/api/v1/auth/me')).json()) as {
+      csrfToken: string;
+    };
+    const more = [
+      {
+        name: 'Support inbox',
+        purpose: 'customer_service',
+        incoming: {
+          protocol: 'imap',
+          host: 'imap.example.com',
+          security: 'tls',
+          auth: { method: 'password', username: 'support@example.com', password: 'x-secret-1' },
+        },
+      },
+      {
+        name: 'Campaigns (Mailgun)',
+        purpose: 'campaigns',
+        outgoing: {
+          transport: 'mailgun',
+          domain: 'mg.example.com',
+          apiKey: 'key-123',
+          from: { address: 'news@example.com' },
+        },
+      },
+      {
+        name: 'Legacy sendmail',
+        outgoing: { transport: 'sendmail', from: { address: 'noreply@example.com' } },
+      },
+    ];
+    for (const data of more) {
+      const r = await page.request.post(product.url + '/api/v1/accounts', {
+        data,
+        headers: { 'X-CSRF-Token': csrfToken },
+      });
+      expect(r.status(), await r.text()).toBe(201);
+    }
     await page.goto(product.url + '/accounts');
     const row = page.getByRole('row', { name: new RegExp(ACCOUNT) });
     await row.waitFor();
     const text = await row.textContent();
     expect(text).toContain('sales@example.com');
     expect(text).toContain('Active');
-    expect(text).toContain('System out');
-    await check('13-accounts-list');
+    expect(text).toContain('★ Out');
+    await check('16-accounts-list');
     await page.keyboard.press('/');
     await page.keyboard.type('no such account');
     await page.getByText('No accounts match').waitFor();
@@ -348,10 +386,10 @@ describe('admin web UI', () => {
     await page.getByRole('button', { name: 'Switch to dark theme' }).press('Enter');
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
     await page.getByRole('row', { name: new RegExp(ACCOUNT) }).waitFor();
-    await check('18-accounts-dark');
+    await check('17-accounts-dark');
     await page.goto(accountUrl);
     await page.getByRole('heading', { level: 1, name: ACCOUNT, exact: true }).waitFor();
-    await check('19-account-details-dark');
+    await check('18-account-details-dark');
     await page.getByRole('button', { name: 'Switch to light theme' }).press('Enter');
   });
 
@@ -360,17 +398,17 @@ describe('admin web UI', () => {
     await page.getByLabel('New team').fill('Support');
     await page.keyboard.press('Enter');
     await page.getByRole('cell', { name: 'Support', exact: true }).waitFor();
-    await check('14-teams');
+    await check('19-teams');
     await page.goto(product.url + '/admin/users');
     await page.getByRole('cell', { name: ADMIN.email }).waitFor();
-    await check('15-users');
+    await check('20-users');
     await page.goto(product.url + '/admin/tokens');
     await page.getByLabel('Token name').fill('CRM integration');
     await page.keyboard.press('Enter');
     const token = page.getByTestId('new-token');
     await token.waitFor();
     expect((await token.textContent())?.length).toBeGreaterThan(20);
-    await check('16-token-created');
+    await check('21-token-created');
     await page.keyboard.press('Escape');
     await page.getByRole('cell', { name: 'CRM integration' }).waitFor();
   });
@@ -381,6 +419,6 @@ describe('admin web UI', () => {
     const csv = await page.request.get(product.url + '/api/v1/reports/accounts.csv');
     expect(csv.status()).toBe(200);
     expect(await csv.text()).toContain(ACCOUNT);
-    await check('17-reports');
+    await check('22-reports');
   });
 });

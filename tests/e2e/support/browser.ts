@@ -1,5 +1,5 @@
 // Chromium from Debian via playwright-core, screenshots as artifacts, and axe-core checks.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +27,11 @@ export async function launch(): Promise<Browser> {
       '--no-first-run',
     ],
   });
+}
+
+/** Start a run with an empty screenshots folder, so no stale picture passes for a new one. */
+export function clearScreens(): void {
+  rmSync(screensDir, { recursive: true, force: true });
 }
 
 /** Save a full-page screenshot as tests/artifacts/screens/<name>.png. */

@@ -328,7 +328,8 @@ function AccountRow(props: { account: AccountView; rowIndex: number }) {
           <For each={a().defaults}>
             {(d) => (
               <Badge plain tone="info" title={`Default ${d.direction} for ${teamName(d.teamId)}`}>
-                ★ {d.teamId ? teamName(d.teamId) : 'System'} {d.direction === 'outgoing' ? 'out' : 'in'}
+                ★ {d.direction === 'outgoing' ? 'Out' : 'In'}
+                {d.teamId ? ` · ${teamName(d.teamId)}` : ''}
               </Badge>
             )}
           </For>
