@@ -1,7 +1,7 @@
 import type { CoreConfig } from '../context';
 import type { AuthParsed, Direction, IncomingParsed, OutgoingParsed } from '../schemas/account';
 import type { ConnectionTestResult } from '../schemas/connection';
-import { redact } from '../security/redact';
+import { redactDeep, SecretSet } from '../security/redact';
 import type { Credentials, TestEnv } from './env';
 import { ConnectionFailure } from './failure';
 import { testImap } from './imap';
@@ -21,7 +21,12 @@ export type EngineOptions = {
   ca?: string | string[];
 };
 
-export type EngineResult = { result: ConnectionTestResult; transcript: string[] };
+export type EngineResult = {
+  result: ConnectionTestResult;
+  transcript: string[];
+  /** Every secret known by the end (given, learned, PLAIN strings): what the caller's log rows must mask. */
+  secrets: string[];
+};
 
 /** A part with its port filled and its secrets decrypted: what the engine connects with. */
 export type ResolvedPart = OutgoingParsed | IncomingParsed;
@@ -29,8 +34,12 @@ export type ResolvedPart = OutgoingParsed | IncomingParsed;
 /** Turns stored auth settings into connection credentials (OAuth2: trades the refresh token for an access token). */
 export async function credentialsOf(env: TestEnv, auth: AuthParsed | undefined): Promise<Credentials> {
   if (!auth || auth.method === 'none') return { kind: 'none' };
-  if (auth.method === 'password')
-    return { kind: 'password', username: auth.username, password: auth.password ?? '' };
+  if (auth.method === 'password') {
+    const password = auth.password ?? '';
+    // A server that echoes the PLAIN payload echoes it whole: mask that base64 too, not just the password.
+    env.transcript.secrets.addLogin(auth.username, password);
+    return { kind: 'password', username: auth.username, password };
+  }
   const accessToken = await env.steps.run('token', async () => {
     const token = await fetchAccessToken(env, {
       tokenUrl: auth.tokenUrl,
@@ -40,6 +49,8 @@ export async function credentialsOf(env: TestEnv, auth: AuthParsed | undefined):
     });
     return { value: token, detail: { tokenUrl: new URL(auth.tokenUrl).origin, obtained: true } };
   });
+  env.transcript.secrets.add(accessToken);
+  env.transcript.secrets.add(`user=${auth.username}\x01auth=Bearer ${accessToken}\x01\x01`);
   return { kind: 'oauth2', username: auth.username, accessToken };
 }
 
@@ -53,12 +64,14 @@ export async function runConnectionTest(
   opts: EngineOptions,
 ): Promise<EngineResult> {
   const started = performance.now();
-  const transcript = new Transcript(opts.secrets);
+  // One list for the transcript, the steps and the result, so a secret learned mid-test is masked everywhere.
+  const secrets = new SecretSet(opts.secrets);
+  const transcript = new Transcript(secrets);
   const host = 'host' in part ? part.host : undefined;
   const port = 'port' in part ? part.port : undefined;
   const env: TestEnv = {
     config: opts.config,
-    steps: new StepRecorder({ ...(host ? { host } : {}), ...(port ? { port } : {}) }),
+    steps: new StepRecorder({ ...(host ? { host } : {}), ...(port ? { port } : {}) }, secrets),
     transcript,
     ...(opts.ca ? { ca: opts.ca } : {}),
   };
@@ -74,23 +87,26 @@ export async function runConnectionTest(
             message: (err as Error).message,
             hint: 'Unexpected error; see the log.',
           };
-    const mask = (s: string) => redact(s, opts.secrets);
     error = {
       code: info.code,
-      message: mask(info.message),
+      message: info.message,
       hint: info.hint,
-      ...(info.reply ? { reply: mask(info.reply) } : {}),
+      ...(info.reply ? { reply: info.reply } : {}),
       ...(info.responseCode ? { responseCode: info.responseCode } : {}),
     };
   }
-  const result: ConnectionTestResult = {
-    ok: !error,
-    direction,
-    durationMs: Math.round(performance.now() - started),
-    steps: env.steps.steps,
-    ...(error ? { error } : {}),
-  };
-  return { result, transcript: transcript.text() };
+  // Every string of the result, not just the error: step details carry server replies, which may echo a secret.
+  const result: ConnectionTestResult = redactDeep(
+    {
+      ok: !error,
+      direction,
+      durationMs: Math.round(performance.now() - started),
+      steps: env.steps.steps,
+      ...(error ? { error } : {}),
+    },
+    secrets,
+  );
+  return { result, transcript: transcript.text(), secrets: [...secrets] };
 }
 
 async function runFor(env: TestEnv, part: ResolvedPart): Promise<void> {

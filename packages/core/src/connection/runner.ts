@@ -1,4 +1,5 @@
 import type { TestStep } from '../schemas/connection';
+import { redactDeep } from '../security/redact';
 import { classifyError, type Where } from './classify';
 import { type ConnectionErrorInfo, ConnectionFailure } from './failure';
 
@@ -8,9 +9,12 @@ export type StepOutcome<T> = { value: T; detail: Record<string, unknown> | strin
 export class StepRecorder {
   readonly steps: TestStep[] = [];
   readonly where: Where;
+  /** Masked in every step's detail: a server may echo a credential in its reply. */
+  private readonly secrets: Iterable<string>;
 
-  constructor(where: Where = {}) {
+  constructor(where: Where = {}, secrets: Iterable<string> = []) {
     this.where = where;
+    this.secrets = secrets;
   }
 
   /** Runs a step; a failure is classified, recorded on the step, and rethrown as a ConnectionFailure. */
@@ -18,7 +22,12 @@ export class StepRecorder {
     const started = performance.now();
     try {
       const { value, detail } = await fn();
-      this.steps.push({ step, ok: true, durationMs: elapsed(started), detail });
+      this.steps.push({
+        step,
+        ok: true,
+        durationMs: elapsed(started),
+        detail: redactDeep(detail, this.secrets),
+      });
       return value;
     } catch (err) {
       const info: ConnectionErrorInfo = classifyError(err, { ...this.where, stage: step });
@@ -27,12 +36,15 @@ export class StepRecorder {
         step,
         ok: false,
         durationMs: elapsed(started),
-        detail: {
-          ...extra,
-          error: info.code,
-          message: info.message,
-          ...(info.reply ? { reply: info.reply } : {}),
-        },
+        detail: redactDeep(
+          {
+            ...extra,
+            error: info.code,
+            message: info.message,
+            ...(info.reply ? { reply: info.reply } : {}),
+          },
+          this.secrets,
+        ),
       });
       throw err instanceof ConnectionFailure ? err : new ConnectionFailure(info, { cause: err });
     }

@@ -33,7 +33,11 @@ export async function testAccount({
     });
   }
   const secrets = secretValues(ctx.secrets, row);
-  const { result, transcript } = await runConnectionTest(direction, part, { config: ctx.config, secrets });
+  const {
+    result,
+    transcript,
+    secrets: known,
+  } = await runConnectionTest(direction, part, { config: ctx.config, secrets });
   await recordTest(ctx, row.id, direction, result);
   await writeLogs(
     ctx.db,
@@ -47,7 +51,7 @@ export async function testAccount({
       accountName: row.name,
       debug: row.debug,
     }),
-    secrets,
+    known,
   );
   return result;
 }

@@ -105,7 +105,11 @@ export async function testConnection({
       .map((n) => getPath(part, n.field))
       .filter((s): s is string => typeof s === 'string'),
   ];
-  const { result, transcript } = await runConnectionTest(direction, resolved, {
+  const {
+    result,
+    transcript,
+    secrets: known,
+  } = await runConnectionTest(direction, resolved, {
     config: ctx.config,
     secrets,
   });
@@ -121,7 +125,7 @@ export async function testConnection({
       accountName: row ? `${row.name} (unsaved settings)` : null,
       debug: row?.debug ?? false,
     }),
-    secrets,
+    known,
   );
   return result;
 }

@@ -1,4 +1,4 @@
-import { redact } from '../security/redact';
+import { redact, SecretSet } from '../security/redact';
 
 export type TranscriptLine = { ms: number; dir: 'C' | 'S' | '*'; text: string };
 
@@ -11,18 +11,19 @@ const MAX_LINE = 2000;
  */
 export class Transcript {
   readonly lines: TranscriptLine[] = [];
-  private readonly secrets: string[];
+  /** Shared with the step recorder and the result of the same test (pass a SecretSet to share it). */
+  readonly secrets: SecretSet;
   private readonly started = Date.now();
   /** True while the client is in a SASL exchange: its continuation lines are credentials. */
   private inSasl = false;
 
   constructor(secrets: Iterable<string> = []) {
-    this.secrets = [...secrets].filter((s) => s && s.length >= 3);
+    this.secrets = secrets instanceof SecretSet ? secrets : new SecretSet(secrets);
   }
 
   /** Registers a secret learned during the test (an OAuth2 access token) so it is masked too. */
   addSecret(secret: string): void {
-    if (secret && secret.length >= 3) this.secrets.push(secret);
+    this.secrets.add(secret);
   }
 
   /** A line the client sent; `shown` replaces it when the line itself carries a credential. */

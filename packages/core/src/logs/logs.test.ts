@@ -205,7 +205,11 @@ describe.each(backends)('Main Log on %s', (backend) => {
           level: 'debug',
           message: `S: echo ${secret} ${Buffer.from(secret).toString('base64')}`,
           accountId: teamAccount,
-          context: { password: secret },
+          // Under a harmless key, as a server reply in a connection step's detail: masked by value.
+          context: {
+            password: secret,
+            detail: { reply: `535 ${secret}`, raw: [Buffer.from(secret).toString('base64')] },
+          },
         },
       ],
       [secret],
@@ -216,6 +220,10 @@ describe.each(backends)('Main Log on %s', (backend) => {
     expect(dump).not.toContain(secret);
     expect(dump).not.toContain(Buffer.from(secret).toString('base64'));
     expect(page.items.every((i) => i.actor === 'admin@test')).toBe(true);
+    expect(page.items.find((i) => i.message.startsWith('S: echo'))?.context).toEqual({
+      password: '*****',
+      detail: { reply: '535 *****', raw: ['*****'] },
+    });
   });
 
   it('prunes rows older than the retention', async () => {

@@ -1,24 +1,30 @@
 import type { Actor, LogInput, LogWriter } from '../context';
 import type { Db } from '../db/client';
 import { logs } from '../db/schema';
-import { maskSecrets, redact } from '../security/redact';
+import { maskSecrets, redact, redactDeep, SecretSet } from '../security/redact';
 
-function toRow(entry: LogInput, actor: Actor, secrets: Iterable<string>) {
+function toRow(entry: LogInput, actor: Actor, secrets: SecretSet) {
+  const context = entry.context ?? {};
   return {
     source: entry.source,
     level: entry.level,
     message: redact(entry.message, secrets),
     accountId: entry.accountId ?? null,
     actor: actor.label,
-    context: maskSecrets(entry.context ?? {}),
+    // Key names catch `password: …`; known values catch a secret a server echoed under any key.
+    context: maskSecrets(secrets.forms().length ? redactDeep(context, secrets) : context),
   };
 }
 
-/** Creates the Main Log writer; a failing log write never fails the operation that logged. */
-export function createLogWriter(db: Db, actor: () => Actor): LogWriter {
+/**
+ * Creates the Main Log writer; a failing log write never fails the operation that logged. `secrets`, when
+ * given, are masked by value in every message and context.
+ */
+export function createLogWriter(db: Db, actor: () => Actor, secrets: Iterable<string> = []): LogWriter {
+  const known = secrets instanceof SecretSet ? secrets : new SecretSet(secrets);
   return async function writeLog(entry: LogInput) {
     try {
-      await db.insert(logs).values(toRow(entry, actor(), []));
+      await db.insert(logs).values(toRow(entry, actor(), known));
     } catch (err) {
       // The log table is not worth failing a send or a test for; surface it on stderr instead.
       console.error('mailroom: could not write log row:', (err as Error).message);
@@ -27,8 +33,8 @@ export function createLogWriter(db: Db, actor: () => Actor): LogWriter {
 }
 
 /**
- * Appends many rows in one statement (a test's steps and its transcript), redacting `secrets` from every
- * message; like the single writer, a failure is reported on stderr and never fails the caller.
+ * Appends many rows in one statement (a test's steps and its transcript), redacting `secrets` by value from
+ * every message and context; like the single writer, a failure is reported on stderr and never fails the caller.
  */
 export async function writeLogs(
   db: Db,
@@ -37,7 +43,7 @@ export async function writeLogs(
   secrets: Iterable<string> = [],
 ): Promise<void> {
   if (entries.length === 0) return;
-  const known = [...secrets];
+  const known = secrets instanceof SecretSet ? secrets : new SecretSet(secrets);
   try {
     await db.insert(logs).values(entries.map((e) => toRow(e, actor, known)));
   } catch (err) {

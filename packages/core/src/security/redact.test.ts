@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { maskSecrets, redact } from './redact';
+import { maskSecrets, plainForms, redact, redactDeep, SecretSet } from './redact';
 
 const PASSWORD = 'Tr0ub4dor&3';
 const b64 = (s: string) => Buffer.from(s).toString('base64');
@@ -54,5 +54,79 @@ describe('redact', () => {
       a: { password: '*****', apiKey: '*****', ok: true },
       list: [{ refreshToken: '*****' }],
     });
+  });
+
+  it('keeps a capability list readable: a mechanism after AUTH PLAIN is not a payload', () => {
+    expect(redact('AUTH PLAIN LOGIN CRAM-MD5 XOAUTH2')).toBe('AUTH PLAIN LOGIN CRAM-MD5 XOAUTH2');
+    expect(redact('S: 250 AUTH PLAIN LOGIN')).toBe('S: 250 AUTH PLAIN LOGIN');
+  });
+
+  it('masks the base64 of a longer text holding the secret, at any alignment', () => {
+    for (const prefix of ['', 'a', 'ab', 'abc', '\0someone-unknown\0']) {
+      const out = redact(`535 ${b64(`${prefix}${PASSWORD}`)} ${b64(`x${PASSWORD}y`)}`, [PASSWORD]);
+      expect(out).not.toContain(b64(`${prefix}${PASSWORD}`));
+      expect(out).toContain('*****');
+    }
+  });
+});
+
+describe('SASL PLAIN forms', () => {
+  it('lists the strings PLAIN encodes for a login', () => {
+    expect(plainForms('bob', PASSWORD)).toEqual([
+      `\0bob\0${PASSWORD}`,
+      `bob\0bob\0${PASSWORD}`,
+      `bob\0${PASSWORD}`,
+    ]);
+  });
+
+  it('masks every PLAIN payload of a login whole, once the login is in the set', () => {
+    const secrets = new SecretSet();
+    secrets.addLogin('bob', PASSWORD);
+    const text = `raw=${b64(`\0bob\0${PASSWORD}`)} pair=${b64(`bob\0${PASSWORD}`)} authz=${b64(`bob\0bob\0${PASSWORD}`)}`;
+    expect(redact(text, secrets)).toBe('raw=***** pair=***** authz=*****');
+  });
+
+  it('masks a secret added to the set after it was first used', () => {
+    const secrets = new SecretSet(['short-lived-1']);
+    expect(redact('token ya29.learned-later', secrets)).toBe('token ya29.learned-later');
+    secrets.add('ya29.learned-later');
+    expect(redact('token ya29.learned-later', secrets)).toBe('token *****');
+    secrets.add('');
+    secrets.add('ab');
+    expect([...secrets]).toEqual(['short-lived-1', 'ya29.learned-later']);
+  });
+});
+
+describe('redactDeep', () => {
+  it('redacts every string value at any depth and keeps the shape and other values', () => {
+    const secrets = new SecretSet();
+    secrets.addLogin('bob', PASSWORD);
+    const value = {
+      ok: false,
+      durationMs: 12,
+      steps: [
+        {
+          step: 'authenticate',
+          detail: { reply: `535 [ bob ${PASSWORD} ] raw=${b64(`\0bob\0${PASSWORD}`)}` },
+        },
+        { step: 'greeting', detail: 'banner' },
+      ],
+      error: { message: `refused ${PASSWORD}`, responseCode: 535, extra: null },
+    };
+    expect(redactDeep(value, secrets)).toEqual({
+      ok: false,
+      durationMs: 12,
+      steps: [
+        { step: 'authenticate', detail: { reply: '535 [ bob ***** ] raw=*****' } },
+        { step: 'greeting', detail: 'banner' },
+      ],
+      error: { message: 'refused *****', responseCode: 535, extra: null },
+    });
+    expect(value.error.message).toContain(PASSWORD);
+  });
+
+  it('accepts a plain list of secrets and leaves text without them alone', () => {
+    expect(redactDeep(['a', { b: `x ${b64(PASSWORD)}` }], [PASSWORD])).toEqual(['a', { b: 'x *****' }]);
+    expect(redactDeep({ a: 'nothing secret' })).toEqual({ a: 'nothing secret' });
   });
 });
