@@ -218,3 +218,41 @@ describe('accounts API: the newcomer walk-through', () => {
     expect(await metrics.text()).toContain('mailroom_accounts{stage="active"');
   });
 });
+
+describe('accounts API on Postgres under concurrency', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp('postgres');
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('answers two simultaneous creates of one name with 201 and 409 naming the field, never 500', async () => {
+    for (let round = 0; round < 5; round++) {
+      const name = `Twin ${round}`;
+      const responses = await Promise.all(
+        [0, 1].map(() => t.call('POST', '/api/v1/accounts', { ...account, name })),
+      );
+      const statuses = responses.map((r) => r.status).sort();
+      expect(statuses).toEqual([201, 409]);
+      const conflict = responses.find((r) => r.status === 409)!;
+      await expectProblem(conflict, 409, 'name');
+    }
+  });
+
+  it('stops password guessing after ten failures, even sent in parallel', async () => {
+    const attempt = () =>
+      t.app.request('/api/v1/auth/login', {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-forwarded-for': `10.0.0.${Math.floor(Math.random() * 250)}`,
+        },
+        body: JSON.stringify({ email: 'admin@example.com', password: 'not the password' }),
+      });
+    const statuses = (await Promise.all(Array.from({ length: 14 }, attempt))).map((r) => r.status);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(10);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(4);
+  });
+});

@@ -37,6 +37,8 @@ export const envSchema = z.object({
   MAILROOM_GREETING_TIMEOUT_MS: z.coerce.number().int().min(100).max(120000).default(10000),
   MAILROOM_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(100).max(300000).default(15000),
   MAILROOM_COOKIE_SECURE: bool.optional(),
+  /** Behind a reverse proxy you run: take the client address from X-Forwarded-For (login rate limit). */
+  MAILROOM_TRUST_PROXY: bool.default(false),
   MAILROOM_WEB_DIST: z.string().optional(),
 });
 export type Env = z.infer<typeof envSchema>;

@@ -92,6 +92,7 @@ export async function startMailroom(env: Env, opts: StartOptions = {}): Promise<
   const app = createApp({
     base,
     webDist: env.MAILROOM_WEB_DIST ?? join(here, '..', '..', 'web', 'dist'),
+    trustProxy: env.MAILROOM_TRUST_PROXY,
     cookieSecure: env.MAILROOM_COOKIE_SECURE ?? env.MAILROOM_PUBLIC_URL?.startsWith('https://') ?? false,
     ping: () => pingDatabase(database.db),
     status: () => ({ storage: database.kind, jobs: jobs.map((j) => j.name), mockMailServer: mock }),

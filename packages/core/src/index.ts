@@ -24,7 +24,7 @@ export * from './routing';
 export * from './transport';
 export * from './verification';
 export * from './schemas';
-export { hashPassword, randomToken, sha256, verifyPassword } from './security/hash';
+export { hashPassword, randomToken, safeEqual, sha256, verifyPassword } from './security/hash';
 export { maskSecrets, redact } from './security/redact';
 export {
   createSecretBox,

@@ -37,3 +37,8 @@ export const problems = {
 } as const;
 
 export const security: Array<Record<string, string[]>> = [{ bearer: [] }, { cookie: [] }];
+
+/** An unpaginated list in the API's list shape `{ items, total, page, pageSize }`. */
+export function all<T>(items: T[]): { items: T[]; total: number; page: number; pageSize: number } {
+  return { items, total: items.length, page: 1, pageSize: items.length };
+}

@@ -62,7 +62,47 @@ export function onError(err: Error, c: Context): Response {
       err.message || titles[status] || 'Error',
     );
   }
-  // Unknown errors: log the stack on the server, never send internals (or secrets) to the client.
-  console.error('mailroom: unhandled error', err);
+  const dbCode = databaseErrorCode(err);
+  if (dbCode === '23505') {
+    // A unique index caught a race the verb's own check could not see (two creates at once).
+    const constraint = databaseConstraint(err);
+    if (constraint.startsWith('accounts_name')) {
+      return problem(c, 409, 'name_taken', 'An account with this name already exists', {
+        errors: [{ path: 'name', message: 'is already used by another account' }],
+      });
+    }
+    return problem(
+      c,
+      409,
+      'conflict',
+      'This conflicts with a record that was saved at the same moment; try again',
+    );
+  }
+  // Unknown errors: log what failed on the server, never query parameters (ciphertexts, hashes) and
+  // never internals to the client.
+  const cause = (err as { cause?: { message?: string } }).cause;
+  console.error(
+    `mailroom: unhandled error: ${err.name}: ${cause?.message ?? err.message.split('\nparams:')[0]}`,
+  );
   return problem(c, 500, 'internal', 'Something went wrong on our side; the server log has the details');
+}
+
+/** The SQLSTATE of a database error (postgres.js and PGlite), possibly wrapped by Drizzle. */
+function databaseErrorCode(err: unknown): string | undefined {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) return e.code;
+  }
+  return undefined;
+}
+
+function databaseConstraint(err: unknown): string {
+  for (
+    let e = err as { constraint?: unknown; constraint_name?: unknown; cause?: unknown } | undefined;
+    e;
+    e = e.cause as typeof e
+  ) {
+    const name = e.constraint_name ?? e.constraint;
+    if (typeof name === 'string') return name;
+  }
+  return '';
 }

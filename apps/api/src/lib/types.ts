@@ -8,6 +8,8 @@ export type AppDeps = {
   /** Directory of the built web UI; served at / when present. */
   webDist?: string | undefined;
   cookieSecure?: boolean;
+  /** Honour X-Forwarded-For for the client address (behind your own reverse proxy). */
+  trustProxy?: boolean;
   /** Extra facts for /readyz and /metrics (worker state, mock server ports …). */
   status?: () => Record<string, unknown>;
 };

@@ -1,4 +1,4 @@
-import { createContext, MailroomError, resolveSession, resolveToken } from '@mailroom/core';
+import { createContext, MailroomError, resolveSession, resolveToken, safeEqual } from '@mailroom/core';
 import type { MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 
@@ -33,7 +33,10 @@ export function auth(options: AuthOptions = {}): MiddlewareHandler {
       const cookie = getCookie(c, SESSION_COOKIE);
       const session = cookie ? await resolveSession(deps.base.db, cookie) : null;
       if (!session) throw new MailroomError('unauthenticated', 'Sign in or send a bearer token');
-      if (!SAFE_METHODS.has(c.req.method) && c.req.header('x-csrf-token') !== session.csrfToken) {
+      if (
+        !SAFE_METHODS.has(c.req.method) &&
+        !safeEqual(c.req.header('x-csrf-token') ?? '', session.csrfToken)
+      ) {
         throw new MailroomError('csrf_failed', 'Missing or wrong X-CSRF-Token header for a cookie session');
       }
       c.set('actor', session.actor);

@@ -137,6 +137,69 @@ describe.each(backends)('accounts on %s', (backend) => {
     expect(JSON.stringify(timeline)).not.toContain('new-secret');
   });
 
+  it('requires stored secrets again when they would go to another token URL or over a weaker connection', async () => {
+    const oauth = await createAccount({
+      ctx: env.ctx,
+      input: smtpInput('OAuth mover', {
+        auth: {
+          method: 'oauth2',
+          username: 'ops@example.com',
+          clientId: 'client-1',
+          clientSecret: 'client-secret-123',
+          refreshToken: 'refresh-token-123',
+          tokenUrl: 'https://login.example.com/token',
+        },
+      }),
+    });
+    const stolen = await failure(
+      updateAccount({
+        ctx: env.ctx,
+        id: oauth.id,
+        input: { outgoing: { auth: { tokenUrl: 'https://attacker.example.net/steal' } } },
+      }),
+    );
+    expect(stolen.code).toBe('secret_required');
+    expect(stolen.errors?.map((e) => e.path).sort()).toEqual([
+      'outgoing.auth.clientSecret',
+      'outgoing.auth.refreshToken',
+    ]);
+
+    const tls = await createAccount({ ctx: env.ctx, input: smtpInput('Downgrade') });
+    const downgrade = await failure(
+      updateAccount({ ctx: env.ctx, id: tls.id, input: { outgoing: { security: 'none' } } }),
+    );
+    expect(downgrade.errors?.[0]?.path).toBe('outgoing.auth.password');
+    const insecure = await failure(
+      updateAccount({ ctx: env.ctx, id: tls.id, input: { outgoing: { allowInvalidCertificates: true } } }),
+    );
+    expect(insecure.code).toBe('secret_required');
+    // Switching to a transport that uses no password simply drops it.
+    const sendmail = await updateAccount({
+      ctx: env.ctx,
+      id: tls.id,
+      input: { outgoing: { transport: 'sendmail', from: { address: 'sales@example.com' } } },
+    });
+    expect(sendmail.outgoing).toMatchObject({ transport: 'sendmail', path: '/usr/sbin/sendmail' });
+  });
+
+  it('rejects an OAuth2 token URL that is not https', async () => {
+    const err = await failure(
+      createAccount({
+        ctx: env.ctx,
+        input: smtpInput('Plain token', {
+          auth: {
+            method: 'oauth2',
+            username: 'u',
+            clientId: 'c',
+            refreshToken: 'r-123',
+            tokenUrl: 'http://login.example.com/token',
+          },
+        }),
+      }),
+    );
+    expect(err.errors?.[0]?.path).toBe('outgoing.auth.tokenUrl');
+  });
+
   it('moves through stages, rejects a restore of an active account, and frees the name on delete', async () => {
     const acc = await createAccount({ ctx: env.ctx, input: smtpInput('Staged') });
     const bad = await failure(
@@ -195,6 +258,60 @@ describe.each(backends)('accounts on %s', (backend) => {
     expect(inactive.code).toBe('account_not_usable');
   });
 
+  it('ends defaults that no longer fit when an account changes team or loses its outgoing part', async () => {
+    const team = await createTeam({ ctx: env.ctx, input: { name: `Movers ${backend}` } });
+    const sys = await createAccount({ ctx: env.ctx, input: smtpInput('Mover', { fromFilter: [] }) });
+    await setDefault({
+      ctx: env.ctx,
+      input: { teamId: null, direction: 'outgoing', accountId: sys.id, replace: true },
+    });
+    await updateAccount({ ctx: env.ctx, id: sys.id, input: { teamId: team.id } });
+    expect((await getDefaults({ ctx: env.ctx })).some((d) => d.accountId === sys.id)).toBe(false);
+    expect((await explainRoute({ ctx: env.ctx, input: { from: 'x@nowhere.test' } })).accountId).not.toBe(
+      sys.id,
+    );
+
+    await setDefault({ ctx: env.ctx, input: { teamId: team.id, direction: 'outgoing', accountId: sys.id } });
+    await updateAccount({
+      ctx: env.ctx,
+      id: sys.id,
+      input: {
+        outgoing: null,
+        incoming: {
+          protocol: 'imap',
+          host: 'imap.example.com',
+          auth: { method: 'password', username: 'u', password: 'p-123' },
+        },
+      },
+    });
+    expect((await getDefaults({ ctx: env.ctx })).some((d) => d.accountId === sys.id)).toBe(false);
+    const events = await listTimeline({ ctx: env.ctx, id: sys.id });
+    expect(events.filter((e) => e.type === 'default_cleared').map((e) => e.summary)).toEqual([
+      'No longer the outgoing default of its former team: it has no outgoing settings any more',
+      'No longer the outgoing default of the system: it moved to another team',
+    ]);
+  });
+
+  it('lets only one of two simultaneous first defaults win', async () => {
+    const team = await createTeam({ ctx: env.ctx, input: { name: `Race ${backend}` } });
+    const a = await createAccount({
+      ctx: env.ctx,
+      input: { ...smtpInput('Race A', { fromFilter: [] }), teamId: team.id },
+    });
+    const b = await createAccount({
+      ctx: env.ctx,
+      input: { ...smtpInput('Race B', { fromFilter: [] }), teamId: team.id },
+    });
+    const results = await Promise.allSettled(
+      [a, b].map((acc) =>
+        setDefault({ ctx: env.ctx, input: { teamId: team.id, direction: 'outgoing', accountId: acc.id } }),
+      ),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const rejected = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    expect(rejected.reason).toMatchObject({ code: 'default_exists' });
+  });
+
   it('limits viewers and team admins', async () => {
     const red = await createTeam({ ctx: env.ctx, input: { name: 'Red' } });
     const blue = await createTeam({ ctx: env.ctx, input: { name: 'Blue' } });
@@ -211,6 +328,11 @@ describe.each(backends)('accounts on %s', (backend) => {
     ).toBe('not_found');
     const list = await listAccounts({ ctx: redAdmin, input: {} });
     expect(list.items.map((i) => i.id)).not.toContain(blueAcc.id);
+    expect((await failure(explainRoute({ ctx: redAdmin, input: { teamId: blue.id } }))).code).toBe(
+      'not_found',
+    );
+    const explained = await explainRoute({ ctx: redAdmin, input: { from: 'sales@example.com' } });
+    expect(explained.candidates.map((c) => c.accountId)).not.toContain(blueAcc.id);
     const own = await createAccount({ ctx: redAdmin, input: { ...smtpInput('Red mail'), teamId: red.id } });
     expect(own.teamId).toBe(red.id);
     expect((await failure(createAccount({ ctx: redAdmin, input: smtpInput('Red system') }))).code).toBe(

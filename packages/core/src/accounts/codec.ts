@@ -91,7 +91,7 @@ export function applySecretChanges(
   return next;
 }
 
-function secretStillApplies(
+export function secretStillApplies(
   path: SecretPath,
   parts: { outgoing: Part | null; incoming: Part | null },
 ): boolean {

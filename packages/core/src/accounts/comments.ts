@@ -4,6 +4,7 @@ import { accountComments, accountEvents } from '../db/schema';
 import { forbidden, parseInput } from '../errors';
 import { newId } from '../ids';
 import { type Comment, commentInputSchema, type TimelineEvent } from '../schemas/account';
+import { canWrite } from './access';
 import { loadAccount } from './load';
 import { addTimelineEvent } from './timeline';
 
@@ -21,6 +22,8 @@ export async function addComment({
   if (ctx.actor.role === 'viewer') throw forbidden('Viewers cannot comment');
   return ctx.db.transaction(async (tx) => {
     const row = await loadAccount(ctx, tx, id);
+    if (!canWrite(ctx.actor, row.teamId))
+      throw forbidden('You can only comment on accounts of your own teams');
     const comment = { id: newId(), accountId: row.id, at: ctx.now(), author: ctx.actor.label, body };
     await tx.insert(accountComments).values(comment);
     await addTimelineEvent(

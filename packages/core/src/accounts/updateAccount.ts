@@ -1,6 +1,7 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Ctx } from '../context';
-import { accounts } from '../db/schema';
+import type { Tx } from '../db/client';
+import { accountDefaults, accounts } from '../db/schema';
 import { type FieldError, MailroomError, parseInput } from '../errors';
 import {
   type AccountView,
@@ -8,14 +9,16 @@ import {
   accountPatchSchema,
   imapDefaultPorts,
   pop3DefaultPorts,
+  type SecretPath,
   type Security,
   smtpDefaultPorts,
 } from '../schemas/account';
 import { assertCanWrite } from './access';
-import { applySecretChanges, getPath, splitSecrets, withDefaultPort } from './codec';
+import { applySecretChanges, getPath, secretStillApplies, splitSecrets, withDefaultPort } from './codec';
 import { loadAccount, viewOf } from './load';
 import { assertNameFree, assertSecretsPresent, assertTeamExists } from './rules';
 import { addTimelineEvent } from './timeline';
+import type { AccountRow } from './types';
 
 type Part = Record<string, unknown>;
 
@@ -108,7 +111,9 @@ export async function updateAccount({
         incoming,
         secrets,
         ...(resetVerification ? { verifiedAt: null } : {}),
-        ...(connectionChanged || changed.some((c) => c.path.startsWith('incoming.'))
+        ...(connectionChanged ||
+        changed.some((c) => c.path.startsWith('incoming')) ||
+        secretChanges.some((c) => c.path.startsWith('incoming.'))
           ? {
               health: 'unknown' as const,
               healthReason: 'settings changed since the last test',
@@ -126,6 +131,7 @@ export async function updateAccount({
       changes: changed,
       credentialChanges: secretChanges,
     });
+    await dropDefaultsThatNoLongerFit(ctx, tx, updated!);
     if (resetVerification) {
       await addTimelineEvent(
         ctx,
@@ -137,6 +143,37 @@ export async function updateAccount({
     }
     return viewOf(tx, updated!);
   });
+}
+
+/**
+ * Keeps defaults consistent with the account: a part that went away, or a move to another team, ends the
+ * defaults that no longer apply (a team account cannot be the system default, nor another team's).
+ */
+async function dropDefaultsThatNoLongerFit(ctx: Ctx, tx: Tx, row: AccountRow): Promise<void> {
+  const current = await tx.select().from(accountDefaults).where(eq(accountDefaults.accountId, row.id));
+  for (const d of current) {
+    const why = !row[d.direction]
+      ? `it has no ${d.direction} settings any more`
+      : row.teamId !== null && d.scope !== row.teamId
+        ? 'it moved to another team'
+        : null;
+    if (!why) continue;
+    await tx
+      .delete(accountDefaults)
+      .where(and(eq(accountDefaults.scope, d.scope), eq(accountDefaults.direction, d.direction)));
+    const scopeName = d.scope === 'system' ? 'the system' : 'its former team';
+    await addTimelineEvent(
+      ctx,
+      tx,
+      row.id,
+      'default_cleared',
+      `No longer the ${d.direction} default of ${scopeName}: ${why}`,
+      {
+        scope: d.scope,
+        direction: d.direction,
+      },
+    );
+  }
 }
 
 function isConnectionField(path: string): boolean {
@@ -207,7 +244,28 @@ function diffFields(before: Part, after: Part): Array<{ path: string; from: unkn
   return out.sort((l, r) => l.path.localeCompare(r.path));
 }
 
-/** Host, port (or Mailgun base URL) changed while a secret is stored for that part: the secret must come again. */
+const SECURITY_RANK: Record<string, number> = { none: 0, starttls: 1, tls: 1 };
+
+/**
+ * Why a part's stored secrets may no longer go where they went before: the server moved (host, port,
+ * Mailgun base URL, OAuth2 token URL), encryption was weakened, or certificate checks were turned off.
+ */
+function secretExposure(before: Part, after: Part): string | null {
+  for (const f of ['host', 'port', 'baseUrl', 'auth.tokenUrl']) {
+    const a = getPath(before, f);
+    if (a !== undefined && a !== getPath(after, f))
+      return `the ${f === 'auth.tokenUrl' ? 'token URL' : f} changed`;
+  }
+  if ((SECURITY_RANK[String(after.security)] ?? 1) < (SECURITY_RANK[String(before.security)] ?? 1)) {
+    return 'encryption was turned off';
+  }
+  if (after.allowInvalidCertificates === true && before.allowInvalidCertificates !== true) {
+    return 'certificate checks were turned off';
+  }
+  return null;
+}
+
+/** A stored secret must be entered again when it would otherwise reach a different or less protected server. */
 function assertSecretResupplied(
   row: { outgoing: Part | null; incoming: Part | null; secrets: Record<string, string> },
   next: { outgoing: Part | null; incoming: Part | null },
@@ -218,22 +276,18 @@ function assertSecretResupplied(
     const before = row[dir];
     const after = next[dir];
     if (!before || !after) continue;
-    const moved = ['host', 'port', 'baseUrl'].some((f) => before[f] !== undefined && before[f] !== after[f]);
-    if (!moved) continue;
+    const why = secretExposure(before, after);
+    if (!why) continue;
     for (const path of Object.keys(row.secrets)) {
-      if (path.startsWith(`${dir}.`) && changes[path] === undefined) {
-        errors.push({ path, message: 're-enter the secret when changing the host, port or base URL' });
-      }
+      // Only secrets the new settings still use; the rest are dropped with the old auth method.
+      if (!path.startsWith(`${dir}.`) || !secretStillApplies(path as SecretPath, next)) continue;
+      if (changes[path] === undefined) errors.push({ path, message: `re-enter the secret: ${why}` });
     }
   }
   if (errors.length > 0) {
-    throw new MailroomError(
-      'secret_required',
-      'The stored secret must be entered again when the server changes',
-      {
-        errors,
-        hint: 'This protects the stored password from being sent to a different server.',
-      },
-    );
+    throw new MailroomError('secret_required', 'The stored secret must be entered again for these settings', {
+      errors,
+      hint: 'This keeps a stored secret from being sent to another server or over a weaker connection.',
+    });
   }
 }

@@ -45,7 +45,8 @@ export async function setDefault({ ctx, input }: { ctx: Ctx; input: unknown }): 
       return;
     }
 
-    const account = await loadAccount(ctx, tx, accountId);
+    // Locking the account serializes with stage changes: a default can never outlive `active`.
+    const account = await loadAccount(ctx, tx, accountId, true);
     const problems: string[] = [];
     if (account.stage !== 'active')
       problems.push(`the account is ${account.stage}; only active accounts can be defaults`);
@@ -82,13 +83,27 @@ export async function setDefault({ ctx, input }: { ctx: Ctx; input: unknown }): 
       );
     }
     const now = ctx.now();
-    await tx
-      .insert(accountDefaults)
-      .values({ scope, direction, accountId: account.id, updatedAt: now, updatedBy: ctx.actor.label })
-      .onConflictDoUpdate({
-        target: [accountDefaults.scope, accountDefaults.direction],
-        set: { accountId: account.id, updatedAt: now, updatedBy: ctx.actor.label },
-      });
+    const entry = { scope, direction, accountId: account.id, updatedAt: now, updatedBy: ctx.actor.label };
+    if (current) {
+      await tx
+        .update(accountDefaults)
+        .set({ accountId: account.id, updatedAt: now, updatedBy: ctx.actor.label })
+        .where(and(eq(accountDefaults.scope, scope), eq(accountDefaults.direction, direction)));
+    } else if (replace) {
+      await tx
+        .insert(accountDefaults)
+        .values(entry)
+        .onConflictDoUpdate({ target: [accountDefaults.scope, accountDefaults.direction], set: entry });
+    } else {
+      // No row to lock yet: the primary key decides between two first-time setters, the loser gets 409.
+      const inserted = await tx.insert(accountDefaults).values(entry).onConflictDoNothing().returning();
+      if (inserted.length === 0) {
+        throw new MailroomError('default_exists', `${scopeName} already has a ${direction} default`, {
+          errors: [{ path: 'accountId', message: `${scopeName} already has a ${direction} default` }],
+          hint: 'Send replace: true to make this account the default instead.',
+        });
+      }
+    }
     if (current) {
       await addTimelineEvent(
         ctx,

@@ -16,7 +16,7 @@ import { newId } from '../ids';
 import type { IncomingParsed } from '../schemas/account';
 import { redact } from '../security/redact';
 import { openImapSession } from './imapSession';
-import { claimPollLease, releasePollLease } from './lease';
+import { claimPollLease, releasePollLease, renewPollLease } from './lease';
 import { parseFetched } from './parse';
 import { openPop3Session } from './pop3Session';
 import type { FetchSession, PollCursor } from './types';
@@ -103,6 +103,8 @@ export async function fetchAccount({
       return new Set(rows.map((r) => r.uidl!));
     };
     while (fetched + duplicates < MAX_PER_RUN) {
+      // Each batch renews the lease, so a long run is never fetched twice in parallel.
+      if (!(await renewPollLease(ctx.db, row.id, leaseOwner, ctx.now(), LEASE_MS))) break;
       const batch = await session.next(BATCH, known);
       if (batch.length === 0) break;
       for (const m of batch) {

@@ -35,3 +35,19 @@ export async function releasePollLease(
     .set({ ...update, leaseOwner: null, leaseExpiresAt: null })
     .where(and(eq(incomingState.accountId, accountId), eq(incomingState.leaseOwner, owner)));
 }
+
+/** Extends a held lease; false when another poller took it over (the caller must stop). */
+export async function renewPollLease(
+  q: Queryable,
+  accountId: string,
+  owner: string,
+  now: Date,
+  leaseMs: number,
+): Promise<boolean> {
+  const rows = await q
+    .update(incomingState)
+    .set({ leaseExpiresAt: new Date(now.getTime() + leaseMs) })
+    .where(and(eq(incomingState.accountId, accountId), eq(incomingState.leaseOwner, owner)))
+    .returning({ owner: incomingState.leaseOwner });
+  return rows.length > 0;
+}

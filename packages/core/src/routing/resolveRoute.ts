@@ -14,7 +14,13 @@ type Candidate = RoutingExplain['candidates'][number];
  */
 export async function resolveRoute(
   q: Queryable,
-  input: { from?: string | undefined; teamId?: string | null | undefined; accountId?: string | undefined },
+  input: {
+    from?: string | undefined;
+    teamId?: string | null | undefined;
+    accountId?: string | undefined;
+    /** Limits candidates to system accounts and these teams' (a team admin's explain). */
+    visibleTeamIds?: string[] | undefined;
+  },
 ): Promise<Route> {
   const from = input.from?.trim().toLowerCase() || undefined;
   const teamId = input.teamId ?? null;
@@ -47,7 +53,14 @@ export async function resolveRoute(
       : done(null, 'none', 'The requested account cannot send');
   }
 
-  const scopeCond = teamId ? or(isNull(accounts.teamId), eq(accounts.teamId, teamId)) : undefined;
+  const scopeCond = teamId
+    ? or(isNull(accounts.teamId), eq(accounts.teamId, teamId))
+    : input.visibleTeamIds
+      ? or(
+          isNull(accounts.teamId),
+          inArray(accounts.teamId, input.visibleTeamIds.length ? input.visibleTeamIds : ['']),
+        )
+      : undefined;
   const live = await q
     .select()
     .from(accounts)
@@ -101,7 +114,8 @@ export async function resolveRoute(
     const [row] = await q
       .select()
       .from(accounts)
-      .where(and(eq(accounts.id, id), eq(accounts.stage, 'active')));
+      // A default must still be able to send: active, with outgoing settings.
+      .where(and(eq(accounts.id, id), eq(accounts.stage, 'active'), isNotNull(accounts.outgoing)));
     return row;
   };
   if (teamId) {

@@ -54,7 +54,14 @@ export const authInputSchema = z.discriminatedUnion('method', [
     clientId: headerSafe(512).min(1, 'is required'),
     clientSecret: secretInput,
     refreshToken: secretInput,
-    tokenUrl: z.url({ message: 'must be a URL' }),
+    tokenUrl: z
+      .url({ message: 'must be a URL' })
+      .refine(
+        (u) => u.startsWith('https://') || /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?\//.test(u),
+        {
+          message: 'must be an https:// URL (http only on loopback)',
+        },
+      ),
   }),
 ]);
 

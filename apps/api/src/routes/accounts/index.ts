@@ -19,7 +19,7 @@ import {
   updateAccount,
 } from '@mailroom/core';
 import { z } from 'zod';
-import { body, json, newRouter, problems, security } from '../../lib/openapi';
+import { all, body, json, newRouter, problems, security } from '../../lib/openapi';
 
 export const accountRoutes = newRouter();
 const idParam = z.object({ id: z.string().min(1) });
@@ -142,9 +142,9 @@ accountRoutes.openapi(
     summary: 'Comments on an account, oldest first',
     security,
     request: { params: idParam },
-    responses: { 200: json(z.object({ items: z.array(commentSchema) })), 404: problems[404] },
+    responses: { 200: json(listOf(commentSchema)), 404: problems[404] },
   }),
-  async (c) => c.json({ items: await listComments({ ctx: c.get('ctx'), id: c.req.valid('param').id }) }, 200),
+  async (c) => c.json(all(await listComments({ ctx: c.get('ctx'), id: c.req.valid('param').id })), 200),
 );
 
 accountRoutes.openapi(
@@ -180,17 +180,17 @@ accountRoutes.openapi(
       params: idParam,
       query: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(200) }),
     },
-    responses: { 200: json(z.object({ items: z.array(timelineEventSchema) })), 404: problems[404] },
+    responses: { 200: json(listOf(timelineEventSchema)), 404: problems[404] },
   }),
   async (c) =>
     c.json(
-      {
-        items: await listTimeline({
+      all(
+        await listTimeline({
           ctx: c.get('ctx'),
           id: c.req.valid('param').id,
           limit: c.req.valid('query').limit,
         }),
-      },
+      ),
       200,
     ),
 );

@@ -3,6 +3,7 @@ import {
   createTeam,
   createToken,
   createUser,
+  listOf,
   listTeams,
   listTokens,
   listUsers,
@@ -16,7 +17,7 @@ import {
   userSchema,
 } from '@mailroom/core';
 import { z } from 'zod';
-import { body, json, newRouter, problems, security } from '../../lib/openapi';
+import { all, body, json, newRouter, problems, security } from '../../lib/openapi';
 
 export const adminRoutes = newRouter();
 
@@ -27,9 +28,9 @@ adminRoutes.openapi(
     tags: ['Tokens'],
     summary: 'List API tokens (never their values)',
     security,
-    responses: { 200: json(z.object({ items: z.array(tokenSchema) })), 403: problems[403] },
+    responses: { 200: json(listOf(tokenSchema)), 403: problems[403] },
   }),
-  async (c) => c.json({ items: await listTokens({ ctx: c.get('ctx') }) }, 200),
+  async (c) => c.json(all(await listTokens({ ctx: c.get('ctx') })), 200),
 );
 adminRoutes.openapi(
   createRoute({
@@ -66,9 +67,9 @@ adminRoutes.openapi(
     tags: ['Teams'],
     summary: 'List teams',
     security,
-    responses: { 200: json(z.object({ items: z.array(teamSchema) })) },
+    responses: { 200: json(listOf(teamSchema)) },
   }),
-  async (c) => c.json({ items: await listTeams({ ctx: c.get('ctx') }) }, 200),
+  async (c) => c.json(all(await listTeams({ ctx: c.get('ctx') })), 200),
 );
 adminRoutes.openapi(
   createRoute({
@@ -95,9 +96,9 @@ adminRoutes.openapi(
     tags: ['Users'],
     summary: 'List users',
     security,
-    responses: { 200: json(z.object({ items: z.array(userSchema) })), 403: problems[403] },
+    responses: { 200: json(listOf(userSchema)), 403: problems[403] },
   }),
-  async (c) => c.json({ items: await listUsers({ ctx: c.get('ctx') }) }, 200),
+  async (c) => c.json(all(await listUsers({ ctx: c.get('ctx') })), 200),
 );
 adminRoutes.openapi(
   createRoute({

@@ -4,15 +4,16 @@ import {
   defaultSetSchema,
   explainRoute,
   getDefaults,
+  listOf,
   routingExplainQuerySchema,
   routingExplainSchema,
   setDefault,
 } from '@mailroom/core';
 import { z } from 'zod';
-import { body, json, newRouter, problems, security } from '../../lib/openapi';
+import { all, body, json, newRouter, problems, security } from '../../lib/openapi';
 
 export const defaultRoutes = newRouter();
-const list = z.object({ items: z.array(defaultEntrySchema) });
+const list = listOf(defaultEntrySchema);
 
 defaultRoutes.openapi(
   createRoute({
@@ -23,7 +24,7 @@ defaultRoutes.openapi(
     security,
     responses: { 200: json(list) },
   }),
-  async (c) => c.json({ items: await getDefaults({ ctx: c.get('ctx') }) }, 200),
+  async (c) => c.json(all(await getDefaults({ ctx: c.get('ctx') })), 200),
 );
 
 defaultRoutes.openapi(
@@ -43,7 +44,7 @@ defaultRoutes.openapi(
       422: problems[422],
     },
   }),
-  async (c) => c.json({ items: await setDefault({ ctx: c.get('ctx'), input: c.req.valid('json') }) }, 200),
+  async (c) => c.json(all(await setDefault({ ctx: c.get('ctx'), input: c.req.valid('json') })), 200),
 );
 
 defaultRoutes.openapi(
