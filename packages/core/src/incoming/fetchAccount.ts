@@ -69,7 +69,7 @@ export async function fetchAccount({
   const transcript = new Transcript(secrets);
   const env: TestEnv = {
     config: ctx.config,
-    steps: new StepRecorder({ host: part.host, port: part.port }),
+    steps: new StepRecorder({ host: part.host, port: part.port }, transcript.secrets),
     transcript,
   };
   let fetched = 0;
