@@ -274,6 +274,53 @@ describe('admin web UI', () => {
     await page.keyboard.press('Escape');
   });
 
+  it('shows a refused message as failed with the reply, retries it, and cancels a deferred one', async () => {
+    const faults = (rules: unknown[]) =>
+      fetch(`${product.mockUrl}/api/faults`, {
+        method: 'PUT',
+        body: JSON.stringify(rules),
+        headers: { 'content-type': 'application/json' },
+      });
+    await faults([
+      { stage: 'rcpt', match: 'bounce@example.com', code: 550 },
+      { stage: 'rcpt', match: 'later@example.com', code: 451 },
+    ]);
+    const send = async (to: string, subject: string) => {
+      await page.getByRole('button', { name: 'New message' }).press('Enter');
+      const dialog = page.getByRole('dialog', { name: 'New message' });
+      await dialog.getByLabel('To', { exact: true }).fill(to);
+      await dialog.getByLabel('Subject').fill(subject);
+      await dialog.getByLabel('Message').fill('Testing refusals.');
+      await dialog.getByRole('combobox', { name: /^Mode/ }).selectOption('immediate');
+      await dialog.getByRole('button', { name: 'Send' }).press('Enter');
+      const drawer = page.getByRole('dialog', { name: subject });
+      await drawer.waitFor();
+      return drawer;
+    };
+    const failed = await send('bounce@example.com', 'Will bounce');
+    await expect.poll(() => failed.textContent()).toContain('550 Recipient rejected');
+    expect(await failed.locator('.badge').first().textContent()).toBe('Failed');
+    await check('14-outbox-failed');
+    // The server takes it now: Retry sends it again through the worker.
+    await faults([{ stage: 'rcpt', match: 'later@example.com', code: 451 }]);
+    await failed.getByRole('button', { name: 'Retry now' }).press('Enter');
+    await expect
+      .poll(() => failed.locator('.badge').first().textContent(), { timeout: 30_000 })
+      .toMatch(/Queued|Sending|Sent/);
+    // The Retry button is gone with the new status; focus stayed in the drawer, so Escape closes it.
+    await page.keyboard.press('Escape');
+    await failed.waitFor({ state: 'detached' });
+    const deferred = await send('later@example.com', 'Try later');
+    await expect.poll(() => deferred.locator('.badge').first().textContent()).toBe('Deferred');
+    await deferred.getByRole('button', { name: 'Cancel' }).press('Enter');
+    await expect.poll(() => deferred.locator('.badge').first().textContent()).toBe('Cancelled');
+    await deferred.getByRole('button', { name: 'Close' }).press('Enter');
+    await deferred.waitFor({ state: 'detached' });
+    await faults([]);
+    await page.getByRole('link', { name: 'Cancelled', exact: true }).press('Enter');
+    await page.getByRole('row', { name: /Try later/ }).waitFor();
+  });
+
   it("finds the account's events in the logs with a condition, and the URL holds it", async () => {
     const accountId = accountUrl.split('/').pop()!;
     await page.goto(product.url + '/logs');
@@ -288,7 +335,7 @@ describe('admin web UI', () => {
     const table = page.getByRole('table');
     await expect.poll(() => table.textContent()).not.toContain('connection_test');
     expect(await table.textContent()).toContain('Verification code sent to verify@example.com');
-    await check('14-logs-filtered');
+    await check('15-logs-filtered');
     // The shared URL reproduces the view.
     await page.goto(page.url());
     await expect.poll(() => table.textContent()).toContain('Verification code sent to verify@example.com');
@@ -298,7 +345,7 @@ describe('admin web UI', () => {
       .press('Enter');
     const drawer = page.getByRole('dialog', { name: 'Log entry' });
     await expect.poll(() => drawer.textContent()).toContain('Context');
-    await check('15-log-entry');
+    await check('16-log-entry');
     await page.keyboard.press('Escape');
   });
 
@@ -347,7 +394,7 @@ describe('admin web UI', () => {
     expect(text).toContain('sales@example.com');
     expect(text).toContain('Active');
     expect(text).toContain('★ Out');
-    await check('16-accounts-list');
+    await check('17-accounts-list');
     await page.keyboard.press('/');
     await page.keyboard.type('no such account');
     await page.getByText('No accounts match').waitFor();
@@ -386,10 +433,10 @@ describe('admin web UI', () => {
     await page.getByRole('button', { name: 'Switch to dark theme' }).press('Enter');
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
     await page.getByRole('row', { name: new RegExp(ACCOUNT) }).waitFor();
-    await check('17-accounts-dark');
+    await check('18-accounts-dark');
     await page.goto(accountUrl);
     await page.getByRole('heading', { level: 1, name: ACCOUNT, exact: true }).waitFor();
-    await check('18-account-details-dark');
+    await check('19-account-details-dark');
     await page.getByRole('button', { name: 'Switch to light theme' }).press('Enter');
   });
 
@@ -398,17 +445,17 @@ describe('admin web UI', () => {
     await page.getByLabel('New team').fill('Support');
     await page.keyboard.press('Enter');
     await page.getByRole('cell', { name: 'Support', exact: true }).waitFor();
-    await check('19-teams');
+    await check('20-teams');
     await page.goto(product.url + '/admin/users');
     await page.getByRole('cell', { name: ADMIN.email }).waitFor();
-    await check('20-users');
+    await check('21-users');
     await page.goto(product.url + '/admin/tokens');
     await page.getByLabel('Token name').fill('CRM integration');
     await page.keyboard.press('Enter');
     const token = page.getByTestId('new-token');
     await token.waitFor();
     expect((await token.textContent())?.length).toBeGreaterThan(20);
-    await check('21-token-created');
+    await check('22-token-created');
     await page.keyboard.press('Escape');
     await page.getByRole('cell', { name: 'CRM integration' }).waitFor();
   });
@@ -419,6 +466,6 @@ describe('admin web UI', () => {
     const csv = await page.request.get(product.url + '/api/v1/reports/accounts.csv');
     expect(csv.status()).toBe(200);
     expect(await csv.text()).toContain(ACCOUNT);
-    await check('22-reports');
+    await check('23-reports');
   });
 });

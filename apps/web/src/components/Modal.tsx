@@ -29,7 +29,10 @@ export function Modal(props: ModalProps) {
           returnTo = null;
           // After Kobalte's own unmount handling, which would leave focus on <body>.
           setTimeout(() => {
-            if (el.isConnected && !document.activeElement?.closest('[role="dialog"]')) el.focus();
+            if (document.activeElement?.closest('[role="dialog"]')) return;
+            // The trigger may be gone (e.g. "Deactivate" after deactivating): fall back to the content.
+            if (el.isConnected) el.focus();
+            else document.getElementById('main')?.focus();
           });
         }
       },

@@ -14,10 +14,13 @@ export function setCsrfToken(token: string | undefined): void {
 /** A failed request: the problem document when the API sent one, else a synthesized one. */
 export class ApiError extends Error {
   readonly problem: Problem;
-  constructor(problem: Problem) {
+  /** The whole body: problems carry extension members (e.g. `messageId` of a failed send). */
+  readonly raw: Record<string, unknown>;
+  constructor(problem: Problem, raw: Record<string, unknown> = {}) {
     super(problem.detail ?? problem.title);
     this.name = 'ApiError';
     this.problem = problem;
+    this.raw = raw;
   }
   get status(): number {
     return this.problem.status;
@@ -79,15 +82,18 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
   if (!res.ok) {
     if (data && typeof data === 'object' && 'title' in data) {
       const p = data as Partial<Problem>;
-      throw new ApiError({
-        type: p.type ?? 'about:blank',
-        title: p.title ?? res.statusText,
-        status: p.status ?? res.status,
-        code: p.code ?? 'http_' + res.status,
-        detail: p.detail,
-        errors: p.errors,
-        hint: p.hint,
-      });
+      throw new ApiError(
+        {
+          type: p.type ?? 'about:blank',
+          title: p.title ?? res.statusText,
+          status: p.status ?? res.status,
+          code: p.code ?? 'http_' + res.status,
+          detail: p.detail,
+          errors: p.errors,
+          hint: p.hint,
+        },
+        data as Record<string, unknown>,
+      );
     }
     throw new ApiError(syntheticProblem(res.status, res.statusText || 'Request failed'));
   }

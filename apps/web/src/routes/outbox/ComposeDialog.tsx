@@ -5,6 +5,7 @@ import { Field, SelectField, TextField } from '../../components/Field';
 import { Modal } from '../../components/Modal';
 import { toast } from '../../components/Toasts';
 import { allAccounts } from '../../lib/accountNames';
+import { ApiError } from '../../lib/api';
 import { apiErrors, type FieldErrors, focusFirstError, validate } from '../../lib/form';
 import { sendMessage } from '../../lib/messages';
 
@@ -72,6 +73,13 @@ export function ComposeDialog(props: { open: boolean; onClose: () => void; onSen
       setText('');
       props.onSent(r.id);
     } catch (err) {
+      // An immediate send the server refused still made a message (failed or deferred): show it.
+      if (err instanceof ApiError && typeof err.raw.messageId === 'string') {
+        key = crypto.randomUUID();
+        toast(err.message, 'error');
+        props.onSent(err.raw.messageId);
+        return;
+      }
       // Field errors go to their fields; anything else (no route, server down) to the banner with its hint.
       const fe = collapse(apiErrors(err));
       if ('' in fe) setFailure(err);

@@ -13,10 +13,14 @@ import { latest } from '../../lib/resource';
 export function MessageDrawer(props: { id: string | undefined; onClose: () => void; onChanged: () => void }) {
   const [msg, { mutate, refetch }] = createResource(() => props.id, getMessage);
   const [error, setError] = createSignal<unknown>();
+  let statusRow: HTMLDivElement | undefined;
   const act = async (fn: (id: string) => Promise<MessageView>, done: string) => {
     setError(undefined);
     try {
       mutate(await fn(props.id!));
+      // The pressed button may disappear with the new status; keep focus inside the drawer so
+      // Escape and Tab still work for a keyboard user.
+      queueMicrotask(() => statusRow?.focus());
       void refetch();
       toast(done);
       props.onChanged();
@@ -35,7 +39,7 @@ export function MessageDrawer(props: { id: string | undefined; onClose: () => vo
       <Show when={latest(msg)}>
         {(m) => (
           <>
-            <div class="row">
+            <div class="row" ref={statusRow} tabindex="-1" aria-live="polite">
               <StatusBadge status={m().status} />
               <span class="spacer" style={{ flex: 1 }} />
               <Show when={m().status === 'failed' || m().status === 'deferred'}>
@@ -85,6 +89,13 @@ export function MessageDrawer(props: { id: string | undefined; onClose: () => vo
                   <div>
                     <strong>{humanize(e().code)}</strong>
                     <p>{e().message}</p>
+                    {/* The API adds the server's reply and a hint beyond the schema's code/message. */}
+                    <Show when={(e() as { reply?: string }).reply}>
+                      <p class="mono">{(e() as { reply?: string }).reply}</p>
+                    </Show>
+                    <Show when={(e() as { hint?: string }).hint}>
+                      <p class="muted">{(e() as { hint?: string }).hint}</p>
+                    </Show>
                   </div>
                 </div>
               )}
