@@ -3,6 +3,7 @@
 // on Postgres and on PGlite, plus how many queued sends per second the API accepts.
 //
 //   npx -y pnpm@10.34.9 --filter @mailroom/bench run send-throughput [-- --messages 2000 --only postgres,pglite]
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -34,6 +35,7 @@ import { freePort, startServer, stopServer } from './lib/proc.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values: args } = parseArgs({
+  allowPositionals: true,
   options: {
     messages: { type: 'string', default: '2000' },
     only: { type: 'string', default: 'bare,postgres,pglite' },
@@ -84,6 +86,16 @@ async function bareLoop(sinkPort: number): Promise<number> {
     maxConnections: CONNECTIONS,
     maxMessages: 500,
   });
+  const send = (i: number) =>
+    transport.sendMail({
+      from: 'bench@example.com',
+      to: `rcpt${i}@example.org`,
+      subject: `Bench ${i}`,
+      text: BODY,
+    });
+  await pool(200, 50, async (i) => {
+    await send(i); // warm-up: connections open, JIT warm
+  });
   const start = process.hrtime.bigint();
   await pool(N, 50, async (i) => {
     await transport.sendMail({
@@ -98,7 +110,7 @@ async function bareLoop(sinkPort: number): Promise<number> {
   return N / s;
 }
 
-type Storage = { label: string; open(): Promise<Database>; cleanup(): Promise<void> };
+type Storage = { label: string; url?: string; open(): Promise<Database>; cleanup(): Promise<void> };
 
 function pgStorage(): Storage {
   const name = `mailroom_bench_${randomBytes(4).toString('hex')}`;
@@ -107,6 +119,7 @@ function pgStorage(): Storage {
   url.pathname = `/${name}`;
   return {
     label: 'Postgres',
+    url: url.toString(),
     async open() {
       await admin.unsafe(`create database ${name}`);
       return openDatabase({ url: url.toString(), poolSize: 10 });
@@ -130,11 +143,13 @@ function pgliteStorage(): Storage {
 }
 
 /** The API in-process (app.request: routing, auth, validation and the verb, without a socket). */
+const KEY = generateKeySpec('bench');
+
 async function setup(storage: Storage, sinkPort: number) {
   const database = await storage.open();
   const base: CtxBase = {
     db: database.db,
-    secrets: createSecretBox(parseKeySpec(generateKeySpec('bench'))),
+    secrets: createSecretBox(parseKeySpec(KEY)),
     config: { ...defaultCoreConfig, allowPrivateHosts: true },
   };
   const ctx = createContext(base, systemActor);
@@ -222,6 +237,58 @@ async function drainOnly(storage: Storage, sinkPort: number): Promise<number> {
   }
 }
 
+/** (b') Scale-out: the API here, `mailroom worker` in its own process on the same Postgres. */
+async function endToEndSeparateWorker(storage: Storage, sinkPort: number): Promise<number> {
+  const { database, post } = await setup(storage, sinkPort);
+  const cli = join(here, '..', 'apps', 'api', 'src', 'cli.ts');
+  const child = spawn(process.execPath, ['--import', 'tsx', cli, 'worker', '--events'], {
+    cwd: join(here, '..', 'apps', 'api'),
+    env: {
+      ...process.env,
+      MAILROOM_DATABASE_URL: storage.url,
+      MAILROOM_SECRET_KEY: KEY,
+      MAILROOM_ALLOW_PRIVATE_HOSTS: 'true',
+      MAILROOM_WORKER_CONCURRENCY: '100',
+      MAILROOM_WORKER_POLL_MS: '20',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let sent = 0;
+  let started: () => void = () => {};
+  let finish: () => void = () => {};
+  const ready = new Promise<void>((r) => {
+    started = r;
+  });
+  const allSent = new Promise<void>((r) => {
+    finish = r;
+  });
+  let buffer = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    buffer += chunk.toString();
+    const lines = buffer.split('\n');
+    buffer = lines.pop() ?? '';
+    for (const line of lines) {
+      if (line.includes('"started"')) started();
+      if (line.includes('"recorded"') && line.includes('"status":"sent"') && ++sent >= N) finish();
+    }
+  });
+  try {
+    await ready;
+    const start = process.hrtime.bigint();
+    await pool(N, CLIENTS, (i) => post(i));
+    const timer = setTimeout(() => finish(), TIMEOUT_MS);
+    await allSent;
+    clearTimeout(timer);
+    if (sent < N) throw new Error(`only ${sent} of ${N} delivered within ${TIMEOUT_MS} ms`);
+    return N / seconds(start);
+  } finally {
+    const gone = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await gone;
+    await database.close();
+  }
+}
+
 /** (c) Queued API accepts per second, no worker running. */
 async function acceptRate(storage: Storage, sinkPort: number): Promise<number> {
   const { database, post } = await setup(storage, sinkPort);
@@ -295,6 +362,19 @@ try {
       });
     } finally {
       await storage.cleanup();
+    }
+    if (key === 'postgres') {
+      storage = make();
+      try {
+        const rate = await endToEndSeparateWorker(storage, sinkPort);
+        rows.push({
+          what: 'Mailroom Postgres: API accept → `mailroom worker` process → smtp-sink',
+          rate,
+          ratio: `${Math.round((rate / bare) * 100)} % of bare`,
+        });
+      } finally {
+        await storage.cleanup();
+      }
     }
     storage = make();
     try {

@@ -16,6 +16,8 @@ export type Attempted = {
   worker: string;
   /** Verification mails carry their code only in memory and are never retried. */
   noRetry?: boolean;
+  /** The account was healthy when the message was claimed: a success needs no breaker update. */
+  accountHealthy?: boolean;
 };
 
 /**
@@ -77,5 +79,10 @@ export async function deliverMessage({
     durationMs: Math.round(performance.now() - started),
     result,
     worker,
+    accountHealthy:
+      account !== undefined &&
+      account.failureStreak === 0 &&
+      account.pausedUntil === null &&
+      account.health === 'ok',
   };
 }

@@ -32,18 +32,31 @@ export async function recordOutcomes({
     a,
     d: decide(a.message, a.result, now, policy, { noRetry: a.noRetry ?? false }),
   }));
-  const updated = await ctx.db.transaction(async (tx) => {
-    // One JSON parameter per statement: cheap to build and parse however many outcomes the batch has.
-    const updates = decided.map(({ a, d }) => ({
-      id: a.message.id,
-      owner: a.worker,
-      status: d.status,
-      next_at: iso(d.nextAttemptAt),
-      last_error: d.lastError,
-      recipients: d.recipients,
-      sent_at: iso(d.sentAt),
-    }));
-    const res = await tx.execute(sql`
+  // One JSON parameter per list: cheap to build and parse however many outcomes the batch has.
+  const updates = decided.map(({ a, d }) => ({
+    id: a.message.id,
+    owner: a.worker,
+    status: d.status,
+    next_at: iso(d.nextAttemptAt),
+    last_error: d.lastError,
+    recipients: d.recipients,
+    sent_at: iso(d.sentAt),
+  }));
+  const attemptRows = decided.map(({ a }) => ({
+    id: newId(),
+    message_id: a.message.id,
+    account_id: a.accountId,
+    at: a.at.toISOString(),
+    duration_ms: a.durationMs,
+    ok: a.result.ok,
+    reply: a.result.ok ? a.result.reply : (a.result.error.reply ?? a.result.error.message),
+    error_code: a.result.ok ? null : a.result.error.code,
+    response_code: a.result.ok ? (a.result.responseCode ?? null) : (a.result.error.responseCode ?? null),
+    worker: a.worker,
+  }));
+  // Messages and their attempt rows in one statement: atomic without a transaction of its own.
+  const record = sql`
+    with upd as (
       update messages m set
         status = v.status, attempt_count = m.attempt_count + 1, next_attempt_at = v.next_at,
         lease_owner = null, lease_expires_at = null, last_error = v.last_error,
@@ -51,34 +64,24 @@ export async function recordOutcomes({
       from jsonb_to_recordset(${JSON.stringify(updates)}::jsonb)
         as v(id text, owner text, status text, next_at timestamptz, last_error jsonb, recipients jsonb, sent_at timestamptz)
       where m.id = v.id and m.status = 'sending' and m.lease_owner = v.owner
-      returning m.id`);
-    const attemptRows = decided.map(({ a }) => ({
-      id: newId(),
-      message_id: a.message.id,
-      account_id: a.accountId,
-      at: a.at.toISOString(),
-      duration_ms: a.durationMs,
-      ok: a.result.ok,
-      reply: a.result.ok ? a.result.reply : (a.result.error.reply ?? a.result.error.message),
-      error_code: a.result.ok ? null : a.result.error.code,
-      response_code: a.result.ok ? (a.result.responseCode ?? null) : (a.result.error.responseCode ?? null),
-      worker: a.worker,
-    }));
-    await tx.execute(sql`
+      returning m.id
+    ), ins as (
       insert into message_attempts (id, message_id, account_id, at, duration_ms, ok, reply, error_code, response_code, worker)
       select id, message_id, account_id, at, duration_ms, ok, reply, error_code, response_code, worker
       from jsonb_to_recordset(${JSON.stringify(attemptRows)}::jsonb)
         as x(id text, message_id text, account_id text, at timestamptz, duration_ms int, ok boolean, reply text,
-             error_code text, response_code int, worker text)`);
-    const logs = await updateBreakers(
-      ctx,
-      tx,
-      decided.map(({ a }) => a),
-      policy,
-      now,
-    );
-    return { ids: new Set(rowsOf<{ id: string }>(res).map((r) => r.id)), logs };
-  });
+             error_code text, response_code int, worker text)
+      returning 1
+    )
+    select id from upd`;
+  const all = decided.map(({ a }) => a);
+  const updated = needsBreaker(all)
+    ? await ctx.db.transaction(async (tx) => {
+        const res = await tx.execute(record);
+        const logs = await updateBreakers(ctx, tx, all, policy, now);
+        return { ids: new Set(rowsOf<{ id: string }>(res).map((r) => r.id)), logs };
+      })
+    : { ids: new Set(rowsOf<{ id: string }>(await ctx.db.execute(record)).map((r) => r.id)), logs: [] };
   // Log rows go through their own connection: written inside the transaction they would wait for it on PGlite.
   for (const entry of updated.logs) await ctx.log(entry);
 
@@ -115,6 +118,15 @@ export async function recordOutcomes({
     }
   }
   return out;
+}
+
+/** Breaker work is due for an account-level failure, or a success on an account not known to be healthy. */
+function needsBreaker(attempts: Attempted[]): boolean {
+  return attempts.some((a) =>
+    a.result.ok || a.result.error.code === 'rejected'
+      ? a.accountHealthy !== true
+      : a.result.error.accountLevel,
+  );
 }
 
 /** Circuit breaker: account-level failures add to the streak and may pause the account; any success resets it. */

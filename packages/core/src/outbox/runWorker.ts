@@ -28,6 +28,8 @@ export type WorkerOptions = {
   /** Longest wait between polls when nothing wakes the worker. */
   pollMs?: number;
   policy?: Partial<OutboxPolicy>;
+  /** Pause after a wake-up before claiming, so bursts are claimed together (default 5 ms). */
+  lingerMs?: number;
   /** Stop by itself once the queue has nothing due (tests, one-shot drains). */
   exitWhenIdle?: boolean;
   onEvent?: (e: WorkerEvent) => void;
@@ -44,6 +46,7 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
   const policy = withPolicy(opts.policy);
   const concurrency = opts.concurrency ?? 50;
   const pollMs = opts.pollMs ?? 500;
+  const lingerMs = opts.lingerMs ?? 5;
   const emit = opts.onEvent ?? (() => {});
   const committer = createCommitter(ctx, policy);
   const inFlight = new Set<Promise<void>>();
@@ -113,7 +116,11 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
       slotFreed = resolve;
     });
     if (inFlight.size > concurrency / 2) await freed;
-    else await waitForQueued(pollMs, opts.signal, inFlight.size > 0 ? freed : undefined);
+    else {
+      await waitForQueued(pollMs, opts.signal, inFlight.size > 0 ? freed : undefined);
+      // Linger a moment so a burst of sends is claimed as one batch, not one claim per message.
+      if (lingerMs > 0 && !opts.signal.aborted) await new Promise((r) => setTimeout(r, lingerMs));
+    }
     slotFreed = null;
   }
   await Promise.allSettled([...inFlight]);
