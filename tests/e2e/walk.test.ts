@@ -115,8 +115,26 @@ describe('admin web UI', () => {
   });
 
   it('shows an error the API names by path on the form field', async () => {
-    // A second account with the same name: only the server knows names are taken.
     await page.goto(product.url + '/accounts/new');
+    // Fields follow the choices: each transport shows its own settings…
+    const transport = page.getByRole('group', { name: 'Transport' });
+    await transport.getByLabel('Mailgun API').check();
+    await page.getByLabel('Mailgun domain').waitFor();
+    expect(await page.getByLabel('Host').count()).toBe(0);
+    await page.getByRole('button', { name: 'API key' }).or(page.getByLabel('API key')).first().waitFor();
+    await transport.getByLabel('sendmail').check();
+    expect(await page.getByLabel('sendmail path').inputValue()).toBe('/usr/sbin/sendmail');
+    await transport.getByLabel('SMTP').check();
+    // …and the incoming part's port follows protocol and security.
+    await page.getByLabel('Fetches mail').check();
+    const incoming = page.getByRole('region', { name: 'Incoming' });
+    expect(await incoming.getByLabel('Port').inputValue()).toBe('993');
+    await incoming.getByRole('group', { name: 'Protocol' }).getByLabel('POP3').check();
+    expect(await incoming.getByLabel('Port').inputValue()).toBe('995');
+    await incoming.getByRole('group', { name: 'Security' }).getByLabel('None').check();
+    expect(await incoming.getByLabel('Port').inputValue()).toBe('110');
+    await page.getByLabel('Fetches mail').uncheck();
+    // A second account with the same name: only the server knows names are taken.
     await page.getByLabel('Name', { exact: true }).fill(ACCOUNT);
     await page.getByLabel('Host').fill('127.0.0.1');
     await page.getByRole('group', { name: 'Authentication' }).getByLabel('None').check();
@@ -347,6 +365,11 @@ describe('admin web UI', () => {
     await expect.poll(() => drawer.textContent()).toContain('Context');
     await check('16-log-entry');
     await page.keyboard.press('Escape');
+    // Level chips narrow the same view, and the URL keeps them too.
+    await page.getByRole('button', { name: 'Warning', exact: true }).press('Enter');
+    await expect.poll(() => table.textContent()).not.toContain('Verification code sent');
+    expect(await table.textContent()).toContain('The code is wrong');
+    expect(page.url()).toContain('levels=warning');
   });
 
   it('lists the account with its badges, filters and search', async () => {
@@ -446,6 +469,13 @@ describe('admin web UI', () => {
     await page.keyboard.press('Enter');
     await page.getByRole('cell', { name: 'Support', exact: true }).waitFor();
     await check('20-teams');
+    // The header's team switcher scopes the accounts list.
+    await page.getByLabel('Team scope').selectOption({ label: 'Support' });
+    await page.getByRole('link', { name: 'Mail accounts' }).press('Enter');
+    await page.getByText('No accounts match').waitFor();
+    await page.getByRole('button', { name: 'Clear filters' }).press('Enter');
+    await page.getByRole('row', { name: new RegExp(ACCOUNT) }).waitFor();
+    expect(await page.getByLabel('Team scope').inputValue()).toBe('');
     await page.goto(product.url + '/admin/users');
     await page.getByRole('cell', { name: ADMIN.email }).waitFor();
     await check('21-users');

@@ -8,7 +8,7 @@ import { Pager } from '../components/Pager';
 import { directionsOf, hostOf, listAccounts } from '../lib/accounts';
 import { relTime } from '../lib/format';
 import { latest } from '../lib/resource';
-import { canEdit, teamName, teamScope, teams } from '../lib/session';
+import { canEdit, setTeamScope, teamName, teamScope, teams } from '../lib/session';
 import { windowed } from '../lib/windowed';
 
 type Params = {
@@ -63,7 +63,7 @@ export default function AccountsList() {
   const [data] = createResource(query, listAccounts);
   // Up to 200 rows render whole; a 500- or 1,000-row page renders only what is near the viewport.
   const rows = windowed(() => latest(data)?.items ?? [], { rowHeight: ROW_HEIGHT });
-  const filtered = () => !!(params.stage || params.teamId || params.direction || params.health || params.q);
+  const filtered = () => !!(params.stage || teamFilter() || params.direction || params.health || params.q);
 
   let search: HTMLInputElement | undefined;
   let debounce: ReturnType<typeof setTimeout> | undefined;
@@ -185,7 +185,14 @@ export default function AccountsList() {
               >
                 <h2>No accounts match</h2>
                 <p>Try another search or clear the filters.</p>
-                <button type="button" class="btn" onClick={() => navigate('/accounts')}>
+                <button
+                  type="button"
+                  class="btn"
+                  onClick={() => {
+                    setTeamScope('');
+                    navigate('/accounts');
+                  }}
+                >
                   Clear filters
                 </button>
               </Show>

@@ -85,7 +85,8 @@ const choices = (field: string) => {
 /** The Main Log: condition builder, time range and level chips, all held in the URL. */
 export default function Logs() {
   const [params, setParams] = useSearchParams<Params>();
-  onMount(() => void loadAccountNames());
+  // Fresh on each visit: an account created a minute ago must be pickable here.
+  onMount(() => void loadAccountNames(true));
   const initial = parseGroup(params.filter);
   const [rows, setRows] = createSignal<CondRow[]>(initial.rows);
   const [mode, setMode] = createSignal<'all' | 'any'>(initial.mode);

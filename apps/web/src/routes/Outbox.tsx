@@ -27,7 +27,8 @@ export default function Outbox() {
   const [search, setSearch] = useSearchParams<{ status?: string; q?: string; page?: string }>();
   const navigate = useNavigate();
   const [composing, setComposing] = createSignal(false);
-  onMount(() => void loadAccountNames());
+  // Fresh on each visit: an account created a minute ago must be pickable here.
+  onMount(() => void loadAccountNames(true));
   const [data, { refetch }] = createResource(
     () => ({ status: search.status, q: search.q, page: Number(search.page) || 1, pageSize: 50 }),
     listMessages,
