@@ -3,7 +3,6 @@ import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import {
   type CtxBase,
-  defaultCoreConfig,
   ensureFirstAdmin,
   newId,
   openDatabase,
@@ -14,6 +13,7 @@ import {
 } from '@mailroom/core';
 import { createApp } from './app';
 import type { Env } from './env';
+import { coreConfig } from './lib/coreConfig';
 import { loadSecretBox } from './lib/secretKey';
 import { workerOptions } from './worker';
 
@@ -52,16 +52,7 @@ export async function startMailroom(env: Env, opts: StartOptions = {}): Promise<
   const base: CtxBase = {
     db: database.db,
     secrets: box,
-    config: {
-      ...defaultCoreConfig,
-      allowPrivateHosts: env.MAILROOM_ALLOW_PRIVATE_HOSTS ?? quickstart,
-      logRetentionDays: env.MAILROOM_LOG_RETENTION_DAYS,
-      timeouts: {
-        connectMs: env.MAILROOM_CONNECT_TIMEOUT_MS,
-        greetingMs: env.MAILROOM_GREETING_TIMEOUT_MS,
-        commandMs: env.MAILROOM_COMMAND_TIMEOUT_MS,
-      },
-    },
+    config: coreConfig(env, { quickstart }),
   };
   const admin = await ensureFirstAdmin(database.db, {
     email: env.MAILROOM_ADMIN_EMAIL,

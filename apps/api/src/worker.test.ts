@@ -44,7 +44,7 @@ function spawnWorker(storage: { dataDir: string; url?: string }): Worker {
       ...(storage.url ? { MAILROOM_DATABASE_URL: storage.url } : {}),
       MAILROOM_SECRET_KEY: KEY,
       MAILROOM_ALLOW_PRIVATE_HOSTS: 'true',
-      MAILROOM_WORKER_LEASE_MS: '1500',
+      MAILROOM_WORKER_LEASE_MS: '5000',
       MAILROOM_WORKER_POLL_MS: '100',
       MAILROOM_WORKER_CONCURRENCY: '50',
     },
@@ -225,7 +225,7 @@ describe('the worker process survives being killed mid-batch', () => {
 
       const second = spawnWorker(storage);
       cleanups.push(() => stop(second, 'SIGKILL'));
-      // Their leases expire (1.5 s) and the new worker takes them over.
+      // Their leases expire (5 s) and the new worker takes them over.
       await second.until((e) => sentCount(e) >= 10, 60_000);
       await stop(second, 'SIGTERM');
 

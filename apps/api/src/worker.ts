@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
-import { type CtxBase, defaultCoreConfig, newWorkerId, openDatabase, startWorker } from '@mailroom/core';
+import { type CtxBase, newWorkerId, openDatabase, startWorker } from '@mailroom/core';
 import type { Env } from './env';
+import { coreConfig } from './lib/coreConfig';
 import { loadSecretBox } from './lib/secretKey';
 
 /** Worker settings from the environment, shared by `start` (in-process) and `worker`. */
@@ -28,16 +29,7 @@ export async function runWorkerCommand(env: Env, opts: { events?: boolean } = {}
   const base: CtxBase = {
     db: database.db,
     secrets: box,
-    config: {
-      ...defaultCoreConfig,
-      allowPrivateHosts: env.MAILROOM_ALLOW_PRIVATE_HOSTS ?? false,
-      logRetentionDays: env.MAILROOM_LOG_RETENTION_DAYS,
-      timeouts: {
-        connectMs: env.MAILROOM_CONNECT_TIMEOUT_MS,
-        greetingMs: env.MAILROOM_GREETING_TIMEOUT_MS,
-        commandMs: env.MAILROOM_COMMAND_TIMEOUT_MS,
-      },
-    },
+    config: coreConfig(env),
   };
   const workerId = newWorkerId('worker');
   const worker = startWorker({

@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, lte, ne, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Ctx } from '../context';
 import { accounts, messages } from '../db/schema';
@@ -34,7 +34,12 @@ export async function claimBatch({
       and(
         or(
           and(inArray(messages.status, ['queued', 'deferred']), lte(messages.nextAttemptAt, now)),
-          and(eq(messages.status, 'sending'), lte(messages.leaseExpiresAt, now)),
+          // Another worker's expired lease; our own expired ones are still in our hands.
+          and(
+            eq(messages.status, 'sending'),
+            lte(messages.leaseExpiresAt, now),
+            ne(messages.leaseOwner, workerId),
+          ),
         ),
         eq(accounts.stage, 'active'),
         or(isNull(accounts.pausedUntil), lte(accounts.pausedUntil, now)),

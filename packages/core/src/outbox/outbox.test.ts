@@ -3,7 +3,6 @@ import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { getAccount } from '../accounts/getAccount';
 import { createContext } from '../context';
-import { MailroomError } from '../errors';
 import { backends, createTestEnv, type TestEnv } from '../testing';
 import { closeTransports } from '../transport/pool';
 import { cancelMessage } from './cancelMessage';
@@ -13,17 +12,7 @@ import { retryMessage } from './retryMessage';
 import type { WorkerEvent } from './runWorker';
 import { sendBulk } from './sendBulk';
 import { sendMessage } from './sendMessage';
-import { fastPolicy, mockAccount, runUntil, runUntilStatus } from './testkit';
-
-async function failure(p: Promise<unknown>): Promise<MailroomError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof MailroomError) return e;
-    throw e;
-  }
-  throw new Error('expected the call to fail');
-}
+import { failure, fastPolicy, mockAccount, runUntil, runUntilStatus } from './testkit';
 
 const mail = (accountId: string, extra: Record<string, unknown> = {}) => ({
   accountId,

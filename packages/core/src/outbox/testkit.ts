@@ -1,6 +1,7 @@
 import type { MockMailServer } from '@mailroom/mock-mailserver';
 import { createAccount } from '../accounts/createAccount';
 import type { Ctx } from '../context';
+import { MailroomError } from '../errors';
 import type { TestEnv } from '../testing';
 import { getMessage } from './getMessage';
 import type { OutboxPolicy } from './policy';
@@ -70,4 +71,15 @@ export async function runUntilStatus(env: TestEnv, id: string, statuses: string[
     policy,
   });
   return getMessage({ ctx: env.ctx, id });
+}
+
+/** The MailroomError a call fails with; fails the test when it succeeds or throws anything else. */
+export async function failure(p: Promise<unknown>): Promise<MailroomError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof MailroomError) return e;
+    throw e;
+  }
+  throw new Error('expected the call to fail');
 }

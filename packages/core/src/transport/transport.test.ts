@@ -5,20 +5,10 @@ import { type MockMailServer, startMockMailServer } from '@mailroom/mock-mailser
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount } from '../accounts/createAccount';
 import { createContext } from '../context';
-import { MailroomError } from '../errors';
 import { sendMessage } from '../outbox/sendMessage';
+import { failure } from '../outbox/testkit';
 import { createTestEnv, type TestEnv } from '../testing';
 import { closeTransports } from './pool';
-
-async function failure(p: Promise<unknown>): Promise<MailroomError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof MailroomError) return e;
-    throw e;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('transports', () => {
   let env: TestEnv;

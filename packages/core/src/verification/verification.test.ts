@@ -4,22 +4,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { getAccount } from '../accounts/getAccount';
 import { updateAccount } from '../accounts/updateAccount';
 import { createContext } from '../context';
-import { MailroomError } from '../errors';
-import { mockAccount } from '../outbox/testkit';
+import { failure, mockAccount } from '../outbox/testkit';
 import { backends, createTestEnv, type TestEnv } from '../testing';
 import { closeTransports } from '../transport/pool';
 import { confirmVerification } from './confirmVerification';
 import { startVerification } from './startVerification';
-
-async function failure(p: Promise<unknown>): Promise<MailroomError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof MailroomError) return e;
-    throw e;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe.each(backends)('verification by code on %s', (backend) => {
   let env: TestEnv;
