@@ -237,6 +237,12 @@ describe('admin web UI', () => {
     await expect
       .poll(() => page.getByRole('list', { name: 'Timeline' }).textContent())
       .toContain('Maintenance window');
+    // Admins leave notes for each other in the same stream.
+    await page.getByLabel('Add a comment').fill('Provider confirmed the new relay.');
+    await page.getByRole('button', { name: 'Comment', exact: true }).press('Enter');
+    await expect
+      .poll(() => page.getByRole('list', { name: 'Timeline' }).textContent())
+      .toContain('Provider confirmed the new relay.');
   });
 
   it('shows defaults per scope and explains a routing decision', async () => {

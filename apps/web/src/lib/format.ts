@@ -1,6 +1,6 @@
 // Small display helpers shared by every screen.
 
-const rtf = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+const rtf = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto', style: 'short' });
 const dtf = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 const dtfSec = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'medium' });
 
@@ -11,7 +11,7 @@ export function relTime(iso: string | null | undefined): string {
   if (Number.isNaN(t)) return iso;
   const s = Math.round((t - Date.now()) / 1000);
   const a = Math.abs(s);
-  if (a < 45) return rtf.format(s, 'second');
+  if (a < 45) return 'just now';
   if (a < 2700) return rtf.format(Math.round(s / 60), 'minute');
   if (a < 79200) return rtf.format(Math.round(s / 3600), 'hour');
   if (a < 604800) return rtf.format(Math.round(s / 86400), 'day');
