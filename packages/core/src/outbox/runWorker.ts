@@ -28,7 +28,10 @@ export type WorkerOptions = {
   /** Longest wait between polls when nothing wakes the worker. */
   pollMs?: number;
   policy?: Partial<OutboxPolicy>;
-  /** Pause after a wake-up before claiming, so bursts are claimed together (default 5 ms). */
+  /**
+   * Least time between two claims while the queue is shallow (the last claim got less than it asked
+   * for), so a steady trickle of sends is claimed in batches, not one claim per message. Default 20 ms.
+   */
   lingerMs?: number;
   /** Stop by itself once the queue has nothing due (tests, one-shot drains). */
   exitWhenIdle?: boolean;
@@ -46,21 +49,39 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
   const policy = withPolicy(opts.policy);
   const concurrency = opts.concurrency ?? 50;
   const pollMs = opts.pollMs ?? 500;
-  const lingerMs = opts.lingerMs ?? 5;
+  const lingerMs = opts.lingerMs ?? 20;
+  let lastClaimAt = 0;
+  let lastClaimShort = false;
   const emit = opts.onEvent ?? (() => {});
   const committer = createCommitter(ctx, policy);
   const inFlight = new Set<Promise<void>>();
   let slotFreed: (() => void) | null = null;
 
+  // Account rows for sending, reloaded at most once a second: claims already skip inactive and
+  // paused accounts in SQL, so this only delays a settings change by that second.
+  const accountCache = new Map<string, { at: number; row: AccountRow }>();
   const accountsOf = async (rows: MessageRow[]) => {
+    const now = Date.now();
     const ids = [...new Set(rows.map((r) => r.accountId).filter((id): id is string => id !== null))];
-    const list = ids.length > 0 ? await ctx.db.select().from(accounts).where(inArray(accounts.id, ids)) : [];
-    return new Map<string, AccountRow>(list.map((a) => [a.id, a]));
+    const stale = ids.filter((id) => (accountCache.get(id)?.at ?? 0) < now - 1000);
+    if (stale.length > 0) {
+      for (const a of await ctx.db.select().from(accounts).where(inArray(accounts.id, stale))) {
+        accountCache.set(a.id, { at: now, row: a });
+      }
+    }
+    return new Map<string, AccountRow>(
+      ids.flatMap((id) => {
+        const hit = accountCache.get(id);
+        return hit ? [[id, hit.row] as const] : [];
+      }),
+    );
   };
 
   const run = async (row: MessageRow, account: AccountRow | undefined) => {
     const attempt = await deliverMessage({ ctx, message: row, account, worker: opts.workerId });
     const recorded = await committer.record(attempt);
+    // A failure changes the account's breaker state: read it afresh for the next claim.
+    if (!attempt.result.ok && row.accountId) accountCache.delete(row.accountId);
     emit({
       type: 'recorded',
       id: row.id,
@@ -83,10 +104,13 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
     let claimed = 0;
     if (inFlight.size <= concurrency / 2) {
       try {
+        const limit = concurrency - inFlight.size;
+        lastClaimAt = Date.now();
         const rows = await claimBatch({
           ctx,
-          input: { workerId: opts.workerId, limit: concurrency - inFlight.size, leaseMs: policy.leaseMs },
+          input: { workerId: opts.workerId, limit, leaseMs: policy.leaseMs },
         });
+        lastClaimShort = rows.length < limit;
         claimed = rows.length;
         if (claimed > 0) {
           emit({ type: 'claimed', count: claimed });
@@ -118,8 +142,8 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
     if (inFlight.size > concurrency / 2) await freed;
     else {
       await waitForQueued(pollMs, opts.signal, inFlight.size > 0 ? freed : undefined);
-      // Linger a moment so a burst of sends is claimed as one batch, not one claim per message.
-      if (lingerMs > 0 && !opts.signal.aborted) await new Promise((r) => setTimeout(r, lingerMs));
+      const wait = lastClaimShort ? lastClaimAt + lingerMs - Date.now() : 0;
+      if (wait > 0 && !opts.signal.aborted) await new Promise((r) => setTimeout(r, wait));
     }
     slotFreed = null;
   }
