@@ -18,6 +18,7 @@ const AccountDetails = lazy(() => import('./routes/AccountDetails'));
 const Defaults = lazy(() => import('./routes/Defaults'));
 const Logs = lazy(() => import('./routes/Logs'));
 const Outbox = lazy(() => import('./routes/Outbox'));
+const Inbox = lazy(() => import('./routes/Inbox'));
 const Reports = lazy(() => import('./routes/Reports'));
 const Tokens = lazy(() => import('./routes/admin/Tokens'));
 const Users = lazy(() => import('./routes/admin/Users'));
@@ -37,6 +38,7 @@ render(
         <Route path="/defaults" component={Defaults} />
         <Route path="/logs" component={Logs} />
         <Route path="/outbox/:id?" component={Outbox} />
+        <Route path="/inbox/:id?" component={Inbox} />
         <Route path="/reports" component={Reports} />
         <Route path="/admin/tokens" component={Tokens} />
         <Route path="/admin/users" component={Users} />

@@ -3,6 +3,7 @@ const paths: Record<string, string> = {
   mail: 'M3 6h18v12H3z M3 7l9 6 9-6',
   star: 'M12 3l2.8 5.7 6.2.9-4.5 4.4 1 6.2L12 17.3 6.5 20.2l1-6.2L3 9.6l6.2-.9z',
   send: 'M4 12l16-8-6 16-2.5-6.5z M11.5 13.5L20 4',
+  inbox: 'M3 13h5l1.5 3h5L16 13h5 M5.5 5h13L21 13v6H3v-6z',
   list: 'M8 6h13 M8 12h13 M8 18h13 M3.5 6h.01 M3.5 12h.01 M3.5 18h.01',
   chart: 'M4 20V10 M10 20V4 M16 20v-7 M22 20H2',
   key: 'M15 7a4 4 0 1 1-3.9 4.9L3 20v-3h3v-3h3l2.1-2.1A4 4 0 0 1 15 7z',
