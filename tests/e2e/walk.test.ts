@@ -26,7 +26,8 @@ describe('admin web UI', () => {
     product = await startProduct();
     browser = await launch();
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    page.setDefaultTimeout(10_000);
+    // Generous: CI machines have 2 cores and the product, the browser and the suite share them.
+    page.setDefaultTimeout(20_000);
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
     // A CSP violation or a script error is a bug even when the screen looks right.
     page.on('console', (m) => {
@@ -430,6 +431,21 @@ describe('admin web UI', () => {
     expect(page.url()).toContain('q=no+such+account');
   });
 
+  it('asks before replacing another default, naming it', async () => {
+    await page.goto(product.url + '/accounts');
+    await page.getByRole('link', { name: 'Legacy sendmail' }).press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Legacy sendmail', exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Make default' }).press('Enter');
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('button', { name: 'Make default' }).press('Enter');
+    await dialog.getByText(`Replace ${ACCOUNT} as default?`).waitFor();
+    await check('18-replace-default');
+    await dialog.getByRole('button', { name: `Keep ${ACCOUNT}` }).press('Enter');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    expect(await page.locator('.page-head').textContent()).not.toContain('Default outgoing');
+  });
+
   it('works by keyboard alone: skip link, tab order, dialogs keep and return focus', async () => {
     const focused = () => page.evaluate(() => document.activeElement?.textContent?.trim() ?? '');
     await page.goto(product.url + '/accounts');
@@ -462,10 +478,10 @@ describe('admin web UI', () => {
     await page.getByRole('button', { name: 'Switch to dark theme' }).press('Enter');
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
     await page.getByRole('row', { name: new RegExp(ACCOUNT) }).waitFor();
-    await check('18-accounts-dark');
+    await check('19-accounts-dark');
     await page.goto(accountUrl);
     await page.getByRole('heading', { level: 1, name: ACCOUNT, exact: true }).waitFor();
-    await check('19-account-details-dark');
+    await check('20-account-details-dark');
     await page.getByRole('button', { name: 'Switch to light theme' }).press('Enter');
   });
 
@@ -474,7 +490,7 @@ describe('admin web UI', () => {
     await page.getByLabel('New team').fill('Support');
     await page.keyboard.press('Enter');
     await page.getByRole('cell', { name: 'Support', exact: true }).waitFor();
-    await check('20-teams');
+    await check('21-teams');
     // The header's team switcher scopes the accounts list.
     await page.getByLabel('Team scope').selectOption({ label: 'Support' });
     await page.getByRole('link', { name: 'Mail accounts' }).press('Enter');
@@ -484,14 +500,14 @@ describe('admin web UI', () => {
     expect(await page.getByLabel('Team scope').inputValue()).toBe('');
     await page.goto(product.url + '/admin/users');
     await page.getByRole('cell', { name: ADMIN.email }).waitFor();
-    await check('21-users');
+    await check('22-users');
     await page.goto(product.url + '/admin/tokens');
     await page.getByLabel('Token name').fill('CRM integration');
     await page.keyboard.press('Enter');
     const token = page.getByTestId('new-token');
     await token.waitFor();
     expect((await token.textContent())?.length).toBeGreaterThan(20);
-    await check('22-token-created');
+    await check('23-token-created');
     await page.keyboard.press('Escape');
     await page.getByRole('cell', { name: 'CRM integration' }).waitFor();
   });
@@ -502,6 +518,6 @@ describe('admin web UI', () => {
     const csv = await page.request.get(product.url + '/api/v1/reports/accounts.csv');
     expect(csv.status()).toBe(200);
     expect(await csv.text()).toContain(ACCOUNT);
-    await check('23-reports');
+    await check('24-reports');
   });
 });

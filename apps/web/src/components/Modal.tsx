@@ -1,5 +1,5 @@
 import { Dialog } from '@kobalte/core/dialog';
-import { createComputed, type JSX, on } from 'solid-js';
+import { createComputed, type JSX, on, onCleanup } from 'solid-js';
 import { Icon } from './Icon';
 
 type ModalProps = {
@@ -38,6 +38,18 @@ export function Modal(props: ModalProps) {
       },
     ),
   );
+  // When the focused control disappears (a step of the dialog replaces it), the browser drops
+  // focus on <body>, where Escape and Tab no longer reach the dialog. Put it back on the dialog.
+  let observer: MutationObserver | undefined;
+  const keepFocus = (content: HTMLElement) => {
+    observer?.disconnect();
+    observer = new MutationObserver(() => {
+      const active = document.activeElement;
+      if (content.isConnected && (!active || active === document.body)) content.focus();
+    });
+    observer.observe(content, { childList: true, subtree: true });
+  };
+  onCleanup(() => observer?.disconnect());
   return (
     <Dialog open={props.open} onOpenChange={props.onOpenChange}>
       <Dialog.Portal>
@@ -46,6 +58,7 @@ export function Modal(props: ModalProps) {
           <Dialog.Content
             class={props.drawer ? 'drawer' : `dialog ${props.wide ? 'wide' : ''}`}
             onCloseAutoFocus={(e) => e.preventDefault()}
+            ref={keepFocus}
           >
             <header>
               <Dialog.Title as="h2">{props.title}</Dialog.Title>

@@ -1,5 +1,5 @@
 import type { AccountView, Direction } from '@mailroom/core/schemas';
-import { createSignal, For, Show } from 'solid-js';
+import { createEffect, createSignal, For, on, Show } from 'solid-js';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { Modal } from '../../components/Modal';
 import { toast } from '../../components/Toasts';
@@ -22,6 +22,13 @@ export function DefaultDialog(props: {
   const [busy, setBusy] = createSignal(false);
   const teamId = () => (scope() === 'team' ? props.account.teamId : null);
   const dirs = () => directionsOf(props.account);
+  // An incoming-only account starts on "incoming": never offer a direction it does not have.
+  createEffect(
+    on(
+      () => props.open,
+      (open) => open && setDirection(dirs()[0] ?? 'outgoing'),
+    ),
+  );
 
   const close = () => {
     setConflict(null);

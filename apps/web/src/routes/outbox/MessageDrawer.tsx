@@ -18,8 +18,7 @@ export function MessageDrawer(props: { id: string | undefined; onClose: () => vo
     setError(undefined);
     try {
       mutate(await fn(props.id!));
-      // The pressed button may disappear with the new status; keep focus inside the drawer so
-      // Escape and Tab still work for a keyboard user.
+      // The pressed button may disappear with the new status: announce it from the status row.
       queueMicrotask(() => statusRow?.focus());
       void refetch();
       toast(done);
