@@ -28,7 +28,7 @@ export type RunningMailroom = {
   url: string;
   port: number;
   base: CtxBase;
-  mock: { smtpPort: number; httpUrl: string } | null;
+  mock: { smtpPort: number; pop3Port: number; httpUrl: string } | null;
   close(): Promise<void>;
 };
 
@@ -69,7 +69,7 @@ export async function startMailroom(env: Env, opts: StartOptions = {}): Promise<
       pop3Port: env.MAILROOM_MOCK_POP3_PORT,
       httpPort: env.MAILROOM_MOCK_HTTP_PORT,
     });
-    mock = { smtpPort: m.smtpPort, httpUrl: m.httpUrl };
+    mock = { smtpPort: m.smtpPort, pop3Port: m.pop3Port, httpUrl: m.httpUrl };
     closeMock = () => m.close();
   }
 
@@ -106,6 +106,7 @@ export async function startMailroom(env: Env, opts: StartOptions = {}): Promise<
   );
   say(`  Secret key: ${keySource}`);
   if (mock) say(`  Mock mail server: SMTP 127.0.0.1:${mock.smtpPort}, web + API ${mock.httpUrl}`);
+  if (mock) say(`  Mock POP3: 127.0.0.1:${mock.pop3Port} (log in as a recipient address)`);
   if (admin) {
     say('');
     say('  First admin created:');

@@ -1,0 +1,113 @@
+// Incoming mail in the browser: a message sent through Mailroom to the mock server is fetched back
+// over POP3 by "Fetch now" on the Inbox screen, and read in its drawer.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launch, screenshot, seriousViolations } from './support/browser';
+import { ADMIN, buildWeb, type Product, startProduct } from './support/product';
+
+let product: Product;
+let browser: Browser;
+let page: Page;
+let accountId = '';
+
+/** A signed-in API client for setting the scene (the browser is for what the admin does). */
+async function apiSession(url: string) {
+  const login = await fetch(`${url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(ADMIN),
+  });
+  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+  const { csrfToken } = (await login.json()) as { csrfToken: string };
+  return async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${url}/api/v1${path}`, {
+      method,
+      headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+}
+
+describe('inbox', () => {
+  beforeAll(async () => {
+    buildWeb();
+    product = await startProduct();
+    const pop3Port = Number(product.output().match(/Mock POP3: 127\.0\.0\.1:(\d+)/)?.[1]);
+    expect(pop3Port).toBeGreaterThan(0);
+    const api = await apiSession(product.url);
+    const mailbox = 'support@example.org';
+    const created = await api('POST', '/accounts', {
+      name: 'Support desk',
+      outgoing: {
+        transport: 'smtp',
+        host: '127.0.0.1',
+        port: product.smtpPort,
+        security: 'none',
+        from: { address: mailbox, name: 'Support' },
+        sendMode: 'immediate',
+      },
+      incoming: {
+        protocol: 'pop3',
+        host: '127.0.0.1',
+        port: pop3Port,
+        security: 'none',
+        auth: { method: 'password', username: mailbox, password: 'any-password' },
+        // The poller must not beat the admin to it: fetch only on demand in this test.
+        pollIntervalSec: 86400,
+        enabled: true,
+      },
+    });
+    expect(created.status).toBe(201);
+    accountId = String(created.body.id);
+    const sent = await api('POST', '/messages', {
+      accountId,
+      to: [mailbox],
+      subject: 'Printer on floor 3 is jammed',
+      text: 'Hello support,\nthe printer is jammed again.\nThanks, Ann',
+      html: '<p>Hello support,</p><p>the printer is <b>jammed</b> again.</p><script>alert(1)</script>',
+    });
+    expect(sent.body.status).toBe('sent');
+
+    browser = await launch();
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    page.setDefaultTimeout(20_000);
+    await page.goto(`${product.url}/login`);
+    await page.getByLabel('Email').fill(ADMIN.email);
+    await page.getByLabel('Password').fill(ADMIN.password);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/accounts$/);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await product?.stop();
+  });
+
+  it('fetches new mail on demand and lists it', async () => {
+    await page.getByRole('link', { name: 'Inbox' }).click();
+    await page.waitForURL(/\/inbox$/);
+    await page.getByText('Nothing fetched yet').waitFor();
+    await page.getByLabel('Account').selectOption({ label: 'Support desk' });
+    await page.getByRole('button', { name: 'Fetch now' }).click();
+    await page.getByRole('link', { name: 'Printer on floor 3 is jammed' }).waitFor();
+    await page.waitForLoadState('networkidle');
+    await screenshot(page, '20-inbox');
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+
+  it('opens a message with its text, a script-free HTML view and headers', async () => {
+    await page.getByRole('link', { name: 'Printer on floor 3 is jammed' }).click();
+    const drawer = page.getByRole('dialog');
+    await expect
+      .poll(() => drawer.locator('.mail-text').textContent())
+      .toContain('the printer is jammed again');
+    await drawer.getByRole('button', { name: 'HTML' }).click();
+    const frame = drawer.locator('iframe.mail-html');
+    expect(await frame.getAttribute('sandbox')).toBe('');
+    await drawer.getByRole('button', { name: 'Headers' }).click();
+    await expect.poll(() => drawer.textContent()).toContain('message-id');
+    await screenshot(page, '21-inbox-message');
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+});
