@@ -8,7 +8,12 @@ import { type Recorded, recordOutcomes } from './recordOutcomes';
  * so a busy worker writes a few transactions a second instead of one per message, and an idle one
  * commits each outcome at once. The duplicate window on a crash is one commit's worth of outcomes.
  */
-export function createCommitter(ctx: Ctx, policy: OutboxPolicy, maxBatch = 500) {
+export function createCommitter(
+  ctx: Ctx,
+  policy: OutboxPolicy,
+  opts: { maxBatch?: number; onRetry?: (err: Error, attempt: number) => void; signal?: AbortSignal } = {},
+) {
+  const maxBatch = opts.maxBatch ?? 500;
   let pending: Array<{
     attempt: Attempted;
     resolve: (r: Recorded | undefined) => void;
@@ -20,12 +25,23 @@ export function createCommitter(ctx: Ctx, policy: OutboxPolicy, maxBatch = 500) 
     while (pending.length > 0) {
       const batch = pending.slice(0, maxBatch);
       pending = pending.slice(batch.length);
-      try {
-        const recorded = await recordOutcomes({ ctx, attempts: batch.map((b) => b.attempt), policy });
-        const byId = new Map(recorded.map((r) => [r.id, r]));
-        for (const b of batch) b.resolve(byId.get(b.attempt.message.id));
-      } catch (err) {
-        for (const b of batch) b.reject(err);
+      // A known outcome is never dropped: while the database is away, keep trying (the worker
+      // keeps renewing the leases meanwhile). After a stop, a few more tries, then give up: the
+      // messages stay leased and another worker retries them once the lease expires.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const recorded = await recordOutcomes({ ctx, attempts: batch.map((b) => b.attempt), policy });
+          const byId = new Map(recorded.map((r) => [r.id, r]));
+          for (const b of batch) b.resolve(byId.get(b.attempt.message.id));
+          break;
+        } catch (err) {
+          opts.onRetry?.(err as Error, attempt);
+          if (opts.signal?.aborted && attempt >= 3) {
+            for (const b of batch) b.reject(err);
+            break;
+          }
+          await new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** (attempt - 1))));
+        }
       }
     }
     running = null;

@@ -5,7 +5,7 @@ import { accounts } from '../db/schema';
 import { closeTransports } from '../transport/pool';
 import { claimBatch } from './claimBatch';
 import { createCommitter } from './committer';
-import { deliverMessage } from './deliverMessage';
+import { type Attempted, deliverMessage } from './deliverMessage';
 import { type OutboxPolicy, withPolicy } from './policy';
 import type { Recorded } from './recordOutcomes';
 import { renewLeases } from './renewLeases';
@@ -53,8 +53,13 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
   let lastClaimAt = 0;
   let lastClaimShort = false;
   const emit = opts.onEvent ?? (() => {});
-  const committer = createCommitter(ctx, policy);
+  const committer = createCommitter(ctx, policy, {
+    signal: opts.signal,
+    onRetry: (err, attempt) =>
+      emit({ type: 'error', message: `recording outcomes failed (try ${attempt}): ${err.message}` }),
+  });
   const inFlight = new Set<Promise<void>>();
+  const inHand = new Set<string>();
   let slotFreed: (() => void) | null = null;
 
   // Account rows for sending, reloaded at most once a second: claims already skip inactive and
@@ -78,8 +83,15 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
   };
 
   const run = async (row: MessageRow, account: AccountRow | undefined) => {
-    const attempt = await deliverMessage({ ctx, message: row, account, worker: opts.workerId });
-    const recorded = await committer.record(attempt);
+    inHand.add(row.id);
+    let attempt: Attempted;
+    let recorded: Recorded | undefined;
+    try {
+      attempt = await deliverMessage({ ctx, message: row, account, worker: opts.workerId });
+      recorded = await committer.record(attempt);
+    } finally {
+      inHand.delete(row.id);
+    }
     // A failure changes the account's breaker state: read it afresh for the next claim.
     if (!attempt.result.ok && row.accountId) accountCache.delete(row.accountId);
     emit({
@@ -93,9 +105,9 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
   // Renew leases while deliveries are in flight: a third of the lease, so two renewals may fail in a row.
   const renewEvery = Math.max(50, Math.floor(policy.leaseMs / 3));
   const renewer = setInterval(() => {
-    if (inFlight.size === 0) return;
-    renewLeases({ ctx, workerId: opts.workerId, leaseMs: policy.leaseMs }).catch((err: Error) =>
-      emit({ type: 'error', message: `lease renewal failed: ${err.message}` }),
+    if (inHand.size === 0) return;
+    renewLeases({ ctx, workerId: opts.workerId, ids: [...inHand], leaseMs: policy.leaseMs }).catch(
+      (err: Error) => emit({ type: 'error', message: `lease renewal failed: ${err.message}` }),
     );
   }, renewEvery);
 
