@@ -4,6 +4,7 @@ import { available, run } from './test-support/run.js';
 
 // Python's standard library as a real client: smtplib and poplib. python3 ships with Debian.
 const hasPython = available('python3');
+if (!hasPython && process.env.CI) throw new Error('python3 is not installed; CI runs the real-client tests');
 
 let mock: MockMailServer;
 beforeEach(async () => {
