@@ -324,7 +324,8 @@ async function endToEnd(storage: Storage, sinkPort: number): Promise<{ e2e: numb
     const start = process.hrtime.bigint();
     await pool(N, CLIENTS, (i) => post(i));
     const accept = N / seconds(start);
-    if (process.env.BENCH_DEBUG) console.error(`accepted in ${seconds(start).toFixed(2)} s, ${sent} sent by then`);
+    if (process.env.BENCH_DEBUG)
+      console.error(`accepted in ${seconds(start).toFixed(2)} s, ${sent} sent by then`);
     const timer = setTimeout(() => done(), TIMEOUT_MS);
     await allSent;
     clearTimeout(timer);
