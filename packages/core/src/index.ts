@@ -16,13 +16,13 @@ export * from './defaults';
 export * from './errors';
 export * from './health';
 export { newId } from './ids';
-export * from './outbox';
-export { createLogWriter } from './logs/writeLog';
+export * from './incoming';
 export { compileConditions, type LogPage, pruneLogs, queryLogs, startLogPruner, writeLogs } from './logs';
+export { createLogWriter } from './logs/writeLog';
 export { metricsText } from './metrics/metricsText';
+export * from './outbox';
+export * from './reports';
 export * from './routing';
-export * from './transport';
-export * from './verification';
 export * from './schemas';
 export { hashPassword, randomToken, safeEqual, sha256, verifyPassword } from './security/hash';
 export { maskSecrets, redact } from './security/redact';
@@ -33,5 +33,5 @@ export {
   parseKeySpec,
   type SecretBox,
 } from './security/secretBox';
-export * from './reports';
-export * from './incoming';
+export * from './transport';
+export * from './verification';
