@@ -1,5 +1,5 @@
 import type { ConnectionTestResult, TestStep } from '@mailroom/core/schemas';
-import { For, Show } from 'solid-js';
+import { createSignal, For, onCleanup, Show } from 'solid-js';
 import { humanize, ms } from '../lib/format';
 
 /** One line per protocol step, so a person sees how far the connection got and where it broke. */
@@ -14,18 +14,34 @@ function detailText(d: TestStep['detail']): string {
     .join(' · ');
 }
 
+/** While the server is being tried: an honest running clock (the API answers once, at the end). */
+function Running(props: { label?: string }) {
+  const start = performance.now();
+  const [elapsed, setElapsed] = createSignal(0);
+  const timer = setInterval(() => setElapsed(performance.now() - start), 100);
+  onCleanup(() => clearInterval(timer));
+  return (
+    <ol class="steps">
+      <li>
+        <span class="mark run" aria-hidden="true" />
+        <span class="name">Testing {props.label ?? 'connection'}…</span>
+        <span class="time" aria-hidden="true">
+          {ms(elapsed())}
+        </span>
+        <span class="detail">
+          Resolving, connecting, greeting, authenticating and checking, step by step.
+        </span>
+      </li>
+    </ol>
+  );
+}
+
 /** The result of a connection test: each step with its timing and detail, then the hint on failure. */
 export function StepList(props: { result?: ConnectionTestResult; running?: boolean; label?: string }) {
   return (
     <div class="stack" aria-live="polite" aria-busy={props.running}>
       <Show when={props.running}>
-        <ol class="steps">
-          <li>
-            <span class="mark run" aria-hidden="true" />
-            <span class="name">Testing {props.label ?? 'connection'}…</span>
-            <span />
-          </li>
-        </ol>
+        <Running label={props.label} />
       </Show>
       <Show when={!props.running && props.result}>
         {(r) => (
