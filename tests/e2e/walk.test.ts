@@ -2,7 +2,7 @@
 // mail server, mostly by keyboard. Each screen is screenshotted and checked with axe-core.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { clearScreens, launch, screenshot, seriousViolations } from './support/browser';
+import { launch, screenshot, seriousViolations } from './support/browser';
 import { ADMIN, buildWeb, type Product, startProduct } from './support/product';
 
 let product: Product;
@@ -22,7 +22,6 @@ async function check(name: string): Promise<void> {
 describe('admin web UI', () => {
   beforeAll(async () => {
     buildWeb();
-    clearScreens();
     product = await startProduct();
     browser = await launch();
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });

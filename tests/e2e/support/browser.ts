@@ -1,5 +1,5 @@
 // Chromium from Debian via playwright-core, screenshots as artifacts, and axe-core checks.
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,17 +29,16 @@ export async function launch(): Promise<Browser> {
   });
 }
 
-/** Start a run with an empty screenshots folder, so no stale picture passes for a new one. */
-export function clearScreens(): void {
-  rmSync(screensDir, { recursive: true, force: true });
-}
-
-/** Save a full-page screenshot as tests/artifacts/screens/<name>.png. */
+/** Save the whole page as tests/artifacts/screens/<name>.png. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(screensDir, { recursive: true });
-  // From the top, so sticky bars sit where a person sees them.
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: join(screensDir, `${name}.png`), fullPage: true });
+  // A viewport as tall as the page, rather than Playwright's fullPage stitching, so sticky bars
+  // (header, save bar) sit where a person sees them instead of mid-page.
+  const size = page.viewportSize() ?? { width: 1440, height: 900 };
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  if (height > size.height) await page.setViewportSize({ width: size.width, height: Math.min(height, 4000) });
+  await page.screenshot({ path: join(screensDir, `${name}.png`) });
+  if (height > size.height) await page.setViewportSize(size);
 }
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
