@@ -133,6 +133,7 @@ describe('admin web UI', () => {
     expect(await incoming.getByLabel('Port').inputValue()).toBe('995');
     await incoming.getByRole('group', { name: 'Security' }).getByLabel('None').check();
     expect(await incoming.getByLabel('Port').inputValue()).toBe('110');
+    await check('06-account-form-incoming');
     await page.getByLabel('Fetches mail').uncheck();
     // A second account with the same name: only the server knows names are taken.
     await page.getByLabel('Name', { exact: true }).fill(ACCOUNT);
@@ -153,7 +154,7 @@ describe('admin web UI', () => {
     await page.getByRole('button', { name: 'Make default' }).press('Enter');
     const dialog = page.getByRole('dialog');
     await dialog.waitFor();
-    await check('06-make-default');
+    await check('07-make-default');
     await dialog.getByRole('button', { name: 'Make default' }).press('Enter');
     await page.getByText('★ Default outgoing · System').waitFor();
   });
@@ -164,7 +165,7 @@ describe('admin web UI', () => {
     await expect.poll(() => steps.textContent(), { timeout: 20_000 }).toContain('Check');
     expect(await steps.textContent()).toMatch(/Connect\s*passed\s*[\d.]+ ms/);
     await expect.poll(() => page.locator('.page-head').textContent()).toContain('Ok');
-    await check('07-account-tested');
+    await check('08-account-tested');
   });
 
   it('verifies the account with the code read from the mock mail server', async () => {
@@ -182,7 +183,7 @@ describe('admin web UI', () => {
     await expect
       .poll(() => dialog.getByLabel('Code', { exact: true }).getAttribute('aria-invalid'))
       .toBe('true');
-    await check('08-verification-code');
+    await check('09-verification-code');
     await dialog.getByLabel('Code', { exact: true }).fill(code);
     await page.keyboard.press('Enter');
     await dialog.waitFor({ state: 'detached' });
@@ -202,7 +203,7 @@ describe('admin web UI', () => {
     const stored = page.getByRole('button', { name: 'Password: ••• stored — replace' });
     await stored.waitFor();
     expect(await page.content()).not.toContain('s3cret-never-shown');
-    await check('09-account-edit-secret');
+    await check('10-account-edit-secret');
     // Replacing is explicit, and "Keep stored" goes back without sending anything.
     await stored.press('Enter');
     await expect
@@ -222,7 +223,7 @@ describe('admin web UI', () => {
     await page.goto(accountUrl);
     await page.getByRole('button', { name: 'Deactivate' }).press('Enter');
     await page.getByRole('dialog').getByLabel('Reason').fill('Maintenance window');
-    await check('10-stage-dialog');
+    await check('11-stage-dialog');
     await page.getByRole('dialog').getByRole('button', { name: 'Deactivate' }).press('Enter');
     await stageIs('Inactive');
     await page.getByRole('button', { name: 'Delete' }).press('Enter');
@@ -259,7 +260,7 @@ describe('admin web UI', () => {
     await page.keyboard.press('Enter');
     const explanation = page.getByTestId('route-explanation');
     await expect.poll(() => explanation.textContent()).toContain(ACCOUNT);
-    await check('11-defaults-routing');
+    await check('12-defaults-routing');
   });
 
   it('sends a message and shows it sent in the outbox with its attempt', async () => {
@@ -270,7 +271,7 @@ describe('admin web UI', () => {
     await dialog.getByLabel('Subject').fill('Hello from the e2e walk');
     await dialog.getByLabel('Message').fill('Sent through the default account.');
     await dialog.getByRole('combobox', { name: /^Mode/ }).selectOption('immediate');
-    await check('12-compose');
+    await check('13-compose');
     await dialog.getByRole('button', { name: 'Send' }).press('Enter');
     // The drawer of the new message opens; it was routed through the system default.
     const drawer = page.getByRole('dialog', { name: 'Hello from the e2e walk' });
@@ -292,7 +293,7 @@ describe('admin web UI', () => {
     await expect
       .poll(() => sent.getByRole('list', { name: 'Delivery attempts' }).textContent())
       .toContain('250');
-    await check('13-outbox-message');
+    await check('14-outbox-message');
     const mock = await (await fetch(`${product.mockUrl}/api/messages?to=customer@example.com`)).json();
     expect((mock as { items: Array<{ subject: string }> }).items[0]?.subject).toBe('Hello from the e2e walk');
     await page.keyboard.press('Escape');
@@ -324,7 +325,7 @@ describe('admin web UI', () => {
     const failed = await send('bounce@example.com', 'Will bounce');
     await expect.poll(() => failed.textContent()).toContain('550 Recipient rejected');
     expect(await failed.locator('.badge').first().textContent()).toBe('Failed');
-    await check('14-outbox-failed');
+    await check('15-outbox-failed');
     // The server takes it now: Retry sends it again through the worker.
     await faults([{ stage: 'rcpt', match: 'later@example.com', code: 451 }]);
     await failed.getByRole('button', { name: 'Retry now' }).press('Enter');
@@ -359,7 +360,7 @@ describe('admin web UI', () => {
     const table = page.getByRole('table');
     await expect.poll(() => table.textContent()).not.toContain('connection_test');
     expect(await table.textContent()).toContain('Verification code sent to verify@example.com');
-    await check('15-logs-filtered');
+    await check('16-logs-filtered');
     // The shared URL reproduces the view.
     await page.goto(page.url());
     await expect.poll(() => table.textContent()).toContain('Verification code sent to verify@example.com');
@@ -369,7 +370,7 @@ describe('admin web UI', () => {
       .press('Enter');
     const drawer = page.getByRole('dialog', { name: 'Log entry' });
     await expect.poll(() => drawer.textContent()).toContain('Context');
-    await check('16-log-entry');
+    await check('17-log-entry');
     await page.keyboard.press('Escape');
     // Level chips narrow the same view, and the URL keeps them too.
     await page.getByRole('button', { name: 'Warning', exact: true }).press('Enter');
@@ -423,7 +424,7 @@ describe('admin web UI', () => {
     expect(text).toContain('sales@example.com');
     expect(text).toContain('Active');
     expect(text).toContain('★ Out');
-    await check('17-accounts-list');
+    await check('18-accounts-list');
     await page.keyboard.press('/');
     await page.keyboard.type('no such account');
     await page.getByText('No accounts match').waitFor();
@@ -438,7 +439,7 @@ describe('admin web UI', () => {
     const dialog = page.getByRole('dialog');
     await dialog.getByRole('button', { name: 'Make default' }).press('Enter');
     await dialog.getByText(`Replace ${ACCOUNT} as default?`).waitFor();
-    await check('18-replace-default');
+    await check('19-replace-default');
     await dialog.getByRole('button', { name: `Keep ${ACCOUNT}` }).press('Enter');
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
@@ -477,10 +478,10 @@ describe('admin web UI', () => {
     await page.getByRole('button', { name: 'Switch to dark theme' }).press('Enter');
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
     await page.getByRole('row', { name: new RegExp(ACCOUNT) }).waitFor();
-    await check('19-accounts-dark');
+    await check('20-accounts-dark');
     await page.goto(accountUrl);
     await page.getByRole('heading', { level: 1, name: ACCOUNT, exact: true }).waitFor();
-    await check('20-account-details-dark');
+    await check('21-account-details-dark');
     await page.getByRole('button', { name: 'Switch to light theme' }).press('Enter');
   });
 
@@ -489,7 +490,7 @@ describe('admin web UI', () => {
     await page.getByLabel('New team').fill('Support');
     await page.keyboard.press('Enter');
     await page.getByRole('cell', { name: 'Support', exact: true }).waitFor();
-    await check('21-teams');
+    await check('22-teams');
     // The header's team switcher scopes the accounts list.
     await page.getByLabel('Team scope').selectOption({ label: 'Support' });
     await page.getByRole('link', { name: 'Mail accounts' }).press('Enter');
@@ -499,14 +500,14 @@ describe('admin web UI', () => {
     expect(await page.getByLabel('Team scope').inputValue()).toBe('');
     await page.goto(product.url + '/admin/users');
     await page.getByRole('cell', { name: ADMIN.email }).waitFor();
-    await check('22-users');
+    await check('23-users');
     await page.goto(product.url + '/admin/tokens');
     await page.getByLabel('Token name').fill('CRM integration');
     await page.keyboard.press('Enter');
     const token = page.getByTestId('new-token');
     await token.waitFor();
     expect((await token.textContent())?.length).toBeGreaterThan(20);
-    await check('23-token-created');
+    await check('24-token-created');
     await page.keyboard.press('Escape');
     await page.getByRole('cell', { name: 'CRM integration' }).waitFor();
   });
@@ -517,6 +518,6 @@ describe('admin web UI', () => {
     const csv = await page.request.get(product.url + '/api/v1/reports/accounts.csv');
     expect(csv.status()).toBe(200);
     expect(await csv.text()).toContain(ACCOUNT);
-    await check('24-reports');
+    await check('25-reports');
   });
 });
