@@ -10,7 +10,8 @@ import { gzipSync } from 'node:zlib';
 
 const web = fileURLToPath(new URL('../apps/web/', import.meta.url));
 const args = process.argv.slice(2);
-const limitKb = Number(args[args.indexOf('--limit') + 1] || 80);
+const limitAt = args.indexOf('--limit');
+const limitKb = limitAt >= 0 ? Number(args[limitAt + 1]) : 80;
 
 if (args.includes('--build')) {
   const vite = join(
