@@ -1,5 +1,7 @@
+import { secretValues } from '../accounts/codec';
 import type { AccountRow } from '../accounts/types';
 import type { Ctx } from '../context';
+import { redact } from '../security/redact';
 import { deliveryError } from '../transport/classify';
 import { BlockedDestination, transportFor } from '../transport/pool';
 import type { SendOutcome } from '../transport/types';
@@ -18,6 +20,8 @@ export type Attempted = {
   noRetry?: boolean;
   /** The account was healthy when the message was claimed: a success needs no breaker update. */
   accountHealthy?: boolean;
+  /** The protocol conversation with secrets redacted, for accounts with `debug` on. */
+  transcript?: string;
 };
 
 /**
@@ -72,7 +76,12 @@ export async function deliverMessage({
       result = { ok: false, error, recipients: pending('deferred') };
     }
   }
+  const transcript =
+    result.transcript && account
+      ? redact(result.transcript.join('\n'), secretValues(ctx.secrets, account))
+      : undefined;
   return {
+    ...(transcript ? { transcript } : {}),
     message,
     accountId: account?.id ?? message.accountId,
     at,

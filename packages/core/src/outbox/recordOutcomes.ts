@@ -84,6 +84,16 @@ export async function recordOutcomes({
     : { ids: new Set(rowsOf<{ id: string }>(await ctx.db.execute(record)).map((r) => r.id)), logs: [] };
   // Log rows go through their own connection: written inside the transaction they would wait for it on PGlite.
   for (const entry of updated.logs) await ctx.log(entry);
+  for (const { a, d } of decided) {
+    if (!a.transcript) continue;
+    await ctx.log({
+      source: 'outgoing',
+      level: 'debug',
+      message: `Transcript of message ${a.message.id} (${d.status}):\n${a.transcript}`,
+      accountId: a.accountId,
+      context: { messageId: a.message.id, worker: a.worker },
+    });
+  }
 
   const out: Recorded[] = decided.map(({ a, d }) => ({
     id: a.message.id,

@@ -7,7 +7,7 @@ import { sha256 } from '../security/hash';
 import { deliveryError } from './classify';
 import { createMailgunTransport } from './mailgun';
 import { createSendmailTransport } from './sendmail';
-import { createSmtpTransport, type SmtpPoolOptions } from './smtp';
+import { createSmtpDebugTransport, createSmtpTransport, type SmtpPoolOptions } from './smtp';
 import type { DeliveryError, MailTransport } from './types';
 
 type Entry = { key: string; at: number; transport: MailTransport };
@@ -38,7 +38,7 @@ export async function transportFor(ctx: Ctx, account: AccountRow): Promise<MailT
   const settings = resolvePart(ctx.secrets, account, 'outgoing');
   if (!settings) throw new Error('The account has no outgoing settings');
   const key = sha256(
-    JSON.stringify([settings, ctx.config.timeouts, ctx.config.allowPrivateHosts, poolOptions]),
+    JSON.stringify([settings, account.debug, ctx.config.timeouts, ctx.config.allowPrivateHosts, poolOptions]),
   );
   const hit = cache.get(account.id);
   if (hit && hit.key === key && Date.now() - hit.at < RESOLVE_TTL_MS) return hit.transport;
@@ -63,7 +63,9 @@ export async function transportFor(ctx: Ctx, account: AccountRow): Promise<MailT
   if (settings.transport === 'smtp') {
     const dest = await guard(settings.host);
     const address = dest.addresses[0]?.address ?? settings.host;
-    transport = createSmtpTransport(settings, ctx.config.timeouts, poolOptions, address);
+    transport = account.debug
+      ? createSmtpDebugTransport(settings, ctx.config.timeouts, address)
+      : createSmtpTransport(settings, ctx.config.timeouts, poolOptions, address);
   } else if (settings.transport === 'mailgun') {
     await guard(new URL(settings.baseUrl).hostname);
     transport = createMailgunTransport(settings, ctx.config.timeouts);

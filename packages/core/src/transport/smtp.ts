@@ -1,3 +1,4 @@
+import { format } from 'node:util';
 import nodemailer from 'nodemailer';
 import type { Timeouts } from '../context';
 import type { OutgoingParsed } from '../schemas/account';
@@ -63,5 +64,48 @@ export function createSmtpTransport(
     kind: 'smtp',
     send: (mail) => sendWithNodemailer(() => transporter.sendMail(toNodemailer(mail)), mail),
     close: () => transporter.close(),
+  };
+}
+
+/**
+ * For accounts with `debug` on: one connection per message with nodemailer's protocol log captured,
+ * so each attempt carries its own transcript (pooled connections would interleave them).
+ */
+export function createSmtpDebugTransport(
+  s: SmtpSettings,
+  timeouts: Timeouts,
+  address?: string,
+): MailTransport {
+  const options = { ...smtpOptions(s, timeouts, {}, address), pool: false as const };
+  return {
+    kind: 'smtp',
+    async send(mail) {
+      const lines: string[] = [];
+      const capture =
+        (level: string) =>
+        (...args: unknown[]) => {
+          const rest = typeof args[0] === 'string' ? args : args.slice(1);
+          lines.push(
+            `${level === 'debug' ? '' : `[${level}] `}${format(...(rest as [unknown, ...unknown[]]))}`,
+          );
+        };
+      const logger = {
+        level: () => {},
+        trace: () => {},
+        debug: capture('debug'),
+        info: capture('info'),
+        warn: capture('warn'),
+        error: capture('error'),
+        fatal: capture('fatal'),
+      };
+      const transporter = nodemailer.createTransport({ ...options, logger, debug: true });
+      try {
+        const outcome = await sendWithNodemailer(() => transporter.sendMail(toNodemailer(mail)), mail);
+        return { ...outcome, transcript: lines };
+      } finally {
+        transporter.close();
+      }
+    },
+    close() {},
   };
 }

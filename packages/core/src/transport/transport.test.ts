@@ -2,9 +2,11 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type MockMailServer, startMockMailServer } from '@mailroom/mock-mailserver';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount } from '../accounts/createAccount';
 import { createContext } from '../context';
+import * as tables from '../db/schema';
 import { sendMessage } from '../outbox/sendMessage';
 import { failure } from '../outbox/testkit';
 import { createTestEnv, type TestEnv } from '../testing';
@@ -22,6 +24,7 @@ describe('transports', () => {
       pop3Port: false,
       httpPort: 0,
       mailgunApiKey: 'key-right',
+      users: { 'debug-user': 'Pa55-debug-secret' },
     });
     dir = mkdtempSync(join(tmpdir(), 'mailroom-sendmail-'));
   });
@@ -150,5 +153,44 @@ describe('transports', () => {
     );
     expect(err.extra).toMatchObject({ errorClass: 'blocked', messageStatus: 'deferred' });
     expect(mock.messages({ subject: 'blocked' })).toHaveLength(0);
+  });
+
+  it('logs the redacted SMTP transcript of each attempt for a debug account', async () => {
+    const account = await createAccount({
+      ctx: env.ctx,
+      input: {
+        name: 'Debug SMTP',
+        debug: true,
+        outgoing: {
+          transport: 'smtp',
+          host: '127.0.0.1',
+          port: mock.smtpPort,
+          security: 'none',
+          auth: { method: 'password', username: 'debug-user', password: 'Pa55-debug-secret' },
+          from: { address: 'debug@example.com' },
+        },
+      },
+    });
+    const res = await sendMessage({
+      ctx: env.ctx,
+      input: {
+        accountId: account.id,
+        to: ['r@example.org'],
+        subject: 'Traced',
+        text: 'x',
+        mode: 'immediate',
+      },
+    });
+    expect(res.message.status).toBe('sent');
+    const rows = await env.database.db
+      .select()
+      .from(tables.logs)
+      .where(and(eq(tables.logs.accountId, account.id), eq(tables.logs.level, 'debug')));
+    const text = rows.map((r) => r.message).join('\n');
+    expect(text).toContain('MAIL FROM:<debug@example.com>');
+    expect(text).toContain('RCPT TO:<r@example.org>');
+    expect(text).not.toContain('Pa55-debug-secret');
+    expect(text).not.toContain(Buffer.from('Pa55-debug-secret').toString('base64'));
+    expect(text).not.toContain(Buffer.from('\u0000debug-user\u0000Pa55-debug-secret').toString('base64'));
   });
 });

@@ -37,9 +37,13 @@ export type DeliveryError = {
   accountLevel: boolean;
 };
 
-export type SendOutcome =
+export type SendOutcome = (
   | { ok: true; reply: string; responseCode?: number | undefined; recipients: RecipientOutcome[] }
-  | { ok: false; error: DeliveryError; recipients: RecipientOutcome[] };
+  | { ok: false; error: DeliveryError; recipients: RecipientOutcome[] }
+) & {
+  /** The protocol conversation, for accounts with `debug` on (not yet redacted). */
+  transcript?: string[];
+};
 
 /** A way out for one account's mail: SMTP pool, sendmail binary or Mailgun's HTTP API. */
 export interface MailTransport {
