@@ -500,6 +500,16 @@ describe('admin web UI', () => {
     expect(await page.getByLabel('Team scope').inputValue()).toBe('');
     await page.goto(product.url + '/admin/users');
     await page.getByRole('cell', { name: ADMIN.email }).waitFor();
+    await page.getByRole('button', { name: 'New user' }).press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'New user' });
+    await dialog.getByLabel('Email').fill('viewer@example.com');
+    await dialog.getByLabel('Name').fill('Vera Viewer');
+    await dialog.getByLabel('Initial password').fill('short');
+    await dialog.getByRole('button', { name: 'Create user' }).press('Enter');
+    await dialog.getByText('must be at least 10 characters').waitFor();
+    await dialog.getByLabel('Initial password').fill('a long enough password');
+    await dialog.getByRole('button', { name: 'Create user' }).press('Enter');
+    await page.getByRole('cell', { name: 'viewer@example.com' }).waitFor();
     await check('23-users');
     await page.goto(product.url + '/admin/tokens');
     await page.getByLabel('Token name').fill('CRM integration');
@@ -510,6 +520,18 @@ describe('admin web UI', () => {
     await check('24-token-created');
     await page.keyboard.press('Escape');
     await page.getByRole('cell', { name: 'CRM integration' }).waitFor();
+  });
+
+  it('sends an expired session back to sign-in, and returns after', async () => {
+    await page.goto(product.url + '/defaults');
+    await page.getByRole('heading', { name: 'Defaults & routing' }).waitFor();
+    await page.context().clearCookies();
+    await page.getByRole('link', { name: 'Outbox' }).press('Enter');
+    await page.waitForURL(/\/login\?next=%2Foutbox/);
+    await page.getByLabel('Email').fill(ADMIN.email);
+    await page.getByLabel('Password').fill(ADMIN.password);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/outbox$/);
   });
 
   it('offers the accounts CSV and delivery counts', async () => {

@@ -75,6 +75,11 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
       syntheticProblem(0, 'Cannot reach the Mailroom API', 'Check that the server is running.'),
     );
   }
+  // The session ended (expired, signed out in another tab): back to sign-in, then back here.
+  if (res.status === 401 && !path.startsWith('/auth/') && typeof window !== 'undefined') {
+    const here = window.location.pathname + window.location.search;
+    window.location.assign('/login?next=' + encodeURIComponent(here));
+  }
   if (res.status === 204) return undefined as T;
   const type = res.headers.get('content-type') ?? '';
   const isJson = type.includes('json');
