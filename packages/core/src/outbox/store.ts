@@ -1,8 +1,9 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { canRead } from '../accounts/access';
 import type { AccountRow } from '../accounts/types';
 import type { Ctx } from '../context';
-import { messages } from '../db/schema';
+import type { Db } from '../db/client';
+import { accounts, messages } from '../db/schema';
 import { type FieldError, forbidden, MailroomError } from '../errors';
 import { newId } from '../ids';
 import { type Route, resolveRoute } from '../routing/resolveRoute';
@@ -14,6 +15,56 @@ export function assertCanSend(ctx: Ctx): void {
   if (ctx.actor.role === 'viewer') throw forbidden('Viewers cannot send mail');
 }
 
+const byIdQueries = new WeakMap<object, ReturnType<typeof prepareById>>();
+const prepareById = (db: Db) =>
+  db
+    .select()
+    .from(accounts)
+    .where(eq(accounts.id, sql.placeholder('id')))
+    .prepare('mailroom_send_account');
+
+/** A send naming its account: one prepared lookup (the hot path of the queued API). */
+async function namedRoute(ctx: Ctx, accountId: string): Promise<Route & { account: AccountRow }> {
+  let query = byIdQueries.get(ctx.db);
+  if (!query) {
+    query = prepareById(ctx.db);
+    byIdQueries.set(ctx.db, query);
+  }
+  const [row] = await query.execute({ id: accountId });
+  // An account the actor may not see is "no such account": no existence leak.
+  if (!row || !canRead(ctx.actor, row.teamId)) {
+    throw new MailroomError('account_not_usable', 'accountId does not name an account', {
+      errors: [{ path: 'accountId', message: 'no such account' }],
+    });
+  }
+  if (row.stage !== 'active' || !row.outgoing) {
+    const why = `account is ${row.stage}${row.outgoing ? '' : ' and has no outgoing settings'}`;
+    throw new MailroomError(
+      'account_not_usable',
+      'The account cannot send: it is not active or has no outgoing settings',
+      {
+        errors: [{ path: 'accountId', message: why }],
+      },
+    );
+  }
+  return {
+    account: row,
+    accountId: row.id,
+    accountName: row.name,
+    reason: 'account_id',
+    explanation: `"${row.name}" was named by the request`,
+    candidates: [
+      {
+        rule: 'account_id',
+        accountId: row.id,
+        accountName: row.name,
+        matched: true,
+        detail: 'named by the request',
+      },
+    ],
+  };
+}
+
 /** Routes a send (named account, from filter, team default, system default) or says why nothing matched. */
 export async function routeOrThrow(
   ctx: Ctx,
@@ -23,24 +74,10 @@ export async function routeOrThrow(
     from?: { address: string } | undefined;
   },
 ): Promise<Route & { account: AccountRow }> {
-  const route = await resolveRoute(ctx.db, {
-    accountId: input.accountId,
-    teamId: input.teamId,
-    from: input.from?.address,
-  });
+  if (input.accountId) return namedRoute(ctx, input.accountId);
+  const route = await resolveRoute(ctx.db, { teamId: input.teamId, from: input.from?.address });
   const account = route.account;
-  if (!account || (input.accountId && !canRead(ctx.actor, account.teamId))) {
-    if (input.accountId) {
-      throw new MailroomError(
-        'account_not_usable',
-        route.candidates[0]?.detail === 'no such account'
-          ? 'accountId does not name an account'
-          : 'The account cannot send: it is not active or has no outgoing settings',
-        {
-          errors: [{ path: 'accountId', message: route.candidates[0]?.detail ?? 'cannot send' }],
-        },
-      );
-    }
+  if (!account) {
     throw new MailroomError('no_route', route.explanation, {
       hint: "Name an accountId, add the From address to an account's from filter, or set a default outgoing account.",
       extra: { candidates: route.candidates },
