@@ -24,8 +24,11 @@ export type EngineOptions = {
 export type EngineResult = {
   result: ConnectionTestResult;
   transcript: string[];
-  /** Every secret known by the end (given, learned, PLAIN strings): what the caller's log rows must mask. */
-  secrets: string[];
+  /**
+   * Every secret known by the end (given, learned, PLAIN strings): what the caller's log rows must mask.
+   * A SecretSet, so serializing or printing the result never reveals them.
+   */
+  secrets: SecretSet;
 };
 
 /** A part with its port filled and its secrets decrypted: what the engine connects with. */
@@ -106,7 +109,7 @@ export async function runConnectionTest(
     },
     secrets,
   );
-  return { result, transcript: transcript.text(), secrets: [...secrets] };
+  return { result, transcript: transcript.text(), secrets };
 }
 
 async function runFor(env: TestEnv, part: ResolvedPart): Promise<void> {

@@ -33,6 +33,16 @@ export class SecretSet implements Iterable<string> {
     return this.values[Symbol.iterator]();
   }
 
+  /** Serialized by accident (a result logged or returned whole), it says nothing about its contents. */
+  toJSON(): string {
+    return '[secrets]';
+  }
+
+  /** Node's inspect (console.log, test failure diffs) shows no value either. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return 'SecretSet [secrets]';
+  }
+
   /** Every form to mask, longest first, computed once per change of the set. */
   forms(): string[] {
     this.cached ??= formsOf(this.values);
