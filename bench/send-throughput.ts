@@ -25,6 +25,7 @@ import {
   openDatabase,
   parseKeySpec,
   sendBulk,
+  sendMessage,
   startWorker,
   systemActor,
   tables,
@@ -185,7 +186,26 @@ async function setup(storage: Storage, sinkPort: number) {
     });
     if (res.status !== 202) throw new Error(`POST /messages answered ${res.status}: ${await res.text()}`);
   };
-  return { database, base, post };
+  const direct = async (i: number) => {
+    await sendMessage({
+      ctx,
+      input: { accountId: account.id, to: [`rcpt${i}@example.org`], subject: `Bench ${i}`, text: BODY },
+    });
+  };
+  return { database, base, post, direct };
+}
+
+/** (e) The sendMessage verb called directly: what accepting costs without HTTP, auth and validation. */
+async function verbRate(storage: Storage, sinkPort: number): Promise<number> {
+  const { database, direct } = await setup(storage, sinkPort);
+  try {
+    await pool(50, CLIENTS, direct);
+    const start = process.hrtime.bigint();
+    await pool(N, CLIENTS, (i) => direct(i));
+    return N / seconds(start);
+  } finally {
+    await database.close();
+  }
 }
 
 /** (d) The worker alone: N messages already queued (one bulk request), drained to the sink. */
@@ -385,6 +405,15 @@ try {
         what: `Mailroom ${storage.label}: worker alone, draining a full queue → smtp-sink`,
         rate,
         ratio: `${Math.round((rate / bare) * 100)} % of bare`,
+      });
+    } finally {
+      await storage.cleanup();
+    }
+    storage = make();
+    try {
+      rows.push({
+        what: `Mailroom ${storage.label}: sendMessage verb alone, queued (no HTTP, no auth)`,
+        rate: await verbRate(storage, sinkPort),
       });
     } finally {
       await storage.cleanup();
