@@ -32,6 +32,14 @@ export const envSchema = z.object({
   MAILROOM_WORKER_POLL_MS: z.coerce.number().int().min(10).max(60000).default(500),
   /** How long a claimed message stays leased before another worker may take it over. */
   MAILROOM_WORKER_LEASE_MS: z.coerce.number().int().min(1000).max(3600000).default(300000),
+  /** Attempts before a message that keeps failing temporarily is given up (failed). */
+  MAILROOM_OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
+  /** Age after which a deferred message is given up, whatever its attempt count. */
+  MAILROOM_OUTBOX_GIVE_UP_HOURS: z.coerce
+    .number()
+    .min(0.01)
+    .max(24 * 30)
+    .default(72),
   MAILROOM_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   MAILROOM_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120000).default(5000),
   MAILROOM_GREETING_TIMEOUT_MS: z.coerce.number().int().min(100).max(120000).default(10000),

@@ -9,7 +9,11 @@ export function workerOptions(env: Env) {
   return {
     concurrency: env.MAILROOM_WORKER_CONCURRENCY,
     pollMs: env.MAILROOM_WORKER_POLL_MS,
-    policy: { leaseMs: env.MAILROOM_WORKER_LEASE_MS },
+    policy: {
+      leaseMs: env.MAILROOM_WORKER_LEASE_MS,
+      maxAttempts: env.MAILROOM_OUTBOX_MAX_ATTEMPTS,
+      giveUpAfterMs: Math.round(env.MAILROOM_OUTBOX_GIVE_UP_HOURS * 3600_000),
+    },
   };
 }
 
