@@ -369,64 +369,37 @@ const rows: Array<{ what: string; rate: number; ratio?: string }> = [];
 try {
   const bare = only.has('bare') || only.has('postgres') || only.has('pglite') ? await bareLoop(sinkPort) : 0;
   rows.push({ what: 'bare nodemailer pooled loop → smtp-sink', rate: bare });
+  const ofBare = (rate: number) => `${Math.round((rate / bare) * 100)} % of bare`;
   for (const [key, make] of [
     ['postgres', pgStorage],
     ['pglite', pgliteStorage],
   ] as const) {
     if (!only.has(key)) continue;
-    let storage = make();
-    try {
-      const r = await endToEnd(storage, sinkPort);
-      rows.push({
-        what: `Mailroom ${storage.label}: API accept → worker → smtp-sink`,
-        rate: r.e2e,
-        ratio: `${Math.round((r.e2e / bare) * 100)} % of bare`,
-      });
-    } finally {
-      await storage.cleanup();
-    }
-    if (key === 'postgres') {
-      storage = make();
+    // Every run gets a fresh database, dropped (or deleted) afterwards.
+    const run = async (what: string, measure: (s: Storage) => Promise<number>, compare = false) => {
+      const storage = make();
       try {
-        const rate = await endToEndSeparateWorker(storage, sinkPort);
+        const rate = await measure(storage);
         rows.push({
-          what: 'Mailroom Postgres: API accept → `mailroom worker` process → smtp-sink',
+          what: `Mailroom ${storage.label}: ${what}`,
           rate,
-          ratio: `${Math.round((rate / bare) * 100)} % of bare`,
+          ...(compare ? { ratio: ofBare(rate) } : {}),
         });
       } finally {
         await storage.cleanup();
       }
+    };
+    await run('API accept → worker → smtp-sink', async (st) => (await endToEnd(st, sinkPort)).e2e, true);
+    if (key === 'postgres') {
+      await run(
+        'API accept → `mailroom worker` process → smtp-sink',
+        (st) => endToEndSeparateWorker(st, sinkPort),
+        true,
+      );
     }
-    storage = make();
-    try {
-      const rate = await drainOnly(storage, sinkPort);
-      rows.push({
-        what: `Mailroom ${storage.label}: worker alone, draining a full queue → smtp-sink`,
-        rate,
-        ratio: `${Math.round((rate / bare) * 100)} % of bare`,
-      });
-    } finally {
-      await storage.cleanup();
-    }
-    storage = make();
-    try {
-      rows.push({
-        what: `Mailroom ${storage.label}: sendMessage verb alone, queued (no HTTP, no auth)`,
-        rate: await verbRate(storage, sinkPort),
-      });
-    } finally {
-      await storage.cleanup();
-    }
-    storage = make();
-    try {
-      rows.push({
-        what: `Mailroom ${storage.label}: queued API accepts (no worker)`,
-        rate: await acceptRate(storage, sinkPort),
-      });
-    } finally {
-      await storage.cleanup();
-    }
+    await run('worker alone, draining a full queue → smtp-sink', (st) => drainOnly(st, sinkPort), true);
+    await run('sendMessage verb alone, queued (no HTTP, no auth)', (st) => verbRate(st, sinkPort));
+    await run('queued API accepts (no worker)', (st) => acceptRate(st, sinkPort));
   }
 } finally {
   await stopServer(sink);
