@@ -73,6 +73,32 @@ export async function revokeToken({ ctx, id }: { ctx: Ctx; id: string }): Promis
     .where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt)))
     .returning({ id: apiTokens.id });
   if (rows.length === 0) throw notFound('Token');
+  forgetToken(ctx.db, id);
+}
+
+type Resolved = { actor: Actor; user: User; tokenId: string };
+
+/**
+ * Resolved tokens, per database, for a few seconds: an integrator's burst of requests costs one lookup,
+ * not two queries per request. Revoking in this process forgets the token at once; another process
+ * sharing the database stops accepting it within TOKEN_CACHE_MS.
+ */
+const TOKEN_CACHE_MS = 5_000;
+const tokenCache = new WeakMap<Db, Map<string, { value: Resolved; expiresAt: number }>>();
+
+function cacheOf(db: Db): Map<string, { value: Resolved; expiresAt: number }> {
+  let c = tokenCache.get(db);
+  if (!c) {
+    c = new Map();
+    tokenCache.set(db, c);
+  }
+  return c;
+}
+
+function forgetToken(db: Db, tokenId: string): void {
+  const c = tokenCache.get(db);
+  if (!c) return;
+  for (const [hash, entry] of c) if (entry.value.tokenId === tokenId) c.delete(hash);
 }
 
 /** Resolves a bearer token to the actor it stands for, or null. */
@@ -82,11 +108,18 @@ export async function resolveToken(
   now = new Date(),
 ): Promise<{ actor: Actor; user: User } | null> {
   if (!token.startsWith(TOKEN_PREFIX)) return null;
+  const hash = sha256(token);
+  const cache = cacheOf(db);
+  const hit = cache.get(hash);
+  if (hit && hit.expiresAt > now.getTime()) return hit.value;
   const [row] = await db
     .select()
     .from(apiTokens)
-    .where(and(eq(apiTokens.tokenHash, sha256(token)), isNull(apiTokens.revokedAt)));
-  if (!row) return null;
+    .where(and(eq(apiTokens.tokenHash, hash), isNull(apiTokens.revokedAt)));
+  if (!row) {
+    cache.delete(hash);
+    return null;
+  }
   // lastUsedAt is advisory: update at most once a minute to keep reads cheap.
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000) {
     await db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.id));
@@ -103,8 +136,12 @@ export async function resolveToken(
         teamIds: row.teamIds,
         createdAt: row.createdAt.toISOString(),
       };
-  return {
+  const value: Resolved = {
     actor: { userId: creator?.id ?? null, label, role: row.role, teamIds: row.teamIds, via: 'token' },
     user,
+    tokenId: row.id,
   };
+  if (cache.size > 10_000) cache.clear();
+  cache.set(hash, { value, expiresAt: now.getTime() + TOKEN_CACHE_MS });
+  return value;
 }
