@@ -35,7 +35,10 @@ describe('admin web UI', () => {
     });
   });
 
-  afterEach(() => {
+  afterEach(async ({ task }) => {
+    // A failing step leaves a picture of what the browser showed, next to the other artifacts.
+    if (task.result?.state === 'fail')
+      await screenshot(page, `failed-${task.name.slice(0, 40).replace(/\W+/g, '-')}`);
     expect(problems.splice(0)).toEqual([]);
   });
 
@@ -288,10 +291,20 @@ describe('admin web UI', () => {
         { timeout: 30_000, interval: 1000 },
       )
       .toBe(1);
-    await page.getByRole('link', { name: 'Hello from the e2e walk' }).press('Enter');
+    const link = page.getByRole('link', { name: 'Hello from the e2e walk' });
     const sent = page.getByRole('dialog', { name: 'Hello from the e2e walk' });
+    // Under load the list may re-render (Refresh) as the link is pressed: press again if no drawer.
     await expect
-      .poll(() => sent.getByRole('list', { name: 'Delivery attempts' }).textContent())
+      .poll(
+        async () => {
+          if (!(await sent.isVisible())) await link.press('Enter');
+          return sent
+            .getByRole('list', { name: 'Delivery attempts' })
+            .textContent({ timeout: 3000 })
+            .catch(() => '');
+        },
+        { timeout: 30_000, interval: 1000 },
+      )
       .toContain('250');
     await check('14-outbox-message');
     const mock = await (await fetch(`${product.mockUrl}/api/messages?to=customer@example.com`)).json();
