@@ -38,7 +38,7 @@ describe('admin web UI', () => {
   afterEach(async ({ task }) => {
     // A failing step leaves a picture of what the browser showed, next to the other artifacts.
     if (task.result?.state === 'fail')
-      await screenshot(page, `failed-${task.name.slice(0, 40).replace(/\W+/g, '-')}`);
+      await screenshot(page, `failed-${task.name.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => {});
     expect(problems.splice(0)).toEqual([]);
   });
 
@@ -549,7 +549,8 @@ describe('admin web UI', () => {
     await page.context().clearCookies();
     await page.getByRole('link', { name: 'Outbox' }).press('Enter');
     // The router commits the new URL after the page's data, so `next` may name either page.
-    await page.waitForURL(/\/login\?next=%2F(outbox|defaults)/);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect(page.url()).toMatch(/\/login\?next=%2F(outbox|defaults)/);
     const next = decodeURIComponent(new URL(page.url()).searchParams.get('next') ?? '');
     await page.getByLabel('Email').fill(ADMIN.email);
     await page.getByLabel('Password').fill(ADMIN.password);

@@ -5,6 +5,7 @@ import type { Problem } from '@mailroom/core/schemas';
 export const API = '/api/v1';
 
 let csrfToken: string | undefined;
+let leaving = false;
 
 /** Remember the CSRF token the API handed out with the session (login or /auth/me). */
 export function setCsrfToken(token: string | undefined): void {
@@ -76,7 +77,9 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
     );
   }
   // The session ended (expired, signed out in another tab): back to sign-in, then back here.
-  if (res.status === 401 && !path.startsWith('/auth/') && typeof window !== 'undefined') {
+  if (res.status === 401 && !path.startsWith('/auth/') && typeof window !== 'undefined' && !leaving) {
+    // Once: a page's parallel requests all get 401, and each navigation would abort the last.
+    leaving = true;
     const here = window.location.pathname + window.location.search;
     window.location.assign('/login?next=' + encodeURIComponent(here));
   }
