@@ -16,7 +16,8 @@ export function Activity(props: { accountId: string; version: number }) {
     async ([id]) => {
       const [t, c] = await Promise.all([timeline(id), listComments(id)]);
       const items: Item[] = [
-        ...t.items.map((e) => ({ kind: 'event' as const, at: e.at, e })),
+        // The timeline records comments too; they are shown once, from the comments themselves.
+        ...t.items.filter((e) => e.type !== 'comment').map((e) => ({ kind: 'event' as const, at: e.at, e })),
         ...c.items.map((c) => ({ kind: 'comment' as const, at: c.at, c })),
       ];
       return items.sort((a, b) => b.at.localeCompare(a.at));
