@@ -4,7 +4,7 @@ export * from './auth';
 export * from './common';
 export * from './connection';
 export * from './defaults';
+export * from './inbox';
 export * from './logs';
 export * from './messages';
 export * from './reports';
-export * from './inbox';

@@ -57,7 +57,7 @@ export function InboxDrawer(props: { id: string | undefined; onClose: () => void
                 </For>
               </ul>
             </Show>
-            <div class="view-switch" role="group" aria-label="Message view">
+            <div class="view-switch">
               <For
                 each={
                   [

@@ -38,9 +38,7 @@ export const inboxMessages = pgTable(
     uniqueIndex('inbox_imap_uid_uq')
       .on(t.accountId, t.mailbox, t.uidValidity, t.uid)
       .where(sql`${t.uid} is not null`),
-    uniqueIndex('inbox_pop3_uidl_uq')
-      .on(t.accountId, t.uidl)
-      .where(sql`${t.uidl} is not null`),
+    uniqueIndex('inbox_pop3_uidl_uq').on(t.accountId, t.uidl).where(sql`${t.uidl} is not null`),
     uniqueIndex('inbox_message_id_uq')
       .on(t.accountId, t.messageIdHeader)
       .where(sql`${t.messageIdHeader} is not null`),

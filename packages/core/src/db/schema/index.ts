@@ -1,5 +1,5 @@
 export * from './accounts';
+export * from './inbox';
 export * from './logs';
 export * from './messages';
 export * from './users';
-export * from './inbox';
