@@ -9,5 +9,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 180_000,
     fileParallelism: false,
+    // A real browser, a real Dovecot and the product share CI's two cores with the build: a step that
+    // misses its timeout there once gets one more try (each retry is reported in the output).
+    retry: process.env.CI ? 1 : 0,
   },
 });

@@ -78,7 +78,7 @@ export async function setDefault({ ctx, input }: { ctx: Ctx; input: unknown }): 
             },
           ],
           hint: 'Send replace: true to make this account the default instead.',
-          extra: { currentAccountId: current.accountId },
+          extra: { currentAccountId: current.accountId, currentAccountName: current.name },
         },
       );
     }

@@ -46,10 +46,15 @@ export function DefaultDialog(props: {
       props.onDone();
     } catch (err) {
       if (err instanceof ApiError && err.status === 409 && err.code === 'default_exists') {
-        // Name the account being replaced so the admin knows what they are giving up.
-        const current = await listDefaults()
-          .then((r) => defaultOf(r.items, teamId(), direction())?.accountName)
-          .catch(() => undefined);
+        // Name the account being replaced so the admin knows what they are giving up: the 409 names
+        // it; older servers did not, so ask the defaults list then.
+        const named = err.raw.currentAccountName;
+        const current =
+          typeof named === 'string'
+            ? named
+            : await listDefaults()
+                .then((r) => defaultOf(r.items, teamId(), direction())?.accountName)
+                .catch(() => undefined);
         setConflict(current ?? 'the current default');
       } else setError(err);
     } finally {
