@@ -1,3 +1,5 @@
+import { Show } from 'solid-js';
+
 /** Page controls under a table: "1–50 of 312", previous/next, page size. */
 export function Pager(props: {
   page: number;
@@ -51,5 +53,26 @@ export function Pager(props: {
         Next
       </button>
     </nav>
+  );
+}
+
+/** The Pager of a loaded list page (nothing while it loads or failed); `onPage` gets the URL value. */
+export function ListPager(props: {
+  list: { page: number; pageSize: number; total: number } | undefined;
+  label: string;
+  onPage: (page: string | undefined) => void;
+}) {
+  return (
+    <Show when={props.list}>
+      {(d) => (
+        <Pager
+          page={d().page}
+          pageSize={d().pageSize}
+          total={d().total}
+          label={props.label}
+          onPage={(p) => props.onPage(p > 1 ? String(p) : undefined)}
+        />
+      )}
+    </Show>
   );
 }

@@ -1,7 +1,7 @@
 import { A, useNavigate, useParams, useSearchParams } from '@solidjs/router';
 import { createResource, createSignal, For, onMount, Show } from 'solid-js';
 import { ErrorBanner } from '../components/ErrorBanner';
-import { Pager } from '../components/Pager';
+import { ListPager } from '../components/Pager';
 import { toast } from '../components/Toasts';
 import { allAccounts, loadAccountNames } from '../lib/accountNames';
 import { relTime } from '../lib/format';
@@ -143,17 +143,7 @@ export default function Inbox() {
             </tbody>
           </table>
         </div>
-        <Show when={latest(data)}>
-          {(d) => (
-            <Pager
-              page={d().page}
-              pageSize={d().pageSize}
-              total={d().total}
-              label="Inbox pages"
-              onPage={(p) => setSearch({ page: p > 1 ? String(p) : undefined })}
-            />
-          )}
-        </Show>
+        <ListPager list={latest(data)} label="Inbox pages" onPage={(page) => setSearch({ page })} />
       </section>
       <InboxDrawer id={params.id} onClose={() => navigate(`/inbox${qs()}`)} />
     </>

@@ -10,7 +10,7 @@ import { createResource, createSignal, For, onMount, Show } from 'solid-js';
 import { ConditionBuilder, type CondRow } from '../components/ConditionBuilder';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { Modal } from '../components/Modal';
-import { Pager } from '../components/Pager';
+import { ListPager } from '../components/Pager';
 import { accountName, allAccounts, loadAccountNames } from '../lib/accountNames';
 import { dateTimeSec, humanize } from '../lib/format';
 import { fetchLogs } from '../lib/logs';
@@ -281,17 +281,7 @@ export default function Logs() {
             </tbody>
           </table>
         </div>
-        <Show when={latest(data)}>
-          {(d) => (
-            <Pager
-              page={d().page}
-              pageSize={d().pageSize}
-              total={d().total}
-              label="Log pages"
-              onPage={(p) => setParams({ page: p > 1 ? String(p) : undefined })}
-            />
-          )}
-        </Show>
+        <ListPager list={latest(data)} label="Log pages" onPage={(page) => setParams({ page })} />
       </section>
       <Modal drawer open={!!detail()} onOpenChange={(o) => !o && setDetail(null)} title="Log entry">
         <Show when={detail()}>

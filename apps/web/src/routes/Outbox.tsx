@@ -3,7 +3,7 @@ import { createResource, createSignal, For, onMount, Show } from 'solid-js';
 import { StatusBadge } from '../components/Badges';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { Icon } from '../components/Icon';
-import { Pager } from '../components/Pager';
+import { ListPager } from '../components/Pager';
 import { accountName, loadAccountNames } from '../lib/accountNames';
 import { relTime } from '../lib/format';
 import { listMessages } from '../lib/messages';
@@ -137,17 +137,7 @@ export default function Outbox() {
             </tbody>
           </table>
         </div>
-        <Show when={latest(data)}>
-          {(d) => (
-            <Pager
-              page={d().page}
-              pageSize={d().pageSize}
-              total={d().total}
-              label="Message pages"
-              onPage={(p) => setSearch({ page: p > 1 ? String(p) : undefined })}
-            />
-          )}
-        </Show>
+        <ListPager list={latest(data)} label="Message pages" onPage={(page) => setSearch({ page })} />
       </section>
       <MessageDrawer
         id={params.id}
