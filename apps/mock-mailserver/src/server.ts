@@ -110,6 +110,7 @@ export async function startMockMailServer(options: MockMailServerOptions = {}): 
   const close = async () => {
     store.close();
     await Promise.all(closers.splice(0).map((fn) => fn()));
+    await store.idle();
   };
 
   try {

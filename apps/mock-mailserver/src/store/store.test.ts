@@ -7,8 +7,11 @@ import { MessageDirectory } from './persist.js';
 import { type IncomingMessage, MessageStore, WaitTimeoutError } from './store.js';
 
 const stores: MessageStore[] = [];
-afterEach(() => {
-  for (const store of stores.splice(0)) store.close();
+afterEach(async () => {
+  for (const store of stores.splice(0)) {
+    store.close();
+    await store.idle();
+  }
   vi.useRealTimers();
 });
 
@@ -154,7 +157,14 @@ describe('MessageStore', () => {
 
   describe('with a store directory', () => {
     let dir: string;
-    afterEach(() => rm(dir, { recursive: true, force: true }));
+    afterEach(async () => {
+      // Close the stores first: their background writes must not land in a directory being removed.
+      for (const store of stores.splice(0)) {
+        store.close();
+        await store.idle();
+      }
+      await rm(dir, { recursive: true, force: true });
+    });
 
     it('writes .eml files and loads them back with their envelopes', async () => {
       dir = await mkdtemp(join(tmpdir(), 'mock-store-'));

@@ -166,7 +166,9 @@ export class MessageStore {
     this.bytes += entry.weight;
     if (fresh) {
       if (this.dir) {
-        this.dir.write(meta, raw).catch((error) => this.log(`store: cannot write ${meta.id}: ${error}`));
+        this.track(
+          this.dir.write(meta, raw).catch((error) => this.log(`store: cannot write ${meta.id}: ${error}`)),
+        );
       }
       this.events.publish('message', summarize(message));
       for (const waiter of this.waiters) {
@@ -201,7 +203,7 @@ export class MessageStore {
   private forget(entry: Entry, reason: 'pruned' | 'deleted'): void {
     this.byId.delete(entry.message.id);
     this.bytes -= entry.weight;
-    this.dir?.remove(entry.message.id).catch(() => {});
+    if (this.dir) this.track(this.dir.remove(entry.message.id).catch(() => {}));
     this.events.publish('delete', { id: entry.message.id, reason });
   }
 
@@ -374,7 +376,8 @@ export class MessageStore {
 
   /** Removes every message; cursors keep growing so old cursors stay valid. */
   clear(): void {
-    for (const entry of this.entries) this.dir?.remove(entry.message.id).catch(() => {});
+    for (const entry of this.entries)
+      if (this.dir) this.track(this.dir.remove(entry.message.id).catch(() => {}));
     this.entries = [];
     this.byId.clear();
     this.bytes = 0;
@@ -384,5 +387,17 @@ export class MessageStore {
   close(): void {
     clearInterval(this.ageTimer);
     for (const waiter of [...this.waiters]) waiter.reject(new Error('mock mail server closed'));
+  }
+
+  /** Resolves once every pending write and removal in the store directory has finished. */
+  async idle(): Promise<void> {
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  }
+
+  // Directory writes run in the background so SMTP answers fast; they are tracked so close() can wait.
+  private readonly pending = new Set<Promise<unknown>>();
+  private track(work: Promise<unknown>): void {
+    this.pending.add(work);
+    void work.finally(() => this.pending.delete(work));
   }
 }
