@@ -33,14 +33,19 @@ export type WorkerOptions = {
    * for), so a steady trickle of sends is claimed in batches, not one claim per message. Default 20 ms.
    */
   lingerMs?: number;
+  /**
+   * How long a finished delivery waits for others before their outcomes are committed together.
+   * Default 10 ms: a busy worker then writes one statement per few dozen messages.
+   */
+  commitLingerMs?: number;
   /** Stop by itself once the queue has nothing due (tests, one-shot drains). */
   exitWhenIdle?: boolean;
   onEvent?: (e: WorkerEvent) => void;
 };
 
 /**
- * The outbox worker loop: keeps up to `concurrency` messages in flight, claiming more (leased, SKIP
- * LOCKED) when half the slots are free, and records outcomes by group commit. Wakes at once for
+ * The outbox worker loop: keeps up to `concurrency` messages being delivered, claiming more (leased,
+ * SKIP LOCKED) when half of them are done (their outcomes may still be waiting for the group commit), and records outcomes by group commit. Wakes at once for
  * messages queued in this process, polls for the rest. Returns after `signal` aborts and in-flight
  * deliveries are recorded.
  */
@@ -54,11 +59,17 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
   let lastClaimShort = false;
   const emit = opts.onEvent ?? (() => {});
   const committer = createCommitter(ctx, policy, {
+    lingerMs: opts.commitLingerMs ?? 10,
     signal: opts.signal,
     onRetry: (err, attempt) =>
       emit({ type: 'error', message: `recording outcomes failed (try ${attempt}): ${err.message}` }),
   });
+  /** Every message in hand: being delivered, or delivered and waiting for its outcome's commit. */
   const inFlight = new Set<Promise<void>>();
+  /** Messages claimed and not yet delivered: what keeps the connections busy. */
+  let delivering = 0;
+  /** Claim more once deliveries fall to half the concurrency, unless that many outcomes are still being committed. */
+  const mayClaim = () => delivering <= concurrency / 2 && inFlight.size < concurrency * 2;
   const inHand = new Set<string>();
   let slotFreed: (() => void) | null = null;
 
@@ -87,7 +98,13 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
     let attempt: Attempted;
     let recorded: Recorded | undefined;
     try {
-      attempt = await deliverMessage({ ctx, message: row, account, worker: opts.workerId });
+      try {
+        attempt = await deliverMessage({ ctx, message: row, account, worker: opts.workerId });
+      } finally {
+        // The connection is free for the next message while this outcome waits for its commit.
+        delivering -= 1;
+        slotFreed?.();
+      }
       recorded = await committer.record(attempt);
     } finally {
       inHand.delete(row.id);
@@ -114,9 +131,9 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
   let idle = false;
   while (!opts.signal.aborted) {
     let claimed = 0;
-    if (inFlight.size <= concurrency / 2) {
+    if (mayClaim()) {
       try {
-        const limit = concurrency - inFlight.size;
+        const limit = concurrency - delivering;
         lastClaimAt = Date.now();
         const rows = await claimBatch({
           ctx,
@@ -128,6 +145,7 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
           emit({ type: 'claimed', count: claimed });
           const byId = await accountsOf(rows);
           for (const row of rows) {
+            delivering += 1;
             const p: Promise<void> = run(row, row.accountId ? byId.get(row.accountId) : undefined)
               .catch((err) => emit({ type: 'error', message: (err as Error).message }))
               .finally(() => {
@@ -141,7 +159,7 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
         emit({ type: 'error', message: (err as Error).message });
       }
     }
-    if (claimed > 0 && inFlight.size <= concurrency / 2) continue;
+    if (claimed > 0 && mayClaim()) continue;
     if (claimed === 0 && inFlight.size === 0) {
       if (!idle) emit({ type: 'idle' });
       idle = true;
@@ -151,7 +169,7 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
     const freed = new Promise<void>((resolve) => {
       slotFreed = resolve;
     });
-    if (inFlight.size > concurrency / 2) await freed;
+    if (!mayClaim()) await freed;
     else {
       await waitForQueued(pollMs, opts.signal, inFlight.size > 0 ? freed : undefined);
       const wait = lastClaimShort ? lastClaimAt + lingerMs - Date.now() : 0;
