@@ -27,7 +27,7 @@ export async function insertRows(db: Queryable, rows: NewMessage[]): Promise<Set
 }
 
 type Pending = { row: NewMessage; resolve: (inserted: boolean) => void; reject: (e: unknown) => void };
-type Batcher = { pending: Pending[]; running: number };
+type Batcher = { pending: Pending[]; running: number; scheduled: boolean };
 
 const batchers = new WeakMap<Db, Batcher>();
 const MAX_ROWS = 500;
@@ -65,18 +65,25 @@ async function flush(db: Db, b: Batcher): Promise<void> {
 
 /**
  * Stores a message row; resolves true once it is committed (false if the Idempotency-Key was taken).
- * Concurrent sends share one multi-row INSERT, so a busy API commits (and fsyncs) once per batch
- * instead of once per message; an idle one inserts at once. Each row is durable before its promise resolves.
+ * Sends of one turn of the event loop (and those arriving while a batch is written) share one
+ * multi-row INSERT, so a busy API commits (and fsyncs) once per batch instead of once per message;
+ * an idle one waits only for the end of the current turn. Each row is durable before its promise resolves.
  */
 export function insertMessage(db: Db, row: NewMessage): Promise<boolean> {
   let b = batchers.get(db);
   if (!b) {
-    b = { pending: [], running: 0 };
+    b = { pending: [], running: 0, scheduled: false };
     batchers.set(db, b);
   }
   const batcher = b;
   return new Promise((resolve, reject) => {
     batcher.pending.push({ row, resolve, reject });
-    if (batcher.running < MAX_RUNNING) void flush(db, batcher);
+    // Flush at the end of this turn of the event loop, so every send of the turn joins the batch.
+    if (batcher.scheduled || batcher.running >= MAX_RUNNING) return;
+    batcher.scheduled = true;
+    setImmediate(() => {
+      batcher.scheduled = false;
+      if (batcher.running < MAX_RUNNING) void flush(db, batcher);
+    });
   });
 }

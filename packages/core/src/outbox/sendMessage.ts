@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { Ctx } from '../context';
 import { messages } from '../db/schema';
 import { MailroomError, parseInput } from '../errors';
-import { type MessageView, messageInputSchema } from '../schemas/messages';
+import { type MessageView, messageInputSchema, type ParsedMessageInput } from '../schemas/messages';
 import { sha256 } from '../security/hash';
 import { deliverMessage } from './deliverMessage';
 import { insertMessage } from './insertBatcher';
@@ -21,7 +21,8 @@ export type SendResult = {
 };
 
 /**
- * Sends one message. Routes it, stores it (the row is queue and journal), then either answers 202
+ * Sends one message: `input` is validated here; `parsed` is input the caller already validated with
+ * `messageInputSchema` (the API route), so it is not parsed twice. Routes it, stores it (the row is queue and journal), then either answers 202
  * (queued: the worker delivers it) or delivers it in the request (immediate) and answers with the
  * server's reply. An immediate delivery that fails is recorded (failed, or deferred for the worker
  * to retry) and raised as `delivery_failed` carrying the class, the reply, the hint and the message.
@@ -29,15 +30,18 @@ export type SendResult = {
 export async function sendMessage({
   ctx,
   input,
+  parsed,
   idempotencyKey,
   policy,
 }: {
   ctx: Ctx;
-  input: unknown;
   idempotencyKey?: string | undefined;
   policy?: Partial<OutboxPolicy>;
-}): Promise<SendResult> {
-  const msg = parseInput(messageInputSchema, input);
+} & (
+  | { input: unknown; parsed?: undefined }
+  | { input?: undefined; parsed: ParsedMessageInput }
+)): Promise<SendResult> {
+  const msg = parsed ?? parseInput(messageInputSchema, input);
   assertCanSend(ctx);
   const key = idempotencyKey?.trim() || undefined;
   if (key && (key.length > 200 || /[\r\n]/.test(key))) {

@@ -35,6 +35,8 @@ export const messageInputSchema = z
     message: 'text or html is required',
   });
 export type MessageInput = z.input<typeof messageInputSchema>;
+/** A message input that already passed `messageInputSchema` (the API validates it once, on the way in). */
+export type ParsedMessageInput = z.output<typeof messageInputSchema>;
 
 export const attemptSchema = z.object({
   at: z.string(),

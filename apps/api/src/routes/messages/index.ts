@@ -55,7 +55,7 @@ messageRoutes.openapi(
   async (c) => {
     const r = await sendMessage({
       ctx: c.get('ctx'),
-      input: c.req.valid('json'),
+      parsed: c.req.valid('json'),
       idempotencyKey: c.req.header('idempotency-key'),
     });
     return r.httpStatus === 202 ? c.json(r.message, 202) : c.json(r.message, 200);
