@@ -25,6 +25,8 @@ export const envSchema = z.object({
   MAILROOM_MOCK_POP3_PORT: z.coerce.number().int().min(0).max(65535).default(1110),
   MAILROOM_MOCK_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8025),
   MAILROOM_WORKER: bool.default(true),
+  /** Run SMTP pools (nodemailer's MIME and SMTP work) in a delivery thread beside the main thread. */
+  MAILROOM_DELIVERY_THREAD: bool.default(true),
   MAILROOM_POLLER: bool.default(true),
   /** Messages one worker keeps in flight at once. */
   MAILROOM_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(50),

@@ -15,7 +15,7 @@ import { createApp } from './app';
 import type { Env } from './env';
 import { coreConfig } from './lib/coreConfig';
 import { loadSecretBox } from './lib/secretKey';
-import { workerOptions } from './worker';
+import { configureDelivery, workerOptions } from './worker';
 
 export type StartOptions = {
   /** The local quick start: embedded mock mail server on and loopback destinations allowed. */
@@ -75,6 +75,7 @@ export async function startMailroom(env: Env, opts: StartOptions = {}): Promise<
 
   // Background jobs (outbox worker, log retention, pollers) register here; each must stop cleanly.
   const jobs: BackgroundJob[] = [];
+  configureDelivery(env);
   if (env.MAILROOM_WORKER) jobs.push(startWorker({ base, ...workerOptions(env) }));
   if (env.MAILROOM_POLLER)
     jobs.push({ name: 'poller', ...startPoller(base, { owner: `poller:${newId()}` }) });

@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { type CtxBase, newWorkerId, openDatabase, startWorker } from '@mailroom/core';
+import { type CtxBase, configureSmtpPool, newWorkerId, openDatabase, startWorker } from '@mailroom/core';
 import type { Env } from './env';
 import { coreConfig } from './lib/coreConfig';
 import { loadSecretBox } from './lib/secretKey';
@@ -15,6 +15,14 @@ export function workerOptions(env: Env) {
       giveUpAfterMs: Math.round(env.MAILROOM_OUTBOX_GIVE_UP_HOURS * 3600_000),
     },
   };
+}
+
+/**
+ * How this process sends SMTP: pools in the delivery thread unless MAILROOM_DELIVERY_THREAD=false.
+ * Applies to the worker and to immediate sends made by the API.
+ */
+export function configureDelivery(env: Env): void {
+  configureSmtpPool({ thread: env.MAILROOM_DELIVERY_THREAD });
 }
 
 /**
@@ -35,6 +43,7 @@ export async function runWorkerCommand(env: Env, opts: { events?: boolean } = {}
     secrets: box,
     config: coreConfig(env),
   };
+  configureDelivery(env);
   const workerId = newWorkerId('worker');
   const worker = startWorker({
     base,

@@ -5,9 +5,15 @@ import { resolveDestination } from '../connection/guard';
 import type { Ctx } from '../context';
 import { sha256 } from '../security/hash';
 import { deliveryError } from './classify';
+import { DeliveryThread } from './deliveryThread';
 import { createMailgunTransport } from './mailgun';
 import { createSendmailTransport } from './sendmail';
-import { createSmtpDebugTransport, createSmtpTransport, type SmtpPoolOptions } from './smtp';
+import {
+  createSmtpDebugTransport,
+  createSmtpTransport,
+  createThreadedSmtpTransport,
+  type SmtpPoolOptions,
+} from './smtp';
 import type { DeliveryError, MailTransport } from './types';
 
 type Entry = { key: string; at: number; transport: MailTransport };
@@ -16,6 +22,8 @@ const cache = new Map<string, Entry>();
 const RESOLVE_TTL_MS = 10 * 60_000;
 
 let poolOptions: SmtpPoolOptions = {};
+/** Started on the first threaded send; see SmtpPoolOptions.thread. */
+let deliveryThread: DeliveryThread | null = null;
 
 /** Sets the SMTP pool size used for transports created from now on (worker concurrency, benchmarks). */
 export function configureSmtpPool(options: SmtpPoolOptions): void {
@@ -29,19 +37,37 @@ export class BlockedDestination extends Error {
   }
 }
 
+type Keyed = {
+  key: string;
+  settings: ReturnType<typeof resolvePart<'outgoing'>>;
+  config: Ctx['config'];
+  pool: SmtpPoolOptions;
+};
+const keys = new WeakMap<AccountRow, Keyed>();
+
+/** The account's outgoing settings with secrets, and a hash of everything a transport is built from. */
+function settingsKey(ctx: Ctx, account: AccountRow): Keyed {
+  const settings = resolvePart(ctx.secrets, account, 'outgoing');
+  const key = sha256(
+    JSON.stringify([settings, account.debug, ctx.config.timeouts, ctx.config.allowPrivateHosts, poolOptions]),
+  );
+  return { key, settings, config: ctx.config, pool: poolOptions };
+}
+
 /**
  * The transport of an account, cached by account id and a hash of its settings (secrets included),
  * so connections are pooled across messages and a settings change closes the old pool. SMTP and
  * Mailgun hosts pass the destination guard first; SMTP then connects to the checked address.
  */
 export async function transportFor(ctx: Ctx, account: AccountRow): Promise<MailTransport> {
-  const settings = resolvePart(ctx.secrets, account, 'outgoing');
-  if (!settings) throw new Error('The account has no outgoing settings');
-  const key = sha256(
-    JSON.stringify([settings, account.debug, ctx.config.timeouts, ctx.config.allowPrivateHosts, poolOptions]),
-  );
+  // The worker hands the same row object to every message of a batch: decrypt and hash once per row.
+  const memo = keys.get(account);
+  const hash = memo?.config === ctx.config && memo.pool === poolOptions ? memo : settingsKey(ctx, account);
+  if (hash !== memo) keys.set(account, hash);
   const hit = cache.get(account.id);
-  if (hit && hit.key === key && Date.now() - hit.at < RESOLVE_TTL_MS) return hit.transport;
+  if (hit && hit.key === hash.key && Date.now() - hit.at < RESOLVE_TTL_MS) return hit.transport;
+  const { key, settings } = hash;
+  if (!settings) throw new Error('The account has no outgoing settings');
   hit?.transport.close();
   cache.delete(account.id);
   const guard = async (host: string) => {
@@ -63,9 +89,18 @@ export async function transportFor(ctx: Ctx, account: AccountRow): Promise<MailT
   if (settings.transport === 'smtp') {
     const dest = await guard(settings.host);
     const address = dest.addresses[0]?.address ?? settings.host;
-    transport = account.debug
-      ? createSmtpDebugTransport(settings, ctx.config.timeouts, address)
-      : createSmtpTransport(settings, ctx.config.timeouts, poolOptions, address);
+    if (account.debug) transport = createSmtpDebugTransport(settings, ctx.config.timeouts, address);
+    else if (poolOptions.thread) {
+      deliveryThread ??= new DeliveryThread();
+      transport = createThreadedSmtpTransport(
+        deliveryThread,
+        `${account.id}:${key}`,
+        settings,
+        ctx.config.timeouts,
+        poolOptions,
+        address,
+      );
+    } else transport = createSmtpTransport(settings, ctx.config.timeouts, poolOptions, address);
   } else if (settings.transport === 'mailgun') {
     await guard(new URL(settings.baseUrl).hostname);
     transport = createMailgunTransport(settings, ctx.config.timeouts);
@@ -74,8 +109,11 @@ export async function transportFor(ctx: Ctx, account: AccountRow): Promise<MailT
   return transport;
 }
 
-/** Closes every pooled connection (worker shutdown, tests). */
+/** Closes every pooled connection and ends the delivery thread (worker shutdown, tests). */
 export function closeTransports(): void {
   for (const { transport } of cache.values()) transport.close();
   cache.clear();
+  const thread = deliveryThread;
+  deliveryThread = null;
+  void thread?.stop();
 }

@@ -3,6 +3,7 @@ import nodemailer from 'nodemailer';
 import type { Timeouts } from '../context';
 import type { OutgoingParsed } from '../schemas/account';
 import { sendWithNodemailer, toNodemailer } from './compose';
+import type { DeliveryThread } from './deliveryThread';
 import type { MailTransport } from './types';
 
 type SmtpSettings = Extract<OutgoingParsed, { transport: 'smtp' }>;
@@ -12,6 +13,11 @@ export type SmtpPoolOptions = {
   maxConnections?: number;
   /** Messages per connection before it is renewed. */
   maxMessages?: number;
+  /**
+   * Run the pools in the delivery thread (nodemailer's MIME and SMTP work on their own core) instead
+   * of on the main thread. The server and `mailroom worker` turn it on; tests choose per case.
+   */
+  thread?: boolean;
 };
 
 /** nodemailer options for an account's SMTP settings: TLS from `security`, bounded timeouts, auth. */
@@ -49,6 +55,23 @@ export function smtpOptions(
     socketTimeout: timeouts.commandMs,
     maxConnections: pool.maxConnections ?? 5,
     maxMessages: pool.maxMessages ?? 500,
+  };
+}
+
+/** A pooled SMTP transport whose connections live in the delivery thread; `key` names its pool there. */
+export function createThreadedSmtpTransport(
+  thread: DeliveryThread,
+  key: string,
+  s: SmtpSettings,
+  timeouts: Timeouts,
+  pool?: SmtpPoolOptions,
+  address?: string,
+): MailTransport {
+  const options = smtpOptions(s, timeouts, pool, address);
+  return {
+    kind: 'smtp',
+    send: (mail) => sendWithNodemailer(() => thread.send(key, options, toNodemailer(mail)), mail),
+    close: () => thread.close(key),
   };
 }
 
