@@ -9,7 +9,6 @@ import {
   routingExplainSchema,
   setDefault,
 } from '@mailroom/core';
-import { z } from 'zod';
 import { all, body, json, newRouter, problems, security } from '../../lib/openapi';
 
 export const defaultRoutes = newRouter();
