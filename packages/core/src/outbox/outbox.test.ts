@@ -9,7 +9,7 @@ import { cancelMessage } from './cancelMessage';
 import { getMessage } from './getMessage';
 import { listMessages } from './listMessages';
 import { retryMessage } from './retryMessage';
-import type { WorkerEvent } from './runWorker';
+import { runWorker, type WorkerEvent } from './runWorker';
 import { sendBulk } from './sendBulk';
 import { sendMessage } from './sendMessage';
 import { failure, fastPolicy, mockAccount, runUntil, runUntilStatus } from './testkit';
@@ -360,5 +360,128 @@ describe.each(backends)('outbox on %s', (backend) => {
     });
     expect(again?.id).toBe(res.message.id);
     expect(again?.leaseOwner).toBe('other');
+  });
+
+  describe('handing queued sends to the worker in this process', () => {
+    /** A running worker with its events, stopped by the returned function. */
+    const running = (opts: { concurrency?: number } = {}) => {
+      const abort = new AbortController();
+      const events: WorkerEvent[] = [];
+      const done = runWorker({
+        base: env.base,
+        workerId: `local-${Math.random().toString(36).slice(2, 8)}`,
+        signal: abort.signal,
+        pollMs: 20,
+        policy: fastPolicy,
+        concurrency: opts.concurrency ?? 10,
+        onEvent: (e) => events.push(e),
+      });
+      return {
+        events,
+        async stop() {
+          abort.abort();
+          await done;
+        },
+      };
+    };
+    const settled = async (id: string) => {
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const m = await getMessage({ ctx: env.ctx, id });
+        if (['sent', 'failed'].includes(m.status)) return m;
+        if (Date.now() > deadline) throw new Error(`message ${id} is still ${m.status}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+
+    it('stores the message leased to the worker, which delivers it once without claiming it', async () => {
+      const account = await mockAccount(env.ctx, mock);
+      const worker = running();
+      try {
+        await new Promise((r) => setTimeout(r, 50)); // past its first (empty) claim
+        const res = await sendMessage({ ctx: env.ctx, input: mail(account.id) });
+        expect(res.httpStatus).toBe(202);
+        expect(res.message.status).toBe('sending');
+        const done = await settled(res.message.id);
+        expect(done.status).toBe('sent');
+        expect(done.attempts).toHaveLength(1);
+        expect(mock.messages({ subject: res.message.subject })).toHaveLength(1);
+        expect(worker.events.filter((e) => e.type === 'claimed')).toHaveLength(0);
+      } finally {
+        await worker.stop();
+      }
+    });
+
+    it('queues the message for a claim when every slot is busy, and still sends each once', async () => {
+      const account = await mockAccount(env.ctx, mock);
+      mock.faults.set([{ stage: 'data', action: 'delay', delayMs: 300, count: 1 }]);
+      const worker = running({ concurrency: 1 });
+      try {
+        await new Promise((r) => setTimeout(r, 50));
+        const first = await sendMessage({ ctx: env.ctx, input: mail(account.id) });
+        const second = await sendMessage({ ctx: env.ctx, input: mail(account.id) });
+        expect(first.message.status).toBe('sending');
+        expect(second.message.status).toBe('queued');
+        expect((await settled(first.message.id)).status).toBe('sent');
+        expect((await settled(second.message.id)).status).toBe('sent');
+        for (const m of [first, second])
+          expect(mock.messages({ subject: m.message.subject })).toHaveLength(1);
+      } finally {
+        await worker.stop();
+      }
+    });
+
+    it('leaves paused and rate-limited accounts to the claim, which enforces them', async () => {
+      const limited = await mockAccount(env.ctx, mock, { rateLimitPerMinute: 5 });
+      const paused = await mockAccount(env.ctx, mock);
+      await env.database.db.execute(
+        sql`update accounts set paused_until = ${new Date(Date.now() + 60_000).toISOString()}::timestamptz where id = ${paused.id}`,
+      );
+      const worker = running();
+      try {
+        await new Promise((r) => setTimeout(r, 50));
+        const a = await sendMessage({ ctx: env.ctx, input: mail(limited.id) });
+        const b = await sendMessage({ ctx: env.ctx, input: mail(paused.id) });
+        expect(a.message.status).toBe('queued');
+        expect(b.message.status).toBe('queued');
+        expect((await settled(a.message.id)).status).toBe('sent');
+        expect((await getMessage({ ctx: env.ctx, id: b.message.id })).status).toBe('queued');
+      } finally {
+        await worker.stop();
+      }
+    });
+
+    it('returns a message to the queue when its worker stopped before taking it', async () => {
+      const account = await mockAccount(env.ctx, mock);
+      const { registerLocalWorker } = await import('./handoff');
+      let slots = 0;
+      const unregister = registerLocalWorker(env.database.db, {
+        workerId: 'stopping',
+        leaseMs: 60_000,
+        reserve: () => {
+          slots += 1;
+          return true;
+        },
+        release: () => {
+          slots -= 1;
+        },
+        deliver: () => {
+          slots -= 1;
+          return false;
+        },
+      });
+      let id: string;
+      try {
+        const res = await sendMessage({ ctx: env.ctx, input: mail(account.id) });
+        expect(res.httpStatus).toBe(202);
+        id = res.message.id;
+        const stored = await getMessage({ ctx: env.ctx, id });
+        expect(stored).toMatchObject({ status: 'queued' });
+        expect(slots).toBe(0);
+      } finally {
+        unregister();
+      }
+      expect((await runUntilStatus(env, id, ['sent'])).status).toBe('sent');
+    });
   });
 });

@@ -6,6 +6,7 @@ import { closeTransports } from '../transport/pool';
 import { claimBatch } from './claimBatch';
 import { createCommitter } from './committer';
 import { type Attempted, deliverMessage } from './deliverMessage';
+import { registerLocalWorker } from './handoff';
 import { type OutboxPolicy, withPolicy } from './policy';
 import type { Recorded } from './recordOutcomes';
 import { renewLeases } from './renewLeases';
@@ -38,6 +39,8 @@ export type WorkerOptions = {
    * Default 10 ms: a busy worker then writes one statement per few dozen messages.
    */
   commitLingerMs?: number;
+  /** Take queued sends made in this process directly, without a claim (default true). */
+  acceptHandoffs?: boolean;
   /** Stop by itself once the queue has nothing due (tests, one-shot drains). */
   exitWhenIdle?: boolean;
   onEvent?: (e: WorkerEvent) => void;
@@ -72,6 +75,7 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
   const mayClaim = () => delivering <= concurrency / 2 && inFlight.size < concurrency * 2;
   const inHand = new Set<string>();
   let slotFreed: (() => void) | null = null;
+  let idle = false;
 
   // Account rows for sending, reloaded at most once a second: claims already skip inactive and
   // paused accounts in SQL, so this only delays a settings change by that second.
@@ -119,6 +123,45 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
     });
   };
 
+  /** Starts delivering a message this worker holds the lease of, in a slot already counted in `delivering`. */
+  const launch = (row: MessageRow, account: AccountRow | undefined) => {
+    const p: Promise<void> = run(row, account)
+      .catch((err) => emit({ type: 'error', message: (err as Error).message }))
+      .finally(() => {
+        inFlight.delete(p);
+        slotFreed?.();
+      });
+    inFlight.add(p);
+  };
+
+  // Queued sends made in this process come straight here when a slot is free (see handoff.ts).
+  let closed = false;
+  const unregister =
+    opts.acceptHandoffs === false
+      ? () => {}
+      : registerLocalWorker(ctx.db, {
+          workerId: opts.workerId,
+          leaseMs: policy.leaseMs,
+          reserve() {
+            if (closed || opts.signal.aborted || delivering >= concurrency) return false;
+            delivering += 1;
+            return true;
+          },
+          release() {
+            delivering -= 1;
+            slotFreed?.();
+          },
+          deliver(row, account) {
+            if (closed) {
+              delivering -= 1;
+              return false;
+            }
+            idle = false;
+            launch(row, account);
+            return true;
+          },
+        });
+
   // Renew leases while deliveries are in flight: a third of the lease, so two renewals may fail in a row.
   const renewEvery = Math.max(50, Math.floor(policy.leaseMs / 3));
   const renewer = setInterval(() => {
@@ -128,7 +171,6 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
     );
   }, renewEvery);
 
-  let idle = false;
   while (!opts.signal.aborted) {
     let claimed = 0;
     if (mayClaim()) {
@@ -146,13 +188,7 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
           const byId = await accountsOf(rows);
           for (const row of rows) {
             delivering += 1;
-            const p: Promise<void> = run(row, row.accountId ? byId.get(row.accountId) : undefined)
-              .catch((err) => emit({ type: 'error', message: (err as Error).message }))
-              .finally(() => {
-                inFlight.delete(p);
-                slotFreed?.();
-              });
-            inFlight.add(p);
+            launch(row, row.accountId ? byId.get(row.accountId) : undefined);
           }
         }
       } catch (err) {
@@ -177,7 +213,9 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
     }
     slotFreed = null;
   }
-  await Promise.allSettled([...inFlight]);
+  unregister();
+  while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+  closed = true;
   clearInterval(renewer);
   await committer.flush();
 }

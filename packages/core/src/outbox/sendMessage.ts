@@ -1,10 +1,11 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Ctx } from '../context';
 import { messages } from '../db/schema';
 import { MailroomError, parseInput } from '../errors';
 import { type MessageView, messageInputSchema, type ParsedMessageInput } from '../schemas/messages';
 import { sha256 } from '../security/hash';
 import { deliverMessage } from './deliverMessage';
+import { reserveLocalWorker } from './handoff';
 import { insertMessage } from './insertBatcher';
 import { type OutboxPolicy, withPolicy } from './policy';
 import { recordOutcomes } from './recordOutcomes';
@@ -63,14 +64,31 @@ export async function sendMessage({
   const mode =
     msg.mode ?? (route.account.outgoing?.sendMode as 'immediate' | 'queued' | undefined) ?? 'queued';
   const p = withPolicy(policy);
+  // A queued send goes straight to this process's worker when it has a free slot (see handoff.ts).
+  const local = mode === 'queued' ? reserveLocalWorker(ctx.db, route.account, ctx.now()) : undefined;
   const row = newMessageRow(
     ctx,
     route,
     { ...msg, from: senderOf(route.account, msg.from), mode },
-    { idempotencyKey: key ?? null, requestHash },
+    {
+      idempotencyKey: key ?? null,
+      requestHash,
+      ...(local
+        ? {
+            status: 'sending',
+            leaseOwner: local.workerId,
+            leaseExpiresAt: new Date(ctx.now().getTime() + local.leaseMs),
+          }
+        : {}),
+    },
     p.leaseMs,
   );
-  const inserted = await insertMessage(ctx.db, row);
+  let inserted = false;
+  try {
+    inserted = await insertMessage(ctx.db, row);
+  } finally {
+    if (local && !inserted) local.release();
+  }
   if (!inserted) {
     // Lost a race with the same key: the other request's message is the answer.
     const earlier = key ? await findByIdempotencyKey(ctx, key) : undefined;
@@ -79,7 +97,8 @@ export async function sendMessage({
   }
   const stored = row;
   if (mode === 'queued') {
-    notifyQueued();
+    if (!local) notifyQueued();
+    else if (!local.deliver(stored, route.account)) await returnToQueue(ctx, stored.id, local.workerId);
     return { httpStatus: 202, replayed: false, message: toMessageView(stored) };
   }
   const attempt = await deliverMessage({
@@ -94,6 +113,15 @@ export async function sendMessage({
   if (view.status === 'sent') return { httpStatus: 200, replayed: false, message: view };
   if (view.status === 'deferred') notifyQueued();
   throw deliveryFailed(view);
+}
+
+/** A handed-over message whose worker stopped before taking it: back to the queue for any worker. */
+async function returnToQueue(ctx: Ctx, id: string, workerId: string): Promise<void> {
+  await ctx.db
+    .update(messages)
+    .set({ status: 'queued', leaseOwner: null, leaseExpiresAt: null })
+    .where(and(eq(messages.id, id), eq(messages.leaseOwner, workerId), eq(messages.status, 'sending')));
+  notifyQueued();
 }
 
 function replay(earlier: MessageRow, requestHash: string | null): SendResult {
