@@ -29,7 +29,7 @@ export const envSchema = z.object({
   MAILROOM_DELIVERY_THREAD: bool.default(true),
   MAILROOM_POLLER: bool.default(true),
   /** Messages one worker keeps in flight at once. */
-  MAILROOM_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(50),
+  MAILROOM_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(100),
   /** Longest pause between queue polls (in-process sends wake the worker at once). */
   MAILROOM_WORKER_POLL_MS: z.coerce.number().int().min(10).max(60000).default(500),
   /** How long a claimed message stays leased before another worker may take it over. */

@@ -55,7 +55,7 @@ export type WorkerOptions = {
 export async function runWorker(opts: WorkerOptions): Promise<void> {
   const ctx = createContext(opts.base, { ...systemActor, label: `worker:${opts.workerId}` });
   const policy = withPolicy(opts.policy);
-  const concurrency = opts.concurrency ?? 50;
+  const concurrency = opts.concurrency ?? 100;
   const pollMs = opts.pollMs ?? 500;
   const lingerMs = opts.lingerMs ?? 20;
   let lastClaimAt = 0;
