@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, isNull, lte, ne, or, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, lte, ne, notInArray, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Ctx } from '../context';
 import { accounts, messages } from '../db/schema';
@@ -9,6 +9,8 @@ const claimInput = z.object({
   workerId: z.string().min(1).max(200),
   limit: z.number().int().min(1).max(1000),
   leaseMs: z.number().int().min(100),
+  /** Messages this worker is delivering now: its own expired leases on anything else are taken back. */
+  held: z.array(z.string()).max(10_000).default([]),
 });
 
 /**
@@ -24,7 +26,7 @@ export async function claimBatch({
   ctx: Ctx;
   input: z.input<typeof claimInput>;
 }): Promise<MessageRow[]> {
-  const { workerId, limit, leaseMs } = parseInput(claimInput, input);
+  const { workerId, limit, leaseMs, held } = parseInput(claimInput, input);
   const now = ctx.now();
   const due = ctx.db
     .select({ id: messages.id })
@@ -34,11 +36,14 @@ export async function claimBatch({
       and(
         or(
           and(inArray(messages.status, ['queued', 'deferred']), lte(messages.nextAttemptAt, now)),
-          // Another worker's expired lease; our own expired ones are still in our hands.
+          // An expired lease: another worker's (it died), or ours on a message we no longer hold (a
+          // handoff whose request failed after its commit). Ours in hand are still being delivered.
           and(
             eq(messages.status, 'sending'),
             lte(messages.leaseExpiresAt, now),
-            ne(messages.leaseOwner, workerId),
+            held.length > 0
+              ? or(ne(messages.leaseOwner, workerId), notInArray(messages.id, held))
+              : undefined,
           ),
         ),
         eq(accounts.stage, 'active'),

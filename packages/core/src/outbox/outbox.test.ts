@@ -414,7 +414,8 @@ describe.each(backends)('outbox on %s', (backend) => {
 
     it('queues the message for a claim when every slot is busy, and still sends each once', async () => {
       const account = await mockAccount(env.ctx, mock);
-      mock.faults.set([{ stage: 'data', action: 'delay', delayMs: 300, count: 1 }]);
+      // The first delivery holds the only slot far longer than two sends take.
+      mock.faults.set([{ stage: 'data', action: 'delay', delayMs: 1500, count: 1 }]);
       const worker = running({ concurrency: 1 });
       try {
         await new Promise((r) => setTimeout(r, 50));
@@ -449,6 +450,46 @@ describe.each(backends)('outbox on %s', (backend) => {
       } finally {
         await worker.stop();
       }
+    });
+
+    it('gives the slot back when a send is refused before it is stored', async () => {
+      const account = await mockAccount(env.ctx, mock, { fromFilter: ['example.com'] });
+      const { registerLocalWorker } = await import('./handoff');
+      let slots = 0;
+      const unregister = registerLocalWorker(env.database.db, {
+        workerId: 'counting',
+        leaseMs: 60_000,
+        reserve: () => {
+          slots += 1;
+          return true;
+        },
+        release: () => {
+          slots -= 1;
+        },
+        deliver: () => true,
+      });
+      try {
+        const err = await failure(
+          sendMessage({ ctx: env.ctx, input: mail(account.id, { from: { address: 'x@elsewhere.org' } }) }),
+        );
+        expect(err.errors?.[0]?.path).toBe('from.address');
+        expect(slots).toBe(0);
+      } finally {
+        unregister();
+      }
+    });
+
+    it('takes back its own expired lease on a message it no longer holds, never one it is delivering', async () => {
+      const account = await mockAccount(env.ctx, mock);
+      const res = await sendMessage({ ctx: env.ctx, input: mail(account.id) });
+      const { claimBatch } = await import('./claimBatch');
+      const [leased] = await claimBatch({ ctx: env.ctx, input: { workerId: 'me', limit: 10, leaseMs: 100 } });
+      expect(leased?.id).toBe(res.message.id);
+      const later = createContext({ ...env.base, now: () => new Date(Date.now() + 1000) }, env.ctx.actor);
+      const claim = (held: string[]) =>
+        claimBatch({ ctx: later, input: { workerId: 'me', limit: 10, leaseMs: 60_000, held } });
+      expect(await claim([res.message.id])).toHaveLength(0);
+      expect((await claim([])).map((m) => m.id)).toEqual([res.message.id]);
     });
 
     it('returns a message to the queue when its worker stopped before taking it', async () => {

@@ -73,6 +73,9 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
   let delivering = 0;
   /** Claim more once deliveries fall to half the concurrency, unless that many outcomes are still being committed. */
   const mayClaim = () => delivering <= concurrency / 2 && inFlight.size < concurrency * 2;
+  /** Rows a claim in progress may still bring: handoffs must leave room for them. */
+  let claiming = 0;
+  const hasRoom = (n: number) => delivering + claiming + n <= concurrency && inFlight.size < concurrency * 2;
   const inHand = new Set<string>();
   let slotFreed: (() => void) | null = null;
   let idle = false;
@@ -143,7 +146,7 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
           workerId: opts.workerId,
           leaseMs: policy.leaseMs,
           reserve() {
-            if (closed || opts.signal.aborted || delivering >= concurrency) return false;
+            if (closed || opts.signal.aborted || !hasRoom(1)) return false;
             delivering += 1;
             return true;
           },
@@ -177,9 +180,12 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
       try {
         const limit = concurrency - delivering;
         lastClaimAt = Date.now();
+        claiming = limit;
         const rows = await claimBatch({
           ctx,
-          input: { workerId: opts.workerId, limit, leaseMs: policy.leaseMs },
+          input: { workerId: opts.workerId, limit, leaseMs: policy.leaseMs, held: [...inHand] },
+        }).finally(() => {
+          claiming = 0;
         });
         lastClaimShort = rows.length < limit;
         claimed = rows.length;
@@ -205,7 +211,7 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
     const freed = new Promise<void>((resolve) => {
       slotFreed = resolve;
     });
-    if (!mayClaim()) await freed;
+    if (!mayClaim()) await waitForQueued(pollMs, opts.signal, freed);
     else {
       await waitForQueued(pollMs, opts.signal, inFlight.size > 0 ? freed : undefined);
       const wait = lastClaimShort ? lastClaimAt + lingerMs - Date.now() : 0;

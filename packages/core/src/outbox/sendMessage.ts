@@ -64,28 +64,28 @@ export async function sendMessage({
   const mode =
     msg.mode ?? (route.account.outgoing?.sendMode as 'immediate' | 'queued' | undefined) ?? 'queued';
   const p = withPolicy(policy);
-  // A queued send goes straight to this process's worker when it has a free slot (see handoff.ts).
-  const local = mode === 'queued' ? reserveLocalWorker(ctx.db, route.account, ctx.now()) : undefined;
   const row = newMessageRow(
     ctx,
     route,
     { ...msg, from: senderOf(route.account, msg.from), mode },
-    {
-      idempotencyKey: key ?? null,
-      requestHash,
-      ...(local
-        ? {
-            status: 'sending',
-            leaseOwner: local.workerId,
-            leaseExpiresAt: new Date(ctx.now().getTime() + local.leaseMs),
-          }
-        : {}),
-    },
+    { idempotencyKey: key ?? null, requestHash },
     p.leaseMs,
   );
+  // A queued send goes straight to this process's worker when it has a free slot (see handoff.ts):
+  // stored already leased to it. Nothing between taking the slot and handing it over may throw.
+  const local = mode === 'queued' ? reserveLocalWorker(ctx.db, route.account, ctx.now()) : undefined;
+  if (local) {
+    row.status = 'sending';
+    row.leaseOwner = local.workerId;
+    row.leaseExpiresAt = new Date(ctx.now().getTime() + local.leaseMs);
+  }
   let inserted = false;
   try {
     inserted = await insertMessage(ctx.db, row);
+  } catch (err) {
+    // The commit may have landed before the error reached us: put the row where any worker finds it.
+    if (local) await returnToQueue(ctx, row.id, local.workerId).catch(() => {});
+    throw err;
   } finally {
     if (local && !inserted) local.release();
   }
@@ -98,7 +98,14 @@ export async function sendMessage({
   const stored = row;
   if (mode === 'queued') {
     if (!local) notifyQueued();
-    else if (!local.deliver(stored, route.account)) await returnToQueue(ctx, stored.id, local.workerId);
+    else if (!local.deliver(stored, route.account)) {
+      // The worker stopped meanwhile. The message is stored either way: if this fails too, its
+      // lease expires and any worker takes it over.
+      await returnToQueue(ctx, stored.id, local.workerId).catch(() => {});
+      stored.status = 'queued';
+      stored.leaseOwner = null;
+      stored.leaseExpiresAt = null;
+    }
     return { httpStatus: 202, replayed: false, message: toMessageView(stored) };
   }
   const attempt = await deliverMessage({
