@@ -125,8 +125,9 @@ export async function startMailroom(env: Env, opts: StartOptions = {}): Promise<
     mock,
     close() {
       closing ??= (async () => {
-        for (const job of jobs.reverse()) await job.stop().catch(() => {});
+        // Requests first (an immediate send in flight still needs its SMTP pool), then the jobs.
         await new Promise<void>((ok) => server.close(() => ok()));
+        for (const job of jobs.reverse()) await job.stop().catch(() => {});
         await closeMock?.();
         await database.close();
       })();

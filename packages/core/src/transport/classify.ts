@@ -91,6 +91,10 @@ export function classifyDeliveryError(err: unknown): DeliveryError {
       accountLevel: false,
     };
   }
+  if (code === 'ETHREAD') {
+    // Mailroom's delivery thread went away mid-send: retry later, and do not blame the account.
+    return { ...base, code: 'protocol', message, hint: HINTS.protocol, temporary: true, accountLevel: false };
+  }
   if (CERT.test(code) || CERT.test(original)) {
     return {
       ...base,

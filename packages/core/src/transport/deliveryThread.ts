@@ -44,7 +44,8 @@ function toError(fields: ThreadError): NodemailerError {
  * The main thread's side of the delivery thread (`deliveryThread.worker.mjs`): nodemailer's pooled
  * SMTP transports run there, on their own core. Jobs and answers travel in batches, one message per
  * turn of the event loop each way. If the thread dies, every send in flight fails as a temporary
- * connection error (the outbox defers and retries it) and the next send starts a new thread.
+ * error that does not count against the account (the outbox defers and retries it) and the next
+ * send starts a new thread.
  */
 export class DeliveryThread {
   private worker: Worker | null = null;
@@ -115,7 +116,8 @@ export class DeliveryThread {
     this.queue = [];
     const owed = [...this.pending.values()];
     this.pending.clear();
-    for (const p of owed) p.reject(Object.assign(reason, { code: 'ESOCKET' }));
+    // ETHREAD: our failure, not the account's; classified temporary and kept out of the breaker.
+    for (const p of owed) p.reject(Object.assign(reason, { code: 'ETHREAD' }));
   }
 
   private post(job: Job): void {

@@ -51,7 +51,7 @@ function send({ id, key, options, mail }) {
       answer({
         id,
         ok: false,
-        error: { message: 'The delivery thread has no pool for this account', code: 'ESOCKET' },
+        error: { message: 'The delivery thread has no pool for this account', code: 'ETHREAD' },
       });
       return;
     }
@@ -76,10 +76,15 @@ function send({ id, key, options, mail }) {
 
 parentPort.on('message', (batch) => {
   for (const job of batch) {
-    if (job.type === 'send') send(job);
-    else if (job.type === 'close') {
-      pools.get(job.key)?.close();
-      pools.delete(job.key);
+    // One bad job (options nodemailer refuses, say) fails alone; the thread and its pools go on.
+    try {
+      if (job.type === 'send') send(job);
+      else if (job.type === 'close') {
+        pools.get(job.key)?.close();
+        pools.delete(job.key);
+      }
+    } catch (err) {
+      if (job.type === 'send') answer({ id: job.id, ok: false, error: errorFields(err) });
     }
   }
 });
