@@ -7,7 +7,8 @@ import { type Recorded, recordOutcomes } from './recordOutcomes';
  * Group commit: outcomes that finish while a commit is running, or within `lingerMs` of the first
  * one, go together in one statement, so a busy worker writes a few dozen transactions a second
  * instead of one per message (on PGlite every statement waits in one line with everything else).
- * The duplicate window on a crash is one commit's worth of outcomes, at most `lingerMs` old.
+ * The duplicate window on a crash is one commit's worth of outcomes: `lingerMs` plus the commit, and
+ * longer only while the database is unreachable (outcomes are then kept and retried).
  */
 export function createCommitter(
   ctx: Ctx,
