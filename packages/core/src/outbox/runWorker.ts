@@ -73,9 +73,12 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
   let delivering = 0;
   /** Claim more once deliveries fall to half the concurrency, unless that many outcomes are still being committed. */
   const mayClaim = () => delivering <= concurrency / 2 && inFlight.size < concurrency * 2;
-  /** Rows a claim in progress may still bring: handoffs must leave room for them. */
-  let claiming = 0;
-  const hasRoom = (n: number) => delivering + claiming + n <= concurrency && inFlight.size < concurrency * 2;
+  /**
+   * Room for a handoff. A claim in progress is not counted: blocking handoffs for its duration sent
+   * them to the queue and so made more claims. Together they may go past `concurrency` for a moment,
+   * never past twice it (claims start at half and take at most the other half).
+   */
+  const hasRoom = (n: number) => delivering + n <= concurrency && inFlight.size < concurrency * 2;
   const inHand = new Set<string>();
   let slotFreed: (() => void) | null = null;
   let idle = false;
@@ -180,12 +183,9 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
       try {
         const limit = concurrency - delivering;
         lastClaimAt = Date.now();
-        claiming = limit;
         const rows = await claimBatch({
           ctx,
           input: { workerId: opts.workerId, limit, leaseMs: policy.leaseMs, held: [...inHand] },
-        }).finally(() => {
-          claiming = 0;
         });
         lastClaimShort = rows.length < limit;
         claimed = rows.length;
