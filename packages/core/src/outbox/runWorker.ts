@@ -78,7 +78,7 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
    * them to the queue and so made more claims. Together they may go past `concurrency` for a moment,
    * never past twice it (claims start at half and take at most the other half).
    */
-  const hasRoom = (n: number) => delivering + n <= concurrency && inFlight.size < concurrency * 2;
+  const hasRoom = () => delivering < concurrency && inFlight.size < concurrency * 2;
   const inHand = new Set<string>();
   let slotFreed: (() => void) | null = null;
   let idle = false;
@@ -149,7 +149,7 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
           workerId: opts.workerId,
           leaseMs: policy.leaseMs,
           reserve() {
-            if (closed || opts.signal.aborted || !hasRoom(1)) return false;
+            if (closed || opts.signal.aborted || !hasRoom()) return false;
             delivering += 1;
             return true;
           },
