@@ -36,7 +36,8 @@ export type WorkerOptions = {
   lingerMs?: number;
   /**
    * How long a finished delivery waits for others before their outcomes are committed together.
-   * Default 10 ms: a busy worker then writes one statement per few dozen messages.
+   * Default 30 ms: a busy worker then writes one statement per few dozen messages (10 ms measured
+   * about 10 % slower end to end on Postgres: more, smaller statements).
    */
   commitLingerMs?: number;
   /** Take queued sends made in this process directly, without a claim (default true). */
@@ -62,7 +63,7 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
   let lastClaimShort = false;
   const emit = opts.onEvent ?? (() => {});
   const committer = createCommitter(ctx, policy, {
-    lingerMs: opts.commitLingerMs ?? 10,
+    lingerMs: opts.commitLingerMs ?? 30,
     signal: opts.signal,
     onRetry: (err, attempt) =>
       emit({ type: 'error', message: `recording outcomes failed (try ${attempt}): ${err.message}` }),
