@@ -312,6 +312,30 @@ describe('admin web UI', () => {
     await page.keyboard.press('Escape');
   });
 
+  it('follows a queued message in its drawer until the worker has sent it', async () => {
+    await page.getByRole('button', { name: 'New message' }).press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'New message' });
+    await dialog.getByLabel('To', { exact: true }).fill('queued@example.com');
+    await dialog.getByLabel('Subject').fill('Queued in the e2e walk');
+    await dialog.getByLabel('Message').fill('The worker of the same process takes it at once.');
+    await dialog.getByRole('combobox', { name: /^Mode/ }).selectOption('queued');
+    await dialog.getByRole('button', { name: 'Send' }).press('Enter');
+    // No Refresh pressed: the drawer follows the message while it is on its way.
+    const drawer = page.getByRole('dialog', { name: 'Queued in the e2e walk' });
+    await expect
+      .poll(
+        () =>
+          drawer
+            .getByRole('list', { name: 'Delivery attempts' })
+            .textContent({ timeout: 3000 })
+            .catch(() => ''),
+        { timeout: 30_000, interval: 500 },
+      )
+      .toContain('250');
+    await page.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'detached' });
+  });
+
   it('shows a refused message as failed with the reply, retries it, and cancels a deferred one', async () => {
     const faults = (rules: unknown[]) =>
       fetch(`${product.mockUrl}/api/faults`, {

@@ -66,7 +66,8 @@ export function ComposeDialog(props: { open: boolean; onClose: () => void; onSen
     try {
       const r = await sendMessage(body, key);
       key = crypto.randomUUID();
-      toast(`Message ${r.status === 'sent' ? 'sent' : r.status}`);
+      // A queued send the worker took at once answers "sending": it is on its way, not waiting.
+      toast(r.status === 'sending' ? 'Message is being sent' : `Message ${r.status}`);
       setTo('');
       setCc('');
       setSubject('');

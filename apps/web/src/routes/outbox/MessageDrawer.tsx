@@ -1,5 +1,5 @@
 import type { MessageView } from '@mailroom/core/schemas';
-import { createResource, createSignal, For, Show } from 'solid-js';
+import { createEffect, createResource, createSignal, For, onCleanup, Show } from 'solid-js';
 import { StatusBadge } from '../../components/Badges';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { Modal } from '../../components/Modal';
@@ -13,6 +13,21 @@ import { latest } from '../../lib/resource';
 export function MessageDrawer(props: { id: string | undefined; onClose: () => void; onChanged: () => void }) {
   const [msg, { mutate, refetch }] = createResource(() => props.id, getMessage);
   const [error, setError] = createSignal<unknown>();
+  // A message on its way settles by itself: follow it while the drawer is open (each second while
+  // it is being sent, every five while it waits in the queue), and let the list know when it moves.
+  createEffect(() => {
+    const m = latest(msg);
+    if (!m || !props.id || (m.status !== 'sending' && m.status !== 'queued')) return;
+    const before = m.status;
+    const timer = setTimeout(
+      async () => {
+        const now = await refetch();
+        if (now && now.status !== before) props.onChanged();
+      },
+      before === 'sending' ? 1000 : 5000,
+    );
+    onCleanup(() => clearTimeout(timer));
+  });
   let statusRow: HTMLDivElement | undefined;
   const act = async (fn: (id: string) => Promise<MessageView>, done: string) => {
     setError(undefined);
@@ -117,7 +132,7 @@ export function MessageDrawer(props: { id: string | undefined; onClose: () => vo
             </Show>
             <h3>Attempts ({m().attempts?.length ?? m().attemptCount})</h3>
             <ol class="steps" aria-label="Delivery attempts">
-              <For each={m().attempts ?? []} fallback={<li class="muted">No attempt yet.</li>}>
+              <For each={m().attempts ?? []} fallback={<li class="muted empty">No attempt yet.</li>}>
                 {(a) => (
                   <li>
                     <span class={`mark ${a.ok ? 'ok' : 'bad'}`} aria-hidden="true">
