@@ -7,6 +7,7 @@ import { backends, createTestEnv, type TestEnv } from '../testing';
 import { closeTransports } from '../transport/pool';
 import { cancelMessage } from './cancelMessage';
 import { getMessage } from './getMessage';
+import { registerLocalWorker } from './handoff';
 import { listMessages } from './listMessages';
 import { retryMessage } from './retryMessage';
 import { runWorker, type WorkerEvent } from './runWorker';
@@ -384,6 +385,26 @@ describe.each(backends)('outbox on %s', (backend) => {
         },
       };
     };
+    /** A stand-in local worker that counts its slots; `accepts: false` plays one that has just stopped. */
+    const slotCounter = ({ accepts }: { accepts: boolean }) => {
+      const state = { slots: 0, unregister: () => {} };
+      state.unregister = registerLocalWorker(env.database.db, {
+        workerId: accepts ? 'counting' : 'stopping',
+        leaseMs: 60_000,
+        reserve: () => {
+          state.slots += 1;
+          return true;
+        },
+        release: () => {
+          state.slots -= 1;
+        },
+        deliver: () => {
+          state.slots -= 1;
+          return accepts;
+        },
+      });
+      return state;
+    };
     const settled = async (id: string) => {
       const deadline = Date.now() + 10_000;
       for (;;) {
@@ -454,28 +475,15 @@ describe.each(backends)('outbox on %s', (backend) => {
 
     it('gives the slot back when a send is refused before it is stored', async () => {
       const account = await mockAccount(env.ctx, mock, { fromFilter: ['example.com'] });
-      const { registerLocalWorker } = await import('./handoff');
-      let slots = 0;
-      const unregister = registerLocalWorker(env.database.db, {
-        workerId: 'counting',
-        leaseMs: 60_000,
-        reserve: () => {
-          slots += 1;
-          return true;
-        },
-        release: () => {
-          slots -= 1;
-        },
-        deliver: () => true,
-      });
+      const local = slotCounter({ accepts: true });
       try {
         const err = await failure(
           sendMessage({ ctx: env.ctx, input: mail(account.id, { from: { address: 'x@elsewhere.org' } }) }),
         );
         expect(err.errors?.[0]?.path).toBe('from.address');
-        expect(slots).toBe(0);
+        expect(local.slots).toBe(0);
       } finally {
-        unregister();
+        local.unregister();
       }
     });
 
@@ -494,23 +502,7 @@ describe.each(backends)('outbox on %s', (backend) => {
 
     it('returns a message to the queue when its worker stopped before taking it', async () => {
       const account = await mockAccount(env.ctx, mock);
-      const { registerLocalWorker } = await import('./handoff');
-      let slots = 0;
-      const unregister = registerLocalWorker(env.database.db, {
-        workerId: 'stopping',
-        leaseMs: 60_000,
-        reserve: () => {
-          slots += 1;
-          return true;
-        },
-        release: () => {
-          slots -= 1;
-        },
-        deliver: () => {
-          slots -= 1;
-          return false;
-        },
-      });
+      const local = slotCounter({ accepts: false });
       let id: string;
       try {
         const res = await sendMessage({ ctx: env.ctx, input: mail(account.id) });
@@ -518,9 +510,9 @@ describe.each(backends)('outbox on %s', (backend) => {
         id = res.message.id;
         const stored = await getMessage({ ctx: env.ctx, id });
         expect(stored).toMatchObject({ status: 'queued' });
-        expect(slots).toBe(0);
+        expect(local.slots).toBe(0);
       } finally {
-        unregister();
+        local.unregister();
       }
       expect((await runUntilStatus(env, id, ['sent'])).status).toBe('sent');
     });
