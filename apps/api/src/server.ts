@@ -1,11 +1,10 @@
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import {
   type CtxBase,
   ensureFirstAdmin,
   newId,
-  openDatabase,
   pingDatabase,
   startLogPruner,
   startPoller,
@@ -13,8 +12,7 @@ import {
 } from '@mailroom/core';
 import { createApp } from './app';
 import type { Env } from './env';
-import { coreConfig } from './lib/coreConfig';
-import { loadSecretBox } from './lib/secretKey';
+import { openCore } from './lib/coreConfig';
 import { configureDelivery, workerOptions } from './worker';
 
 export type StartOptions = {
@@ -42,18 +40,7 @@ export async function startMailroom(env: Env, opts: StartOptions = {}): Promise<
   const say = (line = '') => {
     if (!opts.quiet) console.log(line);
   };
-  const dataDir = resolve(env.MAILROOM_DATA_DIR);
-  const { box, source: keySource } = loadSecretBox(env.MAILROOM_SECRET_KEY, dataDir);
-  const database = await openDatabase({
-    url: env.MAILROOM_DATABASE_URL,
-    dataDir: join(dataDir, 'pglite'),
-    poolSize: env.MAILROOM_DATABASE_POOL,
-  });
-  const base: CtxBase = {
-    db: database.db,
-    secrets: box,
-    config: coreConfig(env, { quickstart }),
-  };
+  const { dataDir, keySource, database, base } = await openCore(env, { quickstart });
   const admin = await ensureFirstAdmin(database.db, {
     email: env.MAILROOM_ADMIN_EMAIL,
     password: env.MAILROOM_ADMIN_PASSWORD,

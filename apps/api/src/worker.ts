@@ -1,8 +1,6 @@
-import { join, resolve } from 'node:path';
-import { type CtxBase, configureSmtpPool, newWorkerId, openDatabase, startWorker } from '@mailroom/core';
+import { configureSmtpPool, newWorkerId, startWorker } from '@mailroom/core';
 import type { Env } from './env';
-import { coreConfig } from './lib/coreConfig';
-import { loadSecretBox } from './lib/secretKey';
+import { openCore } from './lib/coreConfig';
 
 /** Worker settings from the environment, shared by `start` (in-process) and `worker`. */
 export function workerOptions(env: Env) {
@@ -31,18 +29,7 @@ export function configureDelivery(env: Env): void {
  * directory: run it instead of `start`, never beside it. Stops cleanly on SIGINT/SIGTERM.
  */
 export async function runWorkerCommand(env: Env, opts: { events?: boolean } = {}): Promise<void> {
-  const dataDir = resolve(env.MAILROOM_DATA_DIR);
-  const { box } = loadSecretBox(env.MAILROOM_SECRET_KEY, dataDir);
-  const database = await openDatabase({
-    url: env.MAILROOM_DATABASE_URL,
-    dataDir: join(dataDir, 'pglite'),
-    poolSize: env.MAILROOM_DATABASE_POOL,
-  });
-  const base: CtxBase = {
-    db: database.db,
-    secrets: box,
-    config: coreConfig(env),
-  };
+  const { database, base } = await openCore(env);
   configureDelivery(env);
   const workerId = newWorkerId('worker');
   const worker = startWorker({

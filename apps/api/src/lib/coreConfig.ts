@@ -1,5 +1,13 @@
-import { type CoreConfig, defaultCoreConfig } from '@mailroom/core';
+import { join, resolve } from 'node:path';
+import {
+  type CoreConfig,
+  type CtxBase,
+  type Database,
+  defaultCoreConfig,
+  openDatabase,
+} from '@mailroom/core';
 import type { Env } from '../env';
+import { loadSecretBox } from './secretKey';
 
 /** The core's configuration from the environment; the same for `start` and `worker`. */
 export function coreConfig(env: Env, opts: { quickstart?: boolean } = {}): CoreConfig {
@@ -12,5 +20,28 @@ export function coreConfig(env: Env, opts: { quickstart?: boolean } = {}): CoreC
       greetingMs: env.MAILROOM_GREETING_TIMEOUT_MS,
       commandMs: env.MAILROOM_COMMAND_TIMEOUT_MS,
     },
+  };
+}
+
+/**
+ * Opens what every command works on: the data directory, the secret key, the database (migrated)
+ * and the core context base. Shared by `start` and `worker`.
+ */
+export async function openCore(
+  env: Env,
+  opts: { quickstart?: boolean } = {},
+): Promise<{ dataDir: string; keySource: string; database: Database; base: CtxBase }> {
+  const dataDir = resolve(env.MAILROOM_DATA_DIR);
+  const { box, source: keySource } = loadSecretBox(env.MAILROOM_SECRET_KEY, dataDir);
+  const database = await openDatabase({
+    url: env.MAILROOM_DATABASE_URL,
+    dataDir: join(dataDir, 'pglite'),
+    poolSize: env.MAILROOM_DATABASE_POOL,
+  });
+  return {
+    dataDir,
+    keySource,
+    database,
+    base: { db: database.db, secrets: box, config: coreConfig(env, opts) },
   };
 }
