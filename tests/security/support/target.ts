@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readEnv, type RunningMailroom, startMailroom } from '@mailroom/api';
+import { type RunningMailroom, readEnv, startMailroom } from '@mailroom/api';
 
 /** The attacked product: a real Mailroom over HTTP, private hosts refused unless a test says otherwise. */
 export type Target = {
@@ -16,6 +16,7 @@ export type Target = {
   close(): Promise<void>;
 };
 
+// biome-ignore lint/suspicious/noExplicitAny: test helper; assertions check the shape
 export type Reply = { status: number; headers: Headers; text: string; body: any };
 
 export type Client = {
@@ -93,7 +94,11 @@ function clientWith(url: string, auth: Record<string, string>, token: string): C
     async call(method, path, body, headers = {}) {
       const res = await fetch(`${url}${path}`, {
         method,
-        headers: { ...auth, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+        headers: {
+          ...auth,
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...headers,
+        },
         ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
       });
       const text = await res.text();
