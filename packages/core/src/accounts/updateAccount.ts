@@ -1,4 +1,5 @@
 import { and, eq } from 'drizzle-orm';
+import { secretExposure } from '../connection/secretExposure';
 import type { Ctx } from '../context';
 import type { Tx } from '../db/client';
 import { accountDefaults, accounts } from '../db/schema';
@@ -16,7 +17,7 @@ import {
 import { assertCanWrite } from './access';
 import { applySecretChanges, getPath, secretStillApplies, splitSecrets, withDefaultPort } from './codec';
 import { loadAccount, viewOf } from './load';
-import { assertNameFree, assertSecretsPresent, assertTeamExists } from './rules';
+import { assertNameFree, assertOutgoingAllowed, assertSecretsPresent, assertTeamExists } from './rules';
 import { addTimelineEvent } from './timeline';
 import type { AccountRow } from './types';
 
@@ -58,6 +59,7 @@ export async function updateAccount({
       incoming: mergePart(row.incoming, patch.incoming, 'incoming'),
     };
     const doc = parseInput(accountInputSchema, merged);
+    assertOutgoingAllowed(ctx, doc.outgoing, row.outgoing);
     const outgoingDoc = doc.outgoing ? withDefaultPort(doc.outgoing) : null;
     const incomingDoc = doc.incoming ? withDefaultPort(doc.incoming) : null;
     const { outgoing, incoming, changes } = splitSecrets({ outgoing: outgoingDoc, incoming: incomingDoc });
@@ -242,27 +244,6 @@ function diffFields(before: Part, after: Part): Array<{ path: string; from: unkn
     if (JSON.stringify(x) !== JSON.stringify(y)) out.push({ path: p, from: x, to: y });
   }
   return out.sort((l, r) => l.path.localeCompare(r.path));
-}
-
-const SECURITY_RANK: Record<string, number> = { none: 0, starttls: 1, tls: 1 };
-
-/**
- * Why a part's stored secrets may no longer go where they went before: the server moved (host, port,
- * Mailgun base URL, OAuth2 token URL), encryption was weakened, or certificate checks were turned off.
- */
-function secretExposure(before: Part, after: Part): string | null {
-  for (const f of ['host', 'port', 'baseUrl', 'auth.tokenUrl']) {
-    const a = getPath(before, f);
-    if (a !== undefined && a !== getPath(after, f))
-      return `the ${f === 'auth.tokenUrl' ? 'token URL' : f} changed`;
-  }
-  if ((SECURITY_RANK[String(after.security)] ?? 1) < (SECURITY_RANK[String(before.security)] ?? 1)) {
-    return 'encryption was turned off';
-  }
-  if (after.allowInvalidCertificates === true && before.allowInvalidCertificates !== true) {
-    return 'certificate checks were turned off';
-  }
-  return null;
 }
 
 /** A stored secret must be entered again when it would otherwise reach a different or less protected server. */

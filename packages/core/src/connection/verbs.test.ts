@@ -130,7 +130,7 @@ describe.each(backends)('connection test verbs on %s', (backend) => {
     );
     expect(moved.code).toBe('secret_required');
     expect(moved.errors).toEqual([
-      { path: 'outgoing.auth.password', message: expect.stringContaining('host/port changed') },
+      { path: 'outgoing.auth.password', message: 're-enter the secret: the port changed' },
     ]);
     const cleared = await failure(
       testConnection({
@@ -180,6 +180,52 @@ describe.each(backends)('connection test verbs on %s', (backend) => {
     expect(viewer.code).toBe('forbidden');
     const noForm = await failure(testConnection({ ctx: env.ctx, input: { direction: 'incoming' } }));
     expect(noForm.errors?.[0]?.path).toBe('incoming');
+  });
+
+  it('tests unsaved settings only for those who may edit accounts', async () => {
+    const input = { direction: 'outgoing', outgoing: smtp(server.port) };
+    for (const actor of [
+      { role: 'viewer' as const, label: 'v@test' },
+      { role: 'team_admin' as const, label: 'no-team@test', teamIds: [] },
+    ]) {
+      const refused = await failure(testConnection({ ctx: env.as(actor), input }));
+      expect(refused.code).toBe('forbidden');
+    }
+    const teamAdmin = env.as({ role: 'team_admin', label: 'ta@test', teamIds: ['some-team'] });
+    expect((await testConnection({ ctx: teamAdmin, input })).ok).toBe(true);
+  });
+
+  it('reuses a stored password only on the terms PATCH keeps it: no plain text, no unchecked certificate', async () => {
+    const acc = await createAccount({
+      ctx: env.ctx,
+      input: { name: `Terms ${backend}`, outgoing: { ...smtp(server.port), security: 'starttls' } },
+    });
+    for (const [change, why] of [
+      [{ security: 'none' }, 'encryption was turned off'],
+      [{ security: 'starttls', allowInvalidCertificates: true }, 'certificate checks were turned off'],
+    ] as const) {
+      const refused = await failure(
+        testConnection({
+          ctx: env.ctx,
+          input: {
+            accountId: acc.id,
+            direction: 'outgoing',
+            outgoing: { ...smtp(server.port, null), ...change },
+          },
+        }),
+      );
+      expect(refused.code).toBe('secret_required');
+      expect(refused.errors).toEqual([
+        { path: 'outgoing.auth.password', message: `re-enter the secret: ${why}` },
+      ]);
+    }
+    // The same refusal PATCH gives for the same change.
+    const patch = await failure(
+      updateAccount({ ctx: env.ctx, id: acc.id, input: { outgoing: { security: 'none' } } }),
+    );
+    expect(patch.errors).toEqual([
+      { path: 'outgoing.auth.password', message: 're-enter the secret: encryption was turned off' },
+    ]);
   });
 
   it('blocks loopback when private hosts are not allowed, and records the failure as failing', async () => {

@@ -43,7 +43,7 @@ connectionRoutes.openapi(
     path: '/connection-tests',
     tags,
     summary: 'Test unsaved settings (the form before Save)',
-    description: `${description} With \`accountId\`, a secret left blank reuses the stored one while host and port are unchanged; otherwise 422 secret_required names the field. Nothing is saved.`,
+    description: `${description} Needs the right to edit accounts (admins; team admins of a team); with \`accountId\`, the right to edit that account. With \`accountId\`, a secret left blank reuses the stored one only where PATCH would keep it: same host, port, Mailgun base URL and OAuth2 token URL, encryption not turned off, certificate checks not turned off; otherwise 422 secret_required names the field. Nothing is saved.`,
     security,
     request: { body: body(connectionTestInputSchema) },
     responses: {
@@ -54,5 +54,5 @@ connectionRoutes.openapi(
       422: problems[422],
     },
   }),
-  async (c) => c.json(await testConnection({ ctx: c.get('ctx'), input: await c.req.json() }), 200),
+  async (c) => c.json(await testConnection({ ctx: c.get('ctx'), input: c.req.valid('json') }), 200),
 );
