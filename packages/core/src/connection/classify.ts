@@ -1,6 +1,6 @@
 import type { ErrorClass } from '../schemas/connection';
 import { type ConnectionErrorInfo, ConnectionFailure } from './failure';
-import { defaultHints } from './hints';
+import { defaultHints, starttlsMissingHint } from './hints';
 
 export type Where = { host?: string; port?: number; stage?: string };
 
@@ -51,7 +51,13 @@ function where(w: Where): string {
 /** Puts any thrown value (Node socket/DNS/TLS errors, nodemailer errors, our failures) into an error class. */
 export function classifyError(err: unknown, w: Where = {}): ConnectionErrorInfo {
   if (err instanceof ConnectionFailure) return err.info;
-  const e = (err ?? {}) as { code?: string; message?: string; responseCode?: number; response?: string };
+  const e = (err ?? {}) as {
+    code?: string;
+    message?: string;
+    responseCode?: number;
+    response?: string;
+    command?: string;
+  };
   const code = typeof e.code === 'string' ? e.code : '';
   const message = typeof e.message === 'string' ? e.message : String(err);
   const reply = typeof e.response === 'string' ? e.response : undefined;
@@ -62,6 +68,13 @@ export function classifyError(err: unknown, w: Where = {}): ConnectionErrorInfo 
     ...(responseCode ? { responseCode } : {}),
   });
 
+  if (startTlsRefused(code, typeof e.command === 'string' ? e.command : '', message)) {
+    return withReply({
+      code: 'tls',
+      message: `The server did not start TLS${where(w)}, which the security setting "starttls" requires`,
+      hint: starttlsMissingHint,
+    });
+  }
   if (CERT_MESSAGES[code]) {
     return {
       code: 'certificate',
@@ -109,6 +122,17 @@ export function classifyError(err: unknown, w: Where = {}): ConnectionErrorInfo 
     return withReply({ code: cls, message: `${what}${where(w)}`, hint: defaultHints[cls] });
   }
   return withReply({ code: 'protocol', message: `${message}${where(w)}`, hint: defaultHints.protocol });
+}
+
+/**
+ * nodemailer's ways of saying a required STARTTLS did not happen: the server refused the command (not
+ * offered, or 454), or EHLO failed so the HELO fallback could not do STARTTLS. Without this a refusal with a
+ * 5xx reply would read as a permanently rejected message.
+ */
+export function startTlsRefused(code: string, command: string, message: string): boolean {
+  if (code === 'ETLS' && command.toUpperCase() === 'STARTTLS' && /^Error upgrading connection/.test(message))
+    return true;
+  return code === 'ECONNECTION' && /required STARTTLS/i.test(message);
 }
 
 export type ReplyInput = {
@@ -171,7 +195,9 @@ export function classifyReply(r: ReplyInput): ConnectionErrorInfo {
     };
   }
   if (r.stage === 'starttls') {
-    return { ...base, code: 'tls', message: 'The server refused to start TLS', hint: defaultHints.tls };
+    // SMTP's advice is the one sends give for the same refusal (its ports); IMAP and POP3 keep the general one.
+    const hint = r.protocol === 'smtp' ? starttlsMissingHint : defaultHints.tls;
+    return { ...base, code: 'tls', message: 'The server refused to start TLS', hint };
   }
   if (r.protocol === 'smtp' && (r.stage === 'mail' || r.stage === 'rcpt' || r.stage === 'data')) {
     let hint = defaultHints.rejected;

@@ -20,3 +20,10 @@ export const defaultHints: Record<ErrorClass, string> = {
   blocked:
     'This destination is a private, loopback, link-local or metadata address, which Mailroom refuses by default. An administrator can allow private hosts (MAILROOM_ALLOW_PRIVATE_HOSTS).',
 };
+
+/**
+ * Advice when the server does not offer STARTTLS (or refuses it) while the account requires it: one text for
+ * the connection test and for sends, so both say the same thing.
+ */
+export const starttlsMissingHint =
+  'The server did not start TLS, which the security setting "starttls" requires, so nothing was sent in clear. Check the host and port (587 usually offers STARTTLS), or use security "tls" with port 465 if the server offers implicit TLS; "none" only on a network you trust, as the password and mail would travel unencrypted.';

@@ -1,3 +1,5 @@
+import { startTlsRefused } from '../connection/classify';
+import { starttlsMissingHint } from '../connection/hints';
 import type { ErrorClass } from '../schemas/connection';
 import type { DeliveryError } from './types';
 
@@ -58,6 +60,19 @@ export function classifyDeliveryError(err: unknown): DeliveryError {
   const command = typeof e.command === 'string' ? e.command.toUpperCase() : '';
   const base = { ...(reply ? { reply } : {}), ...(responseCode ? { responseCode } : {}) };
 
+  if (startTlsRefused(code, command, message)) {
+    // The account requires STARTTLS and the server did not do it (not offered, refused, stripped on the
+    // way): an account-level trouble that may pass, never a reason to send in clear, and not the message's
+    // fault even with a 5xx reply. The message waits (deferred) and the account's breaker counts it.
+    return {
+      ...base,
+      code: 'tls',
+      message: 'The server did not start TLS, which the security setting "starttls" requires',
+      hint: starttlsMissingHint,
+      temporary: true,
+      accountLevel: true,
+    };
+  }
   if (responseCode !== undefined && responseCode >= 400) {
     const temporary = responseCode < 500;
     if (code === 'EAUTH' || command.startsWith('AUTH')) {

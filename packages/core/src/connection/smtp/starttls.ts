@@ -1,6 +1,7 @@
 import { classifyReply } from '../classify';
 import type { Endpoint, TestEnv } from '../env';
 import { ConnectionFailure } from '../failure';
+import { starttlsMissingHint } from '../hints';
 import type { LineSocket } from '../lineSocket';
 import { upgradeSession } from '../steps/open';
 import { command } from './reply';
@@ -17,7 +18,7 @@ export async function starttlsStep(
       throw new ConnectionFailure({
         code: 'tls',
         message: 'The server does not offer STARTTLS, which the security setting "starttls" requires',
-        hint: 'Use security "tls" with port 465 if the server offers implicit TLS; "none" only on a network you trust, as the password would travel unencrypted.',
+        hint: starttlsMissingHint,
       });
     }
     const reply = await command(io, 'STARTTLS', {
