@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import { z } from 'zod';
 
 const bool = z
@@ -50,6 +51,22 @@ export const envSchema = z.object({
   /** Behind a reverse proxy you run: take the client address from X-Forwarded-For (login rate limit). */
   MAILROOM_TRUST_PROXY: bool.default(false),
   MAILROOM_WEB_DIST: z.string().optional(),
+  /**
+   * The programs the sendmail transport may run: absolute paths, separated by commas. Nothing else is
+   * executed, whatever an account says. Empty: the sendmail transport runs nothing.
+   */
+  MAILROOM_SENDMAIL_PATHS: z
+    .string()
+    .default('/usr/sbin/sendmail')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean),
+    )
+    .refine((paths) => paths.every((p) => p.startsWith('/') && posix.normalize(p) === p), {
+      message: 'must be absolute paths (no . or ..), separated by commas',
+    }),
 });
 export type Env = z.infer<typeof envSchema>;
 

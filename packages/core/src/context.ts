@@ -37,12 +37,18 @@ export type CoreConfig = {
   timeouts: Timeouts;
   /** Days of logs to keep. */
   logRetentionDays: number;
+  /**
+   * The programs the sendmail transport may run, as absolute paths the operator listed
+   * (`MAILROOM_SENDMAIL_PATHS`). Nothing else is ever executed.
+   */
+  sendmailPaths: readonly string[];
 };
 
 export const defaultCoreConfig: CoreConfig = {
   allowPrivateHosts: false,
   timeouts: { connectMs: 5000, greetingMs: 10000, commandMs: 15000 },
   logRetentionDays: 30,
+  sendmailPaths: ['/usr/sbin/sendmail'],
 };
 
 export type LogInput = {

@@ -15,6 +15,7 @@ export function coreConfig(env: Env, opts: { quickstart?: boolean } = {}): CoreC
     ...defaultCoreConfig,
     allowPrivateHosts: env.MAILROOM_ALLOW_PRIVATE_HOSTS ?? opts.quickstart ?? false,
     logRetentionDays: env.MAILROOM_LOG_RETENTION_DAYS,
+    sendmailPaths: env.MAILROOM_SENDMAIL_PATHS,
     timeouts: {
       connectMs: env.MAILROOM_CONNECT_TIMEOUT_MS,
       greetingMs: env.MAILROOM_GREETING_TIMEOUT_MS,

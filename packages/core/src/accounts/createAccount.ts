@@ -6,13 +6,14 @@ import { type AccountView, accountInputSchema } from '../schemas/account';
 import { assertCanWrite } from './access';
 import { applySecretChanges, splitSecrets, withDefaultPort } from './codec';
 import { viewOf } from './load';
-import { assertNameFree, assertSecretsPresent, assertTeamExists } from './rules';
+import { assertNameFree, assertOutgoingAllowed, assertSecretsPresent, assertTeamExists } from './rules';
 import { addTimelineEvent } from './timeline';
 
 /** Creates a mail account (stage active), encrypting its secrets; returns the view without secrets. */
 export async function createAccount({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<AccountView> {
   const doc = parseInput(accountInputSchema, input);
   assertCanWrite(ctx.actor, doc.teamId);
+  assertOutgoingAllowed(ctx, doc.outgoing);
   const outgoingDoc = doc.outgoing ? withDefaultPort(doc.outgoing) : null;
   const incomingDoc = doc.incoming ? withDefaultPort(doc.incoming) : null;
   const { outgoing, incoming, changes } = splitSecrets({ outgoing: outgoingDoc, incoming: incomingDoc });

@@ -1,8 +1,11 @@
 import { and, eq, ne, sql } from 'drizzle-orm';
+import { httpUrlProblem } from '../connection/http/baseUrl';
+import type { Ctx } from '../context';
 import type { Queryable } from '../db/client';
 import { accounts, teams } from '../db/schema';
-import { type FieldError, MailroomError } from '../errors';
-import type { AccountParsed } from '../schemas/account';
+import { type FieldError, forbidden, MailroomError } from '../errors';
+import type { AccountParsed, OutgoingParsed } from '../schemas/account';
+import { sendmailPathProblem } from '../transport/sendmail';
 import { getPath } from './codec';
 
 /** Names are unique among live accounts, ignoring case (deleted ones free their name). */
@@ -57,5 +60,41 @@ export function assertSecretsPresent(
   }
   if (errors.length > 0) {
     throw new MailroomError('validation_failed', `${errors[0]!.path} ${errors[0]!.message}`, { errors });
+  }
+}
+
+/**
+ * What an outgoing part may point at, beyond its shape. sendmail runs a program on this server: only full
+ * admins choose it, and only among the paths the operator allowed. An HTTP API's base URL is https://
+ * (plain http:// only on loopback where private hosts are allowed) and never carries credentials.
+ * `previous` is the stored part on an update: an unchanged sendmail choice may be kept by anyone who may
+ * edit the account.
+ */
+export function assertOutgoingAllowed(
+  ctx: Pick<Ctx, 'actor' | 'config'>,
+  next: OutgoingParsed | null | undefined,
+  previous?: Record<string, unknown> | null,
+): void {
+  if (!next) return;
+  if (next.transport === 'sendmail') {
+    const kept = previous?.transport === 'sendmail' && previous.path === next.path;
+    if (kept) return;
+    if (ctx.actor.role !== 'admin') {
+      throw forbidden('Only admins may choose the sendmail transport: it runs a program on the server');
+    }
+    const problem = sendmailPathProblem(next.path, ctx.config.sendmailPaths);
+    if (problem) {
+      throw new MailroomError('validation_failed', `outgoing.path ${problem}`, {
+        errors: [{ path: 'outgoing.path', message: problem }],
+      });
+    }
+  }
+  if (next.transport === 'mailgun') {
+    const problem = httpUrlProblem(next.baseUrl, ctx.config.allowPrivateHosts);
+    if (problem) {
+      throw new MailroomError('validation_failed', `outgoing.baseUrl ${problem}`, {
+        errors: [{ path: 'outgoing.baseUrl', message: problem }],
+      });
+    }
   }
 }

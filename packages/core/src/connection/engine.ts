@@ -14,7 +14,7 @@ import { testSmtp } from './smtp';
 import { Transcript } from './transcript';
 
 export type EngineOptions = {
-  config: Pick<CoreConfig, 'allowPrivateHosts' | 'timeouts'>;
+  config: Pick<CoreConfig, 'allowPrivateHosts' | 'timeouts'> & { sendmailPaths?: readonly string[] };
   /** Every plaintext secret involved, masked wherever it could appear (clear and base64). */
   secrets: string[];
   /** Extra trusted CAs (PEM); only tests set it. */

@@ -4,7 +4,7 @@ import type { Transcript } from './transcript';
 
 /** What every protocol step of one test shares. */
 export type TestEnv = {
-  config: Pick<CoreConfig, 'allowPrivateHosts' | 'timeouts'>;
+  config: Pick<CoreConfig, 'allowPrivateHosts' | 'timeouts'> & { sendmailPaths?: readonly string[] };
   steps: StepRecorder;
   transcript: Transcript;
   /** Extra trusted CAs (PEM), only set by tests that need a certificate that validates. */

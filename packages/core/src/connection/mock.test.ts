@@ -295,9 +295,15 @@ describe('sendmail test', () => {
     sendMode: 'queued',
     rateLimitPerMinute: 0,
   });
+  /** The operator allows exactly these programs. */
+  const allowing = (...paths: string[]) => {
+    const base = engineOptions();
+    return engineOptions({ config: { ...base.config, sendmailPaths: paths } });
+  };
 
-  it('passes for an executable binary', async () => {
-    const { result } = await runConnectionTest('outgoing', part(join(dir, 'sendmail')), engineOptions());
+  it('passes for an executable binary the operator allows', async () => {
+    const path = join(dir, 'sendmail');
+    const { result } = await runConnectionTest('outgoing', part(path), allowing(path));
     expect(result.ok).toBe(true);
     expect(result.steps).toEqual([
       expect.objectContaining({
@@ -312,13 +318,27 @@ describe('sendmail test', () => {
     ['missing', '/nonexistent/sendmail', 'does not exist'],
     ['a directory', '/tmp', 'is not a file'],
   ])('fails when the path is %s', async (_what, path, message) => {
-    const { result } = await runConnectionTest('outgoing', part(path), engineOptions());
+    const { result } = await runConnectionTest('outgoing', part(path), allowing(path));
     expect(result.error?.message).toContain(message);
   });
 
   it('fails when the file is not executable', async () => {
     // Even root may not execute a file without any x bit.
-    const { result } = await runConnectionTest('outgoing', part(join(dir, 'not-exec')), engineOptions());
+    const path = join(dir, 'not-exec');
+    const { result } = await runConnectionTest('outgoing', part(path), allowing(path));
     expect(result.error?.message).toContain('not executable');
+  });
+
+  it('refuses a program the operator did not allow, as blocked, without looking at it', async () => {
+    const path = join(dir, 'sendmail');
+    const { result } = await runConnectionTest('outgoing', part(path), allowing('/usr/sbin/sendmail'));
+    expect(result.error).toMatchObject({ code: 'blocked' });
+    expect(result.error?.message).toContain('MAILROOM_SENDMAIL_PATHS');
+    const tricked = await runConnectionTest(
+      'outgoing',
+      part('/usr/sbin/../bin/curl'),
+      allowing('/usr/sbin/sendmail'),
+    );
+    expect(tricked.result.error).toMatchObject({ code: 'blocked' });
   });
 });

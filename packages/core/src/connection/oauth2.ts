@@ -9,8 +9,18 @@ export type OAuth2Settings = {
   refreshToken?: string | null;
 };
 
-/** Trades the stored refresh token for an access token at `tokenUrl` (through the destination guard). */
-export async function fetchAccessToken(env: TestEnv, s: OAuth2Settings): Promise<string> {
+export type AccessToken = {
+  accessToken: string /** Seconds, as the endpoint said (absent: unknown). */;
+  expiresIn?: number;
+};
+
+export type TokenRequestOptions = { timeoutMs: number; allowPrivateHosts: boolean; ca?: string | string[] };
+
+/**
+ * Trades a refresh token for an access token at `tokenUrl`, through the destination guard (no redirects,
+ * the checked address only). The one way Mailroom asks a token endpoint, for tests and sends alike.
+ */
+export async function requestAccessToken(s: OAuth2Settings, opts: TokenRequestOptions): Promise<AccessToken> {
   if (!s.refreshToken) {
     throw new ConnectionFailure({
       code: 'auth',
@@ -28,18 +38,23 @@ export async function fetchAccessToken(env: TestEnv, s: OAuth2Settings): Promise
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
     body: body.toString(),
-    timeoutMs: env.config.timeouts.commandMs,
-    allowPrivateHosts: env.config.allowPrivateHosts,
-    ...(env.ca ? { ca: env.ca } : {}),
+    timeoutMs: opts.timeoutMs,
+    allowPrivateHosts: opts.allowPrivateHosts,
+    ...(opts.ca ? { ca: opts.ca } : {}),
   });
-  let json: { access_token?: unknown; error?: unknown; error_description?: unknown } = {};
+  let json: { access_token?: unknown; expires_in?: unknown; error?: unknown; error_description?: unknown } =
+    {};
   try {
     json = JSON.parse(res.body);
   } catch {
     // handled below: no token
   }
   if (res.status !== 200 || typeof json.access_token !== 'string') {
-    const why = [json.error, json.error_description].filter((x) => typeof x === 'string').join(': ');
+    // Only the endpoint's error code and description: its body could echo what we sent.
+    const why = [json.error, json.error_description]
+      .filter((x): x is string => typeof x === 'string')
+      .map((x) => x.slice(0, 200))
+      .join(': ');
     throw new ConnectionFailure({
       code: 'auth',
       message: `The token endpoint refused the refresh token (HTTP ${res.status}${why ? `, ${why}` : ''})`,
@@ -47,6 +62,20 @@ export async function fetchAccessToken(env: TestEnv, s: OAuth2Settings): Promise
       responseCode: res.status,
     });
   }
-  env.transcript.addSecret(json.access_token);
-  return json.access_token;
+  const expiresIn = Number(json.expires_in);
+  return {
+    accessToken: json.access_token,
+    ...(Number.isFinite(expiresIn) && expiresIn > 0 ? { expiresIn } : {}),
+  };
+}
+
+/** A connection test's token: `requestAccessToken` with the test's bounds, the token masked in its transcript. */
+export async function fetchAccessToken(env: TestEnv, s: OAuth2Settings): Promise<string> {
+  const { accessToken } = await requestAccessToken(s, {
+    timeoutMs: env.config.timeouts.commandMs,
+    allowPrivateHosts: env.config.allowPrivateHosts,
+    ...(env.ca ? { ca: env.ca } : {}),
+  });
+  env.transcript.addSecret(accessToken);
+  return accessToken;
 }

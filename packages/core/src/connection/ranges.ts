@@ -103,3 +103,13 @@ function embeddedV4(b: number[]): number[] | null {
   if (nat64 || compat) return [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, ...v4part];
   return null;
 }
+
+/** `localhost` or a loopback address (127.0.0.0/8, ::1): where plain-text HTTP stays on this machine. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '')
+    .toLowerCase();
+  if (h === 'localhost' || h.endsWith('.localhost')) return true;
+  return toBytes(h) !== null && blockReason(h) === 'loopback';
+}

@@ -1,11 +1,23 @@
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
+import { sendmailPathProblem } from '../transport/sendmail';
 import type { TestEnv } from './env';
 import { ConnectionFailure } from './failure';
 
-/** sendmail test, one step "binary": the program exists, is a file, and this process may execute it. */
+/**
+ * sendmail test, one step "binary": the operator allows the program, it exists, is a file, and this
+ * process may execute it. Nothing is run.
+ */
 export async function testSendmail(env: TestEnv, path: string): Promise<void> {
   await env.steps.run('binary', async () => {
+    const problem = sendmailPathProblem(path, env.config.sendmailPaths ?? []);
+    if (problem) {
+      throw new ConnectionFailure({
+        code: 'blocked',
+        message: `${path} ${problem}`,
+        hint: 'Ask the operator to allow the program, or choose an allowed path.',
+      });
+    }
     const st = await stat(path).catch(() => null);
     if (!st) {
       throw new ConnectionFailure({

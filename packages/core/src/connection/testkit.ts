@@ -223,7 +223,11 @@ export function fakeSmtp(opts: FakeSmtpOptions) {
 /** Engine options for tests: loopback allowed, short timeouts. */
 export function engineOptions(extra: Partial<EngineOptions> = {}): EngineOptions {
   return {
-    config: { allowPrivateHosts: true, timeouts: { connectMs: 1000, greetingMs: 500, commandMs: 1000 } },
+    config: {
+      allowPrivateHosts: true,
+      timeouts: { connectMs: 1000, greetingMs: 500, commandMs: 1000 },
+      sendmailPaths: [],
+    },
     secrets: [],
     ...extra,
   };

@@ -1,3 +1,6 @@
+import { ConnectionFailure } from '../connection/failure';
+import type { Destination } from '../connection/guard';
+import { type GuardedResponse, guardedRequest } from '../connection/http/guardedRequest';
 import type { Timeouts } from '../context';
 import type { OutgoingParsed } from '../schemas/account';
 import { classifyDeliveryError, deliveryError } from './classify';
@@ -32,8 +35,21 @@ export function mailgunForm(mail: OutgoingMail): FormData {
   return form;
 }
 
-/** Sends through Mailgun's HTTP API (`POST {baseUrl}/v3/{domain}/messages`, basic auth `api:<key>`). */
-export function createMailgunTransport(s: MailgunSettings, timeouts: Timeouts): MailTransport {
+export type MailgunDoor = {
+  /** The API host's addresses, checked by the guard when the transport was built: requests go only there. */
+  destination: Destination;
+  allowPrivateHosts: boolean;
+};
+
+/**
+ * Sends through Mailgun's HTTP API (`POST {baseUrl}/v3/{domain}/messages`, basic auth `api:<key>`), through
+ * the guarded door: the checked address only, and a redirect is a failure, never followed.
+ */
+export function createMailgunTransport(
+  s: MailgunSettings,
+  timeouts: Timeouts,
+  door: MailgunDoor,
+): MailTransport {
   const url = `${s.baseUrl.replace(/\/+$/, '')}/v3/${encodeURIComponent(s.domain)}/messages`;
   const authorization = `Basic ${Buffer.from(`api:${s.apiKey ?? ''}`).toString('base64')}`;
   return {
@@ -41,26 +57,45 @@ export function createMailgunTransport(s: MailgunSettings, timeouts: Timeouts): 
     async send(mail): Promise<SendOutcome> {
       const all = (status: 'accepted' | 'rejected' | 'deferred', reply: string | null) =>
         mail.envelopeTo.map((address) => ({ address, status, reply }));
-      let res: Response;
+      let res: GuardedResponse;
       try {
-        res = await fetch(url, {
+        // FormData serialized by the platform (boundary, file parts), sent as bytes through the door.
+        const encoded = new Response(mailgunForm(mail));
+        const body = new Uint8Array(await encoded.arrayBuffer());
+        res = await guardedRequest(url, {
           method: 'POST',
-          headers: { authorization },
-          body: mailgunForm(mail),
-          signal: AbortSignal.timeout(timeouts.connectMs + timeouts.commandMs),
+          headers: {
+            authorization,
+            'content-type': encoded.headers.get('content-type') ?? 'multipart/form-data',
+            accept: 'application/json',
+          },
+          body,
+          timeoutMs: timeouts.connectMs + timeouts.commandMs,
+          allowPrivateHosts: door.allowPrivateHosts,
+          destination: door.destination,
         });
       } catch (err) {
-        const cause = (err as { cause?: unknown }).cause ?? err;
         const error =
-          (err as Error).name === 'TimeoutError'
-            ? deliveryError('timeout', 'The Mailgun API did not answer in time', {
+          err instanceof ConnectionFailure
+            ? deliveryError(err.info.code, err.info.message, {
                 temporary: true,
                 accountLevel: true,
+                hint: err.info.hint,
               })
-            : classifyDeliveryError(cause);
+            : classifyDeliveryError(err);
         return { ok: false, error, recipients: all('deferred', null) };
       }
-      const body = (await res.text()).slice(0, 2000);
+      if (res.status >= 300 && res.status < 400) {
+        // Where it points is not shown: a redirect is how an API host would send us somewhere internal.
+        const error = deliveryError('protocol', `The Mailgun API answered with a redirect (${res.status})`, {
+          temporary: true,
+          accountLevel: true,
+          responseCode: res.status,
+          hint: 'Mailroom never follows redirects from an API: set the base URL to the final https:// address.',
+        });
+        return { ok: false, error, recipients: all('deferred', null) };
+      }
+      const body = res.body.slice(0, 2000);
       let text = body;
       try {
         const json = JSON.parse(body) as { message?: string; id?: string };
@@ -69,7 +104,8 @@ export function createMailgunTransport(s: MailgunSettings, timeouts: Timeouts): 
         // Not JSON: keep the text as the reply.
       }
       const reply = `${res.status} ${text}`.trim();
-      if (res.ok) return { ok: true, reply, responseCode: res.status, recipients: all('accepted', reply) };
+      const ok = res.status >= 200 && res.status < 300;
+      if (ok) return { ok: true, reply, responseCode: res.status, recipients: all('accepted', reply) };
       if (res.status === 401 || res.status === 403) {
         const error = deliveryError('auth', 'Mailgun refused the API key', {
           temporary: true,

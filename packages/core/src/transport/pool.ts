@@ -2,11 +2,13 @@ import { resolvePart } from '../accounts/codec';
 import type { AccountRow } from '../accounts/types';
 import { ConnectionFailure } from '../connection/failure';
 import { resolveDestination } from '../connection/guard';
+import { httpUrlProblem } from '../connection/http/baseUrl';
 import type { Ctx } from '../context';
 import { sha256 } from '../security/hash';
 import { deliveryError } from './classify';
 import { DeliveryThread } from './deliveryThread';
 import { createMailgunTransport } from './mailgun';
+import { OAuthTokenSource } from './oauthTokens';
 import { createSendmailTransport } from './sendmail';
 import {
   createSmtpDebugTransport,
@@ -89,8 +91,18 @@ export async function transportFor(ctx: Ctx, account: AccountRow): Promise<MailT
   if (settings.transport === 'smtp') {
     const dest = await guard(settings.host);
     const address = dest.addresses[0]?.address ?? settings.host;
-    if (account.debug) transport = createSmtpDebugTransport(settings, ctx.config.timeouts, address);
-    else if (poolOptions.thread) {
+    const { auth } = settings;
+    // OAuth2 tokens come from our own guarded request, never from nodemailer's; its callback cannot
+    // cross into the delivery thread, so these pools stay on this thread.
+    const tokens =
+      auth.method === 'oauth2'
+        ? new OAuthTokenSource(auth, {
+            timeoutMs: ctx.config.timeouts.commandMs,
+            allowPrivateHosts: ctx.config.allowPrivateHosts,
+          })
+        : undefined;
+    if (account.debug) transport = createSmtpDebugTransport(settings, ctx.config.timeouts, address, tokens);
+    else if (poolOptions.thread && !tokens) {
       deliveryThread ??= new DeliveryThread();
       transport = createThreadedSmtpTransport(
         deliveryThread,
@@ -100,11 +112,20 @@ export async function transportFor(ctx: Ctx, account: AccountRow): Promise<MailT
         poolOptions,
         address,
       );
-    } else transport = createSmtpTransport(settings, ctx.config.timeouts, poolOptions, address);
+    } else transport = createSmtpTransport(settings, ctx.config.timeouts, poolOptions, address, tokens);
   } else if (settings.transport === 'mailgun') {
-    await guard(new URL(settings.baseUrl).hostname);
-    transport = createMailgunTransport(settings, ctx.config.timeouts);
-  } else transport = createSendmailTransport(settings);
+    const problem = httpUrlProblem(settings.baseUrl, ctx.config.allowPrivateHosts);
+    if (problem) {
+      throw new BlockedDestination(
+        deliveryError('blocked', `The Mailgun base URL ${problem}`, { temporary: true, accountLevel: true }),
+      );
+    }
+    const destination = await guard(new URL(settings.baseUrl).hostname);
+    transport = createMailgunTransport(settings, ctx.config.timeouts, {
+      destination,
+      allowPrivateHosts: ctx.config.allowPrivateHosts,
+    });
+  } else transport = createSendmailTransport(settings, ctx.config.sendmailPaths);
   cache.set(account.id, { key, at: Date.now(), transport });
   return transport;
 }

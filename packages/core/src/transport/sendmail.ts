@@ -1,16 +1,54 @@
+import { posix } from 'node:path';
 import nodemailer from 'nodemailer';
 import type { OutgoingParsed } from '../schemas/account';
+import { deliveryError } from './classify';
 import { sendWithNodemailer, toNodemailer } from './compose';
 import type { MailTransport } from './types';
 
 type SendmailSettings = Extract<OutgoingParsed, { transport: 'sendmail' }>;
 
-/** Hands messages to a local sendmail-compatible binary (`-i -f <from> <rcpts>`), one process per message. */
-export function createSendmailTransport(s: SendmailSettings): MailTransport {
-  const transporter = nodemailer.createTransport({ sendmail: true, newline: 'unix', path: s.path });
+/**
+ * Why a sendmail path may not be run, or null. Only programs the operator listed in
+ * `MAILROOM_SENDMAIL_PATHS` run: an account can name one of them, never choose a program of its own.
+ */
+export function sendmailPathProblem(path: string, allowed: readonly string[]): string | null {
+  const normal = posix.normalize(path);
+  if (normal === path && allowed.includes(path)) return null;
+  return allowed.length === 0
+    ? 'is not allowed: this server runs no sendmail program (the operator lists them in MAILROOM_SENDMAIL_PATHS)'
+    : `is not a program the operator allows (MAILROOM_SENDMAIL_PATHS: ${allowed.join(', ')})`;
+}
+
+/**
+ * Hands messages to a local sendmail-compatible binary, one process per message, as
+ * `-i -f <from> -- <recipients>`: after `--` no recipient can be read as an option. Runs only a path
+ * the operator allowed; for any other the attempt fails as `blocked` and nothing is executed.
+ */
+export function createSendmailTransport(s: SendmailSettings, allowed: readonly string[]): MailTransport {
+  const problem = sendmailPathProblem(s.path, allowed);
   return {
     kind: 'sendmail',
-    send: (mail) => sendWithNodemailer(() => transporter.sendMail(toNodemailer(mail)), mail),
-    close: () => transporter.close(),
+    async send(mail) {
+      if (problem) {
+        return {
+          ok: false,
+          error: deliveryError('blocked', `The sendmail path ${s.path} ${problem}`, {
+            temporary: true,
+            accountLevel: true,
+            hint: 'Ask the operator to allow the program, or choose an allowed path.',
+          }),
+          recipients: mail.envelopeTo.map((address) => ({ address, status: 'deferred', reply: null })),
+        };
+      }
+      // nodemailer adds `-i` first and the recipients last; `args` replaces its own `-f <from>`.
+      const transporter = nodemailer.createTransport({
+        sendmail: true,
+        newline: 'unix',
+        path: s.path,
+        args: ['-f', mail.from.address, '--'],
+      });
+      return sendWithNodemailer(() => transporter.sendMail(toNodemailer(mail)), mail);
+    },
+    close() {},
   };
 }

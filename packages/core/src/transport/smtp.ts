@@ -4,7 +4,8 @@ import type { Timeouts } from '../context';
 import type { OutgoingParsed } from '../schemas/account';
 import { sendWithNodemailer, toNodemailer } from './compose';
 import type { DeliveryThread } from './deliveryThread';
-import type { MailTransport } from './types';
+import type { OAuthTokenSource } from './oauthTokens';
+import type { MailTransport, OutgoingMail, SendOutcome } from './types';
 
 type SmtpSettings = Extract<OutgoingParsed, { transport: 'smtp' }>;
 
@@ -20,12 +21,17 @@ export type SmtpPoolOptions = {
   thread?: boolean;
 };
 
-/** nodemailer options for an account's SMTP settings: TLS from `security`, bounded timeouts, auth. */
+/**
+ * nodemailer options for an account's SMTP settings: TLS from `security`, bounded timeouts, auth. An
+ * OAuth2 account's token comes from `tokens` (through the destination guard): nodemailer is given no
+ * token URL, client secret or refresh token, so it has nothing to post anywhere on its own.
+ */
 export function smtpOptions(
   s: SmtpSettings,
   timeouts: Timeouts,
   pool: SmtpPoolOptions = {},
   address?: string,
+  tokens?: OAuthTokenSource,
 ) {
   const auth =
     s.auth.method === 'password'
@@ -34,10 +40,7 @@ export function smtpOptions(
         ? {
             type: 'OAuth2' as const,
             user: s.auth.username,
-            clientId: s.auth.clientId,
-            clientSecret: s.auth.clientSecret ?? '',
-            refreshToken: s.auth.refreshToken ?? '',
-            accessUrl: s.auth.tokenUrl,
+            ...(tokens ? { provisionCallback: tokens.provision } : {}),
           }
         : undefined;
   return {
@@ -81,11 +84,13 @@ export function createSmtpTransport(
   timeouts: Timeouts,
   pool?: SmtpPoolOptions,
   address?: string,
+  tokens?: OAuthTokenSource,
 ): MailTransport {
-  const transporter = nodemailer.createTransport(smtpOptions(s, timeouts, pool, address));
+  const transporter = nodemailer.createTransport(smtpOptions(s, timeouts, pool, address, tokens));
   return {
     kind: 'smtp',
-    send: (mail) => sendWithNodemailer(() => transporter.sendMail(toNodemailer(mail)), mail),
+    send: (mail) =>
+      withToken(tokens, mail, () => sendWithNodemailer(() => transporter.sendMail(toNodemailer(mail)), mail)),
     close: () => transporter.close(),
   };
 }
@@ -98,37 +103,61 @@ export function createSmtpDebugTransport(
   s: SmtpSettings,
   timeouts: Timeouts,
   address?: string,
+  tokens?: OAuthTokenSource,
 ): MailTransport {
-  const options = { ...smtpOptions(s, timeouts, {}, address), pool: false as const };
+  const options = { ...smtpOptions(s, timeouts, {}, address, tokens), pool: false as const };
   return {
     kind: 'smtp',
-    async send(mail) {
-      const lines: string[] = [];
-      const capture =
-        (level: string) =>
-        (...args: unknown[]) => {
-          const rest = typeof args[0] === 'string' ? args : args.slice(1);
-          lines.push(
-            `${level === 'debug' ? '' : `[${level}] `}${format(...(rest as [unknown, ...unknown[]]))}`,
-          );
-        };
-      const logger = {
-        level: () => {},
-        trace: () => {},
-        debug: capture('debug'),
-        info: capture('info'),
-        warn: capture('warn'),
-        error: capture('error'),
-        fatal: capture('fatal'),
-      };
-      const transporter = nodemailer.createTransport({ ...options, logger, debug: true });
-      try {
-        const outcome = await sendWithNodemailer(() => transporter.sendMail(toNodemailer(mail)), mail);
-        return { ...outcome, transcript: lines };
-      } finally {
-        transporter.close();
-      }
-    },
+    send: (mail) => withToken(tokens, mail, () => debugSend(mail)),
     close() {},
   };
+  async function debugSend(mail: OutgoingMail): Promise<SendOutcome> {
+    const lines: string[] = [];
+    const capture =
+      (level: string) =>
+      (...args: unknown[]) => {
+        const rest = typeof args[0] === 'string' ? args : args.slice(1);
+        lines.push(
+          `${level === 'debug' ? '' : `[${level}] `}${format(...(rest as [unknown, ...unknown[]]))}`,
+        );
+      };
+    const logger = {
+      level: () => {},
+      trace: () => {},
+      debug: capture('debug'),
+      info: capture('info'),
+      warn: capture('warn'),
+      error: capture('error'),
+      fatal: capture('fatal'),
+    };
+    const transporter = nodemailer.createTransport({ ...options, logger, debug: true });
+    try {
+      const outcome = await sendWithNodemailer(() => transporter.sendMail(toNodemailer(mail)), mail);
+      return { ...outcome, transcript: lines };
+    } finally {
+      transporter.close();
+    }
+  }
+}
+
+/**
+ * An OAuth2 account's send starts by making sure a token can be had: a token endpoint that is refused
+ * (blocked range), down or says no fails the attempt in its own class before any SMTP connection.
+ */
+async function withToken(
+  tokens: OAuthTokenSource | undefined,
+  mail: OutgoingMail,
+  send: () => Promise<SendOutcome>,
+): Promise<SendOutcome> {
+  if (tokens) {
+    const failed = await tokens.check();
+    if (failed) {
+      return {
+        ok: false,
+        error: failed,
+        recipients: mail.envelopeTo.map((address) => ({ address, status: 'deferred', reply: null })),
+      };
+    }
+  }
+  return send();
 }

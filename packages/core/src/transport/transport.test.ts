@@ -17,7 +17,9 @@ describe('transports', () => {
   let mock: MockMailServer;
   let dir: string;
   beforeAll(async () => {
-    env = await createTestEnv('pglite');
+    dir = mkdtempSync(join(tmpdir(), 'mailroom-sendmail-'));
+    // The operator allows one program: the fake sendmail below.
+    env = await createTestEnv('pglite', { sendmailPaths: [join(dir, 'fake-sendmail')] });
     mock = await startMockMailServer({
       smtpPort: 0,
       smtpsPort: false,
@@ -26,7 +28,6 @@ describe('transports', () => {
       mailgunApiKey: 'key-right',
       users: { 'debug-user': 'Pa55-debug-secret' },
     });
-    dir = mkdtempSync(join(tmpdir(), 'mailroom-sendmail-'));
   });
   afterAll(async () => {
     closeTransports();
@@ -118,7 +119,8 @@ describe('transports', () => {
     });
     expect(res.message.status).toBe('sent');
     expect(readFileSync(out, 'utf8')).toContain('Subject: Via sendmail');
-    expect(readFileSync(`${out}.args`, 'utf8')).toContain('ops@example.org');
+    // Recipients come after `--`: none can be read as an option by the program.
+    expect(readFileSync(`${out}.args`, 'utf8').trim()).toBe('-i -f app@example.com -- ops@example.org');
   });
 
   it('refuses to connect to a loopback server unless private hosts are allowed', async () => {

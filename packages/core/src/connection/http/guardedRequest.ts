@@ -4,17 +4,20 @@ import type { LookupFunction } from 'node:net';
 import { ConnectionFailure } from '../failure';
 import { type Destination, resolveDestination } from '../guard';
 import { defaultHints } from '../hints';
+import { httpUrlProblem } from './baseUrl';
 
 export type GuardedResponse = { status: number; body: string; destination: Destination };
 
 export type GuardedRequestOptions = {
   method?: string;
   headers?: Record<string, string>;
-  body?: string;
+  body?: string | Uint8Array;
   timeoutMs: number;
   allowPrivateHosts: boolean;
   /** Extra trusted CAs (tests). */
   ca?: string | string[];
+  /** Addresses already checked by the guard for this URL's host (a transport resolves once, then reuses them). */
+  destination?: Destination;
 };
 
 /** A `lookup` that answers only with addresses already checked by the guard, so the socket cannot go elsewhere. */
@@ -28,27 +31,38 @@ export function pinnedLookup(dest: Destination): LookupFunction {
 
 const MAX_BODY = 256 * 1024;
 
-/** An HTTP(S) request through the destination guard (Mailgun API, OAuth2 token endpoints), bounded in time and size. */
+/**
+ * An HTTP(S) request through the destination guard (Mailgun API, OAuth2 token endpoints), bounded in time
+ * and size: the host is resolved once and every address checked, the socket goes only to a checked address
+ * (no second lookup), and a redirect is returned as it is, never followed.
+ */
 export async function guardedRequest(url: string, opts: GuardedRequestOptions): Promise<GuardedResponse> {
-  const u = new URL(url);
-  if (u.protocol !== 'https:' && u.protocol !== 'http:') {
+  const problem = httpUrlProblem(url, opts.allowPrivateHosts);
+  if (problem) {
     throw new ConnectionFailure({
-      code: 'protocol',
-      message: `Unsupported URL scheme ${u.protocol}`,
-      hint: 'Use an https:// URL.',
+      code: 'blocked',
+      message: `The URL ${safeUrl(url)} ${problem}`,
+      hint: 'Use the https:// address of the API, without credentials in it.',
     });
   }
-  const dest = await resolveDestination(u.hostname, {
-    allowPrivateHosts: opts.allowPrivateHosts,
-    timeoutMs: opts.timeoutMs,
-  });
+  const u = new URL(url);
+  const dest =
+    opts.destination && opts.destination.hostname === u.hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '')
+      ? opts.destination
+      : await resolveDestination(u.hostname, {
+          allowPrivateHosts: opts.allowPrivateHosts,
+          timeoutMs: opts.timeoutMs,
+        });
   const request = u.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
     const req = request(
       u,
       {
         method: opts.method ?? 'GET',
-        headers: opts.headers,
+        headers: {
+          ...opts.headers,
+          ...(opts.body !== undefined ? { 'content-length': String(Buffer.byteLength(opts.body)) } : {}),
+        },
         lookup: pinnedLookup(dest),
         timeout: opts.timeoutMs,
         ...(opts.ca ? { ca: opts.ca } : {}),
@@ -85,4 +99,14 @@ export async function guardedRequest(url: string, opts: GuardedRequestOptions): 
     req.on('error', reject);
     req.end(opts.body);
   });
+}
+
+/** A URL as it may be shown: without credentials, query or fragment. */
+function safeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname}`;
+  } catch {
+    return '(not a URL)';
+  }
 }

@@ -1,0 +1,72 @@
+import { ConnectionFailure } from '../connection/failure';
+import { type OAuth2Settings, requestAccessToken, type TokenRequestOptions } from '../connection/oauth2';
+import { classifyDeliveryError, deliveryError } from './classify';
+import type { DeliveryError } from './types';
+
+/** A token is renewed this long before the endpoint said it expires, so no send starts with a dying one. */
+const EARLY_MS = 60_000;
+/** When the endpoint gives no lifetime. */
+const DEFAULT_LIFETIME_MS = 30 * 60_000;
+
+type Held = { accessToken: string; expiresAt: number };
+
+/**
+ * The access tokens of one OAuth2 account's SMTP pool. Every request goes to the token endpoint through
+ * the destination guard (`requestAccessToken`); one request at a time, the token reused until shortly
+ * before it expires, and renewed when the server refused it (nodemailer's `renew`).
+ */
+export class OAuthTokenSource {
+  private held: Held | null = null;
+  private inflight: Promise<Held> | null = null;
+
+  constructor(
+    private readonly settings: OAuth2Settings,
+    private readonly opts: TokenRequestOptions,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** A valid token, fetched when none is held, it is about to expire, or `renew` says the server refused it. */
+  get(renew = false): Promise<Held> {
+    if (!renew && this.held && this.held.expiresAt - EARLY_MS > this.now()) return Promise.resolve(this.held);
+    this.inflight ??= requestAccessToken(this.settings, this.opts)
+      .then((t) => {
+        this.held = {
+          accessToken: t.accessToken,
+          expiresAt: this.now() + (t.expiresIn ? t.expiresIn * 1000 : DEFAULT_LIFETIME_MS),
+        };
+        return this.held;
+      })
+      .finally(() => {
+        this.inflight = null;
+      });
+    return this.inflight;
+  }
+
+  /** Makes sure a token can be had before a send; a failure comes back classified (blocked, auth, timeout …). */
+  async check(): Promise<DeliveryError | null> {
+    try {
+      await this.get();
+      return null;
+    } catch (err) {
+      if (!(err instanceof ConnectionFailure)) return classifyDeliveryError(err);
+      const { code, message, hint } = err.info;
+      // A refused endpoint is the account's trouble, and may pass (the admin fixes it, DNS comes back).
+      return deliveryError(code, message, { temporary: true, accountLevel: true, hint });
+    }
+  }
+
+  /**
+   * nodemailer's `provisionCallback`: called for a first token and with `renew` after the server refused
+   * one. Errors are handed over as plain Errors (nodemailer rewrites their `code`).
+   */
+  readonly provision = (
+    _user: string,
+    renew: boolean,
+    callback: (err: Error | null, accessToken?: string, expires?: number) => void,
+  ): void => {
+    this.get(renew).then(
+      (t) => callback(null, t.accessToken, t.expiresAt),
+      (err: unknown) => callback(new Error(err instanceof Error ? err.message : String(err))),
+    );
+  };
+}
