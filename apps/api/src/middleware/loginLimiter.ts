@@ -1,58 +1,52 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
-import { MailroomError } from '@mailroom/core';
+import { checkLogin, createContext, MailroomError, releaseLoginAttempt, systemActor } from '@mailroom/core';
 import type { Context, MiddlewareHandler } from 'hono';
 
 type Options = {
-  /** Failed attempts allowed per client address, and per email, in one window. */
-  max?: number;
-  windowMs?: number;
   /** Take the client address from X-Forwarded-For (only behind a proxy you run). */
   trustProxy?: boolean;
+  /** Waits before a slowed answer; tests pass one that records the delay instead of waiting. */
+  sleep?: (ms: number) => Promise<void>;
 };
 
-type Bucket = { count: number; resetAt: number };
+const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
- * Slows password guessing: at most `max` failed sign-ins per client address and per email per window.
- * An attempt is counted before the password is checked, so parallel guesses cannot slip past the limit,
- * and given back when the sign-in succeeds.
+ * Throttles password guessing by client address and by account, with counters in the database so every
+ * API process sees the same ones (core `auth/throttle`). An address that keeps failing is slowed, then
+ * refused (429 with Retry-After); an account is only ever slowed, so an attacker cannot lock its owner out.
  */
-export function loginLimiter({
-  max = 10,
-  windowMs = 5 * 60_000,
-  trustProxy = false,
-}: Options = {}): MiddlewareHandler {
-  const buckets = new Map<string, Bucket>();
-  const take = (key: string, now: number): Bucket => {
-    let b = buckets.get(key);
-    if (!b || b.resetAt <= now) {
-      b = { count: 0, resetAt: now + windowMs };
-      buckets.set(key, b);
-    }
-    b.count += 1;
-    return b;
-  };
+export function loginLimiter({ trustProxy = false, sleep = wait }: Options = {}): MiddlewareHandler {
   return async function limitLogins(c, next) {
-    const now = Date.now();
-    if (buckets.size > 10_000) for (const [k, v] of buckets) if (v.resetAt <= now) buckets.delete(k);
-    const email = await emailOf(c);
-    const keys = [`ip:${clientAddress(c, trustProxy)}`, ...(email ? [`email:${email}`] : [])];
-    const taken = keys.map((k) => take(k, now));
-    const over = taken.find((b) => b.count > max);
-    if (over) {
-      throw new MailroomError('rate_limited', 'Too many sign-in attempts; wait a few minutes', {
-        extra: { retryAfterSec: Math.ceil((over.resetAt - now) / 1000) },
-      });
+    const ctx = createContext(c.get('deps').base, { ...systemActor, label: 'sign-in' });
+    const attempt = { address: clientAddress(c, trustProxy), email: await emailOf(c) };
+    const verdict = await checkLogin({ ctx, input: attempt });
+    if (!verdict.allowed) {
+      const minutes = Math.ceil(verdict.retryAfterSec / 60);
+      c.header('Retry-After', String(verdict.retryAfterSec));
+      throw new MailroomError(
+        'rate_limited',
+        `Too many failed sign-in attempts from your network; try again in ${minutes} minute${minutes === 1 ? '' : 's'}`,
+        { extra: { retryAfterSec: verdict.retryAfterSec } },
+      );
     }
+    if (verdict.delayMs > 0) await sleep(verdict.delayMs);
     await next();
-    if (c.res.status === 200) for (const b of taken) b.count = Math.max(0, b.count - 1);
+    // checkLogin counted the attempt as a failure; only a wrong password (401) keeps it counted.
+    if (c.res.status !== 401) {
+      await releaseLoginAttempt({ ctx, input: { ...attempt, signedIn: c.res.status === 200 } });
+    }
   };
 }
 
+/**
+ * The client's address. Behind a trusted proxy it is the last X-Forwarded-For entry, the one the proxy
+ * appended: entries before it are whatever the client wrote and would let it pick a fresh address per guess.
+ */
 function clientAddress(c: Context, trustProxy: boolean): string {
   if (trustProxy) {
-    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
-    if (forwarded) return forwarded;
+    const forwarded = c.req.header('x-forwarded-for')?.split(',').at(-1)?.trim();
+    if (forwarded) return forwarded.slice(0, 200);
   }
   try {
     return getConnInfo(c).remote.address ?? 'unknown';

@@ -1,11 +1,13 @@
+import { pruneLoginAttempts } from '../auth/throttle';
 import { type CtxBase, createContext, systemActor } from '../context';
 import { pruneLogs } from './pruneLogs';
 
 const DAY_MS = 86_400_000;
 
 /**
- * Background job for log retention: prunes once now, then every `intervalMs` (a day by default). Returns the
- * shape the API's start-up registers jobs with; `stop()` waits for a running prune to finish.
+ * Background job for log retention (and ended sign-in counters): prunes once now, then every `intervalMs`
+ * (a day by default). Returns the shape the API's start-up registers jobs with; `stop()` waits for a
+ * running prune to finish.
  */
 export function startLogPruner(opts: { base: CtxBase; intervalMs?: number }): {
   name: string;
@@ -29,6 +31,12 @@ export function startLogPruner(opts: { base: CtxBase; intervalMs?: number }): {
         }
       } catch (err) {
         console.error('mailroom: log pruning failed:', (err as Error).message);
+      }
+      try {
+        // Sign-in counters whose window and lock have ended (they only matter for 15 minutes).
+        await pruneLoginAttempts(ctx);
+      } catch (err) {
+        console.error('mailroom: pruning sign-in counters failed:', (err as Error).message);
       }
     });
   };
