@@ -13,6 +13,7 @@ export {
 } from './db/client';
 export * as tables from './db/schema';
 export * from './defaults';
+export * from './door';
 export * from './errors';
 export * from './health';
 export { newId } from './ids';

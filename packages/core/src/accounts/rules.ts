@@ -1,8 +1,8 @@
 import { and, eq, ne, sql } from 'drizzle-orm';
-import { httpUrlProblem } from '../connection/http/baseUrl';
 import type { Ctx } from '../context';
 import type { Queryable } from '../db/client';
 import { accounts, teams } from '../db/schema';
+import { httpUrlProblem } from '../door/httpUrl';
 import { type FieldError, forbidden, MailroomError } from '../errors';
 import type { AccountParsed, OutgoingParsed } from '../schemas/account';
 import { sendmailPathProblem } from '../transport/sendmail';

@@ -1,6 +1,6 @@
+import { guardedRequest } from '../door/http';
 import type { TestEnv } from './env';
 import { ConnectionFailure } from './failure';
-import { guardedRequest } from './http/guardedRequest';
 
 export type MailgunSettings = { baseUrl: string; domain: string; apiKey: string };
 

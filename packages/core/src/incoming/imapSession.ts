@@ -1,7 +1,7 @@
 import { ImapFlow } from 'imapflow';
 import type { Credentials } from '../connection/env';
-import type { Destination } from '../connection/guard';
 import type { Timeouts } from '../context';
+import type { Destination } from '../door/destination';
 import type { IncomingParsed } from '../schemas/account';
 import type { FetchedMessage, FetchSession, PollCursor } from './types';
 

@@ -1,7 +1,7 @@
 import { ConnectionFailure } from '../connection/failure';
-import type { Destination } from '../connection/guard';
-import { type GuardedResponse, guardedRequest } from '../connection/http/guardedRequest';
 import type { Timeouts } from '../context';
+import type { Destination } from '../door/destination';
+import { type GuardedResponse, guardedRequest } from '../door/http';
 import type { OutgoingParsed } from '../schemas/account';
 import { classifyDeliveryError, deliveryError } from './classify';
 import type { MailTransport, OutgoingMail, SendOutcome } from './types';

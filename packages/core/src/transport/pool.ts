@@ -1,9 +1,9 @@
 import { resolvePart } from '../accounts/codec';
 import type { AccountRow } from '../accounts/types';
 import { ConnectionFailure } from '../connection/failure';
-import { resolveDestination } from '../connection/guard';
-import { httpUrlProblem } from '../connection/http/baseUrl';
 import type { Ctx } from '../context';
+import { resolveDestination } from '../door/destination';
+import { httpUrlProblem } from '../door/httpUrl';
 import { sha256 } from '../security/hash';
 import { deliveryError } from './classify';
 import { DeliveryThread } from './deliveryThread';

@@ -1,10 +1,10 @@
 import type { Socket } from 'node:net';
+import { startTls } from '../../door/tls';
 import type { Endpoint, TestEnv } from '../env';
 import { ConnectionFailure } from '../failure';
 import { LineSocket } from '../lineSocket';
 import { connectStep } from './connect';
 import { resolveStep } from './resolve';
-import { startTls } from './tls';
 
 /** Steps resolve → connect (→ tls for implicit TLS): a line socket ready for the server's greeting. */
 export async function openSession(env: TestEnv, ep: Endpoint): Promise<LineSocket> {

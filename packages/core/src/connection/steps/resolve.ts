@@ -1,4 +1,4 @@
-import { type Destination, resolveDestination } from '../guard';
+import { type Destination, resolveDestination } from '../../door/destination';
 import type { StepRecorder } from '../runner';
 
 /** Step "resolve": the addresses the host name has, each checked by the destination guard. */

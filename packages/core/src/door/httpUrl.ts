@@ -1,4 +1,4 @@
-import { isLoopbackHost } from '../ranges';
+import { isLoopbackHost } from './ranges';
 
 /**
  * Why an HTTP API base URL may not be used, or null. Secrets travel in these requests (API keys, client

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConnectionFailure } from '../failure';
-import { guardedRequest } from './guardedRequest';
+import { ConnectionFailure } from '../connection/failure';
+import { guardedRequest } from './http';
 
 let server: Server | undefined;
 afterEach(async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConnectionFailure } from './failure';
-import { assertAllowed, resolveDestination } from './guard';
+import { ConnectionFailure } from '../connection/failure';
+import { assertAllowed, resolveDestination } from './destination';
 import { blockReason, toBytes } from './ranges';
 
 describe('destination guard', () => {

@@ -1,10 +1,10 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
-import { ConnectionFailure } from '../failure';
-import { type Destination, resolveDestination } from '../guard';
-import { defaultHints } from '../hints';
-import { httpUrlProblem } from './baseUrl';
+import { ConnectionFailure } from '../connection/failure';
+import { defaultHints } from '../connection/hints';
+import { type Destination, resolveDestination } from './destination';
+import { httpUrlProblem } from './httpUrl';
 
 export type GuardedResponse = { status: number; body: string; destination: Destination };
 

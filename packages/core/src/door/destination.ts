@@ -1,7 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { ConnectionFailure } from './failure';
-import { defaultHints } from './hints';
+import { ConnectionFailure } from '../connection/failure';
+import { defaultHints } from '../connection/hints';
 import { type BlockReason, blockReason } from './ranges';
 
 export type CheckedAddress = { address: string; family: 4 | 6 };

@@ -1,9 +1,9 @@
 import type { Socket } from 'node:net';
 import { isIP } from 'node:net';
 import { type PeerCertificate, type TLSSocket, connect as tlsConnect } from 'node:tls';
-import { classifyError } from '../classify';
-import { ConnectionFailure } from '../failure';
-import { defaultHints } from '../hints';
+import { classifyError } from '../connection/classify';
+import { ConnectionFailure } from '../connection/failure';
+import { defaultHints } from '../connection/hints';
 
 export type TlsOptions = {
   hostname: string;
