@@ -53,7 +53,13 @@ export function createApp(deps: AppDeps): OpenAPIHono {
       onError: (c) => problem(c, 413, 'payload_too_large', 'The request body is larger than 30 MB'),
     }),
   );
-  v1.use('/auth/login', loginLimiter({ trustProxy: deps.trustProxy ?? false }));
+  v1.use(
+    '/auth/login',
+    loginLimiter({
+      trustProxy: deps.trustProxy ?? false,
+      ...(deps.loginSleep ? { sleep: deps.loginSleep } : {}),
+    }),
+  );
   v1.use('*', auth({ publicPaths: ['/api/v1/auth/login'] }));
   v1.route('/', authRoutes);
   v1.route('/', accountRoutes);

@@ -10,6 +10,8 @@ export type AppDeps = {
   cookieSecure?: boolean;
   /** Honour X-Forwarded-For for the client address (behind your own reverse proxy). */
   trustProxy?: boolean;
+  /** How a slowed sign-in waits (tests pass one that records instead of waiting). */
+  loginSleep?: (ms: number) => Promise<void>;
   /** Extra facts for /readyz and /metrics (worker state, mock server ports …). */
   status?: () => Record<string, unknown>;
 };
