@@ -25,7 +25,7 @@ import {
 } from '../lib/accountDraft';
 import { createAccount, getAccount, testSettings, updateAccount } from '../lib/accounts';
 import { apiErrors, type FieldErrors, focusFirstError, validate } from '../lib/form';
-import { teamScope, teams } from '../lib/session';
+import { me, teamScope, teams } from '../lib/session';
 
 /** Create and edit one account: fields follow the choices, errors land on the field they name. */
 export default function AccountForm() {
@@ -221,6 +221,7 @@ export default function AccountForm() {
               >
                 <OutgoingFields
                   o={draft.outgoing}
+                  canChooseSendmail={me()?.user.role === 'admin'}
                   set={setOut}
                   setAuth={(k, v) => setDraft('outgoing', 'auth', k, v as never)}
                   err={err}

@@ -12,9 +12,13 @@ const transports = [
   { value: 'mailgun', label: 'Mailgun API' },
 ] as const;
 
-/** Everything about sending: the transport picks which fields appear. */
+/**
+ * Everything about sending: the transport picks which fields appear. sendmail runs a program on the
+ * server, so only admins are offered it (a team admin sees it only on an account an admin set up).
+ */
 export function OutgoingFields(props: {
   o: OutgoingDraft;
+  canChooseSendmail: boolean;
   set: <K extends keyof OutgoingDraft>(k: K, v: OutgoingDraft[K]) => void;
   setAuth: <K extends keyof AuthDraft>(k: K, v: AuthDraft[K]) => void;
   err: (path: string) => string | undefined;
@@ -27,7 +31,11 @@ export function OutgoingFields(props: {
           legend="Transport"
           name="transport"
           value={props.o.transport}
-          options={transports}
+          options={
+            props.canChooseSendmail || props.o.transport === 'sendmail'
+              ? transports
+              : transports.filter((t) => t.value !== 'sendmail')
+          }
           onValue={(v) => props.set('transport', v as OutgoingDraft['transport'])}
           error={e('transport')}
         />
@@ -66,8 +74,9 @@ export function OutgoingFields(props: {
             class="mono"
             value={props.o.path}
             onValue={(v) => props.set('path', v)}
+            readOnly={!props.canChooseSendmail}
             error={e('path')}
-            help="The binary is run with -i -t; the message goes on standard input."
+            help="Only a program the operator allows (MAILROOM_SENDMAIL_PATHS) runs, as -i -f <from> -- <recipients>, with the message on standard input. Only admins choose it."
           />
         </Match>
         <Match when={props.o.transport === 'mailgun'}>
