@@ -1,6 +1,7 @@
 import type { CoreConfig } from '../context';
 import type { AuthParsed, Direction, IncomingParsed, OutgoingParsed } from '../schemas/account';
 import type { ConnectionTestResult } from '../schemas/connection';
+import { addPartSecrets } from '../security/accountSecrets';
 import { redactDeep, SecretSet } from '../security/redact';
 import type { Credentials, TestEnv } from './env';
 import { ConnectionFailure } from './failure';
@@ -52,8 +53,8 @@ export async function credentialsOf(env: TestEnv, auth: AuthParsed | undefined):
     });
     return { value: token, detail: { tokenUrl: new URL(auth.tokenUrl).origin, obtained: true } };
   });
-  env.transcript.secrets.add(accessToken);
-  env.transcript.secrets.add(`user=${auth.username}\x01auth=Bearer ${accessToken}\x01\x01`);
+  // The token and the XOAUTH2/OAUTHBEARER strings that carry it, masked whole in clear and base64.
+  env.transcript.secrets.addBearer(auth.username, accessToken);
   return { kind: 'oauth2', username: auth.username, accessToken };
 }
 
@@ -69,6 +70,8 @@ export async function runConnectionTest(
   const started = performance.now();
   // One list for the transcript, the steps and the result, so a secret learned mid-test is masked everywhere.
   const secrets = new SecretSet(opts.secrets);
+  // The forms the part's secrets travel in (PLAIN strings, Mailgun's `api:<key>`), echoed by some servers.
+  addPartSecrets(secrets, part);
   const transcript = new Transcript(secrets);
   const host = 'host' in part ? part.host : undefined;
   const port = 'port' in part ? part.port : undefined;

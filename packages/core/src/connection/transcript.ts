@@ -51,7 +51,9 @@ export class Transcript {
 
   private push(dir: TranscriptLine['dir'], raw: string): void {
     if (this.lines.length >= MAX_LINES) return;
-    const text = redact(raw.length > MAX_LINE ? `${raw.slice(0, MAX_LINE)}…` : raw, this.secrets);
+    // Redacted before it is shortened: a cut through a secret would leave its start, which no form matches.
+    const clean = redact(raw, this.secrets);
+    const text = clean.length > MAX_LINE ? `${clean.slice(0, MAX_LINE)}…` : clean;
     this.lines.push({ ms: Date.now() - this.started, dir, text });
   }
 }

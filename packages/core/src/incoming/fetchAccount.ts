@@ -1,6 +1,6 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { assertCanWrite } from '../accounts/access';
-import { resolvePart, secretValues } from '../accounts/codec';
+import { resolvePart } from '../accounts/codec';
 import { loadAccount } from '../accounts/load';
 import { classifyError } from '../connection/classify';
 import { credentialsOf } from '../connection/engine';
@@ -14,6 +14,7 @@ import { resolveDestination } from '../door/destination';
 import { MailroomError } from '../errors';
 import { newId } from '../ids';
 import type { IncomingParsed } from '../schemas/account';
+import { accountSecrets } from '../security/accountSecrets';
 import { redact } from '../security/redact';
 import { openImapSession } from './imapSession';
 import { claimPollLease, releasePollLease, renewPollLease } from './lease';
@@ -65,8 +66,9 @@ export async function fetchAccount({
     uidValidity: state?.uidValidity ?? null,
     lastUid: state?.lastUid ?? 0,
   };
-  const secrets = secretValues(ctx.secrets, row);
-  const transcript = new Transcript(secrets);
+  // A copy of the account's set: the fetch adds what it learns (an access token) for its own writers only.
+  const transcript = new Transcript(accountSecrets(ctx.secrets, row).copy());
+  const secrets = transcript.secrets;
   const env: TestEnv = {
     config: ctx.config,
     steps: new StepRecorder({ host: part.host, port: part.port }, transcript.secrets),
@@ -136,6 +138,7 @@ export async function fetchAccount({
       err instanceof ConnectionFailure
         ? err.info
         : classifyError(err, { host: part.host, port: part.port, stage: 'fetch' });
+    // With everything the fetch learned (the login's PLAIN strings, an access token), not just the stored secrets.
     error = { code: info.code, message: redact(info.message, secrets), hint: info.hint };
   } finally {
     await session?.close().catch(() => undefined);

@@ -11,8 +11,9 @@ function toRow(entry: LogInput, actor: Actor, secrets: SecretSet) {
     message: redact(entry.message, secrets),
     accountId: entry.accountId ?? null,
     actor: actor.label,
-    // Key names catch `password: …`; known values catch a secret a server echoed under any key.
-    context: maskSecrets(secrets.forms().length ? redactDeep(context, secrets) : context),
+    // Key names catch `password: …`; known values and credential shapes (an echoed AUTH line, a Basic
+    // header) catch a secret a server echoed under any key, even when the writer knows no secret.
+    context: maskSecrets(redactDeep(context, secrets)),
   };
 }
 

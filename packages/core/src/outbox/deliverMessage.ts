@@ -1,7 +1,7 @@
-import { secretValues } from '../accounts/codec';
 import type { AccountRow } from '../accounts/types';
 import type { Ctx } from '../context';
-import { redact } from '../security/redact';
+import { accountSecrets } from '../security/accountSecrets';
+import { SecretSet } from '../security/redact';
 import { deliveryError } from '../transport/classify';
 import { BlockedDestination, transportFor } from '../transport/pool';
 import type { SendOutcome } from '../transport/types';
@@ -20,13 +20,43 @@ export type Attempted = {
   noRetry?: boolean;
   /** The account was healthy when the message was claimed: a success needs no breaker update. */
   accountHealthy?: boolean;
-  /** The protocol conversation with secrets redacted, for accounts with `debug` on. */
+  /** The protocol conversation, for accounts with `debug` on: redacted with `secrets` when it is recorded. */
   transcript?: string;
+  /**
+   * What everything stored about this attempt is redacted of (reply, error, recipients' replies, transcript,
+   * log rows): the account's secrets, shared by its sends, plus any one-time secret of this attempt.
+   */
+  secrets?: SecretSet;
 };
+
+const NO_SECRETS = new SecretSet().freeze();
+const CONTENT_LEFT_OUT = '<message content left out of the transcript: it carries a one-time secret>';
+
+/**
+ * The transcript without the message as sent (the lines between the server's 354 and the lone "."): its
+ * transfer encoding (quoted-printable soft breaks, base64) can split a one-time code so that masking its
+ * literal forms would miss it.
+ */
+function withoutContent(lines: string[]): string[] {
+  const out: string[] = [];
+  let inData = false;
+  for (const line of lines) {
+    if (inData) {
+      if (line.trim() !== '.') continue;
+      inData = false;
+      out.push(CONTENT_LEFT_OUT);
+    }
+    out.push(line);
+    if (/^354[ -]/.test(line)) inData = true;
+  }
+  if (inData) out.push(CONTENT_LEFT_OUT);
+  return out;
+}
 
 /**
  * Talks to the account's server for one leased message. Never throws: every failure comes back
- * classified so it can be recorded. `override` replaces stored content for this attempt only.
+ * classified so it can be recorded. `override` replaces stored content for this attempt only; `oneTime`
+ * are secrets that content carries (a verification code), masked from everything recorded about it.
  */
 export async function deliverMessage({
   ctx,
@@ -34,12 +64,14 @@ export async function deliverMessage({
   account,
   worker,
   override,
+  oneTime,
 }: {
   ctx: Ctx;
   message: MessageRow;
   account: AccountRow | undefined;
   worker: string;
   override?: { text?: string; html?: string };
+  oneTime?: string[];
 }): Promise<Attempted> {
   const at = ctx.now();
   const started = performance.now();
@@ -76,12 +108,20 @@ export async function deliverMessage({
       result = { ok: false, error, recipients: pending('deferred') };
     }
   }
-  const transcript =
-    result.transcript && account
-      ? redact(result.transcript.join('\n'), secretValues(ctx.secrets, account))
-      : undefined;
+  let secrets = NO_SECRETS;
+  try {
+    if (account) secrets = accountSecrets(ctx.secrets, account);
+  } catch {
+    // Secrets that cannot be decrypted could not have been sent either (the transport decrypts first).
+  }
+  if (oneTime?.length) {
+    secrets = secrets.copy();
+    for (const s of oneTime) secrets.add(s);
+  }
+  const lines = result.transcript && oneTime?.length ? withoutContent(result.transcript) : result.transcript;
   return {
-    ...(transcript ? { transcript } : {}),
+    ...(lines ? { transcript: lines.join('\n') } : {}),
+    secrets,
     message,
     accountId: account?.id ?? message.accountId,
     at,

@@ -3,6 +3,8 @@ import { addTimelineEvent } from '../accounts/timeline';
 import type { Ctx, LogInput } from '../context';
 import type { Tx } from '../db/client';
 import { newId } from '../ids';
+import { createRedactor, type SecretSet } from '../security/redact';
+import type { SendOutcome } from '../transport/types';
 import { type Decision, decide } from './decide';
 import type { Attempted } from './deliverMessage';
 import { type OutboxPolicy, pauseMs } from './policy';
@@ -15,18 +17,20 @@ export type Recorded = { id: string; status: Decision['status']; recorded: boole
 /**
  * Records the outcome of attempts in one transaction: each message's new state (only while the
  * attempt's worker still holds its lease), one attempt row each, and the accounts' circuit breakers.
- * The worker calls it with everything finished since the last call (group commit).
+ * The worker calls it with everything finished since the last call (group commit). Everything a server
+ * said is redacted first, so no reader (message, attempts, health, timeline, Main Log) sees a secret.
  */
 export async function recordOutcomes({
   ctx,
-  attempts,
+  attempts: given,
   policy,
 }: {
   ctx: Ctx;
   attempts: Attempted[];
   policy: OutboxPolicy;
 }): Promise<Recorded[]> {
-  if (attempts.length === 0) return [];
+  if (given.length === 0) return [];
+  const attempts = redactAttempts(given);
   const now = ctx.now();
   const decided = attempts.map((a) => ({
     a,
@@ -128,6 +132,36 @@ export async function recordOutcomes({
     }
   }
   return out;
+}
+
+/**
+ * Every text of the attempts that a server or a transport produced (replies, error messages, recipients'
+ * replies, transcripts), redacted with each attempt's secrets. The sets are built once per account and
+ * shared by its attempts, so a batch compiles each account's forms once, and repeated replies are redacted once.
+ */
+function redactAttempts(attempts: Attempted[]): Attempted[] {
+  const redactors = new Map<SecretSet | undefined, (text: string) => string>();
+  return attempts.map((a) => {
+    let r = redactors.get(a.secrets);
+    if (!r) {
+      r = createRedactor(a.secrets);
+      redactors.set(a.secrets, r);
+    }
+    const { transcript: _raw, ...res } = a.result;
+    const recipients = res.recipients.map((x) => (x.reply === null ? x : { ...x, reply: r(x.reply) }));
+    const result: SendOutcome = res.ok
+      ? { ...res, reply: r(res.reply), recipients }
+      : {
+          ...res,
+          error: {
+            ...res.error,
+            message: r(res.error.message),
+            ...(res.error.reply !== undefined ? { reply: r(res.error.reply) } : {}),
+          },
+          recipients,
+        };
+    return { ...a, result, ...(a.transcript ? { transcript: r(a.transcript) } : {}) };
+  });
 }
 
 /** Breaker work is due for an account-level failure, or a success on an account not known to be healthy. */

@@ -19,8 +19,9 @@ const MASK = '••••••';
 
 /**
  * Sends a 6-digit code through the account to the address the admin names. The code is stored only
- * hashed (the journal keeps the mail with the code masked), replaces any earlier code, and is
- * delivered at once: a failure comes back as `delivery_failed` with the server's reply and no code is left valid.
+ * hashed (the journal keeps the mail with the code masked, and nothing recorded about the send shows it),
+ * replaces any earlier code, and is delivered at once: a failure comes back as `delivery_failed` with the
+ * server's reply and no code is left valid.
  */
 export async function startVerification({
   ctx,
@@ -123,6 +124,8 @@ export async function startVerification({
     account,
     worker: row.leaseOwner!,
     override: { text: real.text },
+    // The code is in the subject and the body: masked from the reply, the error and the debug transcript.
+    oneTime: [code],
   });
   attempt.noRetry = true;
   attempt.message = stored!;

@@ -1,9 +1,12 @@
 import { type MockMailServer, startMockMailServer } from '@mailroom/mock-mailserver';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createAccount } from '../accounts/createAccount';
 import { getAccount } from '../accounts/getAccount';
 import { updateAccount } from '../accounts/updateAccount';
 import { createContext } from '../context';
+import { logs } from '../db/schema';
+import { getMessage } from '../outbox/getMessage';
 import { failure, mockAccount } from '../outbox/testkit';
 import { backends, createTestEnv, type TestEnv } from '../testing';
 import { closeTransports } from '../transport/pool';
@@ -95,6 +98,35 @@ describe.each(backends)('verification by code on %s', (backend) => {
     );
     expect(err.code).toBe('code_expired');
     expect(err.message).toContain('settings changed');
+  });
+
+  it('keeps the code out of the debug transcript, the attempt and every log row of the send', async () => {
+    const account = await createAccount({
+      ctx: env.ctx,
+      input: {
+        name: `Debug verification ${backend}`,
+        debug: true,
+        outgoing: {
+          transport: 'smtp',
+          host: '127.0.0.1',
+          port: mock.smtpPort,
+          security: 'none',
+          from: { address: 'verify@example.com' },
+        },
+      },
+    });
+    const started = await startVerification({
+      ctx: env.ctx,
+      id: account.id,
+      input: { to: 'admin@example.org' },
+    });
+    const code = await mock.waitForCode({ to: 'admin@example.org', timeoutMs: 5000 });
+    const rows = await env.database.db.select().from(logs).where(eq(logs.accountId, account.id));
+    const transcript = rows.find((r) => r.message.startsWith('Transcript of message'));
+    expect(transcript?.message).toContain('354 ');
+    expect(transcript?.message).toContain('message content left out');
+    const message = await getMessage({ ctx: env.ctx, id: started.messageId });
+    expect(JSON.stringify({ rows, message, started })).not.toContain(code);
   });
 
   it('reports a refused verification mail as delivery_failed and leaves no code that works', async () => {
