@@ -50,4 +50,18 @@ describe('accountSecrets', () => {
     expect(accountSecrets(box, row)).toBe(set);
     expect(() => set.add('x-learned-token')).toThrow();
   });
+
+  it('reuses the set of a row loaded again with the same secrets and usernames, and builds anew on a change', () => {
+    const secrets = { 'outgoing.auth.password': box.encrypt('Pw-0f-Carol!') };
+    const rowOf = (username: string) => ({
+      outgoing: { transport: 'smtp', host: 'smtp.example.com', auth: { method: 'password', username } },
+      incoming: null,
+      secrets: { ...secrets },
+    });
+    const first = accountSecrets(box, rowOf('carol'));
+    expect(accountSecrets(box, rowOf('carol'))).toBe(first);
+    const renamed = accountSecrets(box, rowOf('caroline'));
+    expect(renamed).not.toBe(first);
+    expect(redact(b64('\0caroline\0Pw-0f-Carol!'), renamed)).toBe('*****');
+  });
 });
