@@ -56,8 +56,10 @@ async function echoingSmtp(): Promise<number> {
             .join(' ')
             .split('\x01')
             .join(' ');
+          // An XOAUTH2 token alone, outside any form Mailroom could recognise by shape.
+          const bare = /Bearer (\S+)/.exec(decoded)?.[1] ?? '-';
           socket.write(
-            `535-5.7.8 ${line} rejected\r\n535-5.7.8 payload ${payload}\r\n535 5.7.8 decoded ${decoded}\r\n`,
+            `535-5.7.8 ${line} rejected\r\n535-5.7.8 payload ${payload}\r\n535-5.7.8 token ${bare}\r\n535 5.7.8 decoded ${decoded}\r\n`,
           );
         } else if (/^QUIT$/i.test(verb)) {
           socket.end('221 bye\r\n');

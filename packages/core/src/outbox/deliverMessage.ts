@@ -114,9 +114,11 @@ export async function deliverMessage({
   } catch {
     // Secrets that cannot be decrypted could not have been sent either (the transport decrypts first).
   }
-  if (oneTime?.length) {
+  // One-time secrets of this attempt: a verification code, and the access tokens the transport used.
+  const learned = [...(oneTime ?? []), ...(result.learned ?? [])];
+  if (learned.length > 0) {
     secrets = secrets.copy();
-    for (const s of oneTime) secrets.add(s);
+    for (const s of learned) secrets.add(s);
   }
   const lines = result.transcript && oneTime?.length ? withoutContent(result.transcript) : result.transcript;
   return {

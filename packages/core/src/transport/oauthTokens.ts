@@ -42,6 +42,11 @@ export class OAuthTokenSource {
     return this.inflight;
   }
 
+  /** The token held now (after a send: the one it used, renewed or not), to mask in what is recorded. */
+  current(): string | undefined {
+    return this.held?.accessToken;
+  }
+
   /** Makes sure a token can be had before a send; a failure comes back classified (blocked, auth, timeout …). */
   async check(): Promise<DeliveryError | null> {
     try {

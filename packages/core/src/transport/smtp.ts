@@ -159,5 +159,7 @@ async function withToken(
       };
     }
   }
-  return send();
+  const outcome = await send();
+  const used = tokens?.current();
+  return used ? { ...outcome, learned: [used] } : outcome;
 }

@@ -43,6 +43,8 @@ export type SendOutcome = (
 ) & {
   /** The protocol conversation, for accounts with `debug` on (not yet redacted). */
   transcript?: string[];
+  /** Secrets the transport obtained for this attempt (an OAuth2 access token), to mask in what is recorded. */
+  learned?: string[];
 };
 
 /** A way out for one account's mail: SMTP pool, sendmail binary or Mailgun's HTTP API. */
