@@ -1,6 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { problemSchema, validationError } from '@mailroom/core';
-import type { z } from 'zod';
+import { type ErrorCode, errorCodes, problemSchema, validationError } from '@mailroom/core';
+import { z } from 'zod';
 
 /** A router whose request validation failures become problem+json naming the field paths. */
 export function newRouter(): OpenAPIHono {
@@ -21,9 +21,14 @@ export const body = <T extends z.ZodType>(schema: T) => ({
   content: { 'application/json': { schema } },
 });
 
+/** problem+json as the API answers it: `code` is one of the closed union in @mailroom/core's errors.ts. */
+export const apiProblemSchema = problemSchema.extend({
+  code: z.enum(Object.keys(errorCodes) as [ErrorCode, ...ErrorCode[]]),
+});
+
 const problemResponse = (description: string) => ({
   description,
-  content: { 'application/problem+json': { schema: problemSchema } },
+  content: { 'application/problem+json': { schema: apiProblemSchema } },
 });
 
 /** The error responses every authenticated endpoint can give. */

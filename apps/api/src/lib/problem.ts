@@ -1,4 +1,4 @@
-import { MailroomError, validationError } from '@mailroom/core';
+import { type ErrorCode, errorCodes, MailroomError, validationError } from '@mailroom/core';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -17,33 +17,57 @@ const titles: Record<number, string> = {
   502: 'Bad Gateway',
 };
 
-/** Writes an RFC 9457 problem+json response. */
-export function problem(
+/** The HTTP status the closed union gives a code: `problem()` only takes this status with that code. */
+export type StatusOf<C extends ErrorCode> = (typeof errorCodes)[C];
+
+/**
+ * Writes an RFC 9457 problem+json response. `code` is one of the closed union in @mailroom/core's errors.ts
+ * and `status` must be the one the union gives it, so a stray code or a mismatched status does not compile.
+ */
+export function problem<C extends ErrorCode>(
   c: Context,
-  status: number,
-  code: string,
+  status: StatusOf<C>,
+  code: C,
   detail: string,
   extra: { errors?: Array<{ path: string; message: string }>; hint?: string; [k: string]: unknown } = {},
 ): Response {
+  const fixed = {
+    type: `https://mailroom.dev/problems/${code.replace(/_/g, '-')}`,
+    title: titles[status] ?? 'Error',
+    status,
+    detail,
+    code,
+  };
   return c.body(
-    JSON.stringify({
-      type: `https://mailroom.dev/problems/${code.replace(/_/g, '-')}`,
-      title: titles[status] ?? 'Error',
-      status,
-      detail,
-      code,
-      ...extra,
-    }),
+    // `extra` adds fields (errors, hint, attemptsLeft …) but never replaces the five above.
+    JSON.stringify({ ...fixed, ...extra, ...fixed }),
     status as ContentfulStatusCode,
     { 'content-type': 'application/problem+json' },
   );
+}
+
+/**
+ * The code of an HTTP exception thrown by Hono or a middleware (malformed JSON, body limit). A status the
+ * union has no code for is answered with the nearest one: another client error is a 400, anything else a 500.
+ */
+export function codeForHttpStatus(status: number): ErrorCode {
+  const byStatus: Partial<Record<number, ErrorCode>> = {
+    400: 'validation_failed',
+    401: 'unauthenticated',
+    403: 'forbidden',
+    404: 'not_found',
+    409: 'conflict',
+    413: 'payload_too_large',
+    429: 'rate_limited',
+  };
+  return byStatus[status] ?? (status >= 400 && status < 500 ? 'validation_failed' : 'internal');
 }
 
 /** The one place that maps errors to responses: MailroomError codes, zod errors, HTTP exceptions; the rest is 500. */
 export function onError(err: Error, c: Context): Response {
   if (err instanceof ZodError) err = validationError(err);
   if (err instanceof MailroomError) {
-    return problem(c, err.status, err.code, err.message, {
+    return problem(c, errorCodes[err.code], err.code, err.message, {
       ...(err.errors ? { errors: err.errors } : {}),
       ...(err.hint ? { hint: err.hint } : {}),
       ...(err.extra ?? {}),
@@ -55,12 +79,8 @@ export function onError(err: Error, c: Context): Response {
       return problem(c, 400, 'validation_failed', 'The body is not valid JSON', {
         errors: [{ path: '(body)', message: 'must be valid JSON' }],
       });
-    return problem(
-      c,
-      status,
-      status === 413 ? 'payload_too_large' : 'http_error',
-      err.message || titles[status] || 'Error',
-    );
+    const code = codeForHttpStatus(status);
+    return problem(c, errorCodes[code], code, err.message || titles[status] || 'Error');
   }
   const dbCode = databaseErrorCode(err);
   if (dbCode === '23505') {
