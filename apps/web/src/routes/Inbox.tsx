@@ -1,9 +1,10 @@
+import type { InboxSummary } from '@mailroom/core/schemas';
 import { A, useNavigate, useParams, useSearchParams } from '@solidjs/router';
 import { createResource, createSignal, For, onMount, Show } from 'solid-js';
-import { ErrorBanner } from '../components/ErrorBanner';
-import { ListPager } from '../components/Pager';
+import { type ListColumn, ListPage } from '../components/ListPage';
 import { toast } from '../components/Toasts';
 import { allAccounts, loadAccountNames } from '../lib/accountNames';
+import { qs } from '../lib/api';
 import { relTime } from '../lib/format';
 import { fetchNow, listInbox } from '../lib/inbox';
 import { latest } from '../lib/resource';
@@ -23,13 +24,44 @@ export default function Inbox() {
     () => ({ accountId: search.accountId, q: search.q, page: Number(search.page) || 1, pageSize: 50 }),
     listInbox,
   );
-  const qs = () => {
-    const p = new URLSearchParams();
-    if (search.accountId) p.set('accountId', search.accountId);
-    if (search.q) p.set('q', search.q);
-    const s = p.toString();
-    return s ? `?${s}` : '';
-  };
+  // The drawer's URL keeps the list's filters, so closing it returns to the same view.
+  const filters = () => qs({ accountId: search.accountId, q: search.q });
+  const href = (id: string) => `/inbox/${id}${filters()}`;
+  const columns: ListColumn<InboxSummary>[] = [
+    {
+      header: 'Subject',
+      cellClass: 'wrap',
+      cell: (m) => (
+        <>
+          <A class="rowlink" href={href(m.id)} onClick={(e) => e.stopPropagation()}>
+            {m.subject || '(no subject)'}
+          </A>
+          <Show when={m.attachmentCount}>
+            <span class="muted">
+              {' '}
+              · {m.attachmentCount} attachment{m.attachmentCount === 1 ? '' : 's'}
+            </span>
+          </Show>
+        </>
+      ),
+    },
+    { header: 'From', cell: (m) => m.from.name || m.from.address || '—' },
+    {
+      header: 'To',
+      cell: (m) => (
+        <>
+          {m.to[0] ?? '—'}
+          {m.to.length > 1 ? ` +${m.to.length - 1}` : ''}
+        </>
+      ),
+    },
+    { header: 'Account', cell: (m) => m.accountName ?? m.accountId },
+    {
+      header: 'Received',
+      title: (m) => m.date ?? m.fetchedAt,
+      cell: (m) => relTime(m.date ?? m.fetchedAt),
+    },
+  ];
   const fetchSelected = async () => {
     if (!search.accountId) return;
     setFetching(true);
@@ -70,82 +102,50 @@ export default function Inbox() {
           </Show>
         </div>
       </div>
-      <section class="card" aria-label="Fetched messages">
-        <form class="toolbar" onSubmit={(e) => e.preventDefault()}>
-          <div class="field">
-            <label for="in-account">Account</label>
-            <select
-              id="in-account"
-              value={search.accountId ?? ''}
-              onChange={(e) => setSearch({ accountId: e.currentTarget.value || undefined, page: undefined })}
-            >
-              <option value="">All accounts</option>
-              <For each={incomingAccounts()}>{(a) => <option value={a.id}>{a.name}</option>}</For>
-            </select>
-          </div>
-          <div class="field grow">
-            <label for="in-q">Search subject, sender or recipient</label>
-            <input
-              id="in-q"
-              type="search"
-              value={search.q ?? ''}
-              onChange={(e) => setSearch({ q: e.currentTarget.value || undefined, page: undefined })}
-            />
-          </div>
-        </form>
-        <ErrorBanner error={fetchError() ?? data.error} title="Could not fetch" />
-        <div class="table-wrap" aria-busy={data.loading}>
-          <table class="data">
-            <thead>
-              <tr>
-                <th scope="col">Subject</th>
-                <th scope="col">From</th>
-                <th scope="col">To</th>
-                <th scope="col">Account</th>
-                <th scope="col">Received</th>
-              </tr>
-            </thead>
-            <tbody>
-              <For
-                each={latest(data)?.items ?? []}
-                fallback={
-                  <tr>
-                    <td colSpan={5} class="empty">
-                      Nothing fetched yet. Accounts with incoming settings are polled on their interval; pick
-                      one and press “Fetch now” to fetch at once.
-                    </td>
-                  </tr>
+      <ListPage
+        label="Fetched messages"
+        toolbar={
+          <form class="toolbar" onSubmit={(e) => e.preventDefault()}>
+            <div class="field">
+              <label for="in-account">Account</label>
+              <select
+                id="in-account"
+                value={search.accountId ?? ''}
+                onChange={(e) =>
+                  setSearch({ accountId: e.currentTarget.value || undefined, page: undefined })
                 }
               >
-                {(m) => (
-                  <tr class="clickable" onClick={() => navigate(`/inbox/${m.id}${qs()}`)}>
-                    <td class="wrap">
-                      <A class="rowlink" href={`/inbox/${m.id}${qs()}`} onClick={(e) => e.stopPropagation()}>
-                        {m.subject || '(no subject)'}
-                      </A>
-                      <Show when={m.attachmentCount}>
-                        <span class="muted">
-                          {' '}
-                          · {m.attachmentCount} attachment{m.attachmentCount === 1 ? '' : 's'}
-                        </span>
-                      </Show>
-                    </td>
-                    <td>{m.from.name || m.from.address || '—'}</td>
-                    <td>
-                      {m.to[0] ?? '—'}
-                      {m.to.length > 1 ? ` +${m.to.length - 1}` : ''}
-                    </td>
-                    <td>{m.accountName ?? m.accountId}</td>
-                    <td title={m.date ?? m.fetchedAt}>{relTime(m.date ?? m.fetchedAt)}</td>
-                  </tr>
-                )}
-              </For>
-            </tbody>
-          </table>
-        </div>
-        <ListPager list={latest(data)} label="Inbox pages" onPage={(page) => setSearch({ page })} />
-      </section>
-      <InboxDrawer id={params.id} onClose={() => navigate(`/inbox${qs()}`)} />
+                <option value="">All accounts</option>
+                <For each={incomingAccounts()}>{(a) => <option value={a.id}>{a.name}</option>}</For>
+              </select>
+            </div>
+            <div class="field grow">
+              <label for="in-q">Search subject, sender or recipient</label>
+              <input
+                id="in-q"
+                type="search"
+                value={search.q ?? ''}
+                onChange={(e) => setSearch({ q: e.currentTarget.value || undefined, page: undefined })}
+              />
+            </div>
+          </form>
+        }
+        columns={columns}
+        list={latest(data)}
+        loading={data.loading}
+        error={fetchError() ?? data.error}
+        errorTitle="Could not fetch"
+        empty={
+          <>
+            Nothing fetched yet. Accounts with incoming settings are polled on their interval; pick one and
+            press “Fetch now” to fetch at once.
+          </>
+        }
+        onRowClick={(m) => navigate(href(m.id))}
+        pagerLabel="Inbox pages"
+        onPage={(page) => setSearch({ page })}
+      />
+      <InboxDrawer id={params.id} onClose={() => navigate(`/inbox${filters()}`)} />
     </>
   );
 }

@@ -8,9 +8,8 @@ import {
 import { A, useSearchParams } from '@solidjs/router';
 import { createResource, createSignal, For, onMount, Show } from 'solid-js';
 import { ConditionBuilder, type CondRow } from '../components/ConditionBuilder';
-import { ErrorBanner } from '../components/ErrorBanner';
+import { type ListColumn, ListPage } from '../components/ListPage';
 import { Modal } from '../components/Modal';
-import { ListPager } from '../components/Pager';
 import { accountName, allAccounts, loadAccountNames } from '../lib/accountNames';
 import { dateTimeSec, humanize } from '../lib/format';
 import { fetchLogs } from '../lib/logs';
@@ -112,6 +111,40 @@ export default function Logs() {
     }),
     fetchLogs,
   );
+
+  const columns: ListColumn<LogEntry>[] = [
+    { header: 'Time', cellClass: 'mono', cell: (l) => dateTimeSec(l.at) },
+    { header: 'Level', cellClass: (l) => `level-${l.level}`, cell: (l) => humanize(l.level) },
+    { header: 'Source', cellClass: 'mono', cell: (l) => l.source },
+    {
+      header: 'Message',
+      cellClass: 'wrap',
+      cell: (l) => (
+        <button
+          type="button"
+          class="btn ghost small"
+          style={{
+            'white-space': 'normal',
+            'text-align': 'left',
+            height: 'auto',
+            padding: '2px 4px',
+            'font-weight': 400,
+          }}
+          onClick={(e) => {
+            e.stopPropagation();
+            setDetail(l);
+          }}
+        >
+          {l.message}
+        </button>
+      ),
+    },
+    {
+      header: 'Account',
+      cell: (l) => (l.accountId ? accountName(l.accountId) : <span class="muted">—</span>),
+    },
+    { header: 'Actor', cell: (l) => l.actor ?? <span class="muted">—</span> },
+  ];
 
   const apply = (e?: Event) => {
     e?.preventDefault();
@@ -224,65 +257,19 @@ export default function Logs() {
           </div>
         </form>
       </section>
-      <section class="card" aria-label="Log entries" style={{ 'margin-top': '16px' }}>
-        <ErrorBanner error={data.error} title="Could not load the logs" />
-        <div class="table-wrap" aria-busy={data.loading}>
-          <table class="data">
-            <thead>
-              <tr>
-                <th scope="col">Time</th>
-                <th scope="col">Level</th>
-                <th scope="col">Source</th>
-                <th scope="col">Message</th>
-                <th scope="col">Account</th>
-                <th scope="col">Actor</th>
-              </tr>
-            </thead>
-            <tbody>
-              <For
-                each={latest(data)?.items ?? []}
-                fallback={
-                  <tr>
-                    <td colSpan={6} class="empty">
-                      No log entries match.
-                    </td>
-                  </tr>
-                }
-              >
-                {(l) => (
-                  <tr class="clickable" onClick={() => setDetail(l)}>
-                    <td class="mono">{dateTimeSec(l.at)}</td>
-                    <td class={`level-${l.level}`}>{humanize(l.level)}</td>
-                    <td class="mono">{l.source}</td>
-                    <td class="wrap">
-                      <button
-                        type="button"
-                        class="btn ghost small"
-                        style={{
-                          'white-space': 'normal',
-                          'text-align': 'left',
-                          height: 'auto',
-                          padding: '2px 4px',
-                          'font-weight': 400,
-                        }}
-                        onClick={(e) => {
-                          e.stopPropagation();
-                          setDetail(l);
-                        }}
-                      >
-                        {l.message}
-                      </button>
-                    </td>
-                    <td>{l.accountId ? accountName(l.accountId) : <span class="muted">—</span>}</td>
-                    <td>{l.actor ?? <span class="muted">—</span>}</td>
-                  </tr>
-                )}
-              </For>
-            </tbody>
-          </table>
-        </div>
-        <ListPager list={latest(data)} label="Log pages" onPage={(page) => setParams({ page })} />
-      </section>
+      <ListPage
+        label="Log entries"
+        style={{ 'margin-top': '16px' }}
+        columns={columns}
+        list={latest(data)}
+        loading={data.loading}
+        error={data.error}
+        errorTitle="Could not load the logs"
+        empty="No log entries match."
+        onRowClick={setDetail}
+        pagerLabel="Log pages"
+        onPage={(page) => setParams({ page })}
+      />
       <Modal drawer open={!!detail()} onOpenChange={(o) => !o && setDetail(null)} title="Log entry">
         <Show when={detail()}>
           {(l) => (

@@ -1,10 +1,11 @@
+import type { MessageView } from '@mailroom/core/schemas';
 import { A, useNavigate, useParams, useSearchParams } from '@solidjs/router';
 import { createResource, createSignal, For, onMount, Show } from 'solid-js';
 import { StatusBadge } from '../components/Badges';
-import { ErrorBanner } from '../components/ErrorBanner';
 import { Icon } from '../components/Icon';
-import { ListPager } from '../components/Pager';
+import { type ListColumn, ListPage } from '../components/ListPage';
 import { accountName, loadAccountNames } from '../lib/accountNames';
+import { qs } from '../lib/api';
 import { relTime } from '../lib/format';
 import { listMessages } from '../lib/messages';
 import { latest } from '../lib/resource';
@@ -33,14 +34,36 @@ export default function Outbox() {
     () => ({ status: search.status, q: search.q, page: Number(search.page) || 1, pageSize: 50 }),
     listMessages,
   );
-  const qs = () => {
-    const p = new URLSearchParams();
-    if (search.status) p.set('status', search.status);
-    if (search.q) p.set('q', search.q);
-    const s = p.toString();
-    return s ? '?' + s : '';
-  };
-  const open = (id: string) => navigate(`/outbox/${id}${qs()}`);
+  const status = () => search.status ?? '';
+  // The drawer's URL keeps the list's filters, so closing it returns to the same view.
+  const filters = () => qs({ status: search.status, q: search.q });
+  const href = (id: string) => `/outbox/${id}${filters()}`;
+  const open = (id: string) => navigate(href(id));
+  const columns: ListColumn<MessageView>[] = [
+    {
+      header: 'Subject',
+      cellClass: 'wrap',
+      cell: (m) => (
+        <A class="rowlink" href={href(m.id)} onClick={(e) => e.stopPropagation()}>
+          {m.subject || '(no subject)'}
+        </A>
+      ),
+    },
+    {
+      header: 'To',
+      cell: (m) => (
+        <>
+          {m.to[0]}
+          {m.to.length > 1 ? ` +${m.to.length - 1}` : ''}
+        </>
+      ),
+    },
+    { header: 'From', cell: (m) => m.from.address },
+    { header: 'Account', cell: (m) => accountName(m.accountId) },
+    { header: 'Status', cell: (m) => <StatusBadge status={m.status} /> },
+    { header: 'Attempts', class: 'num', cell: (m) => m.attemptCount },
+    { header: 'Created', title: (m) => m.createdAt, cell: (m) => relTime(m.createdAt) },
+  ];
 
   return (
     <>
@@ -60,88 +83,50 @@ export default function Outbox() {
           </Show>
         </div>
       </div>
-      <section class="card" aria-label="Messages">
-        <nav class="tabs" aria-label="Message status">
-          <For each={tabs}>
-            {([value, label]) => (
-              <A
-                href={`/outbox${value ? `?status=${value}` : ''}`}
-                class={(search.status ?? '') === value ? 'active' : ''}
-                aria-current={(search.status ?? '') === value ? 'page' : undefined}
-                end
-              >
-                {label}
-              </A>
-            )}
-          </For>
-        </nav>
-        <form class="toolbar" onSubmit={(e) => e.preventDefault()}>
-          <div class="field grow">
-            <label for="out-q">Search subject or recipient</label>
-            <input
-              id="out-q"
-              type="search"
-              value={search.q ?? ''}
-              onChange={(e) => setSearch({ q: e.currentTarget.value || undefined, page: undefined })}
-            />
-          </div>
-        </form>
-        <ErrorBanner error={data.error} title="Could not load messages" />
-        <div class="table-wrap" aria-busy={data.loading}>
-          <table class="data">
-            <thead>
-              <tr>
-                <th scope="col">Subject</th>
-                <th scope="col">To</th>
-                <th scope="col">From</th>
-                <th scope="col">Account</th>
-                <th scope="col">Status</th>
-                <th scope="col" class="num">
-                  Attempts
-                </th>
-                <th scope="col">Created</th>
-              </tr>
-            </thead>
-            <tbody>
-              <For
-                each={latest(data)?.items ?? []}
-                fallback={
-                  <tr>
-                    <td colSpan={7} class="empty">
-                      No messages here yet.
-                    </td>
-                  </tr>
-                }
-              >
-                {(m) => (
-                  <tr class="clickable" onClick={() => open(m.id)}>
-                    <td class="wrap">
-                      <A class="rowlink" href={`/outbox/${m.id}${qs()}`} onClick={(e) => e.stopPropagation()}>
-                        {m.subject || '(no subject)'}
-                      </A>
-                    </td>
-                    <td>
-                      {m.to[0]}
-                      {m.to.length > 1 ? ` +${m.to.length - 1}` : ''}
-                    </td>
-                    <td>{m.from.address}</td>
-                    <td>{accountName(m.accountId)}</td>
-                    <td>
-                      <StatusBadge status={m.status} />
-                    </td>
-                    <td class="num">{m.attemptCount}</td>
-                    <td title={m.createdAt}>{relTime(m.createdAt)}</td>
-                  </tr>
+      <ListPage
+        label="Messages"
+        toolbar={
+          <>
+            <nav class="tabs" aria-label="Message status">
+              <For each={tabs}>
+                {([value, label]) => (
+                  <A
+                    href={`/outbox${qs({ status: value })}`}
+                    class={status() === value ? 'active' : ''}
+                    aria-current={status() === value ? 'page' : undefined}
+                    end
+                  >
+                    {label}
+                  </A>
                 )}
               </For>
-            </tbody>
-          </table>
-        </div>
-        <ListPager list={latest(data)} label="Message pages" onPage={(page) => setSearch({ page })} />
-      </section>
+            </nav>
+            <form class="toolbar" onSubmit={(e) => e.preventDefault()}>
+              <div class="field grow">
+                <label for="out-q">Search subject or recipient</label>
+                <input
+                  id="out-q"
+                  type="search"
+                  value={search.q ?? ''}
+                  onChange={(e) => setSearch({ q: e.currentTarget.value || undefined, page: undefined })}
+                />
+              </div>
+            </form>
+          </>
+        }
+        columns={columns}
+        list={latest(data)}
+        loading={data.loading}
+        error={data.error}
+        errorTitle="Could not load messages"
+        empty="No messages here yet."
+        onRowClick={(m) => open(m.id)}
+        pagerLabel="Message pages"
+        onPage={(page) => setSearch({ page })}
+      />
       <MessageDrawer
         id={params.id}
-        onClose={() => navigate(`/outbox${qs()}`)}
+        onClose={() => navigate(`/outbox${filters()}`)}
         onChanged={() => void refetch()}
       />
       <ComposeDialog
