@@ -53,7 +53,7 @@ accountRoutes.openapi(
       409: problems[409],
     },
   }),
-  async (c) => c.json(await createAccount({ ctx: c.get('ctx'), input: await c.req.json() }), 201),
+  async (c) => c.json(await createAccount({ ctx: c.get('ctx'), input: c.req.valid('json') }), 201),
 );
 
 accountRoutes.openapi(
@@ -89,7 +89,7 @@ accountRoutes.openapi(
   }),
   async (c) =>
     c.json(
-      await updateAccount({ ctx: c.get('ctx'), id: c.req.valid('param').id, input: await c.req.json() }),
+      await updateAccount({ ctx: c.get('ctx'), id: c.req.valid('param').id, input: c.req.valid('json') }),
       200,
     ),
 );
@@ -101,11 +101,22 @@ accountRoutes.openapi(
     tags,
     summary: 'Soft-delete an account (stage deleted; restore by moving it to inactive)',
     security,
-    request: { params: idParam },
-    responses: { 200: json(accountViewSchema), 404: problems[404], 409: problems[409] },
+    request: {
+      params: idParam,
+      query: z.object({
+        reason: stageChangeSchema.shape.reason.describe('Why the account is deleted; shown in its timeline'),
+      }),
+    },
+    responses: {
+      200: json(accountViewSchema),
+      400: problems[400],
+      403: problems[403],
+      404: problems[404],
+      409: problems[409],
+    },
   }),
   async (c) => {
-    const reason = c.req.query('reason');
+    const { reason } = c.req.valid('query');
     return c.json(
       await changeStage({
         ctx: c.get('ctx'),
