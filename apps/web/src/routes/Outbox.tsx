@@ -1,7 +1,8 @@
 import type { MessageView } from '@mailroom/core/schemas';
 import { A, useNavigate, useParams, useSearchParams } from '@solidjs/router';
-import { createResource, createSignal, For, onMount, Show } from 'solid-js';
+import { createResource, createSignal, onMount, Show } from 'solid-js';
 import { StatusBadge } from '../components/Badges';
+import { type FilterTab, FilterTabs } from '../components/FilterTabs';
 import { Icon } from '../components/Icon';
 import { type ListColumn, ListPage } from '../components/ListPage';
 import { accountName, loadAccountNames } from '../lib/accountNames';
@@ -13,14 +14,14 @@ import { canEdit } from '../lib/session';
 import { ComposeDialog } from './outbox/ComposeDialog';
 import { MessageDrawer } from './outbox/MessageDrawer';
 
-const tabs = [
-  ['', 'All'],
-  ['queued', 'Queued'],
-  ['deferred', 'Deferred'],
-  ['sent', 'Sent'],
-  ['failed', 'Failed'],
-  ['cancelled', 'Cancelled'],
-] as const;
+const tabs: FilterTab[] = [
+  { value: '', label: 'All' },
+  { value: 'queued', label: 'Queued' },
+  { value: 'deferred', label: 'Deferred' },
+  { value: 'sent', label: 'Sent' },
+  { value: 'failed', label: 'Failed' },
+  { value: 'cancelled', label: 'Cancelled' },
+];
 
 /** Every message sent through Mailroom, by status; a message opens in a drawer at /outbox/:id. */
 export default function Outbox() {
@@ -34,7 +35,6 @@ export default function Outbox() {
     () => ({ status: search.status, q: search.q, page: Number(search.page) || 1, pageSize: 50 }),
     listMessages,
   );
-  const status = () => search.status ?? '';
   // The drawer's URL keeps the list's filters, so closing it returns to the same view.
   const filters = () => qs({ status: search.status, q: search.q });
   const href = (id: string) => `/outbox/${id}${filters()}`;
@@ -87,20 +87,12 @@ export default function Outbox() {
         label="Messages"
         toolbar={
           <>
-            <nav class="tabs" aria-label="Message status">
-              <For each={tabs}>
-                {([value, label]) => (
-                  <A
-                    href={`/outbox${qs({ status: value })}`}
-                    class={status() === value ? 'active' : ''}
-                    aria-current={status() === value ? 'page' : undefined}
-                    end
-                  >
-                    {label}
-                  </A>
-                )}
-              </For>
-            </nav>
+            <FilterTabs
+              label="Message status"
+              tabs={tabs}
+              current={search.status ?? ''}
+              href={(status) => `/outbox${qs({ status })}`}
+            />
             <form class="toolbar" onSubmit={(e) => e.preventDefault()}>
               <div class="field grow">
                 <label for="out-q">Search subject or recipient</label>
