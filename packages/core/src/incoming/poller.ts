@@ -3,18 +3,34 @@ import { type CtxBase, createContext, systemActor } from '../context';
 import { accounts, incomingState } from '../db/schema';
 import { fetchAccount } from './fetchAccount';
 
-export type Poller = { stop(): Promise<void> };
+export type Poller = {
+  stop(): Promise<void>;
+  /** Resolves after the cycle under way (and its log rows) has finished. */
+  idle(): Promise<void>;
+};
+
+const every = (ms: number) => (ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`);
+
+/** An error's message without the query parameters Drizzle appends (they may hold hashes or ciphertexts). */
+const reason = (err: unknown): string => String((err as Error)?.message ?? err).split('\nparams:')[0] ?? '';
 
 /**
  * Polls every active account with incoming enabled on its own interval. Each fetch runs under the
- * account's lease, so several processes on one Postgres never fetch the same account at once.
+ * account's lease, so several processes on one Postgres never fetch the same account at once. Writes to
+ * the Main Log (source `incoming`) when it starts and stops, when a poll cycle fails (once per distinct
+ * failure, not every few seconds) and when cycles work again.
  */
 export function startPoller(base: CtxBase, opts: { owner: string; tickMs?: number }): Poller {
   const ctx = createContext(base, systemActor);
   const tickMs = opts.tickMs ?? 5000;
+  const log = (level: 'info' | 'error', message: string, context: Record<string, unknown> = {}) =>
+    ctx.log({ source: 'incoming', level, message, context: { owner: opts.owner, ...context } });
   let stopped = false;
   let timer: NodeJS.Timeout | null = null;
-  let running: Promise<void> = Promise.resolve();
+  let running: Promise<void> = log('info', `Poller started: checks for due accounts every ${every(tickMs)}`, {
+    tickMs,
+  });
+  let failure: { message: string; cycles: number } | null = null;
 
   const tick = async () => {
     const now = ctx.now();
@@ -38,20 +54,44 @@ export function startPoller(base: CtxBase, opts: { owner: string; tickMs?: numbe
       await fetchAccount({ ctx, id, owner: opts.owner }).catch(() => undefined);
     }
   };
+  const succeeded = async () => {
+    if (!failure) return;
+    const { cycles } = failure;
+    failure = null;
+    await log('info', `Poll cycles work again after ${cycles} failed ${cycles === 1 ? 'cycle' : 'cycles'}`, {
+      failedCycles: cycles,
+    });
+  };
+  const failed = async (err: unknown) => {
+    const message = reason(err);
+    // A database that is down fails every cycle the same way: one row says so, not one every tickMs.
+    if (failure?.message === message) {
+      failure.cycles++;
+      return;
+    }
+    failure = { message, cycles: 1 };
+    await log('error', `Poll cycle failed: ${message}`);
+  };
   const loop = () => {
     if (stopped) return;
-    running = tick()
-      .catch((err: Error) => console.error('mailroom: poller tick failed:', err.message))
+    running = running
+      .then(() => tick().then(succeeded, failed))
       .finally(() => {
         if (!stopped) timer = setTimeout(loop, tickMs);
       });
   };
   loop();
+  let stopping: Promise<void> | null = null;
   return {
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
+    stop() {
+      stopping ??= (async () => {
+        stopped = true;
+        if (timer) clearTimeout(timer);
+        await running;
+        await log('info', 'Poller stopped');
+      })();
+      return stopping;
     },
+    idle: () => running,
   };
 }
