@@ -1,6 +1,14 @@
 import { guardedRequest } from '../door/http';
+import { toInfo } from '../failures/classify';
+import { httpReplyFailure } from '../failures/http';
 import type { TestEnv } from './env';
 import { ConnectionFailure } from './failure';
+
+/** Mailgun's own advice for the statuses whose general advice is too vague; sends use it too. */
+export const mailgunHints = {
+  auth: 'Copy the private API key from the Mailgun dashboard (Settings → API keys), and check the region (EU accounts use https://api.eu.mailgun.net).',
+  notFound: 'Check the sending domain, and the region of the account.',
+};
 
 export type MailgunSettings = { baseUrl: string; domain: string; apiKey: string };
 
@@ -23,39 +31,19 @@ export async function testMailgun(env: TestEnv, s: MailgunSettings): Promise<voi
       addresses: res.destination.addresses.map((a) => a.address),
       status: res.status,
     };
-    if (res.status === 401 || res.status === 403) {
-      throw new ConnectionFailure(
-        {
-          code: 'auth',
-          message: 'Mailgun refused the API key',
-          hint: 'Copy the private API key from the Mailgun dashboard (Settings → API keys), and check the region (EU accounts use https://api.eu.mailgun.net).',
-          responseCode: res.status,
-        },
-        { detail: where },
-      );
-    }
-    if (res.status === 404) {
-      throw new ConnectionFailure(
-        {
-          code: 'rejected',
-          message: `The domain ${s.domain} is not in this Mailgun account`,
-          hint: 'Check the sending domain, and the region of the account.',
-          responseCode: res.status,
-        },
-        { detail: where },
-      );
-    }
     if (res.status < 200 || res.status >= 300) {
-      throw new ConnectionFailure(
-        {
-          code: 'protocol',
-          message: `Mailgun answered HTTP ${res.status}`,
-          hint: 'Check the API base URL.',
-          responseCode: res.status,
-          reply: res.body.slice(0, 300),
-        },
-        { detail: where },
-      );
+      // Statuses read as sends read them (one table). A refused key or domain gets no body: it says nothing
+      // more, and could echo what we sent. A 404 names the domain the test asked for.
+      const quiet = res.status === 401 || res.status === 403 || res.status === 404;
+      const f = httpReplyFailure({
+        service: 'Mailgun',
+        status: res.status,
+        hints: mailgunHints,
+        reply: quiet ? undefined : res.body.slice(0, 300),
+      });
+      const message =
+        res.status === 404 ? `The domain ${s.domain} is not in this Mailgun account` : f.message;
+      throw new ConnectionFailure(toInfo({ ...f, message }), { detail: where });
     }
     let state: unknown;
     try {

@@ -1,4 +1,6 @@
 import { guardedRequest } from '../door/http';
+import { toInfo } from '../failures/classify';
+import { tokenReplyFailure } from '../failures/http';
 import type { TestEnv } from './env';
 import { ConnectionFailure } from './failure';
 
@@ -51,16 +53,16 @@ export async function requestAccessToken(s: OAuth2Settings, opts: TokenRequestOp
   }
   if (res.status !== 200 || typeof json.access_token !== 'string') {
     // Only the endpoint's error code and description: its body could echo what we sent.
-    const why = [json.error, json.error_description]
-      .filter((x): x is string => typeof x === 'string')
-      .map((x) => x.slice(0, 200))
-      .join(': ');
-    throw new ConnectionFailure({
-      code: 'auth',
-      message: `The token endpoint refused the refresh token (HTTP ${res.status}${why ? `, ${why}` : ''})`,
-      hint: 'The refresh token may have expired or been revoked: connect the account again.',
-      responseCode: res.status,
-    });
+    const text = (x: unknown) => (typeof x === 'string' ? x : undefined);
+    throw new ConnectionFailure(
+      toInfo(
+        tokenReplyFailure({
+          status: res.status,
+          error: text(json.error),
+          description: text(json.error_description),
+        }),
+      ),
+    );
   }
   const expiresIn = Number(json.expires_in);
   return {

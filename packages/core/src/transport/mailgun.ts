@@ -1,7 +1,9 @@
 import { ConnectionFailure } from '../connection/failure';
+import { mailgunHints } from '../connection/mailgun';
 import type { Timeouts } from '../context';
 import type { Destination } from '../door/destination';
 import { type GuardedResponse, guardedRequest } from '../door/http';
+import { httpReplyFailure } from '../failures/http';
 import type { OutgoingParsed } from '../schemas/account';
 import { classifyDeliveryError, deliveryError } from './classify';
 import type { MailTransport, OutgoingMail, SendOutcome } from './types';
@@ -87,12 +89,7 @@ export function createMailgunTransport(
       }
       if (res.status >= 300 && res.status < 400) {
         // Where it points is not shown: a redirect is how an API host would send us somewhere internal.
-        const error = deliveryError('protocol', `The Mailgun API answered with a redirect (${res.status})`, {
-          temporary: true,
-          accountLevel: true,
-          responseCode: res.status,
-          hint: 'Mailroom never follows redirects from an API: set the base URL to the final https:// address.',
-        });
+        const error = httpReplyFailure({ service: 'Mailgun', status: res.status });
         return { ok: false, error, recipients: all('deferred', null) };
       }
       const body = res.body.slice(0, 2000);
@@ -106,24 +103,15 @@ export function createMailgunTransport(
       const reply = `${res.status} ${text}`.trim();
       const ok = res.status >= 200 && res.status < 300;
       if (ok) return { ok: true, reply, responseCode: res.status, recipients: all('accepted', reply) };
-      if (res.status === 401 || res.status === 403) {
-        const error = deliveryError('auth', 'Mailgun refused the API key', {
-          temporary: true,
-          accountLevel: true,
-          reply,
-          responseCode: res.status,
-          hint: 'Check the API key and the domain of the Mailgun account.',
-        });
-        return { ok: false, error, recipients: all('deferred', reply) };
-      }
-      const temporary = res.status === 429 || res.status >= 500;
-      const error = deliveryError('rejected', `Mailgun refused the message (${res.status})`, {
-        temporary,
-        accountLevel: res.status >= 500,
+      // Read as the connection test reads it (one table): a refused key waits, 429/5xx wait, other 4xx fail.
+      const error = httpReplyFailure({
+        service: 'Mailgun',
+        status: res.status,
+        what: 'the message',
         reply,
-        responseCode: res.status,
+        hints: mailgunHints,
       });
-      return { ok: false, error, recipients: all(temporary ? 'deferred' : 'rejected', reply) };
+      return { ok: false, error, recipients: all(error.temporary ? 'deferred' : 'rejected', reply) };
     },
     close() {},
   };
