@@ -115,6 +115,8 @@ export async function startMailroom(env: Env, opts: StartOptions = {}): Promise<
         // Requests first (an immediate send in flight still needs its SMTP pool), then the jobs.
         await new Promise<void>((ok) => server.close(() => ok()));
         for (const job of jobs.reverse()) await job.stop().catch(() => {});
+        // After the worker: its last outcomes are recorded; after the requests: no send needs a pool.
+        await base.outbox.close();
         await closeMock?.();
         await database.close();
       })();

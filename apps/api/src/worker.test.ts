@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import {
   createAccount,
   createContext,
+  createOutbox,
   createSecretBox,
   type Database,
   defaultCoreConfig,
@@ -14,6 +15,7 @@ import {
   listMessages,
   openDatabase,
   parseKeySpec,
+  queryLogs,
   sendBulk,
   sendMessage,
   systemActor,
@@ -122,12 +124,14 @@ async function openAt(storage: { dataDir: string; url?: string }): Promise<Datab
   return openDatabase({ url: storage.url, dataDir: join(storage.dataDir, 'pglite') });
 }
 
+/** A context on the test's side of the database: queued sends and reads only, so its outbox holds nothing to close. */
 function contextFor(database: Database) {
   return createContext(
     {
       db: database.db,
       secrets: createSecretBox(parseKeySpec(KEY)),
       config: { ...defaultCoreConfig, allowPrivateHosts: true },
+      outbox: createOutbox(database.db),
     },
     systemActor,
   );
@@ -280,5 +284,19 @@ describe('the worker process survives being killed mid-batch', () => {
     expect([...counts.values()].every((n) => n === 1)).toBe(true);
     const sent = await listMessages({ ctx: contextFor(database), input: { status: 'sent', pageSize: 1 } });
     expect(sent.total).toBe(1000);
+    // Each process wrote its start and its stop to the Main Log, not only to its console.
+    const log = await queryLogs({
+      ctx: contextFor(database),
+      input: { source: 'queue', q: 'Outbox worker', pageSize: 10 },
+    });
+    const lines = log.items.map((r) => r.message.replace(/worker:\S+/, 'worker:…'));
+    expect(
+      lines.filter((l) => l === 'Outbox worker worker:… started: 50 messages at once, leases of 5000 ms'),
+    ).toHaveLength(2);
+    expect(
+      lines.filter((l) =>
+        /^Outbox worker worker:… stopped: \d+ in flight finished, 0 returned to the queue$/.test(l),
+      ),
+    ).toHaveLength(2);
   }, 180_000);
 });

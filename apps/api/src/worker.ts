@@ -43,6 +43,7 @@ export async function runWorkerCommand(env: Env, opts: { events?: boolean } = {}
   else console.log(`mailroom worker ${workerId} running on ${database.kind}`);
   const stop = async () => {
     await worker.stop();
+    await base.outbox.close();
     await database.close();
     process.exit(0);
   };

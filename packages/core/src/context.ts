@@ -1,5 +1,6 @@
 import type { Db } from './db/client';
 import { createLogWriter } from './logs/writeLog';
+import type { Outbox } from './outbox/outbox';
 import type { Role } from './schemas/auth';
 import type { LogLevel, LogSource } from './schemas/logs';
 import type { SecretBox } from './security/secretBox';
@@ -70,6 +71,11 @@ export type Ctx = {
   config: CoreConfig;
   now: () => Date;
   log: LogWriter;
+  /**
+   * The outbox of this process and database (batchers, wake-up, handoff, SMTP pools): created at
+   * start, shared by every context, closed at stop.
+   */
+  outbox: Outbox;
 };
 
 export type CtxBase = Omit<Ctx, 'actor' | 'log' | 'now'> & { now?: () => Date };
@@ -80,6 +86,7 @@ export function createContext(base: CtxBase, actor: Actor): Ctx {
     db: base.db,
     secrets: base.secrets,
     config: base.config,
+    outbox: base.outbox,
     now: base.now ?? (() => new Date()),
     actor,
     log: createLogWriter(base.db, () => actor),

@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path';
 import {
   type CoreConfig,
   type CtxBase,
+  createOutbox,
   type Database,
   defaultCoreConfig,
   openDatabase,
@@ -25,8 +26,9 @@ export function coreConfig(env: Env, opts: { quickstart?: boolean } = {}): CoreC
 }
 
 /**
- * Opens what every command works on: the data directory, the secret key, the database (migrated)
- * and the core context base. Shared by `start` and `worker`.
+ * Opens what every command works on: the data directory, the secret key, the database (migrated),
+ * the outbox of this process (`base.outbox`: batchers, wake-up, handoff, SMTP pools) and the core
+ * context base. Shared by `start` and `worker`; close the outbox after the worker, before the database.
  */
 export async function openCore(
   env: Env,
@@ -43,6 +45,11 @@ export async function openCore(
     dataDir,
     keySource,
     database,
-    base: { db: database.db, secrets: box, config: coreConfig(env, opts) },
+    base: {
+      db: database.db,
+      secrets: box,
+      config: coreConfig(env, opts),
+      outbox: createOutbox(database.db),
+    },
   };
 }

@@ -1,5 +1,4 @@
 import type { AccountRow } from '../accounts/types';
-import type { Db } from '../db/client';
 import type { MessageRow } from './rows';
 
 /**
@@ -19,24 +18,27 @@ export type LocalWorker = {
   deliver(row: MessageRow, account: AccountRow): boolean;
 };
 
-const locals = new WeakMap<Db, LocalWorker>();
+/** The outbox's one handoff slot: the worker of this process that queued sends go to, if any. */
+export class HandoffSlot {
+  private worker: LocalWorker | undefined;
 
-/** Registers a worker as the handoff target for sends on `db` in this process; returns the unregister. */
-export function registerLocalWorker(db: Db, worker: LocalWorker): () => void {
-  locals.set(db, worker);
-  return () => {
-    if (locals.get(db) === worker) locals.delete(db);
-  };
-}
+  /** Makes `worker` the handoff target of this outbox; returns the unregister. */
+  register(worker: LocalWorker): () => void {
+    this.worker = worker;
+    return () => {
+      if (this.worker === worker) this.worker = undefined;
+    };
+  }
 
-/**
- * The local worker to hand a queued send to, with a slot reserved, if there is one and the account
- * needs none of the claim's checks: not paused by its breaker, no per-minute rate limit.
- */
-export function reserveLocalWorker(db: Db, account: AccountRow, now: Date): LocalWorker | undefined {
-  const worker = locals.get(db);
-  if (!worker) return undefined;
-  if (account.pausedUntil && account.pausedUntil.getTime() > now.getTime()) return undefined;
-  if (Number(account.outgoing?.rateLimitPerMinute ?? 0) > 0) return undefined;
-  return worker.reserve() ? worker : undefined;
+  /**
+   * The local worker to hand a queued send to, with a slot reserved, if there is one and the account
+   * needs none of the claim's checks: not paused by its breaker, no per-minute rate limit.
+   */
+  reserve(account: AccountRow, now: Date): LocalWorker | undefined {
+    const worker = this.worker;
+    if (!worker) return undefined;
+    if (account.pausedUntil && account.pausedUntil.getTime() > now.getTime()) return undefined;
+    if (Number(account.outgoing?.rateLimitPerMinute ?? 0) > 0) return undefined;
+    return worker.reserve() ? worker : undefined;
+  }
 }

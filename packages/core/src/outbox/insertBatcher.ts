@@ -27,21 +27,56 @@ export async function insertRows(db: Queryable, rows: NewMessage[]): Promise<Set
 }
 
 type Pending = { row: NewMessage; resolve: (inserted: boolean) => void; reject: (e: unknown) => void };
-type Batcher = { pending: Pending[]; running: number; scheduled: boolean };
 
-const batchers = new WeakMap<Db, Batcher>();
 const MAX_ROWS = 500;
-/** Concurrent flushes per database: a second batch can be on its way while the first waits for its commit. */
+/** Concurrent flushes: a second batch can be on its way while the first waits for its commit. */
 const MAX_RUNNING = 2;
 
-async function flush(db: Db, b: Batcher): Promise<void> {
-  b.running += 1;
-  try {
-    while (b.pending.length > 0) {
-      const batch = b.pending.splice(0, MAX_ROWS);
+/**
+ * Stores message rows for one database. Sends of one turn of the event loop (and those arriving
+ * while a batch is written) share one multi-row INSERT, so a busy API commits (and fsyncs) once per
+ * batch instead of once per message; an idle one waits only for the end of the current turn.
+ */
+export class InsertBatcher {
+  private pending: Pending[] = [];
+  private readonly running = new Set<Promise<void>>();
+  private scheduled = false;
+
+  constructor(private readonly db: Db) {}
+
+  /** Stores a message row; resolves true once it is committed (false if the Idempotency-Key was taken). */
+  insert(row: NewMessage): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ row, resolve, reject });
+      // Flush at the end of this turn of the event loop, so every send of the turn joins the batch.
+      if (this.scheduled || this.running.size >= MAX_RUNNING) return;
+      this.scheduled = true;
+      setImmediate(() => {
+        this.scheduled = false;
+        if (this.running.size < MAX_RUNNING) this.startFlush();
+      });
+    });
+  }
+
+  /** Resolves once every row handed in so far is written (or refused): nothing is left to write. */
+  async drain(): Promise<void> {
+    while (this.scheduled || this.running.size > 0 || this.pending.length > 0) {
+      if (this.running.size === 0 && !this.scheduled) this.startFlush();
+      await Promise.all([...this.running, new Promise((r) => setImmediate(r))]);
+    }
+  }
+
+  private startFlush(): void {
+    const p: Promise<void> = this.flush().finally(() => this.running.delete(p));
+    this.running.add(p);
+  }
+
+  private async flush(): Promise<void> {
+    while (this.pending.length > 0) {
+      const batch = this.pending.splice(0, MAX_ROWS);
       try {
         const ids = await insertRows(
-          db,
+          this.db,
           batch.map((p) => p.row),
         );
         for (const p of batch) p.resolve(ids.has(p.row.id!));
@@ -51,39 +86,12 @@ async function flush(db: Db, b: Batcher): Promise<void> {
         else
           for (const p of batch) {
             try {
-              p.resolve((await insertRows(db, [p.row])).size > 0);
+              p.resolve((await insertRows(this.db, [p.row])).size > 0);
             } catch (e) {
               p.reject(e);
             }
           }
       }
     }
-  } finally {
-    b.running -= 1;
   }
-}
-
-/**
- * Stores a message row; resolves true once it is committed (false if the Idempotency-Key was taken).
- * Sends of one turn of the event loop (and those arriving while a batch is written) share one
- * multi-row INSERT, so a busy API commits (and fsyncs) once per batch instead of once per message;
- * an idle one waits only for the end of the current turn. Each row is durable before its promise resolves.
- */
-export function insertMessage(db: Db, row: NewMessage): Promise<boolean> {
-  let b = batchers.get(db);
-  if (!b) {
-    b = { pending: [], running: 0, scheduled: false };
-    batchers.set(db, b);
-  }
-  const batcher = b;
-  return new Promise((resolve, reject) => {
-    batcher.pending.push({ row, resolve, reject });
-    // Flush at the end of this turn of the event loop, so every send of the turn joins the batch.
-    if (batcher.scheduled || batcher.running >= MAX_RUNNING) return;
-    batcher.scheduled = true;
-    setImmediate(() => {
-      batcher.scheduled = false;
-      if (batcher.running < MAX_RUNNING) void flush(db, batcher);
-    });
-  });
 }

@@ -1,18 +1,17 @@
 import { type MockMailServer, startMockMailServer } from '@mailroom/mock-mailserver';
-import { sql } from 'drizzle-orm';
+import { and, asc, eq, like, sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { getAccount } from '../accounts/getAccount';
 import { createContext } from '../context';
+import * as tables from '../db/schema';
 import { backends, createTestEnv, type TestEnv } from '../testing';
-import { closeTransports } from '../transport/pool';
 import { cancelMessage } from './cancelMessage';
 import { getMessage } from './getMessage';
-import { registerLocalWorker } from './handoff';
 import { listMessages } from './listMessages';
 import { retryMessage } from './retryMessage';
 import { runWorker, type WorkerEvent } from './runWorker';
 import { sendBulk } from './sendBulk';
-import { sendMessage } from './sendMessage';
+import { deliveryFailed, sendMessage } from './sendMessage';
 import { failure, fastPolicy, mockAccount, runUntil, runUntilStatus } from './testkit';
 
 const mail = (accountId: string, extra: Record<string, unknown> = {}) => ({
@@ -34,7 +33,6 @@ describe.each(backends)('outbox on %s', (backend) => {
     await mock.reset();
   });
   afterAll(async () => {
-    closeTransports();
     await mock?.close();
     await env?.close();
   });
@@ -57,7 +55,7 @@ describe.each(backends)('outbox on %s', (backend) => {
         ],
       }),
     });
-    expect(res.httpStatus).toBe(202);
+    expect(res.outcome).toBe('queued');
     expect(res.message).toMatchObject({
       status: 'queued',
       accountId: account.id,
@@ -80,16 +78,20 @@ describe.each(backends)('outbox on %s', (backend) => {
   it('sends immediately and answers with the server reply', async () => {
     const account = await mockAccount(env.ctx, mock, { sendMode: 'immediate' });
     const res = await sendMessage({ ctx: env.ctx, input: mail(account.id) });
-    expect(res.httpStatus).toBe(200);
+    expect(res.outcome).toBe('sent');
     expect(res.message.status).toBe('sent');
     expect(res.message.recipients[0]?.reply).toMatch(/^250 /);
     expect(mock.messages({ subject: res.message.subject })).toHaveLength(1);
   });
 
-  it('answers an immediate 550 with a classified error carrying the reply, and keeps the message as failed', async () => {
+  it('answers an immediate 550 with a failed outcome carrying the reply, and keeps the message as failed', async () => {
     const account = await mockAccount(env.ctx, mock);
     mock.faults.set([{ stage: 'rcpt', code: 550, message: 'No such user here' }]);
-    const err = await failure(sendMessage({ ctx: env.ctx, input: mail(account.id, { mode: 'immediate' }) }));
+    const res = await sendMessage({ ctx: env.ctx, input: mail(account.id, { mode: 'immediate' }) });
+    expect(res.outcome).toBe('failed');
+    expect(res.message.lastError).toMatchObject({ code: 'rejected', responseCode: 550 });
+    // What the API answers with for it.
+    const err = deliveryFailed(res.message);
     expect(err.code).toBe('delivery_failed');
     expect(err.status).toBe(502);
     expect(err.extra).toMatchObject({ errorClass: 'rejected', messageStatus: 'failed', responseCode: 550 });
@@ -162,7 +164,7 @@ describe.each(backends)('outbox on %s', (backend) => {
     const input = mail(account.id);
     const first = await sendMessage({ ctx: env.ctx, input, idempotencyKey: 'order-42' });
     const again = await sendMessage({ ctx: env.ctx, input, idempotencyKey: 'order-42' });
-    expect(again).toMatchObject({ httpStatus: 200, replayed: true, message: { id: first.message.id } });
+    expect(again).toMatchObject({ outcome: 'replayed', message: { id: first.message.id } });
     const err = await failure(
       sendMessage({ ctx: env.ctx, input: { ...input, subject: 'other' }, idempotencyKey: 'order-42' }),
     );
@@ -368,17 +370,43 @@ describe.each(backends)('outbox on %s', (backend) => {
     const running = (opts: { concurrency?: number } = {}) => {
       const abort = new AbortController();
       const events: WorkerEvent[] = [];
+      const waiting = new Set<() => void>();
+      const workerId = `local-${Math.random().toString(36).slice(2, 8)}`;
       const done = runWorker({
         base: env.base,
-        workerId: `local-${Math.random().toString(36).slice(2, 8)}`,
+        workerId,
         signal: abort.signal,
         pollMs: 20,
         policy: fastPolicy,
         concurrency: opts.concurrency ?? 10,
-        onEvent: (e) => events.push(e),
+        onEvent: (e) => {
+          events.push(e);
+          for (const w of [...waiting]) w();
+        },
       });
+      /** Resolves once an event (seen already or to come) satisfies `pred`. */
+      const until = (pred: (e: WorkerEvent) => boolean) =>
+        new Promise<void>((resolve) => {
+          const check = () => {
+            if (!events.some(pred)) return;
+            waiting.delete(check);
+            resolve();
+          };
+          waiting.add(check);
+          check();
+        });
       return {
+        workerId,
         events,
+        /** Past its first (empty) claim. */
+        ready: until((e) => e.type === 'idle'),
+        /** The message's outcome is recorded as sent or failed. */
+        async settled(id: string) {
+          await until(
+            (e) => e.type === 'recorded' && e.id === id && (e.status === 'sent' || e.status === 'failed'),
+          );
+          return getMessage({ ctx: env.ctx, id });
+        },
         async stop() {
           abort.abort();
           await done;
@@ -388,7 +416,7 @@ describe.each(backends)('outbox on %s', (backend) => {
     /** A stand-in local worker that counts its slots; `accepts: false` plays one that has just stopped. */
     const slotCounter = ({ accepts }: { accepts: boolean }) => {
       const state = { slots: 0, unregister: () => {} };
-      state.unregister = registerLocalWorker(env.database.db, {
+      state.unregister = env.base.outbox.handoff.register({
         workerId: accepts ? 'counting' : 'stopping',
         leaseMs: 60_000,
         reserve: () => {
@@ -405,25 +433,23 @@ describe.each(backends)('outbox on %s', (backend) => {
       });
       return state;
     };
-    const settled = async (id: string) => {
-      const deadline = Date.now() + 10_000;
-      for (;;) {
-        const m = await getMessage({ ctx: env.ctx, id });
-        if (['sent', 'failed'].includes(m.status)) return m;
-        if (Date.now() > deadline) throw new Error(`message ${id} is still ${m.status}`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    };
+    /** The worker's own rows in the Main Log, oldest first. */
+    const workerLog = (workerId: string) =>
+      env.database.db
+        .select()
+        .from(tables.logs)
+        .where(and(eq(tables.logs.source, 'queue'), like(tables.logs.message, `Outbox worker ${workerId} %`)))
+        .orderBy(asc(tables.logs.id));
 
     it('stores the message leased to the worker, which delivers it once without claiming it', async () => {
       const account = await mockAccount(env.ctx, mock);
       const worker = running();
       try {
-        await new Promise((r) => setTimeout(r, 50)); // past its first (empty) claim
+        await worker.ready;
         const res = await sendMessage({ ctx: env.ctx, input: mail(account.id) });
-        expect(res.httpStatus).toBe(202);
+        expect(res.outcome).toBe('handed_over');
         expect(res.message.status).toBe('sending');
-        const done = await settled(res.message.id);
+        const done = await worker.settled(res.message.id);
         expect(done.status).toBe('sent');
         expect(done.attempts).toHaveLength(1);
         expect(mock.messages({ subject: res.message.subject })).toHaveLength(1);
@@ -439,13 +465,13 @@ describe.each(backends)('outbox on %s', (backend) => {
       mock.faults.set([{ stage: 'data', action: 'delay', delayMs: 1500, count: 1 }]);
       const worker = running({ concurrency: 1 });
       try {
-        await new Promise((r) => setTimeout(r, 50));
+        await worker.ready;
         const first = await sendMessage({ ctx: env.ctx, input: mail(account.id) });
         const second = await sendMessage({ ctx: env.ctx, input: mail(account.id) });
-        expect(first.message.status).toBe('sending');
-        expect(second.message.status).toBe('queued');
-        expect((await settled(first.message.id)).status).toBe('sent');
-        expect((await settled(second.message.id)).status).toBe('sent');
+        expect(first.outcome).toBe('handed_over');
+        expect(second).toMatchObject({ outcome: 'queued', message: { status: 'queued' } });
+        expect((await worker.settled(first.message.id)).status).toBe('sent');
+        expect((await worker.settled(second.message.id)).status).toBe('sent');
         for (const m of [first, second])
           expect(mock.messages({ subject: m.message.subject })).toHaveLength(1);
       } finally {
@@ -461,12 +487,12 @@ describe.each(backends)('outbox on %s', (backend) => {
       );
       const worker = running();
       try {
-        await new Promise((r) => setTimeout(r, 50));
+        await worker.ready;
         const a = await sendMessage({ ctx: env.ctx, input: mail(limited.id) });
         const b = await sendMessage({ ctx: env.ctx, input: mail(paused.id) });
-        expect(a.message.status).toBe('queued');
-        expect(b.message.status).toBe('queued');
-        expect((await settled(a.message.id)).status).toBe('sent');
+        expect(a.outcome).toBe('queued');
+        expect(b.outcome).toBe('queued');
+        expect((await worker.settled(a.message.id)).status).toBe('sent');
         expect((await getMessage({ ctx: env.ctx, id: b.message.id })).status).toBe('queued');
       } finally {
         await worker.stop();
@@ -506,7 +532,7 @@ describe.each(backends)('outbox on %s', (backend) => {
       let id: string;
       try {
         const res = await sendMessage({ ctx: env.ctx, input: mail(account.id) });
-        expect(res.httpStatus).toBe(202);
+        expect(res.outcome).toBe('queued');
         id = res.message.id;
         const stored = await getMessage({ ctx: env.ctx, id });
         expect(stored).toMatchObject({ status: 'queued' });
@@ -515,6 +541,43 @@ describe.each(backends)('outbox on %s', (backend) => {
         local.unregister();
       }
       expect((await runUntilStatus(env, id, ['sent'])).status).toBe('sent');
+    });
+
+    it('writes its start and its stop to the Main Log, finishing what it had in flight', async () => {
+      const account = await mockAccount(env.ctx, mock);
+      const worker = running({ concurrency: 7 });
+      await worker.ready;
+      // Handed over: in flight the moment the send returns, and still in flight at the stop.
+      const res = await sendMessage({ ctx: env.ctx, input: mail(account.id) });
+      expect(res.outcome).toBe('handed_over');
+      await worker.stop();
+      expect((await getMessage({ ctx: env.ctx, id: res.message.id })).status).toBe('sent');
+      const rows = await workerLog(worker.workerId);
+      expect(rows.map((r) => [r.level, r.message])).toEqual([
+        ['info', `Outbox worker ${worker.workerId} started: 7 messages at once, leases of 30000 ms`],
+        ['info', `Outbox worker ${worker.workerId} stopped: 1 in flight finished, 0 returned to the queue`],
+      ]);
+      expect(rows[0]?.context).toMatchObject({ workerId: worker.workerId, concurrency: 7, leaseMs: 30_000 });
+      expect(rows[1]?.context).toMatchObject({ finished: 1, returned: 0, reason: 'stopped' });
+    });
+
+    it('counts a message whose lease it lost while stopping as returned, not finished', async () => {
+      const account = await mockAccount(env.ctx, mock);
+      // Holds the delivery long enough for the lease to be taken from under it.
+      mock.faults.set([{ stage: 'data', action: 'delay', delayMs: 2000, count: 1 }]);
+      const worker = running();
+      await worker.ready;
+      const res = await sendMessage({ ctx: env.ctx, input: mail(account.id) });
+      expect(res.outcome).toBe('handed_over');
+      await env.database.db.execute(
+        sql`update messages set lease_owner = 'someone-else' where id = ${res.message.id}`,
+      );
+      await worker.stop();
+      expect(worker.events).toContainEqual(
+        expect.objectContaining({ type: 'recorded', id: res.message.id, status: 'lease_lost' }),
+      );
+      const [, stopped] = await workerLog(worker.workerId);
+      expect(stopped?.context).toMatchObject({ finished: 0, returned: 1, reason: 'stopped' });
     });
   });
 });

@@ -8,7 +8,7 @@ import { backends, createTestEnv, type TestEnv } from '../testing';
 import { closeTransports } from '../transport/pool';
 import { getMessage } from './getMessage';
 import { sendMessage } from './sendMessage';
-import { failure, fastPolicy, runUntilStatus } from './testkit';
+import { fastPolicy, runUntilStatus, undelivered } from './testkit';
 
 const PASSWORD = 'Zq8Kv3-s3cr3t-pw';
 const b64 = (s: string) => Buffer.from(s).toString('base64');
@@ -79,7 +79,7 @@ describe.each(backends)('recorded outcomes are redacted on %s', (backend) => {
   it('an immediate send: the error, the reply of each recipient and attempt, the log rows', async () => {
     const account = await echoAccount();
     mock.faults.set([{ stage: 'rcpt', code: 550, message: echo }]);
-    const err = await failure(
+    const err = await undelivered(
       sendMessage({
         ctx: env.ctx,
         input: {

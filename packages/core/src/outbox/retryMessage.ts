@@ -4,7 +4,6 @@ import { messages } from '../db/schema';
 import { MailroomError } from '../errors';
 import type { MessageView } from '../schemas/messages';
 import { getMessage, loadMessage } from './getMessage';
-import { notifyQueued } from './signal';
 import { assertCanSend } from './store';
 
 /**
@@ -40,6 +39,6 @@ export async function retryMessage({ ctx, id }: { ctx: Ctx; id: string }): Promi
     level: 'info',
     message: `Message ${id} queued again by ${ctx.actor.label}`,
   });
-  notifyQueued();
+  ctx.outbox.wake.notify();
   return getMessage({ ctx, id });
 }

@@ -1,17 +1,14 @@
 import { inArray } from 'drizzle-orm';
 import type { AccountRow } from '../accounts/types';
-import { type CtxBase, createContext, systemActor } from '../context';
+import { type Ctx, type CtxBase, createContext, systemActor } from '../context';
 import { accounts } from '../db/schema';
-import { closeTransports } from '../transport/pool';
 import { claimBatch } from './claimBatch';
 import { createCommitter } from './committer';
 import { type Attempted, deliverMessage } from './deliverMessage';
-import { registerLocalWorker } from './handoff';
 import { type OutboxPolicy, withPolicy } from './policy';
 import type { Recorded } from './recordOutcomes';
 import { renewLeases } from './renewLeases';
 import type { MessageRow } from './rows';
-import { waitForQueued } from './signal';
 
 export type WorkerEvent =
   | { type: 'claimed'; count: number }
@@ -49,9 +46,10 @@ export type WorkerOptions = {
 
 /**
  * The outbox worker loop: keeps up to `concurrency` messages being delivered, claiming more (leased,
- * SKIP LOCKED) when half of them are done (their outcomes may still be waiting for the group commit), and records outcomes by group commit. Wakes at once for
- * messages queued in this process, polls for the rest. Returns after `signal` aborts and in-flight
- * deliveries are recorded.
+ * SKIP LOCKED) when half of them are done (their outcomes may still be waiting for the group commit),
+ * and records outcomes by group commit. Takes queued sends of this process from `base.outbox`'s
+ * handoff slot, wakes at once on its signal, polls for the rest. Returns after `signal` aborts and
+ * in-flight deliveries are recorded. Its start and stop are rows of the Main Log.
  */
 export async function runWorker(opts: WorkerOptions): Promise<void> {
   const ctx = createContext(opts.base, { ...systemActor, label: `worker:${opts.workerId}` });
@@ -81,6 +79,8 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
    */
   const hasRoom = () => delivering < concurrency && inFlight.size < concurrency * 2;
   const inHand = new Set<string>();
+  /** What became of the messages in hand once the stop was asked: recorded, or left to their lease. */
+  const atStop = { finished: 0, returned: 0 };
   let slotFreed: (() => void) | null = null;
   let idle = false;
 
@@ -120,6 +120,10 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
     } finally {
       inHand.delete(row.id);
     }
+    if (opts.signal.aborted) {
+      if (recorded?.recorded) atStop.finished += 1;
+      else atStop.returned += 1;
+    }
     // A failure changes the account's breaker state: read it afresh for the next claim.
     if (!attempt.result.ok && row.accountId) accountCache.delete(row.accountId);
     emit({
@@ -133,7 +137,11 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
   /** Starts delivering a message this worker holds the lease of, in a slot already counted in `delivering`. */
   const launch = (row: MessageRow, account: AccountRow | undefined) => {
     const p: Promise<void> = run(row, account)
-      .catch((err) => emit({ type: 'error', message: (err as Error).message }))
+      .catch((err) => {
+        // Not recorded: the message stays leased and goes back to the queue when the lease expires.
+        if (opts.signal.aborted) atStop.returned += 1;
+        emit({ type: 'error', message: (err as Error).message });
+      })
       .finally(() => {
         inFlight.delete(p);
         slotFreed?.();
@@ -146,7 +154,7 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
   const unregister =
     opts.acceptHandoffs === false
       ? () => {}
-      : registerLocalWorker(ctx.db, {
+      : ctx.outbox.handoff.register({
           workerId: opts.workerId,
           leaseMs: policy.leaseMs,
           reserve() {
@@ -160,7 +168,9 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
           },
           deliver(row, account) {
             if (closed) {
+              // The send puts it back in the queue.
               delivering -= 1;
+              atStop.returned += 1;
               return false;
             }
             idle = false;
@@ -177,6 +187,17 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
       (err: Error) => emit({ type: 'error', message: `lease renewal failed: ${err.message}` }),
     );
   }, renewEvery);
+
+  await writeLog(ctx, {
+    message: `Outbox worker ${opts.workerId} started: ${concurrency} messages at once, leases of ${policy.leaseMs} ms`,
+    context: {
+      workerId: opts.workerId,
+      concurrency,
+      leaseMs: policy.leaseMs,
+      pollMs,
+      handoffs: opts.acceptHandoffs !== false,
+    },
+  });
 
   while (!opts.signal.aborted) {
     let claimed = 0;
@@ -212,9 +233,9 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
     const freed = new Promise<void>((resolve) => {
       slotFreed = resolve;
     });
-    if (!mayClaim()) await waitForQueued(pollMs, opts.signal, freed);
+    if (!mayClaim()) await ctx.outbox.wake.wait(pollMs, opts.signal, freed);
     else {
-      await waitForQueued(pollMs, opts.signal, inFlight.size > 0 ? freed : undefined);
+      await ctx.outbox.wake.wait(pollMs, opts.signal, inFlight.size > 0 ? freed : undefined);
       const wait = lastClaimShort ? lastClaimAt + lingerMs - Date.now() : 0;
       if (wait > 0 && !opts.signal.aborted) await new Promise((r) => setTimeout(r, wait));
     }
@@ -225,7 +246,28 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
   closed = true;
   clearInterval(renewer);
   await committer.flush();
+  const { finished, returned } = atStop;
+  await writeLog(ctx, {
+    message: opts.signal.aborted
+      ? `Outbox worker ${opts.workerId} stopped: ${finished} in flight finished, ${returned} returned to the queue`
+      : `Outbox worker ${opts.workerId} stopped: nothing left to send`,
+    context: {
+      workerId: opts.workerId,
+      finished,
+      returned,
+      reason: opts.signal.aborted ? 'stopped' : 'idle',
+    },
+  });
 }
 
-/** Stops pooled connections after the last worker in this process ended. */
-export { closeTransports as closeWorkerTransports };
+/** A Main Log row about the worker itself; a database that cannot take it must not stop the worker. */
+async function writeLog(
+  ctx: Ctx,
+  entry: { message: string; context: Record<string, unknown> },
+): Promise<void> {
+  try {
+    await ctx.log({ source: 'queue', level: 'info', ...entry });
+  } catch (err) {
+    console.error(`mailroom: ${entry.message} (not in the Main Log: ${(err as Error).message})`);
+  }
+}

@@ -3,7 +3,6 @@ import { MailroomError, parseInput } from '../errors';
 import { newId } from '../ids';
 import { type BulkResult, bulkInputSchema } from '../schemas/messages';
 import { insertRows } from './insertBatcher';
-import { notifyQueued } from './signal';
 import { assertCanSend, newMessageRow, routeOrThrow, senderOf } from './store';
 
 const PLACEHOLDER = /\{\{\s*([A-Za-z0-9_.-]{1,64})\s*\}\}/g;
@@ -71,7 +70,7 @@ export async function sendBulk({ ctx, input }: { ctx: Ctx; input: unknown }): Pr
   await ctx.db.transaction(async (tx) => {
     for (let i = 0; i < rows.length; i += 500) await insertRows(tx, rows.slice(i, i + 500));
   });
-  notifyQueued();
+  ctx.outbox.wake.notify();
   return {
     bulkId,
     accountId: route.account.id,

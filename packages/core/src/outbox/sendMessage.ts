@@ -5,28 +5,32 @@ import { MailroomError, parseInput } from '../errors';
 import { type MessageView, messageInputSchema, type ParsedMessageInput } from '../schemas/messages';
 import { sha256 } from '../security/hash';
 import { deliverMessage } from './deliverMessage';
-import { reserveLocalWorker } from './handoff';
-import { insertMessage } from './insertBatcher';
 import { type OutboxPolicy, withPolicy } from './policy';
 import { recordOutcomes } from './recordOutcomes';
 import type { MessageRow } from './rows';
-import { notifyQueued } from './signal';
 import { assertCanSend, findByIdempotencyKey, newMessageRow, routeOrThrow, senderOf } from './store';
 import { toMessageView } from './view';
 
-export type SendResult = {
-  /** 202 when queued, 200 when delivered now or when an Idempotency-Key replays an earlier request. */
-  httpStatus: 200 | 202;
-  replayed: boolean;
-  message: MessageView;
-};
+/**
+ * What became of a send:
+ * - `queued`: stored; a worker claims it.
+ * - `handed_over`: stored already leased to this process's worker, which has it now (status `sending`).
+ * - `sent`: delivered in the request (immediate).
+ * - `deferred` / `failed`: an immediate delivery the server refused or that could not be made; stored
+ *   as such (a deferred one is retried by the worker). The caller decides how to answer it
+ *   (the API: `deliveryFailed(message)`, a 502).
+ * - `replayed`: an earlier request with the same Idempotency-Key and body made this message.
+ */
+export type SendMessageOutcome = 'queued' | 'handed_over' | 'sent' | 'deferred' | 'failed' | 'replayed';
+
+export type SendResult = { outcome: SendMessageOutcome; message: MessageView };
 
 /**
  * Sends one message: `input` is validated here; `parsed` is input the caller already validated with
- * `messageInputSchema` (the API route), so it is not parsed twice. Routes it, stores it (the row is queue and journal), then either answers 202
- * (queued: the worker delivers it) or delivers it in the request (immediate) and answers with the
- * server's reply. An immediate delivery that fails is recorded (failed, or deferred for the worker
- * to retry) and raised as `delivery_failed` carrying the class, the reply, the hint and the message.
+ * `messageInputSchema` (the API route), so it is not parsed twice. Routes it, stores it (the row is
+ * queue and journal), then either leaves it to the worker (queued, or handed over to this process's
+ * worker) or delivers it in the request (immediate) and records the server's answer. Refusals of the
+ * send itself (validation, routing, idempotency conflict) are thrown; what the server said is a result.
  */
 export async function sendMessage({
   ctx,
@@ -73,7 +77,7 @@ export async function sendMessage({
   );
   // A queued send goes straight to this process's worker when it has a free slot (see handoff.ts):
   // stored already leased to it. Nothing between taking the slot and handing it over may throw.
-  const local = mode === 'queued' ? reserveLocalWorker(ctx.db, route.account, ctx.now()) : undefined;
+  const local = mode === 'queued' ? ctx.outbox.handoff.reserve(route.account, ctx.now()) : undefined;
   if (local) {
     row.status = 'sending';
     row.leaseOwner = local.workerId;
@@ -81,7 +85,7 @@ export async function sendMessage({
   }
   let inserted = false;
   try {
-    inserted = await insertMessage(ctx.db, row);
+    inserted = await ctx.outbox.inserts.insert(row);
   } catch (err) {
     // The commit may have landed before the error reached us: put the row where any worker finds it.
     if (local) await returnToQueue(ctx, row.id, local.workerId).catch(() => {});
@@ -97,16 +101,19 @@ export async function sendMessage({
   }
   const stored = row;
   if (mode === 'queued') {
-    if (!local) notifyQueued();
-    else if (!local.deliver(stored, route.account)) {
-      // The worker stopped meanwhile. The message is stored either way: if this fails too, its
-      // lease expires and any worker takes it over.
-      await returnToQueue(ctx, stored.id, local.workerId).catch(() => {});
-      stored.status = 'queued';
-      stored.leaseOwner = null;
-      stored.leaseExpiresAt = null;
+    if (!local) {
+      ctx.outbox.wake.notify();
+      return { outcome: 'queued', message: toMessageView(stored) };
     }
-    return { httpStatus: 202, replayed: false, message: toMessageView(stored) };
+    if (local.deliver(stored, route.account))
+      return { outcome: 'handed_over', message: toMessageView(stored) };
+    // The worker stopped meanwhile. The message is stored either way: if this fails too, its
+    // lease expires and any worker takes it over.
+    await returnToQueue(ctx, stored.id, local.workerId).catch(() => {});
+    stored.status = 'queued';
+    stored.leaseOwner = null;
+    stored.leaseExpiresAt = null;
+    return { outcome: 'queued', message: toMessageView(stored) };
   }
   const attempt = await deliverMessage({
     ctx,
@@ -117,9 +124,13 @@ export async function sendMessage({
   await recordOutcomes({ ctx, attempts: [attempt], policy: p });
   const [after] = await ctx.db.select().from(messages).where(eq(messages.id, stored.id));
   const view = toMessageView(after!);
-  if (view.status === 'sent') return { httpStatus: 200, replayed: false, message: view };
-  if (view.status === 'deferred') notifyQueued();
-  throw deliveryFailed(view);
+  if (view.status === 'sent') return { outcome: 'sent', message: view };
+  if (view.status === 'deferred') {
+    ctx.outbox.wake.notify();
+    return { outcome: 'deferred', message: view };
+  }
+  // Failed, or (lease lost to another worker, which cannot happen within a request's lease) not recorded.
+  return { outcome: 'failed', message: view };
 }
 
 /** A handed-over message whose worker stopped before taking it: back to the queue for any worker. */
@@ -128,7 +139,7 @@ async function returnToQueue(ctx: Ctx, id: string, workerId: string): Promise<vo
     .update(messages)
     .set({ status: 'queued', leaseOwner: null, leaseExpiresAt: null })
     .where(and(eq(messages.id, id), eq(messages.leaseOwner, workerId), eq(messages.status, 'sending')));
-  notifyQueued();
+  ctx.outbox.wake.notify();
 }
 
 function replay(earlier: MessageRow, requestHash: string | null): SendResult {
@@ -142,10 +153,13 @@ function replay(earlier: MessageRow, requestHash: string | null): SendResult {
       },
     );
   }
-  return { httpStatus: 200, replayed: true, message: toMessageView(earlier) };
+  return { outcome: 'replayed', message: toMessageView(earlier) };
 }
 
-/** The error an immediate send answers with: the class, the server's reply, a hint, and the stored message. */
+/**
+ * The problem an immediate send that was not delivered is answered with (`delivery_failed`, 502):
+ * the class, the server's reply, a hint, and the stored message.
+ */
 export function deliveryFailed(view: MessageView): MailroomError {
   const err = view.lastError;
   const retry = view.status === 'deferred' ? ` It will be retried at ${view.nextAttemptAt}.` : '';

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { closeTransports } from '../transport/pool';
+import { createContext, systemActor } from '../context';
 import { runWorker, type WorkerOptions } from './runWorker';
 
 export type StartedWorker = { name: string; workerId: string; stop(): Promise<void> };
@@ -11,15 +11,19 @@ export function newWorkerId(prefix = 'worker'): string {
 
 /**
  * Starts the outbox worker in the background (the quick start runs it in the API process);
- * `stop()` lets in-flight deliveries finish and be recorded, then closes pooled connections.
+ * `stop()` lets in-flight deliveries finish and be recorded. Pooled connections belong to the
+ * outbox (`base.outbox`), which is closed after the worker, since immediate sends use them too.
  */
 export function startWorker(
   opts: Omit<WorkerOptions, 'signal' | 'workerId'> & { workerId?: string },
 ): StartedWorker {
   const abort = new AbortController();
   const workerId = opts.workerId ?? newWorkerId();
-  const done = runWorker({ ...opts, workerId, signal: abort.signal }).catch((err: Error) => {
-    console.error(`mailroom: outbox worker stopped: ${err.message}`);
+  const done = runWorker({ ...opts, workerId, signal: abort.signal }).catch(async (err: Error) => {
+    const message = `Outbox worker ${workerId} stopped: ${err.message}`;
+    console.error(`mailroom: ${message}`);
+    const ctx = createContext(opts.base, { ...systemActor, label: `worker:${workerId}` });
+    await ctx.log({ source: 'queue', level: 'error', message, context: { workerId } }).catch(() => {});
   });
   return {
     name: 'outbox-worker',
@@ -27,7 +31,6 @@ export function startWorker(
     async stop() {
       abort.abort();
       await done;
-      closeTransports();
     },
   };
 }

@@ -1,9 +1,8 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { canRead } from '../accounts/access';
 import type { AccountRow } from '../accounts/types';
 import type { Ctx } from '../context';
-import type { Db } from '../db/client';
-import { accounts, messages } from '../db/schema';
+import { messages } from '../db/schema';
 import { type FieldError, forbidden, MailroomError } from '../errors';
 import { newId } from '../ids';
 import { type Route, resolveRoute } from '../routing/resolveRoute';
@@ -15,46 +14,9 @@ export function assertCanSend(ctx: Ctx): void {
   if (ctx.actor.role === 'viewer') throw forbidden('Viewers cannot send mail');
 }
 
-const byIdQueries = new WeakMap<object, ReturnType<typeof prepareById>>();
-const prepareById = (db: Db) =>
-  db
-    .select()
-    .from(accounts)
-    .where(eq(accounts.id, sql.placeholder('id')))
-    .prepare('mailroom_send_account');
-
-const lookups = new WeakMap<object, Map<string, Promise<AccountRow | undefined>>>();
-
-/**
- * The account row for a send. Sends through the same account in one turn of the event loop share
- * one prepared lookup (and so do sends arriving while it runs); nothing is kept after it answers.
- */
-function accountForSend(db: Db, accountId: string): Promise<AccountRow | undefined> {
-  let byId = lookups.get(db);
-  if (!byId) {
-    byId = new Map();
-    lookups.set(db, byId);
-  }
-  const shared = byId.get(accountId);
-  if (shared) return shared;
-  const map = byId;
-  let query = byIdQueries.get(db);
-  if (!query) {
-    query = prepareById(db);
-    byIdQueries.set(db, query);
-  }
-  const prepared = query;
-  const lookup = new Promise<void>((resolve) => setImmediate(resolve))
-    .then(() => prepared.execute({ id: accountId }))
-    .then((rows) => rows[0])
-    .finally(() => map.delete(accountId));
-  map.set(accountId, lookup);
-  return lookup;
-}
-
 /** A send naming its account (the hot path of the queued API). */
 async function namedRoute(ctx: Ctx, accountId: string): Promise<Route & { account: AccountRow }> {
-  const row = await accountForSend(ctx.db, accountId);
+  const row = await ctx.outbox.accounts.get(accountId);
   // An account the actor may not see is "no such account": no existence leak.
   if (!row || !canRead(ctx.actor, row.teamId)) {
     throw new MailroomError('account_not_usable', 'accountId does not name an account', {

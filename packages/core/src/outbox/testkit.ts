@@ -6,6 +6,7 @@ import type { TestEnv } from '../testing';
 import { getMessage } from './getMessage';
 import type { OutboxPolicy } from './policy';
 import { runWorker, type WorkerEvent } from './runWorker';
+import { deliveryFailed, type SendResult } from './sendMessage';
 
 /** Retry and breaker timings short enough for tests, bounded so a loop cannot run away. */
 export const fastPolicy: Partial<OutboxPolicy> = {
@@ -38,27 +39,61 @@ export async function mockAccount(ctx: Ctx, mock: MockMailServer, outgoing: Reco
   });
 }
 
-/** Runs a worker until `done()` holds (checked after every recorded outcome and every 25 ms), at most `timeoutMs`. */
+/**
+ * Runs a worker until `done()` holds, checked at the start and after every outcome the worker
+ * records (and whenever it goes idle); fails after `timeoutMs`.
+ */
 export async function runUntil(
   env: TestEnv,
   done: () => Promise<boolean>,
   opts: { policy?: Partial<OutboxPolicy>; timeoutMs?: number; events?: WorkerEvent[] } = {},
 ): Promise<void> {
   const abort = new AbortController();
+  let check = () => {};
   const worker = runWorker({
     base: env.base,
     workerId: `test-${Math.random().toString(36).slice(2, 8)}`,
     signal: abort.signal,
     pollMs: 20,
     policy: opts.policy ?? fastPolicy,
-    onEvent: (e) => opts.events?.push(e),
+    onEvent: (e) => {
+      opts.events?.push(e);
+      if (e.type === 'recorded' || e.type === 'idle') check();
+    },
   });
-  const deadline = Date.now() + (opts.timeoutMs ?? 10_000);
   try {
-    while (!(await done())) {
-      if (Date.now() > deadline) throw new Error('timed out waiting for the outbox');
-      await new Promise((r) => setTimeout(r, 25));
-    }
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error('timed out waiting for the outbox')),
+        opts.timeoutMs ?? 10_000,
+      );
+      let checking = false;
+      let again = false;
+      check = () => {
+        if (checking) {
+          again = true;
+          return;
+        }
+        checking = true;
+        done().then(
+          (ok) => {
+            checking = false;
+            if (ok) {
+              clearTimeout(timer);
+              resolve();
+            } else if (again) {
+              again = false;
+              check();
+            }
+          },
+          (err) => {
+            clearTimeout(timer);
+            reject(err);
+          },
+        );
+      };
+      check();
+    });
   } finally {
     abort.abort();
     await worker;
@@ -71,6 +106,16 @@ export async function runUntilStatus(env: TestEnv, id: string, statuses: string[
     policy,
   });
   return getMessage({ ctx: env.ctx, id });
+}
+
+/**
+ * The problem the API answers an immediate send with when it was not delivered (`deliveryFailed`,
+ * as the route raises it); fails the test when the send was delivered, queued or replayed.
+ */
+export async function undelivered(send: Promise<SendResult>): Promise<MailroomError> {
+  const res = await send;
+  if (res.outcome === 'failed' || res.outcome === 'deferred') return deliveryFailed(res.message);
+  throw new Error(`expected the send not to be delivered; it was ${res.outcome}`);
 }
 
 /** The MailroomError a call fails with; fails the test when it succeeds or throws anything else. */

@@ -8,6 +8,7 @@ import {
   systemActor,
 } from '../context';
 import { type Database, openDatabase } from '../db/client';
+import { createOutbox } from '../outbox/outbox';
 import { createSecretBox } from '../security/secretBox';
 
 /** Both storage backends; storage tests run against each (Postgres is required, never skipped). */
@@ -44,7 +45,10 @@ export type TestEnv = {
   close(): Promise<void>;
 };
 
-/** A migrated database plus a context acting as an admin; `as()` gives contexts for other roles. */
+/**
+ * A migrated database and its outbox, plus a context acting as an admin; `as()` gives contexts for
+ * other roles. `close()` closes the outbox (pooled connections included), then the database.
+ */
 export async function createTestEnv(
   kind: Backend,
   config: Partial<CtxBase['config']> = {},
@@ -54,6 +58,7 @@ export async function createTestEnv(
     db: database.db,
     secrets: createSecretBox([{ id: 'test', key: randomBytes(32) }]),
     config: { ...defaultCoreConfig, allowPrivateHosts: true, ...config },
+    outbox: createOutbox(database.db),
   };
   const admin: Actor = { ...systemActor, label: 'admin@test', userId: null, via: 'session' };
   return {
@@ -61,6 +66,9 @@ export async function createTestEnv(
     base,
     ctx: createContext(base, admin),
     as: (actor) => createContext(base, { ...admin, ...actor }),
-    close: () => database.close(),
+    async close() {
+      await base.outbox.close();
+      await database.close();
+    },
   };
 }

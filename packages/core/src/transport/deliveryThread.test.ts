@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createContext } from '../context';
 import { getMessage } from '../outbox/getMessage';
 import { sendMessage } from '../outbox/sendMessage';
-import { failure, mockAccount, runUntilStatus } from '../outbox/testkit';
+import { mockAccount, runUntilStatus, undelivered } from '../outbox/testkit';
 import { createTestEnv, type TestEnv } from '../testing';
 import { DeliveryThread } from './deliveryThread';
 import { closeTransports, configureSmtpPool } from './pool';
@@ -46,7 +46,7 @@ describe('SMTP in the delivery thread', () => {
         attachments: [{ filename: 'a.txt', contentType: 'text/plain', contentBase64: 'aGk=' }],
       }),
     });
-    expect(res.httpStatus).toBe(200);
+    expect(res.outcome).toBe('sent');
     expect(res.message.recipients[0]?.reply).toMatch(/^250 /);
     const [got] = mock.messages({ subject: res.message.subject });
     expect(got?.messageId).toBe(res.message.messageId);
@@ -69,7 +69,9 @@ describe('SMTP in the delivery thread', () => {
     expect(res.message.recipients[1]?.reply).toContain('Unknown user');
 
     mock.faults.set([{ stage: 'rcpt', code: 550, message: 'Mailbox unavailable' }]);
-    const err = await failure(sendMessage({ ctx: env.ctx, input: mail(account.id, { mode: 'immediate' }) }));
+    const err = await undelivered(
+      sendMessage({ ctx: env.ctx, input: mail(account.id, { mode: 'immediate' }) }),
+    );
     expect(err.extra).toMatchObject({ errorClass: 'rejected', messageStatus: 'failed', responseCode: 550 });
     expect(String(err.extra?.reply)).toContain('Mailbox unavailable');
   });
@@ -99,7 +101,9 @@ describe('SMTP in the delivery thread', () => {
       });
     });
     const account = await mockAccount(env.ctx, mock, { port });
-    const err = await failure(sendMessage({ ctx: env.ctx, input: mail(account.id, { mode: 'immediate' }) }));
+    const err = await undelivered(
+      sendMessage({ ctx: env.ctx, input: mail(account.id, { mode: 'immediate' }) }),
+    );
     expect(err.extra).toMatchObject({ errorClass: 'refused', messageStatus: 'deferred' });
     const stored = await getMessage({
       ctx: createContext(env.base, env.ctx.actor),

@@ -8,7 +8,7 @@ import { createAccount } from '../accounts/createAccount';
 import { createContext } from '../context';
 import * as tables from '../db/schema';
 import { sendMessage } from '../outbox/sendMessage';
-import { failure } from '../outbox/testkit';
+import { undelivered } from '../outbox/testkit';
 import { createTestEnv, type TestEnv } from '../testing';
 import { closeTransports } from './pool';
 
@@ -85,7 +85,7 @@ describe('transports', () => {
 
   it('reports a refused Mailgun API key as an auth error, without the key', async () => {
     const account = await mailgun('Mailgun bad key', 'key-wrong');
-    const err = await failure(
+    const err = await undelivered(
       sendMessage({
         ctx: env.ctx,
         input: { accountId: account.id, to: ['r@example.org'], subject: 'x', text: 'x' },
@@ -141,7 +141,7 @@ describe('transports', () => {
       { ...env.base, config: { ...env.base.config, allowPrivateHosts: false } },
       env.ctx.actor,
     );
-    const err = await failure(
+    const err = await undelivered(
       sendMessage({
         ctx: strict,
         input: {

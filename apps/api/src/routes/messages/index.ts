@@ -3,6 +3,7 @@ import {
   bulkInputSchema,
   bulkResultSchema,
   cancelMessage,
+  deliveryFailed,
   getMessage,
   listMessages,
   listOf,
@@ -58,7 +59,18 @@ messageRoutes.openapi(
       parsed: c.req.valid('json'),
       idempotencyKey: c.req.header('idempotency-key'),
     });
-    return r.httpStatus === 202 ? c.json(r.message, 202) : c.json(r.message, 200);
+    switch (r.outcome) {
+      case 'queued':
+      case 'handed_over':
+        return c.json(r.message, 202);
+      case 'sent':
+      case 'replayed':
+        return c.json(r.message, 200);
+      case 'failed':
+      case 'deferred':
+        // Immediate, not delivered (failed, or deferred for the worker): a 502 an HTTP client notices.
+        throw deliveryFailed(r.message);
+    }
   },
 );
 

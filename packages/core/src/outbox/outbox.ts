@@ -1,0 +1,46 @@
+import type { Db } from '../db/client';
+import { closeTransports } from '../transport/pool';
+import { AccountLookup } from './accountLookup';
+import { HandoffSlot } from './handoff';
+import { InsertBatcher } from './insertBatcher';
+import { WakeSignal } from './signal';
+
+/**
+ * The outbox's moving parts for one database in this process: created once at start (`openCore`,
+ * `createTestEnv`), held by every context (`ctx.outbox`), closed at stop after the worker.
+ * Nothing of it lives in module state, so two outboxes in one process (tests) never share a batch,
+ * a wake-up or a handoff.
+ */
+export type Outbox = {
+  readonly db: Db;
+  /** Sends of one event-loop turn share one multi-row INSERT. */
+  readonly inserts: InsertBatcher;
+  /** Sends of one event-loop turn share one account lookup. */
+  readonly accounts: AccountLookup;
+  /** Wakes this outbox's workers when a message is queued. */
+  readonly wake: WakeSignal;
+  /** The worker of this process that queued sends are handed to. */
+  readonly handoff: HandoffSlot;
+  /** Writes what is still being stored, then closes pooled connections; call after the worker stopped. */
+  close(): Promise<void>;
+};
+
+/** Creates the outbox of one database for this process. */
+export function createOutbox(db: Db): Outbox {
+  const inserts = new InsertBatcher(db);
+  let closing: Promise<void> | undefined;
+  return {
+    db,
+    inserts,
+    accounts: new AccountLookup(db),
+    wake: new WakeSignal(),
+    handoff: new HandoffSlot(),
+    close() {
+      closing ??= (async () => {
+        await inserts.drain();
+        closeTransports();
+      })();
+      return closing;
+    },
+  };
+}
