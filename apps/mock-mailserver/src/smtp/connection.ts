@@ -27,6 +27,12 @@ export class MockSMTPConnection extends SMTPConnection {
         return this.send(421, `${this.name} Too many connected clients, try again in a moment`, false);
       }
       const delay = this.mockServer.greetingDelayMs;
+      // Said before the timer starts, so a test can check which delay applies without timing it.
+      this.mockServer.onGreetingScheduled?.({
+        sessionId: this.id,
+        remoteAddress: this.remoteAddress,
+        delayMs: delay,
+      });
       if (delay > 0) setTimeout(() => this.connectionReady(), delay).unref();
       else setImmediate(() => this.connectionReady());
     });

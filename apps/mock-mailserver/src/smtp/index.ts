@@ -38,6 +38,10 @@ export async function startSmtp(
     // A test client may send many commands before it authenticates (or never does).
     maxAllowedUnauthenticatedCommands: false,
     greetingDelayMs: options.greetingDelayMs,
+    onGreetingScheduled: ({ sessionId, remoteAddress, delayMs }) =>
+      ctx.log(
+        `${options.secure ? 'smtps' : 'smtp'}: connection ${sessionId} from ${remoteAddress}, greeting after ${delayMs} ms`,
+      ),
     closeTimeout: 1000,
   });
   server.on('error', (error) => ctx.log(`smtp: ${error.message}`));

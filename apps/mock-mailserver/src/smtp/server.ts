@@ -6,9 +6,18 @@ import { MockSMTPConnection } from './connection.js';
 
 export type SmtpError = Error & { responseCode?: number };
 
+/** What a connection does before its greeting: the delay it waits is the configured one, or 0. */
+export interface GreetingScheduled {
+  sessionId: string;
+  remoteAddress: string;
+  delayMs: number;
+}
+
 export interface MockSMTPServerOptions extends SMTPServerOptions {
   /** Pause before the greeting; smtp-server hard-codes 100 ms, the mock defaults to 0. */
   greetingDelayMs?: number;
+  /** Called when a connection schedules its greeting (the mock's log, tests). */
+  onGreetingScheduled?: (event: GreetingScheduled) => void;
   /** Called when a client sends DATA, before the 354; an error answers DATA instead. */
   beforeData?: (connection: MockSMTPConnection, proceed: (error?: SmtpError) => void) => void;
 }
@@ -16,13 +25,15 @@ export interface MockSMTPServerOptions extends SMTPServerOptions {
 /** An SMTPServer whose connections are MockSMTPConnection: configurable greeting delay, a DATA hook, dropping. */
 export class MockSMTPServer extends SMTPServer {
   readonly greetingDelayMs: number;
+  readonly onGreetingScheduled: MockSMTPServerOptions['onGreetingScheduled'];
   readonly beforeData: MockSMTPServerOptions['beforeData'];
   private readonly byId = new Map<string, MockSMTPConnection>();
   private readonly timers = new Map<string, Set<NodeJS.Timeout>>();
 
-  constructor({ greetingDelayMs = 0, beforeData, ...options }: MockSMTPServerOptions) {
+  constructor({ greetingDelayMs = 0, onGreetingScheduled, beforeData, ...options }: MockSMTPServerOptions) {
     super(options);
     this.greetingDelayMs = greetingDelayMs;
+    this.onGreetingScheduled = onGreetingScheduled;
     this.beforeData = beforeData;
   }
 
