@@ -18,6 +18,9 @@ Authentication:
                              repeatable. Without it any credentials are accepted.
   --auth-required            refuse MAIL FROM before AUTH
   --mailgun-key <key>        require basic auth api:<key> on the Mailgun emulation
+  --ses-access-key-id <id> --ses-secret-access-key <secret>
+                             require SigV4 signatures made with this key pair on the
+                             SES emulation (both together)
 
 Storage:
   --max-messages <n>         keep at most n messages, oldest pruned first (default 1000)
@@ -95,6 +98,9 @@ export function parseCli(argv: string[]): CliCommand {
   const v = parsed.values;
   if (v.help) return { help: true };
   if (!!v['tls-key'] !== !!v['tls-cert']) throw new CliError('--tls-key and --tls-cert go together');
+  if (!!v['ses-access-key-id'] !== !!v['ses-secret-access-key']) {
+    throw new CliError('--ses-access-key-id and --ses-secret-access-key go together');
+  }
   const options: MockMailServerOptions = {
     smtpPort: port('smtp', v.smtp, 1025),
     smtpsPort: port('smtps', v.smtps, 1465),
@@ -111,6 +117,12 @@ export function parseCli(argv: string[]): CliCommand {
   set('users', users(v.users ?? []));
   set('authRequired', v['auth-required'] || undefined);
   set('mailgunApiKey', v['mailgun-key']);
+  if (v['ses-access-key-id'] && v['ses-secret-access-key']) {
+    options.sesCredentials = {
+      accessKeyId: v['ses-access-key-id'],
+      secretAccessKey: v['ses-secret-access-key'],
+    };
+  }
   set('maxMessages', integer('max-messages', v['max-messages']));
   set('maxAgeMs', duration('max-age', v['max-age']));
   set('maxBytes', size('max-bytes', v['max-bytes']));
@@ -138,6 +150,8 @@ function parse(argv: string[]) {
       users: { type: 'string', multiple: true },
       'auth-required': { type: 'boolean' },
       'mailgun-key': { type: 'string' },
+      'ses-access-key-id': { type: 'string' },
+      'ses-secret-access-key': { type: 'string' },
       'max-messages': { type: 'string' },
       'max-age': { type: 'string' },
       'max-bytes': { type: 'string' },

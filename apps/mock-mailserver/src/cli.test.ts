@@ -23,6 +23,7 @@ describe('parseCli', () => {
       ...['--users', 'a:b,c:d:e', '--users', 'f:g', '--max-messages', '5000', '--max-age', '2h'],
       ...['--max-bytes', '64m', '--max-message-size', '10m', '--store', './mail', '--greeting-delay', '100'],
       ...['--mailgun-key', 'key-1', '--hostname', 'mx.test', '--auth-required', '--quiet'],
+      ...['--ses-access-key-id', 'AKIAMOCK', '--ses-secret-access-key', 'secret/key'],
     ]);
     expect(command).toEqual({
       help: false,
@@ -41,6 +42,7 @@ describe('parseCli', () => {
         storeDir: './mail',
         greetingDelayMs: 100,
         mailgunApiKey: 'key-1',
+        sesCredentials: { accessKeyId: 'AKIAMOCK', secretAccessKey: 'secret/key' },
         hostname: 'mx.test',
         authRequired: true,
       },
@@ -52,6 +54,7 @@ describe('parseCli', () => {
     expect(() => parseCli(['--users', 'nopassword'])).toThrow(/--users/);
     expect(() => parseCli(['--max-age', 'soon'])).toThrow(/--max-age/);
     expect(() => parseCli(['--tls-key', 'k.pem'])).toThrow(/--tls-cert/);
+    expect(() => parseCli(['--ses-access-key-id', 'AKIAMOCK'])).toThrow(/--ses-secret-access-key/);
     expect(() => parseCli(['--what'])).toThrow(CliError);
     expect(duration('x', '90s')).toBe(90_000);
     expect(size('x', '512k')).toBe(524_288);

@@ -154,6 +154,7 @@ export async function startMockMailServer(options: MockMailServerOptions = {}): 
           faults,
           events,
           mailgunApiKey: options.mailgunApiKey ?? null,
+          sesCredentials: options.sesCredentials ? { ...options.sesCredentials } : null,
           maxMessageSize,
           reset: () => {
             store.clear();

@@ -18,7 +18,7 @@ export interface AttachmentInfo {
   related: boolean;
 }
 
-export type MessageTransport = 'smtp' | 'mailgun';
+export type MessageTransport = 'smtp' | 'mailgun' | 'ses';
 
 /** A received message as the store keeps it. */
 export interface StoredMessage {
@@ -28,7 +28,10 @@ export interface StoredMessage {
   receivedAt: string;
   transport: MessageTransport;
   envelope: { mailFrom: string; rcptTo: string[] };
-  /** The SMTP AUTH username (or `api` for the Mailgun emulation), null when the client did not authenticate. */
+  /**
+   * The SMTP AUTH username (`api` for the Mailgun emulation, the access key id of the SigV4
+   * signature for the SES emulation), null when the client did not authenticate.
+   */
   authUser: string | null;
   /** Whether the message travelled over TLS (STARTTLS, implicit TLS or HTTPS). */
   secure: boolean;
@@ -49,6 +52,21 @@ export interface StoredMessage {
   size: number;
   /** Mailgun emulation only: tags (`o:tag`) and user variables (`v:*`). */
   mailgun?: { domain: string; tags: string[]; variables: Record<string, string> };
+  /** SES emulation only: what the SendEmail call carried besides the message. */
+  ses?: SesMessageInfo;
+}
+
+/** The SES-specific part of a message accepted by the SES v2 emulation. */
+export interface SesMessageInfo {
+  /** The `MessageId` the SendEmail call answered. */
+  messageId: string;
+  /** Which form of `Content` carried the message. */
+  content: 'raw' | 'simple';
+  /** The region of the signature's credential scope, null for an unsigned request. */
+  region: string | null;
+  configurationSetName: string | null;
+  /** `EmailTags` as name → value. */
+  tags: Record<string, string>;
 }
 
 /** What a list returns per message: everything but bodies and headers. */
@@ -107,19 +125,37 @@ export interface CodesResult {
   links: LinkMatch[];
 }
 
-export type FaultStage = 'connect' | 'auth' | 'mail' | 'rcpt' | 'data' | 'end-of-data';
+/**
+ * Where a rule fires: the SMTP stages, or an SES API call (`ses`: SendEmail, `ses-account`:
+ * GetAccount), where the code is the HTTP status of an SES error.
+ */
+export type FaultStage =
+  | 'connect'
+  | 'auth'
+  | 'mail'
+  | 'rcpt'
+  | 'data'
+  | 'end-of-data'
+  | 'ses'
+  | 'ses-account';
 export type FaultAction = 'reply' | 'drop' | 'delay';
 
 /**
  * A fault rule. `match` is a glob (`*`, `?`) or a `/regex/flags`, tested against the
- * recipient (rcpt; any recipient for data and end-of-data), the sender (mail), the
- * username (auth) or the client address (connect).
+ * recipient (rcpt; any recipient for data, end-of-data and ses), the sender (mail), the
+ * username (auth), the client address (connect) or the access key id (ses-account).
  */
 export interface FaultRule {
   stage: FaultStage;
   match?: string | undefined;
   code?: number | undefined;
   message?: string | undefined;
+  /**
+   * `ses` and `ses-account` only: the SES error name (`x-amzn-ErrorType`), such as
+   * `AccountSuspendedException`. Left out, it follows from the code (429
+   * TooManyRequestsException, 400 MessageRejected, 403 AccessDeniedException, ...).
+   */
+  errorType?: string | undefined;
   /** Fire this many times, then stop. Unlimited when left out. */
   count?: number | undefined;
   /** Fire with this probability (0..1), drawn from a generator seeded when the rules are set, so runs repeat. */
@@ -147,6 +183,7 @@ export interface FiredFault {
   delayMs: number;
   /** The address, username or client address the rule was tested against. */
   target: string | null;
+  /** The SMTP session, or the request id (`x-amzn-RequestId`) of an SES call. */
   sessionId: string;
 }
 
@@ -186,6 +223,11 @@ export interface MockMailServerOptions {
   greetingDelayMs?: number;
   /** When set, the Mailgun emulation requires basic auth `api:<key>`; otherwise any key is accepted. */
   mailgunApiKey?: string;
+  /**
+   * When set, the SES emulation verifies each request's AWS Signature Version 4 against this
+   * key pair (service `ses`, any region); otherwise any signature, or none, is accepted.
+   */
+  sesCredentials?: { accessKeyId: string; secretAccessKey: string };
   /** PEM key and certificate for STARTTLS, SMTPS and STLS. A self-signed one is generated when left out. */
   tls?: { key: string | Buffer; cert: string | Buffer };
   /** Name in the SMTP greeting. Default `mock-mailserver`. */

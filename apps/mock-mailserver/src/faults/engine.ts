@@ -7,6 +7,8 @@ export interface FaultDecision {
   action: FaultAction;
   code: number;
   message: string;
+  /** The SES error name a rule of an SES stage names, null when it names none. */
+  errorType: string | null;
   delayMs: number;
 }
 
@@ -94,6 +96,7 @@ export class FaultEngine {
         action: actionOf(rule),
         code: rule.code ?? fallback.code,
         message: rule.message ?? fallback.message,
+        errorType: rule.errorType ?? null,
         delayMs: rule.delayMs ?? 0,
       };
       const entry: FiredFault = {

@@ -1,8 +1,29 @@
 import type { FaultAction, FaultRule, FaultStage } from '../types.js';
 
-export const FAULT_STAGES: readonly FaultStage[] = ['connect', 'auth', 'mail', 'rcpt', 'data', 'end-of-data'];
+export const FAULT_STAGES: readonly FaultStage[] = [
+  'connect',
+  'auth',
+  'mail',
+  'rcpt',
+  'data',
+  'end-of-data',
+  'ses',
+  'ses-account',
+];
+/** The stages of the SES emulation, where a code is an HTTP status and a reply is an SES error. */
+export const SES_STAGES: readonly FaultStage[] = ['ses', 'ses-account'];
 const ACTIONS: readonly FaultAction[] = ['reply', 'drop', 'delay'];
-const KEYS = new Set(['stage', 'match', 'code', 'message', 'count', 'probability', 'delayMs', 'action']);
+const KEYS = new Set([
+  'stage',
+  'match',
+  'code',
+  'message',
+  'errorType',
+  'count',
+  'probability',
+  'delayMs',
+  'action',
+]);
 
 /** The reply a rule gives when it names no code or text. */
 export const DEFAULT_REPLY: Record<FaultStage, { code: number; message: string }> = {
@@ -12,6 +33,8 @@ export const DEFAULT_REPLY: Record<FaultStage, { code: number; message: string }
   rcpt: { code: 550, message: 'Recipient rejected (mock fault)' },
   data: { code: 554, message: 'Transaction failed (mock fault)' },
   'end-of-data': { code: 554, message: 'Message rejected (mock fault)' },
+  ses: { code: 400, message: 'Message rejected (mock fault)' },
+  'ses-account': { code: 503, message: 'Service unavailable (mock fault)' },
 };
 
 export class FaultRuleError extends Error {
@@ -47,11 +70,21 @@ export function validateRules(input: unknown): FaultRule[] {
     };
     const int = (v: unknown) => Number.isInteger(v);
     check('match', (v) => typeof v === 'string' && v.length > 0, 'expected a non-empty string');
+    const ses = SES_STAGES.includes(rule.stage as FaultStage);
     check(
       'code',
       (v) => int(v) && (v as number) >= 400 && (v as number) <= 599,
-      'expected an SMTP error code 400–599',
+      ses ? 'expected an HTTP error status 400–599' : 'expected an SMTP error code 400–599',
     );
+    // The name travels in a header (x-amzn-ErrorType), so it stays a bare identifier.
+    check(
+      'errorType',
+      (v) => typeof v === 'string' && /^[A-Za-z][A-Za-z0-9]{0,99}$/.test(v),
+      'expected an error name such as AccountSuspendedException',
+    );
+    if (rule.errorType !== undefined && !ses) {
+      errors.push({ path: at('errorType'), message: 'only for the ses and ses-account stages' });
+    }
     check('message', (v) => typeof v === 'string' && !/[\r\n]/.test(v), 'expected a single-line string');
     check('count', (v) => int(v) && (v as number) >= 1, 'expected a positive integer');
     check('probability', (v) => typeof v === 'number' && v >= 0 && v <= 1, 'expected a number from 0 to 1');

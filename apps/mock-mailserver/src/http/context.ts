@@ -11,6 +11,8 @@ export interface HttpContext {
   faults: FaultEngine;
   events: EventLog;
   mailgunApiKey: string | null;
+  /** The key pair SES requests must be signed with (SigV4), or null to accept any signature. */
+  sesCredentials: { accessKeyId: string; secretAccessKey: string } | null;
   maxMessageSize: number;
   /** Clears messages and fault rules. */
   reset: () => void;

@@ -9,6 +9,7 @@ import { eventRoutes } from './routes/events.js';
 import { faultRoutes } from './routes/faults.js';
 import { mailgunRoutes } from './routes/mailgun.js';
 import { messageRoutes } from './routes/messages.js';
+import { sesRoutes } from './routes/ses.js';
 import { uiRoutes } from './routes/ui.js';
 import { waitRoutes } from './routes/wait.js';
 
@@ -22,6 +23,7 @@ export function buildRouter(ctx: HttpContext): Router {
   eventRoutes(router, ctx);
   faultRoutes(router, ctx);
   mailgunRoutes(router, ctx);
+  sesRoutes(router, ctx);
   uiRoutes(router);
   return router;
 }

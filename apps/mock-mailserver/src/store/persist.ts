@@ -1,6 +1,6 @@
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { MessageTransport } from '../types.js';
+import type { MessageTransport, SesMessageInfo } from '../types.js';
 
 /** What is kept beside each `.eml` file so a reloaded message keeps its envelope. */
 export interface PersistedMeta {
@@ -13,6 +13,7 @@ export interface PersistedMeta {
   secure: boolean;
   remoteAddress: string | null;
   mailgun?: { domain: string; tags: string[]; variables: Record<string, string> };
+  ses?: SesMessageInfo;
 }
 
 const SAFE_ID = /^[\w-]+$/;

@@ -15,6 +15,7 @@ export interface IncomingMessage {
   secure: boolean;
   remoteAddress: string | null;
   mailgun?: StoredMessage['mailgun'];
+  ses?: StoredMessage['ses'];
 }
 
 export interface StoreLimits {
@@ -123,6 +124,7 @@ export class MessageStore {
       secure: incoming.secure,
       remoteAddress: incoming.remoteAddress,
       ...(incoming.mailgun ? { mailgun: incoming.mailgun } : {}),
+      ...(incoming.ses ? { ses: incoming.ses } : {}),
     };
     const message = this.insert(meta, incoming.raw, parsed, true);
     this.prune();
@@ -143,6 +145,7 @@ export class MessageStore {
       ...fields,
       size: raw.length,
       ...(meta.mailgun ? { mailgun: meta.mailgun } : {}),
+      ...(meta.ses ? { ses: meta.ses } : {}),
     };
     const kept = this.dir ? null : raw;
     const entry: Entry = {

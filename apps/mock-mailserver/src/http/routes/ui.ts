@@ -68,7 +68,7 @@ async function loadList() {
     const item = el('li', { tabIndex: 0 },
       el('div', { className: 'subject', textContent: m.subject || '(no subject)' }),
       el('div', { className: 'meta', textContent: (m.from?.address || m.envelope.mailFrom) + ' → ' + m.envelope.rcptTo.join(', ') }),
-      el('div', { className: 'meta', textContent: new Date(m.receivedAt).toLocaleString() + ' · ' + m.size + ' B' }));
+      el('div', { className: 'meta', textContent: new Date(m.receivedAt).toLocaleString() + ' · ' + m.size + ' B' + (m.transport === 'smtp' ? '' : ' · via ' + m.transport) }));
     item.setAttribute('aria-selected', String(m.id === selected));
     item.onclick = item.onkeydown = (e) => { if (!e.key || e.key === 'Enter') show(m.id); };
     return item;
@@ -85,7 +85,9 @@ async function show(id) {
   const fmt = (list) => list.map((a) => a.name ? a.name + ' <' + a.address + '>' : a.address).join(', ');
   const facts = el('dl');
   for (const [k, v] of [['From', m.from ? fmt([m.from]) : ''], ['To', fmt(m.to)], ['Cc', fmt(m.cc)],
-      ['Envelope', m.envelope.mailFrom + ' → ' + m.envelope.rcptTo.join(', ')], ['Auth user', m.authUser || '—'],
+      ['Envelope', m.envelope.mailFrom + ' → ' + m.envelope.rcptTo.join(', ')],
+      ['Via', ({ smtp: 'SMTP', mailgun: 'Mailgun API (' + m.mailgun?.domain + ')', ses: 'Amazon SES API (MessageId ' + m.ses?.messageId + ')' })[m.transport] || m.transport],
+      ['Auth user', m.authUser || '—'],
       ['TLS', m.secure ? 'yes' : 'no'], ['Received', m.receivedAt], ['Message-ID', m.messageId || '—'], ['Id', m.id]]) {
     if (v) facts.append(el('dt', { textContent: k }), el('dd', { textContent: v }));
   }
