@@ -179,6 +179,28 @@ describe.each(backends)('Main Log on %s', (backend) => {
     expect(badDate.errors?.[0]?.path).toBe('filter.all.0.value');
   });
 
+  it('refuses filters deeper than 8 groups or with more than 100 items, as JSON text or as objects', async () => {
+    const level = { field: 'level', op: 'eq', value: 'error' } as const;
+    const nest = (depth: number) => {
+      let group: unknown = level;
+      for (let i = 0; i < depth; i++) group = { all: [group] };
+      return group;
+    };
+    // Deep enough to overflow the call stack of a recursive parse; refused before one runs.
+    const deepText = `${'{"all":['.repeat(10_000)}${JSON.stringify(level)}${']}'.repeat(10_000)}`;
+    for (const filter of [nest(10_000), deepText, nest(9)]) {
+      const e = await failure(queryLogs({ ctx: env.ctx, input: { filter } }));
+      expect(e.errors).toEqual([{ path: 'filter', message: 'is nested deeper than 8 levels' }]);
+    }
+    const wide = { any: [0, 1, 2].map(() => ({ all: Array.from({ length: 33 }, () => level) })) };
+    const tooMany = await failure(queryLogs({ ctx: env.ctx, input: { filter: wide } }));
+    expect(tooMany.errors).toEqual([{ path: 'filter', message: 'has more than 100 conditions and groups' }]);
+    // At the limits, a filter still runs: 8 levels, and 100 items (3 groups + 97 conditions).
+    expect((await queryLogs({ ctx: env.ctx, input: { filter: nest(8) } })).items).toBeDefined();
+    const full = { any: [32, 32, 33].map((n) => ({ all: Array.from({ length: n }, () => level) })) };
+    expect((await queryLogs({ ctx: env.ctx, input: { filter: full } })).items).toBeDefined();
+  });
+
   it("shows a team admin only their own teams' account logs", async () => {
     const teamAdmin = env.as({ role: 'team_admin', teamIds: [teamId], label: 'lead@test' });
     const seen = await queryLogs({ ctx: teamAdmin, input: { since: T0.toISOString() } });

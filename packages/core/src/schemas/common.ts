@@ -7,6 +7,30 @@ export const headerSafe = (max = 255) =>
     .max(max)
     .refine((s) => !/[\r\n\0]/.test(s), { message: 'must not contain line breaks' });
 
+/**
+ * True for canonical base64 (RFC 4648, section 4): the 64 letters of the standard alphabet, `=` only as
+ * one or two final padding characters, a length that is a multiple of 4, and zero bits where padding
+ * begins, so the text decodes to exactly one byte string and back. Spaces, tabs and line breaks are
+ * ignored anywhere, because MIME tools wrap base64 at 76 characters; nothing else is.
+ */
+export function isCanonicalBase64(text: string): boolean {
+  const compact = text.replace(/[ \t\r\n]+/g, '');
+  if (compact.length % 4 !== 0) return false;
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) return false;
+  const pad = compact.endsWith('==') ? 2 : compact.endsWith('=') ? 1 : 0;
+  if (pad === 0) return true;
+  // The last letter before the padding carries 4 (==) or 2 (=) unused bits, which must be zero.
+  const last = BASE64_ALPHABET.indexOf(compact.charAt(compact.length - pad - 1));
+  return last % (pad === 2 ? 16 : 4) === 0;
+}
+const BASE64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/** Binary content carried as canonical base64 (see `isCanonicalBase64`). */
+export const base64Content = z.string().refine(isCanonicalBase64, {
+  message:
+    'must be base64: letters A-Z a-z 0-9 + /, padded with = only at the end to a multiple of 4 characters (line breaks allowed)',
+});
+
 const hostnameRe = /^(?=.{1,253}$)(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*\.?$/;
 const ipv4Re = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 const ipv6Re = /^\[?[0-9A-Fa-f:.]+\]?$/;

@@ -31,12 +31,50 @@ export type Condition = z.infer<typeof conditionSchema>;
 export type ConditionGroup =
   | { all: Array<Condition | ConditionGroup> }
   | { any: Array<Condition | ConditionGroup> };
-export const conditionGroupSchema: z.ZodType<ConditionGroup> = z.lazy(() =>
+const groupShape: z.ZodType<ConditionGroup> = z.lazy(() =>
   z.union([
-    z.object({ all: z.array(z.union([conditionSchema, conditionGroupSchema])).max(50) }).strict(),
-    z.object({ any: z.array(z.union([conditionSchema, conditionGroupSchema])).max(50) }).strict(),
+    z.object({ all: z.array(z.union([conditionSchema, groupShape])).max(50) }).strict(),
+    z.object({ any: z.array(z.union([conditionSchema, groupShape])).max(50) }).strict(),
   ]),
 );
+
+/** Groups nested in groups, counting the outermost: deeper trees are refused before zod recurses into them. */
+export const MAX_FILTER_DEPTH = 8;
+/** Conditions and groups in one filter, all levels together. */
+export const MAX_FILTER_ITEMS = 100;
+
+/**
+ * Why a filter is too deep or too large, or null. It walks the raw value with its own stack (no
+ * recursion), so a filter nested thousands deep is refused in a few steps instead of overflowing the
+ * call stack of the recursive schema, the SQL builder or the database's parser.
+ */
+export function filterBoundsProblem(value: unknown): string | null {
+  const stack: Array<{ node: unknown; depth: number }> = [{ node: value, depth: 1 }];
+  let items = 0;
+  for (let next = stack.pop(); next; next = stack.pop()) {
+    const { node, depth } = next;
+    if (!node || typeof node !== 'object' || Array.isArray(node)) continue;
+    // Both keys are walked: the schema refuses a group with both, but only after parsing each.
+    for (const key of ['all', 'any'] as const) {
+      const children = (node as Record<string, unknown>)[key];
+      if (!Array.isArray(children)) continue;
+      if (depth > MAX_FILTER_DEPTH) return `is nested deeper than ${MAX_FILTER_DEPTH} levels`;
+      items += children.length;
+      if (items > MAX_FILTER_ITEMS) return `has more than ${MAX_FILTER_ITEMS} conditions and groups`;
+      for (const child of children) stack.push({ node: child, depth: depth + 1 });
+    }
+  }
+  return null;
+}
+
+/** The condition builder: `{all|any: [condition | group]}`, at most 8 levels and 100 items. */
+export const conditionGroupSchema: z.ZodType<ConditionGroup> = z
+  .unknown()
+  .check((ctx) => {
+    const problem = filterBoundsProblem(ctx.value);
+    if (problem) ctx.issues.push({ code: 'custom', message: problem, input: ctx.value, abort: true });
+  })
+  .pipe(groupShape);
 
 export const logQuerySchema = z.object({
   source: logSourceSchema.optional(),

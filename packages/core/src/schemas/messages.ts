@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { emailAddress, headerSafe } from './common';
+import { base64Content, emailAddress, headerSafe } from './common';
 import { routeReasonSchema } from './defaults';
 
 export const messageStatuses = ['queued', 'sending', 'sent', 'deferred', 'failed', 'cancelled'] as const;
@@ -8,10 +8,51 @@ export type MessageStatus = z.infer<typeof messageStatusSchema>;
 
 const headerName = z.string().regex(/^[A-Za-z0-9-]{1,76}$/, 'must be a valid header name');
 
+/**
+ * Headers Mailroom writes itself, from the message's own fields, its MIME structure or the servers on
+ * the way: a custom copy would give the mail two of them (which one a reader trusts differs) or pass off
+ * a sender, envelope or signature the send-as checks never saw.
+ */
+const reservedHeaders = new Set([
+  'from',
+  'sender',
+  'to',
+  'cc',
+  'bcc',
+  'reply-to',
+  'subject',
+  'message-id',
+  'mime-version',
+  'return-path',
+  'received',
+  'dkim-signature',
+  'authentication-results',
+]);
+const reservedPrefixes = ['content-', 'resent-', 'arc-'];
+export function isReservedHeader(name: string): boolean {
+  const n = name.toLowerCase();
+  return reservedHeaders.has(n) || reservedPrefixes.some((p) => n.startsWith(p));
+}
+
+/** Extra headers of a send (X-…, List-Unsubscribe, In-Reply-To …); reserved ones are refused by name. */
+const customHeaders = z
+  .record(headerName, headerSafe(998))
+  .default({})
+  .superRefine((headers, ctx) => {
+    for (const name of Object.keys(headers)) {
+      if (isReservedHeader(name))
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: 'cannot be set as a custom header: Mailroom writes it from the message itself',
+        });
+    }
+  });
+
 export const attachmentSchema = z.object({
   filename: headerSafe(255).min(1),
   contentType: headerSafe(255).default('application/octet-stream'),
-  contentBase64: z.string().regex(/^[A-Za-z0-9+/=\s]*$/, 'must be base64'),
+  contentBase64: base64Content,
 });
 
 export const messageInputSchema = z
@@ -27,7 +68,7 @@ export const messageInputSchema = z
     text: z.string().max(5_000_000).optional(),
     html: z.string().max(10_000_000).optional(),
     attachments: z.array(attachmentSchema).max(50).default([]),
-    headers: z.record(headerName, headerSafe(998)).default({}),
+    headers: customHeaders,
     mode: z.enum(['immediate', 'queued']).optional(),
   })
   .refine((m) => m.text !== undefined || m.html !== undefined, {
@@ -108,7 +149,7 @@ export const bulkInputSchema = z
     text: z.string().max(5_000_000).optional(),
     html: z.string().max(10_000_000).optional(),
     attachments: z.array(attachmentSchema).max(50).default([]),
-    headers: z.record(headerName, headerSafe(998)).default({}),
+    headers: customHeaders,
     recipients: z
       .array(
         z.object({
