@@ -1,5 +1,4 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { metricsText } from '@mailroom/core';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
@@ -76,10 +75,6 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   // Routes of later areas (connection tests, logs, messages, verification) mount here too.
   app.route('/api/v1', v1);
   app.notFound((c) => problem(c, 404, 'not_found', `No route for ${c.req.method} ${c.req.path}`));
-
-  app.get('/metrics', auth(), async (c) =>
-    c.body(await metricsText(deps.base.db), 200, { 'content-type': 'text/plain; version=0.0.4' }),
-  );
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.openAPIRegistry.registerComponent('securitySchemes', 'cookie', {
