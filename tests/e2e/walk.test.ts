@@ -282,6 +282,9 @@ describe('admin web UI', () => {
     await page.keyboard.press('Escape');
     await drawer.waitFor({ state: 'detached' });
     await page.getByRole('link', { name: 'Sent', exact: true }).press('Enter');
+    // Only the tab of the current status is current (all six used to say so).
+    const tabs = page.getByRole('navigation', { name: 'Message status' });
+    await expect.poll(() => tabs.locator('[aria-current="page"]').allTextContents()).toEqual(['Sent']);
     await expect
       .poll(
         async () => {
