@@ -9,6 +9,7 @@ import {
   listOf,
   messageInputSchema,
   messageListQuerySchema,
+  messageStatuses,
   messageViewSchema,
   problemSchema,
   retryMessage,
@@ -21,6 +22,15 @@ import { body, json, newRouter, problems, security } from '../../lib/openapi';
 export const messageRoutes = newRouter();
 const idParam = z.object({ id: z.string().min(1) });
 const tags = ['Messages'];
+// In a query string `status` and `internal` travel as text; the core verb parses them (comma list,
+// 'true'), so the route declares them as the text it validates and hands on.
+const messageListParams = messageListQuerySchema.extend({
+  status: z
+    .string()
+    .optional()
+    .describe(`One status or several, comma separated: ${messageStatuses.join(', ')}`),
+  internal: z.enum(['true', 'false']).optional().describe('true also lists verification mails'),
+});
 const deliveryProblem = {
   description:
     'Immediate mode only: the server refused or could not be reached. `errorClass`, `reply`, `responseCode` and `hint` say why; `messageId`, `messageStatus` (failed, or deferred with `nextAttemptAt`) and `message` describe the stored message.',
@@ -57,7 +67,7 @@ messageRoutes.openapi(
     const r = await sendMessage({
       ctx: c.get('ctx'),
       parsed: c.req.valid('json'),
-      idempotencyKey: c.req.header('idempotency-key'),
+      idempotencyKey: c.req.valid('header')['idempotency-key'],
     });
     switch (r.outcome) {
       case 'queued':
@@ -102,10 +112,10 @@ messageRoutes.openapi(
     summary:
       'The outbox: filter by status (comma list), account, bulk id, time; q searches subject and recipients',
     security,
-    request: { query: messageListQuerySchema },
+    request: { query: messageListParams },
     responses: { 200: json(listOf(messageViewSchema)), 400: problems[400] },
   }),
-  async (c) => c.json(await listMessages({ ctx: c.get('ctx'), input: c.req.query() }), 200),
+  async (c) => c.json(await listMessages({ ctx: c.get('ctx'), input: c.req.valid('query') }), 200),
 );
 
 messageRoutes.openapi(
