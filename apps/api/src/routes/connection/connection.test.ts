@@ -64,24 +64,24 @@ describe('connection tests and the Main Log through the API', () => {
     expect(timeline.items[0]).toMatchObject({ type: 'tested', actor: 'admin@example.com' });
   });
 
-  it('POST /connection-tests fails a closed port as "refused" in under a second', async () => {
+  it('POST /connection-tests fails a closed port as "refused" at the connect step, not as a timeout', async () => {
     const closed: Server = createServer();
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
     const port = (closed.address() as { port: number }).port;
     await new Promise<void>((r) => closed.close(() => r()));
-    const started = performance.now();
     const res = await t.call('POST', '/api/v1/connection-tests', {
       direction: 'outgoing',
       outgoing: smtp(port),
     });
-    const elapsed = performance.now() - started;
     expect(res.status).toBe(200);
     const body = connectionTestResultSchema.parse(await json(res));
     expect(body).toMatchObject({
       ok: false,
       error: { code: 'refused', hint: expect.stringContaining('port') },
     });
-    expect(elapsed).toBeLessThan(1000);
+    // Answered by the refusal itself, not by waiting out the connect timeout (which would be 'timeout'):
+    // the connect step failed and nothing after it ran.
+    expect(body.steps.at(-1)).toMatchObject({ step: 'connect', ok: false });
   });
 
   it('POST /connection-tests reuses the stored password only for the same host and port', async () => {
