@@ -27,14 +27,14 @@ const OUTBOUND: Array<[string, RegExp]> = [
 
 /**
  * Libraries that open their own sockets, each allowed in one place where it is handed only what the
- * door checked: nodemailer connects to the address the guard resolved (transport/pool.ts passes it)
+ * door checked: nodemailer connects to the address the guard resolved (transports/smtp/index.ts passes it)
  * and gets OAuth tokens from the door, never a token URL; its sendmail transport runs only an
  * operator-allowed path; imapflow connects to the checked address of incoming/fetchAccount.ts.
  */
 const LIBRARY_DOORS: Record<string, RegExp> = {
-  'packages/core/src/transport/smtp.ts': /from\s+'nodemailer'/,
-  'packages/core/src/transport/sendmail.ts': /from\s+'nodemailer'/,
-  'packages/core/src/transport/deliveryThread.worker.mjs': /from\s+'nodemailer'/,
+  'packages/core/src/transports/smtp/transport.ts': /from\s+'nodemailer'/,
+  'packages/core/src/transports/sendmail/transport.ts': /from\s+'nodemailer'/,
+  'packages/core/src/transports/smtp/deliveryThread.worker.mjs': /from\s+'nodemailer'/,
   'packages/core/src/incoming/imapSession.ts': /from\s+'imapflow'/,
 };
 const LIBRARIES = /from\s+'(nodemailer|imapflow)'/;

@@ -30,7 +30,7 @@ export async function changeStage({
       throw new MailroomError('invalid_transition', `A ${row.stage} account cannot move to ${stage}`, {
         errors: [{ path: 'stage', message: `from ${row.stage} the account can only move to ${allowed}` }],
         hint: row.stage === 'deleted' ? 'Restore a deleted account by moving it to inactive.' : undefined,
-      } as never);
+      });
     }
     if (row.stage === 'deleted') await assertNameFree(tx, row.name, row.id);
 

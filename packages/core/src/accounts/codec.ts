@@ -1,18 +1,30 @@
 import {
   type AccountView,
+  attachAuth,
+  authSecretsUsed,
+  authView,
   type Direction,
   type IncomingParsed,
+  type IncomingSettings,
+  type IncomingStored,
   imapDefaultPorts,
   type OutgoingParsed,
+  type OutgoingSettings,
+  type OutgoingStored,
+  type OutgoingView,
+  type OutgoingViewCommon,
+  type ParsedOf,
   pop3DefaultPorts,
-  type SecretPath,
-  secretPaths,
-  smtpDefaultPorts,
+  type SecretUse,
+  type SecretValue,
+  type SettingsOf,
+  type StoredOf,
+  settingsOf,
+  splitAuth,
+  type TransportKind,
 } from '../schemas/account';
 import type { SecretBox } from '../security/secretBox';
 import type { AccountRow } from './types';
-
-type Part = Record<string, unknown>;
 
 /** Reads a dotted path in a plain object. */
 export function getPath(obj: unknown, path: string): unknown {
@@ -24,55 +36,96 @@ export function getPath(obj: unknown, path: string): unknown {
   return cur;
 }
 
-function deletePath(obj: Part, path: string): void {
-  const keys = path.split('.');
-  let cur: unknown = obj;
-  for (const key of keys.slice(0, -1)) {
-    if (!cur || typeof cur !== 'object') return;
-    cur = (cur as Record<string, unknown>)[key];
-  }
-  if (cur && typeof cur === 'object') delete (cur as Record<string, unknown>)[keys[keys.length - 1]!];
+/** Both parts of an account as stored (no secrets). */
+export type StoredParts = { outgoing: OutgoingStored | null; incoming: IncomingStored | null };
+/** A part's secrets as the input carried them, by field relative to the part (`auth.password`, `apiKey`). */
+type PartSecrets = Partial<Record<string, SecretValue>>;
+/** Secret changes by path (`outgoing.apiKey`): a string replaces, null clears; absent keeps. */
+export type SecretChanges = Record<string, string | null>;
+
+// Each outgoing function pairs a part with its own transport's module: `kind` is the part's `transport`.
+const completeOf = <K extends TransportKind>(kind: K, p: ParsedOf<K>): SettingsOf<K> =>
+  settingsOf(kind).complete(p);
+const splitOf = <K extends TransportKind>(kind: K, s: SettingsOf<K>) => settingsOf(kind).split(s);
+const attachOf = <K extends TransportKind>(
+  kind: K,
+  stored: StoredOf<K>,
+  secret: (field: string) => SecretValue,
+): SettingsOf<K> => settingsOf(kind).attach(stored, secret);
+const usedOf = <K extends TransportKind>(kind: K, stored: StoredOf<K>): SecretUse[] =>
+  settingsOf(kind).secretsUsed(stored);
+
+/** The outgoing part with its computed defaults (the SMTP port from the security mode). */
+export function completeOutgoing(part: OutgoingParsed): OutgoingSettings {
+  return completeOf(part.transport, part);
 }
 
-function setPath(obj: Part, path: string, value: unknown): void {
-  const keys = path.split('.');
-  let cur = obj;
-  for (const key of keys.slice(0, -1)) {
-    if (!cur[key] || typeof cur[key] !== 'object') cur[key] = {};
-    cur = cur[key] as Part;
-  }
-  cur[keys[keys.length - 1]!] = value;
-}
-
-/** Fills the port from the security mode when the admin left it out (25/587/465, 143/993, 110/995). */
-export function withDefaultPort<T extends OutgoingParsed | IncomingParsed>(part: T): T {
-  if ('transport' in part) {
-    if (part.transport !== 'smtp') return part;
-    return { ...part, port: part.port ?? smtpDefaultPorts[part.security] };
-  }
+/** The incoming part with its port filled from the security mode when the admin left it out (143/993, 110/995). */
+export function completeIncoming(part: IncomingParsed): IncomingSettings {
   const table = part.protocol === 'imap' ? imapDefaultPorts : pop3DefaultPorts;
   return { ...part, port: part.port ?? table[part.security] };
 }
 
-export type SecretChanges = Partial<Record<SecretPath, string | null>>;
+/** Splits an outgoing part into what is stored in clear and the secrets the input carried. */
+export function splitOutgoing(part: OutgoingSettings): { stored: OutgoingStored; secrets: PartSecrets } {
+  return splitOf(part.transport, part);
+}
+
+/** Splits an incoming part into what is stored in clear and the secrets the input carried. */
+export function splitIncoming(part: IncomingSettings): { stored: IncomingStored; secrets: PartSecrets } {
+  const { auth, ...rest } = part;
+  const { stored, secrets } = splitAuth(auth);
+  return { stored: { ...rest, auth: stored }, secrets };
+}
+
+/** A stored outgoing part with its secrets put back (`secret` answers a field's plaintext). */
+export function attachOutgoing(
+  stored: OutgoingStored,
+  secret: (field: string) => SecretValue,
+): OutgoingSettings {
+  return attachOf(stored.transport, stored, secret);
+}
+
+/** A stored incoming part with its secrets put back. */
+export function attachIncoming(
+  stored: IncomingStored,
+  secret: (field: string) => SecretValue,
+): IncomingSettings {
+  return { ...stored, auth: attachAuth(stored.auth, secret) };
+}
+
+/** The secrets a stored part uses (fields relative to the part), and which of them it cannot work without. */
+export function secretsUsed(part: OutgoingStored | IncomingStored): SecretUse[] {
+  return 'transport' in part ? usedOf(part.transport, part) : authSecretsUsed(part.auth);
+}
 
 /**
  * Splits a parsed account document into what is stored in clear and the secrets it carries.
  * A secret that is `undefined` is absent from the changes (keep); `null` clears; a string replaces.
  */
-export function splitSecrets(doc: { outgoing?: Part | null; incoming?: Part | null }): {
-  outgoing: Part | null;
-  incoming: Part | null;
-  changes: SecretChanges;
-} {
-  const clone = structuredClone({ outgoing: doc.outgoing ?? null, incoming: doc.incoming ?? null });
+export function splitSecrets(doc: {
+  outgoing: OutgoingSettings | null;
+  incoming: IncomingSettings | null;
+}): StoredParts & { changes: SecretChanges } {
   const changes: SecretChanges = {};
-  for (const path of secretPaths) {
-    const value = getPath(clone, path);
-    if (value !== undefined) changes[path] = value as string | null;
-    deletePath(clone as Part, path);
+  const collect = (direction: Direction, secrets: PartSecrets) => {
+    for (const [field, value] of Object.entries(secrets)) {
+      if (value !== undefined) changes[`${direction}.${field}`] = value;
+    }
+  };
+  let outgoing: OutgoingStored | null = null;
+  let incoming: IncomingStored | null = null;
+  if (doc.outgoing) {
+    const split = splitOutgoing(doc.outgoing);
+    outgoing = split.stored;
+    collect('outgoing', split.secrets);
   }
-  return { outgoing: clone.outgoing, incoming: clone.incoming, changes };
+  if (doc.incoming) {
+    const split = splitIncoming(doc.incoming);
+    incoming = split.stored;
+    collect('incoming', split.secrets);
+  }
+  return { outgoing, incoming, changes };
 }
 
 /** Applies secret changes to the stored ciphertext map, dropping secrets whose part or auth method went away. */
@@ -80,45 +133,53 @@ export function applySecretChanges(
   box: SecretBox,
   stored: Record<string, string>,
   changes: SecretChanges,
-  parts: { outgoing: Part | null; incoming: Part | null },
+  parts: StoredParts,
 ): Record<string, string> {
   const next: Record<string, string> = { ...stored };
   for (const [path, value] of Object.entries(changes)) {
     if (value === null) delete next[path];
-    else if (typeof value === 'string') next[path] = box.encrypt(value);
+    else next[path] = box.encrypt(value);
   }
-  for (const path of Object.keys(next)) if (!secretStillApplies(path as SecretPath, parts)) delete next[path];
+  for (const path of Object.keys(next)) if (!secretStillApplies(path, parts)) delete next[path];
   return next;
 }
 
-export function secretStillApplies(
-  path: SecretPath,
-  parts: { outgoing: Part | null; incoming: Part | null },
-): boolean {
-  const [partName, ...rest] = path.split('.') as [Direction, ...string[]];
-  const part = parts[partName];
-  if (!part) return false;
-  const field = rest.join('.');
-  if (field === 'apiKey') return part.transport === 'mailgun';
-  const method = getPath(part, 'auth.method');
-  if (field === 'auth.password') return method === 'password';
-  return method === 'oauth2';
+/** True when the stored parts still use the secret at `path` (`outgoing.apiKey`, `incoming.auth.password`). */
+export function secretStillApplies(path: string, parts: StoredParts): boolean {
+  const dot = path.indexOf('.');
+  const direction = path.slice(0, dot);
+  const field = path.slice(dot + 1);
+  const part = direction === 'outgoing' ? parts.outgoing : direction === 'incoming' ? parts.incoming : null;
+  return part !== null && secretsUsed(part).some((use) => use.field === field);
 }
 
 /** The stored settings of one direction with secrets decrypted: what a transport or a test connects with. */
-export function resolvePart<D extends Direction>(
+export function resolvePart(
   box: SecretBox,
   row: Pick<AccountRow, 'outgoing' | 'incoming' | 'secrets'>,
-  direction: D,
-): (D extends 'outgoing' ? OutgoingParsed : IncomingParsed) | null {
-  const part = row[direction];
-  if (!part) return null;
-  const out = structuredClone(part) as Part;
-  for (const [path, ct] of Object.entries(row.secrets)) {
-    if (!path.startsWith(`${direction}.`)) continue;
-    setPath(out, path.slice(direction.length + 1), box.decrypt(ct));
-  }
-  return out as never;
+  direction: 'outgoing',
+): OutgoingSettings | null;
+export function resolvePart(
+  box: SecretBox,
+  row: Pick<AccountRow, 'outgoing' | 'incoming' | 'secrets'>,
+  direction: 'incoming',
+): IncomingSettings | null;
+export function resolvePart(
+  box: SecretBox,
+  row: Pick<AccountRow, 'outgoing' | 'incoming' | 'secrets'>,
+  direction: Direction,
+): OutgoingSettings | IncomingSettings | null;
+export function resolvePart(
+  box: SecretBox,
+  row: Pick<AccountRow, 'outgoing' | 'incoming' | 'secrets'>,
+  direction: Direction,
+): OutgoingSettings | IncomingSettings | null {
+  const secret = (field: string) => {
+    const ct = row.secrets[`${direction}.${field}`];
+    return ct === undefined ? undefined : box.decrypt(ct);
+  };
+  if (direction === 'outgoing') return row.outgoing ? attachOutgoing(row.outgoing, secret) : null;
+  return row.incoming ? attachIncoming(row.incoming, secret) : null;
 }
 
 /** Every plaintext secret of an account, for redacting transcripts and errors. */
@@ -126,23 +187,28 @@ export function secretValues(box: SecretBox, row: Pick<AccountRow, 'secrets'>): 
   return Object.values(row.secrets).map((ct) => box.decrypt(ct));
 }
 
-function authView(auth: Part | undefined, has: (field: string) => boolean, prefix: string) {
-  if (!auth || auth.method === 'none' || !auth.method) return { method: 'none' as const };
-  if (auth.method === 'password') {
-    return {
-      method: 'password' as const,
-      username: String(auth.username ?? ''),
-      hasPassword: has(`${prefix}.auth.password`),
-    };
-  }
-  return {
-    method: 'oauth2' as const,
-    username: String(auth.username ?? ''),
-    clientId: String(auth.clientId ?? ''),
-    tokenUrl: String(auth.tokenUrl ?? ''),
-    hasClientSecret: has(`${prefix}.auth.clientSecret`),
-    hasToken: has(`${prefix}.auth.refreshToken`),
+const viewOfKind = <K extends TransportKind>(
+  kind: K,
+  stored: StoredOf<K>,
+  has: (field: string) => boolean,
+  common: OutgoingViewCommon,
+) => settingsOf(kind).toView(stored, has, common);
+
+/** The API's view of an outgoing part: its transport's fields with `has*` flags in place of secrets. */
+export function outgoingView(
+  o: OutgoingStored,
+  secrets: Record<string, string>,
+  verifiedAt: Date | null,
+): OutgoingView {
+  const common = {
+    from: o.from,
+    ...(o.replyTo ? { replyTo: o.replyTo } : {}),
+    fromFilter: o.fromFilter,
+    sendMode: o.sendMode,
+    rateLimitPerMinute: o.rateLimitPerMinute,
+    verifiedAt: verifiedAt ? verifiedAt.toISOString() : null,
   };
+  return viewOfKind(o.transport, o, (field) => `outgoing.${field}` in secrets, common);
 }
 
 /** The API's view of an account: settings without secrets, `has*` flags in their place. */
@@ -150,56 +216,21 @@ export function toView(
   row: AccountRow,
   defaults: Array<{ teamId: string | null; direction: Direction }>,
 ): AccountView {
-  const has = (path: string) => path in row.secrets;
-  let outgoing: AccountView['outgoing'] = null;
-  if (row.outgoing) {
-    const o = row.outgoing as Part;
-    const common = {
-      from: o.from as { address: string; name?: string },
-      ...(o.replyTo ? { replyTo: String(o.replyTo) } : {}),
-      fromFilter: (o.fromFilter as string[]) ?? [],
-      sendMode: (o.sendMode as 'immediate' | 'queued') ?? 'queued',
-      rateLimitPerMinute: Number(o.rateLimitPerMinute ?? 0),
-      verifiedAt: row.verifiedAt ? row.verifiedAt.toISOString() : null,
-    };
-    if (o.transport === 'smtp') {
-      outgoing = {
-        transport: 'smtp',
-        host: String(o.host),
-        port: Number(o.port),
-        security: o.security as 'none' | 'starttls' | 'tls',
-        allowInvalidCertificates: Boolean(o.allowInvalidCertificates),
-        auth: authView(o.auth as Part, has, 'outgoing'),
-        ...common,
-      };
-    } else if (o.transport === 'sendmail') {
-      outgoing = { transport: 'sendmail', path: String(o.path), ...common };
-    } else {
-      outgoing = {
-        transport: 'mailgun',
-        domain: String(o.domain),
-        baseUrl: String(o.baseUrl),
-        hasApiKey: has('outgoing.apiKey'),
-        ...common,
-      };
-    }
-  }
-  let incoming: AccountView['incoming'] = null;
-  if (row.incoming) {
-    const i = row.incoming as Part;
-    incoming = {
-      protocol: i.protocol as 'imap' | 'pop3',
-      host: String(i.host),
-      port: Number(i.port),
-      security: i.security as 'none' | 'starttls' | 'tls',
-      allowInvalidCertificates: Boolean(i.allowInvalidCertificates),
-      auth: authView(i.auth as Part, has, 'incoming'),
-      mailbox: String(i.mailbox ?? 'INBOX'),
-      pollIntervalSec: Number(i.pollIntervalSec ?? 60),
-      afterFetch: (i.afterFetch as 'keep' | 'mark_seen' | 'delete') ?? 'keep',
-      enabled: i.enabled !== false,
-    };
-  }
+  const i = row.incoming;
+  const incoming: AccountView['incoming'] = i
+    ? {
+        protocol: i.protocol,
+        host: i.host,
+        port: i.port,
+        security: i.security,
+        allowInvalidCertificates: i.allowInvalidCertificates,
+        auth: authView(i.auth, (field) => `incoming.${field}` in row.secrets),
+        mailbox: i.mailbox,
+        pollIntervalSec: i.pollIntervalSec,
+        afterFetch: i.afterFetch,
+        enabled: i.enabled,
+      }
+    : null;
   return {
     id: row.id,
     name: row.name,
@@ -211,7 +242,7 @@ export function toView(
     health: row.health,
     healthReason: row.healthReason,
     debug: row.debug,
-    outgoing,
+    outgoing: row.outgoing ? outgoingView(row.outgoing, row.secrets, row.verifiedAt) : null,
     incoming,
     lastTest: row.lastTest as AccountView['lastTest'],
     defaults,

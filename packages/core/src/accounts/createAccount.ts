@@ -2,9 +2,15 @@ import type { Ctx } from '../context';
 import { accounts } from '../db/schema';
 import { parseInput } from '../errors';
 import { newId } from '../ids';
-import { type AccountView, accountInputSchema } from '../schemas/account';
+import {
+  type AccountView,
+  accountInputSchema,
+  type IncomingStored,
+  type OutgoingStored,
+} from '../schemas/account';
+import { outgoingSummary } from '../transports/summaries';
 import { assertCanWrite } from './access';
-import { applySecretChanges, splitSecrets, withDefaultPort } from './codec';
+import { applySecretChanges, completeIncoming, completeOutgoing, outgoingView, splitSecrets } from './codec';
 import { viewOf } from './load';
 import { assertNameFree, assertOutgoingAllowed, assertSecretsPresent, assertTeamExists } from './rules';
 import { addTimelineEvent } from './timeline';
@@ -13,12 +19,12 @@ import { addTimelineEvent } from './timeline';
 export async function createAccount({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<AccountView> {
   const doc = parseInput(accountInputSchema, input);
   assertCanWrite(ctx.actor, doc.teamId);
-  assertOutgoingAllowed(ctx, doc.outgoing);
-  const outgoingDoc = doc.outgoing ? withDefaultPort(doc.outgoing) : null;
-  const incomingDoc = doc.incoming ? withDefaultPort(doc.incoming) : null;
+  const outgoingDoc = doc.outgoing ? completeOutgoing(doc.outgoing) : null;
+  const incomingDoc = doc.incoming ? completeIncoming(doc.incoming) : null;
+  assertOutgoingAllowed(ctx, outgoingDoc);
   const { outgoing, incoming, changes } = splitSecrets({ outgoing: outgoingDoc, incoming: incomingDoc });
   const secrets = applySecretChanges(ctx.secrets, {}, changes, { outgoing, incoming });
-  assertSecretsPresent({ outgoing: outgoingDoc, incoming: incomingDoc }, new Set(Object.keys(secrets)));
+  assertSecretsPresent({ outgoing, incoming }, new Set(Object.keys(secrets)));
 
   return ctx.db.transaction(async (tx) => {
     await assertTeamExists(tx, doc.teamId);
@@ -44,7 +50,9 @@ export async function createAccount({ ctx, input }: { ctx: Ctx; input: unknown }
       })
       .returning();
     await addTimelineEvent(ctx, tx, row!.id, 'created', `Account "${doc.name}" created`, {
-      outgoing: outgoing ? summarizePart(outgoing) : null,
+      outgoing: outgoing
+        ? { ...summarizePart(outgoing), endpoint: outgoingSummary(outgoingView(outgoing, {}, null)).endpoint }
+        : null,
       incoming: incoming ? summarizePart(incoming) : null,
       credentialsStored: Object.keys(secrets),
     });
@@ -52,9 +60,11 @@ export async function createAccount({ ctx, input }: { ctx: Ctx; input: unknown }
   });
 }
 
-function summarizePart(part: Record<string, unknown>): Record<string, unknown> {
-  const { transport, protocol, host, port, security, domain } = part as Record<string, unknown>;
-  return Object.fromEntries(
-    Object.entries({ transport, protocol, host, port, security, domain }).filter(([, v]) => v !== undefined),
-  );
+/** What the timeline's `created` event says of a part: its kind and where it connects (no secrets). */
+function summarizePart(part: OutgoingStored | IncomingStored): Record<string, unknown> {
+  const picked: Record<string, unknown> = {};
+  for (const key of ['transport', 'protocol', 'host', 'port', 'security', 'domain'] as const) {
+    if (key in part) picked[key] = Reflect.get(part, key);
+  }
+  return picked;
 }

@@ -8,14 +8,22 @@ import {
   type AccountView,
   accountInputSchema,
   accountPatchSchema,
+  type IncomingStored,
   imapDefaultPorts,
+  type OutgoingStored,
   pop3DefaultPorts,
-  type SecretPath,
-  type Security,
-  smtpDefaultPorts,
+  settingsOf,
 } from '../schemas/account';
 import { assertCanWrite } from './access';
-import { applySecretChanges, getPath, secretStillApplies, splitSecrets, withDefaultPort } from './codec';
+import {
+  applySecretChanges,
+  completeIncoming,
+  completeOutgoing,
+  type SecretChanges,
+  type StoredParts,
+  secretStillApplies,
+  splitSecrets,
+} from './codec';
 import { loadAccount, viewOf } from './load';
 import { assertNameFree, assertOutgoingAllowed, assertSecretsPresent, assertTeamExists } from './rules';
 import { addTimelineEvent } from './timeline';
@@ -59,14 +67,14 @@ export async function updateAccount({
       incoming: mergePart(row.incoming, patch.incoming, 'incoming'),
     };
     const doc = parseInput(accountInputSchema, merged);
-    assertOutgoingAllowed(ctx, doc.outgoing, row.outgoing);
-    const outgoingDoc = doc.outgoing ? withDefaultPort(doc.outgoing) : null;
-    const incomingDoc = doc.incoming ? withDefaultPort(doc.incoming) : null;
+    const outgoingDoc = doc.outgoing ? completeOutgoing(doc.outgoing) : null;
+    const incomingDoc = doc.incoming ? completeIncoming(doc.incoming) : null;
+    assertOutgoingAllowed(ctx, outgoingDoc, row.outgoing);
     const { outgoing, incoming, changes } = splitSecrets({ outgoing: outgoingDoc, incoming: incomingDoc });
 
     assertSecretResupplied(row, { outgoing, incoming }, changes);
     const secrets = applySecretChanges(ctx.secrets, row.secrets, changes, { outgoing, incoming });
-    assertSecretsPresent({ outgoing: outgoingDoc, incoming: incomingDoc }, new Set(Object.keys(secrets)));
+    assertSecretsPresent({ outgoing, incoming }, new Set(Object.keys(secrets)));
     if (doc.name.toLowerCase() !== row.name.toLowerCase() && row.stage !== 'deleted') {
       await assertNameFree(tx, doc.name, row.id);
     }
@@ -184,43 +192,55 @@ function isConnectionField(path: string): boolean {
   return field === undefined || !NON_CONNECTION_OUTGOING.has(field);
 }
 
+/** The ports that follow a stored part's security mode, if its kind has any (SMTP, IMAP, POP3). */
+function defaultPortsOf(stored: OutgoingStored | IncomingStored) {
+  if ('transport' in stored) return settingsOf(stored.transport).defaultPorts;
+  return stored.protocol === 'pop3' ? pop3DefaultPorts : imapDefaultPorts;
+}
+
 /** Deep-merges a PATCH part into the stored one; when security changes and the port was its default, the port follows. */
 function mergePart(
-  stored: Part | null,
+  stored: OutgoingStored | IncomingStored | null,
   patch: Part | null | undefined,
   dir: 'outgoing' | 'incoming',
 ): Part | null | undefined {
   if (patch === null) return null;
   if (patch === undefined) return stored ?? undefined;
   if (!stored) return patch;
-  const kindKey = dir === 'outgoing' ? 'transport' : 'protocol';
+  const kind = 'transport' in stored ? stored.transport : stored.protocol;
   // Switching transport/protocol starts from the new settings only; stale fields would not apply.
-  if (patch[kindKey] !== undefined && patch[kindKey] !== stored[kindKey]) return patch;
+  const patchKind = patch[dir === 'outgoing' ? 'transport' : 'protocol'];
+  if (patchKind !== undefined && patchKind !== kind) return patch;
   const merged = deepMerge(stored, patch);
-  if (patch.security !== undefined && patch.port === undefined && stored.security !== patch.security) {
-    const table =
-      dir === 'outgoing'
-        ? smtpDefaultPorts
-        : stored.protocol === 'pop3'
-          ? pop3DefaultPorts
-          : imapDefaultPorts;
-    if (stored.port === table[stored.security as Security]) delete merged.port;
+  const ports = defaultPortsOf(stored);
+  if (
+    ports &&
+    'security' in stored &&
+    patch.security !== undefined &&
+    patch.port === undefined &&
+    stored.security !== patch.security &&
+    stored.port === ports[stored.security]
+  ) {
+    delete merged.port;
   }
   // A changed auth method starts from the patch's auth only.
-  const patchAuth = patch.auth as Part | undefined;
-  if (patchAuth?.method !== undefined && patchAuth.method !== getPath(stored, 'auth.method'))
+  const patchAuth = patch.auth;
+  const storedMethod = 'auth' in stored ? stored.auth.method : undefined;
+  if (isPart(patchAuth) && patchAuth.method !== undefined && patchAuth.method !== storedMethod) {
     merged.auth = patchAuth;
+  }
   return merged;
+}
+
+function isPart(value: unknown): value is Part {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function deepMerge(a: Part, b: Part): Part {
   const out: Part = { ...a };
   for (const [k, v] of Object.entries(b)) {
     const cur = out[k];
-    out[k] =
-      v && typeof v === 'object' && !Array.isArray(v) && cur && typeof cur === 'object' && !Array.isArray(cur)
-        ? deepMerge(cur as Part, v as Part)
-        : v;
+    out[k] = isPart(v) && isPart(cur) ? deepMerge(cur, v) : v;
   }
   return out;
 }
@@ -248,9 +268,9 @@ function diffFields(before: Part, after: Part): Array<{ path: string; from: unkn
 
 /** A stored secret must be entered again when it would otherwise reach a different or less protected server. */
 function assertSecretResupplied(
-  row: { outgoing: Part | null; incoming: Part | null; secrets: Record<string, string> },
-  next: { outgoing: Part | null; incoming: Part | null },
-  changes: Record<string, unknown>,
+  row: StoredParts & { secrets: Record<string, string> },
+  next: StoredParts,
+  changes: SecretChanges,
 ): void {
   const errors: FieldError[] = [];
   for (const dir of ['outgoing', 'incoming'] as const) {
@@ -261,7 +281,7 @@ function assertSecretResupplied(
     if (!why) continue;
     for (const path of Object.keys(row.secrets)) {
       // Only secrets the new settings still use; the rest are dropped with the old auth method.
-      if (!path.startsWith(`${dir}.`) || !secretStillApplies(path as SecretPath, next)) continue;
+      if (!path.startsWith(`${dir}.`) || !secretStillApplies(path, next)) continue;
       if (changes[path] === undefined) errors.push({ path, message: `re-enter the secret: ${why}` });
     }
   }

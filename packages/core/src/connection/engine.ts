@@ -1,18 +1,27 @@
+import { completeIncoming, completeOutgoing } from '../accounts/codec';
 import type { CoreConfig } from '../context';
-import type { AuthParsed, Direction, IncomingParsed, OutgoingParsed } from '../schemas/account';
+import type {
+  Direction,
+  IncomingParsed,
+  IncomingSettings,
+  OutgoingParsed,
+  OutgoingSettings,
+  SettingsOf,
+  TransportKind,
+} from '../schemas/account';
 import type { ConnectionTestResult } from '../schemas/connection';
 import { addPartSecrets } from '../security/accountSecrets';
 import { redactDeep, SecretSet } from '../security/redact';
-import type { Credentials, TestEnv } from './env';
+import { transportOf } from '../transports/registry';
+import { credentialsOf } from './credentials';
+import type { TestEnv } from './env';
 import { ConnectionFailure } from './failure';
 import { testImap } from './imap';
-import { testMailgun } from './mailgun';
-import { fetchAccessToken } from './oauth2';
 import { testPop3 } from './pop3';
 import { StepRecorder } from './runner';
-import { testSendmail } from './sendmail';
-import { testSmtp } from './smtp';
 import { Transcript } from './transcript';
+
+export { credentialsOf } from './credentials';
 
 export type EngineOptions = {
   config: Pick<CoreConfig, 'allowPrivateHosts' | 'timeouts'> & { sendmailPaths?: readonly string[] };
@@ -32,31 +41,8 @@ export type EngineResult = {
   secrets: SecretSet;
 };
 
-/** A part with its port filled and its secrets decrypted: what the engine connects with. */
-export type ResolvedPart = OutgoingParsed | IncomingParsed;
-
-/** Turns stored auth settings into connection credentials (OAuth2: trades the refresh token for an access token). */
-export async function credentialsOf(env: TestEnv, auth: AuthParsed | undefined): Promise<Credentials> {
-  if (!auth || auth.method === 'none') return { kind: 'none' };
-  if (auth.method === 'password') {
-    const password = auth.password ?? '';
-    // A server that echoes the PLAIN payload echoes it whole: mask that base64 too, not just the password.
-    env.transcript.secrets.addLogin(auth.username, password);
-    return { kind: 'password', username: auth.username, password };
-  }
-  const accessToken = await env.steps.run('token', async () => {
-    const token = await fetchAccessToken(env, {
-      tokenUrl: auth.tokenUrl,
-      clientId: auth.clientId,
-      clientSecret: auth.clientSecret ?? null,
-      refreshToken: auth.refreshToken ?? null,
-    });
-    return { value: token, detail: { tokenUrl: new URL(auth.tokenUrl).origin, obtained: true } };
-  });
-  // The token and the XOAUTH2/OAUTHBEARER strings that carry it, masked whole in clear and base64.
-  env.transcript.secrets.addBearer(auth.username, accessToken);
-  return { kind: 'oauth2', username: auth.username, accessToken };
-}
+/** A part with its defaults filled and its secrets decrypted: what the engine connects with. */
+export type ResolvedPart = OutgoingSettings | IncomingSettings;
 
 /**
  * Runs one connection test, step by step, and never throws for a server's failure: the result says which
@@ -64,13 +50,15 @@ export async function credentialsOf(env: TestEnv, auth: AuthParsed | undefined):
  */
 export async function runConnectionTest(
   direction: Direction,
-  part: ResolvedPart,
+  given: OutgoingParsed | IncomingParsed,
   opts: EngineOptions,
 ): Promise<EngineResult> {
+  // Ports and other computed defaults filled, as a saved account has them (a parsed form may lack them).
+  const part: ResolvedPart = 'transport' in given ? completeOutgoing(given) : completeIncoming(given);
   const started = performance.now();
   // One list for the transcript, the steps and the result, so a secret learned mid-test is masked everywhere.
   const secrets = new SecretSet(opts.secrets);
-  // The forms the part's secrets travel in (PLAIN strings, Mailgun's `api:<key>`), echoed by some servers.
+  // The forms the part's secrets travel in (PLAIN strings, Mailgun's `api:<key>` …), echoed by some servers.
   addPartSecrets(secrets, part);
   const transcript = new Transcript(secrets);
   const host = 'host' in part ? part.host : undefined;
@@ -115,25 +103,16 @@ export async function runConnectionTest(
   return { result, transcript: transcript.text(), secrets };
 }
 
+const testOf = <K extends TransportKind>(kind: K, env: TestEnv, settings: SettingsOf<K>) =>
+  transportOf(kind).test(env, settings);
+
 async function runFor(env: TestEnv, part: ResolvedPart): Promise<void> {
-  if ('transport' in part) {
-    if (part.transport === 'sendmail') return testSendmail(env, part.path);
-    if (part.transport === 'mailgun')
-      return testMailgun(env, { baseUrl: part.baseUrl, domain: part.domain, apiKey: part.apiKey ?? '' });
-    const credentials = await credentialsOf(env, part.auth);
-    return testSmtp(env, {
-      host: part.host,
-      port: part.port ?? 587,
-      security: part.security,
-      allowInvalidCertificates: part.allowInvalidCertificates,
-      credentials,
-      from: part.from.address,
-    });
-  }
+  // An outgoing part is tested by its transport (transports/<kind>/index.ts).
+  if ('transport' in part) return testOf(part.transport, env, part);
   const credentials = await credentialsOf(env, part.auth);
   const endpoint = {
     host: part.host,
-    port: part.port ?? (part.protocol === 'imap' ? 993 : 995),
+    port: part.port,
     security: part.security,
     allowInvalidCertificates: part.allowInvalidCertificates,
     credentials,

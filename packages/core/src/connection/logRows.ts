@@ -1,19 +1,27 @@
 import type { LogInput } from '../context';
-import type { Direction } from '../schemas/account';
+import type { Direction, SettingsOf, TransportKind } from '../schemas/account';
 import type { ConnectionTestResult } from '../schemas/connection';
 import type { LogSource } from '../schemas/logs';
+import { transportOf } from '../transports/registry';
 import type { ResolvedPart } from './engine';
 
 /** The protocol a part speaks, as log sources and messages name it. */
-export function protocolOf(part: ResolvedPart): 'smtp' | 'imap' | 'pop3' | 'sendmail' | 'mailgun' {
+export function protocolOf(part: ResolvedPart): TransportKind | 'imap' | 'pop3' {
   return 'transport' in part ? part.transport : part.protocol;
 }
 
-const AUTH_SOURCES: Partial<Record<string, LogSource>> = {
-  smtp: 'smtp_auth',
-  imap: 'imap_auth',
-  pop3: 'pop3_auth',
-};
+const INCOMING_AUTH_SOURCES: Record<'imap' | 'pop3', LogSource> = { imap: 'imap_auth', pop3: 'pop3_auth' };
+
+const targetOf = <K extends TransportKind>(kind: K, settings: SettingsOf<K>) =>
+  transportOf(kind).target(settings);
+
+/** Where a test connects ("host:port", a program's path, an API's URL), and its sign-in's log source. */
+function whereOf(part: ResolvedPart): { target: string | undefined; authSource: LogSource | undefined } {
+  if ('transport' in part) {
+    return { target: targetOf(part.transport, part), authSource: transportOf(part.transport).authLogSource };
+  }
+  return { target: `${part.host}:${part.port}`, authSource: INCOMING_AUTH_SOURCES[part.protocol] };
+}
 
 /**
  * The Main Log rows of one test: a summary, one row per step (the authentication step under
@@ -31,12 +39,7 @@ export function testLogRows(opts: {
   const { direction, part, result, accountId } = opts;
   const proto = protocolOf(part);
   const what = `${proto.toUpperCase()} ${direction} test${opts.accountName ? ` of "${opts.accountName}"` : ''}`;
-  const target =
-    'host' in part
-      ? `${part.host}:${part.port}`
-      : proto === 'sendmail'
-        ? (part as { path: string }).path
-        : undefined;
+  const { target, authSource } = whereOf(part);
   const failedStep = result.steps.find((s) => !s.ok)?.step;
   const rows: LogInput[] = [
     {
@@ -57,8 +60,7 @@ export function testLogRows(opts: {
     },
   ];
   for (const step of result.steps) {
-    const source: LogSource =
-      step.step === 'authenticate' ? (AUTH_SOURCES[proto] ?? direction) : 'connection_test';
+    const source: LogSource = step.step === 'authenticate' ? (authSource ?? direction) : 'connection_test';
     const detail = typeof step.detail === 'string' ? { text: step.detail } : step.detail;
     const username = typeof detail.username === 'string' ? ` as ${detail.username}` : '';
     const message =

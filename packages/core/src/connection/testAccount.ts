@@ -5,7 +5,7 @@ import type { Ctx } from '../context';
 import { MailroomError, parseInput } from '../errors';
 import { writeLogs } from '../logs/writeLog';
 import { accountTestInputSchema, type ConnectionTestResult } from '../schemas/connection';
-import { type ResolvedPart, runConnectionTest } from './engine';
+import { runConnectionTest } from './engine';
 import { testLogRows } from './logRows';
 import { recordTest } from './recordTest';
 
@@ -26,7 +26,7 @@ export async function testAccount({
   const { direction } = parseInput(accountTestInputSchema, input);
   const row = await loadAccount(ctx, ctx.db, id);
   assertCanWrite(ctx.actor, row.teamId);
-  const part = resolvePart(ctx.secrets, row, direction) as ResolvedPart | null;
+  const part = resolvePart(ctx.secrets, row, direction);
   if (!part) {
     throw new MailroomError('validation_failed', `direction: this account has no ${direction} settings`, {
       errors: [{ path: 'direction', message: `this account has no ${direction} settings` }],

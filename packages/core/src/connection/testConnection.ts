@@ -1,56 +1,67 @@
 import { assertCanWrite, canWrite } from '../accounts/access';
-import { getPath, resolvePart, secretValues, withDefaultPort } from '../accounts/codec';
+import {
+  attachIncoming,
+  attachOutgoing,
+  completeIncoming,
+  completeOutgoing,
+  resolvePart,
+  secretsUsed,
+  secretValues,
+  splitIncoming,
+  splitOutgoing,
+} from '../accounts/codec';
 import { loadAccount } from '../accounts/load';
 import type { AccountRow } from '../accounts/types';
 import type { Actor, Ctx } from '../context';
 import { type FieldError, forbidden, MailroomError, parseInput } from '../errors';
 import { writeLogs } from '../logs/writeLog';
-import type { Direction } from '../schemas/account';
+import type { Direction, IncomingStored, OutgoingStored, SecretValue } from '../schemas/account';
 import { type ConnectionTestResult, connectionTestInputSchema } from '../schemas/connection';
 import { type ResolvedPart, runConnectionTest } from './engine';
 import { testLogRows } from './logRows';
 import { secretExposure } from './secretExposure';
 
-type Part = Record<string, unknown>;
+type Split = { stored: OutgoingStored | IncomingStored; secrets: Partial<Record<string, SecretValue>> };
 
-/** The secrets a part connects with; `required` ones must be there for the test to run at all. */
-function secretsNeeded(part: Part): Array<{ field: string; required: boolean }> {
-  if (part.transport === 'sendmail') return [];
-  if (part.transport === 'mailgun') return [{ field: 'apiKey', required: true }];
-  const method = getPath(part, 'auth.method');
-  if (method === 'password') return [{ field: 'auth.password', required: true }];
-  if (method === 'oauth2') {
-    return [
-      { field: 'auth.refreshToken', required: true },
-      { field: 'auth.clientSecret', required: false },
-    ];
-  }
-  return [];
+/** A part split into what would be stored and its secrets, by its direction's codec. */
+function split(part: ResolvedPart): Split {
+  return 'transport' in part ? splitOutgoing(part) : splitIncoming(part);
 }
 
-/** Sets a secret field of a part: `apiKey` at the top, `auth.*` inside the auth object the form sent. */
-function setSecret(part: Part, field: string, value: string): void {
-  if (field.startsWith('auth.')) (part.auth as Part)[field.slice(5)] = value;
-  else part[field] = value;
+/** The stored half of a split put back together with `secrets`. */
+function attach(stored: Split['stored'], secret: (field: string) => SecretValue): ResolvedPart {
+  return 'transport' in stored ? attachOutgoing(stored, secret) : attachIncoming(stored, secret);
 }
 
 /**
  * Fills secrets the form left blank from the stored account, but only where PATCH would keep them without
  * asking (`secretExposure`): a stored secret never goes to another server (host, port, Mailgun base URL,
- * OAuth2 token URL), over plain text, or to an unverified certificate unless the person types it again.
+ * OAuth2 token URL …), over plain text, or to an unverified certificate unless the person types it again.
+ * Returns the settings to test, the secrets they carry, and the fields still missing.
  */
-function fillStoredSecrets(ctx: Ctx, direction: Direction, part: Part, row: AccountRow | null): FieldError[] {
-  const stored = row ? (resolvePart(ctx.secrets, row, direction) as Part | null) : null;
-  const exposure = stored ? secretExposure(stored, part) : null;
+function fillStoredSecrets(
+  ctx: Ctx,
+  direction: Direction,
+  part: ResolvedPart,
+  row: AccountRow | null,
+): { part: ResolvedPart; secrets: string[]; missing: FieldError[] } {
+  const given = split(part);
+  const storedPart = row ? resolvePart(ctx.secrets, row, direction) : null;
+  const stored = storedPart ? split(storedPart).secrets : {};
+  const exposure = storedPart ? secretExposure(storedPart, part) : null;
+  const values: Record<string, string> = {};
   const missing: FieldError[] = [];
-  for (const need of secretsNeeded(part)) {
-    const given = getPath(part, need.field);
-    if (typeof given === 'string' && given.length > 0) continue;
+  for (const need of secretsUsed(given.stored)) {
+    const typed = given.secrets[need.field];
+    if (typeof typed === 'string' && typed.length > 0) {
+      values[need.field] = typed;
+      continue;
+    }
     // null is the form's "clear": an explicit no, so the stored secret is not used either.
-    const storedValue = stored && given !== null ? getPath(stored, need.field) : undefined;
+    const storedValue = typed !== null ? stored[need.field] : undefined;
     const path = `${direction}.${need.field}`;
     if (typeof storedValue === 'string' && exposure === null) {
-      setSecret(part, need.field, storedValue);
+      values[need.field] = storedValue;
     } else if (typeof storedValue === 'string') {
       // Same words as PATCH: the rule is the same, so is its explanation.
       missing.push({ path, message: `re-enter the secret: ${exposure}` });
@@ -58,7 +69,7 @@ function fillStoredSecrets(ctx: Ctx, direction: Direction, part: Part, row: Acco
       missing.push({ path, message: 'is required to test this connection' });
     }
   }
-  return missing;
+  return { part: attach(given.stored, (field) => values[field]), secrets: Object.values(values), missing };
 }
 
 /**
@@ -105,21 +116,15 @@ export async function testConnection({
   } else {
     assertMayTestUnsaved(ctx.actor);
   }
-  const part = structuredClone(withDefaultPort(given)) as Part;
-  const missing = fillStoredSecrets(ctx, direction, part, row);
+  const completed = 'transport' in given ? completeOutgoing(given) : completeIncoming(given);
+  const { part: resolved, secrets: typed, missing } = fillStoredSecrets(ctx, direction, completed, row);
   if (missing.length) {
     throw new MailroomError('secret_required', `${missing[0]!.path} ${missing[0]!.message}`, {
       errors: missing,
       hint: 'Type the secret again to test these settings: a stored one only goes to the server, and over the protection, it was saved for.',
     });
   }
-  const resolved = part as ResolvedPart;
-  const secrets = [
-    ...(row ? secretValues(ctx.secrets, row) : []),
-    ...secretsNeeded(part)
-      .map((n) => getPath(part, n.field))
-      .filter((s): s is string => typeof s === 'string'),
-  ];
+  const secrets = [...(row ? secretValues(ctx.secrets, row) : []), ...typed];
   const {
     result,
     transcript,

@@ -1,6 +1,8 @@
 import { asc, inArray, isNull, or } from 'drizzle-orm';
+import { outgoingView } from '../accounts/codec';
 import type { Ctx } from '../context';
 import { accountDefaults, accounts, teams } from '../db/schema';
+import { outgoingSummary } from '../transports/summaries';
 import { csvLine } from './csv';
 
 const HEADER = [
@@ -13,8 +15,7 @@ const HEADER = [
   'health',
   'health_reason',
   'outgoing_transport',
-  'outgoing_host',
-  'outgoing_port',
+  'outgoing_endpoint',
   'outgoing_security',
   'from_address',
   'send_mode',
@@ -43,8 +44,8 @@ export async function accountsCsv({ ctx }: { ctx: Ctx }): Promise<string> {
   const defaults = await ctx.db.select().from(accountDefaults);
   let out = csvLine(HEADER);
   for (const r of rows) {
-    const o = (r.outgoing ?? {}) as Record<string, unknown>;
-    const i = (r.incoming ?? {}) as Record<string, unknown>;
+    const o = r.outgoing;
+    const i = r.incoming;
     const defaultFor = defaults
       .filter((d) => d.accountId === r.id)
       .map((d) => `${d.direction}:${d.scope === 'system' ? 'system' : (teamNames.get(d.scope) ?? d.scope)}`)
@@ -58,17 +59,17 @@ export async function accountsCsv({ ctx }: { ctx: Ctx }): Promise<string> {
       r.stage,
       r.health,
       r.healthReason,
-      o.transport,
-      o.transport === 'mailgun' ? o.baseUrl : o.host,
-      o.port,
-      o.security,
-      (o.from as { address?: string } | undefined)?.address,
-      o.sendMode,
+      o?.transport,
+      // Where mail goes, as its transport says it (host:port, an API's URL, a program's path).
+      o ? outgoingSummary(outgoingView(o, r.secrets, r.verifiedAt)).endpoint : null,
+      o && 'security' in o ? o.security : null,
+      o?.from.address,
+      o?.sendMode,
       r.verifiedAt,
-      i.protocol,
-      i.host,
-      i.port,
-      i.security,
+      i?.protocol,
+      i?.host,
+      i?.port,
+      i?.security,
       defaultFor,
       r.createdAt,
       r.createdBy,

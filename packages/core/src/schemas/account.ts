@@ -1,127 +1,74 @@
 import { z } from 'zod';
-import { domainName, emailAddress, headerSafe, hostname, id, isoDate, port } from './common';
+import {
+  type ParsedOf,
+  type SettingsOf,
+  type StoredOf,
+  settingsOf,
+  type TransportKind,
+  transportCatalog,
+  transportKinds,
+  type ViewOf,
+} from '../transports/catalog';
+import { headerSafe, hostname, id, isoDate, port } from './common';
+import {
+  type AuthSecretField,
+  type AuthStored,
+  authInputSchema,
+  authSecretFields,
+  authViewSchema,
+  securitySchema,
+} from './parts';
+
+export {
+  isTransportKind,
+  settingsOf,
+  type TransportKind,
+  transportCatalog,
+  transportKinds,
+} from '../transports/catalog';
+export type { FieldSpec, Summary, SummaryRow } from '../transports/types';
+export * from './parts';
 
 export const stages = ['active', 'inactive', 'deleted'] as const;
 export const purposes = ['system', 'campaigns', 'customer_service'] as const;
 export const healthStates = ['unknown', 'ok', 'degraded', 'failing', 'auth_failed'] as const;
-export const securityModes = ['none', 'starttls', 'tls'] as const;
 export const directions = ['outgoing', 'incoming'] as const;
 
 export const stageSchema = z.enum(stages);
 export const purposeSchema = z.enum(purposes);
 export const healthSchema = z.enum(healthStates);
-export const securitySchema = z.enum(securityModes);
 export const directionSchema = z.enum(directions);
 
 export type Stage = z.infer<typeof stageSchema>;
 export type Purpose = z.infer<typeof purposeSchema>;
 export type Health = z.infer<typeof healthSchema>;
-export type Security = z.infer<typeof securitySchema>;
 export type Direction = z.infer<typeof directionSchema>;
 
-/** Port an SMTP client uses for each security mode when none is given. */
-export const smtpDefaultPorts: Record<Security, number> = { none: 25, starttls: 587, tls: 465 };
-export const imapDefaultPorts: Record<Security, number> = { none: 143, starttls: 143, tls: 993 };
-export const pop3DefaultPorts: Record<Security, number> = { none: 110, starttls: 110, tls: 995 };
+/** The list with its first element known to be there (what a zod union takes). */
+function nonEmpty<T>(list: readonly T[]): [T, ...T[]] {
+  const [first, ...rest] = list;
+  if (first === undefined) throw new Error('the transport catalog is empty');
+  return [first, ...rest];
+}
+const modules = transportKinds.map((kind) => settingsOf(kind));
 
-/** Where each secret lives in an account document; the only fields that are encrypted and never returned. */
-export const secretPaths = [
-  'outgoing.auth.password',
-  'outgoing.auth.clientSecret',
-  'outgoing.auth.refreshToken',
-  'outgoing.apiKey',
-  'incoming.auth.password',
-  'incoming.auth.clientSecret',
-  'incoming.auth.refreshToken',
-] as const;
-export type SecretPath = (typeof secretPaths)[number];
+/** An outgoing part: one of the catalog's transports, chosen by `transport`. */
+export const outgoingInputSchema = z.discriminatedUnion(
+  'transport',
+  nonEmpty(Object.values(transportCatalog).map((m) => m.input)),
+);
 
-// ---- secrets on input: string = set/replace, null = clear, omitted = keep (on PATCH) ----
-const secretInput = z.string().min(1, 'must not be empty').max(4096).nullable().optional();
-
-const username = headerSafe(320);
-
-export const authInputSchema = z.discriminatedUnion('method', [
-  z.object({ method: z.literal('none') }),
-  z.object({
-    method: z.literal('password'),
-    username: username.min(1, 'is required'),
-    password: secretInput,
-  }),
-  z.object({
-    method: z.literal('oauth2'),
-    username: username.min(1, 'is required'),
-    clientId: headerSafe(512).min(1, 'is required'),
-    clientSecret: secretInput,
-    refreshToken: secretInput,
-    tokenUrl: z
-      .url({ message: 'must be a URL' })
-      .refine(
-        (u) => u.startsWith('https://') || /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?\//.test(u),
-        {
-          message: 'must be an https:// URL (http only on loopback)',
-        },
-      ),
-  }),
-]);
-
-export const fromSchema = z.object({
-  address: emailAddress,
-  name: headerSafe(200).optional(),
-});
-
-/** An entry of fromFilter: a full address (sales@example.com) or a domain (example.com or @example.com). */
-export const fromFilterEntry = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .refine((s) => emailAddress.safeParse(s).success || domainName.safeParse(s.replace(/^@/, '')).success, {
-    message: 'must be an email address or a domain',
-  });
-
-const sendModeSchema = z.enum(['immediate', 'queued']);
-
-const outgoingCommon = {
-  from: fromSchema,
-  replyTo: emailAddress.optional(),
-  fromFilter: z.array(fromFilterEntry).max(200).default([]),
-  sendMode: sendModeSchema.default('queued'),
-  /** Per-account send rate limit, messages per minute; 0 = unlimited. */
-  rateLimitPerMinute: z.number().int().min(0).max(100000).default(0),
-};
-
-export const smtpOutgoingInput = z.object({
-  transport: z.literal('smtp'),
-  host: hostname,
-  port: port.optional(),
-  security: securitySchema.default('starttls'),
-  allowInvalidCertificates: z.boolean().default(false),
-  auth: authInputSchema.default({ method: 'none' }),
-  ...outgoingCommon,
-});
-export const sendmailOutgoingInput = z.object({
-  transport: z.literal('sendmail'),
-  path: z
-    .string()
-    .min(1)
-    .max(1024)
-    .refine((s) => s.startsWith('/') && !/[\r\n\0]/.test(s), { message: 'must be an absolute path' })
-    .default('/usr/sbin/sendmail'),
-  ...outgoingCommon,
-});
-export const mailgunOutgoingInput = z.object({
-  transport: z.literal('mailgun'),
-  domain: domainName,
-  apiKey: secretInput,
-  baseUrl: z.url({ message: 'must be a URL' }).default('https://api.mailgun.net'),
-  ...outgoingCommon,
-});
-
-export const outgoingInputSchema = z.discriminatedUnion('transport', [
-  smtpOutgoingInput,
-  sendmailOutgoingInput,
-  mailgunOutgoingInput,
-]);
+/**
+ * Where each secret lives in an account document; the only fields that are encrypted and never returned.
+ * The outgoing ones come from the transports' own lists.
+ */
+export const secretPaths: readonly string[] = [
+  ...new Set([
+    ...modules.flatMap((m) => m.secretFields.map((f: string) => `outgoing.${f}`)),
+    ...authSecretFields.map((f) => `incoming.${f}`),
+  ]),
+];
+export type SecretPath = `outgoing.${string}` | `incoming.${AuthSecretField}`;
 
 export const incomingInputSchema = z.object({
   protocol: z.enum(['imap', 'pop3']),
@@ -163,7 +110,15 @@ export type AccountInput = z.input<typeof accountInputSchema>;
 export type AccountParsed = z.output<typeof accountInputSchema>;
 export type OutgoingParsed = z.output<typeof outgoingInputSchema>;
 export type IncomingParsed = z.output<typeof incomingInputSchema>;
-export type AuthParsed = z.output<typeof authInputSchema>;
+/** An outgoing part as a transport connects with it: secrets in clear, computed defaults filled. */
+export type OutgoingSettings = SettingsOf<TransportKind>;
+/** An outgoing part as the `accounts.outgoing` column holds it: no secrets. */
+export type OutgoingStored = StoredOf<TransportKind>;
+/** An incoming part as a session connects with it: secrets in clear, the port filled. */
+export type IncomingSettings = IncomingParsed & { port: number };
+/** An incoming part as the `accounts.incoming` column holds it: no secrets. */
+export type IncomingStored = Omit<IncomingSettings, 'auth'> & { auth: AuthStored };
+export type { ParsedOf, SettingsOf, StoredOf, ViewOf };
 
 /**
  * PATCH body: every top-level field optional; `outgoing`/`incoming` are merged into the stored
@@ -183,46 +138,10 @@ export const accountPatchSchema = z
 export type AccountPatch = z.infer<typeof accountPatchSchema>;
 
 // ---- responses: secrets replaced by has* flags ----
-export const authViewSchema = z.discriminatedUnion('method', [
-  z.object({ method: z.literal('none') }),
-  z.object({ method: z.literal('password'), username: z.string(), hasPassword: z.boolean() }),
-  z.object({
-    method: z.literal('oauth2'),
-    username: z.string(),
-    clientId: z.string(),
-    tokenUrl: z.string(),
-    hasClientSecret: z.boolean(),
-    hasToken: z.boolean(),
-  }),
-]);
-
-const outgoingViewCommon = {
-  from: fromSchema,
-  replyTo: z.string().optional(),
-  fromFilter: z.array(z.string()),
-  sendMode: sendModeSchema,
-  rateLimitPerMinute: z.number(),
-  verifiedAt: isoDate.nullable(),
-};
-export const outgoingViewSchema = z.discriminatedUnion('transport', [
-  z.object({
-    transport: z.literal('smtp'),
-    host: z.string(),
-    port: z.number(),
-    security: securitySchema,
-    allowInvalidCertificates: z.boolean(),
-    auth: authViewSchema,
-    ...outgoingViewCommon,
-  }),
-  z.object({ transport: z.literal('sendmail'), path: z.string(), ...outgoingViewCommon }),
-  z.object({
-    transport: z.literal('mailgun'),
-    domain: z.string(),
-    baseUrl: z.string(),
-    hasApiKey: z.boolean(),
-    ...outgoingViewCommon,
-  }),
-]);
+export const outgoingViewSchema = z.discriminatedUnion(
+  'transport',
+  nonEmpty(Object.values(transportCatalog).map((m) => m.view)),
+);
 export const incomingViewSchema = z.object({
   protocol: z.enum(['imap', 'pop3']),
   host: z.string(),

@@ -1,24 +1,40 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import type { AccountRow } from '../accounts/types';
 import { accountSecrets } from './accountSecrets';
 import { redact } from './redact';
 import { createSecretBox } from './secretBox';
 
 const box = createSecretBox([{ id: 'k1', key: randomBytes(32) }]);
 const b64 = (s: string) => Buffer.from(s).toString('base64');
+type Row = Pick<AccountRow, 'outgoing' | 'incoming' | 'secrets'>;
+const common = {
+  from: { address: 'bob@example.com' },
+  fromFilter: [],
+  sendMode: 'queued' as const,
+  rateLimitPerMinute: 0,
+};
+const server = { port: 587, security: 'starttls' as const, allowInvalidCertificates: false };
 
 describe('accountSecrets', () => {
   it("masks an SMTP password, its PLAIN strings and the incoming OAuth2 client's Basic pair", () => {
-    const row = {
+    const row: Row = {
       outgoing: {
         transport: 'smtp',
         host: 'smtp.example.com',
+        ...server,
         auth: { method: 'password', username: 'bob' },
+        ...common,
       },
       incoming: {
         protocol: 'imap',
         host: 'imap.example.com',
+        ...server,
         auth: { method: 'oauth2', username: 'bob', clientId: 'cid', tokenUrl: 'https://t.example/token' },
+        mailbox: 'INBOX',
+        pollIntervalSec: 60,
+        afterFetch: 'keep',
+        enabled: true,
       },
       secrets: {
         'outgoing.auth.password': box.encrypt('Pw-0f-Bob!'),
@@ -38,8 +54,13 @@ describe('accountSecrets', () => {
   });
 
   it('masks a Mailgun key and the Basic credentials built from it, and shares one frozen set per row', () => {
-    const row = {
-      outgoing: { transport: 'mailgun', domain: 'mg.example.com', baseUrl: 'https://api.mailgun.net' },
+    const row: Row = {
+      outgoing: {
+        transport: 'mailgun',
+        domain: 'mg.example.com',
+        baseUrl: 'https://api.mailgun.net',
+        ...common,
+      },
       incoming: null,
       secrets: { 'outgoing.apiKey': box.encrypt('key-3f9a1c77e2b84d0f') },
     };
@@ -53,8 +74,14 @@ describe('accountSecrets', () => {
 
   it('reuses the set of a row loaded again with the same secrets and usernames, and builds anew on a change', () => {
     const secrets = { 'outgoing.auth.password': box.encrypt('Pw-0f-Carol!') };
-    const rowOf = (username: string) => ({
-      outgoing: { transport: 'smtp', host: 'smtp.example.com', auth: { method: 'password', username } },
+    const rowOf = (username: string): Row => ({
+      outgoing: {
+        transport: 'smtp',
+        host: 'smtp.example.com',
+        ...server,
+        auth: { method: 'password', username },
+        ...common,
+      },
       incoming: null,
       secrets: { ...secrets },
     });

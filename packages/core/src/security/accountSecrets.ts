@@ -1,29 +1,21 @@
 import { resolvePart, secretValues } from '../accounts/codec';
 import type { AccountRow } from '../accounts/types';
-import type { IncomingParsed, OutgoingParsed } from '../schemas/account';
+import type { IncomingSettings, IncomingStored, OutgoingSettings, OutgoingStored } from '../schemas/account';
+import { transportOf } from '../transports/registry';
+import { addAuthSecrets } from './authSecrets';
 import { SecretSet } from './redact';
 import type { SecretBox } from './secretBox';
 
 type Row = Pick<AccountRow, 'outgoing' | 'incoming' | 'secrets'>;
 
 /**
- * Adds what one part of an account (as it connects: secrets decrypted) sends over the wire: the password
- * with its SASL PLAIN strings, the Mailgun key with its Basic `api:<key>` pair, the OAuth2 client secret
- * (also as `client_id:client_secret`, the endpoint's Basic form) and refresh token.
+ * Adds what one part of an account (as it connects: secrets decrypted) sends over the wire: an outgoing
+ * part's forms come from its transport (the SMTP password with its SASL PLAIN strings, the Mailgun key with
+ * its Basic `api:<key>` pair …); an incoming part's from its sign-in.
  */
-export function addPartSecrets(set: SecretSet, part: OutgoingParsed | IncomingParsed): void {
-  if ('transport' in part && part.transport === 'mailgun') {
-    if (part.apiKey) set.addBasic('api', part.apiKey);
-    return;
-  }
-  const auth = 'auth' in part ? part.auth : undefined;
-  if (!auth || auth.method === 'none') return;
-  if (auth.method === 'password') {
-    if (auth.password) set.addLogin(auth.username, auth.password);
-    return;
-  }
-  if (auth.clientSecret) set.addBasic(auth.clientId, auth.clientSecret);
-  set.add(auth.refreshToken);
+export function addPartSecrets(set: SecretSet, part: OutgoingSettings | IncomingSettings): void {
+  if ('transport' in part) transportOf(part.transport).wireSecrets(set, part);
+  else addAuthSecrets(set, part.auth);
 }
 
 /** Sets by row object (the worker's batches share one), then by content (a row loaded per request). */
@@ -60,10 +52,10 @@ export function accountSecrets(box: SecretBox, row: Row): SecretSet {
   return set;
 }
 
-function authOf(part: unknown): unknown {
-  return part && typeof part === 'object'
-    ? [(part as { auth?: unknown }).auth, (part as { transport?: unknown }).transport]
-    : null;
+/** What the wire forms of a part's secrets are built from besides the secrets: its sign-in and transport. */
+function authOf(part: OutgoingStored | IncomingStored | null): unknown {
+  if (!part) return null;
+  return ['auth' in part ? part.auth : null, 'transport' in part ? part.transport : null];
 }
 
 function build(box: SecretBox, row: Row): SecretSet {

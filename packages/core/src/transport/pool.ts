@@ -4,18 +4,13 @@ import { ConnectionFailure } from '../connection/failure';
 import type { Ctx } from '../context';
 import { resolveDestination } from '../door/destination';
 import { httpUrlProblem } from '../door/httpUrl';
+import type { OutgoingSettings, SettingsOf, TransportKind } from '../schemas/account';
 import { sha256 } from '../security/hash';
+import { transportOf } from '../transports/registry';
+import type { BuildDeps } from '../transports/server';
+import { DeliveryThread } from '../transports/smtp/deliveryThread';
+import type { SmtpPoolOptions } from '../transports/smtp/transport';
 import { deliveryError } from './classify';
-import { DeliveryThread } from './deliveryThread';
-import { createMailgunTransport } from './mailgun';
-import { OAuthTokenSource } from './oauthTokens';
-import { createSendmailTransport } from './sendmail';
-import {
-  createSmtpDebugTransport,
-  createSmtpTransport,
-  createThreadedSmtpTransport,
-  type SmtpPoolOptions,
-} from './smtp';
 import type { DeliveryError, MailTransport } from './types';
 
 type Entry = { key: string; at: number; transport: MailTransport };
@@ -41,7 +36,7 @@ export class BlockedDestination extends Error {
 
 type Keyed = {
   key: string;
-  settings: ReturnType<typeof resolvePart<'outgoing'>>;
+  settings: OutgoingSettings | null;
   config: Ctx['config'];
   pool: SmtpPoolOptions;
 };
@@ -58,8 +53,9 @@ function settingsKey(ctx: Ctx, account: AccountRow): Keyed {
 
 /**
  * The transport of an account, cached by account id and a hash of its settings (secrets included),
- * so connections are pooled across messages and a settings change closes the old pool. SMTP and
- * Mailgun hosts pass the destination guard first; SMTP then connects to the checked address.
+ * so connections are pooled across messages and a settings change closes the old pool. Each transport
+ * builds its own (transports/<kind>/index.ts): hosts pass the destination guard first, and the transport
+ * connects only to the checked addresses.
  */
 export async function transportFor(ctx: Ctx, account: AccountRow): Promise<MailTransport> {
   // The worker hands the same row object to every message of a batch: decrypt and hash once per row.
@@ -72,62 +68,49 @@ export async function transportFor(ctx: Ctx, account: AccountRow): Promise<MailT
   if (!settings) throw new Error('The account has no outgoing settings');
   hit?.transport.close();
   cache.delete(account.id);
-  const guard = async (host: string) => {
-    try {
-      return await resolveDestination(host, {
-        allowPrivateHosts: ctx.config.allowPrivateHosts,
-        timeoutMs: ctx.config.timeouts.connectMs,
-      });
-    } catch (err) {
-      if (!(err instanceof ConnectionFailure)) throw err;
-      const { code, message, hint } = err.info;
-      // DNS trouble may pass; a refused range will not until an admin changes something.
-      throw new BlockedDestination(
-        deliveryError(code, message, { temporary: true, accountLevel: true, hint }),
-      );
-    }
-  };
-  let transport: MailTransport;
-  if (settings.transport === 'smtp') {
-    const dest = await guard(settings.host);
-    const address = dest.addresses[0]?.address ?? settings.host;
-    const { auth } = settings;
-    // OAuth2 tokens come from our own guarded request, never from nodemailer's; its callback cannot
-    // cross into the delivery thread, so these pools stay on this thread.
-    const tokens =
-      auth.method === 'oauth2'
-        ? new OAuthTokenSource(auth, {
-            timeoutMs: ctx.config.timeouts.commandMs,
-            allowPrivateHosts: ctx.config.allowPrivateHosts,
-          })
-        : undefined;
-    if (account.debug) transport = createSmtpDebugTransport(settings, ctx.config.timeouts, address, tokens);
-    else if (poolOptions.thread && !tokens) {
+  const transport = await build(settings.transport, settings, {
+    account: { id: account.id, debug: account.debug },
+    key,
+    timeouts: ctx.config.timeouts,
+    allowPrivateHosts: ctx.config.allowPrivateHosts,
+    sendmailPaths: ctx.config.sendmailPaths,
+    resolve: (host) => guard(ctx, host),
+    async resolveUrl(url, what) {
+      const problem = httpUrlProblem(url, ctx.config.allowPrivateHosts);
+      if (problem) {
+        throw new BlockedDestination(
+          deliveryError('blocked', `${what} ${problem}`, { temporary: true, accountLevel: true }),
+        );
+      }
+      return guard(ctx, new URL(url).hostname);
+    },
+    smtpPool: poolOptions,
+    deliveryThread: () => {
       deliveryThread ??= new DeliveryThread();
-      transport = createThreadedSmtpTransport(
-        deliveryThread,
-        `${account.id}:${key}`,
-        settings,
-        ctx.config.timeouts,
-        poolOptions,
-        address,
-      );
-    } else transport = createSmtpTransport(settings, ctx.config.timeouts, poolOptions, address, tokens);
-  } else if (settings.transport === 'mailgun') {
-    const problem = httpUrlProblem(settings.baseUrl, ctx.config.allowPrivateHosts);
-    if (problem) {
-      throw new BlockedDestination(
-        deliveryError('blocked', `The Mailgun base URL ${problem}`, { temporary: true, accountLevel: true }),
-      );
-    }
-    const destination = await guard(new URL(settings.baseUrl).hostname);
-    transport = createMailgunTransport(settings, ctx.config.timeouts, {
-      destination,
-      allowPrivateHosts: ctx.config.allowPrivateHosts,
-    });
-  } else transport = createSendmailTransport(settings, ctx.config.sendmailPaths);
+      return deliveryThread;
+    },
+  });
   cache.set(account.id, { key, at: Date.now(), transport });
   return transport;
+}
+
+/** Each transport builds its own (transports/<kind>/index.ts); the pool only caches what they build. */
+const build = <K extends TransportKind>(kind: K, settings: SettingsOf<K>, deps: BuildDeps) =>
+  transportOf(kind).createTransport(settings, deps);
+
+/** Resolves a host through the guard; a refused or unresolvable one fails the attempt as the account's trouble. */
+async function guard(ctx: Ctx, host: string) {
+  try {
+    return await resolveDestination(host, {
+      allowPrivateHosts: ctx.config.allowPrivateHosts,
+      timeoutMs: ctx.config.timeouts.connectMs,
+    });
+  } catch (err) {
+    if (!(err instanceof ConnectionFailure)) throw err;
+    const { code, message, hint } = err.info;
+    // DNS trouble may pass; a refused range will not until an admin changes something.
+    throw new BlockedDestination(deliveryError(code, message, { temporary: true, accountLevel: true, hint }));
+  }
 }
 
 /** Closes every pooled connection and ends the delivery thread (worker shutdown, tests). */

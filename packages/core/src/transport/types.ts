@@ -1,4 +1,5 @@
 import type { ErrorClass } from '../schemas/connection';
+import type { TransportKind } from '../transports/catalog';
 
 /** One message as a transport sends it: already routed, with the recipients of this attempt. */
 export type OutgoingMail = {
@@ -47,9 +48,9 @@ export type SendOutcome = (
   learned?: string[];
 };
 
-/** A way out for one account's mail: SMTP pool, sendmail binary or Mailgun's HTTP API. */
+/** A way out for one account's mail, built by its transport (transports/<kind>/index.ts). */
 export interface MailTransport {
-  readonly kind: 'smtp' | 'sendmail' | 'mailgun';
+  readonly kind: TransportKind;
   send(mail: OutgoingMail): Promise<SendOutcome>;
   close(): void;
 }

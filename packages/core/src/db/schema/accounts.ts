@@ -10,6 +10,7 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
+import type { IncomingStored, OutgoingStored } from '../../schemas/account';
 import { teams } from './users';
 
 export const accounts = pgTable(
@@ -32,10 +33,10 @@ export const accounts = pgTable(
     failureStreak: integer('failure_streak').notNull().default(0),
     pausedUntil: timestamp('paused_until', { withTimezone: true, mode: 'date' }),
     debug: boolean('debug').notNull().default(false),
-    /** Outgoing settings without secrets. */
-    outgoing: jsonb('outgoing').$type<Record<string, unknown> | null>(),
+    /** Outgoing settings without secrets, as the transport's module stores them (transports/<kind>/settings.ts). */
+    outgoing: jsonb('outgoing').$type<OutgoingStored | null>(),
     /** Incoming settings without secrets. */
-    incoming: jsonb('incoming').$type<Record<string, unknown> | null>(),
+    incoming: jsonb('incoming').$type<IncomingStored | null>(),
     /** Encrypted secrets keyed by path (outgoing.auth.password → "mr1:<keyId>:…"). */
     secrets: jsonb('secrets').$type<Record<string, string>>().notNull().default({}),
     verifiedAt: timestamp('verified_at', { withTimezone: true, mode: 'date' }),

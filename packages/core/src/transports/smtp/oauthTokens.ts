@@ -1,7 +1,7 @@
-import { ConnectionFailure } from '../connection/failure';
-import { type OAuth2Settings, requestAccessToken, type TokenRequestOptions } from '../connection/oauth2';
-import { classifyDeliveryError, deliveryError } from './classify';
-import type { DeliveryError } from './types';
+import { ConnectionFailure } from '../../connection/failure';
+import { type OAuth2Settings, requestAccessToken, type TokenRequestOptions } from '../../connection/oauth2';
+import { classifyDeliveryError, deliveryError } from '../../transport/classify';
+import type { DeliveryError } from '../../transport/types';
 
 /** A token is renewed this long before the endpoint said it expires, so no send starts with a dying one. */
 const EARLY_MS = 60_000;

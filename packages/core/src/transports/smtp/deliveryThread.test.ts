@@ -1,14 +1,14 @@
 import { createServer } from 'node:net';
 import { type MockMailServer, startMockMailServer } from '@mailroom/mock-mailserver';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createContext } from '../context';
-import { getMessage } from '../outbox/getMessage';
-import { sendMessage } from '../outbox/sendMessage';
-import { mockAccount, runUntilStatus, undelivered } from '../outbox/testkit';
-import { createTestEnv, type TestEnv } from '../testing';
+import { createContext } from '../../context';
+import { getMessage } from '../../outbox/getMessage';
+import { sendMessage } from '../../outbox/sendMessage';
+import { mockAccount, runUntilStatus, undelivered } from '../../outbox/testkit';
+import { createTestEnv, type TestEnv } from '../../testing';
+import { closeTransports, configureSmtpPool } from '../../transport/pool';
 import { DeliveryThread } from './deliveryThread';
-import { closeTransports, configureSmtpPool } from './pool';
-import { createThreadedSmtpTransport } from './smtp';
+import { createThreadedSmtpTransport } from './transport';
 
 const mail = (accountId: string, extra: Record<string, unknown> = {}) => ({
   accountId,

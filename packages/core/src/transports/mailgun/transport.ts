@@ -1,14 +1,12 @@
-import { ConnectionFailure } from '../connection/failure';
-import { mailgunHints } from '../connection/mailgun';
-import type { Timeouts } from '../context';
-import type { Destination } from '../door/destination';
-import { type GuardedResponse, guardedRequest } from '../door/http';
-import { httpReplyFailure } from '../failures/http';
-import type { OutgoingParsed } from '../schemas/account';
-import { classifyDeliveryError, deliveryError } from './classify';
-import type { MailTransport, OutgoingMail, SendOutcome } from './types';
-
-type MailgunSettings = Extract<OutgoingParsed, { transport: 'mailgun' }>;
+import { ConnectionFailure } from '../../connection/failure';
+import type { Timeouts } from '../../context';
+import type { Destination } from '../../door/destination';
+import { type GuardedResponse, guardedRequest } from '../../door/http';
+import { httpReplyFailure } from '../../failures/http';
+import { classifyDeliveryError, deliveryError } from '../../transport/classify';
+import type { MailTransport, OutgoingMail, SendOutcome } from '../../transport/types';
+import { mailgunHints } from './connectionTest';
+import type { MailgunSettings } from './settings';
 
 const formatFrom = (f: OutgoingMail['from']) =>
   f.name ? `"${f.name.replace(/["\\]/g, '')}" <${f.address}>` : f.address;

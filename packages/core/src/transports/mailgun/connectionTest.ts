@@ -1,8 +1,8 @@
-import { guardedRequest } from '../door/http';
-import { toInfo } from '../failures/classify';
-import { httpReplyFailure } from '../failures/http';
-import type { TestEnv } from './env';
-import { ConnectionFailure } from './failure';
+import type { TestEnv } from '../../connection/env';
+import { ConnectionFailure } from '../../connection/failure';
+import { guardedRequest } from '../../door/http';
+import { toInfo } from '../../failures/classify';
+import { httpReplyFailure } from '../../failures/http';
 
 /** Mailgun's own advice for the statuses whose general advice is too vague; sends use it too. */
 export const mailgunHints = {

@@ -1,11 +1,9 @@
 import { posix } from 'node:path';
 import nodemailer from 'nodemailer';
-import type { OutgoingParsed } from '../schemas/account';
-import { deliveryError } from './classify';
-import { sendWithNodemailer, toNodemailer } from './compose';
-import type { MailTransport } from './types';
-
-type SendmailSettings = Extract<OutgoingParsed, { transport: 'sendmail' }>;
+import { deliveryError } from '../../transport/classify';
+import { sendWithNodemailer, toNodemailer } from '../../transport/compose';
+import type { MailTransport } from '../../transport/types';
+import type { SendmailSettings } from './settings';
 
 /**
  * Why a sendmail path may not be run, or null. Only programs the operator listed in

@@ -1,8 +1,8 @@
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
-import { sendmailPathProblem } from '../transport/sendmail';
-import type { TestEnv } from './env';
-import { ConnectionFailure } from './failure';
+import type { TestEnv } from '../../connection/env';
+import { ConnectionFailure } from '../../connection/failure';
+import { sendmailPathProblem } from './transport';
 
 /**
  * sendmail test, one step "binary": the operator allows the program, it exists, is a file, and this

@@ -1,13 +1,11 @@
 import { format } from 'node:util';
 import nodemailer from 'nodemailer';
-import type { Timeouts } from '../context';
-import type { OutgoingParsed } from '../schemas/account';
-import { sendWithNodemailer, toNodemailer } from './compose';
+import type { Timeouts } from '../../context';
+import { sendWithNodemailer, toNodemailer } from '../../transport/compose';
+import type { MailTransport, OutgoingMail, SendOutcome } from '../../transport/types';
 import type { DeliveryThread } from './deliveryThread';
 import type { OAuthTokenSource } from './oauthTokens';
-import type { MailTransport, OutgoingMail, SendOutcome } from './types';
-
-type SmtpSettings = Extract<OutgoingParsed, { transport: 'smtp' }>;
+import type { SmtpSettings } from './settings';
 
 export type SmtpPoolOptions = {
   /** Simultaneous connections per account. */

@@ -1,0 +1,171 @@
+// The pieces every part of an account shares (security modes, sign-in, From, the common outgoing
+// fields), input and view, and how a sign-in is split into what is stored in clear and its secrets.
+// Each transport's settings (packages/core/src/transports/<kind>/settings.ts) and the incoming part
+// are built from these. Imports only zod: safe in the browser.
+import { z } from 'zod';
+import { domainName, emailAddress, headerSafe } from './common';
+
+export const securityModes = ['none', 'starttls', 'tls'] as const;
+export const securitySchema = z.enum(securityModes);
+export type Security = z.infer<typeof securitySchema>;
+
+/** Port an SMTP client uses for each security mode when none is given. */
+export const smtpDefaultPorts: Record<Security, number> = { none: 25, starttls: 587, tls: 465 };
+export const imapDefaultPorts: Record<Security, number> = { none: 143, starttls: 143, tls: 993 };
+export const pop3DefaultPorts: Record<Security, number> = { none: 110, starttls: 110, tls: 995 };
+
+// ---- secrets on input: string = set/replace, null = clear, omitted = keep (on PATCH) ----
+export const secretInput = z.string().min(1, 'must not be empty').max(4096).nullable().optional();
+/** A secret as the input carries it: a string sets or replaces, null clears, undefined keeps. */
+export type SecretValue = string | null | undefined;
+
+const username = headerSafe(320);
+
+export const authInputSchema = z.discriminatedUnion('method', [
+  z.object({ method: z.literal('none') }),
+  z.object({
+    method: z.literal('password'),
+    username: username.min(1, 'is required'),
+    password: secretInput,
+  }),
+  z.object({
+    method: z.literal('oauth2'),
+    username: username.min(1, 'is required'),
+    clientId: headerSafe(512).min(1, 'is required'),
+    clientSecret: secretInput,
+    refreshToken: secretInput,
+    tokenUrl: z
+      .url({ message: 'must be a URL' })
+      .refine(
+        (u) => u.startsWith('https://') || /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?\//.test(u),
+        {
+          message: 'must be an https:// URL (http only on loopback)',
+        },
+      ),
+  }),
+]);
+export type AuthParsed = z.output<typeof authInputSchema>;
+
+export const authViewSchema = z.discriminatedUnion('method', [
+  z.object({ method: z.literal('none') }),
+  z.object({ method: z.literal('password'), username: z.string(), hasPassword: z.boolean() }),
+  z.object({
+    method: z.literal('oauth2'),
+    username: z.string(),
+    clientId: z.string(),
+    tokenUrl: z.string(),
+    hasClientSecret: z.boolean(),
+    hasToken: z.boolean(),
+  }),
+]);
+export type AuthView = z.infer<typeof authViewSchema>;
+
+/** The secret fields of a sign-in, relative to the part (`auth.password`). */
+export const authSecretFields = ['auth.password', 'auth.clientSecret', 'auth.refreshToken'] as const;
+export type AuthSecretField = (typeof authSecretFields)[number];
+
+/** A sign-in as stored: its secrets live apart, encrypted. */
+export type AuthStored =
+  | { method: 'none' }
+  | { method: 'password'; username: string }
+  | { method: 'oauth2'; username: string; clientId: string; tokenUrl: string };
+
+/** What a secret need looks like: the field, and whether the settings cannot work without it. */
+export type SecretUse<F extends string = string> = { field: F; required: boolean };
+
+/** Splits a sign-in into what is stored in clear and its secrets (as the input carries them). */
+export function splitAuth(auth: AuthParsed): {
+  stored: AuthStored;
+  secrets: Partial<Record<AuthSecretField, SecretValue>>;
+} {
+  if (auth.method === 'none') return { stored: { method: 'none' }, secrets: {} };
+  if (auth.method === 'password') {
+    return {
+      stored: { method: 'password', username: auth.username },
+      secrets: { 'auth.password': auth.password },
+    };
+  }
+  return {
+    stored: { method: 'oauth2', username: auth.username, clientId: auth.clientId, tokenUrl: auth.tokenUrl },
+    secrets: { 'auth.clientSecret': auth.clientSecret, 'auth.refreshToken': auth.refreshToken },
+  };
+}
+
+/** A stored sign-in with its secrets put back (`secret` answers a field's plaintext, or undefined). */
+export function attachAuth(auth: AuthStored, secret: (field: AuthSecretField) => SecretValue): AuthParsed {
+  if (auth.method === 'none') return auth;
+  if (auth.method === 'password') return { ...auth, password: secret('auth.password') };
+  return { ...auth, clientSecret: secret('auth.clientSecret'), refreshToken: secret('auth.refreshToken') };
+}
+
+/** The secrets a sign-in uses: a password, or an OAuth2 refresh token (and maybe a client secret). */
+export function authSecretsUsed(auth: AuthStored): Array<SecretUse<AuthSecretField>> {
+  if (auth.method === 'password') return [{ field: 'auth.password', required: true }];
+  if (auth.method === 'oauth2') {
+    return [
+      { field: 'auth.refreshToken', required: true },
+      { field: 'auth.clientSecret', required: false },
+    ];
+  }
+  return [];
+}
+
+/** The view of a stored sign-in: `has*` flags in place of its secrets. */
+export function authView(auth: AuthStored, has: (field: AuthSecretField) => boolean): AuthView {
+  if (auth.method === 'none') return { method: 'none' };
+  if (auth.method === 'password') {
+    return { method: 'password', username: auth.username, hasPassword: has('auth.password') };
+  }
+  return {
+    method: 'oauth2',
+    username: auth.username,
+    clientId: auth.clientId,
+    tokenUrl: auth.tokenUrl,
+    hasClientSecret: has('auth.clientSecret'),
+    hasToken: has('auth.refreshToken'),
+  };
+}
+
+export const fromSchema = z.object({
+  address: emailAddress,
+  name: headerSafe(200).optional(),
+});
+
+/** An entry of fromFilter: a full address (sales@example.com) or a domain (example.com or @example.com). */
+export const fromFilterEntry = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .refine((s) => emailAddress.safeParse(s).success || domainName.safeParse(s.replace(/^@/, '')).success, {
+    message: 'must be an email address or a domain',
+  });
+
+export const sendModeSchema = z.enum(['immediate', 'queued']);
+
+/** The fields every outgoing part has, whatever its transport. */
+export const outgoingCommon = {
+  from: fromSchema,
+  replyTo: emailAddress.optional(),
+  fromFilter: z.array(fromFilterEntry).max(200).default([]),
+  sendMode: sendModeSchema.default('queued'),
+  /** Per-account send rate limit, messages per minute; 0 = unlimited. */
+  rateLimitPerMinute: z.number().int().min(0).max(100000).default(0),
+};
+
+export const outgoingViewCommon = {
+  from: fromSchema,
+  replyTo: z.string().optional(),
+  fromFilter: z.array(z.string()),
+  sendMode: sendModeSchema,
+  rateLimitPerMinute: z.number(),
+  verifiedAt: z.string().nullable(),
+};
+/** The common outgoing fields as a view shows them. */
+export type OutgoingViewCommon = {
+  from: { address: string; name?: string | undefined };
+  replyTo?: string | undefined;
+  fromFilter: string[];
+  sendMode: 'immediate' | 'queued';
+  rateLimitPerMinute: number;
+  verifiedAt: string | null;
+};
