@@ -268,7 +268,10 @@ describe.each(backends)('Main Log on %s', (backend) => {
     expect(
       (await queryLogs({ ctx: env.ctx, input: { q: 'ancient row', since: '2000-01-01T00:00:00Z' } })).total,
     ).toBe(0);
-    const audit = await queryLogs({ ctx: env.ctx, input: { source: 'audit', q: 'Log retention removed' } });
-    expect(audit.items[0]).toMatchObject({ actor: 'system', level: 'info' });
+    const retention = await queryLogs({
+      ctx: env.ctx,
+      input: { source: 'email_logger', q: 'Log retention removed' },
+    });
+    expect(retention.items[0]).toMatchObject({ actor: 'system', level: 'info' });
   });
 });
