@@ -206,11 +206,10 @@ describe('connection tests against the mock mail server', () => {
   });
 
   it('times out a command the server sits on', async () => {
+    // The server holds RCPT for 3000 ms; the 1000 ms command deadline of engineOptions ends it first.
     mock.faults.set([{ stage: 'rcpt', action: 'delay', delayMs: 3000 }]);
-    const started = performance.now();
     const { result } = await run(smtp('none'));
-    expect(result.error).toMatchObject({ code: 'timeout', message: expect.stringContaining('RCPT TO') });
-    expect(performance.now() - started).toBeLessThan(2500);
+    expect(result.error).toMatchObject({ code: 'timeout', message: 'No answer to RCPT TO within 1000 ms' });
   });
 
   it('classifies a dropped connection at RCPT as "protocol"', async () => {

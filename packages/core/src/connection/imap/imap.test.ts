@@ -79,14 +79,16 @@ describe('IMAP and POP3 failure classes', () => {
     '%s: a server that never greets fails as "greeting" within the greeting timeout',
     async (protocol) => {
       server = await startServer(() => {});
-      const started = performance.now();
       const { result } = await runConnectionTest(
         'incoming',
         part(server.port, protocol, 'none'),
         engineOptions(),
       );
-      expect(result.error?.code).toBe('greeting');
-      expect(performance.now() - started).toBeLessThan(1000);
+      // The greeting timeout (500 ms in engineOptions) is the one that fired.
+      expect(result.error).toMatchObject({
+        code: 'greeting',
+        message: 'The server accepted the connection but sent no greeting within 500 ms',
+      });
     },
   );
 

@@ -196,26 +196,25 @@ describe('SMTP connection test', () => {
     expect(result.error?.hint).toMatch(/recipient/);
   });
 
-  it('fails a closed port as "refused" in well under a second', async () => {
+  it('fails a closed port as "refused" at the connect step, not by waiting out a timeout', async () => {
     server = await startServer(() => {});
     const port = server.port;
     await server.close();
     server = undefined;
-    const started = performance.now();
     const { result } = await runConnectionTest('outgoing', smtp(port), engineOptions());
-    expect(performance.now() - started).toBeLessThan(1000);
+    // The refusal answers, not the connect timeout (that would be 'timeout'): no clock needed.
     expect(result.error?.code).toBe('refused');
     expect(result.steps.at(-1)).toMatchObject({ step: 'connect', ok: false });
   });
 
   it('fails a server that accepts and never greets as "greeting" within the greeting timeout', async () => {
     server = await startServer(() => {});
-    const started = performance.now();
     const { result } = await runConnectionTest('outgoing', smtp(server.port), engineOptions());
-    const elapsed = performance.now() - started;
-    expect(result.error?.code).toBe('greeting');
-    expect(elapsed).toBeGreaterThanOrEqual(450);
-    expect(elapsed).toBeLessThan(1000);
+    // The greeting timeout (500 ms in engineOptions) is the one that fired, not the command timeout.
+    expect(result.error).toMatchObject({
+      code: 'greeting',
+      message: 'The server accepted the connection but sent no greeting within 500 ms',
+    });
   });
 
   it('fails a server that stops answering mid-session as "timeout"', async () => {
@@ -232,10 +231,10 @@ describe('SMTP connection test', () => {
         s.on('close', () => clearInterval(timer));
       });
     });
-    const started = performance.now();
+    // One deadline for the whole reply: a per-line timer would never fire against a server that drips a
+    // line every 200 ms, and this test would time out instead of ending on the 1000 ms command deadline.
     const { result } = await runConnectionTest('outgoing', smtp(server.port), engineOptions());
     expect(result.error).toMatchObject({ code: 'timeout', message: 'No answer to EHLO within 1000 ms' });
-    expect(performance.now() - started).toBeLessThan(1500);
   });
 
   it('fails something that is not an SMTP server as "greeting"', async () => {
