@@ -13,10 +13,9 @@ import { parseArgs } from 'node:util';
 import { createApp } from '@mailroom/api';
 import {
   type CtxBase,
-  closeTransports,
-  configureSmtpPool,
   createAccount,
   createContext,
+  createOutbox,
   createSecretBox,
   createToken,
   type Database,
@@ -186,6 +185,10 @@ async function setup(storage: Storage, sinkPort: number) {
     db: database.db,
     secrets: createSecretBox(parseKeySpec(KEY)),
     config: { ...defaultCoreConfig, allowPrivateHosts: true },
+    // As `mailroom start` makes it, with the bench's pool size (the same as the bare loop's).
+    outbox: createOutbox(database.db, {
+      smtp: { maxConnections: CONNECTIONS, maxMessages: 500, thread: THREAD },
+    }),
   };
   const ctx = createContext(base, systemActor);
   const account = await createAccount({
@@ -237,7 +240,7 @@ async function setup(storage: Storage, sinkPort: number) {
 
 /** (e) The sendMessage verb called directly: what accepting costs without HTTP, auth and validation. */
 async function verbRate(storage: Storage, sinkPort: number): Promise<number> {
-  const { database, direct } = await setup(storage, sinkPort);
+  const { database, base, direct } = await setup(storage, sinkPort);
   try {
     await pool(50, CLIENTS, direct);
     const start = process.hrtime.bigint();
@@ -246,6 +249,7 @@ async function verbRate(storage: Storage, sinkPort: number): Promise<number> {
     watched();
     return N / seconds(start);
   } finally {
+    await base.outbox.close();
     await database.close();
   }
 }
@@ -289,9 +293,8 @@ function sentCounter() {
   };
 }
 
-/** The outbox worker as `mailroom start` runs it; its SMTP pools (and delivery thread) outlive it until closeTransports(). */
+/** The outbox worker as `mailroom start` runs it; its SMTP pools (and delivery thread) belong to the outbox and outlive it. */
 function benchWorker(base: CtxBase, onEvent: (e: WorkerEvent) => void) {
-  configureSmtpPool({ maxConnections: CONNECTIONS, maxMessages: 500, thread: THREAD });
   const abort = new AbortController();
   const done = runWorker({
     base,
@@ -346,14 +349,14 @@ async function drainOnly(storage: Storage, sinkPort: number): Promise<number> {
     await stop();
     return rate;
   } finally {
-    closeTransports();
+    await base.outbox.close();
     await database.close();
   }
 }
 
 /** (b') Scale-out: the API here, `mailroom worker` in its own process on the same Postgres. */
 async function endToEndSeparateWorker(storage: Storage, sinkPort: number): Promise<number> {
-  const { database, post } = await setup(storage, sinkPort);
+  const { database, base, post } = await setup(storage, sinkPort);
   const cli = join(here, '..', 'apps', 'api', 'src', 'cli.ts');
   const child = spawn(process.execPath, ['--import', 'tsx', cli, 'worker', '--events'], {
     cwd: join(here, '..', 'apps', 'api'),
@@ -397,13 +400,14 @@ async function endToEndSeparateWorker(storage: Storage, sinkPort: number): Promi
     const gone = new Promise((r) => child.once('exit', r));
     child.kill('SIGTERM');
     await gone;
+    await base.outbox.close();
     await database.close();
   }
 }
 
 /** (c) Queued API accepts per second, no worker running. */
 async function acceptRate(storage: Storage, sinkPort: number): Promise<number> {
-  const { database, post } = await setup(storage, sinkPort);
+  const { database, base, post } = await setup(storage, sinkPort);
   try {
     await pool(50, CLIENTS, post); // warm-up: JIT, statement caches
     const start = process.hrtime.bigint();
@@ -412,6 +416,7 @@ async function acceptRate(storage: Storage, sinkPort: number): Promise<number> {
     watched();
     return N / seconds(start);
   } finally {
+    await base.outbox.close();
     await database.close();
   }
 }
@@ -443,7 +448,7 @@ async function endToEnd(storage: Storage, sinkPort: number): Promise<number> {
     return N / seconds(start);
   } finally {
     await stop();
-    closeTransports();
+    await base.outbox.close();
     await database.close();
   }
 }

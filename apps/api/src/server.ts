@@ -13,7 +13,7 @@ import {
 import { createApp } from './app';
 import type { Env } from './env';
 import { openCore } from './lib/coreConfig';
-import { configureDelivery, workerOptions } from './worker';
+import { workerOptions } from './worker';
 
 export type StartOptions = {
   /** The local quick start: embedded mock mail server on and loopback destinations allowed. */
@@ -62,7 +62,6 @@ export async function startMailroom(env: Env, opts: StartOptions = {}): Promise<
 
   // Background jobs (outbox worker, log retention, pollers) register here; each must stop cleanly.
   const jobs: BackgroundJob[] = [];
-  configureDelivery(env);
   if (env.MAILROOM_WORKER) jobs.push(startWorker({ base, ...workerOptions(env) }));
   if (env.MAILROOM_POLLER)
     jobs.push({ name: 'poller', ...startPoller(base, { owner: `poller:${newId()}` }) });

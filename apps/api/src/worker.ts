@@ -1,4 +1,4 @@
-import { configureSmtpPool, newWorkerId, startWorker } from '@mailroom/core';
+import { newWorkerId, startWorker } from '@mailroom/core';
 import type { Env } from './env';
 import { openCore } from './lib/coreConfig';
 
@@ -16,21 +16,12 @@ export function workerOptions(env: Env) {
 }
 
 /**
- * How this process sends SMTP: pools in the delivery thread unless MAILROOM_DELIVERY_THREAD=false.
- * Applies to the worker and to immediate sends made by the API.
- */
-export function configureDelivery(env: Env): void {
-  configureSmtpPool({ thread: env.MAILROOM_DELIVERY_THREAD });
-}
-
-/**
  * `mailroom worker`: the outbox worker alone, for scale-out on one Postgres (claims are SKIP LOCKED
  * with leases, so workers never send a message twice). On PGlite only one process may open the data
  * directory: run it instead of `start`, never beside it. Stops cleanly on SIGINT/SIGTERM.
  */
 export async function runWorkerCommand(env: Env, opts: { events?: boolean } = {}): Promise<void> {
   const { database, base } = await openCore(env);
-  configureDelivery(env);
   const workerId = newWorkerId('worker');
   const worker = startWorker({
     base,

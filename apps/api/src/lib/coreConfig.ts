@@ -49,7 +49,9 @@ export async function openCore(
       db: database.db,
       secrets: box,
       config: coreConfig(env, opts),
-      outbox: createOutbox(database.db),
+      // SMTP pools in the delivery thread unless MAILROOM_DELIVERY_THREAD=false: for the worker and
+      // for immediate sends made by the API alike.
+      outbox: createOutbox(database.db, { smtp: { thread: env.MAILROOM_DELIVERY_THREAD } }),
     },
   };
 }

@@ -3,7 +3,7 @@ export { claimBatch } from './claimBatch';
 export { type Attempted, deliverMessage } from './deliverMessage';
 export { getMessage } from './getMessage';
 export { listMessages } from './listMessages';
-export { createOutbox, type Outbox } from './outbox';
+export { createOutbox, type Outbox, type OutboxOptions } from './outbox';
 export { defaultOutboxPolicy, type OutboxPolicy, retryDelayMs } from './policy';
 export { type Recorded, recordOutcomes } from './recordOutcomes';
 export { retryMessage } from './retryMessage';

@@ -8,6 +8,7 @@ import { backends, createTestEnv, type TestEnv } from '../testing';
 import { cancelMessage } from './cancelMessage';
 import { getMessage } from './getMessage';
 import { listMessages } from './listMessages';
+import { createOutbox } from './outbox';
 import { retryMessage } from './retryMessage';
 import { runWorker, type WorkerEvent } from './runWorker';
 import { sendBulk } from './sendBulk';
@@ -82,6 +83,19 @@ describe.each(backends)('outbox on %s', (backend) => {
     expect(res.message.status).toBe('sent');
     expect(res.message.recipients[0]?.reply).toMatch(/^250 /);
     expect(mock.messages({ subject: res.message.subject })).toHaveLength(1);
+  });
+
+  it('pools connections per outbox, and closing the outbox closes them', async () => {
+    const account = await mockAccount(env.ctx, mock, { sendMode: 'immediate' });
+    // A second outbox on the same database, as a second process would have.
+    const other = createOutbox(env.database.db);
+    const ctx = createContext({ ...env.base, outbox: other }, env.ctx.actor);
+    const res = await sendMessage({ ctx, input: mail(account.id) });
+    expect(res.outcome).toBe('sent');
+    expect([...other.transports.cache.keys()]).toEqual([account.id]);
+    expect(env.base.outbox.transports.cache.has(account.id)).toBe(false);
+    await other.close();
+    expect(other.transports.cache.size).toBe(0);
   });
 
   it('answers an immediate 550 with a failed outcome carrying the reply, and keeps the message as failed', async () => {

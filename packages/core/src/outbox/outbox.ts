@@ -1,5 +1,6 @@
 import type { Db } from '../db/client';
-import { closeTransports } from '../transport/pool';
+import { TransportPool } from '../transport/pool';
+import type { SmtpPoolOptions } from '../transports/smtp/transport';
 import { AccountLookup } from './accountLookup';
 import { HandoffSlot } from './handoff';
 import { InsertBatcher } from './insertBatcher';
@@ -21,13 +22,21 @@ export type Outbox = {
   readonly wake: WakeSignal;
   /** The worker of this process that queued sends are handed to. */
   readonly handoff: HandoffSlot;
+  /** Pooled connections per account, the delivery thread, the SMTP pool options. */
+  readonly transports: TransportPool;
   /** Writes what is still being stored, then closes pooled connections; call after the worker stopped. */
   close(): Promise<void>;
 };
 
+export type OutboxOptions = {
+  /** SMTP pool size, and whether the pools run in the delivery thread (`MAILROOM_DELIVERY_THREAD`). */
+  smtp?: SmtpPoolOptions;
+};
+
 /** Creates the outbox of one database for this process. */
-export function createOutbox(db: Db): Outbox {
+export function createOutbox(db: Db, options: OutboxOptions = {}): Outbox {
   const inserts = new InsertBatcher(db);
+  const transports = new TransportPool(options.smtp);
   let closing: Promise<void> | undefined;
   return {
     db,
@@ -35,10 +44,11 @@ export function createOutbox(db: Db): Outbox {
     accounts: new AccountLookup(db),
     wake: new WakeSignal(),
     handoff: new HandoffSlot(),
+    transports,
     close() {
       closing ??= (async () => {
         await inserts.drain();
-        closeTransports();
+        await transports.close();
       })();
       return closing;
     },

@@ -5,7 +5,6 @@ import { createAccount } from '../accounts/createAccount';
 import { getAccount } from '../accounts/getAccount';
 import { logs } from '../db/schema';
 import { backends, createTestEnv, type TestEnv } from '../testing';
-import { closeTransports } from '../transport/pool';
 import { getMessage } from './getMessage';
 import { sendMessage } from './sendMessage';
 import { fastPolicy, runUntilStatus, undelivered } from './testkit';
@@ -30,7 +29,6 @@ describe.each(backends)('recorded outcomes are redacted on %s', (backend) => {
     await mock.reset();
   });
   afterAll(async () => {
-    closeTransports();
     await mock?.close();
     await env?.close();
   });

@@ -8,7 +8,7 @@ import {
   systemActor,
 } from '../context';
 import { type Database, openDatabase } from '../db/client';
-import { createOutbox } from '../outbox/outbox';
+import { createOutbox, type OutboxOptions } from '../outbox/outbox';
 import { createSecretBox } from '../security/secretBox';
 
 /** Both storage backends; storage tests run against each (Postgres is required, never skipped). */
@@ -46,19 +46,21 @@ export type TestEnv = {
 };
 
 /**
- * A migrated database and its outbox, plus a context acting as an admin; `as()` gives contexts for
- * other roles. `close()` closes the outbox (pooled connections included), then the database.
+ * A migrated database and its outbox (`outbox`: its SMTP pool options), plus a context acting as an
+ * admin; `as()` gives contexts for other roles. `close()` closes the outbox (pooled connections and
+ * the delivery thread included), then the database.
  */
 export async function createTestEnv(
   kind: Backend,
   config: Partial<CtxBase['config']> = {},
+  outbox: OutboxOptions = {},
 ): Promise<TestEnv> {
   const database = await openTestDatabase(kind);
   const base: CtxBase = {
     db: database.db,
     secrets: createSecretBox([{ id: 'test', key: randomBytes(32) }]),
     config: { ...defaultCoreConfig, allowPrivateHosts: true, ...config },
-    outbox: createOutbox(database.db),
+    outbox: createOutbox(database.db, outbox),
   };
   const admin: Actor = { ...systemActor, label: 'admin@test', userId: null, via: 'session' };
   return {

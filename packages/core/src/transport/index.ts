@@ -1,4 +1,4 @@
 export { mailgunForm } from '../transports/mailgun/transport';
 export { classifyDeliveryError, deliveryError } from './classify';
-export { closeTransports, configureSmtpPool, transportFor } from './pool';
+export { TransportPool, transportFor } from './pool';
 export type { DeliveryError, MailTransport, OutgoingMail, RecipientOutcome, SendOutcome } from './types';

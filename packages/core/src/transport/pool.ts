@@ -14,18 +14,8 @@ import { deliveryError } from './classify';
 import type { DeliveryError, MailTransport } from './types';
 
 type Entry = { key: string; at: number; transport: MailTransport };
-const cache = new Map<string, Entry>();
 /** Re-resolve (and re-check) a destination this often, so DNS changes are picked up. */
 const RESOLVE_TTL_MS = 10 * 60_000;
-
-let poolOptions: SmtpPoolOptions = {};
-/** Started on the first threaded send; see SmtpPoolOptions.thread. */
-let deliveryThread: DeliveryThread | null = null;
-
-/** Sets the SMTP pool size used for transports created from now on (worker concurrency, benchmarks). */
-export function configureSmtpPool(options: SmtpPoolOptions): void {
-  poolOptions = options;
-}
 
 /** Raised when an account's destination may not be reached (private range without permission, metadata). */
 export class BlockedDestination extends Error {
@@ -40,10 +30,38 @@ type Keyed = {
   config: Ctx['config'];
   pool: SmtpPoolOptions;
 };
-const keys = new WeakMap<AccountRow, Keyed>();
+
+/**
+ * The transports of one outbox (`ctx.outbox.transports`): pooled connections per account, the
+ * delivery thread and the SMTP pool options every transport is built with. Closed with the outbox.
+ */
+export class TransportPool {
+  readonly cache = new Map<string, Entry>();
+  /** Settings and hash per account row object (see transportFor). */
+  readonly keys = new WeakMap<AccountRow, Keyed>();
+  private deliveryThread: DeliveryThread | null = null;
+
+  /** `options`: the pools' size, and whether they run in the delivery thread (`mailroom start`, `worker`). */
+  constructor(readonly options: SmtpPoolOptions = {}) {}
+
+  /** The delivery thread, started on the first threaded send; see SmtpPoolOptions.thread. */
+  thread(): DeliveryThread {
+    this.deliveryThread ??= new DeliveryThread();
+    return this.deliveryThread;
+  }
+
+  /** Closes every pooled connection and ends the delivery thread. */
+  async close(): Promise<void> {
+    for (const { transport } of this.cache.values()) transport.close();
+    this.cache.clear();
+    const thread = this.deliveryThread;
+    this.deliveryThread = null;
+    await thread?.stop();
+  }
+}
 
 /** The account's outgoing settings with secrets, and a hash of everything a transport is built from. */
-function settingsKey(ctx: Ctx, account: AccountRow): Keyed {
+function settingsKey(ctx: Ctx, account: AccountRow, poolOptions: SmtpPoolOptions): Keyed {
   const settings = resolvePart(ctx.secrets, account, 'outgoing');
   const key = sha256(
     JSON.stringify([settings, account.debug, ctx.config.timeouts, ctx.config.allowPrivateHosts, poolOptions]),
@@ -52,15 +70,18 @@ function settingsKey(ctx: Ctx, account: AccountRow): Keyed {
 }
 
 /**
- * The transport of an account, cached by account id and a hash of its settings (secrets included),
- * so connections are pooled across messages and a settings change closes the old pool. Each transport
- * builds its own (transports/<kind>/index.ts): hosts pass the destination guard first, and the transport
- * connects only to the checked addresses.
+ * The transport of an account from the outbox's pool, cached by account id and a hash of its settings
+ * (secrets included), so connections are pooled across messages and a settings change closes the old
+ * pool. Each transport builds its own (transports/<kind>/index.ts): hosts pass the destination guard
+ * first, and the transport connects only to the checked addresses.
  */
 export async function transportFor(ctx: Ctx, account: AccountRow): Promise<MailTransport> {
+  const pool = ctx.outbox.transports;
+  const { cache, keys, options: poolOptions } = pool;
   // The worker hands the same row object to every message of a batch: decrypt and hash once per row.
   const memo = keys.get(account);
-  const hash = memo?.config === ctx.config && memo.pool === poolOptions ? memo : settingsKey(ctx, account);
+  const hash =
+    memo?.config === ctx.config && memo.pool === poolOptions ? memo : settingsKey(ctx, account, poolOptions);
   if (hash !== memo) keys.set(account, hash);
   const hit = cache.get(account.id);
   if (hit && hit.key === hash.key && Date.now() - hit.at < RESOLVE_TTL_MS) return hit.transport;
@@ -85,10 +106,7 @@ export async function transportFor(ctx: Ctx, account: AccountRow): Promise<MailT
       return guard(ctx, new URL(url).hostname);
     },
     smtpPool: poolOptions,
-    deliveryThread: () => {
-      deliveryThread ??= new DeliveryThread();
-      return deliveryThread;
-    },
+    deliveryThread: () => pool.thread(),
   });
   cache.set(account.id, { key, at: Date.now(), transport });
   return transport;
@@ -111,13 +129,4 @@ async function guard(ctx: Ctx, host: string) {
     // DNS trouble may pass; a refused range will not until an admin changes something.
     throw new BlockedDestination(deliveryError(code, message, { temporary: true, accountLevel: true, hint }));
   }
-}
-
-/** Closes every pooled connection and ends the delivery thread (worker shutdown, tests). */
-export function closeTransports(): void {
-  for (const { transport } of cache.values()) transport.close();
-  cache.clear();
-  const thread = deliveryThread;
-  deliveryThread = null;
-  void thread?.stop();
 }

@@ -10,7 +10,6 @@ import * as tables from '../db/schema';
 import { sendMessage } from '../outbox/sendMessage';
 import { undelivered } from '../outbox/testkit';
 import { createTestEnv, type TestEnv } from '../testing';
-import { closeTransports } from './pool';
 
 describe('transports', () => {
   let env: TestEnv;
@@ -30,7 +29,6 @@ describe('transports', () => {
     });
   });
   afterAll(async () => {
-    closeTransports();
     await mock?.close();
     await env?.close();
     rmSync(dir, { recursive: true, force: true });

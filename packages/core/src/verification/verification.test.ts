@@ -9,7 +9,6 @@ import { logs } from '../db/schema';
 import { getMessage } from '../outbox/getMessage';
 import { failure, mockAccount } from '../outbox/testkit';
 import { backends, createTestEnv, type TestEnv } from '../testing';
-import { closeTransports } from '../transport/pool';
 import { confirmVerification } from './confirmVerification';
 import { startVerification } from './startVerification';
 
@@ -24,7 +23,6 @@ describe.each(backends)('verification by code on %s', (backend) => {
     await mock.reset();
   });
   afterAll(async () => {
-    closeTransports();
     await mock?.close();
     await env?.close();
   });

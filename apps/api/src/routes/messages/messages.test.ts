@@ -1,6 +1,5 @@
 import {
   bulkResultSchema,
-  closeTransports,
   listOf,
   messageViewSchema,
   problemSchema,
@@ -59,7 +58,6 @@ describe('sending and verification through the API, against the mock mail server
     await mock.reset();
   });
   afterAll(async () => {
-    closeTransports();
     await mock?.close();
     await t?.close();
   });

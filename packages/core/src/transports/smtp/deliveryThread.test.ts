@@ -6,7 +6,6 @@ import { getMessage } from '../../outbox/getMessage';
 import { sendMessage } from '../../outbox/sendMessage';
 import { mockAccount, runUntilStatus, undelivered } from '../../outbox/testkit';
 import { createTestEnv, type TestEnv } from '../../testing';
-import { closeTransports, configureSmtpPool } from '../../transport/pool';
 import { DeliveryThread } from './deliveryThread';
 import { createThreadedSmtpTransport } from './transport';
 
@@ -22,16 +21,13 @@ describe('SMTP in the delivery thread', () => {
   let env: TestEnv;
   let mock: MockMailServer;
   beforeAll(async () => {
-    env = await createTestEnv('pglite');
+    env = await createTestEnv('pglite', {}, { smtp: { thread: true } });
     mock = await startMockMailServer({ smtpPort: 0, smtpsPort: false, pop3Port: false, httpPort: 0 });
-    configureSmtpPool({ thread: true });
   });
   afterEach(async () => {
     await mock.reset();
   });
   afterAll(async () => {
-    configureSmtpPool({});
-    closeTransports();
     await mock?.close();
     await env?.close();
   });
