@@ -63,34 +63,29 @@ export async function runUntil(
   });
   try {
     await new Promise<void>((resolve, reject) => {
+      let checking: Promise<void> = Promise.resolve();
+      let finished = false;
+      const finish = (err?: unknown) => {
+        finished = true;
+        clearTimeout(timer);
+        if (err) reject(err);
+        else resolve();
+      };
       const timer = setTimeout(
-        () => reject(new Error('timed out waiting for the outbox')),
+        () => finish(new Error('timed out waiting for the outbox')),
         opts.timeoutMs ?? 10_000,
       );
-      let checking = false;
-      let again = false;
+      let queued = false;
       check = () => {
-        if (checking) {
-          again = true;
-          return;
-        }
-        checking = true;
-        done().then(
-          (ok) => {
-            checking = false;
-            if (ok) {
-              clearTimeout(timer);
-              resolve();
-            } else if (again) {
-              again = false;
-              check();
-            }
-          },
-          (err) => {
-            clearTimeout(timer);
-            reject(err);
-          },
-        );
+        // One check at a time; events during a check queue one more after it.
+        if (queued) return;
+        queued = true;
+        checking = checking
+          .then(async () => {
+            queued = false;
+            if (!finished && (await done())) finish();
+          })
+          .catch(finish);
       };
       check();
     });

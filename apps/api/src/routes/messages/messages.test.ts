@@ -11,22 +11,45 @@ import { type MockMailServer, startMockMailServer } from '@mailroom/mock-mailser
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, json, type TestApp } from '../../testing';
 
-/** Runs the outbox worker until `done()` holds (bounded by time). */
+/** Runs the outbox worker until `done()` holds, checked at the start and after each outcome it records. */
 async function drainUntil(t: TestApp, done: () => Promise<boolean>, timeoutMs = 10_000) {
   const abort = new AbortController();
+  let check = () => {};
   const worker = runWorker({
     base: t.env.base,
     workerId: 'api-test',
     signal: abort.signal,
     pollMs: 20,
     policy: { backoffBaseMs: 20, backoffMaxMs: 100 },
+    onEvent: (e) => {
+      if (e.type === 'recorded' || e.type === 'idle') check();
+    },
   });
-  const deadline = Date.now() + timeoutMs;
   try {
-    while (!(await done())) {
-      if (Date.now() > deadline) throw new Error('timed out waiting for the worker');
-      await new Promise((r) => setTimeout(r, 25));
-    }
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => finish(new Error('timed out waiting for the worker')), timeoutMs);
+      let checking: Promise<void> = Promise.resolve();
+      let finished = false;
+      const finish = (err?: unknown) => {
+        finished = true;
+        clearTimeout(timer);
+        if (err) reject(err);
+        else resolve();
+      };
+      let queued = false;
+      check = () => {
+        // One check at a time; events during a check queue one more after it.
+        if (queued) return;
+        queued = true;
+        checking = checking
+          .then(async () => {
+            queued = false;
+            if (!finished && (await done())) finish();
+          })
+          .catch(finish);
+      };
+      check();
+    });
   } finally {
     abort.abort();
     await worker;
