@@ -47,9 +47,9 @@ describe('account draft', () => {
   it('builds an input the shared schema accepts, without the parts that are off', () => {
     const d = emptyDraft();
     d.name = 'Sales';
-    d.outgoing.host = 'smtp.example.com';
-    d.outgoing.auth.username = 'sales';
-    d.outgoing.auth.password = { stored: false, mode: 'replace', value: 'pw' };
+    d.outgoing.kinds.smtp.server.host = 'smtp.example.com';
+    d.outgoing.kinds.smtp.auth.username = 'sales';
+    d.outgoing.kinds.smtp.auth.password = { stored: false, mode: 'replace', value: 'pw' };
     d.outgoing.fromAddress = 'sales@example.com';
     const input = toInput(d);
     expect(input.incoming).toBeNull();
@@ -60,10 +60,10 @@ describe('account draft', () => {
   it('reports a half-typed port as the schema does, on its path', () => {
     const d = emptyDraft();
     d.name = 'x';
-    d.outgoing.host = 'smtp.example.com';
-    d.outgoing.auth.method = 'none';
+    d.outgoing.kinds.smtp.server.host = 'smtp.example.com';
+    d.outgoing.kinds.smtp.auth.method = 'none';
     d.outgoing.fromAddress = 'a@example.com';
-    d.outgoing.port = '58x';
+    d.outgoing.kinds.smtp.server.port = '58x';
     const r = accountInputSchema.safeParse(toInput(d));
     expect(r.success).toBe(false);
     expect(r.error?.issues[0]?.path.join('.')).toBe('outgoing.port');
@@ -71,17 +71,17 @@ describe('account draft', () => {
 
   it('never carries a stored secret back, and patches only what changed', () => {
     const original = draftFromView(view);
-    expect(original.outgoing.auth.password).toEqual({ stored: true, mode: 'keep', value: '' });
+    expect(original.outgoing.kinds.smtp.auth.password).toEqual({ stored: true, mode: 'keep', value: '' });
     const edited = structuredClone(original);
     expect(toPatch(edited, original)).toEqual({});
     edited.label = 'Front desk';
     expect(toPatch(edited, original)).toEqual({ label: 'Front desk' });
-    edited.outgoing.port = '2525';
+    edited.outgoing.kinds.smtp.server.port = '2525';
     const patch = toPatch(edited, original) as { outgoing: { port: number; auth: Record<string, unknown> } };
     expect(patch.outgoing.port).toBe(2525);
     // Kept secret: omitted, so the API keeps the stored one.
     expect('password' in patch.outgoing.auth && patch.outgoing.auth.password !== undefined).toBe(false);
-    edited.outgoing.auth.password = { stored: true, mode: 'clear', value: '' };
+    edited.outgoing.kinds.smtp.auth.password = { stored: true, mode: 'clear', value: '' };
     expect((toPatch(edited, original) as typeof patch).outgoing.auth.password).toBeNull();
   });
 });

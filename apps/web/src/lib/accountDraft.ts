@@ -2,12 +2,16 @@
 // yet); toInput() turns it into the API's input shape, which the shared zod schema then judges.
 import {
   type AccountView,
+  type AuthView,
   type IncomingView,
   imapDefaultPorts,
   type OutgoingView,
   pop3DefaultPorts,
   type Security,
   smtpDefaultPorts,
+  type TransportKind,
+  transportCatalog,
+  transportKinds,
 } from '@mailroom/core/schemas';
 import { newSecret, type SecretDraft, secretValue } from './secrets';
 
@@ -21,18 +25,33 @@ export type AuthDraft = {
   tokenUrl: string;
 };
 
-export type OutgoingDraft = {
-  enabled: boolean;
-  transport: 'smtp' | 'sendmail' | 'mailgun';
+/** Host, port, security and certificate checks of a server (SMTP's `server` field). */
+export type ServerDraft = {
   host: string;
   port: string;
   security: Security;
   allowInvalidCertificates: boolean;
+};
+
+/**
+ * One transport's fields as the form holds them, whatever its kind: the transport's field spec
+ * (transports/<kind>/settings.ts) says which of them it uses. Each kind keeps its own, so switching
+ * transport and back loses nothing typed.
+ */
+export type TransportDraft = {
+  server: ServerDraft;
   auth: AuthDraft;
-  path: string;
-  domain: string;
-  apiKey: SecretDraft;
-  baseUrl: string;
+  /** Text and URL fields by key (`domain`, `baseUrl`, `region`). */
+  values: Record<string, string>;
+  /** Secret fields by key (`apiKey`, `secretAccessKey`). */
+  secrets: Record<string, SecretDraft>;
+};
+
+export type OutgoingDraft = {
+  enabled: boolean;
+  transport: TransportKind;
+  /** Every transport's own fields, by kind. */
+  kinds: Record<TransportKind, TransportDraft>;
   fromAddress: string;
   fromName: string;
   replyTo: string;
@@ -82,6 +101,35 @@ export function defaultPort(kind: 'smtp' | 'imap' | 'pop3', security: Security):
   ];
 }
 
+/** A transport's fields as a new account starts them: the transport's form defaults. */
+export function emptyTransportDraft(kind: TransportKind): TransportDraft {
+  const t = transportCatalog[kind];
+  const security = (t.defaults.security as Security | undefined) ?? 'starttls';
+  const values: Record<string, string> = {};
+  const secrets: Record<string, SecretDraft> = {};
+  for (const f of t.fields) {
+    if (f.kind === 'text' || f.kind === 'url') values[f.key] = t.defaults[f.key] ?? '';
+    if (f.kind === 'secret') secrets[f.key] = newSecret();
+  }
+  return {
+    server: {
+      host: '',
+      port: t.defaultPorts ? String(t.defaultPorts[security]) : '',
+      security,
+      allowInvalidCertificates: false,
+    },
+    auth: emptyAuth((t.defaults['auth.method'] as AuthDraft['method'] | undefined) ?? 'none'),
+    values,
+    secrets,
+  };
+}
+
+const emptyKinds = (): Record<TransportKind, TransportDraft> => {
+  const kinds = {} as Record<TransportKind, TransportDraft>;
+  for (const kind of transportKinds) kinds[kind] = emptyTransportDraft(kind);
+  return kinds;
+};
+
 export function emptyDraft(teamId = ''): AccountDraft {
   return {
     name: '',
@@ -92,15 +140,7 @@ export function emptyDraft(teamId = ''): AccountDraft {
     outgoing: {
       enabled: true,
       transport: 'smtp',
-      host: '',
-      port: String(smtpDefaultPorts.starttls),
-      security: 'starttls',
-      allowInvalidCertificates: false,
-      auth: emptyAuth('password'),
-      path: '/usr/sbin/sendmail',
-      domain: '',
-      apiKey: newSecret(),
-      baseUrl: 'https://api.mailgun.net',
+      kinds: emptyKinds(),
       fromAddress: '',
       fromName: '',
       replyTo: '',
@@ -124,7 +164,7 @@ export function emptyDraft(teamId = ''): AccountDraft {
   };
 }
 
-function authFromView(v: Extract<OutgoingView, { transport: 'smtp' }>['auth']): AuthDraft {
+function authFromView(v: AuthView): AuthDraft {
   const a = emptyAuth(v.method);
   if (v.method === 'password') return { ...a, username: v.username, password: newSecret(v.hasPassword) };
   if (v.method === 'oauth2')
@@ -159,17 +199,7 @@ export function draftFromView(a: AccountView): AccountDraft {
       sendMode: o.sendMode,
       rateLimitPerMinute: String(o.rateLimitPerMinute),
     };
-    if (o.transport === 'smtp')
-      Object.assign(d.outgoing, {
-        host: o.host,
-        port: String(o.port),
-        security: o.security,
-        allowInvalidCertificates: o.allowInvalidCertificates,
-        auth: authFromView(o.auth),
-      });
-    if (o.transport === 'sendmail') d.outgoing.path = o.path;
-    if (o.transport === 'mailgun')
-      Object.assign(d.outgoing, { domain: o.domain, baseUrl: o.baseUrl, apiKey: newSecret(o.hasApiKey) });
+    d.outgoing.kinds[o.transport] = transportDraftFromView(o);
   } else d.outgoing.enabled = false;
   const i: IncomingView | null = a.incoming;
   if (i) {
@@ -188,6 +218,27 @@ export function draftFromView(a: AccountView): AccountDraft {
     };
   }
   return d;
+}
+
+/** The stored transport as its draft, field by field of its spec; secrets become "stored" placeholders. */
+function transportDraftFromView(o: OutgoingView): TransportDraft {
+  const t = emptyTransportDraft(o.transport);
+  const view: Record<string, unknown> = { ...o };
+  const text = (v: unknown) => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v));
+  for (const f of transportCatalog[o.transport].fields) {
+    if (f.kind === 'server' && 'host' in o) {
+      t.server = {
+        host: o.host,
+        port: String(o.port),
+        security: o.security,
+        allowInvalidCertificates: o.allowInvalidCertificates,
+      };
+    }
+    if (f.kind === 'auth' && 'auth' in o) t.auth = authFromView(o.auth);
+    if (f.kind === 'text' || f.kind === 'url') t.values[f.key] = text(view[f.key]);
+    if (f.kind === 'secret') t.secrets[f.key] = newSecret(view[f.has] === true);
+  }
+  return t;
 }
 
 // A blank number box means "use the default"; anything else goes to zod as a number (NaN → "must be a number").
@@ -220,24 +271,29 @@ export function outgoingInput(o: OutgoingDraft) {
     sendMode: o.sendMode,
     rateLimitPerMinute: num(o.rateLimitPerMinute) ?? 0,
   };
-  if (o.transport === 'sendmail') return { transport: 'sendmail' as const, path: o.path, ...common };
-  if (o.transport === 'mailgun')
-    return {
-      transport: 'mailgun' as const,
-      domain: o.domain,
-      apiKey: secretValue(o.apiKey),
-      baseUrl: o.baseUrl,
-      ...common,
-    };
-  return {
-    transport: 'smtp' as const,
-    host: o.host,
-    port: num(o.port),
-    security: o.security,
-    allowInvalidCertificates: o.allowInvalidCertificates,
-    auth: authInput(o.auth),
-    ...common,
-  };
+  return { ...transportInput(o.transport, o.kinds[o.transport]), ...common };
+}
+
+/** One transport's fields as the API takes them, field by field of its spec. */
+function transportInput(kind: TransportKind, t: TransportDraft): Record<string, unknown> {
+  const part: Record<string, unknown> = { transport: kind };
+  for (const f of transportCatalog[kind].fields) {
+    if (f.kind === 'server') {
+      Object.assign(part, {
+        host: t.server.host,
+        port: num(t.server.port),
+        security: t.server.security,
+        allowInvalidCertificates: t.server.allowInvalidCertificates,
+      });
+    }
+    if (f.kind === 'auth') part.auth = authInput(t.auth);
+    if (f.kind === 'text' || f.kind === 'url') {
+      const value = t.values[f.key] ?? '';
+      part[f.key] = f.optional ? opt(value) : value;
+    }
+    if (f.kind === 'secret') part[f.key] = secretValue(t.secrets[f.key] ?? newSecret());
+  }
+  return part;
 }
 
 export function incomingInput(i: IncomingDraft) {

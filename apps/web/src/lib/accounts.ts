@@ -1,4 +1,5 @@
-// Account endpoints, typed with the shared contract (types only: no zod in the list's chunk).
+// Account endpoints, typed with the shared contract (types only: no zod in the list's chunk; the
+// transports' summaries come from @mailroom/core/summaries, which loads no zod either).
 import type {
   AccountListQuery,
   AccountView,
@@ -9,6 +10,7 @@ import type {
   Stage,
   TimelineEvent,
 } from '@mailroom/core/schemas';
+import { outgoingSummary } from '@mailroom/core/summaries';
 import { del, get, patch, post } from './api';
 
 export const listAccounts = (q: AccountListQuery) =>
@@ -38,13 +40,8 @@ export const confirmVerification = (id: string, code: string) =>
 export const directionsOf = (a: Pick<AccountView, 'outgoing' | 'incoming'>): Direction[] =>
   [a.outgoing ? 'outgoing' : null, a.incoming ? 'incoming' : null].filter((d): d is Direction => d !== null);
 
-/** The host a person recognises an account by (outgoing first). */
+/** The host a person recognises an account by (outgoing first, as its transport summarises it). */
 export function hostOf(a: AccountView): string {
-  const o = a.outgoing;
-  if (o) {
-    if (o.transport === 'smtp') return `${o.host}:${o.port}`;
-    if (o.transport === 'mailgun') return `mailgun · ${o.domain}`;
-    return `sendmail · ${o.path}`;
-  }
+  if (a.outgoing) return outgoingSummary(a.outgoing).line;
   return a.incoming ? `${a.incoming.host}:${a.incoming.port}` : '—';
 }

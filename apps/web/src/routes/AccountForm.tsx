@@ -7,7 +7,7 @@ import {
 } from '@mailroom/core/schemas';
 import { A, useNavigate, useParams } from '@solidjs/router';
 import { createEffect, createResource, createSignal, For, type JSX, on, Show } from 'solid-js';
-import { createStore, unwrap } from 'solid-js/store';
+import { createStore, produce, unwrap } from 'solid-js/store';
 import { IncomingFields } from '../components/account/IncomingFields';
 import { OutgoingFields } from '../components/account/OutgoingFields';
 import { ErrorBanner } from '../components/ErrorBanner';
@@ -221,9 +221,9 @@ export default function AccountForm() {
               >
                 <OutgoingFields
                   o={draft.outgoing}
-                  canChooseSendmail={me()?.user.role === 'admin'}
+                  isAdmin={me()?.user.role === 'admin'}
                   set={setOut}
-                  setAuth={(k, v) => setDraft('outgoing', 'auth', k, v as never)}
+                  updateTransport={(kind, change) => setDraft('outgoing', 'kinds', kind, produce(change))}
                   err={err}
                 />
               </Show>

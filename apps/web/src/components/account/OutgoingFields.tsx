@@ -1,29 +1,26 @@
-import { Match, Switch } from 'solid-js';
-import type { AuthDraft, OutgoingDraft } from '../../lib/accountDraft';
-import { defaultPort } from '../../lib/accountDraft';
+import { type TransportKind, transportCatalog, transportKinds } from '@mailroom/core/schemas';
+import type { OutgoingDraft, TransportDraft } from '../../lib/accountDraft';
 import { Field, Segmented, TextField } from '../Field';
-import { SecretField } from '../SecretField';
-import { AuthFields } from './AuthFields';
-import { ServerFields } from './ServerFields';
-
-const transports = [
-  { value: 'smtp', label: 'SMTP' },
-  { value: 'sendmail', label: 'sendmail' },
-  { value: 'mailgun', label: 'Mailgun API' },
-] as const;
+import { TransportFields } from './TransportFields';
 
 /**
- * Everything about sending: the transport picks which fields appear. sendmail runs a program on the
- * server, so only admins are offered it (a team admin sees it only on an account an admin set up).
+ * Everything about sending: the transport picks which fields appear (each transport declares its own).
+ * A transport that runs something on the server (sendmail) is offered to admins only (a team admin sees
+ * it only on an account an admin set up).
  */
 export function OutgoingFields(props: {
   o: OutgoingDraft;
-  canChooseSendmail: boolean;
+  isAdmin: boolean;
   set: <K extends keyof OutgoingDraft>(k: K, v: OutgoingDraft[K]) => void;
-  setAuth: <K extends keyof AuthDraft>(k: K, v: AuthDraft[K]) => void;
+  /** Changes the draft of one transport (a Solid store `produce`). */
+  updateTransport: (kind: TransportKind, change: (t: TransportDraft) => void) => void;
   err: (path: string) => string | undefined;
 }) {
   const e = (k: string) => props.err('outgoing.' + k);
+  const options = () =>
+    transportKinds
+      .filter((k) => props.isAdmin || !transportCatalog[k].adminOnly || props.o.transport === k)
+      .map((k) => ({ value: k, label: transportCatalog[k].label }));
   return (
     <div class="grid2">
       <div class="span2">
@@ -31,79 +28,18 @@ export function OutgoingFields(props: {
           legend="Transport"
           name="transport"
           value={props.o.transport}
-          options={
-            props.canChooseSendmail || props.o.transport === 'sendmail'
-              ? transports
-              : transports.filter((t) => t.value !== 'sendmail')
-          }
-          onValue={(v) => props.set('transport', v as OutgoingDraft['transport'])}
+          options={options()}
+          onValue={(v) => props.set('transport', v as TransportKind)}
           error={e('transport')}
         />
       </div>
-      <Switch>
-        <Match when={props.o.transport === 'smtp'}>
-          <ServerFields
-            name="out"
-            prefix="outgoing"
-            host={props.o.host}
-            port={props.o.port}
-            security={props.o.security}
-            allowInvalid={props.o.allowInvalidCertificates}
-            defaultPort={(s) => defaultPort('smtp', s)}
-            onHost={(v) => props.set('host', v)}
-            onPort={(v) => props.set('port', v)}
-            onSecurity={(s, p) => {
-              props.set('security', s);
-              props.set('port', p);
-            }}
-            onAllowInvalid={(v) => props.set('allowInvalidCertificates', v)}
-            err={props.err}
-          />
-          <AuthFields
-            name="out"
-            prefix="outgoing.auth"
-            auth={props.o.auth}
-            set={props.setAuth}
-            err={props.err}
-          />
-        </Match>
-        <Match when={props.o.transport === 'sendmail'}>
-          <TextField
-            fieldClass="span2"
-            label="sendmail path"
-            class="mono"
-            value={props.o.path}
-            onValue={(v) => props.set('path', v)}
-            readOnly={!props.canChooseSendmail}
-            error={e('path')}
-            help="Only a program the operator allows (MAILROOM_SENDMAIL_PATHS) runs, as -i -f <from> -- <recipients>, with the message on standard input. Only admins choose it."
-          />
-        </Match>
-        <Match when={props.o.transport === 'mailgun'}>
-          <TextField
-            label="Mailgun domain"
-            placeholder="mg.example.com"
-            value={props.o.domain}
-            onValue={(v) => props.set('domain', v)}
-            error={e('domain')}
-          />
-          <SecretField
-            label="API key"
-            secret={props.o.apiKey}
-            onChange={(s) => props.set('apiKey', s)}
-            error={e('apiKey')}
-          />
-          <TextField
-            fieldClass="span2"
-            label="API base URL"
-            type="url"
-            value={props.o.baseUrl}
-            onValue={(v) => props.set('baseUrl', v)}
-            error={e('baseUrl')}
-            help="https://api.eu.mailgun.net for the EU region."
-          />
-        </Match>
-      </Switch>
+      <TransportFields
+        kind={props.o.transport}
+        t={props.o.kinds[props.o.transport]}
+        isAdmin={props.isAdmin}
+        update={(change) => props.updateTransport(props.o.transport, change)}
+        err={props.err}
+      />
       <TextField
         label="From address"
         name="from-address"

@@ -1,4 +1,5 @@
 import type { AccountView, IncomingView, OutgoingView } from '@mailroom/core/schemas';
+import { authText, outgoingSummary, securityText, transportLabel } from '@mailroom/core/summaries';
 import { For, type JSX, Show } from 'solid-js';
 import { dateTime, humanize, ms, relTime } from '../../lib/format';
 import { Badge, HealthBadge, StageBadge } from '../Badges';
@@ -23,12 +24,6 @@ export function Widget(props: {
 }
 
 const Dash = () => <span class="muted">—</span>;
-
-function authText(a: Extract<OutgoingView, { transport: 'smtp' }>['auth']): string {
-  if (a.method === 'none') return 'None';
-  if (a.method === 'password') return `${a.username} · password ${a.hasPassword ? 'stored' : 'not set'}`;
-  return `OAuth 2 · ${a.username} · token ${a.hasToken ? 'stored' : 'not set'}`;
-}
 
 export function DetailsProps(props: { a: AccountView; team: string }) {
   return (
@@ -62,59 +57,21 @@ export function DetailsProps(props: { a: AccountView; team: string }) {
   );
 }
 
+/** An outgoing part: its transport's own rows (each transport summarises itself), then the common ones. */
 export function OutgoingProps(props: { o: OutgoingView }) {
   const o = () => props.o;
   return (
     <dl class="props">
       <dt>Transport</dt>
-      <dd>{o().transport === 'smtp' ? 'SMTP' : o().transport === 'mailgun' ? 'Mailgun API' : 'sendmail'}</dd>
-      <Show when={o().transport === 'smtp' && o()}>
-        {(s) => {
-          const smtp = s() as Extract<OutgoingView, { transport: 'smtp' }>;
-          return (
-            <>
-              <dt>Server</dt>
-              <dd class="mono">
-                {smtp.host}:{smtp.port}
-              </dd>
-              <dt>Security</dt>
-              <dd>
-                {smtp.security === 'tls'
-                  ? 'TLS (implicit)'
-                  : smtp.security === 'starttls'
-                    ? 'STARTTLS'
-                    : 'None'}
-                {smtp.allowInvalidCertificates ? ' · accepts invalid certificates' : ''}
-              </dd>
-              <dt>Authentication</dt>
-              <dd>{authText(smtp.auth)}</dd>
-            </>
-          );
-        }}
-      </Show>
-      <Show when={o().transport === 'mailgun' && o()}>
-        {(s) => {
-          const mg = s() as Extract<OutgoingView, { transport: 'mailgun' }>;
-          return (
-            <>
-              <dt>Domain</dt>
-              <dd>{mg.domain}</dd>
-              <dt>API</dt>
-              <dd class="mono">{mg.baseUrl}</dd>
-              <dt>API key</dt>
-              <dd>{mg.hasApiKey ? 'stored' : 'not set'}</dd>
-            </>
-          );
-        }}
-      </Show>
-      <Show when={o().transport === 'sendmail' && o()}>
-        {(s) => (
+      <dd>{transportLabel(o().transport)}</dd>
+      <For each={outgoingSummary(o()).rows}>
+        {(row) => (
           <>
-            <dt>Path</dt>
-            <dd class="mono">{(s() as Extract<OutgoingView, { transport: 'sendmail' }>).path}</dd>
+            <dt>{row.label}</dt>
+            <dd class={row.mono ? 'mono' : undefined}>{row.value}</dd>
           </>
         )}
-      </Show>
+      </For>
       <dt>From</dt>
       <dd>{o().from.name ? `${o().from.name} <${o().from.address}>` : o().from.address}</dd>
       <dt>Reply-To</dt>
@@ -141,7 +98,7 @@ export function IncomingProps(props: { i: IncomingView }) {
         {i().host}:{i().port}
       </dd>
       <dt>Security</dt>
-      <dd>{i().security === 'tls' ? 'TLS (implicit)' : i().security === 'starttls' ? 'STARTTLS' : 'None'}</dd>
+      <dd>{securityText(i().security)}</dd>
       <dt>Authentication</dt>
       <dd>{authText(i().auth)}</dd>
       <Show when={i().protocol === 'imap'}>
