@@ -32,6 +32,15 @@ export type RunningMailroom = {
 
 type BackgroundJob = { name: string; stop(): Promise<void> };
 
+/**
+ * The key pair the quick start's mock mail server checks SES requests against (SigV4), so an SES account
+ * pointed at the mock signs for real and a wrong key is refused as AWS would. Demo values, printed at start.
+ */
+export const MOCK_SES_CREDENTIALS = {
+  accessKeyId: 'AKIAMOCKMAILROOM0000',
+  secretAccessKey: 'mock-ses-secret-access-key',
+} as const;
+
 const here = dirname(fileURLToPath(import.meta.url));
 
 /** Starts Mailroom: migrations, first admin, HTTP API + UI, background jobs and (quick start) the mock mail server. */
@@ -55,6 +64,7 @@ export async function startMailroom(env: Env, opts: StartOptions = {}): Promise<
       smtpsPort: env.MAILROOM_MOCK_SMTPS_PORT,
       pop3Port: env.MAILROOM_MOCK_POP3_PORT,
       httpPort: env.MAILROOM_MOCK_HTTP_PORT,
+      sesCredentials: { ...MOCK_SES_CREDENTIALS },
     });
     mock = { smtpPort: m.smtpPort, pop3Port: m.pop3Port, httpUrl: m.httpUrl };
     closeMock = () => m.close();
@@ -94,6 +104,13 @@ export async function startMailroom(env: Env, opts: StartOptions = {}): Promise<
   say(`  Secret key: ${keySource}`);
   if (mock) say(`  Mock mail server: SMTP 127.0.0.1:${mock.smtpPort}, web + API ${mock.httpUrl}`);
   if (mock) say(`  Mock POP3: 127.0.0.1:${mock.pop3Port} (log in as a recipient address)`);
+  if (mock) say(`  Mock Mailgun: API base URL ${mock.httpUrl}/mailgun (any domain, any API key)`);
+  if (mock) {
+    const { accessKeyId, secretAccessKey } = MOCK_SES_CREDENTIALS;
+    say(
+      `  Mock SES: endpoint ${mock.httpUrl}/ses (any region), access key ${accessKeyId} / ${secretAccessKey}`,
+    );
+  }
   if (admin) {
     say('');
     say('  First admin created:');

@@ -84,4 +84,51 @@ describe('account draft', () => {
     edited.outgoing.kinds.smtp.auth.password = { stored: true, mode: 'clear', value: '' };
     expect((toPatch(edited, original) as typeof patch).outgoing.auth.password).toBeNull();
   });
+
+  it('holds every transport of the catalog, and an SES account round-trips without its secret', () => {
+    const d = emptyDraft();
+    expect(Object.keys(d.outgoing.kinds).sort()).toEqual(['mailgun', 'sendmail', 'ses', 'smtp']);
+    const ses = {
+      ...view,
+      outgoing: {
+        transport: 'ses' as const,
+        region: 'eu-west-1',
+        accessKeyId: 'AKIAEXAMPLE',
+        hasSecretAccessKey: true,
+        from: { address: 'news@example.com' },
+        fromFilter: [],
+        sendMode: 'queued' as const,
+        rateLimitPerMinute: 0,
+        verifiedAt: null,
+      },
+    };
+    const original = draftFromView(ses);
+    expect(original.outgoing.transport).toBe('ses');
+    expect(original.outgoing.kinds.ses.values.region).toBe('eu-west-1');
+    expect(original.outgoing.kinds.ses.secrets.secretAccessKey).toEqual({
+      stored: true,
+      mode: 'keep',
+      value: '',
+    });
+    // A blank optional endpoint is left out, so the region's endpoint applies; the kept secret is omitted.
+    expect(toInput(original).outgoing).toEqual({
+      transport: 'ses',
+      region: 'eu-west-1',
+      accessKeyId: 'AKIAEXAMPLE',
+      secretAccessKey: undefined,
+      endpoint: undefined,
+      configurationSetName: undefined,
+      from: { address: 'news@example.com', name: undefined },
+      replyTo: undefined,
+      fromFilter: [],
+      sendMode: 'queued',
+      rateLimitPerMinute: 0,
+    });
+    expect(accountInputSchema.safeParse(toInput(original)).success).toBe(true);
+    const edited = structuredClone(original);
+    edited.outgoing.kinds.ses.values.endpoint = 'https://ses-proxy.example.com';
+    expect(toPatch(edited, original)).toMatchObject({
+      outgoing: { endpoint: 'https://ses-proxy.example.com' },
+    });
+  });
 });

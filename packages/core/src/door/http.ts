@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
@@ -6,7 +7,13 @@ import { defaultHints } from '../connection/hints';
 import { type Destination, resolveDestination } from './destination';
 import { httpUrlProblem } from './httpUrl';
 
-export type GuardedResponse = { status: number; body: string; destination: Destination };
+export type GuardedResponse = {
+  status: number;
+  /** The answer's headers, names in lower case (an API's error type may only be there: SES's `x-amzn-errortype`). */
+  headers: IncomingHttpHeaders;
+  body: string;
+  destination: Destination;
+};
 
 export type GuardedRequestOptions = {
   method?: string;
@@ -77,6 +84,7 @@ export async function guardedRequest(url: string, opts: GuardedRequestOptions): 
         res.on('end', () =>
           resolve({
             status: res.statusCode ?? 0,
+            headers: res.headers,
             body: Buffer.concat(chunks).toString('utf8'),
             destination: dest,
           }),

@@ -4,6 +4,7 @@
 import type { z } from 'zod';
 import { mailgunSettings } from './mailgun/settings';
 import { sendmailSettings } from './sendmail/settings';
+import { sesSettings } from './ses/settings';
 import { smtpSettings } from './smtp/settings';
 import type { TransportSettings, TransportTypes } from './types';
 
@@ -11,6 +12,7 @@ export const transportCatalog = {
   smtp: smtpSettings,
   sendmail: sendmailSettings,
   mailgun: mailgunSettings,
+  ses: sesSettings,
 };
 
 type Catalog = typeof transportCatalog;

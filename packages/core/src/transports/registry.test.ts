@@ -85,4 +85,5 @@ const sample: Record<string, string> = {
   domain: 'mg.example.com',
   region: 'eu-west-1',
   accessKeyId: 'AKIDEXAMPLE',
+  endpoint: 'https://email.eu-west-1.amazonaws.com',
 };

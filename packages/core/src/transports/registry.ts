@@ -5,12 +5,14 @@ import type { TransportKind } from './catalog';
 import { mailgunTransport } from './mailgun';
 import { sendmailTransport } from './sendmail';
 import type { ServerTransport } from './server';
+import { sesTransport } from './ses';
 import { smtpTransport } from './smtp';
 
 const registry: { [K in TransportKind]: ServerTransport<K> } = {
   smtp: smtpTransport,
   sendmail: sendmailTransport,
   mailgun: mailgunTransport,
+  ses: sesTransport,
 };
 
 /** The server half of a transport. */

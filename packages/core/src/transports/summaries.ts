@@ -4,6 +4,7 @@ import type { OutgoingView } from '../schemas/account';
 import type { TransportKind, ViewOf } from './catalog';
 import { mailgunSummary } from './mailgun/summary';
 import { sendmailSummary } from './sendmail/summary';
+import { sesSummary } from './ses/summary';
 import { smtpSummary } from './smtp/summary';
 import type { Summary, TransportSummary } from './types';
 
@@ -14,6 +15,7 @@ const summaries: { [K in TransportKind]: TransportSummary<ViewOf<K>> } = {
   smtp: smtpSummary,
   sendmail: sendmailSummary,
   mailgun: mailgunSummary,
+  ses: sesSummary,
 };
 
 function summaryOf<K extends TransportKind>(kind: K): TransportSummary<ViewOf<K>> {
