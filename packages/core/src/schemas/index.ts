@@ -8,3 +8,4 @@ export * from './inbox';
 export * from './logs';
 export * from './messages';
 export * from './reports';
+export * from './verification';

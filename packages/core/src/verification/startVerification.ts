@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, isNull } from 'drizzle-orm';
+import { and, eq, gt, isNull } from 'drizzle-orm';
 import { assertCanWrite } from '../accounts/access';
 import { loadAccount } from '../accounts/load';
 import { addTimelineEvent } from '../accounts/timeline';
@@ -13,7 +13,8 @@ import { deliveryFailed } from '../outbox/sendMessage';
 import { newMessageRow } from '../outbox/store';
 import { toMessageView } from '../outbox/view';
 import { type VerificationStarted, verificationStartSchema } from '../schemas/messages';
-import { CODE_TTL_MS, hashCode, MAX_PER_HOUR, newCode, RESEND_AFTER_MS, verificationMail } from './code';
+import { CODE_TTL_MS, hashCode, newCode, verificationMail } from './code';
+import { codeState, nextCodeAt } from './state';
 
 const MASK = '••••••';
 
@@ -35,7 +36,7 @@ export async function startVerification({
   const { to } = parseInput(verificationStartSchema, input);
   const now = ctx.now();
   const code = newCode();
-  const { account, row, codeId } = await ctx.db.transaction(async (tx) => {
+  const { account, row, codeId, earlier } = await ctx.db.transaction(async (tx) => {
     const account = await loadAccount(ctx, tx, id, true);
     assertCanWrite(ctx.actor, account.teamId);
     if (!account.outgoing || account.stage === 'deleted') {
@@ -47,29 +48,18 @@ export async function startVerification({
         },
       );
     }
-    const recent = await tx
-      .select({ createdAt: verificationCodes.createdAt })
-      .from(verificationCodes)
-      .where(
-        and(
-          eq(verificationCodes.accountId, id),
-          gt(verificationCodes.createdAt, new Date(now.getTime() - 3600_000)),
-        ),
-      )
-      .orderBy(desc(verificationCodes.createdAt));
-    const last = recent[0];
-    const nextAllowed = Math.max(
-      last ? last.createdAt.getTime() + RESEND_AFTER_MS : 0,
-      recent.length >= MAX_PER_HOUR ? recent[MAX_PER_HOUR - 1]!.createdAt.getTime() + 3600_000 : 0,
-    );
-    if (nextAllowed > now.getTime()) {
-      const seconds = Math.ceil((nextAllowed - now.getTime()) / 1000);
+    const { pending, resendAfter, earlier } = await codeState(tx, id, now);
+    if (resendAfter) {
+      const seconds = Math.ceil((resendAfter.getTime() - now.getTime()) / 1000);
       throw new MailroomError(
         'rate_limited',
         `A code was sent recently: request another in ${seconds} seconds`,
         {
-          hint: 'Check the mailbox (and its spam folder) for the last code first.',
-          extra: { retryAfterSeconds: seconds },
+          hint: pending
+            ? `Type in the code sent to ${pending.to} (check its spam folder too); it works until ${pending.expiresAt}.`
+            : 'Check the mailbox (and its spam folder) for the last code first.',
+          // The code still waiting, so a client can offer to type it in rather than a dead end.
+          extra: { retryAfterSeconds: seconds, pending },
         },
       );
     }
@@ -113,7 +103,7 @@ export async function startVerification({
       { internal: true },
     );
     await tx.insert(messages).values(row);
-    return { account, row, codeId };
+    return { account, row, codeId, earlier };
   });
 
   const [stored] = await ctx.db.select().from(messages).where(eq(messages.id, row.id!));
@@ -160,7 +150,8 @@ export async function startVerification({
     accountId: id,
     sentTo: to,
     expiresAt: new Date(now.getTime() + CODE_TTL_MS).toISOString(),
-    resendAfter: new Date(now.getTime() + RESEND_AFTER_MS).toISOString(),
+    // 30 seconds on, or later when this was the hour's fifth code.
+    resendAfter: new Date(nextCodeAt([now, ...earlier], now)).toISOString(),
     messageId: view.id,
     reply: after?.recipients[0]?.reply ?? null,
   };

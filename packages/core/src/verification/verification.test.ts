@@ -10,6 +10,7 @@ import { getMessage } from '../outbox/getMessage';
 import { failure, mockAccount } from '../outbox/testkit';
 import { backends, createTestEnv, type TestEnv } from '../testing';
 import { confirmVerification } from './confirmVerification';
+import { getVerification } from './getVerification';
 import { startVerification } from './startVerification';
 
 describe.each(backends)('verification by code on %s', (backend) => {
@@ -125,6 +126,93 @@ describe.each(backends)('verification by code on %s', (backend) => {
     expect(transcript?.message).toContain('message content left out');
     const message = await getMessage({ ctx: env.ctx, id: started.messageId });
     expect(JSON.stringify({ rows, message, started })).not.toContain(code);
+  });
+
+  it('tells what is pending (to, sent, expiry, attempts) without the code, until it is used', async () => {
+    const account = await mockAccount(env.ctx, mock);
+    expect(await getVerification({ ctx: env.ctx, id: account.id })).toEqual({
+      accountId: account.id,
+      pending: null,
+      verifiedAt: null,
+      resendAfter: null,
+    });
+    const started = await startVerification({
+      ctx: env.ctx,
+      id: account.id,
+      input: { to: 'admin@example.org' },
+    });
+    const code = await mock.waitForCode({ to: 'admin@example.org', timeoutMs: 5000 });
+    const state = await getVerification({ ctx: env.ctx, id: account.id });
+    expect(state.pending).toMatchObject({
+      to: 'admin@example.org',
+      expiresAt: started.expiresAt,
+      attemptsLeft: 5,
+    });
+    const sentAt = Date.parse(state.pending!.sentAt);
+    expect(Date.parse(state.pending!.expiresAt) - sentAt).toBe(10 * 60_000);
+    expect(Date.parse(state.resendAfter!) - sentAt).toBe(30_000);
+    expect(state.resendAfter).toBe(started.resendAfter);
+    expect(JSON.stringify(state)).not.toContain(code);
+    // A wrong guess counts; the clock passing the resend time frees "send again" but keeps the code.
+    await failure(
+      confirmVerification({
+        ctx: env.ctx,
+        id: account.id,
+        input: { code: code === '999999' ? '000000' : '999999' },
+      }),
+    );
+    const later = await getVerification({ ctx: at(31_000), id: account.id });
+    expect(later.pending?.attemptsLeft).toBe(4);
+    expect(later.resendAfter).toBeNull();
+    expect((await getVerification({ ctx: at(10 * 60_000 + 1000), id: account.id })).pending).toBeNull();
+    const ok = await confirmVerification({ ctx: env.ctx, id: account.id, input: { code } });
+    expect(await getVerification({ ctx: env.ctx, id: account.id })).toMatchObject({
+      pending: null,
+      verifiedAt: ok.verifiedAt,
+    });
+  });
+
+  it('drops the pending code when the connection settings change', async () => {
+    const account = await mockAccount(env.ctx, mock);
+    const code = await sendCode(account.id);
+    await confirmVerification({ ctx: env.ctx, id: account.id, input: { code } });
+    await startVerification({ ctx: at(31_000), id: account.id, input: { to: 'again@example.org' } });
+    expect((await getVerification({ ctx: at(32_000), id: account.id })).pending?.to).toBe(
+      'again@example.org',
+    );
+    await updateAccount({ ctx: at(33_000), id: account.id, input: { outgoing: { host: 'localhost' } } });
+    expect(await getVerification({ ctx: at(34_000), id: account.id })).toMatchObject({
+      pending: null,
+      verifiedAt: null,
+    });
+  });
+
+  it('answers a too-early resend with the code still pending, and the hourly limit with its time', async () => {
+    const account = await mockAccount(env.ctx, mock);
+    await sendCode(account.id, 'first@example.org');
+    const err = await failure(
+      startVerification({ ctx: at(5000), id: account.id, input: { to: 'second@example.org' } }),
+    );
+    expect(err.code).toBe('rate_limited');
+    expect(err.extra).toMatchObject({
+      retryAfterSeconds: 25,
+      pending: { to: 'first@example.org', attemptsLeft: 5 },
+    });
+    // Four more, 31 seconds apart: the fifth of the hour says the next one waits for the hour to pass.
+    let last = await getVerification({ ctx: env.ctx, id: account.id });
+    const first = Date.parse(last.pending!.sentAt);
+    for (let i = 1; i <= 4; i++) {
+      const started = await startVerification({
+        ctx: at(i * 31_000),
+        id: account.id,
+        input: { to: `again${i}@example.org` },
+      });
+      await mock.waitForCode({ to: `again${i}@example.org`, timeoutMs: 5000 });
+      if (i === 4) expect(Date.parse(started.resendAfter)).toBe(first + 3600_000);
+    }
+    last = await getVerification({ ctx: at(5 * 31_000), id: account.id });
+    expect(last.pending?.to).toBe('again4@example.org');
+    expect(Date.parse(last.resendAfter!)).toBe(first + 3600_000);
   });
 
   it('reports a refused verification mail as delivery_failed and leaves no code that works', async () => {

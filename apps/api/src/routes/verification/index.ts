@@ -1,12 +1,14 @@
 import { createRoute } from '@hono/zod-openapi';
 import {
   confirmVerification,
+  getVerification,
   problemSchema,
   startVerification,
   verificationConfirmedSchema,
   verificationConfirmSchema,
   verificationStartedSchema,
   verificationStartSchema,
+  verificationStateSchema,
 } from '@mailroom/core';
 import { z } from 'zod';
 import { body, json, newRouter, problems, security } from '../../lib/openapi';
@@ -17,12 +19,27 @@ const tags = ['Accounts'];
 
 verificationRoutes.openapi(
   createRoute({
+    method: 'get',
+    path: '/accounts/{id}/verification',
+    tags,
+    summary: 'Whether a code is waiting to be typed back, and when the account was verified',
+    description:
+      '`pending` is the code `confirm` would check (the newest, unused, unexpired, attempts left, sent after the last change of the connection settings) as `{to, sentAt, expiresAt, attemptsLeft}`, or null; the code itself is never returned. `resendAfter` is when another code may be sent (null: now). `verifiedAt` is null until a code is confirmed and after the connection settings change.',
+    security,
+    request: { params: idParam },
+    responses: { 200: json(verificationStateSchema), 404: problems[404] },
+  }),
+  async (c) => c.json(await getVerification({ ctx: c.get('ctx'), id: c.req.valid('param').id }), 200),
+);
+
+verificationRoutes.openapi(
+  createRoute({
     method: 'post',
     path: '/accounts/{id}/verification',
     tags,
     summary: 'Send a 6-digit confirmation code through the account to `to`',
     description:
-      'The mail is sent at once; the code is stored hashed, valid 10 minutes, 5 attempts, and replaces any earlier code. At most one code per 30 seconds and 5 per hour (429 rate_limited with retryAfterSeconds). A delivery failure is a 502 delivery_failed with the server reply.',
+      'The mail is sent at once; the code is stored hashed, valid 10 minutes, 5 attempts, and replaces any earlier code. At most one code per 30 seconds and 5 per hour (429 rate_limited with retryAfterSeconds, and `pending` — the code still waiting, as in GET — so a client can offer to type it in). A delivery failure is a 502 delivery_failed with the server reply.',
     security,
     request: { params: idParam, body: body(verificationStartSchema) },
     responses: {
