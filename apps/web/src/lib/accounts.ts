@@ -9,6 +9,8 @@ import type {
   ListResult,
   Stage,
   TimelineEvent,
+  VerificationStarted,
+  VerificationState,
 } from '@mailroom/core/schemas';
 import { outgoingSummary } from '@mailroom/core/summaries';
 import { del, get, patch, post } from './api';
@@ -31,8 +33,10 @@ export const timeline = (id: string) =>
 export const testAccount = (id: string, direction: Direction) =>
   post<ConnectionTestResult>(`/accounts/${encodeURIComponent(id)}/test`, { direction });
 export const testSettings = (body: unknown) => post<ConnectionTestResult>('/connection-tests', body);
+export const getVerification = (id: string) =>
+  get<VerificationState>(`/accounts/${encodeURIComponent(id)}/verification`);
 export const sendVerification = (id: string, to: string) =>
-  post<unknown>(`/accounts/${encodeURIComponent(id)}/verification`, { to });
+  post<VerificationStarted>(`/accounts/${encodeURIComponent(id)}/verification`, { to });
 export const confirmVerification = (id: string, code: string) =>
   post<unknown>(`/accounts/${encodeURIComponent(id)}/verification/confirm`, { code });
 

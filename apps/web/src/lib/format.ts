@@ -3,6 +3,7 @@
 const rtf = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto', style: 'short' });
 const dtf = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 const dtfSec = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'medium' });
+const tfSec = new Intl.DateTimeFormat(undefined, { timeStyle: 'medium' });
 
 /** "3 minutes ago" for recent times, a date beyond a week. */
 export function relTime(iso: string | null | undefined): string {
@@ -20,6 +21,11 @@ export function relTime(iso: string | null | undefined): string {
 
 export const dateTime = (iso: string | null | undefined) => (iso ? dtf.format(Date.parse(iso)) : '—');
 export const dateTimeSec = (iso: string | null | undefined) => (iso ? dtfSec.format(Date.parse(iso)) : '—');
+/** The time alone when `iso` falls on the same local day as `sameDayAs`, else date and time. */
+export const timeSec = (iso: string, sameDayAs: string) =>
+  new Date(iso).toDateString() === new Date(sameDayAs).toDateString()
+    ? tfSec.format(Date.parse(iso))
+    : dtfSec.format(Date.parse(iso));
 
 export const ms = (n: number | undefined) =>
   n === undefined ? '' : n < 1000 ? `${Math.round(n)} ms` : `${(n / 1000).toFixed(2)} s`;

@@ -13,13 +13,12 @@ import { ErrorBanner } from '../components/ErrorBanner';
 import { Icon } from '../components/Icon';
 import { StepList } from '../components/StepList';
 import { directionsOf, getAccount, testAccount } from '../lib/accounts';
-import { dateTime } from '../lib/format';
 import { latest } from '../lib/resource';
 import { canEdit, teamName } from '../lib/session';
 import { Activity } from './account/Activity';
 import { DefaultDialog } from './account/DefaultDialog';
 import { StageDialog } from './account/StageDialog';
-import { VerificationDialog } from './account/VerificationDialog';
+import { VerificationCard } from './account/VerificationCard';
 
 /** One account as widgets, with every action an admin takes on it. */
 export default function AccountDetails() {
@@ -27,7 +26,6 @@ export default function AccountDetails() {
   const [account, { mutate, refetch }] = createResource(() => params.id, getAccount);
   const [version, setVersion] = createSignal(0);
   const [stageTarget, setStageTarget] = createSignal<Stage | null>(null);
-  const [verifyOpen, setVerifyOpen] = createSignal(false);
   const [defaultOpen, setDefaultOpen] = createSignal(false);
   const [testing, setTesting] = createSignal<Direction | null>(null);
   const [result, setResult] = createSignal<ConnectionTestResult>();
@@ -153,31 +151,12 @@ export default function AccountDetails() {
               </Show>
               <Show when={a().outgoing}>
                 {(o) => (
-                  <Widget
-                    title="Verification"
-                    actions={
-                      <Show when={canEdit() && a().stage === 'active'}>
-                        <button type="button" class="btn small" onClick={() => setVerifyOpen(true)}>
-                          <Icon name="shield" /> Send verification code
-                        </button>
-                      </Show>
-                    }
-                  >
-                    <Show
-                      when={o().verifiedAt}
-                      fallback={
-                        <p class="muted" style={{ margin: 0 }}>
-                          Not verified. Send a code through this account and type it back to prove it
-                          delivers.
-                        </p>
-                      }
-                    >
-                      <p style={{ margin: 0 }} class="row">
-                        <Badge tone="ok">Verified</Badge>{' '}
-                        <span class="muted">{dateTime(o().verifiedAt)}</span>
-                      </p>
-                    </Show>
-                  </Widget>
+                  <VerificationCard
+                    account={a()}
+                    outgoing={o()}
+                    version={version()}
+                    onChanged={() => changed()}
+                  />
                 )}
               </Show>
               <Activity accountId={a().id} version={version()} />
@@ -191,12 +170,6 @@ export default function AccountDetails() {
                 setStageTarget(null);
                 changed(x);
               }}
-            />
-            <VerificationDialog
-              account={a()}
-              open={verifyOpen()}
-              onClose={() => setVerifyOpen(false)}
-              onVerified={() => changed()}
             />
             <DefaultDialog
               account={a()}

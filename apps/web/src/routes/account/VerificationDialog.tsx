@@ -1,44 +1,86 @@
-import type { AccountView } from '@mailroom/core/schemas';
-import { createSignal, Show } from 'solid-js';
+import type { AccountView, VerificationPending } from '@mailroom/core/schemas';
+import { createEffect, createSignal, on, Show } from 'solid-js';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { TextField } from '../../components/Field';
 import { Modal } from '../../components/Modal';
 import { toast } from '../../components/Toasts';
-import { confirmVerification, sendVerification } from '../../lib/accounts';
+import { confirmVerification, getVerification, sendVerification } from '../../lib/accounts';
 import { ApiError } from '../../lib/api';
+import { dateTimeSec, timeSec } from '../../lib/format';
+import { me } from '../../lib/session';
 
-/** Two steps: send a 6-digit code through the account, then type it back. */
+export type VerificationStep = 'send' | 'enter';
+
+/** "sent to … on …, expires …, 4 attempts left": what a person needs to find the mail and type the code. */
+export function pendingText(p: VerificationPending): string {
+  const left = `${p.attemptsLeft} attempt${p.attemptsLeft === 1 ? '' : 's'} left`;
+  return `Sent to ${p.to} on ${dateTimeSec(p.sentAt)}; expires at ${timeSec(p.expiresAt, p.sentAt)} (${left}).`;
+}
+
+/**
+ * Two steps: send a 6-digit code through the account, then type it back. It opens on the step the caller
+ * asks for: "Enter code" when a code is already waiting (after a reload, or a closed dialog).
+ */
 export function VerificationDialog(props: {
   account: AccountView;
   open: boolean;
+  step: VerificationStep;
+  /** The code already waiting, as the API reports it. */
+  pending: VerificationPending | null;
   onClose: () => void;
+  /** A code was sent (or found waiting): the caller reloads the state it shows. */
+  onChanged: () => void;
   onVerified: () => void;
 }) {
+  const [step, setStep] = createSignal<VerificationStep>('send');
+  const [pending, setPending] = createSignal<VerificationPending | null>(null);
   const [to, setTo] = createSignal('');
   const [code, setCode] = createSignal('');
-  const [sentTo, setSentTo] = createSignal<string | null>(null);
+  const [notice, setNotice] = createSignal<string>();
   const [error, setError] = createSignal<unknown>();
   const [fieldError, setFieldError] = createSignal<string>();
   const [busy, setBusy] = createSignal(false);
 
-  const close = () => {
-    setSentTo(null);
-    setCode('');
-    setError(undefined);
-    setFieldError(undefined);
-    props.onClose();
-  };
+  // Each opening starts from what the caller knows; the recipient defaults to the signed-in admin.
+  createEffect(
+    on(
+      () => props.open,
+      (open) => {
+        if (!open) return;
+        setStep(props.step === 'enter' && props.pending ? 'enter' : 'send');
+        setPending(props.pending);
+        setTo(props.pending?.to ?? me()?.user.email ?? '');
+        setCode('');
+        setNotice(undefined);
+        setError(undefined);
+        setFieldError(undefined);
+      },
+    ),
+  );
+
+  const close = () => props.onClose();
 
   async function send(e: Event) {
     e.preventDefault();
     setBusy(true);
     setError(undefined);
     setFieldError(undefined);
+    setNotice(undefined);
     try {
       await sendVerification(props.account.id, to().trim());
-      setSentTo(to().trim());
+      // The state as stored (when it was sent, until when it works), not a guess of the browser's clock.
+      setPending((await getVerification(props.account.id)).pending);
+      setStep('enter');
+      props.onChanged();
     } catch (err) {
-      if (err instanceof ApiError && err.fieldErrors().to) setFieldError(err.fieldErrors().to);
+      const waiting = err instanceof ApiError ? (err.raw.pending as VerificationPending | null) : null;
+      if (err instanceof ApiError && err.code === 'rate_limited' && waiting) {
+        // Too early for another code, but the last one still works: go and type it in.
+        setPending(waiting);
+        setStep('enter');
+        setNotice(`${err.message}. The code sent to ${waiting.to} still works: type it in below.`);
+        props.onChanged();
+      } else if (err instanceof ApiError && err.fieldErrors().to) setFieldError(err.fieldErrors().to);
       else setError(err);
     } finally {
       setBusy(false);
@@ -57,8 +99,13 @@ export function VerificationDialog(props: {
       close();
     } catch (err) {
       // Wrong and expired codes come back with a message saying which; show it at the field.
-      if (err instanceof ApiError && err.status < 500) setFieldError(err.fieldErrors().code ?? err.message);
-      else setError(err);
+      if (err instanceof ApiError && err.status < 500) {
+        setFieldError(err.fieldErrors().code ?? err.message);
+        const left = err.raw.attemptsLeft;
+        const p = pending();
+        if (p && typeof left === 'number') setPending({ ...p, attemptsLeft: left });
+        props.onChanged();
+      } else setError(err);
     } finally {
       setBusy(false);
     }
@@ -68,16 +115,16 @@ export function VerificationDialog(props: {
     <Modal
       open={props.open}
       onOpenChange={(o) => !o && close()}
-      title={sentTo() ? 'Enter the confirmation code' : 'Verify by confirmation code'}
+      title={step() === 'enter' ? 'Enter the confirmation code' : 'Verify by confirmation code'}
       description={
-        sentTo()
-          ? `A 6-digit code was sent through “${props.account.name}” to ${sentTo()}. It expires in 10 minutes.`
+        step() === 'enter'
+          ? `Type in the 6-digit code sent through “${props.account.name}”.`
           : 'Mailroom sends a test mail with a 6-digit code through this account. Typing the code back proves the account delivers.'
       }
     >
       <ErrorBanner error={error()} />
       <Show
-        when={sentTo()}
+        when={step() === 'enter'}
         fallback={
           <form class="stack" onSubmit={send}>
             <TextField
@@ -88,6 +135,7 @@ export function VerificationDialog(props: {
               value={to()}
               onValue={setTo}
               error={fieldError()}
+              help="Your own address by default; any mailbox you can read."
               autofocus
             />
             <div class="actions" style={{ 'justify-content': 'flex-end' }}>
@@ -102,6 +150,20 @@ export function VerificationDialog(props: {
         }
       >
         <form class="stack" onSubmit={confirm}>
+          <Show when={notice()}>
+            <div class="banner info" role="status">
+              <div>
+                <p>{notice()}</p>
+              </div>
+            </div>
+          </Show>
+          <Show when={pending()}>
+            {(p) => (
+              <p class="muted" data-testid="pending-code" style={{ margin: 0 }}>
+                {pendingText(p())}
+              </p>
+            )}
+          </Show>
           <TextField
             label="Code"
             name="verify-code"
@@ -115,8 +177,16 @@ export function VerificationDialog(props: {
             autofocus
           />
           <div class="actions" style={{ 'justify-content': 'space-between' }}>
-            <button type="button" class="btn ghost" onClick={() => setSentTo(null)}>
-              Send again
+            <button
+              type="button"
+              class="btn ghost"
+              onClick={() => {
+                setFieldError(undefined);
+                setNotice(undefined);
+                setStep('send');
+              }}
+            >
+              Send a new code
             </button>
             <button type="submit" class="btn primary" disabled={busy() || code().trim().length < 6}>
               Confirm
