@@ -2,7 +2,7 @@ import type { Db } from '../db/client';
 import { users } from '../db/schema';
 import { newId } from '../ids';
 import { hashPassword, randomToken } from '../security/hash';
-import { countUsers } from './users';
+import { countUsers } from './users/countUsers';
 
 /**
  * On an empty database creates the first admin. Returns the credentials when a password was generated

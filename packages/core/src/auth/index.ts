@@ -1,5 +1,18 @@
 export { ensureFirstAdmin } from './firstAdmin';
 export { login, logout, resolveSession, SESSION_TTL_MS } from './sessions';
+export { createTeam, deleteTeam, listTeams, renameTeam } from './teams';
 export * from './throttle';
-export { createToken, listTokens, resolveToken, revokeToken } from './tokens';
-export { assertAdmin, countUsers, createTeam, createUser, listTeams, listUsers } from './users';
+export { createToken, listTokens, resolveToken, revokeToken, TOKEN_CACHE_MS } from './tokens';
+export {
+  assertAdmin,
+  changePassword,
+  countUsers,
+  createUser,
+  deleteUser,
+  disableUser,
+  enableUser,
+  getUser,
+  listUsers,
+  resetPassword,
+  updateUser,
+} from './users';

@@ -10,17 +10,71 @@ export const loginSchema = z.object({
   password: z.string().min(1, 'is required').max(1024),
 });
 
-export const teamInputSchema = z.object({ name: headerSafe(120).trim().min(1, 'is required') });
-export const teamSchema = z.object({ id: z.string(), name: z.string(), createdAt: isoDate });
+/** A password a person chooses or an admin sets: long enough to resist guessing, bounded for the hash. */
+export const passwordSchema = z.string().min(10, 'must be at least 10 characters').max(1024);
+
+const personName = headerSafe(120).trim().min(1, 'is required');
+const teamIdList = z.array(z.string().min(1).max(64)).max(100);
+
+export const teamInputSchema = z.object({ name: personName });
+export const teamUpdateSchema = teamInputSchema.strict();
+export const teamSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  createdAt: isoDate,
+  /** Users who belong to the team. */
+  members: z.number().int(),
+  /** Mail accounts of the team, deleted ones included (they keep the team until moved). */
+  accounts: z.number().int(),
+});
 export type Team = z.infer<typeof teamSchema>;
+
+/** `DELETE /teams/:id?moveAccountsTo=system`: without it, a team that still has accounts is refused. */
+export const teamDeleteQuerySchema = z.object({
+  moveAccountsTo: z.enum(['system']).optional(),
+});
+export const teamDeletedSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  /** Accounts moved to the system level. */
+  movedAccounts: z.number().int(),
+  /** The team's default accounts that were cleared (scope and direction). */
+  clearedDefaults: z.number().int(),
+  /** Users who lost their membership. */
+  removedMembers: z.number().int(),
+  /** Team admins left without any team: they read system-level accounts and change nothing until given one. */
+  teamAdminsWithoutTeam: z.array(z.string()),
+  /** Team-admin tokens whose only team this was, revoked. */
+  revokedTokens: z.number().int(),
+});
+export type TeamDeleted = z.infer<typeof teamDeletedSchema>;
 
 export const userInputSchema = z.object({
   email: emailAddress,
-  name: headerSafe(120).trim().min(1, 'is required'),
-  password: z.string().min(10, 'must be at least 10 characters').max(1024),
+  name: personName,
+  password: passwordSchema,
   role: roleSchema,
-  teamIds: z.array(z.string()).default([]),
+  teamIds: teamIdList.default([]),
 });
+/** `PATCH /users/:id`: any of name, role, teams; the email is the sign-in identity and stays. */
+export const userUpdateSchema = z
+  .object({ name: personName, role: roleSchema, teamIds: teamIdList })
+  .partial()
+  .strict()
+  .refine((v) => v.name !== undefined || v.role !== undefined || v.teamIds !== undefined, {
+    message: 'name, role or teamIds is required',
+  });
+export const userDisableSchema = z.object({ reason: headerSafe(500).trim().optional() }).strict();
+/** An admin's reset: the temporary password given, or one Mailroom generates and shows once. */
+export const passwordResetSchema = z.object({ password: passwordSchema.optional() }).strict();
+export const passwordChangeSchema = z
+  .object({ currentPassword: z.string().min(1, 'is required').max(1024), newPassword: passwordSchema })
+  .strict()
+  .refine((v) => v.currentPassword !== v.newPassword, {
+    path: ['newPassword'],
+    message: 'must differ from the current password',
+  });
+
 export const userSchema = z.object({
   id: z.string(),
   email: z.string(),
@@ -28,8 +82,18 @@ export const userSchema = z.object({
   role: roleSchema,
   teamIds: z.array(z.string()),
   createdAt: isoDate,
+  /** When the user was disabled; null while they may sign in. */
+  disabledAt: isoDate.nullable(),
+  /** An admin reset the password: the next session must choose a new one before anything else. */
+  mustChangePassword: z.boolean(),
 });
 export type User = z.infer<typeof userSchema>;
+export const passwordResetResultSchema = z.object({
+  user: userSchema,
+  /** Only when Mailroom generated it: shown here once, stored only as a hash. */
+  temporaryPassword: z.string().optional(),
+});
+export type PasswordResetResult = z.infer<typeof passwordResetResultSchema>;
 
 export const meSchema = z.object({
   user: userSchema,
@@ -39,9 +103,9 @@ export const meSchema = z.object({
 export type Me = z.infer<typeof meSchema>;
 
 export const tokenInputSchema = z.object({
-  name: headerSafe(120).trim().min(1, 'is required'),
+  name: personName,
   role: roleSchema,
-  teamIds: z.array(z.string()).default([]),
+  teamIds: teamIdList.default([]),
 });
 export const tokenSchema = z.object({
   id: z.string(),

@@ -1,4 +1,4 @@
-import { index, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { boolean, index, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 export const teams = pgTable(
   'teams',
@@ -19,6 +19,10 @@ export const users = pgTable(
     passwordHash: text('password_hash').notNull(),
     role: text('role', { enum: ['admin', 'team_admin', 'viewer'] }).notNull(),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    /** Set while the user is locked out: no sign-in, no session, none of the tokens they created works. */
+    disabledAt: timestamp('disabled_at', { withTimezone: true, mode: 'date' }),
+    /** After an admin's password reset: the user's session can do nothing but choose a new password. */
+    mustChangePassword: boolean('must_change_password').notNull().default(false),
   },
   (t) => [uniqueIndex('users_email_uq').on(t.email)],
 );
@@ -61,10 +65,16 @@ export const apiTokens = pgTable(
     /** First characters of the token, shown in lists so an admin can tell tokens apart. */
     prefix: text('prefix').notNull(),
     tokenHash: text('token_hash').notNull(),
+    /** Who created it, as shown in lists (an email, `token:<name>`); kept readable after the user is deleted. */
     createdBy: text('created_by'),
+    /**
+     * The user the token stands for (its creator, or the creator of the token that created it): the token
+     * works only while that user is enabled. Null for tokens made by Mailroom itself.
+     */
+    userId: text('user_id').references(() => users.id, { onDelete: 'set null' }),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     lastUsedAt: timestamp('last_used_at', { withTimezone: true, mode: 'date' }),
     revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
   },
-  (t) => [uniqueIndex('api_tokens_hash_uq').on(t.tokenHash)],
+  (t) => [uniqueIndex('api_tokens_hash_uq').on(t.tokenHash), index('api_tokens_user_idx').on(t.userId)],
 );

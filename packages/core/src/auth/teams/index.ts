@@ -1,0 +1,4 @@
+export { createTeam } from './createTeam';
+export { deleteTeam } from './deleteTeam';
+export { listTeams } from './listTeams';
+export { renameTeam } from './renameTeam';

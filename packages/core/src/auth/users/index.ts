@@ -1,0 +1,11 @@
+export { changePassword } from './changePassword';
+export { countUsers } from './countUsers';
+export { createUser } from './createUser';
+export { deleteUser } from './deleteUser';
+export { disableUser } from './disableUser';
+export { enableUser } from './enableUser';
+export { getUser } from './getUser';
+export { assertAdmin } from './guards';
+export { listUsers } from './listUsers';
+export { resetPassword } from './resetPassword';
+export { updateUser } from './updateUser';

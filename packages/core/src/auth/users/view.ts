@@ -1,0 +1,52 @@
+import { asc, eq, inArray } from 'drizzle-orm';
+import type { Queryable } from '../../db/client';
+import { teams, type users, userTeams } from '../../db/schema';
+import type { Role, User } from '../../schemas/auth';
+
+export type UserRow = typeof users.$inferSelect;
+
+/** The teams a user belongs to. */
+export async function teamIdsOf(q: Queryable, userId: string): Promise<string[]> {
+  const rows = await q
+    .select({ teamId: userTeams.teamId })
+    .from(userTeams)
+    .where(eq(userTeams.userId, userId));
+  return rows.map((r) => r.teamId);
+}
+
+/** A user as the API shows it: never the password hash. */
+export function userView(row: UserRow, teamIds: string[]): User {
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: row.role,
+    teamIds,
+    createdAt: row.createdAt.toISOString(),
+    disabledAt: row.disabledAt?.toISOString() ?? null,
+    mustChangePassword: row.mustChangePassword,
+  };
+}
+
+/** Team names by id, for audit rows a person can read after the team is renamed or gone. */
+export async function teamNames(q: Queryable, ids: string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const rows = await q
+    .select({ id: teams.id, name: teams.name })
+    .from(teams)
+    .where(inArray(teams.id, ids))
+    .orderBy(asc(teams.name));
+  return ids.map((id) => rows.find((r) => r.id === id)?.name ?? id);
+}
+
+const rank: Record<Role, number> = { viewer: 1, team_admin: 2, admin: 3 };
+
+/** True when role `a` may do more than role `b` (admin > team admin > viewer). */
+export function outranks(a: Role, b: Role): boolean {
+  return rank[a] > rank[b];
+}
+
+/** How a user is named in messages and audit rows: `Ann Smith <ann@example.com>`. */
+export function userLabel(row: Pick<UserRow, 'name' | 'email'>): string {
+  return `${row.name} <${row.email}>`;
+}
