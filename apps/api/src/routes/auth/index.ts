@@ -2,6 +2,7 @@ import { createRoute } from '@hono/zod-openapi';
 import {
   ADDRESS_LOCK_MS,
   ADDRESS_MAX_FAILURES,
+  changePassword,
   DELAY_BASE_MS,
   DELAY_MAX_MS,
   FREE_FAILURES,
@@ -10,17 +11,31 @@ import {
   loginSchema,
   logout,
   meSchema,
+  passwordChangeSchema,
   problemSchema,
   SESSION_TTL_MS,
+  sha256,
 } from '@mailroom/core';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
 import { body, json, newRouter, problems, security } from '../../lib/openapi';
 import { SESSION_COOKIE } from '../../middleware/auth';
+import { loginLimiter } from '../../middleware/loginLimiter';
 
 export const authRoutes = newRouter();
 
 const minutes = (ms: number) => ms / 60_000;
+const rateLimited = {
+  description: 'Too many failed sign-ins from this address',
+  headers: {
+    'Retry-After': {
+      description: 'Seconds until sign-ins from this address are taken again',
+      schema: { type: 'integer' as const },
+    },
+  },
+  content: { 'application/problem+json': { schema: problemSchema } },
+};
+
 const throttleDescription = `Throttled by client address and by account, with counters shared by every API process. After ${FREE_FAILURES} failures in ${minutes(LOGIN_WINDOW_MS)} minutes the answer waits ${DELAY_BASE_MS / 1000} s, doubling up to ${DELAY_MAX_MS / 1000} s. An address with ${ADDRESS_MAX_FAILURES} failures in ${minutes(LOGIN_WINDOW_MS)} minutes is refused for ${minutes(ADDRESS_LOCK_MS)} minutes (429 rate_limited, with a Retry-After header and retryAfterSec); an account is never refused, only slowed.`;
 
 authRoutes.openapi(
@@ -29,22 +44,14 @@ authRoutes.openapi(
     path: '/auth/login',
     tags: ['Auth'],
     summary: 'Sign in with email and password; sets the session cookie and returns the CSRF token',
-    description: throttleDescription,
+    description: `${throttleDescription} A disabled user is refused with 403 (only once the password is right). After an admin's password reset the answer has \`user.mustChangePassword: true\`: that session can only read /auth/me, sign out, and change the password (\`POST /auth/password\`); anything else is a 403 with \`passwordChangeRequired: true\`.`,
     request: { body: body(loginSchema) },
     responses: {
       200: json(meSchema),
       400: problems[400],
       401: problems[401],
-      429: {
-        description: 'Too many failed sign-ins from this address',
-        headers: {
-          'Retry-After': {
-            description: 'Seconds until sign-ins from this address are taken again',
-            schema: { type: 'integer' },
-          },
-        },
-        content: { 'application/problem+json': { schema: problemSchema } },
-      },
+      403: problems[403],
+      429: rateLimited,
     },
   }),
   async (c) => {
@@ -90,5 +97,44 @@ authRoutes.openapi(
   (c) => {
     const csrfToken = c.get('csrfToken');
     return c.json({ user: c.get('user'), via: c.get('authVia'), ...(csrfToken ? { csrfToken } : {}) }, 200);
+  },
+);
+
+// Guessing the current password here is guessing a password: the sign-in limiter counts a wrong one
+// (401) against the client address, with the same delays and lock as the sign-in form.
+authRoutes.use('/auth/password', async function limitPasswordChanges(c, next) {
+  const deps = c.get('deps');
+  return loginLimiter({
+    trustProxy: deps.trustProxy ?? false,
+    ...(deps.loginSleep ? { sleep: deps.loginSleep } : {}),
+  })(c, next);
+});
+
+authRoutes.openapi(
+  createRoute({
+    method: 'post',
+    path: '/auth/password',
+    tags: ['Auth'],
+    summary: 'Change your own password (signed-in sessions only), giving the current one',
+    description: `Clears a pending \`mustChangePassword\` and ends your other sessions (this one stays). A wrong \`currentPassword\` is a 401 naming the field and counts as a failed sign-in. ${throttleDescription}`,
+    security,
+    request: { body: body(passwordChangeSchema) },
+    responses: {
+      200: json(meSchema),
+      400: problems[400],
+      401: problems[401],
+      403: problems[403],
+      429: rateLimited,
+    },
+  }),
+  async (c) => {
+    const cookie = getCookie(c, SESSION_COOKIE);
+    const user = await changePassword({
+      ctx: c.get('ctx'),
+      input: c.req.valid('json'),
+      keepSessionHash: cookie ? sha256(cookie) : undefined,
+    });
+    const csrfToken = c.get('csrfToken');
+    return c.json({ user, via: 'session' as const, ...(csrfToken ? { csrfToken } : {}) }, 200);
   },
 );
