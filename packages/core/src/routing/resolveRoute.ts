@@ -74,10 +74,8 @@ export async function resolveRoute(
 
   if (from) {
     const domain = from.split('@')[1] ?? '';
-    const filters = (a: AccountRow) =>
-      ((a.outgoing?.fromFilter as string[] | undefined) ?? []).map((f) => f.toLowerCase());
-    const ownAddress = (a: AccountRow) =>
-      String((a.outgoing?.from as { address?: string } | undefined)?.address ?? '').toLowerCase();
+    const filters = (a: AccountRow) => (a.outgoing?.fromFilter ?? []).map((f) => f.toLowerCase());
+    const ownAddress = (a: AccountRow) => (a.outgoing?.from.address ?? '').toLowerCase();
     const exact = live.find((a) => filters(a).includes(from) || ownAddress(a) === from);
     candidates.push({
       rule: 'from_filter_exact',
