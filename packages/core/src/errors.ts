@@ -1,4 +1,5 @@
 import type { ZodError } from 'zod';
+import { readableIssues } from './schemas/issues';
 
 /** Every error the core raises on purpose. The API maps each to one HTTP status. */
 export const errorCodes = {
@@ -54,20 +55,26 @@ export class MailroomError extends Error {
   }
 }
 
-/** Turns a zod error into field paths a form can attach messages to (outgoing.port, to.0 …). */
+/** Turns a zod error into field paths a form can attach messages to (outgoing.port, to.0 …), worded as sentences. */
 export function fieldErrors(error: ZodError, prefix: string[] = []): FieldError[] {
-  return error.issues.map((issue) => ({
-    path: [...prefix, ...issue.path.map(String)].join('.') || '(body)',
+  return readableIssues(error.issues).map((issue) => ({
+    path: [...prefix, ...issue.path].join('.') || '(body)',
     message: issue.message,
   }));
 }
 
+/** The problem's `detail`: the first bad field and what is wrong with it, "to: must be a valid email address". */
+function detailOf(errors: FieldError[]): string {
+  const [first] = errors;
+  if (!first) return 'Invalid input';
+  const sentence =
+    first.path === '(body)' ? `The request body ${first.message}` : `${first.path}: ${first.message}`;
+  return errors.length > 1 ? `${sentence} (and ${errors.length - 1} more)` : sentence;
+}
+
 export function validationError(error: ZodError, prefix: string[] = []): MailroomError {
   const errors = fieldErrors(error, prefix);
-  const first = errors[0];
-  return new MailroomError('validation_failed', first ? `${first.path} ${first.message}` : 'Invalid input', {
-    errors,
-  });
+  return new MailroomError('validation_failed', detailOf(errors), { errors });
 }
 
 /** Parses input with a schema, raising a validation_failed MailroomError that names the fields. */

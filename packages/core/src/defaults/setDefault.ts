@@ -19,6 +19,7 @@ export async function setDefault({ ctx, input }: { ctx: Ctx; input: unknown }): 
   assertCanWrite(ctx.actor, teamId);
   const scope = teamId ?? 'system';
   const scopeName = teamId === null ? 'the system' : 'this team';
+  const aDefault = `${direction === 'outgoing' ? 'an outgoing' : 'an incoming'} default`;
 
   await ctx.db.transaction(async (tx) => {
     await assertTeamExists(tx, teamId);
@@ -74,7 +75,7 @@ export async function setDefault({ ctx, input }: { ctx: Ctx; input: unknown }): 
           errors: [
             {
               path: 'accountId',
-              message: `${scopeName} already has a ${direction} default (${current.name})`,
+              message: `${scopeName} already has ${aDefault} (${current.name})`,
             },
           ],
           hint: 'Send replace: true to make this account the default instead.',
@@ -98,8 +99,9 @@ export async function setDefault({ ctx, input }: { ctx: Ctx; input: unknown }): 
       // No row to lock yet: the primary key decides between two first-time setters, the loser gets 409.
       const inserted = await tx.insert(accountDefaults).values(entry).onConflictDoNothing().returning();
       if (inserted.length === 0) {
-        throw new MailroomError('default_exists', `${scopeName} already has a ${direction} default`, {
-          errors: [{ path: 'accountId', message: `${scopeName} already has a ${direction} default` }],
+        const taken = `${scopeName.charAt(0).toUpperCase()}${scopeName.slice(1)} already has ${aDefault}`;
+        throw new MailroomError('default_exists', taken, {
+          errors: [{ path: 'accountId', message: `${scopeName} already has ${aDefault}` }],
           hint: 'Send replace: true to make this account the default instead.',
         });
       }

@@ -5,6 +5,7 @@ export * from './common';
 export * from './connection';
 export * from './defaults';
 export * from './inbox';
+export * from './issues';
 export * from './logs';
 export * from './messages';
 export * from './reports';
