@@ -70,18 +70,29 @@ export const secretPaths: readonly string[] = [
 ];
 export type SecretPath = `outgoing.${string}` | `incoming.${AuthSecretField}`;
 
-export const incomingInputSchema = z.object({
-  protocol: z.enum(['imap', 'pop3']),
-  host: hostname,
-  port: port.optional(),
-  security: securitySchema.default('tls'),
-  allowInvalidCertificates: z.boolean().default(false),
-  auth: authInputSchema,
-  mailbox: headerSafe(255).min(1).default('INBOX'),
-  pollIntervalSec: z.number().int().min(10, 'must be at least 10 seconds').max(86400).default(60),
-  afterFetch: z.enum(['keep', 'mark_seen', 'delete']).default('keep'),
-  enabled: z.boolean().default(true),
-});
+export const incomingInputSchema = z
+  .object({
+    protocol: z.enum(['imap', 'pop3']),
+    host: hostname,
+    port: port.optional(),
+    security: securitySchema.default('tls'),
+    allowInvalidCertificates: z.boolean().default(false),
+    auth: authInputSchema,
+    mailbox: headerSafe(255).min(1).default('INBOX'),
+    pollIntervalSec: z.number().int().min(10, 'must be at least 10 seconds').max(86400).default(60),
+    afterFetch: z.enum(['keep', 'mark_seen', 'delete']).default('keep'),
+    enabled: z.boolean().default(true),
+  })
+  .superRefine((i, ctx) => {
+    // POP3 has no flags: "mark as read" would silently act as "keep", which the account would not say.
+    if (i.protocol === 'pop3' && i.afterFetch === 'mark_seen') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['afterFetch'],
+        message: 'POP3 cannot mark messages as read (it has no flags): choose keep or delete',
+      });
+    }
+  });
 
 const accountFields = {
   name: headerSafe(120).trim().min(1, 'is required'),
