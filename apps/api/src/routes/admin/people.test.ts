@@ -80,7 +80,8 @@ describe('people API', () => {
     expect(logs.items[0]).toMatchObject({
       source: 'audit',
       actor: ADMIN.email,
-      message: 'User Vera V. <vera@example.com> changed: name, role, teams',
+      message:
+        'User Vera V. <vera@example.com> changed: name “vera” → “Vera V.”; role viewer → team admin; teams none → Red',
       context: {
         target: { type: 'user', id: vera.id },
         changes: { role: { from: 'viewer', to: 'team_admin' } },

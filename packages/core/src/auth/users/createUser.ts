@@ -7,7 +7,7 @@ import { type User, userInputSchema } from '../../schemas/auth';
 import { hashPassword } from '../../security/hash';
 import { auditChange } from '../audit';
 import { assertAdmin, assertTeamAdminHasTeam, assertTeamsExist } from './guards';
-import { teamNames, userLabel, userView } from './view';
+import { roleLabel, teamNames, userLabel, userView } from './view';
 
 /** Creates a user (admins only); the password is stored as an scrypt hash. */
 export async function createUser({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<User> {
@@ -33,10 +33,11 @@ export async function createUser({ ctx, input }: { ctx: Ctx; input: unknown }): 
     if (teamIds.length > 0) {
       await tx.insert(userTeams).values(teamIds.map((teamId) => ({ userId: row.id, teamId })));
     }
+    const names = await teamNames(tx, teamIds);
     await auditChange(ctx, tx, {
-      message: `User ${userLabel(row)} created (${data.role})`,
+      message: `User ${userLabel(row)} created as ${roleLabel(row.role)}${names.length ? ` (teams: ${names.join(', ')})` : ''}`,
       target: { type: 'user', id: row.id, label: row.email },
-      changes: { name: row.name, role: row.role, teams: await teamNames(tx, teamIds) },
+      changes: { name: row.name, role: row.role, teams: names },
     });
     return userView(row, teamIds);
   });

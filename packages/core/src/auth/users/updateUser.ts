@@ -14,7 +14,7 @@ import {
   loadUser,
   lockEnabledAdmins,
 } from './guards';
-import { outranks, teamIdsOf, teamNames, userLabel, userView } from './view';
+import { describeChanges, outranks, teamIdsOf, teamNames, userLabel, userView } from './view';
 
 /**
  * Changes a user's name, role or teams (admins only). Sessions pick the change up on their next request.
@@ -73,9 +73,8 @@ export async function updateUser({
       : [];
     revokedIds = revoked.map((t) => t.id);
     roleChanged = nextRole !== row.role;
-    const what = Object.keys(changes).join(', ');
     await auditChange(ctx, tx, {
-      message: `User ${userLabel(updated)} changed: ${what}${revoked.length ? `; ${revoked.length} API token(s) above the new role revoked` : ''}`,
+      message: `User ${userLabel(updated)} changed: ${describeChanges(changes)}${revoked.length ? `; ${revoked.length} API token(s) above the new role revoked` : ''}`,
       target: { type: 'user', id: row.id, label: row.email },
       changes,
       ...(revoked.length ? { extra: { revoked: revoked.map((t) => t.name) } } : {}),

@@ -73,8 +73,12 @@ describe.each(backends)('people on %s', (backend) => {
     expect(updated).toMatchObject({ name: 'Vera Renamed', role: 'team_admin', teamIds: [red.id] });
     const rows = await auditRows(user.id);
     expect(rows.map((r) => r.message)).toEqual([
-      expect.stringMatching(/^User Person \d+ <person\d+@example.com> created \(viewer\)$/),
-      expect.stringContaining('changed: name, role, teams'),
+      expect.stringMatching(/^User Person \d+ <person\d+@example.com> created as viewer$/),
+      expect.stringMatching(
+        new RegExp(
+          `changed: name “Person \\d+” → “Vera Renamed”; role viewer → team admin; teams none → Red ${backend}$`,
+        ),
+      ),
     ]);
     expect(rows[1]).toMatchObject({
       actor: 'admin@test',

@@ -50,3 +50,21 @@ export function outranks(a: Role, b: Role): boolean {
 export function userLabel(row: Pick<UserRow, 'name' | 'email'>): string {
   return `${row.name} <${row.email}>`;
 }
+
+/** A role as people say it: `team admin`, not `team_admin`. */
+export function roleLabel(role: Role): string {
+  return role.replace('_', ' ');
+}
+
+const listed = (names: unknown) => (Array.isArray(names) && names.length ? names.join(', ') : 'none');
+
+/** `name “Ann” → “Ann Lee”; role viewer → team admin; teams none → Sales`, for the audit row's message. */
+export function describeChanges(changes: Record<string, { from: unknown; to: unknown }>): string {
+  return Object.entries(changes)
+    .map(([field, { from, to }]) => {
+      if (field === 'role') return `role ${roleLabel(from as Role)} → ${roleLabel(to as Role)}`;
+      if (field === 'teams') return `teams ${listed(from)} → ${listed(to)}`;
+      return `${field} “${String(from)}” → “${String(to)}”`;
+    })
+    .join('; ');
+}
