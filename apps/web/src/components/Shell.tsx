@@ -1,10 +1,36 @@
 import { A, type RouteSectionProps, useLocation, useNavigate } from '@solidjs/router';
-import { createResource, ErrorBoundary, For, type JSX, Match, Show, Suspense, Switch } from 'solid-js';
-import { isAdmin, loadMe, loadTeams, me, setTeamScope, signOut, teamScope, teams } from '../lib/session';
+import {
+  createResource,
+  createSignal,
+  ErrorBoundary,
+  For,
+  type JSX,
+  lazy,
+  Match,
+  Show,
+  Suspense,
+  Switch,
+} from 'solid-js';
+import {
+  changeMyPassword,
+  isAdmin,
+  loadMe,
+  loadTeams,
+  me,
+  mustChangePassword,
+  setTeamScope,
+  signOut,
+  teamScope,
+  teams,
+} from '../lib/session';
 import { effectiveTheme, setTheme } from '../lib/theme';
 import { ErrorBanner } from './ErrorBanner';
 import { Icon } from './Icon';
 import { Toasts } from './Toasts';
+
+// Lazy: both bring the password schema (zod), which the entry chunk does without.
+const ChoosePassword = lazy(() => import('../routes/ChoosePassword'));
+const ChangePasswordDialog = lazy(() => import('./ChangePasswordDialog'));
 
 const nav: Array<{ href: string; label: string; icon: string; admin?: boolean; section?: string }> = [
   { href: '/accounts', label: 'Mail accounts', icon: 'mail', section: 'Mail' },
@@ -50,6 +76,12 @@ export function Shell(props: RouteSectionProps) {
             </button>
           </div>
         </div>
+      </Match>
+      <Match when={session() && mustChangePassword()}>
+        {/* After an admin's reset the API refuses everything but choosing a new password. */}
+        <Suspense fallback={<PageLoading />}>
+          <ChoosePassword />
+        </Suspense>
       </Match>
       <Match when={session() && me()}>
         {/* A button, not a hash link: the router would treat "#main" as a navigation. */}
@@ -109,6 +141,9 @@ function PageLoading(): JSX.Element {
 
 function TopBar() {
   const navigate = useNavigate();
+  const [changing, setChanging] = createSignal(false);
+  // Loaded on first use and kept, so closing it returns focus like every other dialog.
+  const [dialogLoaded, setDialogLoaded] = createSignal(false);
   const user = () => me()?.user;
   const initials = () =>
     (user()?.name ?? user()?.email ?? '?')
@@ -160,6 +195,18 @@ function TopBar() {
             {user()?.email} · {user()?.role.replace('_', ' ')}
           </small>
         </span>
+        <Show when={me()?.via === 'session'}>
+          <button
+            type="button"
+            class="btn ghost small"
+            onClick={() => {
+              setDialogLoaded(true);
+              setChanging(true);
+            }}
+          >
+            <Icon name="key" /> Change password
+          </button>
+        </Show>
         <button
           type="button"
           class="btn ghost small"
@@ -171,6 +218,9 @@ function TopBar() {
           <Icon name="logout" /> Sign out
         </button>
       </div>
+      <Show when={dialogLoaded()}>
+        <ChangePasswordDialog open={changing()} onOpenChange={setChanging} submit={changeMyPassword} />
+      </Show>
     </header>
   );
 }

@@ -40,6 +40,20 @@ export async function signOut(): Promise<void> {
   }
 }
 
+/**
+ * Change your own password (the current one, then the new one). The API keeps this session and ends the
+ * others; a pending "choose a new password" after an admin's reset is cleared.
+ */
+export async function changeMyPassword(currentPassword: string, newPassword: string): Promise<Me> {
+  const m = await post<Me>('/auth/password', { currentPassword, newPassword });
+  if (m.csrfToken) setCsrfToken(m.csrfToken);
+  setMe(m);
+  return m;
+}
+
+/** An admin reset this session's password: nothing but choosing a new one works until it is done. */
+export const mustChangePassword = () => me()?.via === 'session' && !!me()?.user.mustChangePassword;
+
 export const isAdmin = () => me()?.user.role === 'admin';
 export const canEdit = () => {
   const r = me()?.user.role;

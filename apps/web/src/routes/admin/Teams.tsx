@@ -1,10 +1,13 @@
-import { teamInputSchema } from '@mailroom/core/schemas';
-import { createSignal, For } from 'solid-js';
+import { type Team, teamInputSchema } from '@mailroom/core/schemas';
+import { createEffect, createSignal, For, on, Show } from 'solid-js';
+import { ErrorBanner } from '../../components/ErrorBanner';
 import { TextField } from '../../components/Field';
+import { Modal } from '../../components/Modal';
 import { toast } from '../../components/Toasts';
-import { post } from '../../lib/api';
+import { ApiError } from '../../lib/api';
 import { apiErrors, type FieldErrors, validate } from '../../lib/form';
 import { dateTime } from '../../lib/format';
+import { createTeam, deleteTeam, renameTeam } from '../../lib/people';
 import { loadTeams, teams } from '../../lib/session';
 import { AdminOnly } from './AdminOnly';
 
@@ -12,12 +15,14 @@ import { AdminOnly } from './AdminOnly';
 export default function Teams() {
   const [name, setName] = createSignal('');
   const [errors, setErrors] = createSignal<FieldErrors>({});
+  const [renaming, setRenaming] = createSignal<Team | null>(null);
+  const [deleting, setDeleting] = createSignal<Team | null>(null);
   async function submit(e: Event) {
     e.preventDefault();
     const v = validate(teamInputSchema, { name: name() });
     if (!v.ok) return setErrors(v.errors);
     try {
-      await post('/teams', v.data);
+      await createTeam(v.data.name);
       setName('');
       setErrors({});
       toast(`Team “${v.data.name}” created`);
@@ -50,8 +55,16 @@ export default function Teams() {
           <thead>
             <tr>
               <th scope="col">Name</th>
-              <th scope="col">ID</th>
+              <th scope="col" class="num">
+                Members
+              </th>
+              <th scope="col" class="num">
+                Accounts
+              </th>
               <th scope="col">Created</th>
+              <th scope="col">
+                <span class="sr-only">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -59,7 +72,7 @@ export default function Teams() {
               each={teams()}
               fallback={
                 <tr>
-                  <td colSpan={3} class="empty">
+                  <td colSpan={5} class="empty">
                     No teams yet.
                   </td>
                 </tr>
@@ -68,14 +81,189 @@ export default function Teams() {
               {(t) => (
                 <tr>
                   <td>{t.name}</td>
-                  <td class="mono">{t.id}</td>
+                  <td class="num">{t.members}</td>
+                  <td class="num">{t.accounts}</td>
                   <td>{dateTime(t.createdAt)}</td>
+                  <td>
+                    <div class="actions">
+                      <button
+                        type="button"
+                        class="btn small"
+                        aria-label={`Rename ${t.name}`}
+                        onClick={() => setRenaming(t)}
+                      >
+                        Rename
+                      </button>
+                      <button
+                        type="button"
+                        class="btn small danger"
+                        aria-label={`Delete ${t.name}`}
+                        onClick={() => setDeleting(t)}
+                      >
+                        Delete
+                      </button>
+                    </div>
+                  </td>
                 </tr>
               )}
             </For>
           </tbody>
         </table>
       </section>
+      <RenameTeam team={renaming()} onClose={() => setRenaming(null)} />
+      <DeleteTeam team={deleting()} onClose={() => setDeleting(null)} />
     </AdminOnly>
+  );
+}
+
+function RenameTeam(props: { team: Team | null; onClose: () => void }) {
+  const [name, setName] = createSignal('');
+  const [errors, setErrors] = createSignal<FieldErrors>({});
+  createEffect(
+    on(
+      () => props.team,
+      (t) => setName(t?.name ?? ''),
+    ),
+  );
+  const close = () => {
+    setErrors({});
+    props.onClose();
+  };
+  async function submit(e: Event) {
+    e.preventDefault();
+    const t = props.team;
+    if (!t) return;
+    const v = validate(teamInputSchema, { name: name() });
+    if (!v.ok) return setErrors(v.errors);
+    try {
+      await renameTeam(t.id, v.data.name);
+      toast(`Team “${t.name}” renamed to “${v.data.name}”`);
+      await loadTeams(true);
+      close();
+    } catch (err) {
+      setErrors(apiErrors(err));
+    }
+  }
+  return (
+    <Modal open={!!props.team} onOpenChange={(o) => !o && close()} title={`Rename “${props.team?.name}”`}>
+      <form class="stack" novalidate onSubmit={submit}>
+        <TextField
+          label="Team name"
+          value={name()}
+          onValue={setName}
+          error={errors().name ?? errors()['']}
+          help="Accounts, members and defaults stay with the team."
+        />
+        <div class="actions" style={{ 'justify-content': 'flex-end' }}>
+          <button type="button" class="btn ghost" onClick={close}>
+            Cancel
+          </button>
+          <button type="submit" class="btn primary">
+            Rename
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}
+
+/**
+ * Deleting a team that still has accounts is refused by the API with the count; the admin can instead
+ * move them to the system level with the deletion. What the team's members and defaults become is said.
+ */
+function DeleteTeam(props: { team: Team | null; onClose: () => void }) {
+  const [move, setMove] = createSignal(false);
+  const [error, setError] = createSignal<unknown>();
+  const [busy, setBusy] = createSignal(false);
+  const close = () => {
+    setMove(false);
+    setError(undefined);
+    props.onClose();
+  };
+  const refusal = () => {
+    const e = error();
+    return e instanceof ApiError && e.status === 409 ? e.problem.detail : undefined;
+  };
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  async function remove() {
+    const t = props.team;
+    if (!t) return;
+    setBusy(true);
+    try {
+      const r = await deleteTeam(t.id, move());
+      const notes = [
+        r.movedAccounts ? `${plural(r.movedAccounts, 'account')} moved to the system level` : '',
+        r.teamAdminsWithoutTeam.length ? `${r.teamAdminsWithoutTeam.join(', ')} now in no team` : '',
+      ].filter(Boolean);
+      toast(`Team “${t.name}” deleted${notes.length ? `: ${notes.join('; ')}` : ''}`);
+      await loadTeams(true);
+      close();
+    } catch (err) {
+      setError(err);
+      // The counts changed since the list was loaded (an account added meanwhile): show the new ones.
+      if (err instanceof ApiError && err.status === 409) void loadTeams(true);
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <Modal
+      open={!!props.team}
+      onOpenChange={(o) => !o && close()}
+      title={`Delete team “${props.team?.name}”?`}
+      description="Its defaults are cleared, its members leave it, and API tokens lose it (a team-admin token with no other team is revoked)."
+    >
+      <Show when={props.team}>
+        {(t) => (
+          <div class="stack">
+            <Show
+              when={refusal()}
+              fallback={<ErrorBanner error={error()} title="The team was not deleted" />}
+            >
+              {/* The API's refusal, said for this screen: its hint names the API parameter. */}
+              <div class="banner error" role="alert">
+                <div>
+                  <strong>The team was not deleted</strong>
+                  <p>{refusal()}</p>
+                  <p class="muted">
+                    Tick “Move its accounts to the system level” below, or move them to another team first.
+                  </p>
+                </div>
+              </div>
+            </Show>
+            <Show when={t().members > 0}>
+              <p style={{ margin: 0 }}>{plural(t().members, 'member')} will no longer belong to it.</p>
+            </Show>
+            <Show when={t().accounts > 0}>
+              <Show when={!refusal()}>
+                <div class="banner warn" role="status">
+                  <div>
+                    <strong>
+                      “{t().name}” has {plural(t().accounts, 'mail account')}
+                    </strong>
+                    <p>
+                      A team with accounts cannot be deleted. Move them to another team first, or move them to
+                      the system level with the deletion.
+                    </p>
+                  </div>
+                </div>
+              </Show>
+              <label class="check">
+                <input type="checkbox" checked={move()} onChange={(e) => setMove(e.currentTarget.checked)} />
+                Move its accounts to the system level ({plural(t().accounts, 'account')})
+              </label>
+            </Show>
+            <div class="actions" style={{ 'justify-content': 'flex-end' }}>
+              <button type="button" class="btn ghost" onClick={close}>
+                Cancel
+              </button>
+              <button type="button" class="btn danger solid" disabled={busy()} onClick={remove}>
+                Delete team
+              </button>
+            </div>
+          </div>
+        )}
+      </Show>
+    </Modal>
   );
 }

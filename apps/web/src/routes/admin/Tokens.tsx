@@ -1,14 +1,16 @@
 import { type ApiToken, roles, tokenInputSchema } from '@mailroom/core/schemas';
-import { createResource, createSignal, For } from 'solid-js';
+import { createResource, createSignal, For, Show } from 'solid-js';
 import { Badge } from '../../components/Badges';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { SelectField, TextField } from '../../components/Field';
 import { Modal } from '../../components/Modal';
+import { TeamPicker, teamIdsError } from '../../components/TeamPicker';
 import { toast } from '../../components/Toasts';
 import { del, get, post } from '../../lib/api';
 import { apiErrors, type FieldErrors, validate } from '../../lib/form';
 import { humanize, relTime } from '../../lib/format';
 import { latest } from '../../lib/resource';
+import { teamName, teams } from '../../lib/session';
 import { AdminOnly } from './AdminOnly';
 
 /** Bearer tokens for integrators; the secret is shown exactly once, right after creation. */
@@ -16,6 +18,8 @@ export default function Tokens() {
   const [tokens, { refetch }] = createResource(() => get<{ items: ApiToken[] }>('/tokens'));
   const [name, setName] = createSignal('');
   const [role, setRole] = createSignal('viewer');
+  // Only a team-admin token has teams; the picker shows for that role and its choice is sent only then.
+  const [teamIds, setTeamIds] = createSignal<string[]>([]);
   const [errors, setErrors] = createSignal<FieldErrors>({});
   const [created, setCreated] = createSignal<{ name: string; token: string } | null>(null);
   const [revoking, setRevoking] = createSignal<ApiToken | null>(null);
@@ -23,12 +27,17 @@ export default function Tokens() {
 
   async function submit(e: Event) {
     e.preventDefault();
-    const v = validate(tokenInputSchema, { name: name(), role: role() });
+    const v = validate(tokenInputSchema, {
+      name: name(),
+      role: role(),
+      teamIds: role() === 'team_admin' ? teamIds() : [],
+    });
     if (!v.ok) return setErrors(v.errors);
     try {
       const t = await post<{ id: string; name: string; token: string }>('/tokens', v.data);
       setCreated({ name: t.name, token: t.token });
       setName('');
+      setTeamIds([]);
       setErrors({});
       void refetch();
     } catch (err) {
@@ -75,6 +84,19 @@ export default function Tokens() {
           <button type="submit" class="btn primary">
             Create token
           </button>
+          <Show when={role() === 'team_admin'}>
+            {/* A row of its own inside the toolbar: Enter in the name field still creates the token. */}
+            <div style={{ 'flex-basis': '100%' }}>
+              <TeamPicker
+                legend="Teams of this token"
+                teams={teams()}
+                value={teamIds()}
+                onValue={setTeamIds}
+                error={teamIdsError(errors())}
+                help="A team-admin token changes only these teams' accounts and defaults, and reads system-level ones."
+              />
+            </div>
+          </Show>
         </form>
         <ErrorBanner error={error() ?? tokens.error} />
         <table class="data">
@@ -83,6 +105,7 @@ export default function Tokens() {
               <th scope="col">Name</th>
               <th scope="col">Token</th>
               <th scope="col">Role</th>
+              <th scope="col">Teams</th>
               <th scope="col">Created</th>
               <th scope="col">Last used</th>
               <th scope="col">
@@ -95,7 +118,7 @@ export default function Tokens() {
               each={latest(tokens)?.items ?? []}
               fallback={
                 <tr>
-                  <td colSpan={6} class="empty">
+                  <td colSpan={7} class="empty">
                     No tokens yet.
                   </td>
                 </tr>
@@ -108,6 +131,7 @@ export default function Tokens() {
                   <td>
                     <Badge plain>{humanize(t.role)}</Badge>
                   </td>
+                  <td>{t.teamIds.map(teamName).join(', ') || <span class="muted">—</span>}</td>
                   <td>
                     {relTime(t.createdAt)} <span class="sub">by {t.createdBy ?? 'system'}</span>
                   </td>
