@@ -85,7 +85,7 @@ describe('admin web UI', () => {
     await page.getByLabel('From address').fill('sales@example.com');
     await page.getByRole('button', { name: 'Test outgoing' }).press('Enter');
     const result = page.getByTestId('test-result');
-    await expect.poll(() => result.textContent(), { timeout: 20_000 }).toContain('Failed: Refused');
+    await expect.poll(() => result.textContent(), { timeout: 20_000 }).toContain('Failed: Connection refused');
     expect(await result.textContent()).toContain('Hint:');
     // …and the mock server's port passes every step.
     await port.fill(String(product.smtpPort));
@@ -377,8 +377,11 @@ describe('admin web UI', () => {
     await failed.waitFor({ state: 'detached' });
     const deferred = await send('later@example.com', 'Try later');
     await expect.poll(() => deferred.locator('.badge').first().textContent()).toBe('Deferred');
-    await deferred.getByRole('button', { name: 'Cancel' }).press('Enter');
+    await deferred.getByRole('button', { name: 'Cancel', exact: true }).press('Enter');
+    // Cancel asks first, naming the message; the drawer then says it is cancelled, not that it will be retried.
+    await deferred.getByRole('button', { name: 'Cancel message' }).press('Enter');
     await expect.poll(() => deferred.locator('.badge').first().textContent()).toBe('Cancelled');
+    expect(await deferred.textContent()).not.toContain('retried by itself');
     await deferred.getByRole('button', { name: 'Close' }).press('Enter');
     await deferred.waitFor({ state: 'detached' });
     await faults([]);

@@ -1,16 +1,52 @@
 import type { ConnectionTestResult, TestStep } from '@mailroom/core/schemas';
 import { createSignal, For, onCleanup, Show } from 'solid-js';
-import { humanize, ms } from '../lib/format';
+import { failureText } from '../lib/failureText';
+import { ms } from '../lib/format';
+import { errorLabel, stepLabel } from '../lib/labels';
+
+/** Keys whose values are failure classes (`refused`, `tls` …): shown by their label. */
+const CLASS_KEYS = new Set(['error', 'errorClass']);
+
+/** `validTo` → "valid to": a field name inside a value reads as words. */
+const words = (k: string) => k.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+
+/**
+ * One value of a step's detail as text. Lists and records of any depth read as words, never as
+ * "[object Object]": `tried: [{address, error}]` becomes "127.0.0.1 (Connection refused)".
+ */
+export function valueText(v: unknown, key = ''): string {
+  if (v === undefined || v === null || v === '') return '';
+  if (Array.isArray(v))
+    return v
+      .map((x) => valueText(x))
+      .filter(Boolean)
+      .join(', ');
+  if (typeof v === 'object') {
+    const entries = Object.entries(v as Record<string, unknown>)
+      .map(([k, x]) => [k, valueText(x, k)] as const)
+      .filter(([, x]) => x !== '');
+    const [first, ...rest] = entries;
+    if (!first) return '';
+    // The first field names the thing (an address, a name); the others qualify it.
+    const qualifiers = rest.map(([k, x]) => (CLASS_KEYS.has(k) ? x : `${words(k)} ${x}`));
+    return qualifiers.length ? `${first[1]} (${qualifiers.join(', ')})` : first[1];
+  }
+  if (typeof v === 'string' && CLASS_KEYS.has(key)) return errorLabel(v);
+  return String(v);
+}
 
 /** One line per protocol step, so a person sees how far the connection got and where it broke. */
-function detailText(d: TestStep['detail']): string {
+export function detailText(d: TestStep['detail']): string {
   if (typeof d === 'string') return d;
   return Object.entries(d)
-    .filter(([, v]) => v !== undefined && v !== null && v !== '')
-    .map(
-      ([k, v]) =>
-        `${k}: ${Array.isArray(v) ? v.join(', ') : typeof v === 'object' ? JSON.stringify(v) : String(v)}`,
-    )
+    .map(([k, v]) => {
+      // A failed step repeats the failure's message: the same sentence as the banner, raw text left there.
+      if (k === 'message' && typeof v === 'string' && typeof d.error === 'string')
+        return [k, failureText({ code: d.error, message: v }).text] as const;
+      return [k, valueText(v, k)] as const;
+    })
+    .filter(([, v]) => v !== '')
+    .map(([k, v]) => `${k}: ${v}`)
     .join(' · ');
 }
 
@@ -47,15 +83,28 @@ export function StepList(props: { result?: ConnectionTestResult; running?: boole
         {(r) => (
           <>
             <div class={`banner ${r().ok ? 'ok' : 'error'}`} role="status" data-testid="test-result">
-              <div>
+              {/* min-width 0: a long unbroken line (an OpenSSL error) wraps instead of widening the card. */}
+              <div style={{ 'min-width': 0 }}>
                 <strong>
-                  {r().ok ? 'Connection works' : `Failed: ${r().error ? humanize(r().error!.code) : 'error'}`}{' '}
+                  {r().ok
+                    ? 'Connection works'
+                    : `Failed: ${r().error ? errorLabel(r().error!.code) : 'error'}`}{' '}
                   · {ms(r().durationMs)}
                 </strong>
                 <Show when={r().error}>
                   {(e) => (
                     <>
-                      <p>{e().message}</p>
+                      <p>{failureText(e()).text}</p>
+                      <Show when={failureText(e()).technical}>
+                        {(t) => (
+                          <details>
+                            <summary>Technical detail</summary>
+                            <p class="mono" style={{ 'overflow-wrap': 'anywhere' }}>
+                              {t()}
+                            </p>
+                          </details>
+                        )}
+                      </Show>
                       <Show when={e().reply}>
                         <p class="mono">{e().reply}</p>
                       </Show>
@@ -75,7 +124,7 @@ export function StepList(props: { result?: ConnectionTestResult; running?: boole
                       {s.ok ? '✓' : '✕'}
                     </span>
                     <span class="name">
-                      {humanize(s.step)}
+                      {stepLabel(s.step)}
                       <span class="sr-only">{s.ok ? ' passed' : ' failed'}</span>
                     </span>
                     <span class="time">{ms(s.durationMs)}</span>

@@ -1,15 +1,16 @@
 // Field errors from two sources share one shape: a map from dotted path to message.
 // Client-side they come from the same zod schemas the API uses; server-side from problem+json.
+import { readableIssues } from '@mailroom/core/schemas';
 import type { z } from 'zod';
 import { ApiError } from './api';
 
 export type FieldErrors = Record<string, string>;
 
-/** zod issues → `{ 'outgoing.port': 'must be a number' }`, first message per path. */
+/** zod issues → `{ 'outgoing.port': 'must be a number' }`, first message per path, worded as the API words them. */
 export function issuesToErrors(error: z.ZodError): FieldErrors {
   const out: FieldErrors = {};
-  for (const issue of error.issues) {
-    const path = issue.path.map(String).join('.');
+  for (const issue of readableIssues(error.issues)) {
+    const path = issue.path.join('.');
     if (!(path in out)) out[path] = issue.message;
   }
   return out;

@@ -25,6 +25,7 @@ import {
 } from '../lib/accountDraft';
 import { createAccount, getAccount, testSettings, updateAccount } from '../lib/accounts';
 import { apiErrors, type FieldErrors, focusFirstError, validate } from '../lib/form';
+import { purposeOptions } from '../lib/labels';
 import { me, teamScope, teams } from '../lib/session';
 
 /** Create and edit one account: fields follow the choices, errors land on the field they name. */
@@ -179,11 +180,7 @@ export default function AccountForm() {
                   label="Purpose"
                   value={draft.purpose}
                   onValue={(v) => setDraft('purpose', v as AccountDraft['purpose'])}
-                  options={[
-                    { value: 'system', label: 'System notifications' },
-                    { value: 'campaigns', label: 'Campaigns' },
-                    { value: 'customer_service', label: 'Customer service' },
-                  ]}
+                  options={purposeOptions}
                   error={err('purpose')}
                 />
                 <SelectField

@@ -1,6 +1,7 @@
 import { Show } from 'solid-js';
 import type { AuthDraft, IncomingDraft } from '../../lib/accountDraft';
 import { defaultPort } from '../../lib/accountDraft';
+import { afterFetchOptions } from '../../lib/labels';
 import { Segmented, SelectField, TextField } from '../Field';
 import { AuthFields } from './AuthFields';
 import { ServerFields } from './ServerFields';
@@ -19,6 +20,8 @@ export function IncomingFields(props: {
       props.i.port === '' || props.i.port === String(defaultPort(props.i.protocol, props.i.security));
     props.set('protocol', p);
     if (follow) props.set('port', String(defaultPort(p, props.i.security)));
+    // POP3 has no flags to mark a message read with: keep it instead.
+    if (p === 'pop3' && props.i.afterFetch === 'mark_seen') props.set('afterFetch', 'keep');
   };
   return (
     <div class="grid2">
@@ -37,6 +40,7 @@ export function IncomingFields(props: {
       <ServerFields
         name="in"
         prefix="incoming"
+        hostPlaceholder={props.i.protocol === 'pop3' ? 'pop.example.com' : 'imap.example.com'}
         host={props.i.host}
         port={props.i.port}
         security={props.i.security}
@@ -71,11 +75,7 @@ export function IncomingFields(props: {
         label="After fetching"
         value={props.i.afterFetch}
         onValue={(v) => props.set('afterFetch', v as IncomingDraft['afterFetch'])}
-        options={[
-          { value: 'keep', label: 'Keep on the server' },
-          { value: 'mark_seen', label: 'Mark as read' },
-          { value: 'delete', label: 'Delete from the server' },
-        ]}
+        options={afterFetchOptions(props.i.protocol)}
         error={e('afterFetch')}
       />
       <label class="check span2">

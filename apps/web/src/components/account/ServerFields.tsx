@@ -21,6 +21,8 @@ export function ServerFields(props: {
   onAllowInvalid: (v: boolean) => void;
   err: (path: string) => string | undefined;
   prefix: string;
+  /** An example host of this protocol (imap.example.com for IMAP); SMTP's by default. */
+  hostPlaceholder?: string;
 }) {
   const changeSecurity = (v: string) => {
     const s = v as Security;
@@ -34,7 +36,7 @@ export function ServerFields(props: {
         fieldClass="span2"
         label="Host"
         name={props.name + '-host'}
-        placeholder="smtp.example.com"
+        placeholder={props.hostPlaceholder ?? 'smtp.example.com'}
         autocomplete="off"
         spellcheck={false}
         value={props.host}

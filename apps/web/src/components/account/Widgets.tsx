@@ -2,6 +2,7 @@ import type { AccountView, IncomingView, OutgoingView } from '@mailroom/core/sch
 import { authText, outgoingSummary, securityText, transportLabel } from '@mailroom/core/summaries';
 import { For, type JSX, Show } from 'solid-js';
 import { dateTime, humanize, ms, relTime } from '../../lib/format';
+import { afterFetchLabels, errorLabel, purposeLabels } from '../../lib/labels';
 import { Badge, HealthBadge, StageBadge } from '../Badges';
 
 /** A titled card; `actions` sit at the right of the title. */
@@ -33,7 +34,7 @@ export function DetailsProps(props: { a: AccountView; team: string }) {
       <dt>Label</dt>
       <dd>{props.a.label ?? <Dash />}</dd>
       <dt>Purpose</dt>
-      <dd>{humanize(props.a.purpose)}</dd>
+      <dd>{purposeLabels[props.a.purpose]}</dd>
       <dt>Team</dt>
       <dd>{props.team}</dd>
       <dt>Stage</dt>
@@ -108,7 +109,7 @@ export function IncomingProps(props: { i: IncomingView }) {
       <dt>Polling</dt>
       <dd>{i().enabled ? `every ${i().pollIntervalSec} s` : 'off'}</dd>
       <dt>After fetch</dt>
-      <dd>{humanize(i().afterFetch)}</dd>
+      <dd>{afterFetchLabels[i().afterFetch]}</dd>
     </dl>
   );
 }
@@ -130,7 +131,7 @@ export function HealthProps(props: { a: AccountView }) {
             <dt>Last {t.direction} test</dt>
             <dd>
               <Badge tone={t.ok ? 'ok' : 'bad'}>
-                {t.ok ? 'Passed' : `Failed${t.errorCode ? ` (${t.errorCode})` : ''}`}
+                {t.ok ? 'Passed' : `Failed${t.errorCode ? ` (${errorLabel(t.errorCode)})` : ''}`}
               </Badge>{' '}
               <span class="muted" title={t.at}>
                 {relTime(t.at)} · {ms(t.durationMs)}

@@ -1,11 +1,12 @@
 import type { MessageView } from '@mailroom/core/schemas';
-import { createEffect, createResource, createSignal, For, onCleanup, Show } from 'solid-js';
+import { createEffect, createResource, createSignal, For, on, onCleanup, Show } from 'solid-js';
 import { StatusBadge } from '../../components/Badges';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { Modal } from '../../components/Modal';
 import { toast } from '../../components/Toasts';
 import { accountName } from '../../lib/accountNames';
 import { dateTimeSec, humanize, ms } from '../../lib/format';
+import { errorLabel } from '../../lib/labels';
 import { cancelMessage, getMessage, retryMessage } from '../../lib/messages';
 import { latest } from '../../lib/resource';
 
@@ -13,6 +14,15 @@ import { latest } from '../../lib/resource';
 export function MessageDrawer(props: { id: string | undefined; onClose: () => void; onChanged: () => void }) {
   const [msg, { mutate, refetch }] = createResource(() => props.id, getMessage);
   const [error, setError] = createSignal<unknown>();
+  // Cancel asks first, naming the message: it cannot be undone by the drawer's own buttons alone.
+  const [confirming, setConfirming] = createSignal(false);
+  let keepButton: HTMLButtonElement | undefined;
+  createEffect(
+    on(
+      () => props.id,
+      () => setConfirming(false),
+    ),
+  );
   // A message on its way settles by itself: follow it while the drawer is open (each second while
   // it is being sent, every five while it waits in the queue), and let the list know when it moves.
   createEffect(() => {
@@ -31,6 +41,7 @@ export function MessageDrawer(props: { id: string | undefined; onClose: () => vo
   let statusRow: HTMLDivElement | undefined;
   const act = async (fn: (id: string) => Promise<MessageView>, done: string) => {
     setError(undefined);
+    setConfirming(false);
     try {
       mutate(await fn(props.id!));
       // The pressed button may disappear with the new status: announce it from the status row.
@@ -56,21 +67,60 @@ export function MessageDrawer(props: { id: string | undefined; onClose: () => vo
             <div class="row" ref={statusRow} tabindex="-1" aria-live="polite">
               <StatusBadge status={m().status} />
               <span class="spacer" style={{ flex: 1 }} />
-              <Show when={m().status === 'failed' || m().status === 'deferred'}>
+              <Show when={m().status === 'failed' || m().status === 'deferred' || m().status === 'cancelled'}>
                 <button type="button" class="btn small" onClick={() => act(retryMessage, 'Queued for retry')}>
                   Retry now
                 </button>
               </Show>
-              <Show when={m().status === 'queued' || m().status === 'deferred'}>
+              <Show when={(m().status === 'queued' || m().status === 'deferred') && !confirming()}>
                 <button
                   type="button"
                   class="btn small danger"
-                  onClick={() => act(cancelMessage, 'Message cancelled')}
+                  onClick={() => {
+                    setConfirming(true);
+                    queueMicrotask(() => keepButton?.focus());
+                  }}
                 >
                   Cancel
                 </button>
               </Show>
             </div>
+            <Show when={confirming() && (m().status === 'queued' || m().status === 'deferred')}>
+              <fieldset class="banner warn" aria-describedby="cancel-question">
+                <legend class="sr-only">Cancel this message?</legend>
+                <div class="stack">
+                  <p id="cancel-question">
+                    Cancel “{m().subject || '(no subject)'}” to {m().to.join(', ')}? It will not be sent, and
+                    not retried.
+                  </p>
+                  <div class="actions">
+                    <button
+                      type="button"
+                      class="btn small"
+                      ref={keepButton}
+                      onClick={() => setConfirming(false)}
+                    >
+                      Keep it
+                    </button>
+                    <button
+                      type="button"
+                      class="btn small danger"
+                      onClick={() => act(cancelMessage, `Cancelled “${m().subject || '(no subject)'}”`)}
+                    >
+                      Cancel message
+                    </button>
+                  </div>
+                </div>
+              </fieldset>
+            </Show>
+            <Show when={m().status === 'cancelled'}>
+              <div class="banner info" role="status">
+                <div>
+                  <strong>Cancelled</strong>
+                  <p>This message will not be sent, and it is not retried. Retry now queues it again.</p>
+                </div>
+              </div>
+            </Show>
             <dl class="props">
               <dt>From</dt>
               <dd>{m().from.name ? `${m().from.name} <${m().from.address}>` : m().from.address}</dd>
@@ -99,15 +149,27 @@ export function MessageDrawer(props: { id: string | undefined; onClose: () => vo
             </dl>
             <Show when={m().lastError}>
               {(e) => (
-                <div class="banner error">
+                <div
+                  class={`banner ${m().status === 'cancelled' ? '' : 'error'}`}
+                  // Once cancelled, the error is history, not an alarm: drawn in the neutral surface colours.
+                  style={
+                    m().status === 'cancelled'
+                      ? { background: 'var(--surface-2)', 'border-color': 'var(--border)' }
+                      : undefined
+                  }
+                >
                   <div>
-                    <strong>{humanize(e().code)}</strong>
+                    <strong>
+                      {m().status === 'cancelled' ? 'Last error before it was cancelled: ' : ''}
+                      {errorLabel(e().code)}
+                    </strong>
                     <p>{e().message}</p>
                     {/* The API adds the server's reply and a hint beyond the schema's code/message. */}
                     <Show when={(e() as { reply?: string }).reply}>
                       <p class="mono">{(e() as { reply?: string }).reply}</p>
                     </Show>
-                    <Show when={(e() as { hint?: string }).hint}>
+                    {/* The hint speaks of retrying: untrue once the message is cancelled. */}
+                    <Show when={m().status !== 'cancelled' && (e() as { hint?: string }).hint}>
                       <p class="muted">{(e() as { hint?: string }).hint}</p>
                     </Show>
                   </div>
@@ -122,7 +184,11 @@ export function MessageDrawer(props: { id: string | undefined; onClose: () => vo
                     {(r) => (
                       <tr>
                         <td>{r.address}</td>
-                        <td>{humanize(r.status)}</td>
+                        <td>
+                          {m().status === 'cancelled' && r.status !== 'accepted' && r.status !== 'rejected'
+                            ? 'Not sent (cancelled)'
+                            : humanize(r.status)}
+                        </td>
                         <td class="mono wrap">{r.reply ?? ''}</td>
                       </tr>
                     )}
@@ -140,7 +206,7 @@ export function MessageDrawer(props: { id: string | undefined; onClose: () => vo
                     </span>
                     <span class="name">
                       {dateTimeSec(a.at)}
-                      {a.errorCode ? ` · ${a.errorCode}` : ''}
+                      {a.errorCode ? ` · ${errorLabel(a.errorCode)}` : ''}
                     </span>
                     <span class="time">{ms(a.durationMs)}</span>
                     <span class="detail mono">{a.reply ?? ''}</span>
