@@ -106,7 +106,10 @@ describe.each(backends)('people on %s', (backend) => {
     const email = await failure(updateUser({ ctx: env.ctx, id: user.id, input: { email: 'x@example.com' } }));
     expect(email.code).toBe('validation_failed');
     const empty = await failure(updateUser({ ctx: env.ctx, id: user.id, input: {} }));
-    expect(empty).toMatchObject({ code: 'validation_failed', message: expect.stringContaining('is required') });
+    expect(empty).toMatchObject({
+      code: 'validation_failed',
+      message: expect.stringContaining('is required'),
+    });
     expect((await failure(updateUser({ ctx: env.ctx, id: 'missing', input: { name: 'X' } }))).code).toBe(
       'not_found',
     );
