@@ -55,7 +55,7 @@ export function violations(file: string, text: string): string[] {
   if (file.startsWith(door)) return [];
   const found = OUTBOUND.filter(([, re]) => re.test(text)).map(([what]) => what);
   const library = LIBRARY_DOORS[file];
-  if (LIBRARIES.test(text) && !(library && library.test(text))) found.push('nodemailer / imapflow');
+  if (LIBRARIES.test(text) && !library?.test(text)) found.push('nodemailer / imapflow');
   return found;
 }
 
