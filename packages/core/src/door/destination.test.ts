@@ -23,6 +23,11 @@ describe('destination guard', () => {
     ['::ffff:7f00:1', 'loopback'],
     ['::ffff:169.254.169.254', 'metadata'],
     ['64:ff9b::10.0.0.1', 'private'],
+    ['2002:a00:1::', 'private'],
+    ['::ffff:0:7f00:1', 'loopback'],
+    ['2001::1', 'reserved'],
+    ['100::1', 'reserved'],
+    ['fec0::1', 'private'],
     ['224.0.0.1', 'multicast'],
   ])('refuses %s as %s', (ip, reason) => {
     expect(blockReason(ip)).toBe(reason);
@@ -50,6 +55,34 @@ describe('destination guard', () => {
     expect((err as ConnectionFailure).message).toContain('loopback');
     const ok = await resolveDestination('127.0.0.1', { allowPrivateHosts: true, timeoutMs: 1000 });
     expect(ok.addresses).toEqual([{ address: '127.0.0.1', family: 4 }]);
+  });
+
+  // Spellings of loopback and metadata a resolver or a URL parser turns into the address itself: each is
+  // resolved, and what it resolves to is checked (never the spelling).
+  it.each([
+    '2130706433',
+    '0x7f.1',
+    '127.1',
+    '0177.0.0.1',
+    '[::ffff:127.0.0.1]',
+    '[::ffff:7f00:1]',
+    '[0:0:0:0:0:ffff:127.0.0.1]',
+    '::',
+    '0.0.0.0',
+    '0',
+    '127.0.0.1.',
+    'localhost.',
+    'LOCALHOST',
+    '\u24dbocalhost',
+    'fe80::1%lo',
+    '[::1]',
+    '::ffff:169.254.169.254',
+    '169.254.169.254.',
+    '64:ff9b::7f00:1',
+    '2002:7f00:1::',
+  ])('refuses %s as blocked', async (host) => {
+    const err = await resolveDestination(host, { allowPrivateHosts: false, timeoutMs: 2000 }).catch((e) => e);
+    expect((err as ConnectionFailure).info.code).toBe('blocked');
   });
 
   it('checks every address a name resolves to (localhost)', async () => {
