@@ -13,6 +13,11 @@ export type Actor = {
   role: Role;
   teamIds: string[];
   via: 'session' | 'token' | 'system';
+  /**
+   * The user's sending identity (display name, sending address) for sends that name no From: set for a
+   * signed-in user and for a token that stands for a user, read with them (no query per send).
+   */
+  sender?: { name: string | null; address: string | null } | undefined;
 };
 
 export const systemActor: Actor = {

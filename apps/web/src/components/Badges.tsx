@@ -13,6 +13,8 @@ const statusTone: Record<MessageStatus, string> = {
   queued: 'info',
   sending: 'info',
   sent: 'ok',
+  // Not green: some recipients never got it.
+  partially_sent: 'warn',
   deferred: 'warn',
   failed: 'bad',
   cancelled: '',

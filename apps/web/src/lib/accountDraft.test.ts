@@ -23,6 +23,7 @@ const view: AccountView = {
     from: { address: 'sales@example.com', name: 'Sales' },
     fromFilter: ['sales@example.com'],
     sendMode: 'queued',
+    fromNotAllowed: 'refuse',
     rateLimitPerMinute: 0,
     verifiedAt: null,
   },
@@ -98,6 +99,7 @@ describe('account draft', () => {
         from: { address: 'news@example.com' },
         fromFilter: [],
         sendMode: 'queued' as const,
+        fromNotAllowed: 'rewrite' as const,
         rateLimitPerMinute: 0,
         verifiedAt: null,
       },
@@ -121,6 +123,7 @@ describe('account draft', () => {
       from: { address: 'news@example.com', name: undefined },
       replyTo: undefined,
       fromFilter: [],
+      fromNotAllowed: 'rewrite',
       sendMode: 'queued',
       rateLimitPerMinute: 0,
     });

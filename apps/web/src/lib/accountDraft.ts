@@ -56,6 +56,8 @@ export type OutgoingDraft = {
   fromName: string;
   replyTo: string;
   fromFilter: string;
+  /** What a From the account may not send as gets: refused, or rewritten to the account's own address. */
+  fromNotAllowed: 'refuse' | 'rewrite';
   sendMode: 'immediate' | 'queued';
   rateLimitPerMinute: string;
 };
@@ -145,6 +147,7 @@ export function emptyDraft(teamId = ''): AccountDraft {
       fromName: '',
       replyTo: '',
       fromFilter: '',
+      fromNotAllowed: 'refuse',
       sendMode: 'queued',
       rateLimitPerMinute: '0',
     },
@@ -196,6 +199,7 @@ export function draftFromView(a: AccountView): AccountDraft {
       fromName: o.from.name ?? '',
       replyTo: o.replyTo ?? '',
       fromFilter: o.fromFilter.join('\n'),
+      fromNotAllowed: o.fromNotAllowed,
       sendMode: o.sendMode,
       rateLimitPerMinute: String(o.rateLimitPerMinute),
     };
@@ -268,6 +272,7 @@ export function outgoingInput(o: OutgoingDraft) {
       .split(/[\s,]+/)
       .map((s) => s.trim())
       .filter(Boolean),
+    fromNotAllowed: o.fromNotAllowed,
     sendMode: o.sendMode,
     rateLimitPerMinute: num(o.rateLimitPerMinute) ?? 0,
   };

@@ -205,6 +205,8 @@ export function outgoingView(
     ...(o.replyTo ? { replyTo: o.replyTo } : {}),
     fromFilter: o.fromFilter,
     sendMode: o.sendMode,
+    // Accounts stored before the setting existed refuse, as they always did.
+    fromNotAllowed: o.fromNotAllowed ?? 'refuse',
     rateLimitPerMinute: o.rateLimitPerMinute,
     verifiedAt: verifiedAt ? verifiedAt.toISOString() : null,
   };

@@ -32,7 +32,13 @@ import type { AccountRow } from './types';
 type Part = Record<string, unknown>;
 
 /** Fields of the outgoing part that do not touch the connection: changing them keeps the verification. */
-const NON_CONNECTION_OUTGOING = new Set(['fromFilter', 'sendMode', 'replyTo', 'rateLimitPerMinute']);
+const NON_CONNECTION_OUTGOING = new Set([
+  'fromFilter',
+  'fromNotAllowed',
+  'sendMode',
+  'replyTo',
+  'rateLimitPerMinute',
+]);
 
 /**
  * Changes an account. `outgoing`/`incoming` are merged into the stored part; secrets omitted = keep,

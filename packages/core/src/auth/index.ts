@@ -14,5 +14,6 @@ export {
   getUser,
   listUsers,
   resetPassword,
+  updateProfile,
   updateUser,
 } from './users';

@@ -2,6 +2,7 @@ import { and, count, inArray, isNull, or, type SQL, sql } from 'drizzle-orm';
 import type { Ctx } from '../context';
 import * as t from '../db/schema';
 import { visibleTo } from '../outbox/listMessages';
+import { messageStatuses } from '../schemas/messages';
 
 /**
  * The accounts the actor may read, as the account list applies it: a team admin sees system-level
@@ -41,7 +42,11 @@ export async function metricsText({ ctx }: { ctx: Ctx }): Promise<string> {
     ...accountRows.map((a) => `mailroom_accounts{stage="${a.stage}",health="${a.health}"} ${a.n}`),
     '# HELP mailroom_messages Messages in the outbox by status.',
     '# TYPE mailroom_messages gauge',
-    ...messageRows.map((m) => `mailroom_messages{status="${m.status}"} ${m.n}`),
+    // Every status, none left out at zero: a gauge that vanishes reads as "no data", not "none".
+    ...messageStatuses.map(
+      (status) =>
+        `mailroom_messages{status="${status}"} ${messageRows.find((m) => m.status === status)?.n ?? 0}`,
+    ),
     '# HELP mailroom_queue_oldest_seconds Age of the oldest message waiting to be sent.',
     '# TYPE mailroom_queue_oldest_seconds gauge',
     `mailroom_queue_oldest_seconds ${Number(oldest?.age ?? 0).toFixed(0)}`,

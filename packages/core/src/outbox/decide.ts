@@ -3,7 +3,7 @@ import { type OutboxPolicy, retryDelayMs } from './policy';
 import type { MessageRow } from './rows';
 
 export type Decision = {
-  status: 'sent' | 'deferred' | 'failed';
+  status: 'sent' | 'partially_sent' | 'deferred' | 'failed';
   recipients: MessageRow['recipients'];
   lastError: MessageRow['lastError'];
   nextAttemptAt: Date | null;
@@ -12,7 +12,9 @@ export type Decision = {
 
 /**
  * What an attempt means for the message: recipients accepted earlier stay accepted; any recipient
- * still deferred keeps the message deferred (until it is given up); all rejected means failed.
+ * still deferred keeps the message deferred (until it is given up). Once nothing is left to try:
+ * every recipient accepted is sent, some accepted and the others refused is partially_sent, none
+ * accepted is failed.
  */
 export function decide(
   row: MessageRow,
@@ -60,9 +62,25 @@ export function decide(
     const giveUpError = lastError
       ? { ...lastError, message: `${lastError.message} (${why})` }
       : { code: 'rejected', message: `Some recipients were not accepted (${why})` };
-    if (hasAccepted)
-      return { status: 'sent', recipients, lastError: giveUpError, nextAttemptAt: null, sentAt: now };
+    if (hasAccepted) {
+      return {
+        status: 'partially_sent',
+        recipients,
+        lastError: partialError(recipients, giveUpError),
+        nextAttemptAt: null,
+        sentAt: now,
+      };
+    }
     return { status: 'failed', recipients, lastError: giveUpError, nextAttemptAt: null, sentAt: null };
+  }
+  if (hasAccepted && recipients.some((r) => r.status === 'rejected')) {
+    return {
+      status: 'partially_sent',
+      recipients,
+      lastError: partialError(recipients, lastError),
+      nextAttemptAt: null,
+      sentAt: now,
+    };
   }
   if (hasAccepted) return { status: 'sent', recipients, lastError: null, nextAttemptAt: null, sentAt: now };
   return {
@@ -71,5 +89,35 @@ export function decide(
     lastError: lastError ?? { code: 'rejected', message: 'Every recipient was refused' },
     nextAttemptAt: null,
     sentAt: null,
+  };
+}
+
+/**
+ * The error of a partially sent message: which recipients were refused, of how many, and the first
+ * refusal's reply (an attempt that itself succeeded carries none, so the recipient's reply is used).
+ */
+function partialError(
+  recipients: MessageRow['recipients'],
+  attemptError: MessageRow['lastError'],
+): NonNullable<MessageRow['lastError']> {
+  const refused = recipients.filter((r) => r.status === 'rejected');
+  const first = refused[0];
+  const reply = attemptError?.reply ?? first?.reply ?? undefined;
+  const code = Number(reply?.match(/^([45]\d\d)\b/)?.[1]);
+  const names = refused
+    .slice(0, 3)
+    .map((r) => r.address)
+    .join(', ');
+  const more = refused.length > 3 ? ` and ${refused.length - 3} more` : '';
+  return {
+    code: 'rejected',
+    message: `${refused.length} of ${recipients.length} recipients refused (${names}${more}); the others accepted it`,
+    hint: 'The accepted recipients got the message. Check the refused addresses; Retry sends to them only.',
+    ...(reply ? { reply } : {}),
+    ...(attemptError?.responseCode
+      ? { responseCode: attemptError.responseCode }
+      : code
+        ? { responseCode: code }
+        : {}),
   };
 }

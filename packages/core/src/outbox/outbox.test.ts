@@ -152,7 +152,7 @@ describe.each(backends)('outbox on %s', (backend) => {
     expect(mock.messages({ subject: res.message.subject })).toHaveLength(1);
   });
 
-  it('keeps per-recipient results: one refused, one accepted, and does not resend to the accepted one', async () => {
+  it('keeps per-recipient results: one refused, two accepted (one after a retry), and does not resend to the accepted one; the message is partially sent', async () => {
     const account = await mockAccount(env.ctx, mock);
     mock.faults.set([
       { stage: 'rcpt', match: 'nobody@example.org', code: 550, message: 'Unknown user' },
@@ -162,15 +162,36 @@ describe.each(backends)('outbox on %s', (backend) => {
       ctx: env.ctx,
       input: mail(account.id, { to: ['alice@example.org', 'nobody@example.org', 'later@example.org'] }),
     });
-    const done = await runUntilStatus(env, res.message.id, ['sent', 'failed']);
-    expect(done.status).toBe('sent');
+    const done = await runUntilStatus(env, res.message.id, ['sent', 'partially_sent', 'failed']);
+    expect(done.status).toBe('partially_sent');
+    expect(done.sentAt).not.toBeNull();
+    expect(done.lastError).toMatchObject({ code: 'rejected', responseCode: 550 });
+    expect(done.lastError?.message).toContain('1 of 3 recipients refused (nobody@example.org)');
     expect(Object.fromEntries(done.recipients.map((r) => [r.address, r.status]))).toEqual({
       'alice@example.org': 'accepted',
       'nobody@example.org': 'rejected',
       'later@example.org': 'accepted',
     });
+    const partial = await listMessages({
+      ctx: env.ctx,
+      input: { accountId: account.id, status: 'partially_sent' },
+    });
+    expect(partial.items.map((m) => m.id)).toEqual([res.message.id]);
+    expect(
+      (await listMessages({ ctx: env.ctx, input: { accountId: account.id, status: 'sent' } })).total,
+    ).toBe(0);
     const got = mock.messages({ subject: res.message.subject });
     expect(got.map((m) => m.envelope.rcptTo.sort())).toEqual([['later@example.org'], ['alice@example.org']]);
+
+    // Retrying a partially sent message mails the refused recipient only; once it accepts, it is sent.
+    mock.faults.clear();
+    expect((await retryMessage({ ctx: env.ctx, id: res.message.id })).status).toBe('queued');
+    const retried = await runUntilStatus(env, res.message.id, ['sent', 'partially_sent', 'failed']);
+    expect(retried.status).toBe('sent');
+    expect(retried.lastError).toBeNull();
+    expect(mock.messages({ subject: res.message.subject })[0]?.envelope.rcptTo).toEqual([
+      'nobody@example.org',
+    ]);
   });
 
   it('replays an Idempotency-Key with the same body and refuses it with another body', async () => {

@@ -7,17 +7,22 @@ import { getMessage, loadMessage } from './getMessage';
 import { assertCanSend } from './store';
 
 /**
- * Sends a failed or deferred message again now (or a cancelled one). Recipients that were accepted
- * stay out of the envelope; refused ones get another chance. Sent and in-flight messages are a 409.
+ * Sends a failed, deferred or partially sent message again now (or a cancelled one). Recipients that
+ * were accepted stay out of the envelope; refused ones get another chance. Sent and in-flight messages
+ * are a 409.
  */
 export async function retryMessage({ ctx, id }: { ctx: Ctx; id: string }): Promise<MessageView> {
   assertCanSend(ctx);
   await ctx.db.transaction(async (tx) => {
     const row = await loadMessage(ctx, tx, id, true);
-    if (!['failed', 'deferred', 'cancelled'].includes(row.status)) {
-      throw new MailroomError('invalid_transition', `A ${row.status} message cannot be retried`, {
-        hint: 'Only failed, deferred or cancelled messages can be retried.',
-      });
+    if (!['failed', 'partially_sent', 'deferred', 'cancelled'].includes(row.status)) {
+      throw new MailroomError(
+        'invalid_transition',
+        `A ${row.status.replace('_', ' ')} message cannot be retried`,
+        {
+          hint: 'Only failed, partially sent, deferred or cancelled messages can be retried.',
+        },
+      );
     }
     const now = ctx.now();
     await tx

@@ -3,7 +3,7 @@ import { MailroomError, parseInput } from '../errors';
 import { newId } from '../ids';
 import { type BulkResult, bulkInputSchema } from '../schemas/messages';
 import { insertRows } from './insertBatcher';
-import { assertCanSend, newMessageRow, routeOrThrow, senderOf } from './store';
+import { assertCanSend, newMessageRow, routeSend, sendFields } from './store';
 
 const PLACEHOLDER = /\{\{\s*([A-Za-z0-9_.-]{1,64})\s*\}\}/g;
 const escapeHtml = (s: string) =>
@@ -42,8 +42,8 @@ export async function sendBulk({ ctx, input }: { ctx: Ctx; input: unknown }): Pr
       errors: errors.slice(0, 50),
     });
   }
-  const route = await routeOrThrow(ctx, bulk);
-  const from = senderOf(route.account, bulk.from);
+  const route = await routeSend(ctx, bulk);
+  const { from, replyTo } = sendFields(route, bulk.replyTo);
   const bulkId = newId();
   const rows = bulk.recipients.map((r) => {
     const vars = { email: r.to, ...r.variables };
@@ -55,7 +55,7 @@ export async function sendBulk({ ctx, input }: { ctx: Ctx; input: unknown }): Pr
         to: [r.to],
         cc: r.cc,
         bcc: r.bcc,
-        replyTo: bulk.replyTo,
+        replyTo,
         subject: fillTemplate(bulk.subject, vars),
         text: bulk.text === undefined ? undefined : fillTemplate(bulk.text, vars),
         html: bulk.html === undefined ? undefined : fillTemplate(bulk.html, vars, true),
@@ -75,6 +75,7 @@ export async function sendBulk({ ctx, input }: { ctx: Ctx; input: unknown }): Pr
     bulkId,
     accountId: route.account.id,
     route: { reason: route.reason, explanation: route.explanation },
+    sendAs: route.sendAs,
     count: rows.length,
     items: rows.map((r) => ({ id: r.id!, to: r.to[0]!, status: 'queued' as const })),
   };

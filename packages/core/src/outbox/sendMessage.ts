@@ -8,7 +8,7 @@ import { deliverMessage } from './deliverMessage';
 import { type OutboxPolicy, withPolicy } from './policy';
 import { recordOutcomes } from './recordOutcomes';
 import type { MessageRow } from './rows';
-import { assertCanSend, findByIdempotencyKey, newMessageRow, routeOrThrow, senderOf } from './store';
+import { assertCanSend, findByIdempotencyKey, newMessageRow, routeSend, sendFields } from './store';
 import { toMessageView } from './view';
 
 /**
@@ -16,12 +16,20 @@ import { toMessageView } from './view';
  * - `queued`: stored; a worker claims it.
  * - `handed_over`: stored already leased to this process's worker, which has it now (status `sending`).
  * - `sent`: delivered in the request (immediate).
+ * - `partially_sent`: delivered in the request to some recipients; the others were refused for good.
  * - `deferred` / `failed`: an immediate delivery the server refused or that could not be made; stored
  *   as such (a deferred one is retried by the worker). The caller decides how to answer it
  *   (the API: `deliveryFailed(message)`, a 502).
  * - `replayed`: an earlier request with the same Idempotency-Key and body made this message.
  */
-export type SendMessageOutcome = 'queued' | 'handed_over' | 'sent' | 'deferred' | 'failed' | 'replayed';
+export type SendMessageOutcome =
+  | 'queued'
+  | 'handed_over'
+  | 'sent'
+  | 'partially_sent'
+  | 'deferred'
+  | 'failed'
+  | 'replayed';
 
 export type SendResult = { outcome: SendMessageOutcome; message: MessageView };
 
@@ -64,14 +72,13 @@ export async function sendMessage({
     if (earlier) return replay(earlier, requestHash);
   }
 
-  const route = await routeOrThrow(ctx, msg);
-  const mode =
-    msg.mode ?? (route.account.outgoing?.sendMode as 'immediate' | 'queued' | undefined) ?? 'queued';
+  const route = await routeSend(ctx, msg);
+  const mode = msg.mode ?? route.account.outgoing.sendMode ?? 'queued';
   const p = withPolicy(policy);
   const row = newMessageRow(
     ctx,
     route,
-    { ...msg, from: senderOf(route.account, msg.from), mode },
+    { ...msg, ...sendFields(route, msg.replyTo), mode },
     { idempotencyKey: key ?? null, requestHash },
     p.leaseMs,
   );
@@ -125,6 +132,7 @@ export async function sendMessage({
   const [after] = await ctx.db.select().from(messages).where(eq(messages.id, stored.id));
   const view = toMessageView(after!);
   if (view.status === 'sent') return { outcome: 'sent', message: view };
+  if (view.status === 'partially_sent') return { outcome: 'partially_sent', message: view };
   if (view.status === 'deferred') {
     ctx.outbox.wake.notify();
     return { outcome: 'deferred', message: view };

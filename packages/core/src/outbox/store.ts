@@ -1,12 +1,12 @@
 import { and, eq } from 'drizzle-orm';
-import { canRead } from '../accounts/access';
 import type { AccountRow } from '../accounts/types';
 import type { Ctx } from '../context';
 import { messages } from '../db/schema';
-import { type FieldError, forbidden, MailroomError } from '../errors';
+import { forbidden, MailroomError } from '../errors';
 import { newId } from '../ids';
-import { type Route, resolveRoute } from '../routing/resolveRoute';
-import type { RouteReason } from '../schemas/defaults';
+import { planRoute, type RouteInput, type RoutePlan } from '../routing/planRoute';
+import type { SendingAccount } from '../routing/sendAs';
+import type { RouteReason, SendAs } from '../schemas/defaults';
 import type { MessageRow } from './rows';
 
 /** Viewers may not send mail; admins and team admins may, through accounts they can see. */
@@ -14,88 +14,31 @@ export function assertCanSend(ctx: Ctx): void {
   if (ctx.actor.role === 'viewer') throw forbidden('Viewers cannot send mail');
 }
 
-/** A send naming its account (the hot path of the queued API). */
-async function namedRoute(ctx: Ctx, accountId: string): Promise<Route & { account: AccountRow }> {
-  const row = await ctx.outbox.accounts.get(accountId);
-  // An account the actor may not see is "no such account": no existence leak.
-  if (!row || !canRead(ctx.actor, row.teamId)) {
-    throw new MailroomError('account_not_usable', 'accountId does not name an account', {
-      errors: [{ path: 'accountId', message: 'no such account' }],
-    });
-  }
-  if (row.stage !== 'active' || !row.outgoing) {
-    const why = `account is ${row.stage}${row.outgoing ? '' : ' and has no outgoing settings'}`;
-    throw new MailroomError(
-      'account_not_usable',
-      'The account cannot send: it is not active or has no outgoing settings',
-      {
-        errors: [{ path: 'accountId', message: why }],
-      },
-    );
-  }
+/** A send's plan once it passed: the account and the Send-as decision it goes ahead with. */
+export type SendPlan = RoutePlan & { account: SendingAccount; sendAs: SendAs };
+
+/**
+ * Routes a send and applies Send-as, through the same plan the routing explanation shows (planRoute):
+ * what the explanation calls a refusal is thrown here as the error it names.
+ */
+export async function routeSend(ctx: Ctx, input: RouteInput): Promise<SendPlan> {
+  const plan = await planRoute(ctx, input);
+  if (plan.refusal) throw plan.refusal;
+  if (!plan.account || !plan.sendAs) throw new MailroomError('internal', 'A send plan without an account');
+  return { ...plan, account: plan.account, sendAs: plan.sendAs };
+}
+
+/** The From and Reply-To a planned send carries: as Send-as decided (a rewrite sets the Reply-To). */
+export function sendFields(
+  plan: SendPlan,
+  replyTo: string | undefined,
+): { from: { address: string; name: string | null }; replyTo: string | undefined } {
+  // Never null on a plan that passed: a refused From is thrown by routeSend.
+  const from = plan.sendAs.from ?? plan.account.outgoing.from;
   return {
-    account: row,
-    accountId: row.id,
-    accountName: row.name,
-    reason: 'account_id',
-    explanation: `"${row.name}" was named by the request`,
-    candidates: [
-      {
-        rule: 'account_id',
-        accountId: row.id,
-        accountName: row.name,
-        matched: true,
-        detail: 'named by the request',
-      },
-    ],
+    from: { address: from.address, name: from.name ?? null },
+    replyTo: plan.sendAs.replyTo ?? replyTo,
   };
-}
-
-/** Routes a send (named account, from filter, team default, system default) or says why nothing matched. */
-export async function routeOrThrow(
-  ctx: Ctx,
-  input: {
-    accountId?: string | undefined;
-    teamId?: string | null | undefined;
-    from?: { address: string } | undefined;
-  },
-): Promise<Route & { account: AccountRow }> {
-  if (input.accountId) return namedRoute(ctx, input.accountId);
-  const route = await resolveRoute(ctx.db, { teamId: input.teamId, from: input.from?.address });
-  const account = route.account;
-  if (!account) {
-    throw new MailroomError('no_route', route.explanation, {
-      hint: "Name an accountId, add the From address to an account's from filter, or set a default outgoing account.",
-      extra: { candidates: route.candidates },
-    });
-  }
-  if (!canRead(ctx.actor, account.teamId)) throw forbidden('The routed account belongs to another team');
-  return { ...route, account };
-}
-
-/** The From of a message: the one asked for (if the account may send as it) or the account's own. */
-export function senderOf(
-  account: AccountRow,
-  from: { address: string; name?: string | undefined } | undefined,
-): { address: string; name: string | null } {
-  const own = (account.outgoing?.from ?? {}) as { address?: string; name?: string };
-  if (!from) return { address: String(own.address ?? ''), name: own.name ?? null };
-  const filters = ((account.outgoing?.fromFilter as string[] | undefined) ?? []).map((f) => f.toLowerCase());
-  const address = from.address.toLowerCase();
-  const domain = address.split('@')[1] ?? '';
-  const allowed =
-    filters.length === 0 ||
-    address === String(own.address ?? '').toLowerCase() ||
-    filters.includes(address) ||
-    filters.includes(domain) ||
-    filters.includes(`@${domain}`);
-  if (!allowed) {
-    const errors: FieldError[] = [
-      { path: 'from.address', message: `the account "${account.name}" may not send as ${from.address}` },
-    ];
-    throw new MailroomError('validation_failed', errors[0]!.message, { errors });
-  }
-  return { address: from.address, name: from.name ?? null };
 }
 
 /** Every envelope recipient once (case-insensitive), pending until an attempt says otherwise. */
@@ -113,10 +56,14 @@ export function pendingRecipients(to: string[], cc: string[], bcc: string[]): Me
 
 export type NewMessage = typeof messages.$inferInsert;
 
-/** A new message row for a routed account; queued rows are due now, immediate ones are leased to the request. */
+/**
+ * A new message row for a routed account, with the Send-as decision that gave its From when there was
+ * one (`sendFields` turns a plan into From and Reply-To); queued rows are due now, immediate ones are
+ * leased to the request.
+ */
 export function newMessageRow(
   ctx: Ctx,
-  route: { account: AccountRow; reason: RouteReason; explanation: string },
+  route: { account: AccountRow; reason: RouteReason; explanation: string; sendAs?: SendAs | undefined },
   m: {
     from: { address: string; name: string | null };
     to: string[];
@@ -148,6 +95,7 @@ export function newMessageRow(
     routeExplanation: route.explanation,
     fromAddress: m.from.address,
     fromName: m.from.name,
+    sendAs: route.sendAs ?? null,
     to: m.to,
     cc: m.cc,
     bcc: m.bcc,

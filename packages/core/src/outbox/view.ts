@@ -12,6 +12,7 @@ export function toMessageView(row: MessageRow, detail?: { attempts: AttemptRow[]
     accountId: row.accountId,
     route: { reason: row.routeReason as RouteReason, explanation: row.routeExplanation },
     from: { address: row.fromAddress, ...(row.fromName ? { name: row.fromName } : {}) },
+    sendAs: row.sendAs ?? null,
     to: row.to,
     cc: row.cc,
     bcc: row.bcc,

@@ -6,7 +6,10 @@ import { type DeliveryReport, deliveryReportQuerySchema } from '../schemas/repor
 
 const DAY = 86_400_000;
 
-/** Message counts by status per account and/or UTC day of creation, for a date range (default: last 30 days). */
+/**
+ * Message counts by status per account and/or UTC day of creation, for a date range (default: last 30
+ * days). A partially sent message counts as partially sent, neither sent nor failed.
+ */
 export async function deliveryReport({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<DeliveryReport> {
   const q = parseInput(deliveryReportQuerySchema, input);
   const today = new Date(ctx.now().toISOString().slice(0, 10));
@@ -48,6 +51,7 @@ export async function deliveryReport({ ctx, input }: { ctx: Ctx; input: unknown 
       accountName: byAccount ? accounts.name : sql<string | null>`null`,
       total: sql<number>`count(*)`.mapWith(Number),
       sent: n('sent'),
+      partiallySent: n('partially_sent'),
       failed: n('failed'),
       deferred: n('deferred'),
       queued: sql<number>`count(*) filter (where ${messages.status} in ('queued', 'sending'))`.mapWith(
@@ -60,7 +64,7 @@ export async function deliveryReport({ ctx, input }: { ctx: Ctx; input: unknown 
     .where(and(...where))
     .groupBy(...groupCols)
     .orderBy(...groupCols);
-  const totals = { total: 0, sent: 0, failed: 0, deferred: 0, queued: 0, cancelled: 0 };
+  const totals = { total: 0, sent: 0, partiallySent: 0, failed: 0, deferred: 0, queued: 0, cancelled: 0 };
   for (const r of rows) for (const k of Object.keys(totals) as Array<keyof typeof totals>) totals[k] += r[k];
   return {
     from: from.toISOString().slice(0, 10),

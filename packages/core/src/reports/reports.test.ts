@@ -3,7 +3,7 @@ import { createAccount } from '../accounts';
 import { messages } from '../db/schema';
 import { newId } from '../ids';
 import { backends, createTestEnv, type TestEnv } from '../testing';
-import { accountsCsv, csvCell, deliveryReport } from '.';
+import { accountsCsv, csvCell, deliveryCsv, deliveryReport } from '.';
 
 describe.each(backends)('reports on %s', (backend) => {
   let env: TestEnv;
@@ -23,7 +23,7 @@ describe.each(backends)('reports on %s', (backend) => {
       },
     });
     accountId = acc.id;
-    const row = (status: 'sent' | 'failed' | 'deferred', createdAt: string) => ({
+    const row = (status: 'sent' | 'partially_sent' | 'failed' | 'deferred', createdAt: string) => ({
       id: newId(),
       accountId,
       status,
@@ -41,6 +41,7 @@ describe.each(backends)('reports on %s', (backend) => {
         row('sent', '2026-03-01T23:59:00Z'),
         row('failed', '2026-03-02T08:00:00Z'),
         row('deferred', '2026-03-05T08:00:00Z'),
+        row('partially_sent', '2026-03-02T09:00:00Z'),
       ]);
   });
   afterAll(async () => {
@@ -50,17 +51,42 @@ describe.each(backends)('reports on %s', (backend) => {
   it('counts deliveries per account and day', async () => {
     const r = await deliveryReport({ ctx: env.ctx, input: { from: '2026-03-01', to: '2026-03-03' } });
     expect(r.rows).toEqual([
-      expect.objectContaining({ day: '2026-03-01', accountId, sent: 2, failed: 0, total: 2 }),
-      expect.objectContaining({ day: '2026-03-02', accountId, sent: 0, failed: 1, total: 1 }),
+      expect.objectContaining({
+        day: '2026-03-01',
+        accountId,
+        sent: 2,
+        partiallySent: 0,
+        failed: 0,
+        total: 2,
+      }),
+      expect.objectContaining({
+        day: '2026-03-02',
+        accountId,
+        sent: 0,
+        partiallySent: 1,
+        failed: 1,
+        total: 2,
+      }),
     ]);
-    expect(r.totals).toMatchObject({ total: 3, sent: 2, failed: 1 });
+    // A partially sent message is neither sent nor failed: counted apart.
+    expect(r.totals).toMatchObject({ total: 4, sent: 2, partiallySent: 1, failed: 1 });
     const byAccount = await deliveryReport({
       ctx: env.ctx,
       input: { from: '2026-03-01', to: '2026-03-31', groupBy: 'account' },
     });
     expect(byAccount.rows).toEqual([
-      expect.objectContaining({ day: null, accountId, total: 4, deferred: 1 }),
+      expect.objectContaining({ day: null, accountId, total: 5, deferred: 1, partiallySent: 1 }),
     ]);
+  });
+
+  it('exports the delivery report as CSV with partially sent messages in their own column', async () => {
+    const csv = await deliveryCsv({ ctx: env.ctx, input: { from: '2026-03-01', to: '2026-03-03' } });
+    const lines = csv.trimEnd().split('\r\n');
+    expect(lines[0]).toBe(
+      'day,account_id,account,total,sent,partially_sent,failed,deferred,queued,cancelled',
+    );
+    expect(lines[2]).toBe(`2026-03-02,${accountId},"'=cmd|calc, ""quoted""",2,0,1,1,0,0,0`);
+    expect(lines.at(-1)).toBe('total,,,4,2,1,1,0,0,0');
   });
 
   it('rejects a reversed range naming the field', async () => {

@@ -1,17 +1,36 @@
 import type { Ctx } from '../context';
-import { notFound, parseInput } from '../errors';
+import { errorCodes, parseInput } from '../errors';
+import { emailAddress } from '../schemas/common';
 import { type RoutingExplain, routingExplainQuerySchema } from '../schemas/defaults';
-import { resolveRoute } from './resolveRoute';
+import { planRoute } from './planRoute';
 
-/** Says which account a message from `from` (for `teamId`) would go through, and why. */
+/**
+ * Says which account a message from `from` (for `teamId`, or through `accountId`) would go through and
+ * why, what Send-as makes of its From, and whether the send would be refused: the very plan the send
+ * follows (planRoute), so the explanation and the send never disagree. Without `from`, the caller's own
+ * sending address (their profile) is explained, as their send would use it.
+ */
 export async function explainRoute({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<RoutingExplain> {
   const q = parseInput(routingExplainQuerySchema, input);
-  const teamAdmin = ctx.actor.role === 'team_admin';
-  if (teamAdmin && q.teamId && !ctx.actor.teamIds.includes(q.teamId)) throw notFound('Team');
-  const { account: _account, ...explain } = await resolveRoute(ctx.db, {
-    from: q.from,
+  // Checked as a send checks its From, so a From a send would refuse as malformed is refused here alike.
+  const from = q.from?.trim() ? parseInput(emailAddress, q.from, ['from']) : undefined;
+  const plan = await planRoute(ctx, {
+    accountId: q.accountId,
     teamId: q.teamId,
-    ...(teamAdmin ? { visibleTeamIds: ctx.actor.teamIds } : {}),
+    from: from ? { address: from } : undefined,
   });
-  return explain;
+  const { account: _account, refusal, ...explain } = plan;
+  return {
+    ...explain,
+    sendable: refusal === null,
+    refusal: refusal
+      ? {
+          code: refusal.code,
+          status: errorCodes[refusal.code],
+          message: refusal.message,
+          ...(refusal.hint ? { hint: refusal.hint } : {}),
+          ...(refusal.errors ? { errors: refusal.errors } : {}),
+        }
+      : null,
+  };
 }

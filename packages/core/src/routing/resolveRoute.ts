@@ -4,21 +4,26 @@ import type { Queryable } from '../db/client';
 import { accountDefaults, accounts } from '../db/schema';
 import type { RouteReason, RoutingExplain } from '../schemas/defaults';
 
-export type Route = RoutingExplain & { account: AccountRow | null };
+/** Which account and why: the part of the explanation routing gives (Send-as is decided after it). */
+export type RouteChoice = Pick<
+  RoutingExplain,
+  'accountId' | 'accountName' | 'reason' | 'explanation' | 'candidates'
+>;
+export type Route = RouteChoice & { account: AccountRow | null };
 
 type Candidate = RoutingExplain['candidates'][number];
 
 /**
- * Picks the outgoing account for a message: the named account; else an account whose fromFilter names
- * the From address exactly, then its domain; then the team default; then the system default.
+ * Picks the outgoing account for a message that names none: an account whose fromFilter names the From
+ * address exactly, then its domain; then the team default; then the system default. A named account is
+ * planRoute's (it checks the caller may use it); Send-as is decided on the chosen account (sendAs.ts).
  */
 export async function resolveRoute(
   q: Queryable,
   input: {
     from?: string | undefined;
     teamId?: string | null | undefined;
-    accountId?: string | undefined;
-    /** Limits candidates to system accounts and these teams' (a team admin's explain). */
+    /** Limits candidates to system accounts and these teams' (a team admin's explain and send). */
     visibleTeamIds?: string[] | undefined;
   },
 ): Promise<Route> {
@@ -33,25 +38,6 @@ export async function resolveRoute(
     explanation,
     candidates,
   });
-
-  if (input.accountId) {
-    const [row] = await q.select().from(accounts).where(eq(accounts.id, input.accountId));
-    const usable = row && row.stage === 'active' && row.outgoing;
-    candidates.push({
-      rule: 'account_id',
-      accountId: row?.id ?? input.accountId,
-      accountName: row?.name ?? null,
-      matched: Boolean(usable),
-      detail: !row
-        ? 'no such account'
-        : usable
-          ? 'named by the request'
-          : `account is ${row.stage}${row.outgoing ? '' : ' and has no outgoing settings'}`,
-    });
-    return usable
-      ? done(row, 'account_id', `"${row.name}" was named by the request`)
-      : done(null, 'none', 'The requested account cannot send');
-  }
 
   const scopeCond = teamId
     ? or(isNull(accounts.teamId), eq(accounts.teamId, teamId))

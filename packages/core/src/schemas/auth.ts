@@ -56,13 +56,30 @@ export const userInputSchema = z.object({
   role: roleSchema,
   teamIds: teamIdList.default([]),
 });
-/** `PATCH /users/:id`: any of name, role, teams; the email is the sign-in identity and stays. */
+/**
+ * The From of mail a user sends without one: a display name (null: their name) and a sending address
+ * (null: the account's own). Sends still pass the account's Send-as rule. Empty text clears a field.
+ */
+const blankIsNull = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? null : v);
+const displayName = z.preprocess(blankIsNull, headerSafe(200).trim().nullable());
+const sendingAddress = z.preprocess(blankIsNull, emailAddress.nullable());
+export const senderProfileFields = { displayName, sendingAddress };
+
+/** `PATCH /users/:id`: any of name, role, teams and the sending identity; the email is the sign-in identity and stays. */
 export const userUpdateSchema = z
-  .object({ name: personName, role: roleSchema, teamIds: teamIdList })
+  .object({ name: personName, role: roleSchema, teamIds: teamIdList, ...senderProfileFields })
   .partial()
   .strict()
-  .refine((v) => v.name !== undefined || v.role !== undefined || v.teamIds !== undefined, {
-    message: 'name, role or teamIds is required',
+  .refine((v) => Object.values(v).some((x) => x !== undefined), {
+    message: 'name, role, teamIds, displayName or sendingAddress is required',
+  });
+/** `PATCH /auth/profile`: a signed-in user's own display name and sending address. */
+export const profileUpdateSchema = z
+  .object(senderProfileFields)
+  .partial()
+  .strict()
+  .refine((v) => v.displayName !== undefined || v.sendingAddress !== undefined, {
+    message: 'displayName or sendingAddress is required',
   });
 export const userDisableSchema = z.object({ reason: headerSafe(500).trim().optional() }).strict();
 /** An admin's reset: the temporary password given, or one Mailroom generates and shows once. */
@@ -86,6 +103,10 @@ export const userSchema = z.object({
   disabledAt: isoDate.nullable(),
   /** An admin reset the password: the next session must choose a new one before anything else. */
   mustChangePassword: z.boolean(),
+  /** The name on mail they send without a From (null: their name). */
+  displayName: z.string().nullable(),
+  /** The address mail they send without a From goes out as, subject to the account's Send-as rule. */
+  sendingAddress: z.string().nullable(),
 });
 export type User = z.infer<typeof userSchema>;
 export const passwordResetResultSchema = z.object({

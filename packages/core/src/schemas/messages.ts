@@ -1,8 +1,20 @@
 import { z } from 'zod';
 import { base64Content, emailAddress, headerSafe } from './common';
-import { routeReasonSchema } from './defaults';
+import { routeReasonSchema, sendAsSchema } from './defaults';
 
-export const messageStatuses = ['queued', 'sending', 'sent', 'deferred', 'failed', 'cancelled'] as const;
+/**
+ * `partially_sent`: some recipients accepted it and the others were finally refused (a 5xx, or given up
+ * after retries); nothing is left to try. `sent`: every recipient accepted it.
+ */
+export const messageStatuses = [
+  'queued',
+  'sending',
+  'sent',
+  'partially_sent',
+  'deferred',
+  'failed',
+  'cancelled',
+] as const;
 export const messageStatusSchema = z.enum(messageStatuses);
 export type MessageStatus = z.infer<typeof messageStatusSchema>;
 
@@ -111,6 +123,8 @@ export const messageViewSchema = z.object({
   accountId: z.string().nullable(),
   route: z.object({ reason: routeReasonSchema, explanation: z.string() }),
   from: z.object({ address: z.string(), name: z.string().optional() }),
+  /** The Send-as decision that gave `from` (and a rewrite's Reply-To); null for messages stored before it was kept. */
+  sendAs: sendAsSchema.nullable().optional(),
   to: z.array(z.string()),
   cc: z.array(z.string()),
   bcc: z.array(z.string()),
@@ -172,6 +186,7 @@ export const bulkResultSchema = z.object({
   bulkId: z.string(),
   accountId: z.string(),
   route: z.object({ reason: routeReasonSchema, explanation: z.string() }),
+  sendAs: sendAsSchema,
   count: z.number(),
   items: z.array(z.object({ id: z.string(), to: z.string(), status: messageStatusSchema })),
 });

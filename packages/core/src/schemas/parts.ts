@@ -142,12 +142,22 @@ export const fromFilterEntry = z
 
 export const sendModeSchema = z.enum(['immediate', 'queued']);
 
+/**
+ * What a send gets when its From is one the account may not send as (not its own address, not covered
+ * by a non-empty fromFilter): `refuse` it (400 on from.address), or `rewrite` it: send from the
+ * account's own address with the requested one as Reply-To (Odoo's behaviour).
+ */
+export const fromNotAllowedSchema = z.enum(['refuse', 'rewrite']);
+export type FromNotAllowed = z.infer<typeof fromNotAllowedSchema>;
+
 /** The fields every outgoing part has, whatever its transport. */
 export const outgoingCommon = {
   from: fromSchema,
   replyTo: emailAddress.optional(),
   fromFilter: z.array(fromFilterEntry).max(200).default([]),
   sendMode: sendModeSchema.default('queued'),
+  /** Left out: `refuse` (what accounts stored before the setting do too). */
+  fromNotAllowed: fromNotAllowedSchema.optional(),
   /** Per-account send rate limit, messages per minute; 0 = unlimited. */
   rateLimitPerMinute: z.number().int().min(0).max(100000).default(0),
 };
@@ -157,6 +167,7 @@ export const outgoingViewCommon = {
   replyTo: z.string().optional(),
   fromFilter: z.array(z.string()),
   sendMode: sendModeSchema,
+  fromNotAllowed: fromNotAllowedSchema,
   rateLimitPerMinute: z.number(),
   verifiedAt: z.string().nullable(),
 };
@@ -166,6 +177,7 @@ export type OutgoingViewCommon = {
   replyTo?: string | undefined;
   fromFilter: string[];
   sendMode: 'immediate' | 'queued';
+  fromNotAllowed: FromNotAllowed;
   rateLimitPerMinute: number;
   verifiedAt: string | null;
 };

@@ -13,7 +13,10 @@ export const deliveryRowSchema = z.object({
   accountId: z.string().nullable(),
   accountName: z.string().nullable(),
   total: z.number(),
+  /** Every recipient accepted it. */
   sent: z.number(),
+  /** Some recipients accepted it, the others refused it for good: not in `sent`, nor in `failed`. */
+  partiallySent: z.number(),
   failed: z.number(),
   deferred: z.number(),
   queued: z.number(),

@@ -67,6 +67,7 @@ describe('the transport registry', () => {
         from: { address: 'a@example.com' },
         fromFilter: [],
         sendMode: 'queued' as const,
+        fromNotAllowed: 'refuse' as const,
         rateLimitPerMinute: 0,
         verifiedAt: null,
       };

@@ -71,7 +71,8 @@ userRoutes.openapi(
     method: 'patch',
     path: '/users/{id}',
     tags,
-    summary: "Change a user's name, role or teams (admins only)",
+    summary:
+      "Change a user's name, role, teams or sending identity (displayName, sendingAddress; admins only)",
     description:
       'The email is the sign-in identity and cannot change. Demoting the last enabled admin is refused (409). Demoting a user revokes the API tokens they made that outrank the new role. Audited in the Main Log (source `audit`).',
     security,

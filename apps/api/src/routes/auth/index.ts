@@ -13,8 +13,10 @@ import {
   meSchema,
   passwordChangeSchema,
   problemSchema,
+  profileUpdateSchema,
   SESSION_TTL_MS,
   sha256,
+  updateProfile,
 } from '@mailroom/core';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
@@ -136,5 +138,24 @@ authRoutes.openapi(
     });
     const csrfToken = c.get('csrfToken');
     return c.json({ user, via: 'session' as const, ...(csrfToken ? { csrfToken } : {}) }, 200);
+  },
+);
+
+authRoutes.openapi(
+  createRoute({
+    method: 'patch',
+    path: '/auth/profile',
+    tags: ['Auth'],
+    summary: 'Change your own display name and sending address (signed-in sessions only)',
+    description:
+      "Mail you send without a `from` (yourself, or through an API token standing for you) carries them: your sending address (named by your display name, else your name), or the account's own address with your display name when you give no address. The account's Send-as rule still applies (refused, or rewritten to its own address with yours as Reply-To). Empty text or null clears a field. Audited.",
+    security,
+    request: { body: body(profileUpdateSchema) },
+    responses: { 200: json(meSchema), 400: problems[400], 401: problems[401], 403: problems[403] },
+  }),
+  async (c) => {
+    const user = await updateProfile({ ctx: c.get('ctx'), input: c.req.valid('json') });
+    const csrfToken = c.get('csrfToken');
+    return c.json({ user, via: c.get('authVia'), ...(csrfToken ? { csrfToken } : {}) }, 200);
   },
 );

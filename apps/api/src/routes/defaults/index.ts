@@ -52,9 +52,11 @@ defaultRoutes.openapi(
     path: '/routing/explain',
     tags: ['Defaults'],
     summary: 'Which account a message from `from` (for `teamId`) goes through, and why',
+    description:
+      "Runs the plan a send runs (routing, then Send-as on the routed account), so it never disagrees with `POST /messages`: `sendAs` says whether the From is allowed, rewritten (sent from the account's own address with the asked one as Reply-To) or refused; `sendable` and `refusal` (code, status, message, hint) say whether a send with these inputs would be accepted, and the error it would get. Without `from`, the caller's own sending address (profile) is explained. `accountId` explains a send naming its account.",
     security,
     request: { query: routingExplainQuerySchema },
-    responses: { 200: json(routingExplainSchema), 400: problems[400] },
+    responses: { 200: json(routingExplainSchema), 400: problems[400], 404: problems[404] },
   }),
   async (c) => c.json(await explainRoute({ ctx: c.get('ctx'), input: c.req.valid('query') }), 200),
 );

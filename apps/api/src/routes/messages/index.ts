@@ -44,7 +44,7 @@ messageRoutes.openapi(
     tags,
     summary: 'Send a message: queued (202 once stored) or immediate (200 with the server reply)',
     description:
-      "Routes by `accountId`, else the From address (exact from-filter match, then domain), then the team default, then the system default; `route` says which and why. `mode` defaults to the account's sendMode. An `Idempotency-Key` replays the original message for the same body (200) and is a 409 `idempotency_conflict` for another body. Attachments are inline base64 only.",
+      "Routes by `accountId`, else the From address (exact from-filter match, then domain), then the team default, then the system default; `route` says which and why. Without `from`, a send by a user (session, or a token standing for a user) asks for the user's sending address and display name. Send-as: a From the account may not send as (not its own address, not covered by a non-empty `fromFilter`) is a 400 on `from.address` with a hint, or, when the account's `fromNotAllowed` is `rewrite`, sent from the account's own address with the asked one as Reply-To; `sendAs` says which and why, exactly as `GET /routing/explain` does. `mode` defaults to the account's sendMode. An immediate send some recipients accepted and others refused is a 200 with status `partially_sent`. An `Idempotency-Key` replays the original message for the same body (200) and is a 409 `idempotency_conflict` for another body. Attachments are inline base64 only.",
     security,
     request: {
       body: body(messageInputSchema),
@@ -74,6 +74,9 @@ messageRoutes.openapi(
       case 'handed_over':
         return c.json(r.message, 202);
       case 'sent':
+      // Some recipients have it: an error status would read as "nothing was sent". The body's status and
+      // per-recipient results say who refused it.
+      case 'partially_sent':
       case 'replayed':
         return c.json(r.message, 200);
       case 'failed':
@@ -137,7 +140,7 @@ messageRoutes.openapi(
     path: '/messages/{id}/retry',
     tags,
     summary:
-      'Queue a failed, deferred or cancelled message again now (accepted recipients are not mailed twice)',
+      'Queue a failed, partially sent, deferred or cancelled message again now (accepted recipients are not mailed twice)',
     security,
     request: { params: idParam },
     responses: { 200: json(messageViewSchema), 403: problems[403], 404: problems[404], 409: problems[409] },

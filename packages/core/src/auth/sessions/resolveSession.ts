@@ -4,7 +4,7 @@ import type { Db } from '../../db/client';
 import { sessions, users } from '../../db/schema';
 import type { User } from '../../schemas/auth';
 import { sha256 } from '../../security/hash';
-import { teamIdsOf, userView } from '../users/view';
+import { senderOf, teamIdsOf, userView } from '../users/view';
 
 /**
  * Resolves a session cookie to its user and CSRF token, or null when unknown, expired, or its user is
@@ -24,7 +24,14 @@ export async function resolveSession(
   if (!row) return null;
   const teamIds = await teamIdsOf(db, row.user.id);
   return {
-    actor: { userId: row.user.id, label: row.user.email, role: row.user.role, teamIds, via: 'session' },
+    actor: {
+      userId: row.user.id,
+      label: row.user.email,
+      role: row.user.role,
+      teamIds,
+      via: 'session',
+      sender: senderOf(row.user),
+    },
     user: userView(row.user, teamIds),
     csrfToken: row.csrfToken,
     sessionHash,

@@ -4,7 +4,7 @@ import type { Db } from '../../db/client';
 import { apiTokens, users } from '../../db/schema';
 import type { User } from '../../schemas/auth';
 import { sha256 } from '../../security/hash';
-import { outranks, userView } from '../users/view';
+import { outranks, senderOf, userView } from '../users/view';
 import { cachedToken, cacheGeneration, forgetTokenHash, type ResolvedToken, rememberToken } from './cache';
 import { TOKEN_PREFIX } from './view';
 
@@ -52,9 +52,18 @@ export async function resolveToken(
         createdAt: row.createdAt.toISOString(),
         disabledAt: null,
         mustChangePassword: false,
+        displayName: null,
+        sendingAddress: null,
       };
   const value: ResolvedToken = {
-    actor: { userId: owner?.id ?? null, label, role: row.role, teamIds: row.teamIds, via: 'token' },
+    actor: {
+      userId: owner?.id ?? null,
+      label,
+      role: row.role,
+      teamIds: row.teamIds,
+      via: 'token',
+      ...(owner ? { sender: senderOf(owner) } : {}),
+    },
     user,
     tokenId: row.id,
     userId: owner?.id ?? null,

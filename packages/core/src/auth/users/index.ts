@@ -8,4 +8,5 @@ export { getUser } from './getUser';
 export { assertAdmin } from './guards';
 export { listUsers } from './listUsers';
 export { resetPassword } from './resetPassword';
+export { updateProfile } from './updateProfile';
 export { updateUser } from './updateUser';

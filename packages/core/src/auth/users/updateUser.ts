@@ -14,10 +14,11 @@ import {
   loadUser,
   lockEnabledAdmins,
 } from './guards';
-import { describeChanges, outranks, teamIdsOf, teamNames, userLabel, userView } from './view';
+import { describeChanges, outranks, senderChanges, teamIdsOf, teamNames, userLabel, userView } from './view';
 
 /**
- * Changes a user's name, role or teams (admins only). Sessions pick the change up on their next request.
+ * Changes a user's name, role, teams or sending identity (admins only; users change their own sending
+ * identity with updateProfile). Sessions pick the change up on their next request.
  * Demoting a user revokes the API tokens they made that now outrank them (a token is never worth more
  * than the person it stands for); demoting the last enabled admin is refused.
  */
@@ -34,6 +35,7 @@ export async function updateUser({
   assertAdmin(ctx);
   let revokedIds: string[] = [];
   let roleChanged = false;
+  let senderChanged = false;
   const user = await ctx.db.transaction(async (tx) => {
     // Only a role change can take an admin away; it locks the admins first (see lockEnabledAdmins).
     const admins = data.role !== undefined && data.role !== 'admin' ? await lockEnabledAdmins(tx) : [];
@@ -48,6 +50,7 @@ export async function updateUser({
     const changes: Record<string, { from: unknown; to: unknown }> = {};
     if (data.name !== undefined && data.name !== row.name) changes.name = { from: row.name, to: data.name };
     if (nextRole !== row.role) changes.role = { from: row.role, to: nextRole };
+    Object.assign(changes, senderChanges(row, data));
     const teamsChanged =
       nextTeams.length !== currentTeams.length || nextTeams.some((t) => !currentTeams.includes(t));
     if (teamsChanged) {
@@ -57,7 +60,12 @@ export async function updateUser({
 
     const [updated] = await tx
       .update(users)
-      .set({ name: data.name ?? row.name, role: nextRole })
+      .set({
+        name: data.name ?? row.name,
+        role: nextRole,
+        ...(data.displayName !== undefined ? { displayName: data.displayName } : {}),
+        ...(data.sendingAddress !== undefined ? { sendingAddress: data.sendingAddress } : {}),
+      })
       .where(eq(users.id, row.id))
       .returning();
     if (!updated) throw new Error('update of users returned no row');
@@ -73,6 +81,7 @@ export async function updateUser({
       : [];
     revokedIds = revoked.map((t) => t.id);
     roleChanged = nextRole !== row.role;
+    senderChanged = 'displayName' in changes || 'sendingAddress' in changes;
     await auditChange(ctx, tx, {
       message: `User ${userLabel(updated)} changed: ${describeChanges(changes)}${revoked.length ? `; ${revoked.length} API token(s) above the new role revoked` : ''}`,
       target: { type: 'user', id: row.id, label: row.email },
@@ -81,7 +90,8 @@ export async function updateUser({
     });
     return userView(updated, nextTeams);
   });
-  // The token cache holds the owner's role (a token never outranks it): forget it after any role change.
-  if (roleChanged) forgetTokens(ctx.db, { tokenIds: revokedIds, userId: id });
+  // The token cache holds the owner's role (a token never outranks it) and sending identity: forget it
+  // after a change of either.
+  if (roleChanged || senderChanged) forgetTokens(ctx.db, { tokenIds: revokedIds, userId: id });
   return user;
 }

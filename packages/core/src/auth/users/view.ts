@@ -25,7 +25,33 @@ export function userView(row: UserRow, teamIds: string[]): User {
     createdAt: row.createdAt.toISOString(),
     disabledAt: row.disabledAt?.toISOString() ?? null,
     mustChangePassword: row.mustChangePassword,
+    displayName: row.displayName,
+    sendingAddress: row.sendingAddress,
   };
+}
+
+/**
+ * The From a user's sends without one ask for (see routing/sendAs.ts): their sending address, named by
+ * their display name or else their name; a display name alone names the account's own address.
+ */
+export function senderOf(row: Pick<UserRow, 'name' | 'displayName' | 'sendingAddress'>): {
+  name: string | null;
+  address: string | null;
+} {
+  return { name: row.displayName ?? (row.sendingAddress ? row.name : null), address: row.sendingAddress };
+}
+
+/** The audit changes of a user's sending identity (display name, sending address) a patch makes. */
+export function senderChanges(
+  row: Pick<UserRow, 'displayName' | 'sendingAddress'>,
+  patch: { displayName?: string | null | undefined; sendingAddress?: string | null | undefined },
+): Record<string, { from: unknown; to: unknown }> {
+  const out: Record<string, { from: unknown; to: unknown }> = {};
+  if (patch.displayName !== undefined && patch.displayName !== row.displayName)
+    out.displayName = { from: row.displayName, to: patch.displayName };
+  if (patch.sendingAddress !== undefined && patch.sendingAddress !== row.sendingAddress)
+    out.sendingAddress = { from: row.sendingAddress, to: patch.sendingAddress };
+  return out;
 }
 
 /** Team names by id, for audit rows a person can read after the team is renamed or gone. */
@@ -64,6 +90,11 @@ export function describeChanges(changes: Record<string, { from: unknown; to: unk
     .map(([field, { from, to }]) => {
       if (field === 'role') return `role ${roleLabel(from as Role)} → ${roleLabel(to as Role)}`;
       if (field === 'teams') return `teams ${listed(from)} → ${listed(to)}`;
+      if (field === 'displayName' || field === 'sendingAddress') {
+        const label = field === 'displayName' ? 'display name' : 'sending address';
+        const text = (v: unknown) => (v === null || v === undefined ? 'none' : `“${String(v)}”`);
+        return `${label} ${text(from)} → ${text(to)}`;
+      }
       return `${field} “${String(from)}” → “${String(to)}”`;
     })
     .join('; ');

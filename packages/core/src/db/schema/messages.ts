@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import type { SendAs } from '../../schemas/defaults';
 
 /** The outbox: each row is both the queue entry and the journal of one message. */
 export const messages = pgTable(
@@ -9,13 +10,15 @@ export const messages = pgTable(
     accountId: text('account_id'),
     teamId: text('team_id'),
     status: text('status', {
-      enum: ['queued', 'sending', 'sent', 'deferred', 'failed', 'cancelled'],
+      enum: ['queued', 'sending', 'sent', 'partially_sent', 'deferred', 'failed', 'cancelled'],
     }).notNull(),
     mode: text('mode', { enum: ['immediate', 'queued'] }).notNull(),
     routeReason: text('route_reason').notNull(),
     routeExplanation: text('route_explanation').notNull().default(''),
     fromAddress: text('from_address').notNull(),
     fromName: text('from_name'),
+    /** The Send-as decision that gave the From (allowed or rewritten, and why); null on older rows. */
+    sendAs: jsonb('send_as').$type<SendAs | null>(),
     to: jsonb('to').$type<string[]>().notNull(),
     cc: jsonb('cc').$type<string[]>().notNull().default([]),
     bcc: jsonb('bcc').$type<string[]>().notNull().default([]),

@@ -23,6 +23,10 @@ export const users = pgTable(
     disabledAt: timestamp('disabled_at', { withTimezone: true, mode: 'date' }),
     /** After an admin's password reset: the user's session can do nothing but choose a new password. */
     mustChangePassword: boolean('must_change_password').notNull().default(false),
+    /** The name on mail this user sends without a From (null: their name). */
+    displayName: text('display_name'),
+    /** The address mail this user sends without a From goes out as, if the account may send as it. */
+    sendingAddress: text('sending_address'),
   },
   (t) => [uniqueIndex('users_email_uq').on(t.email)],
 );

@@ -57,7 +57,7 @@ describe('SMTP in the delivery thread', () => {
       ctx: env.ctx,
       input: mail(account.id, { to: ['alice@example.org', 'nobody@example.org'], mode: 'immediate' }),
     });
-    expect(res.message.status).toBe('sent');
+    expect(res.message.status).toBe('partially_sent');
     expect(Object.fromEntries(res.message.recipients.map((r) => [r.address, r.status]))).toEqual({
       'alice@example.org': 'accepted',
       'nobody@example.org': 'rejected',
