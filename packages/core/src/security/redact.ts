@@ -357,6 +357,12 @@ function secretForms(s: string): string[] {
     encodeURIComponent(s),
     // Form bodies (application/x-www-form-urlencoded) encode a few characters differently.
     new URLSearchParams([['', s]]).toString().slice(1),
+    // Escaped inside quotes: IMAP's quoted string (LOGIN "user" "pa\"ss"), and a JSON string once or twice
+    // (an error body echoing what it was sent, itself carried in a JSON field). A quote or a backslash in
+    // the secret would otherwise leave everything after it readable.
+    s.replace(/["\\]/g, '\\$&'),
+    jsonEscaped(s),
+    jsonEscaped(jsonEscaped(s)),
   ];
   // Inside base64 of a longer text (a PLAIN payload with an unknown username), the secret sits at one of
   // three alignments; the base64 groups made only of its own bytes are the same wherever it sits.
@@ -367,6 +373,11 @@ function secretForms(s: string): string[] {
     forms.push(core.toString('base64'), core.toString('base64url'));
   }
   return forms;
+}
+
+/** The text of a JSON string holding `s`, without its quotes. */
+function jsonEscaped(s: string): string {
+  return JSON.stringify(s).slice(1, -1);
 }
 
 function escapeRegExp(s: string): string {
