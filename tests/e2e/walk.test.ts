@@ -85,7 +85,9 @@ describe('admin web UI', () => {
     await page.getByLabel('From address').fill('sales@example.com');
     await page.getByRole('button', { name: 'Test outgoing' }).press('Enter');
     const result = page.getByTestId('test-result');
-    await expect.poll(() => result.textContent(), { timeout: 20_000 }).toContain('Failed: Connection refused');
+    await expect
+      .poll(() => result.textContent(), { timeout: 20_000 })
+      .toContain('Failed: Connection refused');
     expect(await result.textContent()).toContain('Hint:');
     // …and the mock server's port passes every step.
     await port.fill(String(product.smtpPort));
