@@ -2,7 +2,7 @@
 // global unicast at all. A host name whose AAAA record is one of these (or an IP literal typed as a host)
 // must be refused like the private address it stands for: a NAT64 gateway, a 6to4 tunnel or a SIIT
 // translator on the server's network turns it into that address.
-import { blockReason, resolveDestination } from '@mailroom/core';
+import { assertAllowed, blockReason, resolveDestination } from '@mailroom/core';
 import { describe, expect, it } from 'vitest';
 
 describe('IPv6 forms that carry a private IPv4 address are refused as that address', () => {
@@ -65,5 +65,22 @@ describe('public addresses still pass', () => {
     '::ffff:8.8.8.8',
   ])('%s', (ip) => {
     expect(blockReason(ip)).toBeNull();
+  });
+});
+
+describe('cloud metadata and credential endpoints stay refused even where private hosts are allowed', () => {
+  it.each([
+    ['169.254.169.254', 'AWS, GCP, Azure, OCI, OpenStack instance metadata'],
+    ['169.254.169.253', 'the AWS VPC resolver'],
+    ['169.254.170.2', 'ECS task metadata and role credentials'],
+    ['169.254.170.23', 'the EKS Pod Identity agent'],
+    ['fd00:ec2::254', 'AWS instance metadata over IPv6'],
+    ['fd00:ec2::23', 'the EKS Pod Identity agent over IPv6'],
+    ['100.100.100.200', 'Alibaba Cloud instance metadata'],
+    ['168.63.129.16', 'the Azure WireServer (a public address reachable only from inside Azure)'],
+    ['::ffff:169.254.170.2', 'ECS credentials, IPv4-mapped'],
+  ])('%s (%s)', (ip) => {
+    expect(blockReason(ip)).toBe('metadata');
+    expect(() => assertAllowed('metadata.test', ip, true)).toThrow(/metadata/);
   });
 });

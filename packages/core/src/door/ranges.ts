@@ -22,7 +22,14 @@ const v4 = (a: number, b: number, c: number, d: number, bits: number, reason: Bl
 
 // Order matters: the first match names the reason (metadata before link-local).
 const RANGES: Range[] = [
-  v4(169, 254, 169, 254, 32, 'metadata'),
+  // Cloud metadata and credential endpoints, refused even where private hosts are allowed: AWS's instance
+  // metadata, resolver and time (169.254.169.0/24, also GCP, Azure, OCI, OpenStack), ECS task credentials
+  // and the EKS Pod Identity agent (169.254.170.0/24), Alibaba Cloud's metadata, and the Azure WireServer,
+  // a public address only Azure's own machines reach. No mail server lives at any of them.
+  v4(169, 254, 169, 0, 24, 'metadata'),
+  v4(169, 254, 170, 0, 24, 'metadata'),
+  v4(100, 100, 100, 200, 32, 'metadata'),
+  v4(168, 63, 129, 16, 32, 'metadata'),
   v4(0, 0, 0, 0, 8, 'unspecified'),
   v4(10, 0, 0, 0, 8, 'private'),
   v4(100, 64, 0, 0, 10, 'cgnat'),
@@ -39,7 +46,8 @@ const RANGES: Range[] = [
   v4(192, 88, 99, 0, 24, 'reserved'),
   v4(224, 0, 0, 0, 4, 'multicast'),
   v4(240, 0, 0, 0, 4, 'reserved'),
-  { bytes: [0xfd, 0, 0x0e, 0xc2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x02, 0x54], bits: 128, reason: 'metadata' },
+  // AWS's IPv6 metadata, resolver, time and EKS Pod Identity addresses (fd00:ec2::254, ::253, ::123, ::23).
+  v6([0xfd, 0, 0x0e, 0xc2], 64, 'metadata'),
   { bytes: new Array(16).fill(0), bits: 128, reason: 'unspecified' },
   { bytes: [...new Array(15).fill(0), 1], bits: 128, reason: 'loopback' },
   v6([0xfe, 0x80], 10, 'link-local'),
