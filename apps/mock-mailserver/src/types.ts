@@ -16,9 +16,12 @@ export interface AttachmentInfo {
   disposition: string | null;
   /** `true` for an embedded (related, inline) part such as an image referenced by `cid:`. */
   related: boolean;
+  /** The MIME part number, IMAP style (`2`, `1.2`); `1` for a message that is nothing but this part. */
+  partId: string;
 }
 
-export type MessageTransport = 'smtp' | 'mailgun' | 'ses';
+/** How a message arrived: SMTP, the Mailgun or SES emulation, or Mailpit's send API (`POST /api/v1/send`). */
+export type MessageTransport = 'smtp' | 'mailgun' | 'ses' | 'mailpit';
 
 /** A received message as the store keeps it. */
 export interface StoredMessage {
@@ -50,6 +53,16 @@ export interface StoredMessage {
   attachments: AttachmentInfo[];
   /** Size of the raw source in bytes. */
   size: number;
+  /**
+   * Whether the message has been read. One flag for every face of the mock: Mailpit's `Read`
+   * and IMAP's `\Seen` are this field. New mail is unread; change it with `MessageStore.update`.
+   */
+  read: boolean;
+  /**
+   * Labels (Mailpit's tags), sorted, unique regardless of case. A new message gets those of its
+   * `X-Tags` header and the plus tags of its From, To, Cc and envelope recipients.
+   */
+  tags: string[];
   /** Mailgun emulation only: tags (`o:tag`) and user variables (`v:*`). */
   mailgun?: { domain: string; tags: string[]; variables: Record<string, string> };
   /** SES emulation only: what the SendEmail call carried besides the message. */
@@ -86,6 +99,8 @@ export interface MessageSummary {
   size: number;
   attachmentCount: number;
   snippet: string;
+  read: boolean;
+  tags: string[];
 }
 
 /**

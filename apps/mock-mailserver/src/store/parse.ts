@@ -67,6 +67,8 @@ export async function parseMessage(raw: Buffer): Promise<ParsedFields> {
     contentId: a.contentId ?? null,
     disposition: a.contentDisposition ?? null,
     related: !!a.related,
+    // mailparser numbers parts from the MIME tree; a message that is one bare part is part 1.
+    partId: a.partId ?? '1',
   }));
   return {
     messageId: parsed.messageId ?? null,

@@ -14,6 +14,10 @@ export interface PersistedMeta {
   remoteAddress: string | null;
   mailgun?: { domain: string; tags: string[]; variables: Record<string, string> };
   ses?: SesMessageInfo;
+  /** Set once the message was marked read or unread; absent means unread. */
+  read?: boolean;
+  /** Set once the tags were changed; absent means the tags it arrived with. */
+  tags?: string[];
 }
 
 const SAFE_ID = /^[\w-]+$/;
@@ -34,6 +38,12 @@ export class MessageDirectory {
   async write(meta: PersistedMeta, raw: Buffer): Promise<void> {
     await this.ready;
     await writeFile(this.path(meta.id, 'eml'), raw);
+    await writeFile(this.path(meta.id, 'json'), JSON.stringify(meta));
+  }
+
+  /** Rewrites the envelope file alone, after a change of read state or tags. */
+  async writeMeta(meta: PersistedMeta): Promise<void> {
+    await this.ready;
     await writeFile(this.path(meta.id, 'json'), JSON.stringify(meta));
   }
 

@@ -155,6 +155,31 @@ describe('MessageStore', () => {
     expect(store.size).toBe(0);
   });
 
+  it('gives new mail its X-Tags and plus-address tags, unread', async () => {
+    const { store } = makeStore();
+    const m = await store.ingest(
+      incoming('ann+signup+eu@example.org', 'tagged', {
+        raw: Buffer.from(
+          'From: Shop <shop+billing@example.org>\r\nTo: ann+signup+eu@example.org\r\n' +
+            'X-Tags: Invoice, bad/chars!, invoice\r\nSubject: tagged\r\n\r\nHi\r\n',
+        ),
+      }),
+    );
+    expect(m.read).toBe(false);
+    expect(m.tags).toEqual(['Invoice', 'bad chars', 'billing', 'eu', 'signup']);
+  });
+
+  it('updates read state and tags by replacing the stored message', async () => {
+    const { store } = makeStore();
+    const before = await store.ingest(incoming('a@example.org', 'one'));
+    const after = store.update(before.id, { read: true, tags: ['b', 'A', 'a', '  '] });
+    expect(after).toMatchObject({ id: before.id, read: true, tags: ['A', 'b'] });
+    expect(before.read).toBe(false);
+    expect(store.get(before.id)).toBe(after);
+    expect(store.update(before.id, { read: true })).toBe(after);
+    expect(store.update('nope', { read: true })).toBeUndefined();
+  });
+
   describe('with a store directory', () => {
     let dir: string;
     afterEach(async () => {
@@ -182,6 +207,22 @@ describe('MessageStore', () => {
       expect((await second.raw(a.id))!.toString()).toContain('Subject: kept');
       const c = await second.ingest(incoming('c@example.org', 'after restart'));
       expect(Number(c.cursor)).toBeGreaterThan(Number(b.cursor));
+    });
+
+    it('keeps read state and tags across a restart, and a deletion right after a change leaves no file', async () => {
+      dir = await mkdtemp(join(tmpdir(), 'mock-store-'));
+      const first = makeStore({}, dir).store;
+      const kept = await first.ingest(incoming('a@example.org', 'kept'));
+      const gone = await first.ingest(incoming('b@example.org', 'gone'));
+      first.update(kept.id, { read: true, tags: ['Seen it'] });
+      first.update(gone.id, { read: true });
+      first.delete(gone.id);
+      await first.idle();
+      expect((await readdir(dir)).sort()).toEqual([`${kept.id}.eml`, `${kept.id}.json`].sort());
+
+      const second = makeStore({}, dir).store;
+      await second.load();
+      expect(second.get(kept.id)).toMatchObject({ read: true, tags: ['Seen it'] });
     });
   });
 });

@@ -5,6 +5,7 @@ import { addressParts } from './address.js';
 import { compileFilter, type Filterable, isEmptyFilter, type Predicate } from './filter.js';
 import { type ParsedFields, parseMessage } from './parse.js';
 import type { MessageDirectory, PersistedMeta } from './persist.js';
+import { arrivalTags, normaliseTags } from './tags.js';
 
 /** A message as it arrives from a protocol front end, before parsing. */
 export interface IncomingMessage {
@@ -71,7 +72,17 @@ export function summarize(m: StoredMessage): MessageSummary {
     size: m.size,
     attachmentCount: m.attachments.length,
     snippet: m.text.slice(0, 300).replace(/\s+/g, ' ').trim().slice(0, 160),
+    read: m.read,
+    tags: m.tags,
   };
+}
+
+/** What can change on a stored message after it arrived. */
+export interface MessageUpdate {
+  /** Mailpit's Read, IMAP's \Seen. */
+  read?: boolean;
+  /** Replaces the tags; they are cleaned, deduplicated regardless of case and sorted. */
+  tags?: string[];
 }
 
 /**
@@ -144,6 +155,16 @@ export class MessageStore {
       remoteAddress: meta.remoteAddress,
       ...fields,
       size: raw.length,
+      read: meta.read ?? false,
+      tags:
+        meta.tags ??
+        arrivalTags({
+          xTags: fields.headers['x-tags']?.replace(/\n/g, ','),
+          from: fields.from,
+          to: fields.to,
+          cc: fields.cc,
+          rcptTo: meta.envelope.rcptTo,
+        }),
       ...(meta.mailgun ? { mailgun: meta.mailgun } : {}),
       ...(meta.ses ? { ses: meta.ses } : {}),
     };
@@ -168,9 +189,10 @@ export class MessageStore {
     this.byId.set(message.id, entry);
     this.bytes += entry.weight;
     if (fresh) {
-      if (this.dir) {
-        this.track(
-          this.dir.write(meta, raw).catch((error) => this.log(`store: cannot write ${meta.id}: ${error}`)),
+      const dir = this.dir;
+      if (dir) {
+        this.fileOp(meta.id, () =>
+          dir.write(meta, raw).catch((error) => this.log(`store: cannot write ${meta.id}: ${error}`)),
         );
       }
       this.events.publish('message', summarize(message));
@@ -206,8 +228,37 @@ export class MessageStore {
   private forget(entry: Entry, reason: 'pruned' | 'deleted'): void {
     this.byId.delete(entry.message.id);
     this.bytes -= entry.weight;
-    if (this.dir) this.track(this.dir.remove(entry.message.id).catch(() => {}));
+    this.removeFiles(entry.message.id);
     this.events.publish('delete', { id: entry.message.id, reason });
+  }
+
+  private removeFiles(id: string): void {
+    const dir = this.dir;
+    if (dir) this.fileOp(id, () => dir.remove(id).catch(() => {}));
+  }
+
+  /**
+   * Changes a message's read state or tags; returns the message as it now is, or undefined for
+   * an unknown id. The stored object is replaced, not mutated, so a message handed out earlier
+   * keeps what it said then.
+   */
+  update(id: string, change: MessageUpdate): StoredMessage | undefined {
+    const entry = this.byId.get(id);
+    if (!entry) return undefined;
+    const before = entry.message;
+    const read = change.read ?? before.read;
+    const tags = change.tags ? normaliseTags(change.tags) : before.tags;
+    if (read === before.read && sameTags(tags, before.tags)) return before;
+    const message: StoredMessage = { ...before, read, tags };
+    entry.message = message;
+    const dir = this.dir;
+    if (dir) {
+      const meta = metaOf(message);
+      this.fileOp(id, () =>
+        dir.writeMeta(meta).catch((error) => this.log(`store: cannot write ${id}: ${error}`)),
+      );
+    }
+    return message;
   }
 
   get(id: string): StoredMessage | undefined {
@@ -379,12 +430,12 @@ export class MessageStore {
 
   /** Removes every message; cursors keep growing so old cursors stay valid. */
   clear(): void {
-    for (const entry of this.entries)
-      if (this.dir) this.track(this.dir.remove(entry.message.id).catch(() => {}));
+    const deleted = this.entries.length;
+    for (const entry of this.entries) this.removeFiles(entry.message.id);
     this.entries = [];
     this.byId.clear();
     this.bytes = 0;
-    this.events.publish('reset', { cursor: this.cursor() });
+    this.events.publish('reset', { cursor: this.cursor(), deleted });
   }
 
   close(): void {
@@ -403,4 +454,36 @@ export class MessageStore {
     this.pending.add(work);
     void work.finally(() => this.pending.delete(work));
   }
+
+  // The files of one message are written, rewritten and removed in order, so a late write can
+  // neither bring back a deleted message nor overwrite a newer read state with an older one.
+  private readonly fileOps = new Map<string, Promise<void>>();
+  private fileOp(id: string, work: () => Promise<void>): void {
+    const next = (this.fileOps.get(id) ?? Promise.resolve()).then(work);
+    this.fileOps.set(id, next);
+    this.track(next);
+    void next.finally(() => {
+      if (this.fileOps.get(id) === next) this.fileOps.delete(id);
+    });
+  }
+}
+
+const sameTags = (a: string[], b: string[]) => a.length === b.length && a.every((tag, i) => tag === b[i]);
+
+/** What the store directory keeps beside a message's source. */
+function metaOf(m: StoredMessage): PersistedMeta {
+  return {
+    id: m.id,
+    seq: Number(m.cursor),
+    receivedAt: m.receivedAt,
+    transport: m.transport,
+    envelope: m.envelope,
+    authUser: m.authUser,
+    secure: m.secure,
+    remoteAddress: m.remoteAddress,
+    ...(m.mailgun ? { mailgun: m.mailgun } : {}),
+    ...(m.ses ? { ses: m.ses } : {}),
+    read: m.read,
+    tags: m.tags,
+  };
 }
