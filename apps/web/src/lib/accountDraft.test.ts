@@ -29,6 +29,8 @@ const view: AccountView = {
   },
   incoming: null,
   lastTest: {},
+  sending: null,
+  fetching: null,
   defaults: [],
   createdAt: '2026-01-01T00:00:00Z',
   createdBy: null,

@@ -1,3 +1,4 @@
+import { noTraffic, type TrafficOf } from '../health/traffic';
 import {
   type AccountView,
   attachAuth,
@@ -213,10 +214,14 @@ export function outgoingView(
   return viewOfKind(o.transport, o, (field) => `outgoing.${field}` in secrets, common);
 }
 
-/** The API's view of an account: settings without secrets, `has*` flags in their place. */
+/**
+ * The API's view of an account: settings without secrets, `has*` flags in their place, and its real traffic
+ * (health per direction, last send and fetch) as `health/traffic.ts` loaded it.
+ */
 export function toView(
   row: AccountRow,
   defaults: Array<{ teamId: string | null; direction: Direction }>,
+  traffic: TrafficOf = noTraffic(row),
 ): AccountView {
   const i = row.incoming;
   const incoming: AccountView['incoming'] = i
@@ -247,6 +252,8 @@ export function toView(
     outgoing: row.outgoing ? outgoingView(row.outgoing, row.secrets, row.verifiedAt) : null,
     incoming,
     lastTest: row.lastTest as AccountView['lastTest'],
+    sending: traffic.sending,
+    fetching: traffic.fetching,
     defaults,
     createdAt: row.createdAt.toISOString(),
     createdBy: row.createdBy,

@@ -1,10 +1,14 @@
+import { type PresaveTest, takePresaveTests } from '../connection/presaveTests';
 import type { Ctx } from '../context';
 import { accounts } from '../db/schema';
 import { parseInput } from '../errors';
+import { combineHealth, healthWords, type LastTest, partFromTest } from '../health';
 import { newId } from '../ids';
 import {
   type AccountView,
   accountInputSchema,
+  type Direction,
+  type HealthParts,
   type IncomingStored,
   type OutgoingStored,
 } from '../schemas/account';
@@ -15,7 +19,10 @@ import { viewOf } from './load';
 import { assertNameFree, assertOutgoingAllowed, assertSecretsPresent, assertTeamExists } from './rules';
 import { addTimelineEvent } from './timeline';
 
-/** Creates a mail account (stage active), encrypting its secrets; returns the view without secrets. */
+/**
+ * Creates a mail account (stage active), encrypting its secrets; returns the view without secrets. A
+ * connection test the same actor ran on exactly these settings before saving gives its starting health.
+ */
 export async function createAccount({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<AccountView> {
   const doc = parseInput(accountInputSchema, input);
   assertCanWrite(ctx.actor, doc.teamId);
@@ -30,6 +37,9 @@ export async function createAccount({ ctx, input }: { ctx: Ctx; input: unknown }
     await assertTeamExists(tx, doc.teamId);
     await assertNameFree(tx, doc.name);
     const now = ctx.now();
+    // A test this actor ran in the form on exactly these settings counts, as if run after the Save.
+    const tested = await takePresaveTests(ctx, tx, { outgoing: outgoingDoc, incoming: incomingDoc });
+    const before = startingHealth(tested);
     const [row] = await tx
       .insert(accounts)
       .values({
@@ -43,6 +53,7 @@ export async function createAccount({ ctx, input }: { ctx: Ctx; input: unknown }
         outgoing,
         incoming,
         secrets,
+        ...before,
         createdAt: now,
         createdBy: ctx.actor.label,
         updatedAt: now,
@@ -56,8 +67,53 @@ export async function createAccount({ ctx, input }: { ctx: Ctx; input: unknown }
       incoming: incoming ? summarizePart(incoming) : null,
       credentialsStored: Object.keys(secrets),
     });
-    return viewOf(tx, row!);
+    for (const t of Object.values(tested)) {
+      const label = t.direction === 'outgoing' ? 'Outgoing' : 'Incoming';
+      const failedStep = t.steps.find((s) => !s.ok)?.step;
+      await addTimelineEvent(
+        ctx,
+        tx,
+        row!.id,
+        'tested',
+        t.ok
+          ? `${label} connection test passed in ${t.durationMs} ms (run in the form before saving)`
+          : `${label} connection test failed at ${failedStep}: ${t.message} (run in the form before saving)`,
+        {
+          direction: t.direction,
+          ok: t.ok,
+          durationMs: t.durationMs,
+          at: t.at,
+          beforeSave: true,
+          steps: t.steps,
+          ...(t.errorCode ? { error: { code: t.errorCode, message: t.message, hint: t.hint } } : {}),
+        },
+      );
+    }
+    if (before.health !== 'unknown') {
+      await addTimelineEvent(
+        ctx,
+        tx,
+        row!.id,
+        'health_changed',
+        `Health: ${healthWords(before.health)}${before.healthReason ? ` — ${before.healthReason}` : ''}`,
+        { from: 'unknown', to: before.health, reason: before.healthReason },
+      );
+    }
+    return viewOf(tx, row!, now);
   });
+}
+
+/** Last tests, health parts and health of a new account from the tests run before its Save. */
+function startingHealth(tested: Partial<Record<Direction, PresaveTest>>) {
+  const lastTest: Record<string, LastTest> = {};
+  const healthParts: HealthParts = {};
+  for (const t of Object.values(tested)) {
+    const { steps: _steps, hint: _hint, ...last } = t;
+    lastTest[t.direction] = last;
+    healthParts[t.direction] = partFromTest(last);
+  }
+  const { health, reason } = combineHealth(Object.values(healthParts));
+  return { lastTest, healthParts, health, healthReason: reason };
 }
 
 /** What the timeline's `created` event says of a part: its kind and where it connects (no secrets). */

@@ -5,5 +5,5 @@ import { loadAccount, viewOf } from './load';
 /** Reads one account (any stage) as the API shows it. */
 export async function getAccount({ ctx, id }: { ctx: Ctx; id: string }): Promise<AccountView> {
   const row = await loadAccount(ctx, ctx.db, id);
-  return viewOf(ctx.db, row);
+  return viewOf(ctx.db, row, ctx.now());
 }

@@ -2,6 +2,7 @@ import { and, asc, count, desc, eq, inArray, isNotNull, isNull, ne, or, type SQL
 import type { Ctx } from '../context';
 import { accountDefaults, accounts } from '../db/schema';
 import { parseInput } from '../errors';
+import { loadTraffic } from '../health/traffic';
 import { type AccountView, accountListQuerySchema, type Direction } from '../schemas/account';
 import type { ListResult } from '../schemas/common';
 import { toView } from './codec';
@@ -71,8 +72,9 @@ export async function listAccounts({
     list.push({ teamId: d.scope === 'system' ? null : d.scope, direction: d.direction });
     byAccount.set(d.accountId, list);
   }
+  const traffic = await loadTraffic(ctx.db, rows, ctx.now());
   return {
-    items: rows.map((r) => toView(r, byAccount.get(r.id) ?? [])),
+    items: rows.map((r) => toView(r, byAccount.get(r.id) ?? [], traffic.get(r.id))),
     total: Number(total?.n ?? 0),
     page: query.page,
     pageSize: query.pageSize,

@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { Ctx } from '../context';
 import type { Queryable } from '../db/client';
 import { accountDefaults, accounts } from '../db/schema';
+import { loadTraffic } from '../health/traffic';
 import type { AccountView, Direction } from '../schemas/account';
 import { assertReadable } from './access';
 import { toView } from './codec';
@@ -27,6 +28,10 @@ export async function defaultsOf(
   return rows.map((r) => ({ teamId: r.scope === 'system' ? null : r.scope, direction: r.direction }));
 }
 
-export async function viewOf(q: Queryable, row: AccountRow): Promise<AccountView> {
-  return toView(row, await defaultsOf(q, row.id));
+/** The API's view of one account: its settings, defaults, and real traffic (last send and fetch). */
+export async function viewOf(q: Queryable, row: AccountRow, now: Date = new Date()): Promise<AccountView> {
+  // One after the other: `q` may be a transaction, whose connection runs one statement at a time.
+  const defaults = await defaultsOf(q, row.id);
+  const traffic = await loadTraffic(q, [row], now);
+  return toView(row, defaults, traffic.get(row.id));
 }

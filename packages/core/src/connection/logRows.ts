@@ -10,7 +10,11 @@ export function protocolOf(part: ResolvedPart): TransportKind | 'imap' | 'pop3' 
   return 'transport' in part ? part.transport : part.protocol;
 }
 
-const INCOMING_AUTH_SOURCES: Record<'imap' | 'pop3', LogSource> = { imap: 'imap_auth', pop3: 'pop3_auth' };
+/** The Main Log source of an incoming protocol's sign-in (tests and fetches). */
+export const INCOMING_AUTH_SOURCES: Record<'imap' | 'pop3', LogSource> = {
+  imap: 'imap_auth',
+  pop3: 'pop3_auth',
+};
 
 const targetOf = <K extends TransportKind>(kind: K, settings: SettingsOf<K>) =>
   transportOf(kind).target(settings);
@@ -25,7 +29,8 @@ function whereOf(part: ResolvedPart): { target: string | undefined; authSource: 
 
 /**
  * The Main Log rows of one test: a summary, one row per step (the authentication step under
- * smtp_auth/imap_auth/pop3_auth), and with `debug` the protocol transcript, one debug row per line.
+ * smtp_auth/imap_auth/pop3_auth, or the direction for HTTP APIs; a failed step at error), and with `debug`
+ * the protocol transcript, one debug row per line.
  */
 export function testLogRows(opts: {
   direction: Direction;
@@ -69,7 +74,8 @@ export function testLogRows(opts: {
         : `${what}: ${step.step} ${step.ok ? 'ok' : 'failed'} in ${step.durationMs} ms`;
     rows.push({
       source,
-      level: step.ok ? 'info' : step.step === 'authenticate' ? 'warning' : 'error',
+      // A refused sign-in is an error wherever it happens (test, send, fetch): "SMTP Auth and Error" finds them all.
+      level: step.ok ? 'info' : 'error',
       message: step.ok ? message : `${message}: ${String(detail.message ?? '')}`,
       accountId,
       context: {

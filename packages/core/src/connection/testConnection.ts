@@ -19,6 +19,7 @@ import type { Direction, IncomingStored, OutgoingStored, SecretValue } from '../
 import { type ConnectionTestResult, connectionTestInputSchema } from '../schemas/connection';
 import { type ResolvedPart, runConnectionTest } from './engine';
 import { testLogRows } from './logRows';
+import { rememberPresaveTest } from './presaveTests';
 import { secretExposure } from './secretExposure';
 
 type Split = { stored: OutgoingStored | IncomingStored; secrets: Partial<Record<string, SecretValue>> };
@@ -88,7 +89,8 @@ function assertMayTestUnsaved(actor: Actor): void {
 /**
  * The form's Test button: tests unsaved settings (needs the right to edit accounts). With `accountId`, blank
  * secrets reuse the stored ones on the terms PATCH keeps them (else `secret_required`). Writes Main Log rows;
- * changes no account.
+ * changes no account. Without `accountId` the result is remembered for a while (presaveTests.ts), so creating
+ * the account with exactly these settings counts it.
  */
 export async function testConnection({
   ctx,
@@ -147,5 +149,7 @@ export async function testConnection({
     }),
     known,
   );
+  // Before the first Save: the account created with exactly these settings starts from this result.
+  if (!row) await rememberPresaveTest(ctx, direction, resolved, result);
   return result;
 }

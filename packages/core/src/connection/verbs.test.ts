@@ -86,7 +86,7 @@ describe.each(backends)('connection test verbs on %s', (backend) => {
     expect(view.healthReason).toContain('refused the username or password');
     expect(view.lastTest.outgoing).toMatchObject({ ok: false, errorCode: 'auth' });
     const auth = await queryLogs({ ctx: env.ctx, input: { accountId: acc.id, source: 'smtp_auth' } });
-    expect(auth.items[0]).toMatchObject({ level: 'warning' });
+    expect(auth.items[0]).toMatchObject({ level: 'error' });
     expect(auth.items[0]?.message).toContain('failed');
   });
 

@@ -1,4 +1,4 @@
-import type { Direction, Health } from '../schemas/account';
+import type { Direction, Health, HealthPart } from '../schemas/account';
 
 export type LastTest = {
   direction: Direction;
@@ -9,6 +9,18 @@ export type LastTest = {
   message?: string;
 };
 
+const label = (d: Direction) => (d === 'outgoing' ? 'Outgoing' : 'Incoming');
+
+/** A direction's health from its last test: a refused login is `auth_failed`, any other failure `failing`. */
+export function partFromTest(t: LastTest): HealthPart {
+  if (t.ok) return { health: 'ok', reason: `${label(t.direction)} test passed`, since: t.at };
+  return {
+    health: t.errorCode === 'auth' ? 'auth_failed' : 'failing',
+    reason: `${label(t.direction)} test failed: ${t.message ?? t.errorCode}`,
+    since: t.at,
+  };
+}
+
 /**
  * An account's health from the last test of each direction: a refused login anywhere is `auth_failed`,
  * any other failure `failing`, all passing `ok`; so passing outgoing does not hide a broken incoming.
@@ -18,12 +30,10 @@ export function healthFromTests(lastTest: Record<string, LastTest | undefined>):
   reason: string | null;
 } {
   const tests = Object.values(lastTest).filter((t): t is LastTest => Boolean(t));
-  const label = (t: LastTest) =>
-    `${t.direction === 'outgoing' ? 'Outgoing' : 'Incoming'} test failed: ${t.message ?? t.errorCode}`;
   const auth = tests.find((t) => !t.ok && t.errorCode === 'auth');
-  if (auth) return { health: 'auth_failed', reason: label(auth) };
+  if (auth) return { health: 'auth_failed', reason: partFromTest(auth).reason };
   const failed = tests.find((t) => !t.ok);
-  if (failed) return { health: 'failing', reason: label(failed) };
+  if (failed) return { health: 'failing', reason: partFromTest(failed).reason };
   if (tests.length === 0) return { health: 'unknown', reason: null };
   return { health: 'ok', reason: `${tests.map((t) => t.direction).join(' and ')} test passed` };
 }

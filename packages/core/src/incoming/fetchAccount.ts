@@ -17,9 +17,10 @@ import type { IncomingParsed } from '../schemas/account';
 import { accountSecrets } from '../security/accountSecrets';
 import { redact } from '../security/redact';
 import { openImapSession } from './imapSession';
-import { claimPollLease, releasePollLease, renewPollLease } from './lease';
+import { claimPollLease, renewPollLease } from './lease';
 import { parseFetched } from './parse';
 import { openPop3Session } from './pop3Session';
+import { type FetchError, recordFetch } from './recordFetch';
 import type { FetchSession, PollCursor } from './types';
 
 export type FetchResult = {
@@ -36,16 +37,20 @@ const MAX_PER_RUN = 500;
 
 /**
  * Fetches new mail of one account (IMAP by UID + UIDVALIDITY, POP3 by UIDL) under the account's poll lease,
- * stores it deduplicated by UID/UIDL and Message-ID, then applies `afterFetch` to what was stored.
+ * stores it deduplicated by UID/UIDL and Message-ID, then applies `afterFetch` to what was stored. The
+ * outcome feeds the account's health, its last fetch and the poll backoff (recordFetch.ts).
  */
 export async function fetchAccount({
   ctx,
   id,
   owner,
+  scheduled = false,
 }: {
   ctx: Ctx;
   id: string;
   owner?: string;
+  /** The poller's run: quiet in the Main Log while nothing changes (recordFetch.ts). */
+  scheduled?: boolean;
 }): Promise<FetchResult> {
   const started = performance.now();
   const row = await loadAccount(ctx, ctx.db, id);
@@ -77,7 +82,7 @@ export async function fetchAccount({
   let fetched = 0;
   let duplicates = 0;
   let session: FetchSession | null = null;
-  let error: FetchResult['error'];
+  let fetchError: FetchError | undefined;
   try {
     const credentials = await credentialsOf(env, part.auth);
     if (part.protocol === 'imap') {
@@ -139,34 +144,28 @@ export async function fetchAccount({
         ? err.info
         : classifyError(err, { host: part.host, port: part.port, stage: 'fetch' });
     // With everything the fetch learned (the login's PLAIN strings, an access token), not just the stored secrets.
-    error = { code: info.code, message: redact(info.message, secrets), hint: info.hint };
+    fetchError = {
+      code: info.code,
+      message: redact(info.message, secrets),
+      hint: info.hint,
+      ...(info.reply !== undefined ? { reply: redact(info.reply, secrets) } : {}),
+      ...(info.responseCode !== undefined ? { responseCode: info.responseCode } : {}),
+    };
   } finally {
     await session?.close().catch(() => undefined);
   }
-  const now = ctx.now();
-  await releasePollLease(ctx.db, row.id, leaseOwner, {
-    ...(session ? session.cursor() : cursor),
-    lastPolledAt: now,
-    nextPollAt: new Date(now.getTime() + part.pollIntervalSec * 1000),
-    lastError: error ? { code: error.code, message: error.message } : null,
-  });
   const durationMs = Math.round(performance.now() - started);
-  await ctx.log({
-    source: 'incoming',
-    level: error ? 'error' : 'info',
-    message: error
-      ? `Fetch from ${part.host} failed (${error.code}): ${error.message}`
-      : `Fetched ${fetched} new message${fetched === 1 ? '' : 's'} from ${part.protocol.toUpperCase()} ${part.host}${duplicates ? ` (${duplicates} already stored)` : ''}`,
-    accountId: row.id,
-    context: {
-      protocol: part.protocol,
-      host: part.host,
-      port: part.port,
-      fetched,
-      duplicates,
-      durationMs,
-      ...(error ? { error } : {}),
-    },
+  await recordFetch(ctx, {
+    row,
+    part,
+    leaseOwner,
+    cursor: session ? session.cursor() : cursor,
+    before: state,
+    error: fetchError,
+    fetched,
+    duplicates,
+    durationMs,
+    scheduled,
   });
   if (row.debug) {
     for (const line of transcript.lines) {
@@ -178,5 +177,8 @@ export async function fetchAccount({
       });
     }
   }
+  const error = fetchError
+    ? { code: fetchError.code, message: fetchError.message, hint: fetchError.hint }
+    : undefined;
   return { accountId: row.id, fetched, duplicates, durationMs, ...(error ? { error } : {}) };
 }

@@ -18,7 +18,8 @@ const reason = (err: unknown): string => String((err as Error)?.message ?? err).
  * Polls every active account with incoming enabled on its own interval. Each fetch runs under the
  * account's lease, so several processes on one Postgres never fetch the same account at once. Writes to
  * the Main Log (source `incoming`) when it starts and stops, when a poll cycle fails (once per distinct
- * failure, not every few seconds) and when cycles work again.
+ * failure, not every few seconds) and when cycles work again. An account whose polls fail is polled less
+ * often (backoff) and logged once per change plus an hourly reminder: see recordFetch.ts.
  */
 export function startPoller(base: CtxBase, opts: { owner: string; tickMs?: number }): Poller {
   const ctx = createContext(base, systemActor);
@@ -50,8 +51,8 @@ export function startPoller(base: CtxBase, opts: { owner: string; tickMs?: numbe
       .limit(20);
     for (const { id } of due) {
       if (stopped) return;
-      // Failures are logged and scheduled by fetchAccount; a lost lease race is not an error.
-      await fetchAccount({ ctx, id, owner: opts.owner }).catch(() => undefined);
+      // Failures are logged and scheduled (with backoff) by fetchAccount; a lost lease race is not an error.
+      await fetchAccount({ ctx, id, owner: opts.owner, scheduled: true }).catch(() => undefined);
     }
   };
   const succeeded = async () => {

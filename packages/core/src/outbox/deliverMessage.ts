@@ -1,5 +1,6 @@
 import type { AccountRow } from '../accounts/types';
 import type { Ctx } from '../context';
+import { sendsHealthy } from '../health/sendHealth';
 import { accountSecrets } from '../security/accountSecrets';
 import { SecretSet } from '../security/redact';
 import { deliveryError } from '../transport/classify';
@@ -130,10 +131,7 @@ export async function deliverMessage({
     durationMs: Math.round(performance.now() - started),
     result,
     worker,
-    accountHealthy:
-      account !== undefined &&
-      account.failureStreak === 0 &&
-      account.pausedUntil === null &&
-      account.health === 'ok',
+    // Its sending, not the whole account: a failing incoming part must not put every send on the slow path.
+    accountHealthy: account !== undefined && sendsHealthy(account),
   };
 }

@@ -1,13 +1,12 @@
 import { sql } from 'drizzle-orm';
-import { addTimelineEvent } from '../accounts/timeline';
-import type { Ctx, LogInput } from '../context';
-import type { Tx } from '../db/client';
+import type { Ctx } from '../context';
+import { recordSendHealth, sendFacts, upsertTraffic } from '../health';
 import { newId } from '../ids';
 import { createRedactor, type SecretSet } from '../security/redact';
 import type { SendOutcome } from '../transport/types';
 import { type Decision, decide } from './decide';
 import type { Attempted } from './deliverMessage';
-import { type OutboxPolicy, pauseMs } from './policy';
+import type { OutboxPolicy } from './policy';
 import { rowsOf } from './rows';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -16,7 +15,8 @@ export type Recorded = { id: string; status: Decision['status']; recorded: boole
 
 /**
  * Records the outcome of attempts in one transaction: each message's new state (only while the
- * attempt's worker still holds its lease), one attempt row each, and the accounts' circuit breakers.
+ * attempt's worker still holds its lease), one attempt row each, the accounts' last successful and failed
+ * send, and their outgoing health and circuit breakers (health/sendHealth.ts).
  * The worker calls it with everything finished since the last call (group commit). Everything a server
  * said is redacted first, so no reader (message, attempts, health, timeline, Main Log) sees a secret.
  */
@@ -58,7 +58,9 @@ export async function recordOutcomes({
     response_code: a.result.ok ? (a.result.responseCode ?? null) : (a.result.error.responseCode ?? null),
     worker: a.worker,
   }));
-  // Messages and their attempt rows in one statement: atomic without a transaction of its own.
+  // The accounts' last successful and failed send, one row per account and outcome for the whole batch.
+  const facts = sendFacts(attempts);
+  // Messages, their attempt rows and the send facts in one statement: atomic without a transaction of its own.
   const record = sql`
     with upd as (
       update messages m set
@@ -76,13 +78,13 @@ export async function recordOutcomes({
         as x(id text, message_id text, account_id text, at timestamptz, duration_ms int, ok boolean, reply text,
              error_code text, response_code int, worker text)
       returning 1
-    )
+    )${facts.length ? sql`, traffic as (${upsertTraffic(facts)} returning 1)` : sql``}
     select id from upd`;
   const all = decided.map(({ a }) => a);
   const updated = needsBreaker(all)
     ? await ctx.db.transaction(async (tx) => {
         const res = await tx.execute(record);
-        const logs = await updateBreakers(ctx, tx, all, policy, now);
+        const logs = await recordSendHealth(ctx, tx, all, policy, now);
         return { ids: new Set(rowsOf<{ id: string }>(res).map((r) => r.id)), logs };
       })
     : { ids: new Set(rowsOf<{ id: string }>(await ctx.db.execute(record)).map((r) => r.id)), logs: [] };
@@ -171,96 +173,4 @@ function needsBreaker(attempts: Attempted[]): boolean {
       ? a.accountHealthy !== true
       : a.result.error.accountLevel,
   );
-}
-
-/** Circuit breaker: account-level failures add to the streak and may pause the account; any success resets it. */
-async function updateBreakers(
-  ctx: Ctx,
-  tx: Tx,
-  attempts: Attempted[],
-  policy: OutboxPolicy,
-  now: Date,
-): Promise<LogInput[]> {
-  const logs: LogInput[] = [];
-  const byAccount = new Map<string, { ok: number; failures: Attempted[] }>();
-  for (const a of attempts) {
-    if (!a.accountId) continue;
-    const entry = byAccount.get(a.accountId) ?? { ok: 0, failures: [] };
-    if (a.result.ok || !a.result.error.accountLevel) {
-      if (a.result.ok || a.result.error.code === 'rejected') entry.ok += 1;
-    } else entry.failures.push(a);
-    byAccount.set(a.accountId, entry);
-  }
-  const recovered = [...byAccount].filter(([, e]) => e.ok > 0).map(([id]) => id);
-  if (recovered.length > 0) {
-    const res = await tx.execute(sql`
-      update accounts a set failure_streak = 0, paused_until = null, health = 'ok', health_reason = null
-      from (select id, health as old_health from accounts where id in (${sql.join(
-        recovered.map((id) => sql`${id}`),
-        sql`, `,
-      )}) and (failure_streak > 0 or paused_until is not null or health <> 'ok') for update) old
-      where a.id = old.id
-      returning a.id, old.old_health`);
-    for (const r of rowsOf<{ id: string; old_health: string }>(res)) {
-      if (r.old_health === 'failing' || r.old_health === 'auth_failed') {
-        await addTimelineEvent(
-          ctx,
-          tx,
-          r.id,
-          'health_changed',
-          'Deliveries work again: the account is no longer paused',
-          {
-            from: r.old_health,
-            to: 'ok',
-          },
-        );
-        logs.push({
-          source: 'queue',
-          level: 'info',
-          message: 'Account resumed after a successful delivery',
-          accountId: r.id,
-        });
-      }
-    }
-  }
-  for (const [id, e] of byAccount) {
-    if (e.ok > 0 || e.failures.length === 0) continue;
-    const last = e.failures[e.failures.length - 1]!;
-    const error = last.result.ok ? null : last.result.error;
-    const res = await tx.execute(sql`
-      update accounts set failure_streak = failure_streak + ${e.failures.length}
-      where id = ${id} returning failure_streak, health, paused_until`);
-    const row = rowsOf<{ failure_streak: number; health: string; paused_until: string | null }>(res)[0];
-    if (!row || row.failure_streak < policy.breakerThreshold) continue;
-    const until = new Date(now.getTime() + pauseMs(row.failure_streak, policy));
-    const health = error?.code === 'auth' ? 'auth_failed' : 'failing';
-    const reason = `${row.failure_streak} deliveries in a row failed: ${error?.message ?? 'unknown error'}`;
-    await tx.execute(sql`
-      update accounts set paused_until = ${until.toISOString()}::timestamptz, health = ${health}, health_reason = ${reason}
-      where id = ${id}`);
-    const wasPaused = row.paused_until !== null && new Date(row.paused_until).getTime() > now.getTime();
-    if (row.health !== health || !wasPaused) {
-      await addTimelineEvent(
-        ctx,
-        tx,
-        id,
-        'health_changed',
-        `Sending paused until ${until.toISOString()}: ${reason}`,
-        {
-          from: row.health,
-          to: health,
-          pausedUntil: until.toISOString(),
-          error: error ? { code: error.code, message: error.message, reply: error.reply } : null,
-        },
-      );
-      logs.push({
-        source: 'queue',
-        level: 'error',
-        message: `Account paused until ${until.toISOString()}: ${reason}`,
-        accountId: id,
-        context: { failureStreak: row.failure_streak, errorCode: error?.code },
-      });
-    }
-  }
-  return logs;
 }

@@ -175,6 +175,45 @@ export const lastTestSchema = z.object({
   message: z.string().optional(),
 });
 
+/** One direction's health, from its latest evidence (a test, a send or a fetch); `since` is when it became so. */
+export const healthPartSchema = z.object({
+  health: healthSchema,
+  reason: z.string().nullable(),
+  since: isoDate,
+});
+export type HealthPart = z.infer<typeof healthPartSchema>;
+/** The account's health per direction; the account's `health` is the worst of them. */
+export type HealthParts = Partial<Record<Direction, HealthPart>>;
+
+/** The last successful or failed send or fetch of an account: when, the failure's class, the server's words. */
+export const trafficFactSchema = z.object({
+  at: isoDate,
+  /** The failure's class (auth, refused, timeout …); null for a success. */
+  errorCode: z.string().nullable(),
+  responseCode: z.number().nullable(),
+  /** What the server answered (redacted of the account's secrets), when it answered. */
+  reply: z.string().nullable(),
+  /** What happened, in a sentence. */
+  summary: z.string(),
+  /** Sends: the message of the attempt. */
+  messageId: z.string().nullable(),
+});
+export type TrafficFact = z.infer<typeof trafficFactSchema>;
+
+/** Real traffic of one direction: its health, the last success and failure, and how it is held back. */
+export const trafficViewSchema = z.object({
+  health: healthPartSchema.nullable(),
+  lastOk: trafficFactSchema.nullable(),
+  lastFailed: trafficFactSchema.nullable(),
+  /** Consecutive account-level failures (sends: the circuit breaker's streak; fetches: failed polls). */
+  failuresInARow: z.number(),
+  /** Sends: paused by the circuit breaker until then. */
+  pausedUntil: isoDate.nullable(),
+  /** Fetches: when the poller fetches next (later than the interval while it backs off). */
+  nextPollAt: isoDate.nullable(),
+});
+export type TrafficView = z.infer<typeof trafficViewSchema>;
+
 export const accountViewSchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -189,6 +228,10 @@ export const accountViewSchema = z.object({
   outgoing: outgoingViewSchema.nullable(),
   incoming: incomingViewSchema.nullable(),
   lastTest: z.record(z.string(), lastTestSchema).default({}),
+  /** Sends through the outgoing part (null without one). */
+  sending: trafficViewSchema.nullable(),
+  /** Fetches of the incoming part (null without one). */
+  fetching: trafficViewSchema.nullable(),
   defaults: z.array(z.object({ teamId: z.string().nullable(), direction: directionSchema })),
   createdAt: isoDate,
   createdBy: z.string().nullable(),

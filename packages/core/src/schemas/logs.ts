@@ -12,6 +12,40 @@ export const logSources = [
   'connection_test',
   'audit',
 ] as const;
+/**
+ * What each source is called on screen and what writes it (docs/LOGS.md has the full table with examples):
+ * filters offer these names, the URL keeps the codes.
+ */
+export const logSourceInfo: Record<(typeof logSources)[number], { label: string; about: string }> = {
+  smtp_auth: {
+    label: 'SMTP Auth',
+    about: "SMTP sign-ins: a test's authenticate step, and sends refused at sign-in (error)",
+  },
+  imap_auth: {
+    label: 'IMAP Auth',
+    about: "IMAP sign-ins: a test's authenticate step, and fetches refused at sign-in (error)",
+  },
+  pop3_auth: {
+    label: 'POP3 Auth',
+    about: "POP3 sign-ins: a test's authenticate step, and fetches refused at sign-in (error)",
+  },
+  outgoing: {
+    label: 'Outgoing',
+    about: 'Sends not delivered (deferred: warning, failed: error), including HTTP APIs refusing their key',
+  },
+  incoming: {
+    label: 'Incoming',
+    about: 'The poller and fetches: mail fetched, failures once per change and hourly, working again',
+  },
+  verification: { label: 'Verification', about: 'Verification codes sent, entered, wrong or expired' },
+  queue: {
+    label: 'Queue',
+    about: 'The outbox worker: started, stopped, accounts paused and resumed, retries',
+  },
+  email_logger: { label: 'Email logger', about: 'The Main Log itself: retention runs that prune old rows' },
+  connection_test: { label: 'Connection test', about: 'Each connection test: its outcome and each step' },
+  audit: { label: 'Audit', about: 'Changes to people, teams and tokens; sign-in throttling' },
+};
 export const logLevels = ['debug', 'info', 'warning', 'error'] as const;
 export const logSourceSchema = z.enum(logSources);
 export const logLevelSchema = z.enum(logLevels);

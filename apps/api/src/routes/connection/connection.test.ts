@@ -61,7 +61,13 @@ describe('connection tests and the Main Log through the API', () => {
     const account = await json(t.call('GET', `/api/v1/accounts/${accountId}`));
     expect(account).toMatchObject({ health: 'ok', lastTest: { outgoing: { ok: true } } });
     const timeline = await json(t.call('GET', `/api/v1/accounts/${accountId}/timeline`));
-    expect(timeline.items[0]).toMatchObject({ type: 'tested', actor: 'admin@example.com' });
+    // The test, and the change of health it made (unknown → ok), by the admin who ran it.
+    expect(timeline.items.slice(0, 2)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ type: 'tested', actor: 'admin@example.com' }),
+        expect.objectContaining({ type: 'health_changed', summary: 'Health: ok — Outgoing test passed' }),
+      ]),
+    );
   });
 
   it('POST /connection-tests fails a closed port as "refused" at the connect step, not as a timeout', async () => {

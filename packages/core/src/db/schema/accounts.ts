@@ -10,7 +10,7 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
-import type { IncomingStored, OutgoingStored } from '../../schemas/account';
+import type { HealthParts, IncomingStored, OutgoingStored } from '../../schemas/account';
 import { teams } from './users';
 
 export const accounts = pgTable(
@@ -29,6 +29,8 @@ export const accounts = pgTable(
       .notNull()
       .default('unknown'),
     healthReason: text('health_reason'),
+    /** Health per direction from its latest evidence; `health` is the worst of the account's directions. */
+    healthParts: jsonb('health_parts').$type<HealthParts>().notNull().default({}),
     /** Consecutive delivery/test failures; the circuit breaker pauses the account past a threshold. */
     failureStreak: integer('failure_streak').notNull().default(0),
     pausedUntil: timestamp('paused_until', { withTimezone: true, mode: 'date' }),

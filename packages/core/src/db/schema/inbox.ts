@@ -56,6 +56,12 @@ export const incomingState = pgTable('incoming_state', {
   lastPolledAt: timestamp('last_polled_at', { withTimezone: true, mode: 'date' }),
   nextPollAt: timestamp('next_poll_at', { withTimezone: true, mode: 'date' }),
   lastError: jsonb('last_error').$type<{ code: string; message: string } | null>(),
+  /** Polls in a row that failed; the next poll backs off with it (health/pollBackoff.ts). */
+  failureStreak: integer('failure_streak').notNull().default(0),
+  /** When the current run of failures began. */
+  failingSince: timestamp('failing_since', { withTimezone: true, mode: 'date' }),
+  /** When a failure of this run was last written to the Main Log (for the bounded reminder). */
+  reportedAt: timestamp('reported_at', { withTimezone: true, mode: 'date' }),
   leaseOwner: text('lease_owner'),
   leaseExpiresAt: timestamp('lease_expires_at', { withTimezone: true, mode: 'date' }),
 });

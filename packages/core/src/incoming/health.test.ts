@@ -1,0 +1,150 @@
+import { type MockMailServer, startMockMailServer } from '@mailroom/mock-mailserver';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAccount, getAccount, listTimeline, updateAccount } from '../accounts';
+import { type Ctx, createContext, systemActor } from '../context';
+import { queryLogs } from '../logs';
+import { backends, createTestEnv, type TestEnv } from '../testing';
+import { fetchAccount } from '.';
+
+const RIGHT = 'right-pop3-password';
+const WRONG = 'wrong-pop3-password';
+const MAILBOX = 'ops@example.org';
+const t0 = new Date('2026-03-01T10:00:00.000Z');
+const min = 60_000;
+const at = (minutes: number) => new Date(t0.getTime() + minutes * min);
+
+describe.each(backends)('fetches feed the account health on %s', (backend) => {
+  let env: TestEnv;
+  let mock: MockMailServer;
+  // The clock of every fetch below: each poll happens at the time the test sets.
+  let now = t0;
+  let poller: Ctx;
+  let admin: Ctx;
+  beforeAll(async () => {
+    env = await createTestEnv(backend, { timeouts: { connectMs: 2000, greetingMs: 2000, commandMs: 2000 } });
+    mock = await startMockMailServer({
+      smtpPort: false,
+      smtpsPort: false,
+      httpPort: false,
+      users: { [MAILBOX]: RIGHT },
+    });
+    poller = createContext({ ...env.base, now: () => now }, systemActor);
+    admin = createContext({ ...env.base, now: () => now }, env.ctx.actor);
+  });
+  afterAll(async () => {
+    await mock?.close();
+    await env?.close();
+  });
+
+  let n = 0;
+  const pop3Account = (password: string) =>
+    createAccount({
+      ctx: admin,
+      input: {
+        name: `Ops ${backend} ${++n}`,
+        incoming: {
+          protocol: 'pop3',
+          host: '127.0.0.1',
+          port: mock.pop3Port,
+          security: 'none',
+          auth: { method: 'password', username: MAILBOX, password },
+          pollIntervalSec: 60,
+        },
+      },
+    });
+  const poll = async (id: string, minutes: number) => {
+    now = at(minutes);
+    return fetchAccount({ ctx: poller, id, scheduled: true });
+  };
+  const rows = async (accountId: string, source: 'incoming' | 'pop3_auth') =>
+    (
+      await queryLogs({ ctx: env.ctx, input: { accountId, source, since: '2000-01-01T00:00:00Z' } })
+    ).items.reverse();
+
+  it('shows a refused login after one poll, backs off, and logs once per change plus an hourly reminder', async () => {
+    const acc = await pop3Account(WRONG);
+    expect((await getAccount({ ctx: env.ctx, id: acc.id })).health).toBe('unknown');
+
+    expect((await poll(acc.id, 0)).error?.code).toBe('auth');
+    let view = await getAccount({ ctx: env.ctx, id: acc.id });
+    expect(view.health).toBe('auth_failed');
+    expect(view.healthReason).toMatch(/^Incoming: fetch failed \(auth\): /);
+    expect(view.fetching).toMatchObject({
+      health: { health: 'auth_failed', since: t0.toISOString() },
+      lastOk: null,
+      lastFailed: { at: t0.toISOString(), errorCode: 'auth', reply: expect.stringContaining('-ERR') },
+      failuresInARow: 1,
+      nextPollAt: at(1).toISOString(),
+    });
+    expect(JSON.stringify(view)).not.toContain(WRONG);
+
+    // Polls at 1, 3, 7 minutes fail the same way: each waits twice as long, none adds a row.
+    await poll(acc.id, 1);
+    await poll(acc.id, 3);
+    await poll(acc.id, 7);
+    view = await getAccount({ ctx: env.ctx, id: acc.id });
+    expect(view.fetching).toMatchObject({ failuresInARow: 4, nextPollAt: at(15).toISOString() });
+    expect(view.fetching?.health?.since).toBe(t0.toISOString());
+    expect((await rows(acc.id, 'incoming')).map((r) => r.level)).toEqual(['error']);
+    const auth = await rows(acc.id, 'pop3_auth');
+    expect(auth.map((r) => [r.level, r.message])).toEqual([
+      [
+        'error',
+        expect.stringMatching(
+          /^POP3 authentication as ops@example\.org failed on 127\.0\.0\.1:\d+ when fetching: -ERR/,
+        ),
+      ],
+    ]);
+
+    // An hour after the first row, one reminder; the backoff is capped at 30 minutes.
+    await poll(acc.id, 61);
+    view = await getAccount({ ctx: env.ctx, id: acc.id });
+    expect(view.fetching?.nextPollAt).toBe(at(61 + 16).toISOString());
+    const incoming = await rows(acc.id, 'incoming');
+    expect(incoming.map((r) => r.message)).toEqual([
+      expect.stringContaining('failed (auth)'),
+      expect.stringContaining(`still failing after 5 polls since ${t0.toISOString()} (auth)`),
+    ]);
+
+    // The admin types the right password: the next poll works, says so once, and the health is ok.
+    await updateAccount({
+      ctx: admin,
+      id: acc.id,
+      input: { incoming: { auth: { method: 'password', username: MAILBOX, password: RIGHT } } },
+    });
+    await poll(acc.id, 62);
+    view = await getAccount({ ctx: env.ctx, id: acc.id });
+    expect(view.health).toBe('ok');
+    expect(view.fetching).toMatchObject({
+      health: { health: 'ok', reason: 'Incoming: fetching works', since: at(62).toISOString() },
+      lastOk: { at: at(62).toISOString(), errorCode: null, summary: 'Fetched 0 new messages over POP3' },
+      lastFailed: { at: at(61).toISOString(), errorCode: 'auth' },
+      failuresInARow: 0,
+      nextPollAt: at(63).toISOString(),
+    });
+    expect((await rows(acc.id, 'incoming')).at(-1)?.message).toMatch(/works again after 5 failed polls$/);
+    await poll(acc.id, 63);
+    expect(await rows(acc.id, 'incoming')).toHaveLength(3);
+
+    const health = (await listTimeline({ ctx: env.ctx, id: acc.id }))
+      .filter((e) => e.type === 'health_changed')
+      .map((e) => e.summary)
+      .reverse();
+    expect(health).toEqual([
+      expect.stringMatching(/^Health: auth failed — Incoming: fetch failed \(auth\): /),
+      'Health: ok — Incoming: fetching works',
+    ]);
+  });
+
+  it('makes an account that fetches fine ok; a person\'s "Fetch now" is always logged, a quiet poll is not', async () => {
+    const acc = await pop3Account(RIGHT);
+    await poll(acc.id, 100);
+    expect((await getAccount({ ctx: env.ctx, id: acc.id })).health).toBe('ok');
+    expect(await rows(acc.id, 'incoming')).toEqual([]);
+    now = at(101);
+    await fetchAccount({ ctx: admin, id: acc.id });
+    expect((await rows(acc.id, 'incoming')).map((r) => [r.message, r.actor])).toEqual([
+      [expect.stringMatching(/^Fetched 0 new messages from POP3 127\.0\.0\.1/), 'admin@test'],
+    ]);
+  });
+});
