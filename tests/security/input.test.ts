@@ -166,6 +166,44 @@ describe('a JSON body must be valid UTF-8', () => {
   });
 });
 
+describe('text that no column can hold is refused, not a 500', () => {
+  // Valid UTF-8 bytes, but JSON escapes can still spell a NUL (no text column holds one) or a lone
+  // surrogate (no UTF-8 encodes one: the driver would write U+FFFD, or jsonb refuses it). Each used to
+  // reach the database and answer 500.
+  const escaped = (body: Record<string, unknown>, at: string, spelled: string) =>
+    JSON.stringify(body).replace(`"${at}"`, `"${at.replace('@', spelled)}"`);
+
+  it.each([
+    ['a NUL in a message body', 'text', '\\u0000'],
+    ['a lone high surrogate in a subject', 'subject', '\\ud800'],
+    ['a lone low surrogate in a message body', 'text', '\\udc00'],
+  ])('refuses %s with a 400 naming the field', async (_what, field, spelled) => {
+    const body = escaped(message({ [field]: 'a@b' }), 'a@b', spelled);
+    expectProblem(await target.admin.call('POST', '/api/v1/messages', body), field, /NUL|surrogate/);
+  });
+
+  it('refuses a lone surrogate in a nested field, naming its path', async () => {
+    const body = escaped(message({ headers: { 'X-Campaign': 'a@b' } }), 'a@b', '\\udfff');
+    expectProblem(await target.admin.call('POST', '/api/v1/messages', body), 'headers.X-Campaign');
+  });
+
+  it('keeps a surrogate pair (an emoji) and an escaped backslash before u0000 as they are', async () => {
+    const body = escaped(message({ subject: 'a@b' }), 'a@b', '\\ud83d\\ude00 \\\\u0000');
+    const r = await target.admin.call('POST', '/api/v1/messages', body);
+    expect(r.status, r.text).toBe(202);
+    const stored = await target.admin.call('GET', `/api/v1/messages/${r.body.id}`);
+    expect(stored.body.subject).toBe('a\u{1F600} \\u0000b');
+  });
+
+  it.each([
+    ['a search', '/api/v1/messages?q=a%00b', 'q'],
+    ['a Main Log search', '/api/v1/logs?q=%00', 'q'],
+    ['a path parameter', '/api/v1/accounts/a%00b', '(path)'],
+  ])('refuses a NUL in %s with a 400', async (_what, path, field) => {
+    expectProblem(await target.admin.call('GET', path), field, /NUL/);
+  });
+});
+
 describe('custom headers cannot replace structural or identity headers', () => {
   const structural = [
     'Sender',

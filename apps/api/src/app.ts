@@ -7,6 +7,7 @@ import type { AppDeps } from './lib/types';
 import { mountDocs, mountWeb } from './lib/web';
 import { auth } from './middleware/auth';
 import { loginLimiter } from './middleware/loginLimiter';
+import { urlText } from './middleware/urlText';
 import { utf8Body } from './middleware/utf8Body';
 import { accountRoutes } from './routes/accounts';
 import { adminRoutes } from './routes/admin';
@@ -61,6 +62,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
     }),
   );
   v1.use('*', auth({ publicPaths: ['/api/v1/auth/login'] }));
+  v1.use('*', urlText());
   v1.use('*', utf8Body());
   v1.route('/', authRoutes);
   v1.route('/', accountRoutes);

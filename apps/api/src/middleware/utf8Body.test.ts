@@ -3,7 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { onError, problem } from '../lib/problem';
-import { utf8Body } from './utf8Body';
+import { unstorableText, utf8Body } from './utf8Body';
 
 /** The API's order: body limit, then (after auth) the UTF-8 check, then a route with a zod body. */
 function app() {
@@ -67,5 +67,28 @@ describe('utf8Body', () => {
       duplex: 'half',
     } as RequestInit);
     expect(res.status).toBe(413);
+  });
+
+  it('refuses escapes no text column holds (NUL, a lone surrogate), naming the field', async () => {
+    for (const name of ['a\\u0000b', 'a\\ud800', '\\udc00b']) {
+      const res = await post('/teams', new TextEncoder().encode(`{"name":"${name}"}`));
+      expect(res.status, name).toBe(400);
+      expect(await res.json()).toMatchObject({ errors: [{ path: 'name' }] });
+    }
+    // A pair is one character; an escaped backslash before u0000 is text.
+    const ok = await post('/teams', new TextEncoder().encode('{"name":"\\ud83d\\ude00 \\\\u0000"}'));
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({ name: '\u{1F600} \\u0000' });
+  });
+});
+
+describe('unstorableText', () => {
+  it('names the path of the first bad string, keys included, at any depth without recursion', () => {
+    expect(unstorableText({ a: [1, { b: 'x\0' }] })?.path).toBe('a.1.b');
+    expect(unstorableText({ 'k\ud800': 1 })?.path).toBe('k\ud800');
+    let deep: unknown = 'bad\udfff';
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    expect(unstorableText(deep)?.message).toMatch(/surrogate/);
+    expect(unstorableText({ ok: 'Équipe \u{1F600}', n: null })).toBeNull();
   });
 });
