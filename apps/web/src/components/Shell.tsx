@@ -31,6 +31,7 @@ import { Toasts } from './Toasts';
 // Lazy: both bring the password schema (zod), which the entry chunk does without.
 const ChoosePassword = lazy(() => import('../routes/ChoosePassword'));
 const ChangePasswordDialog = lazy(() => import('./ChangePasswordDialog'));
+const ProfileDialog = lazy(() => import('./ProfileDialog'));
 
 const nav: Array<{ href: string; label: string; icon: string; admin?: boolean; section?: string }> = [
   { href: '/accounts', label: 'Mail accounts', icon: 'mail', section: 'Mail' },
@@ -144,6 +145,8 @@ function TopBar() {
   const [changing, setChanging] = createSignal(false);
   // Loaded on first use and kept, so closing it returns focus like every other dialog.
   const [dialogLoaded, setDialogLoaded] = createSignal(false);
+  const [editingProfile, setEditingProfile] = createSignal(false);
+  const [profileLoaded, setProfileLoaded] = createSignal(false);
   const user = () => me()?.user;
   const initials = () =>
     (user()?.name ?? user()?.email ?? '?')
@@ -200,6 +203,16 @@ function TopBar() {
             type="button"
             class="btn ghost small"
             onClick={() => {
+              setProfileLoaded(true);
+              setEditingProfile(true);
+            }}
+          >
+            <Icon name="send" /> Sending identity
+          </button>
+          <button
+            type="button"
+            class="btn ghost small"
+            onClick={() => {
               setDialogLoaded(true);
               setChanging(true);
             }}
@@ -220,6 +233,9 @@ function TopBar() {
       </div>
       <Show when={dialogLoaded()}>
         <ChangePasswordDialog open={changing()} onOpenChange={setChanging} submit={changeMyPassword} />
+      </Show>
+      <Show when={profileLoaded()}>
+        <ProfileDialog open={editingProfile()} onOpenChange={setEditingProfile} />
       </Show>
     </header>
   );

@@ -14,8 +14,14 @@ const at = (id: string) => encodeURIComponent(id);
 
 export const listUsers = () => get<{ items: User[] }>('/users');
 export const createUser = (body: unknown) => post<User>('/users', body);
-export const updateUser = (id: string, body: { name?: string; role?: string; teamIds?: string[] }) =>
-  patch<User>(`/users/${at(id)}`, body);
+export type UserPatch = {
+  name?: string;
+  role?: string;
+  teamIds?: string[];
+  displayName?: string;
+  sendingAddress?: string;
+};
+export const updateUser = (id: string, body: UserPatch) => patch<User>(`/users/${at(id)}`, body);
 export const disableUser = (id: string, reason?: string) =>
   post<User>(`/users/${at(id)}/disable`, reason ? { reason } : {});
 export const enableUser = (id: string) => post<User>(`/users/${at(id)}/enable`);

@@ -1,7 +1,7 @@
 // Who is signed in, held once for the whole app; the CSRF token travels with it.
 import type { Me, Team } from '@mailroom/core/schemas';
 import { createSignal } from 'solid-js';
-import { ApiError, get, post, setCsrfToken } from './api';
+import { ApiError, get, patch, post, setCsrfToken } from './api';
 
 const [me, setMe] = createSignal<Me | null | undefined>(undefined);
 
@@ -46,6 +46,17 @@ export async function signOut(): Promise<void> {
  */
 export async function changeMyPassword(currentPassword: string, newPassword: string): Promise<Me> {
   const m = await post<Me>('/auth/password', { currentPassword, newPassword });
+  if (m.csrfToken) setCsrfToken(m.csrfToken);
+  setMe(m);
+  return m;
+}
+
+/**
+ * Change your own display name and sending address: what mail you send without a From carries (the
+ * account's Send-as rule still applies). Empty text clears a field.
+ */
+export async function updateMyProfile(body: { displayName: string; sendingAddress: string }): Promise<Me> {
+  const m = await patch<Me>('/auth/profile', body);
   if (m.csrfToken) setCsrfToken(m.csrfToken);
   setMe(m);
   return m;

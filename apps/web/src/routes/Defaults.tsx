@@ -29,7 +29,8 @@ export default function Defaults() {
           <h1>Defaults & routing</h1>
           <p>
             Mail that names no account goes through a matching “send as” account, else the team default, else
-            the system default.
+            the system default. That account's Send-as list then decides whether the From may be used as it
+            is: the explainer runs the very checks a send runs.
           </p>
         </div>
       </div>
@@ -193,7 +194,21 @@ function ChangeDefault(props: {
   );
 }
 
-/** "Mail from x@y goes through … because …" */
+const sendAsTone = { allowed: 'ok', rewritten: 'warn', refused: 'bad' } as const;
+const sendAsLabel = {
+  allowed: 'From allowed',
+  rewritten: 'From rewritten',
+  refused: 'From refused',
+} as const;
+
+/** Who the explanation is about: the From typed, else the caller's own sending address (their profile). */
+function asked(r: RoutingExplain, typed: string): string {
+  if (typed) return typed;
+  const mine = r.sendAs?.source === 'user' ? r.sendAs.requested?.address : undefined;
+  return mine ? `you (${mine})` : 'this sender';
+}
+
+/** "Mail from x@y goes through … because …", and what Send-as makes of the From: the send's own plan. */
 function Explainer() {
   const [from, setFrom] = createSignal('');
   const [teamId, setTeamId] = createSignal('');
@@ -221,7 +236,7 @@ function Explainer() {
             <input
               id="explain-from"
               type="email"
-              placeholder="billing@example.com"
+              placeholder="billing@example.com (empty: your sending address)"
               value={from()}
               onInput={(e) => setFrom(e.currentTarget.value)}
             />
@@ -243,11 +258,43 @@ function Explainer() {
             <>
               <p class="explain" role="status" data-testid="route-explanation">
                 <Show when={r().accountId} fallback={<>No account would send this mail. </>}>
-                  Mail from <b>{from() || 'this sender'}</b> goes through{' '}
+                  Mail from <b>{asked(r(), from())}</b> {r().sendable ? 'goes' : 'would go'} through{' '}
                   <A href={`/accounts/${r().accountId}`}>{r().accountName}</A> because{' '}
                 </Show>
                 {r().explanation}
               </p>
+              <Show when={r().sendAs}>
+                {(sa) => (
+                  <div class="row" data-testid="send-as-verdict">
+                    <Badge tone={sendAsTone[sa().outcome]}>{sendAsLabel[sa().outcome]}</Badge>
+                    <span>
+                      <Show when={sa().from}>
+                        {(f) => (
+                          <>
+                            Sent as <b>{f().name ? `${f().name} <${f().address}>` : f().address}</b>
+                            {sa().replyTo ? `, Reply-To ${sa().replyTo}` : ''}.{' '}
+                          </>
+                        )}
+                      </Show>
+                      <span class="muted">{sa().detail}.</span>
+                    </span>
+                  </div>
+                )}
+              </Show>
+              <Show when={r().refusal}>
+                {(f) => (
+                  <div class="banner error" data-testid="route-refusal">
+                    <div>
+                      <strong>
+                        A send would be refused ({f().status}): {f().errors?.[0]?.message ?? f().message}
+                      </strong>
+                      <Show when={f().hint}>
+                        <p>{f().hint}</p>
+                      </Show>
+                    </div>
+                  </div>
+                )}
+              </Show>
               <table class="data">
                 <thead>
                   <tr>

@@ -19,6 +19,8 @@ const tabs: FilterTab[] = [
   { value: 'queued', label: 'Queued' },
   { value: 'deferred', label: 'Deferred' },
   { value: 'sent', label: 'Sent' },
+  // Some recipients accepted it, the others refused it for good: neither sent nor failed.
+  { value: 'partially_sent', label: 'Partially sent' },
   { value: 'failed', label: 'Failed' },
   { value: 'cancelled', label: 'Cancelled' },
 ];
@@ -60,7 +62,19 @@ export default function Outbox() {
     },
     { header: 'From', cell: (m) => m.from.address },
     { header: 'Account', cell: (m) => accountName(m.accountId) },
-    { header: 'Status', cell: (m) => <StatusBadge status={m.status} /> },
+    {
+      header: 'Status',
+      cell: (m) => (
+        <>
+          <StatusBadge status={m.status} />
+          <Show when={m.status === 'partially_sent'}>
+            <div class="sub">
+              {m.recipients.filter((r) => r.status === 'rejected').length} of {m.recipients.length} refused
+            </div>
+          </Show>
+        </>
+      ),
+    },
     { header: 'Attempts', class: 'num', cell: (m) => m.attemptCount },
     { header: 'Created', title: (m) => m.createdAt, cell: (m) => relTime(m.createdAt) },
   ];
@@ -70,7 +84,9 @@ export default function Outbox() {
       <div class="page-head">
         <div class="titles">
           <h1>Outbox</h1>
-          <p>Queued, deferred, sent, failed and cancelled mail, with every delivery attempt.</p>
+          <p>
+            Queued, deferred, sent, partially sent, failed and cancelled mail, with every delivery attempt.
+          </p>
         </div>
         <div class="actions">
           <button type="button" class="btn" onClick={() => void refetch()}>

@@ -3,12 +3,22 @@ import { A } from '@solidjs/router';
 import { createResource, createSignal, For, Show } from 'solid-js';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { Icon } from '../components/Icon';
-import { API, get } from '../lib/api';
+import { API, get, qs } from '../lib/api';
 import { latest } from '../lib/resource';
 
 type GroupBy = DeliveryReport['groupBy'];
 const day = (d: Date) => d.toISOString().slice(0, 10);
-const counts = ['total', 'sent', 'failed', 'deferred', 'queued', 'cancelled'] as const;
+// Partially sent (some recipients refused it for good) is neither sent nor failed: a column of its own.
+const counts = ['total', 'sent', 'partiallySent', 'failed', 'deferred', 'queued', 'cancelled'] as const;
+const countLabels: Record<(typeof counts)[number], string> = {
+  total: 'Total',
+  sent: 'Sent',
+  partiallySent: 'Partially sent',
+  failed: 'Failed',
+  deferred: 'Deferred',
+  queued: 'Queued',
+  cancelled: 'Cancelled',
+};
 
 /** The accounts report (CSV) and delivery counts per account and day. */
 export default function Reports() {
@@ -28,7 +38,9 @@ export default function Reports() {
       <div class="page-head">
         <div class="titles">
           <h1>Reports</h1>
-          <p>Export the account inventory and see how much mail each account delivered.</p>
+          <p>
+            Export the account inventory and see how much mail each account delivered, in full or in part.
+          </p>
         </div>
       </div>
       <div class="stack">
@@ -47,6 +59,14 @@ export default function Reports() {
         <section class="card" aria-labelledby="r-del">
           <header>
             <h2 id="r-del">Delivery</h2>
+            <a
+              class="btn"
+              href={`${API}/reports/delivery.csv${qs({ from: from(), to: to(), groupBy: groupBy() })}`}
+              download="mailroom-delivery.csv"
+              aria-label="Download CSV of the delivery report"
+            >
+              <Icon name="chart" /> Download CSV
+            </a>
           </header>
           <form class="toolbar" onSubmit={(e) => e.preventDefault()}>
             <div class="field">
@@ -89,7 +109,7 @@ export default function Reports() {
                   <For each={counts}>
                     {(c) => (
                       <th scope="col" class="num">
-                        {c.charAt(0).toUpperCase() + c.slice(1)}
+                        {countLabels[c]}
                       </th>
                     )}
                   </For>
@@ -100,7 +120,7 @@ export default function Reports() {
                   each={r()?.rows ?? []}
                   fallback={
                     <tr>
-                      <td colSpan={8} class="empty">
+                      <td colSpan={counts.length + 2} class="empty">
                         No mail in this period.
                       </td>
                     </tr>

@@ -1,4 +1,5 @@
 import { type TransportKind, transportCatalog, transportKinds } from '@mailroom/core/schemas';
+import { For } from 'solid-js';
 import type { OutgoingDraft, TransportDraft } from '../../lib/accountDraft';
 import { Field, Segmented, TextField } from '../Field';
 import { TransportFields } from './TransportFields';
@@ -76,7 +77,14 @@ export function OutgoingFields(props: {
         label="Send as (from filter)"
         class="span2"
         error={props.err('outgoing.fromFilter') ?? firstIndexed(props.err, 'outgoing.fromFilter')}
-        help="Addresses or domains this account sends for, one per line. Routing picks it for mail from these."
+        help={
+          <>
+            Addresses or domains (example.com) this account sends as, one per line. They do two things: mail
+            from them that names no account is routed here, and they are the only From this account may use
+            besides its own address (empty: any From). What a From not on the list gets is chosen below;
+            Defaults & routing explains any From before you send.
+          </>
+        }
       >
         {(a) => (
           <textarea
@@ -87,6 +95,30 @@ export function OutgoingFields(props: {
           />
         )}
       </Field>
+      <fieldset class="field span2" aria-describedby="from-not-allowed-help">
+        <legend>A From not on the Send-as list</legend>
+        <div class="seg">
+          <For each={fromNotAllowedOptions}>
+            {(o) => (
+              <label>
+                <input
+                  type="radio"
+                  name="from-not-allowed"
+                  value={o.value}
+                  checked={props.o.fromNotAllowed === o.value}
+                  onChange={() => props.set('fromNotAllowed', o.value)}
+                />
+                {o.label}
+              </label>
+            )}
+          </For>
+        </div>
+        <span class="help" id="from-not-allowed-help">
+          {props.o.fromNotAllowed === 'rewrite'
+            ? `Sent from ${props.o.fromAddress || "this account's address"}, with the From asked for as Reply-To (its name is kept): replies still reach the sender.`
+            : 'The send is refused (400 on from.address), with a hint.'}
+        </span>
+      </fieldset>
       <Segmented
         legend="Send mode"
         name="send-mode"
@@ -100,6 +132,11 @@ export function OutgoingFields(props: {
     </div>
   );
 }
+
+const fromNotAllowedOptions = [
+  { value: 'refuse', label: 'Refuse the send' },
+  { value: 'rewrite', label: "Send from this account's address" },
+] as const;
 
 /** fromFilter errors come per entry (`outgoing.fromFilter.2`); show the first under the box. */
 function firstIndexed(err: (p: string) => string | undefined, base: string): string | undefined {

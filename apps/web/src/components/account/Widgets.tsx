@@ -78,7 +78,17 @@ export function OutgoingProps(props: { o: OutgoingView }) {
       <dt>Reply-To</dt>
       <dd>{o().replyTo ?? <Dash />}</dd>
       <dt>Sends as</dt>
-      <dd>{o().fromFilter.length ? o().fromFilter.join(', ') : <Dash />}</dd>
+      <dd>
+        {o().fromFilter.length ? o().fromFilter.join(', ') : 'Any From (empty list)'}
+        <Show when={o().fromFilter.length}>
+          <div class="muted" style={{ 'font-size': '12.5px' }}>
+            Another From is{' '}
+            {o().fromNotAllowed === 'rewrite'
+              ? `sent from ${o().from.address} with it as Reply-To`
+              : 'refused'}
+          </div>
+        </Show>
+      </dd>
       <dt>Send mode</dt>
       <dd>
         {humanize(o().sendMode)}

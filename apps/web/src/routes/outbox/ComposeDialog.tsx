@@ -1,13 +1,16 @@
-import { messageInputSchema } from '@mailroom/core/schemas';
-import { createSignal, For } from 'solid-js';
+import { emailAddress, messageInputSchema, type RoutingExplain } from '@mailroom/core/schemas';
+import { createEffect, createResource, createSignal, For, on, onCleanup, Show } from 'solid-js';
+import { Badge } from '../../components/Badges';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { Field, SelectField, TextField } from '../../components/Field';
 import { Modal } from '../../components/Modal';
 import { toast } from '../../components/Toasts';
 import { allAccounts } from '../../lib/accountNames';
 import { ApiError } from '../../lib/api';
+import { explainRoute } from '../../lib/defaults';
 import { apiErrors, type FieldErrors, focusFirstError, validate } from '../../lib/form';
 import { sendMessage } from '../../lib/messages';
+import { me } from '../../lib/session';
 
 const list = (s: string) =>
   s
@@ -42,6 +45,20 @@ export function ComposeDialog(props: { open: boolean; onClose: () => void; onSen
   let form: HTMLFormElement | undefined;
 
   const senders = () => allAccounts().filter((a) => a.stage === 'active' && a.outgoing);
+  // What the send would do with this From, as the routing explanation (the send's own plan) says it:
+  // asked once typing pauses, so the dialog shows a refusal before Send is pressed.
+  const [probe, setProbe] = createSignal<{ from: string; accountId: string } | undefined>();
+  createEffect(
+    on([from, accountId, () => props.open], ([f, a, open]) => {
+      if (!open) return;
+      const typed = f.trim();
+      if (typed && !emailAddress.safeParse(typed).success) return setProbe(undefined);
+      const t = setTimeout(() => setProbe({ from: typed, accountId: a }), 350);
+      onCleanup(() => clearTimeout(t));
+    }),
+  );
+  const [plan] = createResource(probe, (p) => explainRoute(p.from, undefined, p.accountId || undefined));
+  const mine = () => me()?.user.sendingAddress;
 
   async function submit(e: Event) {
     e.preventDefault();
@@ -67,7 +84,14 @@ export function ComposeDialog(props: { open: boolean; onClose: () => void; onSen
       const r = await sendMessage(body, key);
       key = crypto.randomUUID();
       // A queued send the worker took at once answers "sending": it is on its way, not waiting.
-      toast(r.status === 'sending' ? 'Message is being sent' : `Message ${r.status}`);
+      toast(
+        r.status === 'sending'
+          ? 'Message is being sent'
+          : r.status === 'partially_sent'
+            ? 'Message partially sent: some recipients refused it'
+            : `Message ${r.status}`,
+        r.status === 'partially_sent' ? 'error' : undefined,
+      );
       setTo('');
       setCc('');
       setSubject('');
@@ -109,7 +133,7 @@ export function ComposeDialog(props: { open: boolean; onClose: () => void; onSen
           <TextField
             label="From (optional)"
             type="email"
-            placeholder="Account's address"
+            placeholder={mine() ? `${mine()} (your sending address)` : "Account's address"}
             value={from()}
             onValue={setFrom}
             error={errors()['from.address'] ?? errors().from}
@@ -133,6 +157,7 @@ export function ComposeDialog(props: { open: boolean; onClose: () => void; onSen
             error={errors().subject}
           />
         </div>
+        <Show when={!plan.error && plan()}>{(p) => <SendPlan plan={p()} />}</Show>
         <Field label="Message" error={errors().text}>
           {(a) => (
             <textarea
@@ -169,5 +194,38 @@ export function ComposeDialog(props: { open: boolean; onClose: () => void; onSen
         </div>
       </form>
     </Modal>
+  );
+}
+
+/** One line under the From: which account, which From, and whether the send would be refused (with the hint). */
+function SendPlan(props: { plan: RoutingExplain }) {
+  const p = () => props.plan;
+  const sa = () => p().sendAs;
+  const label = { allowed: 'From allowed', rewritten: 'From rewritten', refused: 'From refused' } as const;
+  const tone = { allowed: 'ok', rewritten: 'warn', refused: 'bad' } as const;
+  return (
+    <div class={`banner ${p().sendable ? 'info' : 'warn'}`} role="status" data-testid="send-plan">
+      <div>
+        <strong>
+          <Show when={p().accountName} fallback="No account would send this message.">
+            Through {p().accountName}
+            <Show when={sa()?.from}>
+              {(f) => (
+                <>
+                  {' '}
+                  as {f().name ? `${f().name} <${f().address}>` : f().address}
+                  {sa()?.replyTo ? `, Reply-To ${sa()?.replyTo}` : ''}
+                </>
+              )}
+            </Show>{' '}
+            <Show when={sa()}>{(s) => <Badge tone={tone[s().outcome]}>{label[s().outcome]}</Badge>}</Show>
+          </Show>
+        </strong>
+        <p class="muted">{sa()?.detail ?? p().refusal?.message ?? p().explanation}</p>
+        <Show when={p().refusal?.hint}>
+          <p>{p().refusal?.hint}</p>
+        </Show>
+      </div>
+    </div>
   );
 }

@@ -1,6 +1,6 @@
 import type { MessageView } from '@mailroom/core/schemas';
 import { createEffect, createResource, createSignal, For, on, onCleanup, Show } from 'solid-js';
-import { StatusBadge } from '../../components/Badges';
+import { Badge, StatusBadge } from '../../components/Badges';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { Modal } from '../../components/Modal';
 import { toast } from '../../components/Toasts';
@@ -72,6 +72,15 @@ export function MessageDrawer(props: { id: string | undefined; onClose: () => vo
                   Retry now
                 </button>
               </Show>
+              <Show when={m().status === 'partially_sent'}>
+                <button
+                  type="button"
+                  class="btn small"
+                  onClick={() => act(retryMessage, 'Queued again for the refused recipients')}
+                >
+                  Retry refused recipients
+                </button>
+              </Show>
               <Show when={(m().status === 'queued' || m().status === 'deferred') && !confirming()}>
                 <button
                   type="button"
@@ -121,9 +130,31 @@ export function MessageDrawer(props: { id: string | undefined; onClose: () => vo
                 </div>
               </div>
             </Show>
+            <Show when={m().status === 'partially_sent'}>
+              <PartialBanner m={m()} />
+            </Show>
             <dl class="props">
               <dt>From</dt>
-              <dd>{m().from.name ? `${m().from.name} <${m().from.address}>` : m().from.address}</dd>
+              <dd>
+                {m().from.name ? `${m().from.name} <${m().from.address}>` : m().from.address}
+                <Show when={m().sendAs}>
+                  {(sa) => (
+                    <>
+                      {' '}
+                      <Show when={sa().outcome === 'rewritten'}>
+                        <Badge tone="warn">Rewritten</Badge>
+                      </Show>
+                      <div class="muted" style={{ 'font-size': '12.5px' }} data-testid="send-as">
+                        {sa().detail}
+                      </div>
+                    </>
+                  )}
+                </Show>
+              </dd>
+              <Show when={m().replyTo}>
+                <dt>Reply-To</dt>
+                <dd>{m().replyTo}</dd>
+              </Show>
               <dt>To</dt>
               <dd>{m().to.join(', ')}</dd>
               <Show when={m().cc.length}>
@@ -147,7 +178,8 @@ export function MessageDrawer(props: { id: string | undefined; onClose: () => vo
               <dt>Message-ID</dt>
               <dd class="mono">{m().messageId ?? '—'}</dd>
             </dl>
-            <Show when={m().lastError}>
+            {/* A partially sent message has its own banner above, naming each refused recipient. */}
+            <Show when={m().status !== 'partially_sent' && m().lastError}>
               {(e) => (
                 <div
                   class={`banner ${m().status === 'cancelled' ? '' : 'error'}`}
@@ -218,5 +250,36 @@ export function MessageDrawer(props: { id: string | undefined; onClose: () => vo
         )}
       </Show>
     </Modal>
+  );
+}
+
+/** Who got a partially sent message and who refused it, from its per-recipient results. */
+function PartialBanner(props: { m: MessageView }) {
+  const refused = () => props.m.recipients.filter((r) => r.status === 'rejected');
+  const total = () => props.m.recipients.length;
+  return (
+    <div class="banner warn" role="status">
+      <div>
+        <strong>
+          Partially sent: {refused().length} of {total()} recipients refused it
+        </strong>
+        <p>
+          {total() - refused().length === 1
+            ? 'The other recipient accepted it'
+            : `The other ${total() - refused().length} accepted it`}
+          {props.m.sentAt ? ` (${dateTimeSec(props.m.sentAt)})` : ''}. Retry refused recipients sends it to
+          these only:
+        </p>
+        <ul style={{ margin: '4px 0 0', 'padding-left': '1.2em' }}>
+          <For each={refused()}>
+            {(r) => (
+              <li>
+                {r.address} <span class="mono muted">{r.reply ?? ''}</span>
+              </li>
+            )}
+          </For>
+        </ul>
+      </div>
+    </div>
   );
 }

@@ -8,11 +8,11 @@ import { Modal } from '../../../components/Modal';
 import { TeamPicker, teamIdsError } from '../../../components/TeamPicker';
 import { apiErrors, type FieldErrors, focusFirstError, validate } from '../../../lib/form';
 import { dateTime, humanize, relTime } from '../../../lib/format';
-import { auditLink, auditOf } from '../../../lib/people';
+import { auditLink, auditOf, type UserPatch } from '../../../lib/people';
 import { latest } from '../../../lib/resource';
 
 /**
- * One user: edit name, role and teams; reset the password, disable or enable, delete; and the latest
+ * One user: edit name, role, teams and sending identity (display name, sending address); reset the password, disable or enable, delete; and the latest
  * changes to them from the Main Log (who, when, what).
  */
 export function UserDrawer(props: {
@@ -21,7 +21,7 @@ export function UserDrawer(props: {
   teams: readonly Team[];
   /** Bumped by the page after any change, so the history reloads. */
   version: number;
-  save: (user: User, patch: { name?: string; role?: string; teamIds?: string[] }) => Promise<unknown>;
+  save: (user: User, patch: UserPatch) => Promise<unknown>;
   enable: (user: User) => Promise<unknown>;
   onReset: (user: User) => void;
   onDisable: (user: User) => void;
@@ -31,6 +31,8 @@ export function UserDrawer(props: {
   const [name, setName] = createSignal('');
   const [role, setRole] = createSignal('viewer');
   const [teamIds, setTeamIds] = createSignal<string[]>([]);
+  const [displayName, setDisplayName] = createSignal('');
+  const [sendingAddress, setSendingAddress] = createSignal('');
   const [errors, setErrors] = createSignal<FieldErrors>({});
   const [error, setError] = createSignal<unknown>();
   const [busy, setBusy] = createSignal(false);
@@ -45,6 +47,8 @@ export function UserDrawer(props: {
         setName(u.name);
         setRole(u.role);
         setTeamIds([...u.teamIds]);
+        setDisplayName(u.displayName ?? '');
+        setSendingAddress(u.sendingAddress ?? '');
         setErrors({});
         setError(undefined);
       },
@@ -59,13 +63,15 @@ export function UserDrawer(props: {
     e.preventDefault();
     const u = props.user;
     if (!u) return;
-    const patch: { name?: string; role?: string; teamIds?: string[] } = {};
+    const patch: UserPatch = {};
     if (name().trim() !== u.name) patch.name = name();
     if (role() !== u.role) patch.role = role();
     const sameTeams = teamIds().length === u.teamIds.length && teamIds().every((t) => u.teamIds.includes(t));
     if (!sameTeams) patch.teamIds = teamIds();
+    if (displayName().trim() !== (u.displayName ?? '')) patch.displayName = displayName();
+    if (sendingAddress().trim() !== (u.sendingAddress ?? '')) patch.sendingAddress = sendingAddress();
     if (Object.keys(patch).length === 0)
-      return setErrors({ '': 'Nothing to save: change the name, role or teams.' });
+      return setErrors({ '': 'Nothing to save: change the name, role, teams or sending identity.' });
     const v = validate(userUpdateSchema, patch);
     if (!v.ok) {
       setErrors(v.errors);
@@ -145,6 +151,25 @@ export function UserDrawer(props: {
                 error={teamIdsError(errors())}
                 help={role() === 'team_admin' ? 'A team admin needs at least one team.' : undefined}
               />
+              <div class="grid2">
+                <TextField
+                  label="Display name"
+                  value={displayName()}
+                  onValue={setDisplayName}
+                  placeholder={u().name}
+                  error={errors().displayName}
+                  help="On mail they send without a From. Empty: their name."
+                />
+                <TextField
+                  label="Sending address"
+                  type="email"
+                  value={sendingAddress()}
+                  onValue={setSendingAddress}
+                  placeholder="name@example.com"
+                  error={errors().sendingAddress}
+                  help="Their sends without a From use it, if the account's Send-as list allows it. Empty: the account's own."
+                />
+              </div>
               <div class="actions" style={{ 'justify-content': 'flex-end' }}>
                 <button type="submit" class="btn primary" disabled={busy()}>
                   {busy() ? 'Saving…' : 'Save changes'}
