@@ -41,6 +41,24 @@ describe('guardedRequest', () => {
     expect(hit).toBe(false);
   });
 
+  // However the URL spells it, the host the request would go to is what the guard checks.
+  it.each([
+    'https://0x7f.1/',
+    'https://127.1/',
+    'https://2130706433/',
+    'https://[::ffff:7f00:1]/',
+    'https://[0:0:0:0:0:ffff:127.0.0.1]/',
+    'https://127.0.0.1#@44.0.0.1/',
+    'https://127.0.0.1\\@44.0.0.1/',
+    'https://%31%32%37.0.0.1/',
+    'https://\u2460\u2461\u2466.0.0.1/',
+    'HTTPS://LOCALHOST./',
+    'https://[64:ff9b::a9fe:a9fe]/',
+  ])('refuses %s as blocked', async (url) => {
+    const err = await guardedRequest(url, { timeoutMs: 1000, allowPrivateHosts: false }).catch((e) => e);
+    expect((err as ConnectionFailure).info.code).toBe('blocked');
+  });
+
   it('bounds a server that drips its answer slowly', async () => {
     const port = await listen((_req, res) => {
       res.writeHead(200);
@@ -56,11 +74,19 @@ describe('guardedRequest', () => {
     expect((err as ConnectionFailure).info.code).toBe('timeout');
   });
 
-  it('returns a redirect as it is and never follows it', async () => {
-    let followed = false;
-    const port = await listen((req, res) => {
-      if (req.url === '/elsewhere') followed = true;
-      res.writeHead(307, { location: '/elsewhere' });
+  it.each([
+    [301, '/elsewhere'],
+    [302, 'http://169.254.169.254/latest/meta-data/'],
+    [303, '/elsewhere'],
+    [307, '/elsewhere'],
+    [308, '/elsewhere'],
+    [308, 'file:///etc/passwd'],
+    [302, 'gopher://127.0.0.1:25/_EHLO'],
+  ])('returns a %i to %s as it is and never follows it', async (status, location) => {
+    let requests = 0;
+    const port = await listen((_req, res) => {
+      requests++;
+      res.writeHead(status, { location });
       res.end();
     });
     const res = await guardedRequest(`http://127.0.0.1:${port}/start`, {
@@ -69,8 +95,8 @@ describe('guardedRequest', () => {
       timeoutMs: 1000,
       allowPrivateHosts: true,
     });
-    expect(res.status).toBe(307);
-    expect(followed).toBe(false);
+    expect(res.status).toBe(status);
+    expect(requests).toBe(1);
   });
 
   it('connects to the destination it is given, without a second lookup (no DNS rebinding window)', async () => {
@@ -89,6 +115,20 @@ describe('guardedRequest', () => {
     ['http:// while private hosts are refused', 'http://127.0.0.1:9/v3', false, 'https://'],
     ['credentials in the URL', 'https://api:key-1@api.mailgun.net/v3', true, 'username or password'],
     ['another scheme', 'ftp://api.mailgun.net/', true, 'https://'],
+    ['credentials before a public host', 'https://127.0.0.1:443@44.0.0.1/', false, 'username or password'],
+    ['a bare username', 'https://key-1@api.mailgun.net/', true, 'username or password'],
+    [
+      'http:// to a private name while private hosts are allowed',
+      'http://10.0.0.1.nip.io/',
+      true,
+      'https://',
+    ],
+    [
+      'http:// to a decimal loopback while private hosts are refused',
+      'http://2130706433/',
+      false,
+      'https://',
+    ],
   ])('refuses %s before any lookup', async (_what, url, allowPrivateHosts, message) => {
     const err = await guardedRequest(url, { timeoutMs: 1000, allowPrivateHosts }).catch((e) => e);
     expect((err as ConnectionFailure).info.code).toBe('blocked');
