@@ -20,8 +20,11 @@ export interface AttachmentInfo {
   partId: string;
 }
 
-/** How a message arrived: SMTP, the Mailgun or SES emulation, or Mailpit's send API (`POST /api/v1/send`). */
-export type MessageTransport = 'smtp' | 'mailgun' | 'ses' | 'mailpit';
+/**
+ * How a message arrived: SMTP, the Mailgun or SES emulation, Mailpit's send API
+ * (`POST /api/v1/send`), or IMAP (an APPEND, or the copy an IMAP COPY or MOVE makes).
+ */
+export type MessageTransport = 'smtp' | 'mailgun' | 'ses' | 'mailpit' | 'imap';
 
 /** A received message as the store keeps it. */
 export interface StoredMessage {
@@ -67,6 +70,17 @@ export interface StoredMessage {
   mailgun?: { domain: string; tags: string[]; variables: Record<string, string> };
   /** SES emulation only: what the SendEmail call carried besides the message. */
   ses?: SesMessageInfo;
+  /**
+   * IMAP UID: ascending in arrival order and never reused under the store's UIDVALIDITY (both
+   * survive a restart with `storeDir`). A message has the same UID in every mailbox it shows in.
+   */
+  uid: number;
+  /** IMAP flags and keywords other than `\Seen` (which is `read`): `\Flagged`, `\Deleted`, `$Label1` … */
+  flags: string[];
+  /** The IMAP folder: `INBOX` for every delivery; another only through an IMAP COPY, MOVE or APPEND. */
+  folder: string;
+  /** IMAP INTERNALDATE when it is not `receivedAt`: the date an APPEND gave, or the copied message's. */
+  internalDate?: string;
 }
 
 /** The SES-specific part of a message accepted by the SES v2 emulation. */

@@ -18,9 +18,24 @@ export interface PersistedMeta {
   read?: boolean;
   /** Set once the tags were changed; absent means the tags it arrived with. */
   tags?: string[];
+  /** IMAP UID (absent in files written before UIDs: one is given at load). */
+  uid?: number;
+  /** IMAP flags other than \Seen; absent means none. */
+  flags?: string[];
+  /** IMAP folder; absent means INBOX. */
+  folder?: string;
+  internalDate?: string;
+}
+
+/** What the store keeps besides its messages: the IMAP UID counter, so no UID is ever reused. */
+export interface StoreState {
+  uidValidity: number;
+  uidNext: number;
 }
 
 const SAFE_ID = /^[\w-]+$/;
+// Not `.json`: load() reads every `.json` file as a message envelope.
+const STATE_FILE = 'store.state';
 
 /** A directory of `<id>.eml` sources with `<id>.json` envelopes. */
 export class MessageDirectory {
@@ -45,6 +60,22 @@ export class MessageDirectory {
   async writeMeta(meta: PersistedMeta): Promise<void> {
     await this.ready;
     await writeFile(this.path(meta.id, 'json'), JSON.stringify(meta));
+  }
+
+  /** The store's state, or null when the directory has none yet (or an unreadable one). */
+  async readState(): Promise<StoreState | null> {
+    await this.ready;
+    try {
+      const state = JSON.parse(await readFile(join(this.dir, STATE_FILE), 'utf8')) as StoreState;
+      return Number.isSafeInteger(state.uidValidity) && Number.isSafeInteger(state.uidNext) ? state : null;
+    } catch {
+      return null;
+    }
+  }
+
+  async writeState(state: StoreState): Promise<void> {
+    await this.ready;
+    await writeFile(join(this.dir, STATE_FILE), JSON.stringify(state));
   }
 
   readRaw(id: string): Promise<Buffer> {

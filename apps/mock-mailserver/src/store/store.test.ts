@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -14,6 +14,11 @@ afterEach(async () => {
   }
   vi.useRealTimers();
 });
+
+/** The message files of a store directory, sorted (without the store's own state file). */
+async function messageFiles(dir: string): Promise<string[]> {
+  return (await readdir(dir)).filter((name) => /\.(eml|json)$/.test(name)).sort();
+}
 
 function makeStore(
   limits: Partial<{ maxMessages: number; maxAgeMs: number; maxBytes: number }> = {},
@@ -199,7 +204,7 @@ describe('MessageStore', () => {
       await new Promise((r) => setTimeout(r, 50));
       first.delete(b.id);
       await new Promise((r) => setTimeout(r, 50));
-      expect((await readdir(dir)).sort()).toEqual([`${a.id}.eml`, `${a.id}.json`]);
+      expect(await messageFiles(dir)).toEqual([`${a.id}.eml`, `${a.id}.json`]);
 
       const second = makeStore({}, dir).store;
       await second.load();
@@ -218,11 +223,54 @@ describe('MessageStore', () => {
       first.update(gone.id, { read: true });
       first.delete(gone.id);
       await first.idle();
-      expect((await readdir(dir)).sort()).toEqual([`${kept.id}.eml`, `${kept.id}.json`].sort());
+      expect(await messageFiles(dir)).toEqual([`${kept.id}.eml`, `${kept.id}.json`].sort());
 
       const second = makeStore({}, dir).store;
       await second.load();
       expect(second.get(kept.id)).toMatchObject({ read: true, tags: ['Seen it'] });
+    });
+
+    it('keeps IMAP UIDs, UIDVALIDITY and flags across a restart, and never reuses a deleted UID', async () => {
+      dir = await mkdtemp(join(tmpdir(), 'mock-store-'));
+      const first = makeStore({}, dir).store;
+      const kept = await first.ingest(incoming('a@example.org', 'kept'));
+      const newest = await first.ingest(incoming('a@example.org', 'newest'));
+      const copy = await first.ingest(
+        incoming('a@example.org', 'copy', { folder: 'Archive', read: true, flags: ['\\Flagged'] }),
+      );
+      expect([kept.uid, newest.uid, copy.uid]).toEqual([1, 2, 3]);
+      expect(copy).toMatchObject({ folder: 'Archive', read: true, flags: ['\\Flagged'] });
+      first.update(kept.id, { flags: ['\\Answered', '$Work'] });
+      first.delete(copy.id);
+      first.delete(newest.id);
+      await first.idle();
+
+      const second = makeStore({}, dir).store;
+      await second.load();
+      expect(second.uidValidity).toBe(first.uidValidity);
+      expect(second.get(kept.id)).toMatchObject({ uid: 1, folder: 'INBOX', flags: ['\\Answered', '$Work'] });
+      const next = await second.ingest(incoming('a@example.org', 'after restart'));
+      expect(next.uid).toBe(4);
+    });
+
+    it('gives UIDs to messages kept before UIDs existed, once', async () => {
+      dir = await mkdtemp(join(tmpdir(), 'mock-store-'));
+      const first = makeStore({}, dir).store;
+      const old = await first.ingest(incoming('a@example.org', 'old'));
+      await first.idle();
+      const metaFile = join(dir, `${old.id}.json`);
+      const { uid: _uid, ...legacy } = JSON.parse(await readFile(metaFile, 'utf8'));
+      await writeFile(metaFile, JSON.stringify(legacy));
+      await rm(join(dir, 'store.state'), { force: true });
+
+      const second = makeStore({}, dir).store;
+      await second.load();
+      const uid = second.get(old.id)!.uid;
+      expect(uid).toBeGreaterThan(0);
+      await second.idle();
+      const third = makeStore({}, dir).store;
+      await third.load();
+      expect(third.get(old.id)!.uid).toBe(uid);
     });
   });
 });

@@ -4,7 +4,7 @@ import type { MessageFilter, MessageSummary, MessageTransport, StoredMessage } f
 import { addressParts } from './address.js';
 import { compileFilter, type Filterable, isEmptyFilter, type Predicate } from './filter.js';
 import { type ParsedFields, parseMessage } from './parse.js';
-import type { MessageDirectory, PersistedMeta } from './persist.js';
+import type { MessageDirectory, PersistedMeta, StoreState } from './persist.js';
 import { arrivalTags, normaliseTags } from './tags.js';
 
 /** A message as it arrives from a protocol front end, before parsing. */
@@ -17,6 +17,11 @@ export interface IncomingMessage {
   remoteAddress: string | null;
   mailgun?: StoredMessage['mailgun'];
   ses?: StoredMessage['ses'];
+  /** IMAP APPEND, COPY and MOVE: where the message lands (default INBOX) and what it carries. */
+  folder?: string;
+  read?: boolean;
+  flags?: string[];
+  internalDate?: string;
 }
 
 export interface StoreLimits {
@@ -83,6 +88,8 @@ export interface MessageUpdate {
   read?: boolean;
   /** Replaces the tags; they are cleaned, deduplicated regardless of case and sorted. */
   tags?: string[];
+  /** Replaces the IMAP flags other than \Seen (which is `read`). */
+  flags?: string[];
 }
 
 /**
@@ -96,6 +103,10 @@ export class MessageStore {
   private bytes = 0;
   private seq = 0;
   private readonly ageTimer: NodeJS.Timeout;
+  /** IMAP UIDVALIDITY: when the UID numbering began (seconds), kept in the store directory. */
+  uidValidity = Math.floor(Date.now() / 1000);
+  /** The UID the next message gets. */
+  uidNext = 1;
 
   constructor(
     private readonly limits: StoreLimits,
@@ -114,10 +125,20 @@ export class MessageStore {
     // the clock (one number per millisecond, ahead of anything an earlier run could reach
     // unless it took in more than a message per millisecond for its whole life).
     this.seq = Math.max(this.seq, Date.now());
-    for (const { meta, raw } of await this.dir.load()) {
-      const parsed = await parseMessage(raw);
-      this.insert(meta, raw, parsed, false);
+    const state = await this.dir.readState();
+    if (state) {
+      this.uidValidity = state.uidValidity;
+      this.uidNext = state.uidNext;
     }
+    const loaded = await this.dir.load();
+    for (const { meta } of loaded) if (meta.uid) this.uidNext = Math.max(this.uidNext, meta.uid + 1);
+    for (const { meta, raw } of loaded) {
+      const parsed = await parseMessage(raw);
+      const uidless = !meta.uid;
+      const message = this.insert(uidless ? { ...meta, uid: this.uidNext++ } : meta, raw, parsed, false);
+      if (uidless) this.writeMeta(message);
+    }
+    this.saveState();
     this.prune();
   }
 
@@ -136,6 +157,11 @@ export class MessageStore {
       remoteAddress: incoming.remoteAddress,
       ...(incoming.mailgun ? { mailgun: incoming.mailgun } : {}),
       ...(incoming.ses ? { ses: incoming.ses } : {}),
+      ...(incoming.read ? { read: true } : {}),
+      uid: this.uidNext++,
+      ...(incoming.flags?.length ? { flags: incoming.flags } : {}),
+      ...(incoming.folder && incoming.folder !== 'INBOX' ? { folder: incoming.folder } : {}),
+      ...(incoming.internalDate ? { internalDate: incoming.internalDate } : {}),
     };
     const message = this.insert(meta, incoming.raw, parsed, true);
     this.prune();
@@ -167,6 +193,10 @@ export class MessageStore {
         }),
       ...(meta.mailgun ? { mailgun: meta.mailgun } : {}),
       ...(meta.ses ? { ses: meta.ses } : {}),
+      uid: meta.uid ?? 0,
+      flags: meta.flags ?? [],
+      folder: meta.folder ?? 'INBOX',
+      ...(meta.internalDate ? { internalDate: meta.internalDate } : {}),
     };
     const kept = this.dir ? null : raw;
     const entry: Entry = {
@@ -229,6 +259,8 @@ export class MessageStore {
     this.byId.delete(entry.message.id);
     this.bytes -= entry.weight;
     this.removeFiles(entry.message.id);
+    // The highest UID may be gone from disk now; the state file keeps the counter past it.
+    this.saveState();
     this.events.publish('delete', { id: entry.message.id, reason });
   }
 
@@ -248,17 +280,34 @@ export class MessageStore {
     const before = entry.message;
     const read = change.read ?? before.read;
     const tags = change.tags ? normaliseTags(change.tags) : before.tags;
-    if (read === before.read && sameTags(tags, before.tags)) return before;
-    const message: StoredMessage = { ...before, read, tags };
+    const flags = change.flags ?? before.flags;
+    if (read === before.read && sameTags(tags, before.tags) && sameTags(flags, before.flags)) return before;
+    const message: StoredMessage = { ...before, read, tags, flags };
     entry.message = message;
-    const dir = this.dir;
-    if (dir) {
-      const meta = metaOf(message);
-      this.fileOp(id, () =>
-        dir.writeMeta(meta).catch((error) => this.log(`store: cannot write ${id}: ${error}`)),
-      );
-    }
+    this.writeMeta(message);
     return message;
+  }
+
+  private writeMeta(message: StoredMessage): void {
+    const dir = this.dir;
+    if (!dir) return;
+    const meta = metaOf(message);
+    this.fileOp(message.id, () =>
+      dir.writeMeta(meta).catch((error) => this.log(`store: cannot write ${message.id}: ${error}`)),
+    );
+  }
+
+  private stateQueued = false;
+  /** Queues one write of the UID counter; changes made before it runs ride along. */
+  private saveState(): void {
+    const dir = this.dir;
+    if (!dir || this.stateQueued) return;
+    this.stateQueued = true;
+    this.fileOp(STATE_KEY, async () => {
+      this.stateQueued = false;
+      const state: StoreState = { uidValidity: this.uidValidity, uidNext: this.uidNext };
+      await dir.writeState(state).catch((error) => this.log(`store: cannot write its state: ${error}`));
+    });
   }
 
   get(id: string): StoredMessage | undefined {
@@ -435,6 +484,7 @@ export class MessageStore {
     this.entries = [];
     this.byId.clear();
     this.bytes = 0;
+    this.saveState();
     this.events.publish('reset', { cursor: this.cursor(), deleted });
   }
 
@@ -468,6 +518,9 @@ export class MessageStore {
   }
 }
 
+// Message ids are [\w-]+, so this key never collides with one.
+const STATE_KEY = '.state';
+
 const sameTags = (a: string[], b: string[]) => a.length === b.length && a.every((tag, i) => tag === b[i]);
 
 /** What the store directory keeps beside a message's source. */
@@ -485,5 +538,9 @@ function metaOf(m: StoredMessage): PersistedMeta {
     ...(m.ses ? { ses: m.ses } : {}),
     read: m.read,
     tags: m.tags,
+    uid: m.uid,
+    ...(m.flags.length ? { flags: m.flags } : {}),
+    ...(m.folder !== 'INBOX' ? { folder: m.folder } : {}),
+    ...(m.internalDate ? { internalDate: m.internalDate } : {}),
   };
 }
