@@ -8,6 +8,7 @@ import { codeRoutes } from './routes/codes.js';
 import { eventRoutes } from './routes/events.js';
 import { faultRoutes } from './routes/faults.js';
 import { mailgunRoutes } from './routes/mailgun.js';
+import { mailpitRoutes } from './routes/mailpit/index.js';
 import { messageRoutes } from './routes/messages.js';
 import { sesRoutes } from './routes/ses.js';
 import { uiRoutes } from './routes/ui.js';
@@ -23,6 +24,7 @@ export function buildRouter(ctx: HttpContext): Router {
   eventRoutes(router, ctx);
   faultRoutes(router, ctx);
   mailgunRoutes(router, ctx);
+  mailpitRoutes(router, ctx);
   sesRoutes(router, ctx);
   uiRoutes(router);
   return router;

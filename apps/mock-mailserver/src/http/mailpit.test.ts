@@ -1,0 +1,150 @@
+import { MailpitClient } from 'mailpit-api';
+import nodemailer from 'nodemailer';
+import type { SendMailOptions } from 'nodemailer/lib/mailer';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type MockMailServer, startMockMailServer } from '../index.js';
+
+// A suite written as a Mailpit user writes one: the npm client `mailpit-api`, unchanged, with
+// the mock's HTTP address as its base URL; mail goes in over SMTP.
+
+let mock: MockMailServer;
+let mailpit: MailpitClient;
+let send: (mail: SendMailOptions) => Promise<{ messageId: string }>;
+
+beforeEach(async () => {
+  mock = await startMockMailServer({ pop3Port: false, smtpsPort: false });
+  mailpit = new MailpitClient(mock.httpUrl);
+  const transport = nodemailer.createTransport({ host: '127.0.0.1', port: mock.smtpPort, ignoreTLS: true });
+  send = (mail) => transport.sendMail({ from: 'Shop <shop@example.org>', ...mail });
+});
+afterEach(() => mock.close());
+
+const png = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAghq0ZQAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+/** A message with a text and an HTML body, an attachment and an inline image. */
+const rich: SendMailOptions = {
+  to: 'Ann <ann@example.org>',
+  cc: 'bob@example.org',
+  bcc: 'hidden@example.org',
+  replyTo: 'help@example.org',
+  subject: 'Your invoice',
+  text: 'Your invoice is attached. Code 482913.',
+  html: '<p>Your <b>invoice</b> is attached.</p><img src="cid:logo@shop">',
+  headers: { 'List-Unsubscribe': '<mailto:unsub@example.org>, <https://shop.example/unsub>' },
+  attachments: [
+    { filename: 'invoice.txt', content: 'total: 42 EUR', contentType: 'text/plain' },
+    { filename: 'logo.png', content: png, contentType: 'image/png', cid: 'logo@shop' },
+  ],
+};
+
+describe('reading mail', () => {
+  it('lists messages newest first, in Mailpit shape, and pages with start and limit', async () => {
+    for (const subject of ['first', 'second', 'third'])
+      await send({ to: 'ann@example.org', subject, text: 'Hi' });
+
+    const list = await mailpit.listMessages();
+    expect(list).toMatchObject({ total: 3, unread: 3, count: 3, messages_count: 3, start: 0, tags: [] });
+    expect(list.messages.map((m) => m.Subject)).toEqual(['third', 'second', 'first']);
+    const [item] = list.messages;
+    expect(item).toMatchObject({
+      Read: false,
+      From: { Name: 'Shop', Address: 'shop@example.org' },
+      To: [{ Name: '', Address: 'ann@example.org' }],
+      Cc: [],
+      Bcc: [],
+      ReplyTo: [],
+      Tags: [],
+      Attachments: 0,
+      Snippet: 'Hi',
+    });
+    expect(item!.ID).toBe(mock.messages()[0]!.id);
+    expect(item!.MessageID).not.toMatch(/[<>]/);
+    expect(new Date(item!.Created).toISOString()).toBe(item!.Created);
+
+    const page = await mailpit.listMessages(1, 1);
+    expect(page).toMatchObject({ start: 1, count: 1, messages_count: 3 });
+    expect(page.messages.map((m) => m.Subject)).toEqual(['second']);
+  });
+
+  it('gets one message in full, by id and as latest, and marks it read', async () => {
+    await send({ to: 'old@example.org', subject: 'older', text: 'x' });
+    await send(rich);
+    const { messages } = await mailpit.listMessages();
+    const id = messages[0]!.ID;
+    expect(messages[0]).toMatchObject({ Attachments: 1, Snippet: 'Your invoice is attached.' });
+    expect(messages[0]!.Bcc).toEqual([{ Name: '', Address: 'hidden@example.org' }]);
+
+    const message = await mailpit.getMessageSummary(id);
+    expect(message).toMatchObject({
+      ID: id,
+      From: { Name: 'Shop', Address: 'shop@example.org' },
+      To: [{ Name: 'Ann', Address: 'ann@example.org' }],
+      Cc: [{ Name: '', Address: 'bob@example.org' }],
+      Bcc: [{ Name: '', Address: 'hidden@example.org' }],
+      ReplyTo: [{ Name: '', Address: 'help@example.org' }],
+      ReturnPath: 'shop@example.org',
+      Subject: 'Your invoice',
+      Tags: [],
+      Text: 'Your invoice is attached. Code 482913.',
+      HTML: rich.html,
+      ListUnsubscribe: { Links: ['mailto:unsub@example.org', 'https://shop.example/unsub'] },
+    });
+    expect(message.Attachments).toEqual([
+      expect.objectContaining({
+        FileName: 'invoice.txt',
+        ContentType: 'text/plain',
+        Size: 13,
+        ContentID: '',
+      }),
+    ]);
+    expect(message.Inline).toEqual([
+      expect.objectContaining({ FileName: 'logo.png', ContentType: 'image/png', ContentID: 'logo@shop' }),
+    ]);
+    expect(message.Attachments[0]!.Checksums.SHA256).toMatch(/^[0-9a-f]{64}$/);
+    expect(message.Size).toBe(mock.message(id)!.size);
+
+    expect((await mailpit.getMessageSummary()).ID).toBe(id);
+    const after = await mailpit.listMessages();
+    expect(after.unread).toBe(1);
+    expect(after.messages[0]!.Read).toBe(true);
+  });
+
+  it('serves headers, the raw source, parts and the rendered views', async () => {
+    await send(rich);
+    const message = await mailpit.getMessageSummary();
+
+    const headers = await mailpit.getMessageHeaders(message.ID);
+    expect(Object.keys(headers)).toEqual([...Object.keys(headers)].sort());
+    expect(headers.Subject).toEqual(['Your invoice']);
+    expect(headers['Message-Id']).toHaveLength(1);
+    expect(headers['List-Unsubscribe']).toEqual(['<mailto:unsub@example.org>, <https://shop.example/unsub>']);
+
+    const source = await mailpit.getMessageSource('latest');
+    expect(source).toBe((await mock.raw(message.ID))!.toString());
+
+    const attachment = await mailpit.getMessageAttachment(message.ID, message.Attachments[0]!.PartID);
+    expect(attachment.type).toMatch(/^text\/plain/);
+    expect(await attachment.text()).toBe('total: 42 EUR');
+    const logo = await mailpit.getMessageAttachment('latest', message.Inline[0]!.PartID);
+    expect(Buffer.from(await logo.arrayBuffer())).toEqual(png);
+
+    expect(await mailpit.renderMessageHTML()).toBe(rich.html);
+    expect(await mailpit.renderMessageText(message.ID)).toBe(rich.text);
+  });
+
+  it('answers 404 for an unknown message or part, and for thumbnails, which the mock does not make', async () => {
+    await send(rich);
+    const message = await mailpit.getMessageSummary();
+    await expect(mailpit.getMessageSummary('nope')).rejects.toThrow(/404/);
+    await expect(mailpit.getMessageSource('nope')).rejects.toThrow(/404/);
+    await expect(mailpit.getMessageAttachment(message.ID, '9.9')).rejects.toThrow(/404/);
+    await expect(mailpit.getAttachmentThumbnail(message.ID, message.Inline[0]!.PartID)).rejects.toThrow(
+      /404/,
+    );
+    await mock.reset();
+    await expect(mailpit.getMessageSummary()).rejects.toThrow(/404.*Message not found/);
+  });
+});

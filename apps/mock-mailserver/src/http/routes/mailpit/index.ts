@@ -1,0 +1,13 @@
+import type { HttpContext } from '../../context.js';
+import type { Router } from '../../router.js';
+import { mailpitMessageRoutes } from './message.js';
+import { mailpitMessagesRoutes } from './messages.js';
+
+/**
+ * Mailpit's API v1, a second face of the mock: the routes Mailpit's clients call, with its
+ * paths, parameters and JSON, over the same captured mail as the mock's own API.
+ */
+export function mailpitRoutes(router: Router, ctx: HttpContext): void {
+  mailpitMessagesRoutes(router, ctx);
+  mailpitMessageRoutes(router, ctx, () => undefined);
+}

@@ -1,0 +1,39 @@
+import type { MessageStore } from '../../../store/store.js';
+import type { StoredMessage } from '../../../types.js';
+import { listItem } from './shape.js';
+
+/** Mailbox-wide figures every list answer carries. */
+export function mailboxStats(store: MessageStore): { total: number; unread: number; tags: string[] } {
+  const all = store.query();
+  const tags = new Map<string, string>();
+  let unread = 0;
+  for (const m of all) {
+    if (!m.read) unread++;
+    for (const tag of m.tags) if (!tags.has(tag.toLowerCase())) tags.set(tag.toLowerCase(), tag);
+  }
+  return { total: all.length, unread, tags: [...tags.values()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)) };
+}
+
+/**
+ * Mailpit's list answer (`MessagesSummary`) for one page of messages, newest first: `total` and
+ * `unread` count the mailbox, `messages_count` and `messages_unread` what matched, `count` the page.
+ */
+export function listAnswer(
+  store: MessageStore,
+  matched: StoredMessage[],
+  page: { start: number; limit: number },
+) {
+  const stats = mailboxStats(store);
+  const messages =
+    page.limit === 0 ? matched.slice(page.start) : matched.slice(page.start, page.start + page.limit);
+  return {
+    total: stats.total,
+    unread: stats.unread,
+    count: messages.length,
+    messages_count: matched.length,
+    messages_unread: matched.reduce((n, m) => n + (m.read ? 0 : 1), 0),
+    start: page.start,
+    tags: stats.tags,
+    messages: messages.map(listItem),
+  };
+}
