@@ -84,3 +84,21 @@ describe('cloud metadata and credential endpoints stay refused even where privat
     expect(() => assertAllowed('metadata.test', ip, true)).toThrow(/metadata/);
   });
 });
+
+describe('a refusal does not map the internal network', () => {
+  it('names the kind of address a name resolves to, never the address (DNS is not an oracle for team admins)', async () => {
+    const err = await resolveDestination('localhost', { allowPrivateHosts: false, timeoutMs: 2000 }).catch(
+      (e: unknown) => e,
+    );
+    const message = (err as { message?: string }).message ?? '';
+    expect(message).toMatch(/localhost resolves to a loopback address/);
+    expect(message).not.toMatch(/127\.0\.0\.1|::1/);
+  });
+
+  it('still names an address typed as the host, which says nothing new', async () => {
+    const err = await resolveDestination('10.1.2.3', { allowPrivateHosts: false, timeoutMs: 1000 }).catch(
+      (e: unknown) => e,
+    );
+    expect((err as { message?: string }).message).toMatch(/10\.1\.2\.3 is a private address/);
+  });
+});

@@ -48,7 +48,11 @@ export function assertAllowed(hostname: string, address: string, allowPrivateHos
   if (allowPrivateHosts && reason !== 'metadata') return;
   throw new ConnectionFailure({
     code: 'blocked',
-    message: `${hostname} resolves to ${address}, a ${describe(reason)} address, which Mailroom does not connect to`,
+    // A name's address is not shown: whoever may test settings (a team admin) would otherwise read the
+    // internal network's DNS through the refusals. The kind of address is enough to act on.
+    message: isIP(hostname)
+      ? `${hostname} is a ${describe(reason)} address, which Mailroom does not connect to`
+      : `${hostname} resolves to a ${describe(reason)} address, which Mailroom does not connect to`,
     hint:
       reason === 'metadata'
         ? 'Cloud metadata endpoints are never reachable from Mailroom.'
