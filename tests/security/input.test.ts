@@ -228,6 +228,34 @@ describe('custom headers cannot replace structural or identity headers', () => {
     });
   }
 
+  // Spellings that could slip past a by-name check: each must be a 400 on its field, never a 202.
+  it.each([
+    ['From ', 'a trailing space'],
+    ['CONTENT-TYPE', 'upper case'],
+    ['\u03f9ontent-Type', 'a Greek lookalike letter'],
+    ['X-Ok\r\nBcc', 'a line break in the name'],
+    ['X-Ok:Bcc', 'a colon in the name'],
+  ])('refuses the name %j (%s)', async (name) => {
+    const r = await target.admin.call('POST', '/api/v1/messages', message({ headers: { [name]: 'x' } }));
+    expect(r.status, r.text).toBe(400);
+    expect(r.body.errors[0].path).toBe(`headers.${name}`);
+  });
+
+  it('refuses a folded value that would start a header of its own', async () => {
+    for (const value of [
+      'x\r\n Content-Type: text/html',
+      'x\r\nBcc: victim@example.org',
+      'x\nBcc: v@example.org',
+    ]) {
+      const r = await target.admin.call(
+        'POST',
+        '/api/v1/messages',
+        message({ headers: { 'X-Campaign': value } }),
+      );
+      expectProblem(r, 'headers.X-Campaign', /line breaks/);
+    }
+  });
+
   it('refuses them in a bulk send too', async () => {
     const r = await target.admin.call('POST', '/api/v1/messages/bulk', {
       accountId,
