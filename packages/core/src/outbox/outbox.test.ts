@@ -172,6 +172,14 @@ describe.each(backends)('outbox on %s', (backend) => {
       'nobody@example.org': 'rejected',
       'later@example.org': 'accepted',
     });
+    const [logged] = await env.database.db
+      .select({ level: tables.logs.level, message: tables.logs.message })
+      .from(tables.logs)
+      .where(like(tables.logs.message, `Message ${res.message.id} partially%`));
+    expect(logged).toEqual({
+      level: 'warning',
+      message: `Message ${res.message.id} partially sent: 1 of 3 recipients refused (nobody@example.org); the others accepted it`,
+    });
     const partial = await listMessages({
       ctx: env.ctx,
       input: { accountId: account.id, status: 'partially_sent' },

@@ -121,7 +121,8 @@ export async function recordOutcomes({
       await ctx.log({
         source: 'outgoing',
         level: d.status === 'failed' ? 'error' : 'warning',
-        message: `Message ${r.id} ${d.status}: ${d.lastError?.message ?? 'not delivered'}`,
+        // "partially sent", as people say it (a warning: some recipients have it).
+        message: `Message ${r.id} ${d.status.replace('_', ' ')}: ${d.lastError?.message ?? 'not delivered'}`,
         accountId: a.accountId,
         context: {
           messageId: r.id,
