@@ -148,3 +148,63 @@ describe('reading mail', () => {
     await expect(mailpit.getMessageSummary()).rejects.toThrow(/404.*Message not found/);
   });
 });
+
+describe('searching', () => {
+  it("finds messages with Mailpit's search syntax", async () => {
+    await send({ ...rich, to: 'Ann Lee <ann+orders@example.org>' });
+    await send({
+      from: 'News <news@letters.example>',
+      to: 'ann@example.org',
+      subject: 'Weekly news',
+      html: '<p>Big <b>sale</b> this week</p>',
+    });
+    await send({ to: 'bob@example.org', subject: 'Password reset', text: 'Your code is 551204' });
+    const subjects = async (query: string, tz?: string) =>
+      (await mailpit.searchMessages({ query, ...(tz ? { tz } : {}) })).messages.map((m) => m.Subject);
+
+    expect(await subjects('from:news@letters.example')).toEqual(['Weekly news']);
+    expect(await subjects('to:"Ann Lee"')).toEqual(['Your invoice']);
+    expect(await subjects('subject:"password reset"')).toEqual(['Password reset']);
+    expect(await subjects('"sale this week"')).toEqual(['Weekly news']);
+    expect(await subjects('code 551204')).toEqual(['Password reset']);
+    expect(await subjects('has:attachment')).toEqual(['Your invoice']);
+    expect(await subjects('-has:attachment')).toEqual(['Password reset', 'Weekly news']);
+    expect(await subjects('!from:news -to:bob')).toEqual(['Your invoice']);
+    expect(await subjects('tag:orders')).toEqual(['Your invoice']); // from the plus address
+    expect(await subjects('is:unread')).toHaveLength(3);
+    expect(await subjects('after:2000-01-01', 'Europe/Paris')).toHaveLength(3);
+    expect(await subjects('before:2000/01/01')).toEqual([]);
+
+    await mailpit.getMessageSummary(
+      (await mailpit.searchMessages({ query: 'subject:news' })).messages[0]!.ID,
+    );
+    expect(await subjects('is:read')).toEqual(['Weekly news']);
+    expect(await subjects('is:unread')).toEqual(['Password reset', 'Your invoice']);
+
+    const page = await mailpit.searchMessages({ query: 'ann', start: 1, limit: 1 });
+    expect(page).toMatchObject({
+      total: 3,
+      unread: 2,
+      messages_count: 2,
+      messages_unread: 1,
+      start: 1,
+      count: 1,
+    });
+    expect(page.tags).toEqual(['orders']);
+    expect(page.messages.map((m) => m.Subject)).toEqual(['Your invoice']);
+  });
+
+  it('gets the latest message matching a query, and waits for one as the client does', async () => {
+    await send({ to: 'ann@example.org', subject: 'Welcome', text: 'Hello' });
+    await send({ to: 'bob@example.org', subject: 'Other', text: 'Hi' });
+    const found = await mailpit.waitForMessage({ query: 'to:ann@example.org' });
+    expect(found.Subject).toBe('Welcome');
+    const res = await fetch(
+      `${mock.httpUrl}/api/v1/message/latest?query=${encodeURIComponent('subject:welcome')}`,
+    );
+    expect(((await res.json()) as { Subject: string }).Subject).toBe('Welcome');
+    const none = await fetch(`${mock.httpUrl}/api/v1/message/latest?query=nothing-matches`);
+    expect([none.status, await none.text()]).toEqual([404, 'Message not found']);
+    await expect(mailpit.searchMessages({ query: '  ' })).rejects.toThrow(/400.*no search query/);
+  });
+});

@@ -2,6 +2,7 @@ import type { HttpContext } from '../../context.js';
 import type { Router } from '../../router.js';
 import { mailpitMessageRoutes } from './message.js';
 import { mailpitMessagesRoutes } from './messages.js';
+import { mailpitSearchRoutes, searchMessages } from './search.js';
 
 /**
  * Mailpit's API v1, a second face of the mock: the routes Mailpit's clients call, with its
@@ -9,5 +10,10 @@ import { mailpitMessagesRoutes } from './messages.js';
  */
 export function mailpitRoutes(router: Router, ctx: HttpContext): void {
   mailpitMessagesRoutes(router, ctx);
-  mailpitMessageRoutes(router, ctx, () => undefined);
+  mailpitSearchRoutes(router, ctx);
+  // `latest` with `?query=` is the newest message matching that search, as in Mailpit.
+  mailpitMessageRoutes(router, ctx, (query) => {
+    const search = query.get('query')?.trim();
+    return search ? () => searchMessages(ctx, search, query.get('tz'))[0] : undefined;
+  });
 }
