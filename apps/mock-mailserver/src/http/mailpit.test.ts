@@ -208,3 +208,61 @@ describe('searching', () => {
     await expect(mailpit.searchMessages({ query: '  ' })).rejects.toThrow(/400.*no search query/);
   });
 });
+
+describe('read state and deleting', () => {
+  async function threeMessages() {
+    for (const [to, subject] of [
+      ['ann@example.org', 'one'],
+      ['bob@example.org', 'two'],
+      ['ann@example.org', 'three'],
+    ] as const) {
+      await send({ to, subject, text: subject });
+    }
+    const { messages } = await mailpit.listMessages();
+    return Object.fromEntries(messages.map((m) => [m.Subject, m.ID])) as Record<
+      'one' | 'two' | 'three',
+      string
+    >;
+  }
+  const readState = async () =>
+    Object.fromEntries((await mailpit.listMessages()).messages.map((m) => [m.Subject, m.Read]));
+
+  it('marks messages read and unread by id, by search and all at once', async () => {
+    const ids = await threeMessages();
+    expect(await mailpit.setReadStatus({ IDs: [ids.one, ids.two], Read: true })).toBe('ok');
+    expect(await readState()).toEqual({ one: true, two: true, three: false });
+    expect((await mailpit.listMessages()).unread).toBe(1);
+
+    await mailpit.setReadStatus({ IDs: [ids.one], Read: false });
+    expect(await readState()).toEqual({ one: false, two: true, three: false });
+
+    await mailpit.setReadStatus({ Search: 'to:ann@example.org', Read: true });
+    expect(await readState()).toEqual({ one: true, two: true, three: true });
+
+    await mailpit.setReadStatus(); // no IDs, no search: every message, unread by default
+    expect(await readState()).toEqual({ one: false, two: false, three: false });
+    await mailpit.setReadStatus({ Read: true });
+    expect((await mailpit.listMessages()).unread).toBe(0);
+
+    // The flag is the store's: the mock's own API and every other face see the same.
+    expect(mock.message(ids.one)!.read).toBe(true);
+    await expect(mailpit.setReadStatus({ IDs: [ids.one], Search: 'x', Read: true })).rejects.toThrow(
+      /400.*either IDs or a search/,
+    );
+  });
+
+  it('deletes some messages, those matching a search, then all', async () => {
+    const ids = await threeMessages();
+    expect(await mailpit.deleteMessages({ IDs: [ids.two, 'unknown-id'] })).toBe('ok');
+    expect((await mailpit.listMessages()).messages.map((m) => m.Subject)).toEqual(['three', 'one']);
+
+    expect(await mailpit.deleteMessagesBySearch({ query: 'subject:three' })).toBe('ok');
+    expect((await mailpit.listMessages()).messages.map((m) => m.Subject)).toEqual(['one']);
+
+    await send({ to: 'carol@example.org', subject: 'four', text: 'x' });
+    expect(await mailpit.deleteMessages()).toBe('ok');
+    expect(await mailpit.listMessages()).toMatchObject({ total: 0, messages: [] });
+    expect(mock.messages()).toEqual([]);
+    await expect(mailpit.deleteMessagesBySearch({ query: '' })).rejects.toThrow(/400/);
+  });
+});

@@ -2,7 +2,7 @@ import type { StoredMessage } from '../../../types.js';
 import type { HttpContext } from '../../context.js';
 import { json } from '../../respond.js';
 import type { Router } from '../../router.js';
-import { MailpitError, mailpit, pageParams, withinBounds } from './common.js';
+import { MailpitError, mailpit, ok, pageParams, withinBounds } from './common.js';
 import { listAnswer } from './listing.js';
 import { compileSearch } from './search-query.js';
 
@@ -29,6 +29,15 @@ export function mailpitSearchRoutes(router: Router, ctx: HttpContext): void {
         withinBounds(m, page),
       );
       json(res, 200, listAnswer(ctx.store, matched, page));
+    }),
+  );
+
+  router.on(
+    'DELETE',
+    '/api/v1/search',
+    mailpit(({ res, query }) => {
+      for (const m of searchMessages(ctx, requiredQuery(query), query.get('tz'))) ctx.store.delete(m.id);
+      ok(res);
     }),
   );
 }
