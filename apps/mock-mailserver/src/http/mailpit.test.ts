@@ -266,3 +266,38 @@ describe('read state and deleting', () => {
     await expect(mailpit.deleteMessagesBySearch({ query: '' })).rejects.toThrow(/400/);
   });
 });
+
+describe('tags', () => {
+  it('sets, lists, searches, renames and deletes tags', async () => {
+    await send({ to: 'ann@example.org', subject: 'one', text: 'x' });
+    await send({
+      to: 'ann@example.org',
+      subject: 'two',
+      text: 'x',
+      headers: { 'X-Tags': 'Newsletter, weekly' },
+    });
+    const { messages } = await mailpit.listMessages();
+    const [two, one] = messages;
+    expect(two!.Tags).toEqual(['Newsletter', 'weekly']); // from X-Tags, as in Mailpit
+
+    expect(
+      await mailpit.setTags({ IDs: [one!.ID, two!.ID], Tags: ['Urgent', 'billing/2024', 'urgent'] }),
+    ).toBe('ok');
+    expect(await mailpit.getTags()).toEqual(['Urgent', 'billing 2024']); // cleaned, one spelling per message
+    expect((await mailpit.getMessageSummary(one!.ID)).Tags).toEqual(['Urgent', 'billing 2024']);
+    expect((await mailpit.searchMessages({ query: 'tag:"billing 2024"' })).messages_count).toBe(2);
+
+    expect(await mailpit.renameTag('billing 2024', 'Billing')).toBe('ok');
+    expect(await mailpit.getTags()).toEqual(['Billing', 'Urgent']);
+    expect((await mailpit.listMessages()).tags).toEqual(['Billing', 'Urgent']);
+    await expect(mailpit.renameTag('Billing', 'Urgent')).rejects.toThrow(/400.*already exists/);
+    await expect(mailpit.renameTag('nope', 'x')).rejects.toThrow(/400.*not found/);
+
+    await mailpit.setTags({ IDs: [two!.ID] }); // no Tags: removes them
+    expect((await mailpit.getMessageSummary(two!.ID)).Tags).toEqual([]);
+
+    expect(await mailpit.deleteTag('Urgent')).toBe('ok');
+    expect(await mailpit.getTags()).toEqual(['Billing']);
+    expect(mock.messages().map((m) => m.tags)).toEqual([[], ['Billing']]);
+  });
+});

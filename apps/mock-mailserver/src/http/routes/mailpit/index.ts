@@ -3,6 +3,7 @@ import type { Router } from '../../router.js';
 import { mailpitMessageRoutes } from './message.js';
 import { mailpitMessagesRoutes } from './messages.js';
 import { mailpitSearchRoutes, searchMessages } from './search.js';
+import { mailpitTagsRoutes } from './tags.js';
 
 /**
  * Mailpit's API v1, a second face of the mock: the routes Mailpit's clients call, with its
@@ -11,6 +12,7 @@ import { mailpitSearchRoutes, searchMessages } from './search.js';
 export function mailpitRoutes(router: Router, ctx: HttpContext): void {
   mailpitMessagesRoutes(router, ctx);
   mailpitSearchRoutes(router, ctx);
+  mailpitTagsRoutes(router, ctx);
   // `latest` with `?query=` is the newest message matching that search, as in Mailpit.
   mailpitMessageRoutes(router, ctx, (query) => {
     const search = query.get('query')?.trim();

@@ -5,13 +5,16 @@ import { listItem } from './shape.js';
 /** Mailbox-wide figures every list answer carries. */
 export function mailboxStats(store: MessageStore): { total: number; unread: number; tags: string[] } {
   const all = store.query();
-  const tags = new Map<string, string>();
   let unread = 0;
-  for (const m of all) {
-    if (!m.read) unread++;
-    for (const tag of m.tags) if (!tags.has(tag.toLowerCase())) tags.set(tag.toLowerCase(), tag);
-  }
-  return { total: all.length, unread, tags: [...tags.values()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)) };
+  for (const m of all) if (!m.read) unread++;
+  return { total: all.length, unread, tags: [...tagCounts(all).keys()] };
+}
+
+/** Every tag in use with how many messages carry it, in byte order (as Mailpit sorts). */
+export function tagCounts(messages: StoredMessage[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const m of messages) for (const tag of m.tags) counts.set(tag, (counts.get(tag) ?? 0) + 1);
+  return new Map([...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 /**
