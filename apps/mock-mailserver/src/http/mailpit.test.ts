@@ -301,3 +301,116 @@ describe('tags', () => {
     expect(mock.messages().map((m) => m.tags)).toEqual([[], ['Billing']]);
   });
 });
+
+describe('server info and sending', () => {
+  it('reports server info: messages, unread, tags and runtime counters', async () => {
+    await send({ to: 'ann+welcome@example.org', subject: 'one', text: 'x' });
+    await send({ to: 'ann@example.org', subject: 'two', text: 'x' });
+    const [latest] = (await mailpit.listMessages()).messages;
+    await mailpit.getMessageSummary(latest!.ID);
+    await mailpit.deleteMessages({ IDs: [latest!.ID] });
+    await send({ to: 'bob@example.org', subject: 'three', text: 'x' });
+
+    const info = await mailpit.getInfo();
+    expect(info).toMatchObject({
+      LatestVersion: 'disabled',
+      Messages: 2,
+      Unread: 2,
+      Tags: { welcome: 1 },
+      RuntimeStats: { SMTPAccepted: 3, MessagesDeleted: 1, SMTPRejected: 0, SMTPIgnored: 0 },
+    });
+    expect(info.Version).toMatch(/^mock-mailserver-\d+\.\d+\.\d+/);
+    expect(info.DatabaseSize).toBe(mock.messages().reduce((sum, m) => sum + m.size, 0));
+    expect(info.RuntimeStats.SMTPAcceptedSize).toBeGreaterThan(info.DatabaseSize);
+
+    // A message turned away by a fault rule counts as rejected.
+    mock.faults.set([{ stage: 'rcpt', code: 550, count: 1 }]);
+    await expect(send({ to: 'nobody@example.org', subject: 'refused', text: 'x' })).rejects.toThrow(/550/);
+    expect((await mailpit.getInfo()).RuntimeStats.SMTPRejected).toBe(1);
+
+    const config = await mailpit.getConfiguration();
+    expect(config).toMatchObject({
+      MessageRelay: { Enabled: false },
+      SpamAssassin: false,
+      ChaosEnabled: false,
+    });
+  });
+
+  it('sends a message through the API into the mailbox, as if it had arrived', async () => {
+    const { ID } = await mailpit.sendMessage({
+      From: { Email: 'app@example.org', Name: 'The App' },
+      To: [{ Email: 'ann@example.org', Name: 'Ann' }, { Email: 'bob@example.org' }],
+      Cc: [{ Email: 'carol@example.org' }],
+      Bcc: ['dave@example.org'],
+      ReplyTo: [{ Email: 'help@example.org' }],
+      Subject: 'Sent through the API',
+      Text: 'Your code is 730204',
+      HTML: '<p>Your code is <b>730204</b></p>',
+      Tags: ['api', 'Signup'],
+      Headers: { 'X-Request-Id': 'r-1' },
+      Attachments: [
+        { Filename: 'note.txt', Content: Buffer.from('a note').toString('base64') },
+        {
+          Filename: 'logo.png',
+          Content: png.toString('base64'),
+          ContentType: 'image/png',
+          ContentID: 'logo',
+        },
+      ],
+    });
+
+    const message = await mailpit.getMessageSummary(ID);
+    expect(message).toMatchObject({
+      From: { Name: 'The App', Address: 'app@example.org' },
+      To: [
+        { Name: 'Ann', Address: 'ann@example.org' },
+        { Name: '', Address: 'bob@example.org' },
+      ],
+      Cc: [{ Name: '', Address: 'carol@example.org' }],
+      Bcc: [{ Name: '', Address: 'dave@example.org' }],
+      ReplyTo: [{ Name: '', Address: 'help@example.org' }],
+      Subject: 'Sent through the API',
+      Text: 'Your code is 730204',
+      HTML: '<p>Your code is <b>730204</b></p>',
+      Tags: ['Signup', 'api'],
+    });
+    expect(message.Attachments.map((a) => [a.FileName, a.ContentType])).toEqual([['note.txt', 'text/plain']]);
+    expect(message.Inline.map((a) => [a.FileName, a.ContentID])).toEqual([['logo.png', 'logo']]);
+    expect((await mailpit.getMessageHeaders(ID))['X-Request-Id']).toEqual(['r-1']);
+    // The mock's own waits and code extraction see it like any other arrival.
+    expect(await mock.waitForCode({ to: 'dave@example.org' })).toBe('730204');
+    expect(mock.message(ID)).toMatchObject({
+      transport: 'mailpit',
+      envelope: { mailFrom: 'app@example.org' },
+    });
+  });
+
+  it("refuses a message Mailpit would refuse, with Mailpit's JSON error", async () => {
+    const base = { From: { Email: 'app@example.org' }, To: [{ Email: 'ann@example.org' }], Subject: 'Hi' };
+    const refusal = async (body: unknown) => {
+      const res = await fetch(`${mock.httpUrl}/api/v1/send`, { method: 'POST', body: JSON.stringify(body) });
+      return [res.status, await res.json()];
+    };
+    expect(await refusal({ ...base, To: [{ Email: 'not-an-address' }] })).toEqual([
+      400,
+      { Error: 'invalid To address: not-an-address' },
+    ]);
+    expect(await refusal({ ...base, Subject: '' })).toEqual([
+      400,
+      { Error: 'error building message: subject not set' },
+    ]);
+    expect(await refusal({ ...base, To: [] })).toEqual([
+      400,
+      { Error: 'error building message: no recipients (to, cc, bcc) set' },
+    ]);
+    expect(await refusal({ ...base, Headers: { Subject: 'x' } })).toEqual([
+      400,
+      { Error: 'cannot overwrite header: "Subject"' },
+    ]);
+    expect(await refusal({ ...base, Attachments: [{ Filename: 'a.bin', Content: '%%%' }] })).toEqual([
+      400,
+      { Error: 'error decoding base64 attachment "a.bin": illegal base64 data' },
+    ]);
+    expect(mock.messages()).toEqual([]);
+  });
+});

@@ -1,8 +1,10 @@
 import type { HttpContext } from '../../context.js';
 import type { Router } from '../../router.js';
+import { mailpitInfoRoutes } from './info.js';
 import { mailpitMessageRoutes } from './message.js';
 import { mailpitMessagesRoutes } from './messages.js';
 import { mailpitSearchRoutes, searchMessages } from './search.js';
+import { mailpitSendRoutes } from './send.js';
 import { mailpitTagsRoutes } from './tags.js';
 
 /**
@@ -13,6 +15,8 @@ export function mailpitRoutes(router: Router, ctx: HttpContext): void {
   mailpitMessagesRoutes(router, ctx);
   mailpitSearchRoutes(router, ctx);
   mailpitTagsRoutes(router, ctx);
+  mailpitInfoRoutes(router, ctx);
+  mailpitSendRoutes(router, ctx);
   // `latest` with `?query=` is the newest message matching that search, as in Mailpit.
   mailpitMessageRoutes(router, ctx, (query) => {
     const search = query.get('query')?.trim();
