@@ -2,6 +2,12 @@ import { type LineSocket, sharedDeadline } from '../lineSocket';
 
 export type Pop3Reply = { ok: boolean; text: string; lines: string[] };
 
+/**
+ * The most a multi-line reply may hold: a whole message (RETR) or a mailbox's listing (UIDL). Mail servers
+ * refuse messages far smaller; a server streaming endlessly is cut off here instead of filling memory.
+ */
+export const MAX_MULTILINE = 64 * 1024 * 1024;
+
 /** Sends POP3 commands; `multiline` replies are read up to the lone "." line and dot-unstuffed. */
 export class Pop3Commander {
   constructor(
@@ -18,7 +24,11 @@ export class Pop3Commander {
   }
 
   async read(what: string, multiline: boolean): Promise<Pop3Reply> {
-    const read = sharedDeadline({ what, timeoutMs: this.timeoutMs });
+    const read = sharedDeadline({
+      what,
+      timeoutMs: this.timeoutMs,
+      ...(multiline ? { maxBytes: MAX_MULTILINE } : {}),
+    });
     const text = await this.io.readLine(read());
     const ok = text.startsWith('+OK');
     const lines: string[] = [];

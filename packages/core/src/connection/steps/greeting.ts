@@ -4,7 +4,8 @@ import type { ReadOptions } from '../lineSocket';
 
 /**
  * Reads a greeting within `totalMs` (of which `remainingMs` are left): silence and a closed connection both
- * fail as `greeting`, the class that says "something listens there, but not the mail server you meant".
+ * fail as `greeting`, the class that says "something listens there, but not the mail server you meant"; a
+ * greeting past lineSocket's bounds stays the `protocol` failure that says so.
  */
 export async function readGreeting<T>(
   totalMs: number,
@@ -23,7 +24,8 @@ export async function readGreeting<T>(
         }),
     });
   } catch (err) {
-    if (err instanceof ConnectionFailure && err.code === 'protocol') {
+    // A server that floods instead of greeting (a bound of lineSocket was hit) is told as it is.
+    if (err instanceof ConnectionFailure && err.code === 'protocol' && err.detail?.limit === undefined) {
       throw new ConnectionFailure({
         ...err.info,
         code: 'greeting',
