@@ -414,3 +414,22 @@ describe('server info and sending', () => {
     expect(mock.messages()).toEqual([]);
   });
 });
+
+describe('beside the mock', () => {
+  it("leaves the mock's own API, Mailgun and SES routes as they were, and answers Mailpit's health checks", async () => {
+    await send({ to: 'ann@example.org', subject: 'one', text: 'Your code is 123456' });
+    const own = (await (await fetch(`${mock.httpUrl}/api/messages`)).json()) as {
+      items: Array<{ id: string }>;
+    };
+    const v1 = await mailpit.listMessages();
+    expect(own.items.map((m) => m.id)).toEqual(v1.messages.map((m) => m.ID));
+    const codes = await fetch(`${mock.httpUrl}/api/messages/${v1.messages[0]!.ID}/codes`);
+    expect(((await codes.json()) as { code: string }).code).toBe('123456');
+    expect((await fetch(`${mock.httpUrl}/mailgun/v3/domains/mg.example`)).status).toBe(200);
+    expect((await fetch(`${mock.httpUrl}/ses/v2/email/account`)).status).toBe(200);
+    for (const path of ['/livez', '/readyz']) {
+      const res = await fetch(`${mock.httpUrl}${path}`);
+      expect([res.status, await res.text()]).toEqual([200, 'ok']);
+    }
+  });
+});

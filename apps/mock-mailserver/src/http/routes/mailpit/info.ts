@@ -3,7 +3,7 @@ import type { FiredFault, MessageSummary } from '../../../types.js';
 import type { HttpContext } from '../../context.js';
 import { json } from '../../respond.js';
 import type { Router } from '../../router.js';
-import { mailpit } from './common.js';
+import { mailpit, ok } from './common.js';
 import { tagCounts } from './listing.js';
 
 const { version } = JSON.parse(
@@ -32,7 +32,7 @@ function runtimeCounters(ctx: HttpContext) {
   return counters;
 }
 
-/** `/api/v1/info` and `/api/v1/webui`: what the server is and what its web UI may offer. */
+/** `/api/v1/info`, `/api/v1/webui`, `/livez`, `/readyz`: what the server is, what its web UI may offer, that it is up. */
 export function mailpitInfoRoutes(router: Router, ctx: HttpContext): void {
   const startedAt = Date.now();
   const counters = runtimeCounters(ctx);
@@ -63,6 +63,10 @@ export function mailpitInfoRoutes(router: Router, ctx: HttpContext): void {
       });
     }),
   );
+
+  // Mailpit's health checks (Docker, Kubernetes): the mock answers them once it listens.
+  router.on('GET', '/livez', ({ res }) => ok(res));
+  router.on('GET', '/readyz', ({ res }) => ok(res));
 
   // Nothing optional is on: no relay, no SpamAssassin, no Chaos (the mock's fault rules do that).
   router.on(
