@@ -134,3 +134,42 @@ describe('the connection test reads a bounded amount from a server', () => {
     });
   });
 });
+
+describe('a fetch reads a bounded amount from an IMAP server', () => {
+  it('refuses a literal announced as 1 GiB at once, instead of waiting for it', async () => {
+    const sockets = new Set<Socket>();
+    const imap: Server = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('error', () => {});
+      socket.write('* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready\r\n');
+      // Whatever is asked: an answer announcing a literal of 1 GiB, and a trickle of it.
+      socket.on('data', () => socket.write(`* 1 FETCH (BODY[] {1073741824}\r\n${'x'.repeat(1024)}`));
+    });
+    await new Promise<void>((ok) => imap.listen(0, '127.0.0.1', () => ok()));
+    floods.push({
+      port: 0,
+      closedAfter: Promise.resolve(0),
+      close: () =>
+        new Promise<void>((ok) => {
+          for (const s of sockets) s.destroy();
+          imap.close(() => ok());
+        }),
+    });
+    const created = await target.admin.call('POST', '/api/v1/accounts', {
+      name: 'Flooding IMAP',
+      incoming: {
+        protocol: 'imap',
+        host: '127.0.0.1',
+        port: (imap.address() as { port: number }).port,
+        security: 'none',
+        auth: { method: 'password', username: 'u@example.com', password: 'pw-12345' },
+      },
+    });
+    expect(created.status, created.text).toBe(201);
+    const r = await target.admin.call('POST', `/api/v1/accounts/${created.body.id}/fetch`, {});
+    expect(r.body.error, r.text).toMatchObject({
+      code: 'protocol',
+      message: expect.stringMatching(/exceeds/),
+    });
+  });
+});

@@ -39,6 +39,11 @@ export async function openImapSession(o: Options): Promise<FetchSession> {
     connectionTimeout: o.timeouts.connectMs,
     greetingTimeout: o.timeouts.greetingMs,
     socketTimeout: o.timeouts.commandMs * 4,
+    // imapflow reads lines and literals of up to 1 GiB by default: a hostile server could fill memory.
+    // A line as the connection engine bounds it (lineSocket.ts), a message as POP3's RETR (64 MiB).
+    maxLineLength: 1024 * 1024,
+    maxLiteralSize: 64 * 1024 * 1024,
+    maxResponseSize: 128 * 1024 * 1024,
   });
   client.on('error', () => {});
   await client.connect();
