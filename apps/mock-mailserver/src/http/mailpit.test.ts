@@ -328,6 +328,10 @@ describe('server info and sending', () => {
     await expect(send({ to: 'nobody@example.org', subject: 'refused', text: 'x' })).rejects.toThrow(/550/);
     expect((await mailpit.getInfo()).RuntimeStats.SMTPRejected).toBe(1);
 
+    await expect(mailpit.getChaosTriggers()).rejects.toThrow(/400.*Chaos is not enabled/);
+    await expect(mailpit.setChaosTriggers({ Sender: { ErrorCode: 451, Probability: 50 } })).rejects.toThrow(
+      /400.*Chaos is not enabled/,
+    );
     const config = await mailpit.getConfiguration();
     expect(config).toMatchObject({
       MessageRelay: { Enabled: false },

@@ -3,7 +3,7 @@ import type { FiredFault, MessageSummary } from '../../../types.js';
 import type { HttpContext } from '../../context.js';
 import { json } from '../../respond.js';
 import type { Router } from '../../router.js';
-import { mailpit, ok } from './common.js';
+import { MailpitError, mailpit, ok } from './common.js';
 import { tagCounts } from './listing.js';
 
 const { version } = JSON.parse(
@@ -63,6 +63,13 @@ export function mailpitInfoRoutes(router: Router, ctx: HttpContext): void {
       });
     }),
   );
+
+  // Mailpit's answer when it runs without --enable-chaos; the mock's fault rules are its chaos.
+  const noChaos = mailpit(() => {
+    throw new MailpitError(400, 'Chaos is not enabled');
+  });
+  router.on('GET', '/api/v1/chaos', noChaos);
+  router.on('PUT', '/api/v1/chaos', noChaos);
 
   // Mailpit's health checks (Docker, Kubernetes): the mock answers them once it listens.
   router.on('GET', '/livez', ({ res }) => ok(res));
