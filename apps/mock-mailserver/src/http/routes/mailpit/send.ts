@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type { HttpContext } from '../../context.js';
-import { json } from '../../respond.js';
+import { HttpError, json } from '../../respond.js';
 import type { Router } from '../../router.js';
 import { MailpitError, readJsonBody } from './common.js';
 
@@ -140,6 +140,7 @@ export function mailpitSendRoutes(router: Router, ctx: HttpContext): void {
       json(res, 200, { ID: stored.id });
     } catch (error) {
       if (error instanceof MailpitError) return jsonError(res, error);
+      if (error instanceof HttpError) return jsonError(res, new MailpitError(error.status, error.message));
       throw error;
     }
   });
