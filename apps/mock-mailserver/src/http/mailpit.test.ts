@@ -67,6 +67,11 @@ describe('reading mail', () => {
     const page = await mailpit.listMessages(1, 1);
     expect(page).toMatchObject({ start: 1, count: 1, messages_count: 3 });
     expect(page.messages.map((m) => m.Subject)).toEqual(['second']);
+
+    // Received-time bounds (Unix seconds here) narrow the page, not the mailbox counts.
+    const bounded = async (q: string) => (await fetch(`${mock.httpUrl}/api/v1/messages?${q}`)).json();
+    expect(await bounded('before=946684800')).toMatchObject({ count: 0, messages: [], messages_count: 3 });
+    expect(await bounded('since=946684800&limit=2')).toMatchObject({ count: 2, messages_count: 3 });
   });
 
   it('gets one message in full, by id and as latest, and marks it read', async () => {

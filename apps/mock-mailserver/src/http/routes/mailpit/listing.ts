@@ -19,12 +19,14 @@ export function tagCounts(messages: StoredMessage[]): Map<string, number> {
 
 /**
  * Mailpit's list answer (`MessagesSummary`) for one page of messages, newest first: `total` and
- * `unread` count the mailbox, `messages_count` and `messages_unread` what matched, `count` the page.
+ * `unread` count the mailbox, `messages_count` and `messages_unread` what a search matched (the
+ * mailbox again for a plain list, as in Mailpit), `count` the page.
  */
 export function listAnswer(
   store: MessageStore,
   matched: StoredMessage[],
   page: { start: number; limit: number },
+  searched: boolean,
 ) {
   const stats = mailboxStats(store);
   const messages =
@@ -33,8 +35,8 @@ export function listAnswer(
     total: stats.total,
     unread: stats.unread,
     count: messages.length,
-    messages_count: matched.length,
-    messages_unread: matched.reduce((n, m) => n + (m.read ? 0 : 1), 0),
+    messages_count: searched ? matched.length : stats.total,
+    messages_unread: searched ? matched.reduce((n, m) => n + (m.read ? 0 : 1), 0) : stats.unread,
     start: page.start,
     tags: stats.tags,
     messages: messages.map(listItem),

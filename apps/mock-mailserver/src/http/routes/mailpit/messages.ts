@@ -15,7 +15,7 @@ export function mailpitMessagesRoutes(router: Router, ctx: HttpContext): void {
     mailpit(({ res, query }) => {
       const page = pageParams(query);
       const matched = ctx.store.query().filter((m) => withinBounds(m, page));
-      json(res, 200, listAnswer(ctx.store, matched, page));
+      json(res, 200, listAnswer(ctx.store, matched, page, false));
     }),
   );
 

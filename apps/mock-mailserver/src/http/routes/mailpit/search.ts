@@ -28,7 +28,7 @@ export function mailpitSearchRoutes(router: Router, ctx: HttpContext): void {
       const matched = searchMessages(ctx, requiredQuery(query), query.get('tz')).filter((m) =>
         withinBounds(m, page),
       );
-      json(res, 200, listAnswer(ctx.store, matched, page));
+      json(res, 200, listAnswer(ctx.store, matched, page, true));
     }),
   );
 
