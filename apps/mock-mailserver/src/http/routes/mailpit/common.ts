@@ -72,7 +72,7 @@ export function stringList(body: unknown, field: string): string[] | undefined {
 /** Received time in ms: what Mailpit calls Created. */
 export const createdMs = (m: StoredMessage) => Date.parse(m.receivedAt);
 
-/** Mailpit's `start` and `limit` (0 to 50 by default), and the `before` / `since` / `until` received-time bounds. */
+/** Mailpit's `start` (default 0) and `limit` (default 50, 0 for all), and the `before` / `since` / `until` received-time bounds. */
 export function pageParams(query: URLSearchParams) {
   const int = (name: string) => {
     const value = query.get(name);
