@@ -53,7 +53,15 @@ describe('the sendmail transport runs only what the operator allowed', () => {
 
   it('refuses an admin who names a program the operator did not list, naming outgoing.path', async () => {
     target = await startTarget({ MAILROOM_SENDMAIL_PATHS: allowed });
-    for (const path of ['/usr/bin/curl', rogue, `${dir}/../${dir.split('/').pop()}/rogue`]) {
+    // The allowed program itself, spelled another way, is another path: only the operator's spelling runs.
+    const spellings = [
+      `${dir}//sendmail`,
+      `${dir}/./sendmail`,
+      `${dir}/sendmail/`,
+      `${dir}/../${dir.split('/').pop()}/sendmail`,
+      allowed.toUpperCase(),
+    ];
+    for (const path of ['/usr/bin/curl', rogue, `${dir}/../${dir.split('/').pop()}/rogue`, ...spellings]) {
       const r = await target.admin.call('POST', '/api/v1/accounts', sendmailAccount(path));
       expect(r.status, r.text).toBe(400);
       expect(r.body.errors).toEqual([
