@@ -4,17 +4,20 @@ import type { MockMailServerOptions } from './types.js';
 
 export const HELP = `Usage: mock-mailserver [options]
 
-A mock mail server for tests: SMTP (STARTTLS), SMTPS, POP3 and an HTTP API with a web page.
+A mock mail server for tests: SMTP (STARTTLS), SMTPS, POP3, IMAP (STARTTLS), IMAPS and an
+HTTP API with a web page.
 
 Listeners (a port, 0 for any free port, or "off"):
   --smtp <port>              SMTP with STARTTLS            (default 1025)
   --smtps <port>             SMTP over implicit TLS        (default 1465)
   --pop3 <port>              POP3 with STLS                (default 1110)
+  --imap <port>              IMAP with STARTTLS            (default 1143)
+  --imaps <port>             IMAP over implicit TLS        (default 1993)
   --http <port>              HTTP API and web page         (default 8025)
   --host <address>           address to bind               (default 127.0.0.1)
 
 Authentication:
-  --users <user:pass,...>    only these credentials pass SMTP AUTH and POP3 (535 otherwise);
+  --users <user:pass,...>    only these credentials pass SMTP AUTH, POP3 and IMAP (535 otherwise);
                              repeatable. Without it any credentials are accepted.
   --auth-required            refuse MAIL FROM before AUTH
   --mailgun-key <key>        require basic auth api:<key> on the Mailgun emulation
@@ -87,7 +90,7 @@ export function users(values: string[]): Record<string, string> | undefined {
 
 export type CliCommand = { help: true } | { help: false; quiet: boolean; options: MockMailServerOptions };
 
-/** Parses the command line into server options (CLI defaults: the fixed ports 1025/1465/1110/8025). */
+/** Parses the command line into server options (CLI defaults: the fixed ports 1025/1465/1110/1143/1993/8025). */
 export function parseCli(argv: string[]): CliCommand {
   let parsed: ReturnType<typeof parse>;
   try {
@@ -105,6 +108,8 @@ export function parseCli(argv: string[]): CliCommand {
     smtpPort: port('smtp', v.smtp, 1025),
     smtpsPort: port('smtps', v.smtps, 1465),
     pop3Port: port('pop3', v.pop3, 1110),
+    imapPort: port('imap', v.imap, 1143),
+    imapsPort: port('imaps', v.imaps, 1993),
     httpPort: port('http', v.http, 8025),
   };
   const set = <K extends keyof MockMailServerOptions>(
@@ -145,6 +150,8 @@ function parse(argv: string[]) {
       smtp: { type: 'string' },
       smtps: { type: 'string' },
       pop3: { type: 'string' },
+      imap: { type: 'string' },
+      imaps: { type: 'string' },
       http: { type: 'string' },
       host: { type: 'string' },
       users: { type: 'string', multiple: true },

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import nodemailer from 'nodemailer';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CliError, duration, parseCli, size } from './cli-args.js';
+import { closeClients, RawImap } from './test-support/imap.js';
 import { available, run } from './test-support/run.js';
 
 const bin = fileURLToPath(new URL('../bin/mock-mailserver.mjs', import.meta.url));
@@ -13,13 +14,21 @@ describe('parseCli', () => {
     expect(parseCli([])).toEqual({
       help: false,
       quiet: false,
-      options: { smtpPort: 1025, smtpsPort: 1465, pop3Port: 1110, httpPort: 8025 },
+      options: {
+        smtpPort: 1025,
+        smtpsPort: 1465,
+        pop3Port: 1110,
+        imapPort: 1143,
+        imapsPort: 1993,
+        httpPort: 8025,
+      },
     });
   });
 
   it('reads every option', () => {
     const command = parseCli([
       ...['--smtp', '2525', '--smtps', 'off', '--pop3', '0', '--http', '8080', '--host', '0.0.0.0'],
+      ...['--imap', '0', '--imaps', 'off'],
       ...['--users', 'a:b,c:d:e', '--users', 'f:g', '--max-messages', '5000', '--max-age', '2h'],
       ...['--max-bytes', '64m', '--max-message-size', '10m', '--store', './mail', '--greeting-delay', '100'],
       ...['--mailgun-key', 'key-1', '--hostname', 'mx.test', '--auth-required', '--quiet'],
@@ -32,6 +41,8 @@ describe('parseCli', () => {
         smtpPort: 2525,
         smtpsPort: false,
         pop3Port: 0,
+        imapPort: 0,
+        imapsPort: false,
         httpPort: 8080,
         host: '0.0.0.0',
         users: { a: 'b', c: 'd:e', f: 'g' },
@@ -79,7 +90,7 @@ describe.skipIf(!built)('mock-mailserver command', () => {
     await new Promise<void>((resolve, reject) => {
       child!.stdout!.on('data', (chunk: Buffer) => {
         out += chunk.toString();
-        for (const match of out.matchAll(/^(SMTP|SMTPS|POP3|HTTP)\s+\S*?:(\d+)$/gm))
+        for (const match of out.matchAll(/^(SMTP|SMTPS|POP3|IMAPS?|HTTP)\s+\S*?:(\d+)$/gm))
           ports[match[1]!] = Number(match[2]);
         if (ports.HTTP) resolve();
       });
@@ -109,12 +120,16 @@ describe.skipIf(!built)('mock-mailserver command', () => {
       '0',
       '--pop3',
       '0',
+      '--imap',
+      '0',
+      '--imaps',
+      '0',
       '--http',
       '0',
       '--users',
       'ann:secret',
     ]);
-    expect(Object.keys(ports).sort()).toEqual(['HTTP', 'POP3', 'SMTP', 'SMTPS']);
+    expect(Object.keys(ports).sort()).toEqual(['HTTP', 'IMAP', 'IMAPS', 'POP3', 'SMTP', 'SMTPS']);
     const transport = (pass: string) =>
       nodemailer.createTransport({
         host: '127.0.0.1',
@@ -129,6 +144,11 @@ describe.skipIf(!built)('mock-mailserver command', () => {
       total: number;
     };
     expect(list.total).toBe(1);
+    const imap = await RawImap.connect(ports.IMAP!);
+    await imap.greeting();
+    expect(await imap.run('LOGIN ann wrong')).toEqual(['T1 NO [AUTHENTICATIONFAILED] Invalid credentials']);
+    expect((await imap.run('LOGIN ann secret'))[0]).toMatch(/^T2 OK /);
+    await closeClients();
 
     if (available('swaks')) {
       const swaks = await run('swaks', [
@@ -144,7 +164,10 @@ describe.skipIf(!built)('mock-mailserver command', () => {
   });
 
   it('leaves out a listener set to off', async () => {
-    const ports = await start(['--smtp', '0', '--smtps', 'off', '--pop3', 'off', '--http', '0', '--quiet']);
+    const ports = await start([
+      ...['--smtp', '0', '--smtps', 'off', '--pop3', 'off', '--imap', 'off', '--imaps', 'off'],
+      ...['--http', '0', '--quiet'],
+    ]);
     expect(Object.keys(ports).sort()).toEqual(['HTTP', 'SMTP']);
   });
 });

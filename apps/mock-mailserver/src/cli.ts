@@ -22,6 +22,8 @@ async function main(): Promise<void> {
   at('SMTP', mock.smtpPort);
   at('SMTPS', mock.smtpsPort);
   at('POP3', mock.pop3Port);
+  at('IMAP', mock.imapPort);
+  at('IMAPS', mock.imapsPort);
   if (mock.httpUrl) process.stdout.write(`HTTP   ${mock.httpUrl}\n`);
   let stopping = false;
   const stop = () => {

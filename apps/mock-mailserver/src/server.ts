@@ -4,6 +4,9 @@ import { extractCodes } from './codes/extract.js';
 import { EventLog } from './events.js';
 import { FaultEngine } from './faults/engine.js';
 import { startHttp } from './http/server.js';
+import { Folders } from './imap/folders.js';
+import { MimeCache } from './imap/message.js';
+import { startImap } from './imap/server.js';
 import { startPop3 } from './pop3/server.js';
 import { startSmtp } from './smtp/index.js';
 import { MessageDirectory } from './store/persist.js';
@@ -38,6 +41,8 @@ export interface MockMailServer {
   readonly smtpPort: number;
   readonly smtpsPort: number;
   readonly pop3Port: number;
+  readonly imapPort: number;
+  readonly imapsPort: number;
   readonly httpPort: number;
   /** `http://host:port`, or '' when HTTP is disabled. */
   readonly httpUrl: string;
@@ -123,7 +128,8 @@ export async function startMockMailServer(options: MockMailServerOptions = {}): 
       authRequired: options.authRequired ?? false,
     };
     const smtpContext = { store, faults, users, log };
-    const ports = { smtp: 0, smtps: 0, pop3: 0, http: 0 };
+    const ports = { smtp: 0, smtps: 0, pop3: 0, imap: 0, imaps: 0, http: 0 };
+    const secureContext = createSecureContext({ key: tls.key, cert: tls.cert });
 
     const smtpPort = portOption(options.smtpPort);
     if (smtpPort !== false) {
@@ -139,12 +145,28 @@ export async function startMockMailServer(options: MockMailServerOptions = {}): 
     }
     const pop3Port = portOption(options.pop3Port);
     if (pop3Port !== false) {
-      const pop3 = await startPop3(
-        { store, users, log, secureContext: createSecureContext({ key: tls.key, cert: tls.cert }) },
-        { host, port: pop3Port },
-      );
+      const pop3 = await startPop3({ store, users, log, secureContext }, { host, port: pop3Port });
       closers.push(pop3.close);
       ports.pop3 = pop3.port;
+    }
+    const imapContext = {
+      store,
+      events,
+      faults,
+      users,
+      secureContext,
+      certificate: tls,
+      folders: new Folders(store),
+      cache: new MimeCache(store),
+      maxMessageSize,
+      log,
+    };
+    for (const secure of [false, true]) {
+      const port = portOption(secure ? options.imapsPort : options.imapPort);
+      if (port === false) continue;
+      const imap = await startImap(imapContext, { host, port, secure });
+      closers.push(imap.close);
+      ports[secure ? 'imaps' : 'imap'] = imap.port;
     }
     const httpPort = portOption(options.httpPort);
     if (httpPort !== false) {
@@ -175,6 +197,8 @@ export async function startMockMailServer(options: MockMailServerOptions = {}): 
       smtpPort: ports.smtp,
       smtpsPort: ports.smtps,
       pop3Port: ports.pop3,
+      imapPort: ports.imap,
+      imapsPort: ports.imaps,
       httpPort: ports.http,
       httpUrl: ports.http ? `http://${urlHost}:${ports.http}` : '',
       certificate: tls.cert.toString(),

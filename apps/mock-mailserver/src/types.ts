@@ -155,8 +155,9 @@ export interface CodesResult {
 }
 
 /**
- * Where a rule fires: the SMTP stages, or an SES API call (`ses`: SendEmail, `ses-account`:
- * GetAccount), where the code is the HTTP status of an SES error.
+ * Where a rule fires: the SMTP stages, an SES API call (`ses`: SendEmail, `ses-account`:
+ * GetAccount), where the code is the HTTP status of an SES error, or an IMAP stage (the
+ * greeting, LOGIN / AUTHENTICATE, SELECT / EXAMINE, FETCH), where the reply is NO or BAD.
  */
 export type FaultStage =
   | 'connect'
@@ -166,13 +167,21 @@ export type FaultStage =
   | 'data'
   | 'end-of-data'
   | 'ses'
-  | 'ses-account';
+  | 'ses-account'
+  | 'imap-connect'
+  | 'imap-login'
+  | 'imap-select'
+  | 'imap-fetch';
+
+/** The tagged status an IMAP fault rule answers with. */
+export type ImapFaultStatus = 'NO' | 'BAD';
 export type FaultAction = 'reply' | 'drop' | 'delay';
 
 /**
  * A fault rule. `match` is a glob (`*`, `?`) or a `/regex/flags`, tested against the
  * recipient (rcpt; any recipient for data, end-of-data and ses), the sender (mail), the
- * username (auth), the client address (connect) or the access key id (ses-account).
+ * username (auth, imap-login), the client address (connect, imap-connect), the access key id
+ * (ses-account), or the login name or the mailbox name (imap-select, imap-fetch).
  */
 export interface FaultRule {
   stage: FaultStage;
@@ -185,6 +194,8 @@ export interface FaultRule {
    * TooManyRequestsException, 400 MessageRejected, 403 AccessDeniedException, ...).
    */
   errorType?: string | undefined;
+  /** IMAP stages only: answer `NO` (default) or `BAD`. IMAP replies have no numeric code. */
+  status?: ImapFaultStatus | undefined;
   /** Fire this many times, then stop. Unlimited when left out. */
   count?: number | undefined;
   /** Fire with this probability (0..1), drawn from a generator seeded when the rules are set, so runs repeat. */
@@ -207,7 +218,10 @@ export interface FiredFault {
   ruleIndex: number;
   stage: FaultStage;
   action: FaultAction;
+  /** The SMTP code or HTTP status of a reply; null for a drop, a delay or an IMAP reply. */
   code: number | null;
+  /** IMAP stages: the status of a reply (`NO`, `BAD`; `BYE` at imap-connect). */
+  status?: 'NO' | 'BAD' | 'BYE';
   message: string | null;
   delayMs: number;
   /** The address, username or client address the rule was tested against. */
@@ -232,9 +246,13 @@ export interface MockMailServerOptions {
   smtpsPort?: number | false;
   /** POP3 with STLS. 0 (default) picks a free port, `false` disables it. */
   pop3Port?: number | false;
+  /** IMAP with STARTTLS. 0 (default) picks a free port, `false` disables it. */
+  imapPort?: number | false;
+  /** Implicit-TLS IMAP. 0 (default) picks a free port, `false` disables it. */
+  imapsPort?: number | false;
   /** HTTP API and web page. 0 (default) picks a free port, `false` disables it. */
   httpPort?: number | false;
-  /** When set, SMTP AUTH and POP3 check these username → password pairs and answer 535 / -ERR otherwise. */
+  /** When set, SMTP AUTH, POP3 and IMAP check these username → password pairs and answer 535 / -ERR / NO otherwise. */
   users?: Record<string, string>;
   /** Require SMTP AUTH before MAIL FROM. Default false. */
   authRequired?: boolean;
@@ -257,7 +275,7 @@ export interface MockMailServerOptions {
    * key pair (service `ses`, any region); otherwise any signature, or none, is accepted.
    */
   sesCredentials?: { accessKeyId: string; secretAccessKey: string };
-  /** PEM key and certificate for STARTTLS, SMTPS and STLS. A self-signed one is generated when left out. */
+  /** PEM key and certificate for STARTTLS, SMTPS, STLS and IMAPS. A self-signed one is generated when left out. */
   tls?: { key: string | Buffer; cert: string | Buffer };
   /** Name in the SMTP greeting. Default `mock-mailserver`. */
   hostname?: string;

@@ -1,6 +1,6 @@
 import type { EventLog } from '../events.js';
 import type { FaultAction, FaultRule, FaultRuleState, FaultStage, FiredFault } from '../types.js';
-import { actionOf, compileMatch, DEFAULT_REPLY, validateRules } from './rules.js';
+import { actionOf, compileMatch, DEFAULT_REPLY, IMAP_STAGES, validateRules } from './rules.js';
 
 /** What a protocol front end must do when a rule fires. */
 export interface FaultDecision {
@@ -9,6 +9,8 @@ export interface FaultDecision {
   message: string;
   /** The SES error name a rule of an SES stage names, null when it names none. */
   errorType: string | null;
+  /** IMAP stages: the status to answer with (`BYE` at imap-connect). */
+  status: 'NO' | 'BAD' | 'BYE';
   delayMs: number;
 }
 
@@ -97,15 +99,19 @@ export class FaultEngine {
         code: rule.code ?? fallback.code,
         message: rule.message ?? fallback.message,
         errorType: rule.errorType ?? null,
+        status: stage === 'imap-connect' ? 'BYE' : (rule.status ?? 'NO'),
         delayMs: rule.delayMs ?? 0,
       };
+      const imap = IMAP_STAGES.includes(stage);
+      const reply = decision.action === 'reply';
       const entry: FiredFault = {
         at: new Date().toISOString(),
         ruleIndex: index,
         stage,
         action: decision.action,
-        code: decision.action === 'reply' ? decision.code : null,
-        message: decision.action === 'reply' ? decision.message : null,
+        code: reply && !imap ? decision.code : null,
+        ...(reply && imap ? { status: decision.status } : {}),
+        message: reply ? decision.message : null,
         delayMs: decision.delayMs,
         target: target ?? null,
         sessionId,
@@ -114,7 +120,7 @@ export class FaultEngine {
       if (this.log.length > FIRED_LOG_SIZE) this.log.shift();
       this.events?.publish('fault', entry);
       this.logLine(
-        `fault: rule ${index} fired at ${stage} (${decision.action}${entry.code ? ' ' + entry.code : ''}) for ${target ?? '-'}`,
+        `fault: rule ${index} fired at ${stage} (${decision.action}${entry.code ? ' ' + entry.code : ''}${entry.status ? ' ' + entry.status : ''}) for ${target ?? '-'}`,
       );
       return decision;
     }

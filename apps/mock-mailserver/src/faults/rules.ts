@@ -9,9 +9,15 @@ export const FAULT_STAGES: readonly FaultStage[] = [
   'end-of-data',
   'ses',
   'ses-account',
+  'imap-connect',
+  'imap-login',
+  'imap-select',
+  'imap-fetch',
 ];
 /** The stages of the SES emulation, where a code is an HTTP status and a reply is an SES error. */
 export const SES_STAGES: readonly FaultStage[] = ['ses', 'ses-account'];
+/** The IMAP stages, where a reply is a tagged NO or BAD (BYE at the greeting) and has no code. */
+export const IMAP_STAGES: readonly FaultStage[] = ['imap-connect', 'imap-login', 'imap-select', 'imap-fetch'];
 const ACTIONS: readonly FaultAction[] = ['reply', 'drop', 'delay'];
 const KEYS = new Set([
   'stage',
@@ -19,6 +25,7 @@ const KEYS = new Set([
   'code',
   'message',
   'errorType',
+  'status',
   'count',
   'probability',
   'delayMs',
@@ -35,6 +42,11 @@ export const DEFAULT_REPLY: Record<FaultStage, { code: number; message: string }
   'end-of-data': { code: 554, message: 'Message rejected (mock fault)' },
   ses: { code: 400, message: 'Message rejected (mock fault)' },
   'ses-account': { code: 503, message: 'Service unavailable (mock fault)' },
+  // IMAP replies carry no code; the text may start with a response code in brackets.
+  'imap-connect': { code: 0, message: 'Service not available (mock fault)' },
+  'imap-login': { code: 0, message: '[AUTHENTICATIONFAILED] Authentication failed (mock fault)' },
+  'imap-select': { code: 0, message: '[UNAVAILABLE] Mailbox unavailable (mock fault)' },
+  'imap-fetch': { code: 0, message: '[UNAVAILABLE] Fetch failed (mock fault)' },
 };
 
 export class FaultRuleError extends Error {
@@ -43,10 +55,12 @@ export class FaultRuleError extends Error {
   }
 }
 
-/** The action a rule takes: as given, else `delay` for a rule with only a delay, else `reply`. */
+/** The action a rule takes: as given, else `delay` for a rule with only a delay (no code or status), else `reply`. */
 export function actionOf(rule: FaultRule): FaultAction {
   if (rule.action) return rule.action;
-  return rule.code === undefined && rule.delayMs !== undefined ? 'delay' : 'reply';
+  return rule.code === undefined && rule.status === undefined && rule.delayMs !== undefined
+    ? 'delay'
+    : 'reply';
 }
 
 /** Checks a list of fault rules and throws FaultRuleError naming each bad field. */
@@ -71,6 +85,14 @@ export function validateRules(input: unknown): FaultRule[] {
     const int = (v: unknown) => Number.isInteger(v);
     check('match', (v) => typeof v === 'string' && v.length > 0, 'expected a non-empty string');
     const ses = SES_STAGES.includes(rule.stage as FaultStage);
+    const imap = IMAP_STAGES.includes(rule.stage as FaultStage);
+    if (imap && rule.code !== undefined) {
+      errors.push({ path: at('code'), message: 'IMAP replies have no code; use status NO or BAD' });
+    }
+    check('status', (v) => v === 'NO' || v === 'BAD', 'expected NO or BAD');
+    if (rule.status !== undefined && !imap) {
+      errors.push({ path: at('status'), message: 'only for the IMAP stages' });
+    }
     check(
       'code',
       (v) => int(v) && (v as number) >= 400 && (v as number) <= 599,

@@ -1,5 +1,5 @@
 import { passwordMatches } from '../credentials.js';
-import type { MessageFilter } from '../types.js';
+import { INBOX, maildropFilter } from '../mailbox.js';
 import type { MaildropItem, Pop3Session } from './session.js';
 
 type State = Pop3Session['state'];
@@ -11,11 +11,6 @@ interface Command {
 
 const AUTH: State[] = ['authorization'];
 const TRANS: State[] = ['transaction'];
-
-/** The mailbox a login name opens: a recipient address (a plus tag narrows it), or else an SMTP username. */
-export function maildropFilter(login: string): MessageFilter {
-  return login.includes('@') ? { to: login } : { user: login };
-}
 
 /** Looks up message `n` (1-based) of the maildrop, answering -ERR itself when there is none. */
 function item(session: Pop3Session, arg: string | undefined): MaildropItem | undefined {
@@ -73,8 +68,10 @@ export const COMMANDS: Record<string, Command> = {
         return session.write('-ERR [AUTH] invalid username or password');
       }
       // RFC 1939 numbers messages oldest first; the store lists newest first.
+      // Only INBOX: a message an IMAP client moved to another folder has left the maildrop.
       session.maildrop = session.ctx.store
         .query(maildropFilter(user))
+        .filter((m) => m.folder === INBOX)
         .reverse()
         .map((m) => ({ id: m.id, size: m.size, deleted: false }));
       session.state = 'transaction';

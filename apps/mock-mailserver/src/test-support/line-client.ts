@@ -10,13 +10,13 @@ export class LineClient {
   private waiters: Array<() => void> = [];
   closed = false;
   readonly closedPromise: Promise<void>;
+  private onClosed!: () => void;
 
   private constructor(private socket: net.Socket | tls.TLSSocket) {
-    let onClosed!: () => void;
     this.closedPromise = new Promise((resolve) => {
-      onClosed = resolve;
+      this.onClosed = resolve;
     });
-    this.attach(socket, onClosed);
+    this.attach(socket, this.onClosed);
   }
 
   private attach(socket: net.Socket | tls.TLSSocket, onClosed?: () => void) {
@@ -123,7 +123,7 @@ export class LineClient {
       secure.once('error', reject);
     });
     this.socket = secure;
-    this.attach(secure, () => {});
+    this.attach(secure, this.onClosed);
   }
 
   /** Resolves true when the server closes the connection within the time. */

@@ -1,0 +1,41 @@
+import type { ImapCommand } from '../session.js';
+import { authenticate } from './authenticate.js';
+import { capability } from './capability.js';
+import { check } from './check.js';
+import { fetch } from './fetch.js';
+import { id } from './id.js';
+import { listCommand, lsub } from './list.js';
+import { login } from './login.js';
+import { logout } from './logout.js';
+import { namespace } from './namespace.js';
+import { noop } from './noop.js';
+import { examine, select } from './select.js';
+import { starttls } from './starttls.js';
+import { status } from './status.js';
+import { subscribe, unsubscribe } from './subscribe.js';
+import { unselect } from './unselect.js';
+
+/** Every command, by name; one module each (SELECT/EXAMINE, LIST/LSUB and (UN)SUBSCRIBE share theirs). */
+export const COMMANDS: Record<string, ImapCommand> = {
+  AUTHENTICATE: authenticate,
+  CAPABILITY: capability,
+  CHECK: check,
+  EXAMINE: examine,
+  FETCH: fetch,
+  ID: id,
+  LIST: listCommand,
+  LOGIN: login,
+  LOGOUT: logout,
+  LSUB: lsub,
+  NAMESPACE: namespace,
+  NOOP: noop,
+  SELECT: select,
+  STARTTLS: starttls,
+  STATUS: status,
+  SUBSCRIBE: subscribe,
+  UNSELECT: unselect,
+  UNSUBSCRIBE: unsubscribe,
+};
+
+/** The commands that take a UID prefix (RFC 3501 6.4.8). */
+export const UID_COMMANDS = new Set(['FETCH']);
