@@ -18,11 +18,21 @@ const fieldLabels: Record<string, string> = {
   source: 'Source',
   level: 'Level',
   message: 'Message',
-  accountId: 'Account ID',
+  accountId: 'Account',
   actor: 'Actor',
 };
 
-/** field / operator / value rows joined by all (AND) or any (OR). */
+/** The values of an "is one of" row, as its text holds them ("a, b"). */
+export const splitList = (value: string): string[] =>
+  value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
+
+/**
+ * field / operator / value rows joined by all (AND) or any (OR). Fields with known values (sources,
+ * levels, accounts) offer them by name, while the row keeps the code or id the API filters on.
+ */
 export function ConditionBuilder(props: {
   rows: CondRow[];
   mode: 'all' | 'any';
@@ -69,7 +79,11 @@ export function ConditionBuilder(props: {
             <select
               aria-label={`Condition ${i + 1} operator`}
               value={r().op}
-              onChange={(e) => update(i, { op: e.currentTarget.value })}
+              onChange={(e) => {
+                const op = e.currentTarget.value;
+                // Leaving "is one of" keeps the first value: "is" takes one.
+                update(i, { op, value: op === 'in' ? r().value : (splitList(r().value)[0] ?? '') });
+              }}
             >
               <For each={conditionOps}>
                 {(o) => (
@@ -80,7 +94,10 @@ export function ConditionBuilder(props: {
               </For>
             </select>
             <Show
-              when={r().op !== 'in' && props.choices?.(r().field)}
+              when={
+                // Known values are picked, not typed: one for "is"/"is not", several for "is one of".
+                (r().op === 'eq' || r().op === 'neq' || r().op === 'in') && props.choices?.(r().field)
+              }
               fallback={
                 <input
                   aria-label={`Condition ${i + 1} value`}
@@ -93,20 +110,44 @@ export function ConditionBuilder(props: {
               }
             >
               {(options) => (
-                <select
-                  aria-label={`Condition ${i + 1} value`}
-                  value={r().value}
-                  onChange={(e) => update(i, { value: e.currentTarget.value })}
+                <Show
+                  when={r().op === 'in'}
+                  fallback={
+                    <select
+                      aria-label={`Condition ${i + 1} value`}
+                      value={r().value}
+                      onChange={(e) => update(i, { value: e.currentTarget.value })}
+                    >
+                      <option value="">Choose…</option>
+                      <For each={options()}>
+                        {(o) => (
+                          <option value={o.value} selected={o.value === r().value}>
+                            {o.label}
+                          </option>
+                        )}
+                      </For>
+                    </select>
+                  }
                 >
-                  <option value="">Choose…</option>
-                  <For each={options()}>
-                    {(o) => (
-                      <option value={o.value} selected={o.value === r().value}>
-                        {o.label}
-                      </option>
-                    )}
-                  </For>
-                </select>
+                  <select
+                    multiple
+                    size={Math.min(5, options().length)}
+                    aria-label={`Condition ${i + 1} values (choose one or more)`}
+                    onChange={(e) =>
+                      update(i, {
+                        value: [...e.currentTarget.selectedOptions].map((o) => o.value).join(', '),
+                      })
+                    }
+                  >
+                    <For each={options()}>
+                      {(o) => (
+                        <option value={o.value} selected={splitList(r().value).includes(o.value)}>
+                          {o.label}
+                        </option>
+                      )}
+                    </For>
+                  </select>
+                </Show>
               )}
             </Show>
             <button

@@ -1,6 +1,6 @@
 import type { AccountView, ConnectionTestResult, Direction, Stage } from '@mailroom/core/schemas';
 import { A, useParams } from '@solidjs/router';
-import { createResource, createSignal, For, Show } from 'solid-js';
+import { createResource, createSignal, For, onCleanup, onMount, Show } from 'solid-js';
 import {
   DetailsProps,
   HealthProps,
@@ -18,7 +18,11 @@ import { canEdit, teamName } from '../lib/session';
 import { Activity } from './account/Activity';
 import { DefaultDialog } from './account/DefaultDialog';
 import { StageDialog } from './account/StageDialog';
+import { Traffic } from './account/Traffic';
 import { VerificationCard } from './account/VerificationCard';
+
+/** How often the page reloads the account (health, last send and fetch, timeline) while it is visible. */
+const REFRESH_MS = 10_000;
 
 /** One account as widgets, with every action an admin takes on it. */
 export default function AccountDetails() {
@@ -37,6 +41,13 @@ export default function AccountDetails() {
     else void refetch();
     setVersion((v) => v + 1);
   };
+  // Sends and polls change health behind the admin's back: keep what the page says current while it is seen.
+  onMount(() => {
+    const timer = setInterval(() => {
+      if (document.visibilityState === 'visible' && !testing()) changed();
+    }, REFRESH_MS);
+    onCleanup(() => clearInterval(timer));
+  });
 
   async function runTest(direction: Direction) {
     setTesting(direction);
@@ -135,6 +146,7 @@ export default function AccountDetails() {
                   <StepList result={result()} running={!!testing()} label={testing() ?? undefined} />
                 </div>
               </Widget>
+              <Traffic account={a()} onChanged={() => changed()} />
               <Show when={a().outgoing}>
                 {(o) => (
                   <Widget title="Outgoing">

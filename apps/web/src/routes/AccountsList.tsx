@@ -1,4 +1,4 @@
-import type { AccountListQuery, AccountView } from '@mailroom/core/schemas';
+import type { AccountListQuery, AccountView, TrafficView } from '@mailroom/core/schemas';
 import { A, useNavigate, useSearchParams } from '@solidjs/router';
 import { createResource, For, onCleanup, onMount, Show } from 'solid-js';
 import { Badge, HealthBadge, StageBadge } from '../components/Badges';
@@ -6,7 +6,8 @@ import { ErrorBanner } from '../components/ErrorBanner';
 import { Icon } from '../components/Icon';
 import { Pager } from '../components/Pager';
 import { directionsOf, hostOf, listAccounts } from '../lib/accounts';
-import { relTime } from '../lib/format';
+import { dateTime, relTime } from '../lib/format';
+import { errorLabel } from '../lib/labels';
 import { latest } from '../lib/resource';
 import { canEdit, setTeamScope, teamName, teamScope, teams } from '../lib/session';
 import { windowed } from '../lib/windowed';
@@ -208,7 +209,7 @@ export default function AccountsList() {
               <thead>
                 <tr>
                   <SortTh label="Name" col="name" state={sortState('name')} onSort={sortBy} />
-                  <th scope="col">Direction</th>
+                  <th scope="col">Traffic</th>
                   <th scope="col">Host</th>
                   <th scope="col">From</th>
                   <th scope="col">Team</th>
@@ -304,12 +305,17 @@ function AccountRow(props: { account: AccountView; rowIndex: number }) {
         </Show>
       </td>
       <td>
-        <div class="badges">
+        <div class="stack" style={{ gap: '2px' }}>
           <For each={directionsOf(a())}>
             {(d) => (
-              <Badge plain tone="accent">
-                {d === 'outgoing' ? 'Out' : 'In'}
-              </Badge>
+              <div class="row" style={{ gap: '4px', 'flex-wrap': 'nowrap' }}>
+                <Badge plain tone="accent" title={d === 'outgoing' ? 'Sends' : 'Fetches'}>
+                  {d === 'outgoing' ? 'Out' : 'In'}
+                </Badge>
+                <Show when={d === 'outgoing' ? a().sending : a().fetching}>
+                  {(t) => <LastTraffic t={t()} verb={d === 'outgoing' ? 'Sent' : 'Fetched'} />}
+                </Show>
+              </div>
             )}
           </For>
         </div>
@@ -346,3 +352,57 @@ function AccountRow(props: { account: AccountView; rowIndex: number }) {
     </tr>
   );
 }
+
+/**
+ * The newer of a direction's last success and last failure, short ("Sent 2 min ago", "✕ Auth just
+ * now"); both, with the failure's class in full and the server's reply, on hover.
+ */
+function LastTraffic(props: { t: TrafficView; verb: string }) {
+  const latest = () => {
+    const { lastOk, lastFailed } = props.t;
+    if (lastOk && (!lastFailed || lastOk.at >= lastFailed.at)) return { ok: true, fact: lastOk };
+    return lastFailed ? { ok: false, fact: lastFailed } : null;
+  };
+  const title = () => {
+    const { lastOk, lastFailed } = props.t;
+    return [
+      lastOk
+        ? `Last ${props.verb.toLowerCase()}: ${dateTime(lastOk.at)}`
+        : `Never ${props.verb.toLowerCase()}`,
+      lastFailed
+        ? `Last failure: ${dateTime(lastFailed.at)}, ${errorLabel(lastFailed.errorCode ?? '')}: ${lastFailed.reply ?? lastFailed.summary}`
+        : 'No failure',
+    ].join('\n');
+  };
+  return (
+    <span title={title()} class="sub">
+      <Show when={latest()} fallback={<span class="muted">Nothing yet</span>}>
+        {(l) =>
+          l().ok ? (
+            `${props.verb} ${ago(l().fact.at)}`
+          ) : (
+            // The cross and the class say "failed" without relying on the colour.
+            <span style={{ color: 'var(--bad)', 'white-space': 'nowrap' }}>
+              <span aria-hidden="true">✕</span>
+              <span class="sr-only">Failed:</span> {shortClass(l().fact.errorCode)} {ago(l().fact.at)}
+            </span>
+          )
+        }
+      </Show>
+    </span>
+  );
+}
+
+/** "just now", "4 min ago", "3 h ago", "2 d ago", then the date: relTime without its periods, for a narrow cell. */
+function ago(iso: string): string {
+  const s = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000));
+  if (s < 45) return 'just now';
+  if (s < 2700) return `${Math.max(1, Math.round(s / 60))} min ago`;
+  if (s < 79200) return `${Math.round(s / 3600)} h ago`;
+  if (s < 604800) return `${Math.round(s / 86400)} d ago`;
+  return dateTime(iso);
+}
+
+/** A failure class in a word or two, for a narrow cell (the full words are in the tooltip). */
+const shortClass = (code: string | null) =>
+  code === 'auth' ? 'Auth' : code === 'refused' ? 'Refused' : errorLabel(code ?? 'failed');

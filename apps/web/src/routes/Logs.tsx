@@ -3,6 +3,7 @@ import {
   type ConditionGroup,
   type LogEntry,
   logLevels,
+  logSourceInfo,
   logSources,
 } from '@mailroom/core/schemas';
 import { A, useSearchParams } from '@solidjs/router';
@@ -74,8 +75,12 @@ const toLocalInput = (iso?: string) => {
   return new Date(d.getTime() - d.getTimezoneOffset() * 60e3).toISOString().slice(0, 16);
 };
 
+/** A source as people read it ("SMTP Auth"); an unknown code as it is. */
+const sourceLabel = (code: string) =>
+  (logSourceInfo as Record<string, { label: string }>)[code]?.label ?? code;
+
 const choices = (field: string) => {
-  if (field === 'source') return logSources.map((v) => ({ value: v, label: v }));
+  if (field === 'source') return logSources.map((v) => ({ value: v, label: logSourceInfo[v].label }));
   if (field === 'level') return logLevels.map((v) => ({ value: v, label: humanize(v) }));
   if (field === 'accountId') return allAccounts().map((a) => ({ value: a.id, label: a.name }));
   return undefined;
@@ -115,7 +120,7 @@ export default function Logs() {
   const columns: ListColumn<LogEntry>[] = [
     { header: 'Time', cellClass: 'mono', cell: (l) => dateTimeSec(l.at) },
     { header: 'Level', cellClass: (l) => `level-${l.level}`, cell: (l) => humanize(l.level) },
-    { header: 'Source', cellClass: 'mono', cell: (l) => l.source },
+    { header: 'Source', cell: (l) => <span title={l.source}>{sourceLabel(l.source)}</span> },
     {
       header: 'Message',
       cellClass: 'wrap',
@@ -280,7 +285,9 @@ export default function Logs() {
                 <dt>Level</dt>
                 <dd class={`level-${l().level}`}>{humanize(l().level)}</dd>
                 <dt>Source</dt>
-                <dd class="mono">{l().source}</dd>
+                <dd>
+                  {sourceLabel(l().source)} <span class="muted mono">{l().source}</span>
+                </dd>
                 <dt>Message</dt>
                 <dd>{l().message}</dd>
                 <dt>Account</dt>

@@ -76,7 +76,10 @@ export function testLogRows(opts: {
       source,
       // A refused sign-in is an error wherever it happens (test, send, fetch): "SMTP Auth and Error" finds them all.
       level: step.ok ? 'info' : 'error',
-      message: step.ok ? message : `${message}: ${String(detail.message ?? '')}`,
+      // The server's own words after ours: "… failed (PLAIN) on host:587: The server refused … (535 5.7.8 …)".
+      message: step.ok
+        ? message
+        : `${message}: ${String(detail.message ?? '')}${typeof detail.reply === 'string' ? ` (${detail.reply})` : ''}`,
       accountId,
       context: {
         direction,

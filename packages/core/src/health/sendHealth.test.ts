@@ -67,7 +67,7 @@ describe.each(backends)('sends feed the account health on %s', (backend) => {
     const rows = await authRows(acc.id);
     expect(rows.map((r) => r.message)).toEqual([
       expect.stringMatching(
-        /^SMTP authentication as sales@example\.com failed on 127\.0\.0\.1:\d+ when sending \(message .+\): 535/,
+        /^SMTP authentication as sales@example\.com failed on 127\.0\.0\.1:\d+ when sending \(message .+\): The server refused the username or password \(535 5\.7\.8 Authentication credentials invalid\)$/,
       ),
     ]);
     expect(JSON.stringify([view, rows])).not.toContain(PASSWORD);

@@ -162,7 +162,9 @@ function authRow(row: AccountRow, refused: Attempted[], source: LogSource): LogI
     message: `${outgoing.transport.toUpperCase()} authentication${typeof username === 'string' ? ` as ${username}` : ''} failed${target} when sending (${n === 1 ? 'message' : `${n} messages`} ${refused
       .slice(0, 3)
       .map((a) => a.message.id)
-      .join(', ')}${n > 3 ? ' …' : ''}): ${error?.reply ?? error?.message ?? 'refused'}`,
+      .join(
+        ', ',
+      )}${n > 3 ? ' …' : ''}): ${error?.message ?? 'refused'}${error?.reply ? ` (${error.reply})` : ''}`,
     accountId: row.id,
     context: {
       direction: 'outgoing',

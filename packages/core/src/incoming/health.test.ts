@@ -91,7 +91,7 @@ describe.each(backends)('fetches feed the account health on %s', (backend) => {
       [
         'error',
         expect.stringMatching(
-          /^POP3 authentication as ops@example\.org failed on 127\.0\.0\.1:\d+ when fetching: -ERR/,
+          /^POP3 authentication as ops@example\.org failed on 127\.0\.0\.1:\d+ when fetching: .+ \(-ERR \[AUTH\] invalid username or password\)$/,
         ),
       ],
     ]);

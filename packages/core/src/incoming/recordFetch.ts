@@ -165,7 +165,7 @@ export function fetchLogRows(
     rows.push({
       source: INCOMING_AUTH_SOURCES[part.protocol],
       level: 'error',
-      message: `${proto} authentication${username ? ` as ${username}` : ''} failed on ${where} when fetching: ${error.reply ?? error.message}`,
+      message: `${proto} authentication${username ? ` as ${username}` : ''} failed on ${where} when fetching: ${error.message}${error.reply ? ` (${error.reply})` : ''}`,
       accountId: row.id,
       context: { ...context, direction: 'incoming', step: 'authenticate', ok: false },
     });

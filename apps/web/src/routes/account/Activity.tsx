@@ -12,8 +12,10 @@ type Item = { kind: 'event'; at: string; e: TimelineEvent } | { kind: 'comment';
 /** Comments and the timeline of events in one stream, newest first. */
 export function Activity(props: { accountId: string; version: number }) {
   const [data, { refetch }] = createResource(
-    () => [props.accountId, props.version] as const,
-    async ([id]) => {
+    // A string key: a new array on every read would refetch whenever the page's account reloads too.
+    () => `${props.version}:${props.accountId}`,
+    async (key) => {
+      const id = key.slice(key.indexOf(':') + 1);
       const [t, c] = await Promise.all([timeline(id), listComments(id)]);
       const items: Item[] = [
         // The timeline records comments too; they are shown once, from the comments themselves.
