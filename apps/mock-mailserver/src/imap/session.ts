@@ -66,6 +66,7 @@ const CAPABILITIES = [
   'AUTH=XOAUTH2',
   'ID',
   'NAMESPACE',
+  'UIDPLUS',
   'UNSELECT',
   'CHILDREN',
 ];

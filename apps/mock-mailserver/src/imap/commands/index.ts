@@ -2,6 +2,8 @@ import type { ImapCommand } from '../session.js';
 import { authenticate } from './authenticate.js';
 import { capability } from './capability.js';
 import { check } from './check.js';
+import { close } from './close.js';
+import { expunge } from './expunge.js';
 import { fetch } from './fetch.js';
 import { id } from './id.js';
 import { listCommand, lsub } from './list.js';
@@ -9,9 +11,11 @@ import { login } from './login.js';
 import { logout } from './logout.js';
 import { namespace } from './namespace.js';
 import { noop } from './noop.js';
+import { search } from './search.js';
 import { examine, select } from './select.js';
 import { starttls } from './starttls.js';
 import { status } from './status.js';
+import { store } from './store.js';
 import { subscribe, unsubscribe } from './subscribe.js';
 import { unselect } from './unselect.js';
 
@@ -20,7 +24,9 @@ export const COMMANDS: Record<string, ImapCommand> = {
   AUTHENTICATE: authenticate,
   CAPABILITY: capability,
   CHECK: check,
+  CLOSE: close,
   EXAMINE: examine,
+  EXPUNGE: expunge,
   FETCH: fetch,
   ID: id,
   LIST: listCommand,
@@ -29,13 +35,15 @@ export const COMMANDS: Record<string, ImapCommand> = {
   LSUB: lsub,
   NAMESPACE: namespace,
   NOOP: noop,
+  SEARCH: search,
   SELECT: select,
   STARTTLS: starttls,
   STATUS: status,
+  STORE: store,
   SUBSCRIBE: subscribe,
   UNSELECT: unselect,
   UNSUBSCRIBE: unsubscribe,
 };
 
-/** The commands that take a UID prefix (RFC 3501 6.4.8). */
-export const UID_COMMANDS = new Set(['FETCH']);
+/** The commands that take a UID prefix (RFC 3501 6.4.8; UID EXPUNGE from UIDPLUS). */
+export const UID_COMMANDS = new Set(['FETCH', 'SEARCH', 'STORE', 'EXPUNGE']);
