@@ -214,6 +214,8 @@ describe('custom headers cannot replace structural or identity headers', () => {
     'Content-Disposition',
     'Received',
     'DKIM-Signature',
+    'DomainKey-Signature',
+    'Received-SPF',
     'From',
     'to',
     'Bcc',

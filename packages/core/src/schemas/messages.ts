@@ -38,6 +38,8 @@ const reservedHeaders = new Set([
   'return-path',
   'received',
   'dkim-signature',
+  'domainkey-signature',
+  'received-spf',
   'authentication-results',
 ]);
 const reservedPrefixes = ['content-', 'resent-', 'arc-'];
