@@ -65,8 +65,10 @@ const CAPABILITIES = [
   'AUTH=PLAIN',
   'AUTH=XOAUTH2',
   'ID',
+  'IDLE',
   'NAMESPACE',
   'UIDPLUS',
+  'MOVE',
   'UNSELECT',
   'CHILDREN',
 ];

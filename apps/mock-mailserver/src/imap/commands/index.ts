@@ -1,14 +1,20 @@
 import type { ImapCommand } from '../session.js';
+import { append } from './append.js';
 import { authenticate } from './authenticate.js';
 import { capability } from './capability.js';
 import { check } from './check.js';
 import { close } from './close.js';
+import { copy } from './copy.js';
+import { create } from './create.js';
+import { deleteCommand } from './delete.js';
 import { expunge } from './expunge.js';
 import { fetch } from './fetch.js';
 import { id } from './id.js';
+import { idle } from './idle.js';
 import { listCommand, lsub } from './list.js';
 import { login } from './login.js';
 import { logout } from './logout.js';
+import { move } from './move.js';
 import { namespace } from './namespace.js';
 import { noop } from './noop.js';
 import { search } from './search.js';
@@ -21,18 +27,24 @@ import { unselect } from './unselect.js';
 
 /** Every command, by name; one module each (SELECT/EXAMINE, LIST/LSUB and (UN)SUBSCRIBE share theirs). */
 export const COMMANDS: Record<string, ImapCommand> = {
+  APPEND: append,
   AUTHENTICATE: authenticate,
   CAPABILITY: capability,
   CHECK: check,
   CLOSE: close,
+  COPY: copy,
+  CREATE: create,
+  DELETE: deleteCommand,
   EXAMINE: examine,
   EXPUNGE: expunge,
   FETCH: fetch,
   ID: id,
+  IDLE: idle,
   LIST: listCommand,
   LOGIN: login,
   LOGOUT: logout,
   LSUB: lsub,
+  MOVE: move,
   NAMESPACE: namespace,
   NOOP: noop,
   SEARCH: search,
@@ -45,5 +57,5 @@ export const COMMANDS: Record<string, ImapCommand> = {
   UNSUBSCRIBE: unsubscribe,
 };
 
-/** The commands that take a UID prefix (RFC 3501 6.4.8; UID EXPUNGE from UIDPLUS). */
-export const UID_COMMANDS = new Set(['FETCH', 'SEARCH', 'STORE', 'EXPUNGE']);
+/** The commands that take a UID prefix (RFC 3501 6.4.8, UIDPLUS, MOVE). */
+export const UID_COMMANDS = new Set(['FETCH', 'SEARCH', 'STORE', 'COPY', 'MOVE', 'EXPUNGE']);
