@@ -302,15 +302,7 @@ export class ImapSession {
   async fault(stage: FaultStage, targets: string | string[], tag: string | null): Promise<boolean> {
     const decision = this.ctx.faults.evaluate(stage, targets, this.id);
     if (!decision) return false;
-    if (decision.delayMs > 0) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, decision.delayMs);
-        this.socket.once('close', () => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
+    if (decision.delayMs > 0) await this.pause(decision.delayMs);
     if (this.socket.destroyed) return true;
     if (decision.action === 'delay') return false;
     if (decision.action === 'drop') {
@@ -320,6 +312,19 @@ export class ImapSession {
     if (tag === null) this.close(`* BYE ${decision.message}`);
     else this.send(`${tag} ${decision.status} ${decision.message}`);
     return true;
+  }
+
+  /** Waits a fault rule's delay, or until the connection closes. */
+  pause(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.socket.off('close', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.socket.once('close', done);
+    });
   }
 
   /** Switches to TLS after the OK to STARTTLS; anything the client sent in the clear is dropped. */
