@@ -136,6 +136,34 @@ describe.each(backends)('fetches feed the account health on %s', (backend) => {
     ]);
   });
 
+  it('logs an IMAP login refused by the server under imap_auth, at error', async () => {
+    const acc = await createAccount({
+      ctx: admin,
+      input: {
+        name: `Ops IMAP ${backend}`,
+        incoming: {
+          protocol: 'imap',
+          host: '127.0.0.1',
+          port: mock.imapPort,
+          security: 'none',
+          auth: { method: 'password', username: MAILBOX, password: WRONG },
+        },
+      },
+    });
+    expect((await poll(acc.id, 200)).error?.code).toBe('auth');
+    expect((await getAccount({ ctx: env.ctx, id: acc.id })).health).toBe('auth_failed');
+    const auth = await queryLogs({ ctx: env.ctx, input: { accountId: acc.id, source: 'imap_auth' } });
+    expect(auth.items.map((r) => [r.level, r.message])).toEqual([
+      [
+        'error',
+        expect.stringMatching(
+          /^IMAP authentication as ops@example\.org failed on 127\.0\.0\.1:\d+ when fetching: .*AUTHENTICATIONFAILED/,
+        ),
+      ],
+    ]);
+    expect(JSON.stringify(auth)).not.toContain(WRONG);
+  });
+
   it('makes an account that fetches fine ok; a person\'s "Fetch now" is always logged, a quiet poll is not', async () => {
     const acc = await pop3Account(RIGHT);
     await poll(acc.id, 100);

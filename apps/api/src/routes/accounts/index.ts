@@ -44,6 +44,8 @@ accountRoutes.openapi(
     path: '/accounts',
     tags,
     summary: 'Create a mail account (starts active); secrets are write-only',
+    description:
+      'A connection test the same caller ran with `POST /connection-tests` in the last 30 minutes on these settings (secrets included; the From name, Reply-To, Send-as list, send mode, rate limit, poll interval, after-fetch and on/off may differ) counts: the account starts with it as `lastTest` and its health.',
     security,
     request: { body: body(accountInputSchema) },
     responses: {
@@ -62,6 +64,8 @@ accountRoutes.openapi(
     path: '/accounts/{id}',
     tags,
     summary: 'Read one account (without secrets: hasPassword instead)',
+    description:
+      "`health` is the worst of its directions, each from its latest test, send or fetch; `sending` and `fetching` carry each direction's health, its last success and last failure (time, class, server reply), the failures in a row, the circuit breaker's pause and the next poll.",
     security,
     request: { params: idParam },
     responses: { 200: json(accountViewSchema), 404: problems[404] },

@@ -68,6 +68,8 @@ inboxRoutes.openapi(
     path: '/accounts/{id}/fetch',
     tags: ['Inbox'],
     summary: 'Fetch new mail of an account now (otherwise the poller does it on the account interval)',
+    description:
+      "A server's refusal is a 200 with `error: {code, message, hint}` (`code` is the failure class). Every fetch, this one or the poller's, updates the account's incoming health, its `fetching.lastOk` / `fetching.lastFailed` and the poll backoff; this one always writes a Main Log row (`incoming`, and `imap_auth`/`pop3_auth` at error for a refused login).",
     security,
     request: { params: idParam },
     responses: {

@@ -22,6 +22,8 @@ logRoutes.openapi(
     tags: ['Logs'],
     summary:
       'The Main Log, newest first: filter by any field, time range (since/until), text (q) and conditions',
+    description:
+      'Sources: smtp_auth, imap_auth, pop3_auth (sign-ins: a refused one is an error, whether a test, a send or a fetch met it), outgoing, incoming, connection_test, queue, verification, email_logger, audit; levels debug, info, warning, error. What writes each, with examples: docs/LOGS.md.',
     security,
     request: { query: logQueryParams },
     responses: { 200: json(listOf(logEntrySchema)), 400: problems[400], 401: problems[401] },
