@@ -85,7 +85,7 @@ export async function startVerification({
       createdBy: ctx.actor.label,
     });
     const mail = verificationMail(account.name, MASK);
-    const own = account.outgoing.from as { address: string; name?: string };
+    const own = account.outgoing.from;
     const row = newMessageRow(
       ctx,
       { account, reason: 'account_id', explanation: `verification of "${account.name}"` },
