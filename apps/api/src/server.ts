@@ -26,7 +26,7 @@ export type RunningMailroom = {
   url: string;
   port: number;
   base: CtxBase;
-  mock: { smtpPort: number; pop3Port: number; httpUrl: string } | null;
+  mock: { smtpPort: number; pop3Port: number; imapPort: number; imapsPort: number; httpUrl: string } | null;
   close(): Promise<void>;
 };
 
@@ -63,10 +63,17 @@ export async function startMailroom(env: Env, opts: StartOptions = {}): Promise<
       smtpPort: env.MAILROOM_MOCK_SMTP_PORT,
       smtpsPort: env.MAILROOM_MOCK_SMTPS_PORT,
       pop3Port: env.MAILROOM_MOCK_POP3_PORT,
+      imapPort: env.MAILROOM_MOCK_IMAP_PORT,
       httpPort: env.MAILROOM_MOCK_HTTP_PORT,
       sesCredentials: { ...MOCK_SES_CREDENTIALS },
     });
-    mock = { smtpPort: m.smtpPort, pop3Port: m.pop3Port, httpUrl: m.httpUrl };
+    mock = {
+      smtpPort: m.smtpPort,
+      pop3Port: m.pop3Port,
+      imapPort: m.imapPort,
+      imapsPort: m.imapsPort,
+      httpUrl: m.httpUrl,
+    };
     closeMock = () => m.close();
   }
 
@@ -104,6 +111,11 @@ export async function startMailroom(env: Env, opts: StartOptions = {}): Promise<
   say(`  Secret key: ${keySource}`);
   if (mock) say(`  Mock mail server: SMTP 127.0.0.1:${mock.smtpPort}, web + API ${mock.httpUrl}`);
   if (mock) say(`  Mock POP3: 127.0.0.1:${mock.pop3Port} (log in as a recipient address)`);
+  if (mock) {
+    say(
+      `  Mock IMAP: 127.0.0.1:${mock.imapPort} (STARTTLS), IMAPS 127.0.0.1:${mock.imapsPort} (log in as a recipient address)`,
+    );
+  }
   if (mock) say(`  Mock Mailgun: API base URL ${mock.httpUrl}/mailgun (any domain, any API key)`);
   if (mock) {
     const { accessKeyId, secretAccessKey } = MOCK_SES_CREDENTIALS;
