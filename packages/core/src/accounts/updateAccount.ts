@@ -2,12 +2,16 @@ import { and, eq } from 'drizzle-orm';
 import { secretExposure } from '../connection/secretExposure';
 import type { Ctx } from '../context';
 import type { Tx } from '../db/client';
-import { accountDefaults, accounts } from '../db/schema';
+import { accountDefaults, accounts, incomingState } from '../db/schema';
 import { type FieldError, MailroomError, parseInput } from '../errors';
+import { healthWith, healthWords } from '../health/combine';
 import {
   type AccountView,
   accountInputSchema,
   accountPatchSchema,
+  type Direction,
+  type Health,
+  type HealthParts,
   type IncomingStored,
   imapDefaultPorts,
   type OutgoingStored,
@@ -113,8 +117,17 @@ export async function updateAccount({
     const connectionChanged =
       changed.some((c) => isConnectionField(c.path)) ||
       secretChanges.some((c) => c.path.startsWith('outgoing.'));
+    const incomingChanged =
+      changed.some((c) => c.path.startsWith('incoming')) ||
+      secretChanges.some((c) => c.path.startsWith('incoming.'));
     const resetVerification = connectionChanged && row.verifiedAt !== null;
     const now = ctx.now();
+    const health = healthAfterChange(
+      row,
+      { outgoing, incoming },
+      { outgoing: connectionChanged, incoming: incomingChanged },
+      now,
+    );
     const [updated] = await tx
       .update(accounts)
       .set({
@@ -127,16 +140,9 @@ export async function updateAccount({
         incoming,
         secrets,
         ...(resetVerification ? { verifiedAt: null } : {}),
-        ...(connectionChanged ||
-        changed.some((c) => c.path.startsWith('incoming')) ||
-        secretChanges.some((c) => c.path.startsWith('incoming.'))
-          ? {
-              health: 'unknown' as const,
-              healthReason: 'settings changed since the last test',
-              failureStreak: 0,
-              pausedUntil: null,
-            }
-          : {}),
+        ...(health ? { health: health.health, healthReason: health.reason, healthParts: health.parts } : {}),
+        // New sending settings start a new streak: the breaker's pause was about the old ones.
+        ...(connectionChanged ? { failureStreak: 0, pausedUntil: null } : {}),
         updatedAt: now,
         updatedBy: ctx.actor.label,
       })
@@ -147,6 +153,23 @@ export async function updateAccount({
       changes: changed,
       credentialChanges: secretChanges,
     });
+    if (health && health.health !== row.health) {
+      await addTimelineEvent(
+        ctx,
+        tx,
+        row.id,
+        'health_changed',
+        `Health: ${healthWords(health.health)}${health.reason ? ` — ${health.reason}` : ''}`,
+        { from: row.health, to: health.health, reason: health.reason },
+      );
+    }
+    // New incoming settings are polled at the poller's next turn, as a first poll: no backoff, no streak.
+    if (incomingChanged && incoming) {
+      await tx
+        .update(incomingState)
+        .set({ nextPollAt: null, failureStreak: 0, failingSince: null, reportedAt: null, lastError: null })
+        .where(eq(incomingState.accountId, row.id));
+    }
     await dropDefaultsThatNoLongerFit(ctx, tx, updated!);
     if (resetVerification) {
       await addTimelineEvent(
@@ -159,6 +182,35 @@ export async function updateAccount({
     }
     return viewOf(tx, updated!);
   });
+}
+
+/**
+ * The account's health once some of its settings changed: a direction whose connection changed is
+ * unknown until its next test, send or fetch ("Incoming: settings changed since the last test"), a
+ * removed one no longer counts, the other keeps what its own evidence said. Null when nothing of that
+ * changed.
+ */
+function healthAfterChange(
+  row: AccountRow,
+  parts: StoredParts,
+  changedDirections: Record<Direction, boolean>,
+  now: Date,
+): { health: Health; reason: string | null; parts: HealthParts } | null {
+  let next: { health: Health; reason: string | null; parts: HealthParts } | null = null;
+  for (const direction of ['outgoing', 'incoming'] as const) {
+    const removed = row[direction] !== null && parts[direction] === null;
+    if (!changedDirections[direction] && !removed) continue;
+    const label = direction === 'outgoing' ? 'Outgoing' : 'Incoming';
+    const part = parts[direction]
+      ? {
+          health: 'unknown' as const,
+          reason: `${label}: settings changed since the last test`,
+          since: now.toISOString(),
+        }
+      : null;
+    next = healthWith({ ...row, ...parts, healthParts: next?.parts ?? row.healthParts }, direction, part);
+  }
+  return next;
 }
 
 /**

@@ -34,7 +34,16 @@ export function partOf(
  */
 export function combineHealth(parts: HealthPart[]): { health: Health; reason: string | null } {
   const known = parts.filter((p) => p.health !== 'unknown');
-  if (known.length === 0) return { health: 'unknown', reason: null };
+  // Nothing known: why not, if a part says ("Incoming: settings changed since the last test").
+  if (known.length === 0)
+    return {
+      health: 'unknown',
+      reason:
+        parts
+          .map((p) => p.reason)
+          .filter((r): r is string => !!r)
+          .join('; ') || null,
+    };
   const worst = known.reduce((a, b) => (rank[b.health] > rank[a.health] ? b : a));
   const reasons =
     worst.health === 'ok'

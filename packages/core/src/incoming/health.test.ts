@@ -106,12 +106,17 @@ describe.each(backends)('fetches feed the account health on %s', (backend) => {
       expect.stringContaining(`still failing after 5 polls since ${t0.toISOString()} (auth)`),
     ]);
 
-    // The admin types the right password: the next poll works, says so once, and the health is ok.
+    // The admin types the right password: health is unknown until the next poll, which comes at once.
     await updateAccount({
       ctx: admin,
       id: acc.id,
       input: { incoming: { auth: { method: 'password', username: MAILBOX, password: RIGHT } } },
     });
+    view = await getAccount({ ctx: env.ctx, id: acc.id });
+    expect(view.health).toBe('unknown');
+    expect(view.healthReason).toBe('Incoming: settings changed since the last test');
+    expect(view.fetching).toMatchObject({ failuresInARow: 0, nextPollAt: null });
+    // The first poll of the new settings works, says so once, and the health is ok.
     await poll(acc.id, 62);
     view = await getAccount({ ctx: env.ctx, id: acc.id });
     expect(view.health).toBe('ok');
@@ -122,7 +127,9 @@ describe.each(backends)('fetches feed the account health on %s', (backend) => {
       failuresInARow: 0,
       nextPollAt: at(63).toISOString(),
     });
-    expect((await rows(acc.id, 'incoming')).at(-1)?.message).toMatch(/works again after 5 failed polls$/);
+    expect((await rows(acc.id, 'incoming')).at(-1)?.message).toMatch(
+      /^Fetched 0 new messages from POP3 127\.0\.0\.1/,
+    );
     await poll(acc.id, 63);
     expect(await rows(acc.id, 'incoming')).toHaveLength(3);
 
@@ -132,8 +139,56 @@ describe.each(backends)('fetches feed the account health on %s', (backend) => {
       .reverse();
     expect(health).toEqual([
       expect.stringMatching(/^Health: auth failed — Incoming: fetch failed \(auth\): /),
+      'Health: unknown — Incoming: settings changed since the last test',
       'Health: ok — Incoming: fetching works',
     ]);
+  });
+
+  it('says once that fetching works again when the server comes back, settings unchanged', async () => {
+    const away = await startMockMailServer({
+      smtpPort: false,
+      smtpsPort: false,
+      imapPort: false,
+      imapsPort: false,
+      httpPort: false,
+    });
+    const port = away.pop3Port;
+    const acc = await createAccount({
+      ctx: admin,
+      input: {
+        name: `Flaky ${backend}`,
+        incoming: {
+          protocol: 'pop3',
+          host: '127.0.0.1',
+          port,
+          security: 'none',
+          auth: { method: 'password', username: MAILBOX, password: RIGHT },
+        },
+      },
+    });
+    await poll(acc.id, 300);
+    await away.close();
+    expect((await poll(acc.id, 301)).error?.code).toBe('refused');
+    expect((await getAccount({ ctx: env.ctx, id: acc.id })).health).toBe('failing');
+    const back = await startMockMailServer({
+      smtpPort: false,
+      smtpsPort: false,
+      imapPort: false,
+      imapsPort: false,
+      httpPort: false,
+      pop3Port: port,
+    });
+    try {
+      await poll(acc.id, 302);
+      expect((await getAccount({ ctx: env.ctx, id: acc.id })).health).toBe('ok');
+      expect((await rows(acc.id, 'incoming')).map((r) => [r.level, r.message])).toEqual([
+        ['info', expect.stringMatching(/^Fetched 0 new messages/)],
+        ['error', expect.stringMatching(/^Fetch from 127\.0\.0\.1 failed \(refused\)/)],
+        ['info', expect.stringMatching(/works again after 1 failed poll$/)],
+      ]);
+    } finally {
+      await back.close();
+    }
   });
 
   it('logs an IMAP login refused by the server under imap_auth, at error', async () => {
@@ -164,14 +219,16 @@ describe.each(backends)('fetches feed the account health on %s', (backend) => {
     expect(JSON.stringify(auth)).not.toContain(WRONG);
   });
 
-  it('makes an account that fetches fine ok; a person\'s "Fetch now" is always logged, a quiet poll is not', async () => {
+  it('makes an account that fetches fine ok; the first poll and a person\'s "Fetch now" are logged, quiet polls are not', async () => {
     const acc = await pop3Account(RIGHT);
     await poll(acc.id, 100);
     expect((await getAccount({ ctx: env.ctx, id: acc.id })).health).toBe('ok');
-    expect(await rows(acc.id, 'incoming')).toEqual([]);
-    now = at(101);
+    await poll(acc.id, 101);
+    await poll(acc.id, 102);
+    now = at(103);
     await fetchAccount({ ctx: admin, id: acc.id });
     expect((await rows(acc.id, 'incoming')).map((r) => [r.message, r.actor])).toEqual([
+      [expect.stringMatching(/^Fetched 0 new messages from POP3 127\.0\.0\.1/), 'system'],
       [expect.stringMatching(/^Fetched 0 new messages from POP3 127\.0\.0\.1/), 'admin@test'],
     ]);
   });

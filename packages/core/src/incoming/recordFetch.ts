@@ -38,7 +38,8 @@ const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one :
  * → 2 → 4 … → 30 min, reset by a success), the last successful or failed fetch, and the incoming health
  * (a change is a timeline event). Scheduled polls write the Main Log once per change of state (a first
  * failure, a failure of another class, working again), an hourly reminder while the same failure lasts,
- * and a row when mail came in; a refused sign-in is also an `imap_auth`/`pop3_auth` error row.
+ * a row when mail came in, and the outcome of the first poll of new settings; a refused sign-in is also
+ * an `imap_auth`/`pop3_auth` error row.
  */
 export async function recordFetch(ctx: Ctx, o: FetchOutcome): Promise<void> {
   const { row, part, error } = o;
@@ -114,6 +115,9 @@ export function fetchLogRows(
   nextPollAt: Date,
 ): LogInput[] {
   const { row, part, error } = o;
+  // A person's fetch, and the first poll of new settings (never polled, or reset by a change), always say
+  // how it went; later polls only when something changed.
+  const announce = !o.scheduled || !o.before?.nextPollAt;
   const proto = part.protocol.toUpperCase();
   const where = `${part.host}:${part.port}`;
   const rows: LogInput[] = [];
@@ -137,7 +141,7 @@ export function fetchLogRows(
         context: { ...context, failingSince: o.before?.failingSince?.toISOString() ?? null },
       });
     }
-    if (o.fetched > 0 || !o.scheduled) {
+    if (o.fetched > 0 || announce) {
       rows.push({
         source: 'incoming',
         level: 'info',
@@ -148,7 +152,7 @@ export function fetchLogRows(
     }
     return rows;
   }
-  if (o.scheduled && report === null) return rows;
+  if (!announce && report === null) return rows;
   const retry = o.scheduled ? `; next poll ${nextPollAt.toISOString()}` : '';
   rows.push({
     source: 'incoming',
