@@ -124,6 +124,9 @@ describe('IMAP APPEND', () => {
       'T3 NO [TOOBIG] literal of 70000 bytes is over 65536',
     ]);
     expect(await raw.run('APPEND Nope {2+}\r\nhi')).toEqual(['T4 NO [TRYCREATE] No such mailbox']);
+    // The bound holds for all the literals of one command together.
+    raw.write(`L1 APPEND INBOX {40000+}\r\n${'a'.repeat(40000)} {40000}\r\n`);
+    expect(await raw.until('L1')).toEqual(['L1 NO [TOOBIG] literal of 40000 bytes is over 65536']);
   });
 });
 

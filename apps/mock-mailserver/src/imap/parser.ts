@@ -64,9 +64,9 @@ export class CommandReader {
     this.got = 0;
   }
 
-  /** Whether a command is half read (so a bare line is not a reply to a continuation). */
-  get midCommand(): boolean {
-    return this.text !== '' || this.need >= 0;
+  /** Bytes of the literals the command being read holds so far. */
+  get literalBytes(): number {
+    return this.literals.reduce((sum, literal) => sum + literal.length, 0);
   }
 
   /** One whole line, for the answers to a continuation (IDLE's DONE, an AUTHENTICATE response). */

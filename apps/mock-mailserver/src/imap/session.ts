@@ -196,7 +196,8 @@ export class ImapSession {
       }
       if (result.kind === 'literal') {
         const { size, sync, tag } = result;
-        if (size > this.ctx.maxMessageSize) {
+        // One bound for all the literals of a command, so many of them cannot pile up in memory.
+        if (this.reader.literalBytes + size > this.ctx.maxMessageSize) {
           if (!sync) {
             // A non-synchronizing literal is on its way whatever we say (RFC 7888 4).
             this.close(`* BYE [TOOBIG] literal of ${size} bytes is over ${this.ctx.maxMessageSize}`);
