@@ -36,7 +36,8 @@ export interface StoredMessage {
   envelope: { mailFrom: string; rcptTo: string[] };
   /**
    * The SMTP AUTH username (`api` for the Mailgun emulation, the access key id of the SigV4
-   * signature for the SES emulation), null when the client did not authenticate.
+   * signature for the SES emulation, the IMAP login for an IMAP APPEND), null when the client
+   * did not authenticate.
    */
   authUser: string | null;
   /** Whether the message travelled over TLS (STARTTLS, implicit TLS or HTTPS). */
