@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { type MockMailServer, startMockMailServer } from '@mailroom/mock-mailserver';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { apiSession } from './support/api';
 import { launch, screenshot, seriousViolations } from './support/browser';
 import { ADMIN, buildWeb, type Product, startProduct } from './support/product';
 
@@ -18,25 +19,6 @@ let page: Page;
 let strict: MockMailServer;
 let api: Awaited<ReturnType<typeof apiSession>>;
 const problems: string[] = [];
-
-/** A signed-in API client for setting the scene (the browser is for what the admin does). */
-async function apiSession(url: string) {
-  const login = await fetch(`${url}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(ADMIN),
-  });
-  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
-  const { csrfToken } = (await login.json()) as { csrfToken: string };
-  return async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${url}/api/v1${path}`, {
-      method,
-      headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-  };
-}
 
 /** A port nothing listens on: taken from the system, then let go. */
 async function closedPort(): Promise<number> {

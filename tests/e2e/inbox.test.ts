@@ -2,6 +2,7 @@
 // over POP3 by "Fetch now" on the Inbox screen, and read in its drawer.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiSession } from './support/api';
 import { launch, screenshot, seriousViolations } from './support/browser';
 import { ADMIN, buildWeb, type Product, startProduct } from './support/product';
 
@@ -9,25 +10,6 @@ let product: Product;
 let browser: Browser;
 let page: Page;
 let accountId = '';
-
-/** A signed-in API client for setting the scene (the browser is for what the admin does). */
-async function apiSession(url: string) {
-  const login = await fetch(`${url}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(ADMIN),
-  });
-  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
-  const { csrfToken } = (await login.json()) as { csrfToken: string };
-  return async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${url}/api/v1${path}`, {
-      method,
-      headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-  };
-}
 
 describe('inbox', () => {
   beforeAll(async () => {
