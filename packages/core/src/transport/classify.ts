@@ -1,4 +1,5 @@
 import { classifyFailure } from '../failures/classify';
+import { ConnectionFailure } from '../failures/error';
 import { type FailureOptions, failure } from '../failures/table';
 import type { ErrorClass } from '../schemas/connection';
 import type { DeliveryError } from './types';
@@ -15,4 +16,14 @@ export function deliveryError(
   opts: FailureOptions & { temporary: boolean; accountLevel: boolean },
 ): DeliveryError {
   return failure(code, message, opts);
+}
+
+/**
+ * An attempt that never got an answer: a failure the door already classified (blocked, dns, timeout …) is
+ * the account's trouble and may pass, so it is temporary and account-level; anything else is classified.
+ */
+export function unansweredAttemptError(err: unknown): DeliveryError {
+  if (!(err instanceof ConnectionFailure)) return classifyDeliveryError(err);
+  const { code, message, hint } = err.info;
+  return deliveryError(code, message, { temporary: true, accountLevel: true, hint });
 }

@@ -1,9 +1,8 @@
-import { ConnectionFailure } from '../../connection/failure';
 import type { Timeouts } from '../../context';
 import type { Destination } from '../../door/destination';
 import { type GuardedResponse, guardedRequest } from '../../door/http';
 import { httpReplyFailure } from '../../failures/http';
-import { classifyDeliveryError, deliveryError } from '../../transport/classify';
+import { unansweredAttemptError } from '../../transport/classify';
 import type { MailTransport, OutgoingMail, SendOutcome } from '../../transport/types';
 import { mailgunHints } from './connectionTest';
 import type { MailgunSettings } from './settings';
@@ -75,14 +74,7 @@ export function createMailgunTransport(
           destination: door.destination,
         });
       } catch (err) {
-        const error =
-          err instanceof ConnectionFailure
-            ? deliveryError(err.info.code, err.info.message, {
-                temporary: true,
-                accountLevel: true,
-                hint: err.info.hint,
-              })
-            : classifyDeliveryError(err);
+        const error = unansweredAttemptError(err);
         return { ok: false, error, recipients: all('deferred', null) };
       }
       if (res.status >= 300 && res.status < 400) {

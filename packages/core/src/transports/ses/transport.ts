@@ -1,9 +1,8 @@
 import MailComposer from 'nodemailer/lib/mail-composer';
-import { ConnectionFailure } from '../../connection/failure';
 import type { Timeouts } from '../../context';
 import type { Destination } from '../../door/destination';
 import { type GuardedResponse, guardedRequest } from '../../door/http';
-import { classifyDeliveryError, deliveryError } from '../../transport/classify';
+import { unansweredAttemptError } from '../../transport/classify';
 import { toNodemailer } from '../../transport/compose';
 import type { MailTransport, OutgoingMail, SendOutcome } from '../../transport/types';
 import { sesErrorOf, sesFailure } from './failure';
@@ -64,14 +63,7 @@ export function createSesTransport(s: SesSettings, timeouts: Timeouts, door: Ses
           destination: door.destination,
         });
       } catch (err) {
-        const error =
-          err instanceof ConnectionFailure
-            ? deliveryError(err.info.code, err.info.message, {
-                temporary: true,
-                accountLevel: true,
-                hint: err.info.hint,
-              })
-            : classifyDeliveryError(err);
+        const error = unansweredAttemptError(err);
         return { ok: false, error, recipients: all('deferred', null), learned };
       }
       if (res.status >= 200 && res.status < 300) {

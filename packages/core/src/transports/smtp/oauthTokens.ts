@@ -1,6 +1,5 @@
-import { ConnectionFailure } from '../../connection/failure';
 import { type OAuth2Settings, requestAccessToken, type TokenRequestOptions } from '../../connection/oauth2';
-import { classifyDeliveryError, deliveryError } from '../../transport/classify';
+import { unansweredAttemptError } from '../../transport/classify';
 import type { DeliveryError } from '../../transport/types';
 
 /** A token is renewed this long before the endpoint said it expires, so no send starts with a dying one. */
@@ -53,10 +52,8 @@ export class OAuthTokenSource {
       await this.get();
       return null;
     } catch (err) {
-      if (!(err instanceof ConnectionFailure)) return classifyDeliveryError(err);
-      const { code, message, hint } = err.info;
       // A refused endpoint is the account's trouble, and may pass (the admin fixes it, DNS comes back).
-      return deliveryError(code, message, { temporary: true, accountLevel: true, hint });
+      return unansweredAttemptError(err);
     }
   }
 
