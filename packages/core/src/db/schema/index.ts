@@ -6,3 +6,4 @@ export * from './logs';
 export * from './messages';
 export * from './traffic';
 export * from './users';
+export * from './webhooks';

@@ -1,0 +1,105 @@
+import { sql } from 'drizzle-orm';
+import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+
+/** An integrator's receiver: where signed events are posted. Its secrets are ciphertexts (secretBox). */
+export const webhookEndpoints = pgTable(
+  'webhook_endpoints',
+  {
+    id: text('id').primaryKey(),
+    /** null: system level (receives every team's events); else only events of this team. */
+    teamId: text('team_id'),
+    url: text('url').notNull(),
+    description: text('description').notNull().default(''),
+    /** Event types delivered; null = all. */
+    eventTypes: jsonb('event_types').$type<string[] | null>(),
+    enabled: boolean('enabled').notNull().default(true),
+    /** Why it is disabled when Mailroom disabled it (failing for too long); null when a person did. */
+    disabledReason: text('disabled_reason'),
+    /** `whsec_…` encrypted at rest; never returned after create/rotate. */
+    secret: text('secret').notNull(),
+    /** The secret before the last rotation, still signing until previousSecretUntil. */
+    previousSecret: text('previous_secret'),
+    previousSecretUntil: timestamp('previous_secret_until', { withTimezone: true, mode: 'date' }),
+    /** First failed attempt since the last success; the endpoint is disabled when this is too old. */
+    failingSince: timestamp('failing_since', { withTimezone: true, mode: 'date' }),
+    lastSuccessAt: timestamp('last_success_at', { withTimezone: true, mode: 'date' }),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    createdBy: text('created_by'),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    updatedBy: text('updated_by'),
+  },
+  (t) => [index('webhook_endpoints_team_idx').on(t.teamId)],
+);
+
+/**
+ * The transactional outbox of events: written in the transaction of the change that caused it. The id
+ * is the `webhook-id` every delivery and retry of it carries, so receivers deduplicate.
+ */
+export const webhookEvents = pgTable(
+  'webhook_events',
+  {
+    id: text('id').primaryKey(),
+    type: text('type').notNull(),
+    teamId: text('team_id'),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [index('webhook_events_created_idx').on(t.createdAt)],
+);
+
+/** One event to one endpoint: the queue row (lease and retry like the outbox) and its journal. */
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    id: text('id').primaryKey(),
+    eventId: text('event_id')
+      .notNull()
+      .references(() => webhookEvents.id, { onDelete: 'cascade' }),
+    endpointId: text('endpoint_id')
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: 'cascade' }),
+    status: text('status', { enum: ['pending', 'delivering', 'delivered', 'failed'] }).notNull(),
+    attemptCount: integer('attempt_count').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true, mode: 'date' }).notNull(),
+    leaseOwner: text('lease_owner'),
+    leaseExpiresAt: timestamp('lease_expires_at', { withTimezone: true, mode: 'date' }),
+    lastStatusCode: integer('last_status_code'),
+    lastErrorCode: text('last_error_code'),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    /** Delivered or given up; null while it is still to be delivered (retention prunes finished rows). */
+    finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [
+    index('webhook_deliveries_claim_idx')
+      .on(t.nextAttemptAt)
+      .where(sql`${t.status} in ('pending', 'delivering')`),
+    index('webhook_deliveries_endpoint_idx').on(t.endpointId, t.createdAt),
+    index('webhook_deliveries_created_idx').on(t.createdAt),
+    index('webhook_deliveries_finished_idx').on(t.finishedAt),
+    uniqueIndex('webhook_deliveries_event_endpoint_uq').on(t.eventId, t.endpointId),
+  ],
+);
+
+/** Every attempt of a delivery: status code, latency, a bounded redacted snippet, the failure class. */
+export const webhookAttempts = pgTable(
+  'webhook_attempts',
+  {
+    id: text('id').primaryKey(),
+    deliveryId: text('delivery_id')
+      .notNull()
+      .references(() => webhookDeliveries.id, { onDelete: 'cascade' }),
+    endpointId: text('endpoint_id').notNull(),
+    at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    durationMs: integer('duration_ms').notNull(),
+    ok: boolean('ok').notNull(),
+    statusCode: integer('status_code'),
+    errorCode: text('error_code'),
+    message: text('message'),
+    snippet: text('snippet'),
+    worker: text('worker'),
+  },
+  (t) => [
+    index('webhook_attempts_delivery_idx').on(t.deliveryId, t.at),
+    index('webhook_attempts_at_idx').on(t.at),
+  ],
+);
