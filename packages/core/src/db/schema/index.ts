@@ -7,3 +7,4 @@ export * from './messages';
 export * from './traffic';
 export * from './users';
 export * from './webhooks';
+export * from './workers';
