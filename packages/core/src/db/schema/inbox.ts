@@ -31,6 +31,13 @@ export const inboxMessages = pgTable(
       .default([]),
     size: integer('size').notNull(),
     raw: text('raw').notNull(),
+    /**
+     * What a bounce mailbox found this to be: ordinary `mail` (the inbox lists it), or a `bounce`, a
+     * `complaint` or an `auto_reply` (kept for the recipients' stories, left out of the inbox list).
+     */
+    kind: text('kind', { enum: ['mail', 'bounce', 'complaint', 'auto_reply'] })
+      .notNull()
+      .default('mail'),
     fetchedAt: timestamp('fetched_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
   (t) => [

@@ -4,6 +4,8 @@ export * from './inbox';
 export * from './loginAttempts';
 export * from './logs';
 export * from './messages';
+export * from './recipientEvents';
+export * from './suppressions';
 export * from './traffic';
 export * from './users';
 export * from './webhooks';
