@@ -36,3 +36,4 @@ export {
 } from './security/secretBox';
 export * from './transport';
 export * from './verification';
+export * from './webhooks';

@@ -10,3 +10,4 @@ export * from './logs';
 export * from './messages';
 export * from './reports';
 export * from './verification';
+export * from './webhooks';

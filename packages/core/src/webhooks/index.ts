@@ -1,0 +1,1 @@
+export { type EmitInput, emitEvent, emitEvents } from './emitEvent';
