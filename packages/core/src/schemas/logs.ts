@@ -11,6 +11,7 @@ export const logSources = [
   'email_logger',
   'connection_test',
   'audit',
+  'webhooks',
 ] as const;
 /**
  * What each source is called on screen and what writes it (docs/LOGS.md has the full table with examples):
@@ -45,6 +46,11 @@ export const logSourceInfo: Record<(typeof logSources)[number], { label: string;
   email_logger: { label: 'Email logger', about: 'The Main Log itself: retention runs that prune old rows' },
   connection_test: { label: 'Connection test', about: 'Each connection test: its outcome and each step' },
   audit: { label: 'Audit', about: 'Changes to people, teams and tokens; sign-in throttling' },
+  webhooks: {
+    label: 'Webhooks',
+    about:
+      'Webhook endpoints created, changed, rotated, deleted; the dispatcher; endpoints disabled after failing',
+  },
 };
 export const logLevels = ['debug', 'info', 'warning', 'error'] as const;
 export const logSourceSchema = z.enum(logSources);
