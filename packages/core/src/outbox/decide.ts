@@ -2,6 +2,13 @@ import type { SendOutcome } from '../transport/types';
 import { type OutboxPolicy, retryDelayMs } from './policy';
 import type { MessageRow } from './rows';
 
+/** The server took it for this recipient: accepted, and after the 250 delivered or complained about. */
+export const isReached = (status: string): boolean =>
+  status === 'accepted' || status === 'delivered' || status === 'complained';
+/** It did not reach this recipient and will not be tried again: refused, bounced, or not sent (suppressed). */
+export const isLost = (status: string): boolean =>
+  status === 'rejected' || status === 'bounced' || status === 'suppressed';
+
 export type Decision = {
   status: 'sent' | 'partially_sent' | 'deferred' | 'failed';
   recipients: MessageRow['recipients'];
@@ -26,7 +33,7 @@ export function decide(
   const byAddress = new Map(result.recipients.map((r) => [r.address.toLowerCase(), r]));
   let recipients: MessageRow['recipients'] = row.recipients.map((r) => {
     const got = byAddress.get(r.address.toLowerCase());
-    return got ? { address: r.address, status: got.status, reply: got.reply } : r;
+    return got ? { ...r, status: got.status, reply: got.reply } : r;
   });
   const attempts = row.attemptCount + 1;
   const tooOld = now.getTime() - row.createdAt.getTime() >= policy.giveUpAfterMs;
@@ -43,7 +50,7 @@ export function decide(
     : null;
 
   const hasDeferred = recipients.some((r) => r.status === 'deferred' || r.status === 'pending');
-  const hasAccepted = recipients.some((r) => r.status === 'accepted');
+  const hasAccepted = recipients.some((r) => isReached(r.status));
   if (hasDeferred && !giveUp) {
     const next = new Date(now.getTime() + retryDelayMs(attempts, policy, opts.random));
     return { status: 'deferred', recipients, lastError, nextAttemptAt: next, sentAt: null };
@@ -73,7 +80,7 @@ export function decide(
     }
     return { status: 'failed', recipients, lastError: giveUpError, nextAttemptAt: null, sentAt: null };
   }
-  if (hasAccepted && recipients.some((r) => r.status === 'rejected')) {
+  if (hasAccepted && recipients.some((r) => isLost(r.status))) {
     return {
       status: 'partially_sent',
       recipients,
@@ -100,7 +107,7 @@ function partialError(
   recipients: MessageRow['recipients'],
   attemptError: MessageRow['lastError'],
 ): NonNullable<MessageRow['lastError']> {
-  const refused = recipients.filter((r) => r.status === 'rejected');
+  const refused = recipients.filter((r) => isLost(r.status));
   const first = refused[0];
   const reply = attemptError?.reply ?? first?.reply ?? undefined;
   const code = Number(reply?.match(/^([45]\d\d)\b/)?.[1]);
@@ -109,10 +116,18 @@ function partialError(
     .map((r) => r.address)
     .join(', ');
   const more = refused.length > 3 ? ` and ${refused.length - 3} more` : '';
+  const suppressed = refused.filter((r) => r.status === 'suppressed').length;
+  const message =
+    suppressed === 0
+      ? `${refused.length} of ${recipients.length} recipients refused (${names}${more}); the others accepted it`
+      : `${refused.length} of ${recipients.length} recipients not sent to (${names}${more}; ${suppressed} on the suppression list); the others accepted it`;
   return {
     code: 'rejected',
-    message: `${refused.length} of ${recipients.length} recipients refused (${names}${more}); the others accepted it`,
-    hint: 'The accepted recipients got the message. Check the refused addresses; Retry sends to them only.',
+    message,
+    hint:
+      suppressed === 0
+        ? 'The accepted recipients got the message. Check the refused addresses; Retry sends to them only.'
+        : 'The accepted recipients got the message. Suppressed addresses are never mailed: remove one from the suppression list to mail it again.',
     ...(reply ? { reply } : {}),
     ...(attemptError?.responseCode
       ? { responseCode: attemptError.responseCode }

@@ -3,6 +3,7 @@ import { asc, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messages } from '../db/schema';
 import { newId } from '../ids';
+import type { RecipientStatus } from '../schemas/messages';
 import { backends, createTestEnv, type TestEnv } from '../testing';
 
 // Migration 0005 reclassifies messages stored as 'sent' before partially_sent existed. It ran on an
@@ -24,7 +25,11 @@ describe.each(backends)('migration 0005 on %s', (backend) => {
 
   it('turns old sent messages some recipients refused into partially_sent, and nothing else', async () => {
     expect(reclassify).toBeDefined();
-    const old = (subject: string, status: 'sent' | 'failed', recipients: Array<[string, string]>) => ({
+    const old = (
+      subject: string,
+      status: 'sent' | 'failed',
+      recipients: Array<[string, RecipientStatus]>,
+    ) => ({
       id: newId(),
       accountId: null,
       status,

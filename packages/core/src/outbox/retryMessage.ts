@@ -32,8 +32,12 @@ export async function retryMessage({ ctx, id }: { ctx: Ctx; id: string }): Promi
         nextAttemptAt: now,
         leaseOwner: null,
         leaseExpiresAt: null,
+        // Only recipients refused or not yet reached are tried again: the server took the others (or they
+        // bounced after, or are suppressed), and retrying would mail them twice or mail a suppressed address.
         recipients: row.recipients.map((r) =>
-          r.status === 'accepted' ? r : { address: r.address, status: 'pending', reply: r.reply },
+          r.status === 'rejected' || r.status === 'deferred' || r.status === 'pending'
+            ? { ...r, status: 'pending', reply: r.reply }
+            : r,
         ),
         updatedAt: now,
       })

@@ -9,5 +9,6 @@ export * from './issues';
 export * from './logs';
 export * from './messages';
 export * from './reports';
+export * from './suppressions';
 export * from './verification';
 export * from './webhooks';

@@ -113,11 +113,61 @@ export const messageErrorSchema = z.object({
   responseCode: z.number().optional(),
 });
 
+/**
+ * A recipient's state. Before and at the 250: `pending`, `accepted`, `rejected` (refused for good),
+ * `deferred` (to retry). After it: `delivered` (a DSN said so), `bounced` (hard: permanent 5.x.x; soft:
+ * 4.x.x or delayed), `complained` (the recipient reported it as spam). `suppressed`: not sent, the address
+ * is on the suppression list.
+ */
+export const recipientStatuses = [
+  'pending',
+  'accepted',
+  'rejected',
+  'deferred',
+  'delivered',
+  'bounced',
+  'complained',
+  'suppressed',
+] as const;
+export type RecipientStatus = (typeof recipientStatuses)[number];
+export const bounceKinds = ['hard', 'soft', 'delayed'] as const;
+export type BounceKind = (typeof bounceKinds)[number];
+
+/** One step of a recipient's story after the 250 (or its suppression at the send). */
+export const recipientEventSchema = z.object({
+  state: z.enum(['delivered', 'bounced', 'complained', 'suppressed', 'auto_reply']),
+  bounceKind: z.enum(bounceKinds).nullable(),
+  /** The enhanced status code of the report (5.1.1). */
+  status: z.string().nullable(),
+  diagnostic: z.string().nullable(),
+  reportingMta: z.string().nullable(),
+  remoteMta: z.string().nullable(),
+  /** How the report was tied to this message: its VERP token, the headers it returned, or the send itself. */
+  correlation: z.enum(['verp', 'headers', 'send']),
+  /** The fetched report in the bounce mailbox (`GET /inbox/:id`). */
+  inboxMessageId: z.string().nullable(),
+  at: z.string(),
+});
+export type RecipientEvent = z.infer<typeof recipientEventSchema>;
+
 export const recipientResultSchema = z.object({
   address: z.string(),
-  status: z.enum(['pending', 'accepted', 'rejected', 'deferred']),
+  status: z.enum(recipientStatuses),
+  /** The server's reply at the send, or why it was not sent (suppressed). */
   reply: z.string().nullable(),
+  /** bounced: hard, soft or delayed. */
+  bounceKind: z.enum(bounceKinds).optional(),
+  /** After the 250: the report's enhanced status code, diagnostic, reporting server and when. */
+  statusCode: z.string().optional(),
+  diagnostic: z.string().optional(),
+  reportingMta: z.string().optional(),
+  at: z.string().optional(),
+  /** suppressed: the list entry's reason (hard_bounce, complaint, soft_bounce_limit, manual). */
+  suppression: z.object({ id: z.string(), reason: z.string(), teamId: z.string().nullable() }).optional(),
+  /** The recipient's events after the 250, oldest first: only on `GET /messages/:id`. */
+  events: z.array(recipientEventSchema).optional(),
 });
+export type RecipientResult = z.infer<typeof recipientResultSchema>;
 
 export const messageViewSchema = z.object({
   id: z.string(),

@@ -1,6 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import type { SendAs } from '../../schemas/defaults';
+import type { RecipientResult } from '../../schemas/messages';
+
+/** A recipient entry as stored: its latest state (the story is in recipient_events); `token` names it in a VERP return path. */
+export type StoredRecipient = Omit<RecipientResult, 'events'> & { token?: string };
 
 /** The outbox: each row is both the queue entry and the journal of one message. */
 export const messages = pgTable(
@@ -48,10 +52,7 @@ export const messages = pgTable(
       reply?: string;
       responseCode?: number;
     } | null>(),
-    recipients: jsonb('recipients')
-      .$type<Array<{ address: string; status: string; reply: string | null }>>()
-      .notNull()
-      .default([]),
+    recipients: jsonb('recipients').$type<StoredRecipient[]>().notNull().default([]),
     /** Internal messages (verification codes) are not listed in the outbox by default. */
     internal: boolean('internal').notNull().default(false),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
