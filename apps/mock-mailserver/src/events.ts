@@ -1,6 +1,11 @@
 /** A bounded, replayable log of server events, the source of `GET /api/events`. */
 
-export type ServerEventType = 'message' | 'delete' | 'reset' | 'fault';
+/**
+ * `message`: one arrived (its summary). `update`: its read state, tags or IMAP flags changed
+ * (see `MessageUpdateEvent`). `delete`: one left (`{ id, reason }`). `reset`: all of them left.
+ * `fault`: a fault rule fired.
+ */
+export type ServerEventType = 'message' | 'update' | 'delete' | 'reset' | 'fault';
 
 export interface ServerEvent {
   id: number;

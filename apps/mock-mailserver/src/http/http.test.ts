@@ -234,6 +234,25 @@ describe('server-sent events', () => {
     expect(missed[0]!.id).toBe(second!.id);
   });
 
+  it('streams read-state changes as update events and deletions as delete events', async () => {
+    await send({ to: 'a@example.org', subject: 'one', text: 'x' });
+    const { id } = (await getJson('/api/messages')).body.items[0];
+    const live = await api('/api/events');
+    const reading = readEvents(live, 2);
+    const put = await api('/api/v1/messages', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ IDs: [id], Read: true }),
+    });
+    expect(put.status).toBe(200);
+    expect((await api(`/api/messages/${id}`, { method: 'DELETE' })).status).toBeLessThan(300);
+    const [update, deleted] = await reading;
+    expect(update).toMatchObject({ event: 'update' });
+    expect(JSON.parse(update!.data!)).toMatchObject({ id, subject: 'one', read: true, changed: ['read'] });
+    expect(deleted).toMatchObject({ event: 'delete' });
+    expect(JSON.parse(deleted!.data!)).toEqual({ id, reason: 'deleted' });
+  });
+
   it('replays everything buffered for lastEventId=0', async () => {
     await send({ to: 'a@example.org', subject: 'before', text: 'x' });
     const [event] = await readEvents(await api('/api/events?lastEventId=0'), 1);

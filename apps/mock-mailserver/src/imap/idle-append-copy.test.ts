@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type MockMailServer, startMockMailServer } from '../index.js';
-import { closeClients, deliver, imapflow, RawImap, status } from '../test-support/imap.js';
+import { closeClients, deliver, imapflow, RawImap, status, watchIdle } from '../test-support/imap.js';
 import { LineClient } from '../test-support/line-client.js';
 
 let mock: MockMailServer;
@@ -12,25 +12,6 @@ afterEach(async () => {
   await closeClients();
   await mock.close();
 });
-
-/** An imapflow logger that resolves `idling` when the server answers IDLE with its continuation. */
-function watchIdle() {
-  let resolve!: () => void;
-  const idling = new Promise<void>((r) => {
-    resolve = r;
-  });
-  const quiet = () => {};
-  const logger = {
-    debug: (entry: { src?: string; msg?: string }) => {
-      if (entry.src === 's' && entry.msg?.startsWith('+ idling')) resolve();
-    },
-    trace: quiet,
-    info: quiet,
-    warn: quiet,
-    error: quiet,
-  };
-  return { idling, logger };
-}
 
 describe('IMAP IDLE', () => {
   it('pushes EXISTS to an idling imapflow client the moment mail arrives over SMTP', async () => {

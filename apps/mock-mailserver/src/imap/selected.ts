@@ -1,7 +1,8 @@
 import type { EventLog, ServerEvent } from '../events.js';
-import type { MessageStore } from '../store/store.js';
+import type { MessageStore, MessageUpdateEvent } from '../store/store.js';
 import type { StoredMessage } from '../types.js';
 import type { FolderView } from './folders.js';
+import { flagsOf } from './message.js';
 import { ImapParseError } from './parser.js';
 import { parseSequenceSet, resolveSet } from './sequence.js';
 
@@ -9,7 +10,8 @@ import { parseSequenceSet, resolveSet } from './sequence.js';
  * The selected mailbox of a session: its messages by sequence number, and what changed since
  * the client last heard (RFC 3501 5.2). Mail arriving over any protocol is announced with
  * EXISTS; mail deleted by anyone (IMAP, POP3, HTTP, pruning) with EXPUNGE, but only where an
- * EXPUNGE may be sent: never while a FETCH, STORE or SEARCH by sequence number runs.
+ * EXPUNGE may be sent: never while a FETCH, STORE or SEARCH by sequence number runs. Flags
+ * changed by anyone else (another session, Mailpit's read state) come as an untagged FETCH.
  */
 export class SelectedMailbox {
   /** UIDs and message ids, in sequence-number order (index + 1). */
@@ -18,6 +20,10 @@ export class SelectedMailbox {
   private readonly members = new Set<string>();
   private added: StoredMessage[] = [];
   private readonly expunged = new Set<string>();
+  /** Messages whose flags another session or face of the mock changed. */
+  private readonly changed = new Set<string>();
+  /** True while this session changes flags itself: it answers those in its own words. */
+  private own = false;
   private readonly unsubscribe: () => void;
 
   constructor(
@@ -53,6 +59,12 @@ export class SelectedMailbox {
         this.added.push(message);
         this.onChange();
       }
+    } else if (type === 'update') {
+      const { id, changed } = data as MessageUpdateEvent;
+      // Tags are the mock's own (Mailpit's); IMAP sees read (\Seen) and the flags.
+      if (this.own || !this.members.has(id) || (changed.length === 1 && changed[0] === 'tags')) return;
+      this.changed.add(id);
+      this.onChange();
     } else if (type === 'delete') {
       const id = (data as { id: string }).id;
       if (this.members.has(id)) {
@@ -66,12 +78,25 @@ export class SelectedMailbox {
     }
   }
 
-  /** Whether EXISTS or EXPUNGE responses are waiting. */
-  get pending(): boolean {
-    return this.added.length > 0 || this.expunged.size > 0;
+  /** Runs a flag change this session makes, so it is not told back to it as someone else's. */
+  ownChange<T>(change: () => T): T {
+    this.own = true;
+    try {
+      return change();
+    } finally {
+      this.own = false;
+    }
   }
 
-  /** The untagged responses that bring the client up to date; EXPUNGEs only when `expunges`. */
+  /** Whether EXISTS, EXPUNGE or FETCH responses are waiting. */
+  get pending(): boolean {
+    return this.added.length > 0 || this.expunged.size > 0 || this.changed.size > 0;
+  }
+
+  /**
+   * The untagged responses that bring the client up to date: EXPUNGEs (only when `expunges`),
+   * then FETCH (FLAGS) for flags changed elsewhere, then EXISTS.
+   */
   flush(expunges: boolean): string[] {
     const lines: string[] = [];
     if (expunges && this.expunged.size) {
@@ -82,8 +107,23 @@ export class SelectedMailbox {
       const keep = this.ids.map((id) => !this.expunged.has(id));
       this.uids = this.uids.filter((_, i) => keep[i]);
       this.ids = this.ids.filter((_, i) => keep[i]);
-      for (const id of this.expunged) this.members.delete(id);
+      for (const id of this.expunged) {
+        this.members.delete(id);
+        this.changed.delete(id);
+      }
       this.expunged.clear();
+    }
+    if (this.changed.size) {
+      // One pass over the mailbox, so marking thousands read costs no more than listing them.
+      for (let i = 0; i < this.ids.length && this.changed.size; i++) {
+        const id = this.ids[i]!;
+        if (!this.changed.delete(id)) continue;
+        const message = this.store.get(id);
+        if (message && !this.expunged.has(id)) {
+          lines.push(`* ${i + 1} FETCH (UID ${message.uid} FLAGS (${flagsOf(message).join(' ')}))`);
+        }
+      }
+      this.changed.clear();
     }
     if (this.added.length) {
       for (const m of this.added) if (this.store.get(m.id)) this.push(m);

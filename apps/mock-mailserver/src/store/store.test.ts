@@ -185,6 +185,33 @@ describe('MessageStore', () => {
     expect(store.update('nope', { read: true })).toBeUndefined();
   });
 
+  it('publishes an update event naming what changed, and none when nothing did', async () => {
+    const { store, events } = makeStore();
+    const m = await store.ingest(incoming('a@example.org', 'one'));
+    const seen: Array<{ type: string; data: unknown }> = [];
+    events.subscribe(({ type, data }) => seen.push({ type, data }));
+    store.update(m.id, { read: true, flags: ['\\Flagged'] });
+    store.update(m.id, { read: true });
+    store.update(m.id, { tags: ['work'] });
+    store.delete(m.id);
+    expect(seen).toEqual([
+      {
+        type: 'update',
+        data: expect.objectContaining({
+          id: m.id,
+          subject: 'one',
+          read: true,
+          flags: ['\\Flagged'],
+          folder: 'INBOX',
+          uid: m.uid,
+          changed: ['read', 'flags'],
+        }),
+      },
+      { type: 'update', data: expect.objectContaining({ id: m.id, tags: ['work'], changed: ['tags'] }) },
+      { type: 'delete', data: { id: m.id, reason: 'deleted' } },
+    ]);
+  });
+
   describe('with a store directory', () => {
     let dir: string;
     afterEach(async () => {

@@ -92,6 +92,15 @@ export interface MessageUpdate {
   flags?: string[];
 }
 
+/** The data of an `update` event: the message's summary as it now is, and what changed. */
+export interface MessageUpdateEvent extends MessageSummary {
+  /** The IMAP flags other than \Seen (which is `read`). */
+  flags: string[];
+  folder: string;
+  uid: number;
+  changed: Array<'read' | 'tags' | 'flags'>;
+}
+
 /**
  * Received messages, oldest first, bounded by count, age and bytes held. Cursors are sequence
  * numbers that only grow, so pruning and deleting never shift a client's position.
@@ -270,8 +279,8 @@ export class MessageStore {
   }
 
   /**
-   * Changes a message's read state or tags; returns the message as it now is, or undefined for
-   * an unknown id. The stored object is replaced, not mutated, so a message handed out earlier
+   * Changes a message's read state, tags or flags, and publishes an `update` event when anything
+   * changed; returns the message as it now is, or undefined for an unknown id. The stored object is replaced, not mutated, so a message handed out earlier
    * keeps what it said then.
    */
   update(id: string, change: MessageUpdate): StoredMessage | undefined {
@@ -281,10 +290,22 @@ export class MessageStore {
     const read = change.read ?? before.read;
     const tags = change.tags ? normaliseTags(change.tags) : before.tags;
     const flags = change.flags ?? before.flags;
-    if (read === before.read && sameTags(tags, before.tags) && sameTags(flags, before.flags)) return before;
+    const changed: MessageUpdateEvent['changed'] = [];
+    if (read !== before.read) changed.push('read');
+    if (!sameTags(tags, before.tags)) changed.push('tags');
+    if (!sameTags(flags, before.flags)) changed.push('flags');
+    if (changed.length === 0) return before;
     const message: StoredMessage = { ...before, read, tags, flags };
     entry.message = message;
     this.writeMeta(message);
+    const event: MessageUpdateEvent = {
+      ...summarize(message),
+      flags,
+      folder: message.folder,
+      uid: message.uid,
+      changed,
+    };
+    this.events.publish('update', event);
     return message;
   }
 

@@ -26,6 +26,25 @@ export function imapflow(
   return client;
 }
 
+/** An imapflow logger that resolves `idling` when the server answers IDLE with its continuation. */
+export function watchIdle() {
+  let resolve!: () => void;
+  const idling = new Promise<void>((r) => {
+    resolve = r;
+  });
+  const quiet = () => {};
+  const logger = {
+    debug: (entry: { src?: string; msg?: string }) => {
+      if (entry.src === 's' && entry.msg?.startsWith('+ idling')) resolve();
+    },
+    trace: quiet,
+    info: quiet,
+    warn: quiet,
+    error: quiet,
+  };
+  return { idling, logger };
+}
+
 /** A raw IMAP connection: send a tagged command, read every line up to its tagged reply. */
 export class RawImap {
   private n = 0;

@@ -8,7 +8,7 @@ const frame = (event: ServerEvent) =>
   `id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`;
 
 /**
- * Server-sent events: `message`, `delete`, `reset`, `fault`. A client that reconnects with
+ * Server-sent events: `message`, `update`, `delete`, `reset`, `fault` (see `ServerEventType`). A client that reconnects with
  * `Last-Event-ID` (or `?lastEventId=`) gets what it missed; when the buffer no longer holds
  * all of it, a `resync` event comes first, telling it to list again.
  */

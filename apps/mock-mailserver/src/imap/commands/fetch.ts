@@ -90,7 +90,7 @@ async function respond(
   let flagsChanged = false;
   if (!session.mailbox.readOnly && !current.read && items.some(setsSeen)) {
     // Reading a body marks the message seen (RFC 3501 6.4.5), for every face of the mock.
-    if (!changeFlags(store, current, { add: ['\\Seen'] })) return null;
+    if (!session.mailbox.ownChange(() => changeFlags(store, current, { add: ['\\Seen'] }))) return null;
     current = store.get(current.id) ?? current;
     flagsChanged = true;
   }

@@ -33,7 +33,7 @@ export const store: ImapCommand = {
     for (const index of mailbox.indexes(set, uid)) {
       const message = messages.get(mailbox.ids[index]!);
       if (!message) continue;
-      const now = changeFlags(messages, message, change);
+      const now = mailbox.ownChange(() => changeFlags(messages, message, change));
       if (now && !m[2]) {
         session.send(`* ${index + 1} FETCH (FLAGS (${now.join(' ')})${uid ? ` UID ${message.uid}` : ''})`);
       }
