@@ -15,6 +15,14 @@ export type Queryable = Db | Tx;
 export type Database = {
   db: Db;
   kind: 'pglite' | 'postgres';
+  /**
+   * Postgres only: LISTEN/NOTIFY between the processes sharing the database (the outbox's wake-up).
+   * The embedded database has one process, so nothing to tell.
+   */
+  channels?: {
+    listen(channel: string, onMessage: () => void): Promise<() => Promise<void>>;
+    notify(channel: string): Promise<void>;
+  };
   close(): Promise<void>;
 };
 
@@ -38,7 +46,20 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     const client = postgres(opts.url, { max: opts.poolSize ?? 10, onnotice: () => {}, connect_timeout: 10 });
     const db = drizzle(client, { schema });
     await migrate(db, { migrationsFolder });
-    return { db: db as unknown as Db, kind: 'postgres', close: () => client.end({ timeout: 5 }) };
+    return {
+      db: db as unknown as Db,
+      kind: 'postgres',
+      channels: {
+        async listen(channel, onMessage) {
+          const { unlisten } = await client.listen(channel, () => onMessage());
+          return unlisten;
+        },
+        async notify(channel) {
+          await client.notify(channel, '');
+        },
+      },
+      close: () => client.end({ timeout: 5 }),
+    };
   }
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');

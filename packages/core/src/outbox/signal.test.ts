@@ -35,4 +35,27 @@ describe('the wake-up signal', () => {
     settle();
     await freed;
   });
+
+  it('broadcasts a burst of wake-ups to the other processes once, and wakes only its own from theirs', async () => {
+    const signal = new WakeSignal();
+    let sent = 0;
+    let delivered = () => {};
+    const broadcast = new Promise<void>((r) => {
+      delivered = r;
+    });
+    const disconnect = signal.connect(() => {
+      sent += 1;
+      delivered();
+    });
+    for (let i = 0; i < 50; i++) signal.notify();
+    await broadcast;
+    expect(sent).toBe(1);
+    // A wake-up from another process wakes the waiters here and is not sent back.
+    const waiting = signal.wait(3_600_000);
+    signal.wakeLocal();
+    await waiting;
+    await new Promise((r) => setImmediate(r));
+    expect(sent).toBe(1);
+    disconnect();
+  });
 });
