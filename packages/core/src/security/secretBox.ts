@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 
 /**
  * AES-256-GCM with a key id on every ciphertext so keys can rotate:
@@ -8,6 +8,11 @@ export type SecretBox = {
   encrypt(plaintext: string): string;
   decrypt(ciphertext: string): string;
   readonly currentKeyId: string;
+  /**
+   * Keys for one purpose (a VERP token's MAC …), derived from each configured key (HMAC-SHA256 of the
+   * purpose): the current key's first, so a new value uses it and a value made before a rotation still reads.
+   */
+  derivedKeys(purpose: string): Buffer[];
 };
 
 export type KeyEntry = { id: string; key: Buffer };
@@ -25,6 +30,9 @@ export function createSecretBox(keys: KeyEntry[]): SecretBox {
   const byId = new Map(keys.map((k) => [k.id, k.key]));
   return {
     currentKeyId: current.id,
+    derivedKeys(purpose) {
+      return keys.map((k) => createHmac('sha256', k.key).update(`mailroom-derived:${purpose}`).digest());
+    },
     encrypt(plaintext) {
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', current.key, iv);

@@ -1,0 +1,25 @@
+import { inArray, isNull, or, type SQL } from 'drizzle-orm';
+import type { Actor } from '../context';
+import { suppressions } from '../db/schema';
+import { forbidden } from '../errors';
+
+/** Admins and viewers read every entry; a team admin reads system entries and their own teams'. */
+export function readableScope(actor: Actor): SQL | undefined {
+  if (actor.role !== 'team_admin') return undefined;
+  return actor.teamIds.length
+    ? or(isNull(suppressions.teamId), inArray(suppressions.teamId, actor.teamIds))
+    : isNull(suppressions.teamId);
+}
+
+/** Admins change any entry; team admins their teams' entries only; viewers none (as with accounts). */
+export function assertCanManage(actor: Actor, teamId: string | null): void {
+  if (actor.role === 'admin') return;
+  if (actor.role === 'team_admin' && teamId !== null && actor.teamIds.includes(teamId)) return;
+  throw forbidden(
+    actor.role === 'viewer'
+      ? 'Viewers cannot change the suppression list'
+      : teamId === null
+        ? 'Only admins can change system-wide suppressions'
+        : 'You can only change the suppressions of your own teams',
+  );
+}

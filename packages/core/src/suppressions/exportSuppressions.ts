@@ -1,0 +1,43 @@
+import { and, asc, gt } from 'drizzle-orm';
+import type { Ctx } from '../context';
+import { suppressions } from '../db/schema';
+import { csvLine } from '../reports/csv';
+import { readableScope } from './access';
+
+const PAGE = 5000;
+
+/**
+ * The list the actor may read as CSV (`address,reason,scope,source,message_id,detail,created_at,created_by`),
+ * read in pages so a long list is never held in one query result. The first two columns import back as is.
+ */
+export async function exportSuppressions({ ctx }: { ctx: Ctx }): Promise<string> {
+  const out = [
+    csvLine(['address', 'reason', 'scope', 'source', 'message_id', 'detail', 'created_at', 'created_by']),
+  ];
+  let after: string | undefined;
+  for (;;) {
+    const rows = await ctx.db
+      .select()
+      .from(suppressions)
+      .where(and(readableScope(ctx.actor), after ? gt(suppressions.id, after) : undefined))
+      .orderBy(asc(suppressions.id))
+      .limit(PAGE);
+    for (const r of rows) {
+      out.push(
+        csvLine([
+          r.address,
+          r.reason,
+          r.teamId ?? 'system',
+          r.source,
+          r.messageId,
+          r.detail,
+          r.createdAt,
+          r.createdBy,
+        ]),
+      );
+    }
+    if (rows.length < PAGE) break;
+    after = rows[rows.length - 1]!.id;
+  }
+  return out.join('');
+}
