@@ -5,6 +5,8 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off', ''])
   .transform((v) => ['true', '1', 'yes', 'on'].includes(v));
 
+const days = z.coerce.number().int().min(0).max(36500);
+
 /** Every setting Mailroom reads from the environment; parsed once here, nowhere else reads process.env. */
 export const envSchema = z.object({
   MAILROOM_HOST: z.string().default('127.0.0.1'),
@@ -45,7 +47,20 @@ export const envSchema = z.object({
     .min(0.01)
     .max(24 * 30)
     .default(72),
-  MAILROOM_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** Days to keep each kind of row; 0 keeps it forever. Pruned in small batches (docs/RETENTION.md). */
+  MAILROOM_LOG_RETENTION_DAYS: days.default(30),
+  /** Sent and partially sent messages, with their attempts and bodies, from when they were created. */
+  MAILROOM_RETENTION_SENT_DAYS: days.default(30),
+  MAILROOM_RETENTION_FAILED_DAYS: days.default(90),
+  MAILROOM_RETENTION_CANCELLED_DAYS: days.default(30),
+  /** Fetched mail, from when it was fetched. */
+  MAILROOM_RETENTION_INBOX_DAYS: days.default(90),
+  /** Webhook deliveries delivered or given up, from when they finished. */
+  MAILROOM_RETENTION_WEBHOOK_DAYS: days.default(30),
+  /** How often retention runs (it also runs at start). */
+  MAILROOM_RETENTION_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(10080).default(60),
+  /** Rows per DELETE: each batch is one short statement, so the queue never waits for retention. */
+  MAILROOM_RETENTION_BATCH: z.coerce.number().int().min(10).max(100000).default(1000),
   MAILROOM_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120000).default(5000),
   MAILROOM_GREETING_TIMEOUT_MS: z.coerce.number().int().min(100).max(120000).default(10000),
   MAILROOM_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(100).max(300000).default(15000),

@@ -6,8 +6,8 @@ import {
   ensureFirstAdmin,
   newId,
   pingDatabase,
-  startLogPruner,
   startPoller,
+  startRetention,
   startWorker,
 } from '@mailroom/core';
 import { createApp } from './app';
@@ -77,12 +77,18 @@ export async function startMailroom(env: Env, opts: StartOptions = {}): Promise<
     closeMock = () => m.close();
   }
 
-  // Background jobs (outbox worker, log retention, pollers) register here; each must stop cleanly.
+  // Background jobs (outbox worker, retention, pollers) register here; each must stop cleanly.
   const jobs: BackgroundJob[] = [];
   if (env.MAILROOM_WORKER) jobs.push(startWorker({ base, ...workerOptions(env) }));
   if (env.MAILROOM_POLLER)
     jobs.push({ name: 'poller', ...startPoller(base, { owner: `poller:${newId()}` }) });
-  jobs.push(startLogPruner({ base }));
+  jobs.push(
+    startRetention({
+      base,
+      intervalMs: env.MAILROOM_RETENTION_INTERVAL_MINUTES * 60_000,
+      batchSize: env.MAILROOM_RETENTION_BATCH,
+    }),
+  );
 
   const app = createApp({
     base,

@@ -37,12 +37,26 @@ export type Timeouts = {
   commandMs: number;
 };
 
+/**
+ * Days to keep each kind of row, 0 for forever: messages (with their attempts and bodies) by status from
+ * when they were created, fetched mail from when it was fetched, Main Log rows, finished webhook deliveries.
+ */
+export type RetentionDays = {
+  /** `sent` and `partially_sent`. */
+  sentMessages: number;
+  failedMessages: number;
+  cancelledMessages: number;
+  inbox: number;
+  logs: number;
+  webhookDeliveries: number;
+};
+
 export type CoreConfig = {
   /** Let outbound connections reach private, loopback and link-local addresses (the mock server on loopback). */
   allowPrivateHosts: boolean;
   timeouts: Timeouts;
-  /** Days of logs to keep. */
-  logRetentionDays: number;
+  /** Days each kind of row is kept (0: forever); pruned in small batches by the retention job. */
+  retention: RetentionDays;
   /**
    * The programs the sendmail transport may run, as absolute paths the operator listed
    * (`MAILROOM_SENDMAIL_PATHS`). Nothing else is ever executed.
@@ -53,7 +67,14 @@ export type CoreConfig = {
 export const defaultCoreConfig: CoreConfig = {
   allowPrivateHosts: false,
   timeouts: { connectMs: 5000, greetingMs: 10000, commandMs: 15000 },
-  logRetentionDays: 30,
+  retention: {
+    sentMessages: 30,
+    failedMessages: 90,
+    cancelledMessages: 30,
+    inbox: 90,
+    logs: 30,
+    webhookDeliveries: 30,
+  },
   sendmailPaths: ['/usr/sbin/sendmail'],
 };
 

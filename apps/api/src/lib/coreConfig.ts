@@ -15,7 +15,14 @@ export function coreConfig(env: Env, opts: { quickstart?: boolean } = {}): CoreC
   return {
     ...defaultCoreConfig,
     allowPrivateHosts: env.MAILROOM_ALLOW_PRIVATE_HOSTS ?? opts.quickstart ?? false,
-    logRetentionDays: env.MAILROOM_LOG_RETENTION_DAYS,
+    retention: {
+      sentMessages: env.MAILROOM_RETENTION_SENT_DAYS,
+      failedMessages: env.MAILROOM_RETENTION_FAILED_DAYS,
+      cancelledMessages: env.MAILROOM_RETENTION_CANCELLED_DAYS,
+      inbox: env.MAILROOM_RETENTION_INBOX_DAYS,
+      logs: env.MAILROOM_LOG_RETENTION_DAYS,
+      webhookDeliveries: env.MAILROOM_RETENTION_WEBHOOK_DAYS,
+    },
     sendmailPaths: env.MAILROOM_SENDMAIL_PATHS,
     timeouts: {
       connectMs: env.MAILROOM_CONNECT_TIMEOUT_MS,

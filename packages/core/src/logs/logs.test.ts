@@ -3,9 +3,10 @@ import { createAccount } from '../accounts';
 import { createTeam } from '../auth';
 import { logs } from '../db/schema';
 import { MailroomError } from '../errors';
+import { pruneRetention, startRetention } from '../retention';
 import { logEntrySchema } from '../schemas/logs';
 import { backends, createTestEnv, type TestEnv } from '../testing';
-import { pruneLogs, queryLogs, startLogPruner, writeLogs } from '.';
+import { queryLogs, writeLogs } from '.';
 
 const T0 = new Date('2026-01-10T10:00:00Z');
 const minutes = (n: number) => new Date(T0.getTime() + n * 60_000);
@@ -26,7 +27,7 @@ describe.each(backends)('Main Log on %s', (backend) => {
   let otherAccount: string;
   let teamId: string;
   beforeAll(async () => {
-    env = await createTestEnv(backend, { logRetentionDays: 30 });
+    env = await createTestEnv(backend);
     teamId = (await createTeam({ ctx: env.ctx, input: { name: 'Sales' } })).id;
     const otherTeam = (await createTeam({ ctx: env.ctx, input: { name: 'Support' } })).id;
     const out = (name: string, team: string) => ({
@@ -252,8 +253,8 @@ describe.each(backends)('Main Log on %s', (backend) => {
 
   it('prunes rows older than the retention', async () => {
     const later = { ...env.ctx, now: () => new Date(minutes(2).getTime() + 30 * 86_400_000) };
-    const r = await pruneLogs(later);
-    expect(r.deleted).toBe(2);
+    const r = await pruneRetention(later);
+    expect(r.removed.logs).toBe(2);
     expect((await queryLogs({ ctx: env.ctx, input: { since: T0.toISOString() } })).total).toBe(3 + 2);
   });
 
@@ -264,7 +265,7 @@ describe.each(backends)('Main Log on %s', (backend) => {
       level: 'info',
       message: 'ancient row',
     });
-    const job = startLogPruner({ base: env.base, intervalMs: 60_000 });
+    const job = startRetention({ base: env.base, intervalMs: 60_000 });
     await job.idle();
     await job.stop();
     expect(
@@ -272,7 +273,7 @@ describe.each(backends)('Main Log on %s', (backend) => {
     ).toBe(0);
     const retention = await queryLogs({
       ctx: env.ctx,
-      input: { source: 'email_logger', q: 'Log retention removed' },
+      input: { source: 'email_logger', q: 'Retention removed' },
     });
     expect(retention.items[0]).toMatchObject({ actor: 'system', level: 'info' });
   });

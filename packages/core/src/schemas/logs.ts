@@ -43,7 +43,10 @@ export const logSourceInfo: Record<(typeof logSources)[number], { label: string;
     label: 'Queue',
     about: 'The outbox worker: started, stopped, accounts paused and resumed, retries',
   },
-  email_logger: { label: 'Email logger', about: 'The Main Log itself: retention runs that prune old rows' },
+  email_logger: {
+    label: 'Email logger',
+    about: 'Retention runs that prune old messages, fetched mail, webhook deliveries and log rows',
+  },
   connection_test: { label: 'Connection test', about: 'Each connection test: its outcome and each step' },
   audit: { label: 'Audit', about: 'Changes to people, teams and tokens; sign-in throttling' },
   webhooks: {

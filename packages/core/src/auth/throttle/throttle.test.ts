@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Ctx, createContext, systemActor } from '../../context';
 import { loginAttempts, logs } from '../../db/schema';
-import { startLogPruner } from '../../logs';
+import { startRetention } from '../../retention';
 import { backends, createTestEnv, type TestEnv } from '../../testing';
 import {
   ADDRESS_LOCK_MS,
@@ -167,10 +167,10 @@ describe.each(backends)('sign-in throttle on %s', (backend) => {
     expect(await env.database.db.select().from(loginAttempts)).toHaveLength(0);
   });
 
-  it('is pruned by the daily retention job', async () => {
+  it('is pruned by the retention job', async () => {
     await checkLogin({ ctx, input: fresh() });
     tick(LOGIN_WINDOW_MS + 1);
-    const job = startLogPruner({ base: { ...env.base, now: () => clock }, intervalMs: 60_000 });
+    const job = startRetention({ base: { ...env.base, now: () => clock }, intervalMs: 60_000 });
     await job.idle();
     await job.stop();
     expect(await env.database.db.select().from(loginAttempts)).toHaveLength(0);

@@ -1,0 +1,3 @@
+export { type RetentionKind, retentionKinds, retentionLabels } from './kinds';
+export { type PruneOptions, pruneRetention, type RetentionRun } from './pruneRetention';
+export { startRetention } from './startRetention';
