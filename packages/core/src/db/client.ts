@@ -37,6 +37,18 @@ export type DatabaseOptions = {
   poolSize?: number | undefined;
 };
 
+/** Databases other processes may write too (Postgres): nothing read from them may be cached in memory. */
+const shared = new WeakSet<object>();
+
+/**
+ * True for a database that several processes share (Postgres): a change made by another process must be
+ * seen on the next read, so in-memory caches (the token cache) are off. False for the embedded database,
+ * which only this process can open.
+ */
+export function isSharedDatabase(db: Db): boolean {
+  return shared.has(db);
+}
+
 /** Opens the database (PGlite by default, Postgres when a URL is given) and applies pending migrations. */
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   if (opts.url) {
@@ -46,6 +58,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     const client = postgres(opts.url, { max: opts.poolSize ?? 10, onnotice: () => {}, connect_timeout: 10 });
     const db = drizzle(client, { schema });
     await migrate(db, { migrationsFolder });
+    shared.add(db);
     return {
       db: db as unknown as Db,
       kind: 'postgres',

@@ -37,6 +37,23 @@ export async function openTestDatabase(kind: Backend): Promise<Database> {
   };
 }
 
+/** A new throw-away Postgres database: its URL, and the drop. */
+export async function createTestPgDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const { default: postgres } = await import('postgres');
+  const name = `mailroom_t_${randomBytes(6).toString('hex')}`;
+  const admin = postgres(testPgUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  const url = new URL(testPgUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    },
+  };
+}
+
 export type TestEnv = {
   database: Database;
   base: CtxBase;
@@ -74,3 +91,50 @@ export async function createTestEnv(
     },
   };
 }
+
+/**
+ * `count` environments on one new Postgres database, each with its own connections, outbox and context:
+ * what several Mailroom processes sharing a database look like (same secret key, as they must have).
+ * `close()` closes them all and drops the database.
+ */
+export async function createSharedTestEnvs(
+  count: number,
+): Promise<{ envs: TestEnv[]; url: string; close(): Promise<void> }> {
+  const pg = await createTestPgDatabase();
+  const secrets = createSecretBox([{ id: 'test', key: randomBytes(32) }]);
+  const envs: TestEnv[] = [];
+  for (let i = 0; i < count; i++) {
+    const database = await openDatabase({ url: pg.url, poolSize: 3 });
+    const base: CtxBase = {
+      db: database.db,
+      secrets,
+      config: { ...defaultCoreConfig, allowPrivateHosts: true },
+      outbox: createOutbox(database.db),
+    };
+    const admin: Actor = { ...systemActor, label: 'admin@test', userId: null, via: 'session' };
+    envs.push({
+      database,
+      base,
+      ctx: createContext(base, admin),
+      as: (actor) => createContext(base, { ...admin, ...actor }),
+      async close() {
+        await base.outbox.close();
+        await database.close();
+      },
+    });
+  }
+  return {
+    envs,
+    url: pg.url,
+    async close() {
+      for (const env of envs) await env.close();
+      await pg.drop();
+    },
+  };
+}
+export {
+  type ReceivedWebhook,
+  type ReceiverReply,
+  startWebhookReceiver,
+  type WebhookReceiver,
+} from './webhookReceiver';

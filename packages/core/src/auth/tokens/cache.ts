@@ -1,14 +1,15 @@
 import type { Actor } from '../../context';
-import type { Db } from '../../db/client';
+import { type Db, isSharedDatabase } from '../../db/client';
 import type { User } from '../../schemas/auth';
 
 export type ResolvedToken = { actor: Actor; user: User; tokenId: string; userId: string | null };
 
 /**
  * Resolved tokens, per database, for a few seconds: an integrator's burst of requests costs one lookup,
- * not two queries per request. Revoking a token, or disabling, demoting or deleting its user, in this
- * process forgets it at once; another process sharing the database stops accepting it within
- * TOKEN_CACHE_MS.
+ * not two queries per request. Revoking a token, or disabling, demoting or deleting its user, forgets it
+ * at once. Only on the embedded database, which no other process can change: on a shared Postgres every
+ * request reads the token (one indexed query), so a token revoked through one API process is refused by
+ * every other on its next request.
  */
 export const TOKEN_CACHE_MS = 5_000;
 
@@ -27,6 +28,7 @@ function cacheOf(db: Db): Cache {
 
 /** A cached resolution that has not expired. */
 export function cachedToken(db: Db, hash: string, now: number): ResolvedToken | undefined {
+  if (isSharedDatabase(db)) return undefined;
   const hit = cacheOf(db).entries.get(hash);
   return hit && hit.expiresAt > now ? hit.value : undefined;
 }
@@ -47,6 +49,7 @@ export function rememberToken(
   now: number,
   generation: number,
 ): void {
+  if (isSharedDatabase(db)) return;
   const c = cacheOf(db);
   if (c.generation !== generation) return;
   if (c.entries.size > 10_000) c.entries.clear();
