@@ -6,6 +6,7 @@ export {
   type Database,
   type DatabaseOptions,
   type Db,
+  isSharedDatabase,
   migrationsFolder,
   openDatabase,
   pingDatabase,
@@ -18,6 +19,7 @@ export * from './errors';
 export * from './health';
 export { newId } from './ids';
 export * from './incoming';
+export * from './leases';
 export { compileConditions, type LogPage, queryLogs, writeLogs } from './logs';
 export { createLogWriter } from './logs/writeLog';
 export { metricsText } from './metrics/metricsText';
