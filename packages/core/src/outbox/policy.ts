@@ -31,8 +31,15 @@ export function withPolicy(p: Partial<OutboxPolicy> | undefined): OutboxPolicy {
   return { ...defaultOutboxPolicy, ...(p ?? {}) };
 }
 
-/** Delay before retry number `attempt` (1 = first retry): exponential with jitter so retries spread out. */
-export function retryDelayMs(attempt: number, p: OutboxPolicy, random: () => number = Math.random): number {
+/**
+ * Delay before retry number `attempt` (1 = first retry): exponential with jitter so retries spread out.
+ * Any queue with a backoff (the outbox, webhook deliveries) uses it.
+ */
+export function retryDelayMs(
+  attempt: number,
+  p: Pick<OutboxPolicy, 'backoffBaseMs' | 'backoffMaxMs'>,
+  random: () => number = Math.random,
+): number {
   const exp = Math.min(p.backoffMaxMs, p.backoffBaseMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(exp * (0.5 + random()));
 }

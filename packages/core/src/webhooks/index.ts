@@ -1,1 +1,16 @@
+export { attemptDelivery, type DeliveryAttempt, payloadOf } from './attemptDelivery';
+export { claimDeliveries, releaseDeliveryLeases } from './claimDeliveries';
+export { createWebhook } from './createWebhook';
+export { deleteWebhook } from './deleteWebhook';
 export { type EmitInput, emitEvent, emitEvents } from './emitEvent';
+export { getWebhook } from './getWebhook';
+export { listDeliveries } from './listDeliveries';
+export { listWebhooks } from './listWebhooks';
+export { defaultWebhookPolicy, type WebhookPolicy } from './policy';
+export { replayDelivery } from './replayDelivery';
+export { rotateWebhookSecret } from './rotateWebhookSecret';
+export { type DispatcherEvent, type DispatcherOptions, runDispatcher } from './runDispatcher';
+export { newWebhookSecret } from './secret';
+export { sendTestEvent } from './sendTestEvent';
+export { type StartedDispatcher, startDispatcher } from './startDispatcher';
+export { updateWebhook } from './updateWebhook';

@@ -1,0 +1,61 @@
+import { and, count, desc, eq, inArray, type SQL } from 'drizzle-orm';
+import type { z } from 'zod';
+import type { Ctx } from '../context';
+import { webhookAttempts, webhookDeliveries, webhookEvents } from '../db/schema';
+import { parseInput } from '../errors';
+import type { ListResult } from '../schemas/common';
+import { type WebhookDelivery, webhookDeliveryQuerySchema } from '../schemas/webhooks';
+import { loadWebhook } from './loadWebhook';
+import { type AttemptRow, toDelivery } from './view';
+
+/** The attempts shown per delivery: the latest ones (a delivery retried for three days has dozens). */
+const ATTEMPTS_SHOWN = 20;
+
+/** An endpoint's deliveries, newest first, each with its latest attempts (status, latency, snippet). */
+export async function listDeliveries({
+  ctx,
+  endpointId,
+  input,
+}: {
+  ctx: Ctx;
+  endpointId: string;
+  input: z.input<typeof webhookDeliveryQuerySchema>;
+}): Promise<ListResult<WebhookDelivery>> {
+  const q = parseInput(webhookDeliveryQuerySchema, input);
+  await loadWebhook(ctx, endpointId);
+  const where: SQL[] = [eq(webhookDeliveries.endpointId, endpointId)];
+  if (q.status) where.push(eq(webhookDeliveries.status, q.status));
+  const filter = and(...where);
+  const [rows, [total]] = await Promise.all([
+    ctx.db
+      .select({ d: webhookDeliveries, type: webhookEvents.type })
+      .from(webhookDeliveries)
+      .innerJoin(webhookEvents, eq(webhookEvents.id, webhookDeliveries.eventId))
+      .where(filter)
+      .orderBy(desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id))
+      .limit(q.pageSize)
+      .offset((q.page - 1) * q.pageSize),
+    ctx.db.select({ n: count() }).from(webhookDeliveries).where(filter),
+  ]);
+  const ids = rows.map((r) => r.d.id);
+  const attempts =
+    ids.length === 0
+      ? []
+      : await ctx.db
+          .select()
+          .from(webhookAttempts)
+          .where(inArray(webhookAttempts.deliveryId, ids))
+          .orderBy(desc(webhookAttempts.at));
+  const byDelivery = new Map<string, AttemptRow[]>();
+  for (const a of attempts) {
+    const list = byDelivery.get(a.deliveryId) ?? [];
+    if (list.length < ATTEMPTS_SHOWN) list.push(a);
+    byDelivery.set(a.deliveryId, list);
+  }
+  return {
+    items: rows.map((r) => toDelivery(r.d, r.type, byDelivery.get(r.d.id) ?? [])),
+    total: total?.n ?? 0,
+    page: q.page,
+    pageSize: q.pageSize,
+  };
+}

@@ -1,0 +1,48 @@
+import { eq } from 'drizzle-orm';
+import type { Ctx } from '../context';
+import { webhookDeliveries, webhookEvents } from '../db/schema';
+import { MailroomError, notFound } from '../errors';
+import type { WebhookDelivery } from '../schemas/webhooks';
+import { assertCanWriteWebhook } from './access';
+import { loadWebhook } from './loadWebhook';
+import { toDelivery } from './view';
+
+/**
+ * Delivers an event to its endpoint again, with the same `webhook-id` (receivers that already have it
+ * deduplicate). Its earlier attempts stay; a replay of a delivery past the retry window is tried once.
+ */
+export async function replayDelivery({ ctx, id }: { ctx: Ctx; id: string }): Promise<WebhookDelivery> {
+  const now = ctx.now();
+  return ctx.db.transaction(async (tx) => {
+    const [found] = await tx
+      .select({ d: webhookDeliveries, type: webhookEvents.type })
+      .from(webhookDeliveries)
+      .innerJoin(webhookEvents, eq(webhookEvents.id, webhookDeliveries.eventId))
+      .where(eq(webhookDeliveries.id, id))
+      .for('update', { of: webhookDeliveries });
+    if (!found) throw notFound('Webhook delivery');
+    let endpoint: Awaited<ReturnType<typeof loadWebhook>>;
+    try {
+      endpoint = await loadWebhook(ctx, found.d.endpointId, tx);
+    } catch {
+      throw notFound('Webhook delivery');
+    }
+    assertCanWriteWebhook(ctx.actor, endpoint.teamId);
+    if (found.d.status === 'delivering') {
+      throw new MailroomError('conflict', 'The delivery is being attempted right now');
+    }
+    const [updated] = await tx
+      .update(webhookDeliveries)
+      .set({
+        status: 'pending',
+        nextAttemptAt: now,
+        finishedAt: null,
+        leaseOwner: null,
+        leaseExpiresAt: null,
+      })
+      .where(eq(webhookDeliveries.id, id))
+      .returning();
+    if (!updated) throw new Error('update returned nothing');
+    return toDelivery(updated, found.type, []);
+  });
+}

@@ -1,0 +1,254 @@
+import { inArray } from 'drizzle-orm';
+import { type Ctx, type CtxBase, createContext, systemActor } from '../context';
+import { webhookEndpoints, webhookEvents } from '../db/schema';
+import { WakeSignal } from '../outbox/signal';
+import { attemptDelivery, type DeliveryAttempt, payloadOf } from './attemptDelivery';
+import { claimDeliveries, releaseDeliveryLeases, renewDeliveryLeases } from './claimDeliveries';
+import { type WebhookPolicy, withWebhookPolicy } from './policy';
+import { type Attempted, type RecordedStatus, recordAttempts } from './recordAttempts';
+import { type EndpointSigner, endpointSigner } from './signer';
+import type { DeliveryRow } from './view';
+
+export type DispatcherEvent =
+  | { type: 'claimed'; count: number }
+  | {
+      type: 'attempted';
+      deliveryId: string;
+      eventId: string;
+      endpointId: string;
+      ok: boolean;
+      status: RecordedStatus;
+      /** False when the lease was lost meanwhile (another dispatcher took the delivery over). */
+      recorded: boolean;
+    }
+  | { type: 'idle' }
+  | { type: 'error'; message: string };
+
+export type DispatcherOptions = {
+  base: CtxBase;
+  /** Unique per dispatcher (process); it owns the leases it takes. */
+  workerId: string;
+  signal: AbortSignal;
+  /** Requests in flight at once, across endpoints. */
+  concurrency?: number;
+  /** Longest wait between polls when nothing is due. */
+  pollMs?: number;
+  policy?: Partial<WebhookPolicy>;
+  /** How long a finished attempt waits for others before they are written together. */
+  commitLingerMs?: number;
+  /** Return every leased delivery to the queue at start (the embedded database: one process only). */
+  releaseLeasesAtStart?: boolean;
+  /** Stop by itself once nothing is due (tests, one-shot drains). */
+  exitWhenIdle?: boolean;
+  onEvent?: (e: DispatcherEvent) => void;
+};
+
+type EventRow = typeof webhookEvents.$inferSelect;
+
+/**
+ * The webhook dispatcher: keeps up to `concurrency` deliveries in flight, claiming more (leased, SKIP
+ * LOCKED) when half are done, posting each signed event through the door and writing attempts by group
+ * commit. At least once: a delivery is finished only after its 2xx is written; a dispatcher that dies
+ * leaves leases that expire, and another (or the restarted one) delivers again with the same `webhook-id`.
+ */
+export async function runDispatcher(opts: DispatcherOptions): Promise<void> {
+  const ctx = createContext(opts.base, { ...systemActor, label: `webhooks:${opts.workerId}` });
+  const policy = withWebhookPolicy(opts.policy);
+  const concurrency = opts.concurrency ?? 32;
+  const pollMs = opts.pollMs ?? 500;
+  const lingerMs = opts.commitLingerMs ?? 10;
+  const emit = opts.onEvent ?? (() => {});
+  const wake = new WakeSignal();
+
+  /** Deliveries this dispatcher holds: being posted, or posted and waiting for their write. */
+  const inHand = new Set<string>();
+  let posting = 0;
+  const mayClaim = () => posting <= concurrency / 2 && inHand.size < concurrency * 2;
+
+  // Endpoint signers (secrets decrypted once), reloaded at most once a second so a rotation or a
+  // change of URL applies within that second.
+  const signers = new Map<string, { at: number; signer: EndpointSigner | null }>();
+  const signersOf = async (rows: DeliveryRow[]) => {
+    const now = Date.now();
+    const ids = [...new Set(rows.map((r) => r.endpointId))];
+    const stale = ids.filter((id) => (signers.get(id)?.at ?? 0) < now - 1000);
+    if (stale.length > 0) {
+      const found = await ctx.db.select().from(webhookEndpoints).where(inArray(webhookEndpoints.id, stale));
+      for (const id of stale) signers.set(id, { at: now, signer: null });
+      for (const e of found) {
+        try {
+          signers.set(e.id, { at: now, signer: endpointSigner(e, ctx.secrets, ctx.now()) });
+        } catch (err) {
+          emit({
+            type: 'error',
+            message: `endpoint ${e.id}: its secret cannot be read (${(err as Error).message})`,
+          });
+        }
+      }
+    }
+    return (id: string) => signers.get(id)?.signer ?? null;
+  };
+
+  // Group commit: attempts finished close together are written in one transaction.
+  let batch: Attempted[] = [];
+  let timer: NodeJS.Timeout | null = null;
+  let writing: Promise<void> = Promise.resolve();
+  const flush = () => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    const take = batch;
+    batch = [];
+    if (take.length === 0) return writing;
+    writing = writing.then(async () => {
+      let results: Awaited<ReturnType<typeof recordAttempts>> | null = null;
+      for (let attempt = 1; attempt <= 3 && !results; attempt += 1) {
+        try {
+          results = await recordAttempts({ ctx, workerId: opts.workerId, batch: take, policy });
+        } catch (err) {
+          emit({
+            type: 'error',
+            message: `recording attempts failed (try ${attempt}): ${(err as Error).message}`,
+          });
+        }
+      }
+      // Not written: the leases expire and the deliveries are attempted again (at least once).
+      const byId = new Map((results ?? []).map((r) => [r.id, r]));
+      for (const { delivery, attempt } of take) {
+        inHand.delete(delivery.id);
+        const r = byId.get(delivery.id);
+        emit({
+          type: 'attempted',
+          deliveryId: delivery.id,
+          eventId: delivery.eventId,
+          endpointId: delivery.endpointId,
+          ok: attempt.ok,
+          status: r?.status ?? 'pending',
+          recorded: r?.recorded ?? false,
+        });
+      }
+      wake.notify();
+    });
+    return writing;
+  };
+  const record = (a: Attempted) => {
+    batch.push(a);
+    if (batch.length >= 200) void flush();
+    else timer ??= setTimeout(() => void flush(), lingerMs);
+  };
+
+  const deliver = async (row: DeliveryRow, event: EventRow | undefined, signer: EndpointSigner | null) => {
+    let attempt: DeliveryAttempt;
+    try {
+      if (!event || !signer) {
+        attempt = {
+          ok: false,
+          at: ctx.now(),
+          durationMs: 0,
+          statusCode: null,
+          errorCode: 'protocol',
+          message: !event
+            ? 'The event is gone'
+            : "The endpoint's signing secret cannot be read with the configured keys",
+          snippet: null,
+        };
+      } else {
+        attempt = await attemptDelivery({
+          endpoint: signer,
+          eventId: event.id,
+          body: payloadOf(event),
+          timeoutMs: policy.timeoutMs,
+          allowPrivateHosts: ctx.config.allowPrivateHosts,
+          now: ctx.now,
+        });
+      }
+    } finally {
+      posting -= 1;
+      wake.notify();
+    }
+    record({ delivery: row, attempt });
+  };
+
+  const renewEvery = Math.max(50, Math.floor(policy.leaseMs / 3));
+  const renewer = setInterval(() => {
+    if (inHand.size === 0) return;
+    renewDeliveryLeases({ ctx, workerId: opts.workerId, ids: [...inHand], leaseMs: policy.leaseMs }).catch(
+      (err: Error) => emit({ type: 'error', message: `lease renewal failed: ${err.message}` }),
+    );
+  }, renewEvery);
+
+  const released = opts.releaseLeasesAtStart ? await releaseDeliveryLeases({ ctx }) : 0;
+  await writeLog(ctx, {
+    message: `Webhook dispatcher ${opts.workerId} started: ${concurrency} requests at once, leases of ${policy.leaseMs} ms${released > 0 ? `, ${released} deliveries of a stopped process returned to the queue` : ''}`,
+    context: { workerId: opts.workerId, concurrency, leaseMs: policy.leaseMs, pollMs, released },
+  });
+
+  let idle = false;
+  while (!opts.signal.aborted) {
+    let claimed = 0;
+    if (mayClaim()) {
+      try {
+        const rows = await claimDeliveries({
+          ctx,
+          workerId: opts.workerId,
+          limit: concurrency - posting,
+          leaseMs: policy.leaseMs,
+          held: [...inHand],
+        });
+        claimed = rows.length;
+        if (claimed > 0) {
+          emit({ type: 'claimed', count: claimed });
+          for (const r of rows) inHand.add(r.id);
+          posting += claimed;
+          const [events, signerOf] = await Promise.all([
+            ctx.db
+              .select()
+              .from(webhookEvents)
+              .where(inArray(webhookEvents.id, [...new Set(rows.map((r) => r.eventId))])),
+            signersOf(rows),
+          ]).catch((err) => {
+            posting -= claimed;
+            for (const r of rows) inHand.delete(r.id);
+            throw err;
+          });
+          const byId = new Map(events.map((e) => [e.id, e]));
+          for (const r of rows) {
+            void deliver(r, byId.get(r.eventId), signerOf(r.endpointId)).catch((err: Error) =>
+              emit({ type: 'error', message: err.message }),
+            );
+          }
+        }
+      } catch (err) {
+        emit({ type: 'error', message: (err as Error).message });
+      }
+    }
+    if (claimed > 0 && mayClaim()) continue;
+    if (claimed === 0 && inHand.size === 0) {
+      if (!idle) emit({ type: 'idle' });
+      idle = true;
+      if (opts.exitWhenIdle) break;
+    } else idle = false;
+    await wake.wait(inHand.size > 0 ? Math.min(pollMs, 50) : pollMs, opts.signal);
+  }
+  // Let what is in flight finish and be written; anything unwritten returns with its lease.
+  while (posting > 0) await wake.wait(1000);
+  await flush();
+  clearInterval(renewer);
+  await writeLog(ctx, {
+    message: opts.signal.aborted
+      ? `Webhook dispatcher ${opts.workerId} stopped`
+      : `Webhook dispatcher ${opts.workerId} stopped: nothing left to deliver`,
+    context: { workerId: opts.workerId, reason: opts.signal.aborted ? 'stopped' : 'idle' },
+  });
+}
+
+/** A Main Log row about the dispatcher itself; a database that cannot take it must not stop it. */
+async function writeLog(
+  ctx: Ctx,
+  entry: { message: string; context: Record<string, unknown> },
+): Promise<void> {
+  try {
+    await ctx.log({ source: 'webhooks', level: 'info', ...entry });
+  } catch (err) {
+    console.error(`mailroom: ${entry.message} (not in the Main Log: ${(err as Error).message})`);
+  }
+}
