@@ -24,6 +24,11 @@ export type Outbox = {
   readonly handoff: HandoffSlot;
   /** Pooled connections per account, the delivery thread, the SMTP pool options. */
   readonly transports: TransportPool;
+  /**
+   * The lease holder immediate sends of this process are leased under (`<holder>/request:<id>`), so a
+   * process killed mid-request has them released with its other leases (leases/); unset: `request:<id>`.
+   */
+  readonly requestHolder: string | undefined;
   /** Writes what is still being stored, then closes pooled connections; call after the worker stopped. */
   close(): Promise<void>;
 };
@@ -31,6 +36,8 @@ export type Outbox = {
 export type OutboxOptions = {
   /** SMTP pool size, and whether the pools run in the delivery thread (`MAILROOM_DELIVERY_THREAD`). */
   smtp?: SmtpPoolOptions;
+  /** The lease holder this process announces for its immediate sends (see `Outbox.requestHolder`). */
+  requestHolder?: string;
 };
 
 /** Creates the outbox of one database for this process. */
@@ -45,6 +52,7 @@ export function createOutbox(db: Db, options: OutboxOptions = {}): Outbox {
     wake: new WakeSignal(),
     handoff: new HandoffSlot(),
     transports,
+    requestHolder: options.requestHolder,
     close() {
       closing ??= (async () => {
         await inserts.drain();

@@ -107,7 +107,7 @@ export function newMessageRow(
     attachments: m.attachments,
     messageId: `<${id}@${domain}>`,
     nextAttemptAt: now,
-    leaseOwner: immediate ? `request:${id}` : null,
+    leaseOwner: immediate ? requestLeaseOwner(ctx, id) : null,
     leaseExpiresAt: immediate ? new Date(now.getTime() + leaseMs) : null,
     recipients: pendingRecipients(m.to, m.cc, m.bcc),
     idempotencyKey: null,
@@ -122,6 +122,12 @@ export function newMessageRow(
     sentAt: null,
     ...extra,
   };
+}
+
+/** Who holds an immediate send's lease: the request, under this process's lease holder when it has one. */
+function requestLeaseOwner(ctx: Ctx, id: string): string {
+  const holder = ctx.outbox.requestHolder;
+  return holder ? `${holder}/request:${id}` : `request:${id}`;
 }
 
 /** The message an earlier request with this Idempotency-Key made, if any. */
