@@ -1,5 +1,6 @@
 export * from './accounts';
 export * from './auth';
+export * from './bounces';
 export * from './connection';
 export * from './context';
 export {
