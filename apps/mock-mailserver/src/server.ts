@@ -7,6 +7,7 @@ import { startHttp } from './http/server.js';
 import { Folders } from './imap/folders.js';
 import { MimeCache } from './imap/message.js';
 import { startImap } from './imap/server.js';
+import { OAuthProvider } from './oauth/provider.js';
 import { startPop3 } from './pop3/server.js';
 import { startSmtp } from './smtp/index.js';
 import { MessageDirectory } from './store/persist.js';
@@ -64,6 +65,8 @@ export interface MockMailServer {
   cursor(): string;
   /** Deletes matching messages (all without a filter); returns how many. */
   deleteMessages(filter?: MessageFilter): number;
+  /** The OAuth2 provider emulation: grants, revoke and expire (also over HTTP, `/api/oauth`). */
+  oauth: OAuthProvider;
   faults: {
     /** Replaces the rules; throws FaultRuleError naming each invalid field. */
     set(rules: FaultRule[]): FaultRuleState[];
@@ -71,7 +74,7 @@ export interface MockMailServer {
     list(): FaultRuleState[];
     fired(): FiredFault[];
   };
-  /** Deletes every message, clears fault rules and their log. */
+  /** Deletes every message, clears fault rules and their log, forgets every OAuth grant. */
   reset(): Promise<void>;
   /** Stops every listener and ends open connections. */
   close(): Promise<void>;
@@ -99,6 +102,13 @@ export async function startMockMailServer(options: MockMailServerOptions = {}): 
     });
   }
   const faults = new FaultEngine(events, log);
+  const oauth = new OAuthProvider(
+    options.oauth === true
+      ? {}
+      : options.oauth === false || options.oauth === undefined
+        ? null
+        : options.oauth,
+  );
   const store = new MessageStore(
     {
       maxMessages: options.maxMessages ?? DEFAULTS.maxMessages,
@@ -127,7 +137,7 @@ export async function startMockMailServer(options: MockMailServerOptions = {}): 
       greetingDelayMs: options.greetingDelayMs ?? 0,
       authRequired: options.authRequired ?? false,
     };
-    const smtpContext = { store, faults, users, log };
+    const smtpContext = { store, faults, users, oauth, log };
     const ports = { smtp: 0, smtps: 0, pop3: 0, imap: 0, imaps: 0, http: 0 };
     const secureContext = createSecureContext({ key: tls.key, cert: tls.cert });
 
@@ -145,7 +155,7 @@ export async function startMockMailServer(options: MockMailServerOptions = {}): 
     }
     const pop3Port = portOption(options.pop3Port);
     if (pop3Port !== false) {
-      const pop3 = await startPop3({ store, users, log, secureContext }, { host, port: pop3Port });
+      const pop3 = await startPop3({ store, users, oauth, log, secureContext }, { host, port: pop3Port });
       closers.push(pop3.close);
       ports.pop3 = pop3.port;
     }
@@ -154,6 +164,7 @@ export async function startMockMailServer(options: MockMailServerOptions = {}): 
       events,
       faults,
       users,
+      oauth,
       secureContext,
       certificate: tls,
       folders: new Folders(store),
@@ -178,9 +189,11 @@ export async function startMockMailServer(options: MockMailServerOptions = {}): 
           mailgunApiKey: options.mailgunApiKey ?? null,
           sesCredentials: options.sesCredentials ? { ...options.sesCredentials } : null,
           maxMessageSize,
+          oauth,
           reset: () => {
             store.clear();
             faults.clear();
+            oauth.reset();
           },
           log,
           open: new Set<ServerResponse>(),
@@ -190,8 +203,9 @@ export async function startMockMailServer(options: MockMailServerOptions = {}): 
       closers.push(http.close);
       ports.http = http.port;
     }
-
     const urlHost = host.includes(':') ? `[${host}]` : host;
+    if (ports.http) oauth.setIssuer(`http://${urlHost}:${ports.http}`);
+
     const server: MockMailServer = {
       host,
       smtpPort: ports.smtp,
@@ -222,6 +236,7 @@ export async function startMockMailServer(options: MockMailServerOptions = {}): 
       raw: (id) => store.raw(id),
       cursor: () => store.cursor(),
       deleteMessages: (filter = {}) => store.deleteMatching(filter),
+      oauth,
       faults: {
         set: (rules) => faults.set(rules),
         clear: () => faults.clear(),
@@ -231,6 +246,7 @@ export async function startMockMailServer(options: MockMailServerOptions = {}): 
       async reset() {
         store.clear();
         faults.clear();
+        oauth.reset();
       },
       close,
     };

@@ -1,4 +1,7 @@
 /** Public types of the mock mail server. */
+import type { OAuthOptions } from './oauth/types.js';
+
+export type * from './oauth/types.js';
 
 /** One mailbox of a header (From, To, Cc, Reply-To). */
 export interface MailAddress {
@@ -172,7 +175,8 @@ export type FaultStage =
   | 'imap-connect'
   | 'imap-login'
   | 'imap-select'
-  | 'imap-fetch';
+  | 'imap-fetch'
+  | 'oauth-token';
 
 /** The tagged status an IMAP fault rule answers with. */
 export type ImapFaultStatus = 'NO' | 'BAD';
@@ -182,7 +186,8 @@ export type FaultAction = 'reply' | 'drop' | 'delay';
  * A fault rule. `match` is a glob (`*`, `?`) or a `/regex/flags`, tested against the
  * recipient (rcpt; any recipient for data, end-of-data and ses), the sender (mail), the
  * username (auth, imap-login), the client address (connect, imap-connect), the access key id
- * (ses-account), or the login name or the mailbox name (imap-select, imap-fetch).
+ * (ses-account), the login name or the mailbox name (imap-select, imap-fetch), or the grant
+ * type or the client id of a token request (oauth-token).
  */
 export interface FaultRule {
   stage: FaultStage;
@@ -190,9 +195,11 @@ export interface FaultRule {
   code?: number | undefined;
   message?: string | undefined;
   /**
-   * `ses` and `ses-account` only: the SES error name (`x-amzn-ErrorType`), such as
+   * `ses` and `ses-account`: the SES error name (`x-amzn-ErrorType`), such as
    * `AccountSuspendedException`. Left out, it follows from the code (429
    * TooManyRequestsException, 400 MessageRejected, 403 AccessDeniedException, ...).
+   * `oauth-token`: the OAuth `error` (`invalid_grant`, `temporarily_unavailable`, ...); left
+   * out, 401 is invalid_client, 503 temporarily_unavailable, other 5xx server_error, 4xx invalid_grant.
    */
   errorType?: string | undefined;
   /** IMAP stages only: answer `NO` (default) or `BAD`. IMAP replies have no numeric code. */
@@ -280,6 +287,12 @@ export interface MockMailServerOptions {
   tls?: { key: string | Buffer; cert: string | Buffer };
   /** Name in the SMTP greeting. Default `mock-mailserver`. */
   hostname?: string;
+  /**
+   * The OAuth2 provider emulation (its HTTP endpoints always answer). `true` or options: SMTP,
+   * IMAP and POP3 logins (all, or those of `domains`) accept only tokens it issued, by XOAUTH2
+   * or OAUTHBEARER, and refuse passwords. Default off.
+   */
+  oauth?: boolean | OAuthOptions;
   /** Receives one line per notable event (connections, fired faults, errors). Silent by default. */
   log?: (line: string) => void;
 }

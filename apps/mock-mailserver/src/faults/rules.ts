@@ -13,9 +13,12 @@ export const FAULT_STAGES: readonly FaultStage[] = [
   'imap-login',
   'imap-select',
   'imap-fetch',
+  'oauth-token',
 ];
 /** The stages of the SES emulation, where a code is an HTTP status and a reply is an SES error. */
 export const SES_STAGES: readonly FaultStage[] = ['ses', 'ses-account'];
+/** Stages whose rules may name an `errorType`: SES's error name, or the OAuth `error` (oauth-token). */
+const ERROR_TYPE_STAGES: readonly FaultStage[] = [...SES_STAGES, 'oauth-token'];
 /** The IMAP stages, where a reply is a tagged NO or BAD (BYE at the greeting) and has no code. */
 export const IMAP_STAGES: readonly FaultStage[] = ['imap-connect', 'imap-login', 'imap-select', 'imap-fetch'];
 const ACTIONS: readonly FaultAction[] = ['reply', 'drop', 'delay'];
@@ -47,6 +50,7 @@ export const DEFAULT_REPLY: Record<FaultStage, { code: number; message: string }
   'imap-login': { code: 0, message: '[AUTHENTICATIONFAILED] Authentication failed (mock fault)' },
   'imap-select': { code: 0, message: '[UNAVAILABLE] Mailbox unavailable (mock fault)' },
   'imap-fetch': { code: 0, message: '[UNAVAILABLE] Fetch failed (mock fault)' },
+  'oauth-token': { code: 503, message: 'The token endpoint is unavailable (mock fault)' },
 };
 
 export class FaultRuleError extends Error {
@@ -84,7 +88,8 @@ export function validateRules(input: unknown): FaultRule[] {
     };
     const int = (v: unknown) => Number.isInteger(v);
     check('match', (v) => typeof v === 'string' && v.length > 0, 'expected a non-empty string');
-    const ses = SES_STAGES.includes(rule.stage as FaultStage);
+    // The SES and OAuth token stages answer over HTTP: their code is an HTTP status.
+    const http = ERROR_TYPE_STAGES.includes(rule.stage as FaultStage);
     const imap = IMAP_STAGES.includes(rule.stage as FaultStage);
     if (imap && rule.code !== undefined) {
       errors.push({ path: at('code'), message: 'IMAP replies have no code; use status NO or BAD' });
@@ -96,16 +101,16 @@ export function validateRules(input: unknown): FaultRule[] {
     check(
       'code',
       (v) => int(v) && (v as number) >= 400 && (v as number) <= 599,
-      ses ? 'expected an HTTP error status 400–599' : 'expected an SMTP error code 400–599',
+      http ? 'expected an HTTP error status 400–599' : 'expected an SMTP error code 400–599',
     );
     // The name travels in a header (x-amzn-ErrorType), so it stays a bare identifier.
     check(
       'errorType',
-      (v) => typeof v === 'string' && /^[A-Za-z][A-Za-z0-9]{0,99}$/.test(v),
-      'expected an error name such as AccountSuspendedException',
+      (v) => typeof v === 'string' && /^[A-Za-z][A-Za-z0-9_]{0,99}$/.test(v),
+      'expected an error name such as AccountSuspendedException or invalid_grant',
     );
-    if (rule.errorType !== undefined && !ses) {
-      errors.push({ path: at('errorType'), message: 'only for the ses and ses-account stages' });
+    if (rule.errorType !== undefined && !ERROR_TYPE_STAGES.includes(rule.stage as FaultStage)) {
+      errors.push({ path: at('errorType'), message: 'only for the ses, ses-account and oauth-token stages' });
     }
     check('message', (v) => typeof v === 'string' && !/[\r\n]/.test(v), 'expected a single-line string');
     check('count', (v) => int(v) && (v as number) >= 1, 'expected a positive integer');

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { EventLog } from '../events.js';
 import type { FaultEngine } from '../faults/engine.js';
+import type { OAuthProvider } from '../oauth/provider.js';
 import type { MessageStore } from '../store/store.js';
 import type { MessageFilter } from '../types.js';
 import { HttpError } from './respond.js';
@@ -14,6 +15,8 @@ export interface HttpContext {
   /** The key pair SES requests must be signed with (SigV4), or null to accept any signature. */
   sesCredentials: { accessKeyId: string; secretAccessKey: string } | null;
   maxMessageSize: number;
+  /** The OAuth2 provider emulation (`/oauth/*`, `/api/oauth/*`). */
+  oauth: OAuthProvider;
   /** Clears messages and fault rules. */
   reset: () => void;
   log: (line: string) => void;

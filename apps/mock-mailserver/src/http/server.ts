@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listen } from '../listen.js';
+import { oauthControlRoutes } from '../oauth/control.js';
+import { oauthRoutes } from '../oauth/routes.js';
 import { InvalidCursorError } from '../store/store.js';
 import type { HttpContext } from './context.js';
 import { HttpError, problem } from './respond.js';
@@ -26,6 +28,8 @@ export function buildRouter(ctx: HttpContext): Router {
   mailgunRoutes(router, ctx);
   mailpitRoutes(router, ctx);
   sesRoutes(router, ctx);
+  oauthRoutes(router, ctx);
+  oauthControlRoutes(router, ctx);
   uiRoutes(router);
   return router;
 }

@@ -24,7 +24,7 @@ describe('IMAP sessions', () => {
     expect(await raw.greeting()).toMatch(/^\* OK \[CAPABILITY IMAP4rev1 .*STARTTLS\] /);
     expect(await raw.run('CAPABILITY')).toEqual([
       expect.stringMatching(
-        /^\* CAPABILITY IMAP4rev1 LITERAL\+ SASL-IR AUTH=PLAIN AUTH=XOAUTH2 ID IDLE NAMESPACE UIDPLUS MOVE/,
+        /^\* CAPABILITY IMAP4rev1 LITERAL\+ SASL-IR AUTH=PLAIN AUTH=XOAUTH2 AUTH=OAUTHBEARER ID IDLE NAMESPACE UIDPLUS MOVE/,
       ),
       'T1 OK CAPABILITY completed',
     ]);

@@ -4,6 +4,7 @@ import type net from 'node:net';
 import tls from 'node:tls';
 import type { EventLog } from '../events.js';
 import type { FaultEngine } from '../faults/engine.js';
+import type { OAuthProvider } from '../oauth/provider.js';
 import type { MessageStore } from '../store/store.js';
 import type { FaultStage } from '../types.js';
 import { COMMANDS, UID_COMMANDS } from './commands/index.js';
@@ -18,6 +19,7 @@ export interface ImapContext {
   events: EventLog;
   faults: FaultEngine;
   users: Record<string, string> | null;
+  oauth: OAuthProvider;
   secureContext: tls.SecureContext;
   /** Key and certificate for the implicit-TLS listener. */
   certificate: { key: string | Buffer; cert: string | Buffer };
@@ -64,6 +66,7 @@ const CAPABILITIES = [
   'SASL-IR',
   'AUTH=PLAIN',
   'AUTH=XOAUTH2',
+  'AUTH=OAUTHBEARER',
   'ID',
   'IDLE',
   'NAMESPACE',

@@ -1,10 +1,12 @@
 import { passwordMatches } from '../credentials.js';
-import { INBOX, maildropFilter } from '../mailbox.js';
+import { PASSWORD_REFUSED } from '../oauth/sasl.js';
+import { auth } from './auth.js';
+import { openMaildrop } from './maildrop.js';
 import type { MaildropItem, Pop3Session } from './session.js';
 
 type State = Pop3Session['state'];
 
-interface Command {
+export interface Pop3Command {
   states: State[];
   run(session: Pop3Session, args: string[]): void | Promise<void>;
 }
@@ -32,11 +34,20 @@ async function rawOf(session: Pop3Session, entry: MaildropItem): Promise<Buffer 
 const live = (session: Pop3Session) => session.maildrop.filter((m) => !m.deleted);
 
 /** One handler per POP3 command (RFC 1939, 2449 CAPA, 2595 STLS). */
-export const COMMANDS: Record<string, Command> = {
+export const COMMANDS: Record<string, Pop3Command> = {
   CAPA: {
     states: ['authorization', 'transaction'],
     run(session) {
-      const caps = ['USER', 'UIDL', 'TOP', 'RESP-CODES', 'PIPELINING', 'IMPLEMENTATION mock-mailserver'];
+      const caps = [
+        'USER',
+        'UIDL',
+        'TOP',
+        'RESP-CODES',
+        'AUTH-RESP-CODE',
+        'PIPELINING',
+        'SASL PLAIN XOAUTH2 OAUTHBEARER',
+        'IMPLEMENTATION mock-mailserver',
+      ];
       if (!session.secure && session.state === 'authorization') caps.push('STLS');
       session.writeMultiline('+OK capability list follows', caps);
     },
@@ -62,22 +73,19 @@ export const COMMANDS: Record<string, Command> = {
     run(session, args) {
       const user = session.user;
       if (!user) return session.write('-ERR send USER first');
+      if (session.ctx.oauth.requiresToken(user)) {
+        session.user = null;
+        return session.write(PASSWORD_REFUSED.pop3);
+      }
       if (!passwordMatches(session.ctx.users, user, args.join(' '))) {
         session.user = null;
         session.ctx.log(`pop3: authentication failed for ${JSON.stringify(user)}`);
         return session.write('-ERR [AUTH] invalid username or password');
       }
-      // RFC 1939 numbers messages oldest first; the store lists newest first.
-      // Only INBOX: a message an IMAP client moved to another folder has left the maildrop.
-      session.maildrop = session.ctx.store
-        .query(maildropFilter(user))
-        .filter((m) => m.folder === INBOX)
-        .reverse()
-        .map((m) => ({ id: m.id, size: m.size, deleted: false }));
-      session.state = 'transaction';
-      session.write(`+OK ${user} has ${session.maildrop.length} messages`);
+      openMaildrop(session, user);
     },
   },
+  AUTH: auth,
   STAT: {
     states: TRANS,
     run(session) {

@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type net from 'node:net';
 import tls from 'node:tls';
+import type { OAuthProvider } from '../oauth/provider.js';
 import type { MessageStore } from '../store/store.js';
 import { COMMANDS } from './commands.js';
 
 export interface Pop3Context {
   store: MessageStore;
   users: Record<string, string> | null;
+  oauth: OAuthProvider;
   secureContext: tls.SecureContext;
   log: (line: string) => void;
 }
@@ -26,6 +28,8 @@ export class Pop3Session {
   state: 'authorization' | 'transaction' | 'closed' = 'authorization';
   user: string | null = null;
   maildrop: MaildropItem[] = [];
+  /** Set by a command that waits for the client's next line (an AUTH exchange): that line goes to it. */
+  continuation: ((line: string) => void | Promise<void>) | null = null;
   secure: boolean;
   private buffer = '';
   private queue: Promise<void> = Promise.resolve();
@@ -63,6 +67,11 @@ export class Pop3Session {
 
   private async run(line: string): Promise<void> {
     if (this.state === 'closed') return;
+    if (this.continuation) {
+      const next = this.continuation;
+      this.continuation = null;
+      return next(line);
+    }
     const space = line.indexOf(' ');
     const name = (space === -1 ? line : line.slice(0, space)).toUpperCase();
     const args =

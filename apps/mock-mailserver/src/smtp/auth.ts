@@ -2,7 +2,7 @@ import type { SMTPServerAuthentication } from 'smtp-server';
 import { passwordMatches } from '../credentials.js';
 
 /** SASL mechanisms the mock offers. */
-export const AUTH_METHODS = ['PLAIN', 'LOGIN', 'CRAM-MD5', 'XOAUTH2'];
+export const AUTH_METHODS = ['PLAIN', 'LOGIN', 'CRAM-MD5', 'XOAUTH2', 'OAUTHBEARER'];
 
 /**
  * Whether the credentials pass: any do without a user list; with one, the password (or the

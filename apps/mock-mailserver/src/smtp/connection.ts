@@ -1,4 +1,5 @@
 import { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
+import { bearerAuth, isBearerAuth } from '../oauth/smtp.js';
 import type { MockSMTPServer } from './server.js';
 
 /**
@@ -53,6 +54,12 @@ export class MockSMTPConnection extends SMTPConnection {
       }
       super.handler_DATA(command, callback);
     });
+  }
+
+  /** XOAUTH2 and OAUTHBEARER run the mock's own exchange (Gmail's replies; smtp-server has no OAUTHBEARER). */
+  override handler_AUTH(command: Buffer, callback: () => void): void {
+    if (isBearerAuth(command)) bearerAuth(this, command, callback);
+    else super.handler_AUTH(command, callback);
   }
 
   /** Cuts the connection without a reply, as a crashed or overloaded server would. */

@@ -1,5 +1,7 @@
 import type { SMTPServerAuthentication, SMTPServerOptions, SMTPServerSession } from 'smtp-server';
 import type { FaultEngine } from '../faults/engine.js';
+import type { OAuthProvider } from '../oauth/provider.js';
+import { smtpOAuthVerdict } from '../oauth/smtp.js';
 import type { MessageStore } from '../store/store.js';
 import type { FaultStage } from '../types.js';
 import { checkCredentials } from './auth.js';
@@ -10,6 +12,7 @@ export interface SmtpContext {
   store: MessageStore;
   faults: FaultEngine;
   users: Record<string, string> | null;
+  oauth: OAuthProvider;
   log: (line: string) => void;
 }
 
@@ -65,6 +68,13 @@ export function smtpHandlers(
       const username = auth.username ?? '';
       withFaults('auth', username, session, (error) => {
         if (error) return callback(error);
+        const oauth = smtpOAuthVerdict(ctx.oauth, auth);
+        if (oauth?.kind === 'refuse') return callback(smtpError(oauth.code, oauth.message));
+        if (oauth?.kind === 'challenge') {
+          ctx.log(`smtp: ${auth.method} token refused for ${JSON.stringify(username)}: ${oauth.reason}`);
+          return callback(null, { data: oauth.error });
+        }
+        if (oauth?.kind === 'pass') return callback(null, { user: oauth.user });
         if (!checkCredentials(auth, ctx.users)) {
           ctx.log(`smtp: ${auth.method} authentication failed for ${JSON.stringify(username)}`);
           return callback(smtpError(535, 'Authentication credentials invalid'));

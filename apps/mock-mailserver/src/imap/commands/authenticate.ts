@@ -1,46 +1,72 @@
 import { passwordMatches } from '../../credentials.js';
+import {
+  BEARER_REFUSED,
+  type BearerMechanism,
+  challengeOf,
+  checkBearer,
+  PASSWORD_REFUSED,
+  parseBearer,
+} from '../../oauth/sasl.js';
 import { atom } from '../parser.js';
-import { bad, type ImapCommand, no, type Reply } from '../session.js';
-
-/** What a SASL response carries: the login name and the password (or XOAUTH2 access token). */
-interface Credentials {
-  user: string;
-  secret: string;
-}
+import { bad, type ImapCommand, type ImapSession, no, type Reply } from '../session.js';
 
 /** PLAIN (RFC 4616): `authzid NUL authcid NUL password`; the authcid logs in. */
-function plain(response: string): Credentials | null {
+async function plain(session: ImapSession, tag: string, response: string): Promise<Reply | undefined> {
   const parts = response.split('\0');
-  if (parts.length !== 3 || !parts[1]) return null;
-  return { user: parts[1], secret: parts[2]! };
-}
-
-/** XOAUTH2 (Google's SASL mechanism): `user=… ^A auth=Bearer … ^A ^A`; the token counts as the password. */
-function xoauth2(response: string): Credentials | null {
-  const fields = new Map<string, string>();
-  for (const part of response.split('\x01')) {
-    const eq = part.indexOf('=');
-    if (eq > 0) fields.set(part.slice(0, eq).toLowerCase(), part.slice(eq + 1));
+  if (parts.length !== 3 || !parts[1]) return bad('malformed PLAIN response');
+  const user = parts[1];
+  if (await session.fault('imap-login', user, tag)) return undefined;
+  if (session.ctx.oauth.requiresToken(user)) return no(PASSWORD_REFUSED.imap);
+  if (!passwordMatches(session.ctx.users, user, parts[2]!)) {
+    session.ctx.log(`imap: AUTHENTICATE PLAIN failed for ${JSON.stringify(user)}`);
+    return no('[AUTHENTICATIONFAILED] Invalid credentials');
   }
-  const user = fields.get('user');
-  const token = /^Bearer\s+(.+)$/i.exec(fields.get('auth') ?? '')?.[1];
-  return user && token ? { user, secret: token } : null;
+  return session.loggedIn(user);
 }
 
-const MECHANISMS: Record<string, (response: string) => Credentials | null> = {
-  PLAIN: plain,
-  XOAUTH2: xoauth2,
-};
+/**
+ * XOAUTH2 (Google) and OAUTHBEARER (RFC 7628). With OAuth on for the user, only a token the
+ * mock issued for that identity passes; otherwise the token counts as the password. A refusal
+ * is Gmail's: the JSON error as a `+` challenge, then, once the client answers, a tagged NO.
+ */
+async function bearer(
+  session: ImapSession,
+  tag: string,
+  mechanism: BearerMechanism,
+  response: string,
+): Promise<Reply | undefined> {
+  const credentials = parseBearer(mechanism, response);
+  if (!credentials) return bad(`malformed ${mechanism} response`);
+  if (await session.fault('imap-login', credentials.user ?? '', tag)) return undefined;
+  const { oauth, users } = session.ctx;
+  let challenge: string;
+  if (oauth.enabled && (credentials.user === null || oauth.requiresToken(credentials.user))) {
+    const outcome = checkBearer(oauth, mechanism, credentials);
+    if (outcome.ok) return session.loggedIn(outcome.user);
+    session.ctx.log(`imap: AUTHENTICATE ${mechanism} token refused: ${outcome.reason}`);
+    challenge = outcome.challenge;
+  } else if (credentials.user !== null && passwordMatches(users, credentials.user, credentials.token)) {
+    return session.loggedIn(credentials.user);
+  } else {
+    session.ctx.log(`imap: AUTHENTICATE ${mechanism} failed for ${JSON.stringify(credentials.user)}`);
+    challenge = challengeOf({ status: '401', schemes: 'Bearer', scope: oauth.mailScope });
+  }
+  // The client answers the error challenge (an empty line, or ^A for OAUTHBEARER).
+  session.send(`+ ${challenge}`);
+  if ((await session.readLine()) === null) return undefined;
+  return no(BEARER_REFUSED.imap);
+}
 
 const decode = (line: string) => (line === '=' ? '' : Buffer.from(line, 'base64').toString('utf8'));
 
-/** AUTHENTICATE (RFC 3501 6.2.2) with PLAIN or XOAUTH2, the initial response inline (SASL-IR) or after `+`. */
+/** AUTHENTICATE (RFC 3501 6.2.2) with PLAIN, XOAUTH2 or OAUTHBEARER, the initial response inline (SASL-IR) or after `+`. */
 export const authenticate: ImapCommand = {
   states: ['not-authenticated'],
   async run(session, tag, args): Promise<Reply | undefined> {
     const mechanism = atom(args[0], 'a SASL mechanism');
-    const parse = MECHANISMS[mechanism];
-    if (!parse) return no(`[CANNOT] unsupported mechanism ${mechanism}; use PLAIN or XOAUTH2`);
+    if (!['PLAIN', 'XOAUTH2', 'OAUTHBEARER'].includes(mechanism)) {
+      return no(`[CANNOT] unsupported mechanism ${mechanism}; use PLAIN, XOAUTH2 or OAUTHBEARER`);
+    }
     let response = args[1]?.type === 'atom' ? args[1].value : undefined;
     if (response === undefined) {
       session.send('+ ');
@@ -50,19 +76,9 @@ export const authenticate: ImapCommand = {
     }
     if (response === '*') return bad('AUTHENTICATE cancelled');
     if (!/^[A-Za-z0-9+/]*={0,2}$/.test(response)) return bad('AUTHENTICATE response is not base64');
-    const credentials = parse(decode(response));
-    if (!credentials) return bad(`malformed ${mechanism} response`);
-    if (await session.fault('imap-login', credentials.user, tag)) return undefined;
-    if (!passwordMatches(session.ctx.users, credentials.user, credentials.secret)) {
-      session.ctx.log(`imap: AUTHENTICATE ${mechanism} failed for ${JSON.stringify(credentials.user)}`);
-      if (mechanism === 'XOAUTH2') {
-        // As Gmail does: the error as a JSON challenge, which the client answers with an empty line.
-        const error = { status: '401', schemes: 'bearer', scope: 'https://mail.google.com/' };
-        session.send(`+ ${Buffer.from(JSON.stringify(error)).toString('base64')}`);
-        if ((await session.readLine()) === null) return undefined;
-      }
-      return no('[AUTHENTICATIONFAILED] Invalid credentials');
-    }
-    return session.loggedIn(credentials.user);
+    const decoded = decode(response);
+    return mechanism === 'PLAIN'
+      ? plain(session, tag, decoded)
+      : bearer(session, tag, mechanism as BearerMechanism, decoded);
   },
 };

@@ -1,4 +1,5 @@
 import { passwordMatches } from '../../credentials.js';
+import { PASSWORD_REFUSED } from '../../oauth/sasl.js';
 import { text } from '../parser.js';
 import { type ImapCommand, no } from '../session.js';
 
@@ -9,6 +10,7 @@ export const login: ImapCommand = {
     const user = text(args[0], 'user name');
     const password = text(args[1], 'password');
     if (await session.fault('imap-login', user, tag)) return undefined;
+    if (session.ctx.oauth.requiresToken(user)) return no(PASSWORD_REFUSED.imap);
     if (!passwordMatches(session.ctx.users, user, password)) {
       session.ctx.log(`imap: LOGIN failed for ${JSON.stringify(user)}`);
       return no('[AUTHENTICATIONFAILED] Invalid credentials');

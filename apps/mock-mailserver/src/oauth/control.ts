@@ -1,0 +1,74 @@
+import type { HttpContext } from '../http/context.js';
+import { HttpError, json, readJson } from '../http/respond.js';
+import type { Router } from '../http/router.js';
+import type { OAuthGrantFilter } from './types.js';
+
+const FILTER_KEYS = ['identity', 'clientId', 'grantId'] as const;
+
+/** A grant filter from a JSON body or a query string; 400 names a field that is not a string. */
+function grantFilter(source: Record<string, unknown>): OAuthGrantFilter {
+  const filter: OAuthGrantFilter = {};
+  const errors: Array<{ path: string; message: string }> = [];
+  for (const key of Object.keys(source)) {
+    if (!(FILTER_KEYS as readonly string[]).includes(key))
+      errors.push({ path: key, message: 'unknown field' });
+  }
+  for (const key of FILTER_KEYS) {
+    const value = source[key];
+    if (value === undefined || value === null) continue;
+    if (typeof value !== 'string' || value === '')
+      errors.push({ path: key, message: 'expected a non-empty string' });
+    else filter[key] = value;
+  }
+  if (errors.length)
+    throw new HttpError(400, `invalid filter: ${errors.map((e) => e.path).join(', ')}`, { errors });
+  return filter;
+}
+
+async function bodyFilter(req: Parameters<typeof readJson>[0]): Promise<OAuthGrantFilter> {
+  const empty =
+    req.headers['content-length'] === '0' ||
+    (!req.headers['content-length'] && !req.headers['transfer-encoding']);
+  const body = empty ? {} : await readJson(req, 16 * 1024);
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new HttpError(400, 'expected a JSON object', {
+      errors: [{ path: '', message: 'expected an object' }],
+    });
+  }
+  return grantFilter(body as Record<string, unknown>);
+}
+
+/**
+ * Controls for tests over `/api/oauth`: list grants (never a token), revoke grants, expire
+ * access tokens now. Failures of the token endpoint are fault rules (stage `oauth-token`).
+ */
+export function oauthControlRoutes(router: Router, ctx: HttpContext): void {
+  const provider = ctx.oauth;
+
+  router.on('GET', '/api/oauth', ({ res }) => json(res, 200, provider.summary()));
+
+  router.on('GET', '/api/oauth/grants', ({ res, query }) => {
+    const filter = grantFilter(Object.fromEntries(query));
+    json(res, 200, { grants: provider.grants(filter) });
+  });
+
+  router.on('POST', '/api/oauth/revoke', async ({ req, res }) => {
+    const filter = await bodyFilter(req);
+    const revoked = provider.revoke(filter);
+    ctx.log(`oauth: ${revoked} grant(s) revoked over the API`);
+    json(res, 200, { revoked });
+  });
+
+  router.on('DELETE', '/api/oauth/grants/:id', ({ res, params }) => {
+    const grantId = params.id!;
+    if (provider.grants({ grantId }).length === 0) throw new HttpError(404, `no grant ${grantId}`);
+    json(res, 200, { revoked: provider.revoke({ grantId }) });
+  });
+
+  router.on('POST', '/api/oauth/expire', async ({ req, res }) => {
+    const filter = await bodyFilter(req);
+    const expired = provider.expireAccessTokens(filter);
+    ctx.log(`oauth: ${expired} access token(s) expired over the API`);
+    json(res, 200, { expired });
+  });
+}

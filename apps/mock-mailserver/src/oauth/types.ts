@@ -1,0 +1,67 @@
+/** Public types of the mock's OAuth2 provider emulation. */
+
+/** A client registered in advance. Without a `clients` list any client_id is accepted as it comes. */
+export interface OAuthClientConfig {
+  clientId: string;
+  /** When set, the token and device endpoints require it (client_secret_basic or client_secret_post). */
+  clientSecret?: string | undefined;
+  /** When set, redirect_uri must be one of these exactly; otherwise any http(s) URL is accepted. */
+  redirectUris?: string[] | undefined;
+  /** Shown on the consent page ("<name> wants to access your mail"). Default: the client_id. */
+  name?: string | undefined;
+}
+
+export interface OAuthOptions {
+  /**
+   * Which SMTP/IMAP/POP3 logins must use a token the mock issued (XOAUTH2 or OAUTHBEARER):
+   * `'all'` (default), or the address domains that must (`['oauth.mock.test']`); other logins
+   * keep working with passwords. A password login that must use a token is refused the way
+   * Gmail refuses it ("Application-specific password required").
+   */
+  domains?: 'all' | string[] | undefined;
+  /** Registered clients; left out, every client_id is accepted on the fly. */
+  clients?: OAuthClientConfig[] | undefined;
+  /** The scopes the provider knows. Default: https://mail.google.com/, openid, email, profile, offline_access. */
+  scopes?: string[] | undefined;
+  /** The scope a token needs for SMTP, IMAP and POP3. Default `https://mail.google.com/`. */
+  mailScope?: string | undefined;
+  /** The identity the consent pages propose when the request has no login_hint. Default `user@oauth.mock.test`. */
+  defaultIdentity?: string | undefined;
+  /** Lifetime of access tokens in seconds. Default 3600. */
+  accessTokenTtlSeconds?: number | undefined;
+  /** Lifetime of authorization codes in seconds. Default 60. */
+  codeTtlSeconds?: number | undefined;
+  /** Lifetime of device codes in seconds. Default 1800. */
+  deviceCodeTtlSeconds?: number | undefined;
+  /** The polling interval the device authorization endpoint announces, in seconds. Default 5. */
+  deviceIntervalSeconds?: number | undefined;
+  /** The issuer and base of every endpoint URL. Default the HTTP listener's URL (`http://127.0.0.1:8025`). */
+  issuer?: string | undefined;
+  /** Milliseconds since the epoch; replace it in tests to expire codes and tokens without waiting. Default `Date.now`. */
+  clock?: (() => number) | undefined;
+}
+
+/** A grant as listed by `GET /api/oauth/grants` and `mock.oauth.grants()`: no token in it. */
+export interface OAuthGrantInfo {
+  id: string;
+  clientId: string;
+  identity: string;
+  scopes: string[];
+  /** How the grant was made. */
+  flow: 'authorization_code' | 'device_code';
+  createdAt: string;
+  revokedAt: string | null;
+  /** Access tokens issued for the grant that have neither expired nor been revoked. */
+  activeAccessTokens: number;
+  /** How many refresh tokens the grant has had (1 + the rotations). */
+  refreshTokens: number;
+  /** When the last token was issued (the last code exchange or refresh). */
+  lastIssuedAt: string;
+}
+
+/** Selects grants for revoke and expire: every given field must match; none given selects all. */
+export interface OAuthGrantFilter {
+  identity?: string | undefined;
+  clientId?: string | undefined;
+  grantId?: string | undefined;
+}
