@@ -20,6 +20,8 @@ export const errorCodes = {
   code_expired: 422,
   code_used: 422,
   code_attempts_exceeded: 422,
+  /** Every recipient of a send is on the suppression list: nothing was sent. */
+  all_recipients_suppressed: 422,
   /** The request body is larger than the API takes (answered before the body is read). */
   payload_too_large: 413,
   connection_failed: 502,

@@ -209,6 +209,7 @@ export function outgoingView(
     // Accounts stored before the setting existed refuse, as they always did.
     fromNotAllowed: o.fromNotAllowed ?? 'refuse',
     rateLimitPerMinute: o.rateLimitPerMinute,
+    ...(o.bounceAddress ? { bounceAddress: o.bounceAddress } : {}),
     verifiedAt: verifiedAt ? verifiedAt.toISOString() : null,
   };
   return viewOfKind(o.transport, o, (field) => `outgoing.${field}` in secrets, common);
@@ -236,6 +237,7 @@ export function toView(
         pollIntervalSec: i.pollIntervalSec,
         afterFetch: i.afterFetch,
         enabled: i.enabled,
+        bounceMailbox: i.bounceMailbox ?? false,
       }
     : null;
   return {

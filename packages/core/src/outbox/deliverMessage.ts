@@ -7,6 +7,7 @@ import { deliveryError } from '../transport/classify';
 import { BlockedDestination, transportFor } from '../transport/pool';
 import type { SendOutcome } from '../transport/types';
 import type { MessageRow } from './rows';
+import { sendWithVerp, verpBase, verpReturnPath } from './verp';
 import { toOutgoingMail } from './view';
 
 /** One attempt's result, waiting to be recorded. */
@@ -97,7 +98,13 @@ export async function deliverMessage({
     const pending = (status: 'deferred') =>
       mail.envelopeTo.map((address) => ({ address, status, reply: null }));
     try {
-      result = await (await transportFor(ctx, account)).send(mail);
+      const transport = await transportFor(ctx, account);
+      const base = verpBase(account);
+      result = base
+        ? await sendWithVerp(transport, mail, message, (i) =>
+            verpReturnPath(ctx.secrets, base, message.id, i),
+          )
+        : await transport.send(mail);
     } catch (err) {
       const error =
         err instanceof BlockedDestination

@@ -2,6 +2,7 @@ import type { Ctx } from '../context';
 import { MailroomError, parseInput } from '../errors';
 import { newId } from '../ids';
 import { type BulkResult, bulkInputSchema } from '../schemas/messages';
+import { markSuppressed, recordSuppressedAtSend } from '../suppressions/atSend';
 import { insertRows } from './insertBatcher';
 import { assertCanSend, newMessageRow, routeSend, sendFields } from './store';
 
@@ -67,9 +68,21 @@ export async function sendBulk({ ctx, input }: { ctx: Ctx; input: unknown }): Pr
       { bulkId },
     );
   });
+  // Recipients on the suppression list are left out; a message with none left is stored failed, not sent.
+  const suppressed = await markSuppressed(ctx, rows);
   await ctx.db.transaction(async (tx) => {
     for (let i = 0; i < rows.length; i += 500) await insertRows(tx, rows.slice(i, i + 500));
+    await recordSuppressedAtSend(tx, suppressed, ctx.now());
   });
+  if (suppressed.length > 0) {
+    await ctx.log({
+      source: 'outgoing',
+      level: 'info',
+      message: `Bulk ${bulkId}: suppressed recipients left out of ${suppressed.length} message(s)`,
+      accountId: route.account.id,
+      context: { bulkId, suppressed: suppressed.flatMap((s) => s.addresses).slice(0, 100) },
+    });
+  }
   ctx.outbox.wake.notify();
   return {
     bulkId,
@@ -77,6 +90,6 @@ export async function sendBulk({ ctx, input }: { ctx: Ctx; input: unknown }): Pr
     route: { reason: route.reason, explanation: route.explanation },
     sendAs: route.sendAs,
     count: rows.length,
-    items: rows.map((r) => ({ id: r.id!, to: r.to[0]!, status: 'queued' as const })),
+    items: rows.map((r) => ({ id: r.id!, to: r.to[0]!, status: r.status })),
   };
 }

@@ -4,6 +4,7 @@ import { messages } from '../db/schema';
 import { MailroomError, parseInput } from '../errors';
 import { type MessageView, messageInputSchema, type ParsedMessageInput } from '../schemas/messages';
 import { sha256 } from '../security/hash';
+import { markSuppressed, recordSuppressedAtSend } from '../suppressions/atSend';
 import { deliverMessage } from './deliverMessage';
 import { type OutboxPolicy, withPolicy } from './policy';
 import { recordOutcomes } from './recordOutcomes';
@@ -20,6 +21,8 @@ import { toMessageView } from './view';
  * - `deferred` / `failed`: an immediate delivery the server refused or that could not be made; stored
  *   as such (a deferred one is retried by the worker). The caller decides how to answer it
  *   (the API: `deliveryFailed(message)`, a 502).
+ * - `suppressed`: every recipient is on the suppression list; stored `failed`, nothing was sent (the API:
+ *   `allSuppressed(message)`, a 422). Some recipients suppressed: they are marked so and the others go out.
  * - `replayed`: an earlier request with the same Idempotency-Key and body made this message.
  */
 export type SendMessageOutcome =
@@ -29,6 +32,7 @@ export type SendMessageOutcome =
   | 'partially_sent'
   | 'deferred'
   | 'failed'
+  | 'suppressed'
   | 'replayed';
 
 export type SendResult = { outcome: SendMessageOutcome; message: MessageView };
@@ -82,6 +86,18 @@ export async function sendMessage({
     { idempotencyKey: key ?? null, requestHash },
     p.leaseMs,
   );
+  // Recipients on the suppression list are marked and left out of the envelope; with none left it is not sent.
+  const suppressed = await markSuppressed(ctx, [row]);
+  if (row.status === 'failed') {
+    if (!(await ctx.outbox.inserts.insert(row))) {
+      const earlier = key ? await findByIdempotencyKey(ctx, key) : undefined;
+      if (earlier) return replay(earlier, requestHash);
+      throw new MailroomError('conflict', 'The message could not be stored');
+    }
+    await ctx.db.transaction((tx) => recordSuppressedAtSend(tx, suppressed, ctx.now()));
+    await logSuppressed(ctx, row);
+    return { outcome: 'suppressed', message: toMessageView(row) };
+  }
   // A queued send goes straight to this process's worker when it has a free slot (see handoff.ts):
   // stored already leased to it. Nothing between taking the slot and handing it over may throw.
   const local = mode === 'queued' ? ctx.outbox.handoff.reserve(route.account, ctx.now()) : undefined;
@@ -107,6 +123,10 @@ export async function sendMessage({
     throw new MailroomError('conflict', 'The message could not be stored');
   }
   const stored = row;
+  if (suppressed.length > 0) {
+    await ctx.db.transaction((tx) => recordSuppressedAtSend(tx, suppressed, ctx.now()));
+    await logSuppressed(ctx, row);
+  }
   if (mode === 'queued') {
     if (!local) {
       ctx.outbox.wake.notify();
@@ -148,6 +168,37 @@ async function returnToQueue(ctx: Ctx, id: string, workerId: string): Promise<vo
     .set({ status: 'queued', leaseOwner: null, leaseExpiresAt: null })
     .where(and(eq(messages.id, id), eq(messages.leaseOwner, workerId), eq(messages.status, 'sending')));
   ctx.outbox.wake.notify();
+}
+
+/** The Main Log row of a send that left suppressed recipients out (a warning when nothing was sent). */
+async function logSuppressed(ctx: Ctx, row: MessageRow): Promise<void> {
+  const left = row.recipients.filter((r) => r.status === 'suppressed').map((r) => r.address);
+  await ctx.log({
+    source: 'outgoing',
+    level: row.status === 'failed' ? 'warning' : 'info',
+    message:
+      row.status === 'failed'
+        ? `Message ${row.id} not sent: every recipient is on the suppression list (${left.join(', ')})`
+        : `Message ${row.id}: ${left.length} suppressed recipient(s) left out (${left.join(', ')})`,
+    accountId: row.accountId,
+    context: { messageId: row.id, suppressed: left },
+  });
+}
+
+/** The problem a send whose every recipient is suppressed is answered with (`all_recipients_suppressed`, 422). */
+export function allSuppressed(view: MessageView): MailroomError {
+  return new MailroomError(
+    'all_recipients_suppressed',
+    view.lastError?.message ?? 'Every recipient is suppressed',
+    {
+      hint: 'Remove an address from the suppression list (Suppressions) to mail it again.',
+      errors: view.recipients.map((r, i) => ({
+        path: `recipients.${i}`,
+        message: `${r.address} is suppressed (${r.suppression?.reason ?? 'listed'})`,
+      })),
+      extra: { messageId: view.id, messageStatus: view.status, message: view },
+    },
+  );
 }
 
 function replay(earlier: MessageRow, requestHash: string | null): SendResult {

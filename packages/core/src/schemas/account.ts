@@ -82,6 +82,11 @@ export const incomingInputSchema = z
     pollIntervalSec: z.number().int().min(10, 'must be at least 10 seconds').max(86400).default(60),
     afterFetch: z.enum(['keep', 'mark_seen', 'delete']).default('keep'),
     enabled: z.boolean().default(true),
+    /**
+     * A bounce mailbox: what it fetches is classified first; bounces and complaints update the recipients
+     * of the messages they belong to, auto-replies are kept as such, other mail goes to the inbox.
+     */
+    bounceMailbox: z.boolean().optional(),
   })
   .superRefine((i, ctx) => {
     // POP3 has no flags: "mark as read" would silently act as "keep", which the account would not say.
@@ -164,6 +169,7 @@ export const incomingViewSchema = z.object({
   pollIntervalSec: z.number(),
   afterFetch: z.enum(['keep', 'mark_seen', 'delete']),
   enabled: z.boolean(),
+  bounceMailbox: z.boolean(),
 });
 
 export const lastTestSchema = z.object({

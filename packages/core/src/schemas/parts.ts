@@ -160,6 +160,17 @@ export const outgoingCommon = {
   fromNotAllowed: fromNotAllowedSchema.optional(),
   /** Per-account send rate limit, messages per minute; 0 = unlimited. */
   rateLimitPerMinute: z.number().int().min(0).max(100000).default(0),
+  /**
+   * VERP: the mailbox bounces come back to. Set, each recipient is sent in its own transaction with the
+   * envelope sender `local+<token>@domain`, the token naming the message and recipient. Off when left out.
+   */
+  bounceAddress: emailAddress
+    .refine((a) => !a.split('@')[0]!.includes('+'), {
+      message: 'must not carry a +tag: Mailroom adds its own',
+    })
+    // The token takes 44 of the 64 characters a local part may have (RFC 5321).
+    .refine((a) => a.split('@')[0]!.length <= 20, { message: 'must have at most 20 characters before the @' })
+    .optional(),
 };
 
 export const outgoingViewCommon = {
@@ -169,6 +180,7 @@ export const outgoingViewCommon = {
   sendMode: sendModeSchema,
   fromNotAllowed: fromNotAllowedSchema,
   rateLimitPerMinute: z.number(),
+  bounceAddress: z.string().optional(),
   verifiedAt: z.string().nullable(),
 };
 /** The common outgoing fields as a view shows them. */
@@ -179,5 +191,6 @@ export type OutgoingViewCommon = {
   sendMode: 'immediate' | 'queued';
   fromNotAllowed: FromNotAllowed;
   rateLimitPerMinute: number;
+  bounceAddress?: string | undefined;
   verifiedAt: string | null;
 };

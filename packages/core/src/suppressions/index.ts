@@ -1,5 +1,6 @@
 export { assertCanManage } from './access';
 export { addSuppression } from './addSuppression';
+export { markSuppressed, recordSuppressedAtSend, type SuppressedAtSend } from './atSend';
 export { exportSuppressions } from './exportSuppressions';
 export { importSuppressions } from './importSuppressions';
 export { listSuppressions } from './listSuppressions';

@@ -22,7 +22,7 @@ export function toNodemailer(mail: OutgoingMail): Mail.Options {
       content: a.contentBase64.replace(/\s+/g, ''),
       encoding: 'base64',
     })),
-    envelope: { from: mail.from.address, to: mail.envelopeTo },
+    envelope: { from: mail.envelopeFrom ?? mail.from.address, to: mail.envelopeTo },
     disableFileAccess: true,
     disableUrlAccess: true,
   };

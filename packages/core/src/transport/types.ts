@@ -17,6 +17,8 @@ export type OutgoingMail = {
   attachments: Array<{ filename: string; contentType: string; contentBase64: string }>;
   /** Envelope recipients for this attempt: recipients accepted by an earlier attempt are left out. */
   envelopeTo: string[];
+  /** The envelope sender (MAIL FROM) when it is not the From address: a VERP return path (outbox/verp.ts). */
+  envelopeFrom?: string | undefined;
 };
 
 export type RecipientOutcome = {

@@ -43,7 +43,7 @@ export function createSendmailTransport(s: SendmailSettings, allowed: readonly s
         sendmail: true,
         newline: 'unix',
         path: s.path,
-        args: ['-f', mail.from.address, '--'],
+        args: ['-f', mail.envelopeFrom ?? mail.from.address, '--'],
       });
       return sendWithNodemailer(() => transporter.sendMail(toNodemailer(mail)), mail);
     },

@@ -26,6 +26,8 @@ export async function sesSendEmailBody(mail: OutgoingMail, s: Pick<SesSettings, 
     Destination: { ToAddresses: mail.envelopeTo },
     Content: { Raw: { Data: raw.toString('base64') } },
     ...(s.configurationSetName ? { ConfigurationSetName: s.configurationSetName } : {}),
+    // SES sends from its own MAIL FROM domain; the VERP return path is where it forwards bounces and complaints.
+    ...(mail.envelopeFrom ? { FeedbackForwardingEmailAddress: mail.envelopeFrom } : {}),
   });
 }
 
