@@ -7,9 +7,13 @@ import { runWorkerCommand } from './worker';
 const HELP = `Usage: mailroom <command> [options]
 
 Commands:
-  start [--quickstart]   Start the API, the web UI and the background jobs.
+  start [--quickstart] [--no-worker] [--no-poller]
+                         Start the API, the web UI and the background jobs.
                          --quickstart also starts the mock mail server (SMTP 1025, web 8025)
                          and allows connections to loopback/private hosts.
+                         --no-worker / --no-poller: an API process without the outbox worker or
+                         the incoming pollers (run \`mailroom worker\` processes beside it on Postgres);
+                         the same as MAILROOM_WORKER=false / MAILROOM_POLLER=false.
   worker [--events]      Run only the outbox worker (scale-out: several on one Postgres).
                          --events prints one JSON line per claimed batch and recorded message.
   migrate                Apply database migrations and exit.
@@ -25,7 +29,14 @@ async function main(argv: string[]): Promise<void> {
   }
   const env = readEnv();
   if (command === 'start') {
-    const running = await startMailroom(env, { quickstart: rest.includes('--quickstart') });
+    const running = await startMailroom(
+      {
+        ...env,
+        MAILROOM_WORKER: env.MAILROOM_WORKER && !rest.includes('--no-worker'),
+        MAILROOM_POLLER: env.MAILROOM_POLLER && !rest.includes('--no-poller'),
+      },
+      { quickstart: rest.includes('--quickstart') },
+    );
     const stop = async (signal: string) => {
       console.log(`\n  ${signal}: shutting down…`);
       await running.close();

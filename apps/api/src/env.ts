@@ -39,6 +39,12 @@ export const envSchema = z.object({
   MAILROOM_WORKER_POLL_MS: z.coerce.number().int().min(10).max(60000).default(500),
   /** How long a claimed message stays leased before another worker may take it over. */
   MAILROOM_WORKER_LEASE_MS: z.coerce.number().int().min(1000).max(3600000).default(300000),
+  /**
+   * On Postgres: a worker (or poller, or API process) whose heartbeat is older than this is dead, and any
+   * live process releases its leases at once instead of after the lease time. The embedded database
+   * releases every lease at start-up (only one process can open it).
+   */
+  MAILROOM_WORKER_GRACE_SECONDS: z.coerce.number().min(1).max(3600).default(30),
   /** Attempts before a message that keeps failing temporarily is given up (failed). */
   MAILROOM_OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
   /** Age after which a deferred message is given up, whatever its attempt count. */

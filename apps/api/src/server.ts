@@ -5,6 +5,7 @@ import {
   type CtxBase,
   ensureFirstAdmin,
   newId,
+  newWorkerId,
   pingDatabase,
   startPoller,
   startRetention,
@@ -49,7 +50,8 @@ export async function startMailroom(env: Env, opts: StartOptions = {}): Promise<
   const say = (line = '') => {
     if (!opts.quiet) console.log(line);
   };
-  const { dataDir, keySource, database, base } = await openCore(env, { quickstart });
+  const core = await openCore(env, { quickstart });
+  const { dataDir, keySource, database, base } = core;
   const admin = await ensureFirstAdmin(database.db, {
     email: env.MAILROOM_ADMIN_EMAIL,
     password: env.MAILROOM_ADMIN_PASSWORD,
@@ -79,9 +81,17 @@ export async function startMailroom(env: Env, opts: StartOptions = {}): Promise<
 
   // Background jobs (outbox worker, retention, pollers) register here; each must stop cleanly.
   const jobs: BackgroundJob[] = [];
-  if (env.MAILROOM_WORKER) jobs.push(startWorker({ base, ...workerOptions(env) }));
-  if (env.MAILROOM_POLLER)
-    jobs.push({ name: 'poller', ...startPoller(base, { owner: `poller:${newId()}` }) });
+  // Each lease holder announces itself before it takes a lease (Postgres: heartbeat rows, see openCore).
+  if (env.MAILROOM_WORKER) {
+    const workerId = newWorkerId('worker');
+    await core.presence.register(workerId, 'worker');
+    jobs.push(startWorker({ base, workerId, ...workerOptions(env) }));
+  }
+  if (env.MAILROOM_POLLER) {
+    const owner = `poller:${newId()}`;
+    await core.presence.register(owner, 'poller');
+    jobs.push({ name: 'poller', ...startPoller(base, { owner }) });
+  }
   jobs.push(
     startRetention({
       base,
@@ -151,6 +161,7 @@ export async function startMailroom(env: Env, opts: StartOptions = {}): Promise<
         for (const job of jobs.reverse()) await job.stop().catch(() => {});
         // After the worker: its last outcomes are recorded; after the requests: no send needs a pool.
         await base.outbox.close();
+        await core.stop();
         await closeMock?.();
         await database.close();
       })();

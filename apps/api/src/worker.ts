@@ -21,8 +21,10 @@ export function workerOptions(env: Env) {
  * directory: run it instead of `start`, never beside it. Stops cleanly on SIGINT/SIGTERM.
  */
 export async function runWorkerCommand(env: Env, opts: { events?: boolean } = {}): Promise<void> {
-  const { database, base } = await openCore(env);
+  const core = await openCore(env);
+  const { database, base } = core;
   const workerId = newWorkerId('worker');
+  await core.presence.register(workerId, 'worker');
   const worker = startWorker({
     base,
     workerId,
@@ -35,6 +37,7 @@ export async function runWorkerCommand(env: Env, opts: { events?: boolean } = {}
   const stop = async () => {
     await worker.stop();
     await base.outbox.close();
+    await core.stop();
     await database.close();
     process.exit(0);
   };
