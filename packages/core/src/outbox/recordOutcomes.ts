@@ -4,6 +4,8 @@ import { recordSendHealth, sendFacts, upsertTraffic } from '../health';
 import { newId } from '../ids';
 import { createRedactor, type SecretSet } from '../security/redact';
 import type { SendOutcome } from '../transport/types';
+import { type EmitInput, emitEvents } from '../webhooks/emitEvent';
+import { messageEvent } from '../webhooks/messageEvents';
 import { type Decision, decide } from './decide';
 import type { Attempted } from './deliverMessage';
 import type { OutboxPolicy } from './policy';
@@ -81,13 +83,17 @@ export async function recordOutcomes({
     )${facts.length ? sql`, traffic as (${upsertTraffic(facts)} returning 1)` : sql``}
     select id from upd`;
   const all = decided.map(({ a }) => a);
-  const updated = needsBreaker(all)
-    ? await ctx.db.transaction(async (tx) => {
-        const res = await tx.execute(record);
-        const logs = await recordSendHealth(ctx, tx, all, policy, now);
-        return { ids: new Set(rowsOf<{ id: string }>(res).map((r) => r.id)), logs };
-      })
-    : { ids: new Set(rowsOf<{ id: string }>(await ctx.db.execute(record)).map((r) => r.id)), logs: [] };
+  // The outcomes, the breaker and the webhook events they cause commit together (transactional outbox).
+  const updated = await ctx.db.transaction(async (tx) => {
+    const res = await tx.execute(record);
+    const ids = new Set(rowsOf<{ id: string }>(res).map((r) => r.id));
+    const logs = needsBreaker(all) ? await recordSendHealth(ctx, tx, all, policy, now) : [];
+    await emitEvents(
+      tx,
+      decided.filter(({ a }) => ids.has(a.message.id)).map(({ a, d }) => outcomeEvent(a, d, now)),
+    );
+    return { ids, logs };
+  });
   // Log rows go through their own connection: written inside the transaction they would wait for it on PGlite.
   for (const entry of updated.logs) await ctx.log(entry);
   for (const { a, d } of decided) {
@@ -165,6 +171,25 @@ function redactAttempts(attempts: Attempted[]): Attempted[] {
         };
     return { ...a, result, ...(a.transcript ? { transcript: r(a.transcript) } : {}) };
   });
+}
+
+/** The webhook event of a recorded outcome: message.sent (sent or partially sent), deferred or failed. */
+function outcomeEvent(a: Attempted, d: Decision, now: Date): EmitInput {
+  const type =
+    d.status === 'deferred' ? 'message.deferred' : d.status === 'failed' ? 'message.failed' : 'message.sent';
+  const error = d.lastError ? { code: d.lastError.code, message: d.lastError.message } : null;
+  return messageEvent(
+    type,
+    { ...a.message, recipients: d.recipients },
+    d.status,
+    {
+      attempt: a.message.attemptCount + 1,
+      ...(error ? { error } : {}),
+      ...(d.nextAttemptAt ? { nextAttemptAt: d.nextAttemptAt.toISOString() } : {}),
+      ...(d.sentAt ? { sentAt: d.sentAt.toISOString() } : {}),
+    },
+    now,
+  );
 }
 
 /** Breaker work is due for an account-level failure, or a success on an account not known to be healthy. */

@@ -6,6 +6,7 @@ export { type EmitInput, emitEvent, emitEvents } from './emitEvent';
 export { getWebhook } from './getWebhook';
 export { listDeliveries } from './listDeliveries';
 export { listWebhooks } from './listWebhooks';
+export { type MessageFacts, messageEvent } from './messageEvents';
 export { defaultWebhookPolicy, type WebhookPolicy } from './policy';
 export { replayDelivery } from './replayDelivery';
 export { rotateWebhookSecret } from './rotateWebhookSecret';
