@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { MockMailServerOptions } from './types.js';
+import type { MockMailServerOptions, OAuthClientConfig, OAuthOptions } from './types.js';
 
 export const HELP = `Usage: mock-mailserver [options]
 
@@ -24,6 +24,16 @@ Authentication:
   --ses-access-key-id <id> --ses-secret-access-key <secret>
                              require SigV4 signatures made with this key pair on the
                              SES emulation (both together)
+
+OAuth2 provider emulation (metadata at <http>/.well-known/oauth-authorization-server):
+  --oauth                    every SMTP, IMAP and POP3 login must use a token the mock issued
+                             (XOAUTH2 or OAUTHBEARER); passwords are refused
+  --oauth-domains <d,...>    only logins at these domains must (e.g. oauth.mock.test)
+  --oauth-client <id[:secret[:redirect-uri]]>
+                             accept only registered clients (repeatable); without it any
+                             client_id is accepted
+  --oauth-token-ttl <dur>    access token lifetime, e.g. 10m (default 1h)
+  --oauth-issuer <url>       issuer and endpoint base (default the HTTP listener's URL)
 
 Storage:
   --max-messages <n>         keep at most n messages, oldest pruned first (default 1000)
@@ -88,6 +98,35 @@ export function users(values: string[]): Record<string, string> | undefined {
   return out;
 }
 
+/** `id`, `id:secret` or `id:secret:redirect-uri` (the URI may hold colons of its own). */
+export function oauthClients(values: string[]): OAuthClientConfig[] | undefined {
+  if (values.length === 0) return undefined;
+  return values.map((value) => {
+    const [clientId, secret, ...uri] = value.split(':');
+    if (!clientId) throw new CliError(`--oauth-client: expected id[:secret[:redirect-uri]], got ${value}`);
+    const redirectUri = uri.join(':');
+    return {
+      clientId,
+      ...(secret ? { clientSecret: secret } : {}),
+      ...(redirectUri ? { redirectUris: [redirectUri] } : {}),
+    };
+  });
+}
+
+function oauthOptions(v: ReturnType<typeof parse>['values']): OAuthOptions | undefined {
+  const domains = v['oauth-domains']?.flatMap((d) => d.split(',')).filter(Boolean);
+  const clients = oauthClients(v['oauth-client'] ?? []);
+  const ttl = duration('oauth-token-ttl', v['oauth-token-ttl']);
+  if (ttl !== undefined && ttl < 1000) throw new CliError('--oauth-token-ttl: at least 1s');
+  const options: OAuthOptions = {
+    ...(domains?.length ? { domains } : {}),
+    ...(clients ? { clients } : {}),
+    ...(ttl !== undefined ? { accessTokenTtlSeconds: Math.floor(ttl / 1000) } : {}),
+    ...(v['oauth-issuer'] ? { issuer: v['oauth-issuer'] } : {}),
+  };
+  return v.oauth || Object.keys(options).length ? options : undefined;
+}
+
 export type CliCommand = { help: true } | { help: false; quiet: boolean; options: MockMailServerOptions };
 
 /** Parses the command line into server options (CLI defaults: the fixed ports 1025/1465/1110/1143/1993/8025). */
@@ -128,6 +167,7 @@ export function parseCli(argv: string[]): CliCommand {
       secretAccessKey: v['ses-secret-access-key'],
     };
   }
+  set('oauth', oauthOptions(v));
   set('maxMessages', integer('max-messages', v['max-messages']));
   set('maxAgeMs', duration('max-age', v['max-age']));
   set('maxBytes', size('max-bytes', v['max-bytes']));
@@ -159,6 +199,11 @@ function parse(argv: string[]) {
       'mailgun-key': { type: 'string' },
       'ses-access-key-id': { type: 'string' },
       'ses-secret-access-key': { type: 'string' },
+      oauth: { type: 'boolean' },
+      'oauth-domains': { type: 'string', multiple: true },
+      'oauth-client': { type: 'string', multiple: true },
+      'oauth-token-ttl': { type: 'string' },
+      'oauth-issuer': { type: 'string' },
       'max-messages': { type: 'string' },
       'max-age': { type: 'string' },
       'max-bytes': { type: 'string' },

@@ -60,6 +60,32 @@ describe('parseCli', () => {
     });
   });
 
+  it('reads the OAuth options', () => {
+    expect(parseCli(['--oauth']).help === false && parseCli(['--oauth'])).toMatchObject({
+      options: { oauth: {} },
+    });
+    const command = parseCli([
+      ...['--oauth-domains', 'oauth.mock.test,other.test', '--oauth-token-ttl', '10m'],
+      ...['--oauth-client', 'public', '--oauth-client', 'app:s3cret:http://127.0.0.1:3000/cb'],
+      ...['--oauth-issuer', 'http://mock:8025'],
+    ]);
+    expect(command).toMatchObject({
+      options: {
+        oauth: {
+          domains: ['oauth.mock.test', 'other.test'],
+          accessTokenTtlSeconds: 600,
+          clients: [
+            { clientId: 'public' },
+            { clientId: 'app', clientSecret: 's3cret', redirectUris: ['http://127.0.0.1:3000/cb'] },
+          ],
+          issuer: 'http://mock:8025',
+        },
+      },
+    });
+    expect(parseCli([])).not.toHaveProperty('options.oauth');
+    expect(() => parseCli(['--oauth-token-ttl', 'soon'])).toThrow(/--oauth-token-ttl/);
+  });
+
   it('rejects bad values with a message naming the flag', () => {
     expect(() => parseCli(['--smtp', '70000'])).toThrow(/--smtp/);
     expect(() => parseCli(['--users', 'nopassword'])).toThrow(/--users/);

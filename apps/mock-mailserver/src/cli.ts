@@ -25,6 +25,9 @@ async function main(): Promise<void> {
   at('IMAP', mock.imapPort);
   at('IMAPS', mock.imapsPort);
   if (mock.httpUrl) process.stdout.write(`HTTP   ${mock.httpUrl}\n`);
+  if (mock.httpUrl && mock.oauth.enabled) {
+    process.stdout.write(`OAuth  ${mock.oauth.issuer}/.well-known/oauth-authorization-server\n`);
+  }
   let stopping = false;
   const stop = () => {
     if (stopping) return;
