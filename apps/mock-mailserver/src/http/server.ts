@@ -3,17 +3,18 @@ import { listen } from '../listen.js';
 import { oauthControlRoutes } from '../oauth/control.js';
 import { oauthRoutes } from '../oauth/routes.js';
 import { InvalidCursorError } from '../store/store.js';
+import { uiRoutes } from '../ui/routes.js';
 import type { HttpContext } from './context.js';
 import { HttpError, problem } from './respond.js';
 import { Router } from './router.js';
 import { codeRoutes } from './routes/codes.js';
 import { eventRoutes } from './routes/events.js';
+import { faultRuleRoutes } from './routes/fault-rules.js';
 import { faultRoutes } from './routes/faults.js';
 import { mailgunRoutes } from './routes/mailgun.js';
 import { mailpitRoutes } from './routes/mailpit/index.js';
 import { messageRoutes } from './routes/messages.js';
 import { sesRoutes } from './routes/ses.js';
-import { uiRoutes } from './routes/ui.js';
 import { waitRoutes } from './routes/wait.js';
 
 /** Builds the router with every route of the HTTP API and the web page. */
@@ -25,12 +26,13 @@ export function buildRouter(ctx: HttpContext): Router {
   codeRoutes(router, ctx);
   eventRoutes(router, ctx);
   faultRoutes(router, ctx);
+  faultRuleRoutes(router, ctx);
   mailgunRoutes(router, ctx);
   mailpitRoutes(router, ctx);
   sesRoutes(router, ctx);
   oauthRoutes(router, ctx);
   oauthControlRoutes(router, ctx);
-  uiRoutes(router);
+  uiRoutes(router, ctx);
   return router;
 }
 
