@@ -62,6 +62,11 @@ export type CoreConfig = {
    * (`MAILROOM_SENDMAIL_PATHS`). Nothing else is ever executed.
    */
   sendmailPaths: readonly string[];
+  /**
+   * Soft bounces in a row (no delivery between them) that put an address on the suppression list
+   * (`MAILROOM_SOFT_BOUNCE_LIMIT`, default 3).
+   */
+  softBounceLimit: number;
 };
 
 export const defaultCoreConfig: CoreConfig = {
@@ -76,6 +81,7 @@ export const defaultCoreConfig: CoreConfig = {
     webhookDeliveries: 30,
   },
   sendmailPaths: ['/usr/sbin/sendmail'],
+  softBounceLimit: 3,
 };
 
 export type LogInput = {

@@ -38,6 +38,7 @@ export {
   parseKeySpec,
   type SecretBox,
 } from './security/secretBox';
+export * from './suppressions';
 export * from './transport';
 export * from './verification';
 export * from './webhooks';

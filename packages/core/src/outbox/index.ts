@@ -10,5 +10,11 @@ export { retryMessage } from './retryMessage';
 export type { MessageRow } from './rows';
 export { runWorker, type WorkerEvent, type WorkerOptions } from './runWorker';
 export { fillTemplate, sendBulk } from './sendBulk';
-export { deliveryFailed, type SendMessageOutcome, type SendResult, sendMessage } from './sendMessage';
+export {
+  allSuppressed,
+  deliveryFailed,
+  type SendMessageOutcome,
+  type SendResult,
+  sendMessage,
+} from './sendMessage';
 export { newWorkerId, type StartedWorker, startWorker } from './startWorker';

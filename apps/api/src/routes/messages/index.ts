@@ -1,5 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import {
+  allSuppressed,
   bulkInputSchema,
   bulkResultSchema,
   cancelMessage,
@@ -44,7 +45,7 @@ messageRoutes.openapi(
     tags,
     summary: 'Send a message: queued (202 once stored) or immediate (200 with the server reply)',
     description:
-      "Routes by `accountId`, else the From address (exact from-filter match, then domain), then the team default, then the system default; `route` says which and why. Without `from`, a send by a user (session, or a token standing for a user) asks for the user's sending address and display name. Send-as: a From the account may not send as (not its own address, not covered by a non-empty `fromFilter`) is a 400 on `from.address` with a hint, or, when the account's `fromNotAllowed` is `rewrite`, sent from the account's own address with the asked one as Reply-To; `sendAs` says which and why, exactly as `GET /routing/explain` does. `mode` defaults to the account's sendMode. An immediate send some recipients accepted and others refused is a 200 with status `partially_sent`. An `Idempotency-Key` replays the original message for the same body (200) and is a 409 `idempotency_conflict` for another body. Attachments are inline base64 only.",
+      "Routes by `accountId`, else the From address (exact from-filter match, then domain), then the team default, then the system default; `route` says which and why. Without `from`, a send by a user (session, or a token standing for a user) asks for the user's sending address and display name. Send-as: a From the account may not send as (not its own address, not covered by a non-empty `fromFilter`) is a 400 on `from.address` with a hint, or, when the account's `fromNotAllowed` is `rewrite`, sent from the account's own address with the asked one as Reply-To; `sendAs` says which and why, exactly as `GET /routing/explain` does. `mode` defaults to the account's sendMode. An immediate send some recipients accepted and others refused is a 200 with status `partially_sent`. Recipients on the suppression list (system-wide or the team's) are not sent to: their entry in `recipients` is `suppressed` with the reason, the others go out (the message ends `partially_sent`). An `Idempotency-Key` replays the original message for the same body (200) and is a 409 `idempotency_conflict` for another body. Attachments are inline base64 only.",
     security,
     request: {
       body: body(messageInputSchema),
@@ -59,7 +60,11 @@ messageRoutes.openapi(
       400: problems[400],
       403: problems[403],
       409: problems[409],
-      422: problems[422],
+      422: {
+        description:
+          '`all_recipients_suppressed`: every recipient is on the suppression list; the message is stored `failed` and was not sent (`message` and `errors` name each address and its reason). Also `no_route` and `account_not_usable`.',
+        content: { 'application/problem+json': { schema: problemSchema } },
+      },
       502: deliveryProblem,
     },
   }),
@@ -83,6 +88,9 @@ messageRoutes.openapi(
       case 'deferred':
         // Immediate, not delivered (failed, or deferred for the worker): a 502 an HTTP client notices.
         throw deliveryFailed(r.message);
+      case 'suppressed':
+        // Every recipient is on the suppression list: stored failed, nothing sent.
+        throw allSuppressed(r.message);
     }
   },
 );
