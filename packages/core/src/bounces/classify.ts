@@ -51,12 +51,25 @@ function read(mail: ParsedMail): Read {
   };
 }
 
+/** What the message answers: In-Reply-To, else the last of References (Gmail, Exim and Exchange set them on bounces). */
+function answered(r: Read): string | null {
+  const refs = r.get('references')?.match(/<[^<>\s]+>/g);
+  return cleanMessageId(r.get('in-reply-to')) ?? refs?.[refs.length - 1] ?? null;
+}
+
+/** The Message-ID of the returned message: its headers part, else quoted headers in the text, else what the report answers. */
 function originalMessageId(r: Read): string | null {
   return (
     cleanMessageId(field(r.returned ?? undefined, 'message-id')) ??
     QUOTED_MESSAGE_ID.exec(r.text)?.[1] ??
-    null
+    answered(r)
   );
+}
+
+/** A text bounce names its writer rarely; the domain of its From (mailer-daemon@host) is the next best. */
+function fromDomain(r: Read): string | null {
+  const a = cleanAddress(r.mail.from?.value[0]?.address ?? null);
+  return a ? a.slice(a.lastIndexOf('@') + 1) : null;
 }
 
 /** The first address the bounce reached us at that the caller recognises as a VERP address. */
@@ -180,7 +193,7 @@ export async function classifyMessage(
         kind: 'bounce',
         format: bounce.rule.format,
         rfc3464: false,
-        reportingMta: bounce.reportingMta,
+        reportingMta: bounce.reportingMta ?? fromDomain(r),
         recipients: bounce.recipients,
         originalMessageId: originalMessageId(r),
         verpToken: verpToken(r, options),
@@ -194,7 +207,7 @@ export async function classifyMessage(
     return {
       kind: 'auto_reply',
       reason,
-      originalMessageId: cleanMessageId(r.get('in-reply-to')),
+      originalMessageId: answered(r),
       from: cleanAddress(mail.from?.value[0]?.address ?? null),
     };
   }

@@ -30,7 +30,7 @@ export function parseDeliveryStatus(text: string): DeliveryStatus {
       status,
       kind: kindOf(action, status),
       diagnostic,
-      remoteMta: typedValue(field(g, 'remote-mta')),
+      remoteMta: typedValue(field(g, 'remote-mta'))?.split(/\s/)[0]?.replace(/\.+$/, '') ?? null,
       originalRecipient: cleanAddress(typedValue(field(g, 'original-recipient'))),
     });
   }

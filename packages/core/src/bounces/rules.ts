@@ -60,15 +60,14 @@ export type TextBounceRule = {
   /** The part of the text that lists recipients: from `start` (exclusive) to `end`. */
   section?: { start?: RegExp; end?: RegExp };
   /**
-   * A line naming a recipient: group 1 the address, optional group 2 the start of its diagnostic.
-   * Following lines that are not blank and name no recipient continue the diagnostic.
+   * A line naming a recipient: group 1 the address, optional group 2 the start of its diagnostic
+   * (or, when group 1 did not take part, group 2 the address). Following lines that are not blank
+   * and name no recipient continue the diagnostic, up to a blank line or a quoted header line.
    */
   recipientLine: RegExp;
-  /** Does a blank line end a recipient's diagnostic? (Exim and qmail: yes; the rest too, by default.) */
-  diagnosticSpansBlank?: boolean;
   /** A diagnostic given once for all recipients (Gmail's "The error that the other server returned was:"). */
   sharedDiagnostic?: RegExp;
-  /** Group 1: the host that wrote the bounce. */
+  /** The host that wrote the bounce: the first group that matched. */
   reportingMta?: RegExp;
 };
 
@@ -146,7 +145,7 @@ export const TEXT_BOUNCE_RULES: TextBounceRule[] = [
       end: /^Original message headers:/im,
     },
     recipientLine: new RegExp(`^\\s*(${ADDR})(?:\\s*$| on \\d)`),
-    reportingMta: /Generating server:\s*([\w.-]+)/i,
+    reportingMta: /Generating server:\s*([\w.-]+)|<([\w.-]+) #\d\.\d{1,3}\.\d{1,3}>/i,
   },
   {
     format: 'exchange',

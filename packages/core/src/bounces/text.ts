@@ -20,10 +20,17 @@ function sectionOf(text: string, section: TextBounceRule['section']): string {
   return out;
 }
 
+// The returned message's own headers start here: nothing below is a recipient's diagnostic.
+const QUOTED_HEADER =
+  /^(?:Message-ID|Received|Return-Path|From|To|Subject|Date|MIME-Version|Content-Type):\s/i;
+
 function recipientsOf(rule: TextBounceRule, text: string): Array<{ address: string; diagnostic: string[] }> {
   const found: Array<{ address: string; diagnostic: string[] }> = [];
   let current: { address: string; diagnostic: string[] } | null = null;
+  // With a diagnostic shared by all recipients (Gmail), the lines after an address are prose.
+  const ownDiagnostic = !rule.sharedDiagnostic;
   for (const line of sectionOf(text, rule.section).split(/\r?\n/)) {
+    if (QUOTED_HEADER.test(line)) break;
     const m = rule.recipientLine.exec(line);
     const address = m ? cleanAddress(m[1] ?? m[2] ?? null) : null;
     if (m && address) {
@@ -35,8 +42,8 @@ function recipientsOf(rule: TextBounceRule, text: string): Array<{ address: stri
       }
       if (inline?.trim()) current.diagnostic.push(inline.trim());
     } else if (line.trim() === '') {
-      if (!rule.diagnosticSpansBlank && current && current.diagnostic.length > 0) current = null;
-    } else if (current) {
+      if (current && current.diagnostic.length > 0) current = null;
+    } else if (current && ownDiagnostic) {
       current.diagnostic.push(line.trim());
     }
   }
@@ -78,9 +85,10 @@ export function readTextBounce(input: TextInput): TextBounce | null {
       status,
       kind: kindOf(rule.action, status),
       diagnostic,
-      remoteMta: remoteMtaIn(diagnostic),
+      remoteMta: remoteMtaIn(diagnostic) ?? (shared ? remoteMtaIn(input.text) : null),
     };
   });
-  const reportingMta = rule.reportingMta?.exec(input.text)?.[1] ?? null;
+  const m = rule.reportingMta?.exec(input.text);
+  const reportingMta = m?.slice(1).find(Boolean)?.replace(/\.+$/, '') ?? null;
   return { rule, reportingMta, recipients };
 }
