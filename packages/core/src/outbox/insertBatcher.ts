@@ -1,6 +1,7 @@
 import { getTableColumns, sql } from 'drizzle-orm';
 import type { Db, Queryable } from '../db/client';
 import { messages } from '../db/schema';
+import { eventCtes } from '../webhooks/emitEvent';
 import { rowsOf } from './rows';
 import type { NewMessage } from './store';
 
@@ -16,13 +17,30 @@ function toRecord(row: NewMessage): Record<string, unknown> {
   return out;
 }
 
-/** One statement, one parameter, however many rows: the JSON is expanded by Postgres. */
+/**
+ * One statement, one parameter, however many rows: the JSON is expanded by Postgres. The same statement
+ * records a `message.queued` webhook event for each queued row stored (ids and recipients, no body), so a
+ * message and its event commit together.
+ */
 export async function insertRows(db: Queryable, rows: NewMessage[]): Promise<Set<string>> {
   const res = await db.execute(sql`
-    insert into messages
-    select * from jsonb_populate_recordset(null::messages, ${JSON.stringify(rows.map(toRecord))}::jsonb)
-    on conflict do nothing
-    returning id`);
+    with ins as (
+      insert into messages
+      select * from jsonb_populate_recordset(null::messages, ${JSON.stringify(rows.map(toRecord))}::jsonb)
+      on conflict do nothing
+      returning id, account_id, team_id, mode, message_id, bulk_id, recipients, created_at
+    ),
+    webhook_input (id, type, team_id, data, created_at, endpoint_id) as (
+      select gen_random_uuid()::text, 'message.queued', team_id,
+        jsonb_strip_nulls(jsonb_build_object('bulkId', bulk_id)) || jsonb_build_object(
+          'id', id, 'status', 'queued', 'accountId', account_id, 'messageId', message_id,
+          'recipients', (select coalesce(jsonb_agg(jsonb_build_object('address', r->>'address', 'status', r->>'status')), '[]'::jsonb)
+                         from jsonb_array_elements(recipients) r)),
+        created_at, null::text
+      from ins where mode = 'queued'
+    ),
+    ${eventCtes}
+    select id from ins`);
   return new Set(rowsOf<{ id: string }>(res).map((r) => r.id));
 }
 

@@ -74,10 +74,16 @@ describe.each(backends)('events at their source on %s', (backend) => {
     await runUntilStatus(env, refused.message.id, ['failed']);
     await receiver.until(
       () =>
+        ofType('message.queued').length === 2 &&
         ofType('message.sent').length === 1 &&
         ofType('message.deferred').length === 1 &&
         ofType('message.failed').length === 1,
     );
+    expect(ofType('message.queued')[0]?.data).toMatchObject({
+      id: sent.message.id,
+      status: 'queued',
+      recipients: [{ address: 'a@example.com', status: 'pending' }],
+    });
     const [deferred] = ofType('message.deferred');
     expect(deferred?.data).toMatchObject({
       id: sent.message.id,
