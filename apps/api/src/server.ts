@@ -42,6 +42,12 @@ export const MOCK_SES_CREDENTIALS = {
   secretAccessKey: 'mock-ses-secret-access-key',
 } as const;
 
+/**
+ * The address domain whose logins the quick start's mock mail server accepts only with the
+ * tokens of its OAuth2 provider emulation (XOAUTH2 / OAUTHBEARER), as Gmail does.
+ */
+export const MOCK_OAUTH_DOMAIN = 'oauth.mock.test';
+
 const here = dirname(fileURLToPath(import.meta.url));
 
 /** Starts Mailroom: migrations, first admin, HTTP API + UI, background jobs and (quick start) the mock mail server. */
@@ -59,6 +65,7 @@ export async function startMailroom(env: Env, opts: StartOptions = {}): Promise<
 
   let mock: RunningMailroom['mock'] = null;
   let closeMock: (() => Promise<void>) | null = null;
+  let mockOAuthMetadata: string | null = null;
   if (env.MAILROOM_MOCK_MAILSERVER ?? quickstart) {
     const { startMockMailServer } = await import('@mailroom/mock-mailserver');
     const m = await startMockMailServer({
@@ -68,7 +75,10 @@ export async function startMailroom(env: Env, opts: StartOptions = {}): Promise<
       imapPort: env.MAILROOM_MOCK_IMAP_PORT,
       httpPort: env.MAILROOM_MOCK_HTTP_PORT,
       sesCredentials: { ...MOCK_SES_CREDENTIALS },
+      // OAuth2 sign-in against the mock for this domain only; every other address keeps passwords.
+      oauth: { domains: [MOCK_OAUTH_DOMAIN] },
     });
+    if (m.httpUrl) mockOAuthMetadata = `${m.oauth.issuer}/.well-known/oauth-authorization-server`;
     mock = {
       smtpPort: m.smtpPort,
       pop3Port: m.pop3Port,
@@ -137,6 +147,11 @@ export async function startMailroom(env: Env, opts: StartOptions = {}): Promise<
     const { accessKeyId, secretAccessKey } = MOCK_SES_CREDENTIALS;
     say(
       `  Mock SES: endpoint ${mock.httpUrl}/ses (any region), access key ${accessKeyId} / ${secretAccessKey}`,
+    );
+  }
+  if (mockOAuthMetadata) {
+    say(
+      `  Mock OAuth2 provider: ${mockOAuthMetadata} (addresses @${MOCK_OAUTH_DOMAIN} sign in with OAuth2 only, any client id)`,
     );
   }
   if (admin) {
