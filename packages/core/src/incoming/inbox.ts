@@ -1,8 +1,9 @@
-import { and, count, desc, eq, inArray, isNull, or, type SQL, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, or, type SQL, sql } from 'drizzle-orm';
 import type { Ctx } from '../context';
+import { cappedCount, decodeCursor, exactAt, finishPage, keyset, searchText } from '../db/keyset';
 import { accounts, inboxMessages } from '../db/schema';
 import { notFound, parseInput } from '../errors';
-import type { ListResult } from '../schemas/common';
+import type { CursorListResult } from '../schemas/common';
 import { type InboxMessage, type InboxSummary, inboxQuerySchema } from '../schemas/inbox';
 
 type Row = typeof inboxMessages.$inferSelect;
@@ -32,6 +33,14 @@ function scope(ctx: Ctx): SQL | undefined {
     : isNull(accounts.teamId);
 }
 
+/** What `q` searches (subject, sender and recipients), as the trigram index of migration 0010 has it. */
+export const inboxSearchText = searchText([
+  inboxMessages.subject,
+  sql`coalesce(${inboxMessages.fromAddress}, '')`,
+  sql`coalesce(${inboxMessages.fromName}, '')`,
+  sql`${inboxMessages.to}::text`,
+]);
+
 /** Lists fetched mail, newest first, by account and text (subject, sender, recipients). */
 export async function listInbox({
   ctx,
@@ -39,7 +48,7 @@ export async function listInbox({
 }: {
   ctx: Ctx;
   input: unknown;
-}): Promise<ListResult<InboxSummary>> {
+}): Promise<CursorListResult<InboxSummary>> {
   const q = parseInput(inboxQuerySchema, input);
   const where: Array<SQL | undefined> = [
     scope(ctx),
@@ -47,34 +56,42 @@ export async function listInbox({
   ];
   if (q.q) {
     const like = `%${q.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
-    where.push(
-      or(
-        sql`${inboxMessages.subject} ilike ${like}`,
-        sql`coalesce(${inboxMessages.fromAddress}, '') ilike ${like}`,
-        sql`coalesce(${inboxMessages.fromName}, '') ilike ${like}`,
-        sql`${inboxMessages.to}::text ilike ${like}`,
-      ),
-    );
+    where.push(sql`${inboxSearchText} ilike ${like}`);
   }
   const cond = and(...where);
-  const [total] = await ctx.db
-    .select({ n: count() })
-    .from(inboxMessages)
-    .innerJoin(accounts, eq(accounts.id, inboxMessages.accountId))
-    .where(cond);
-  const rows = await ctx.db
-    .select({ m: inboxMessages, accountName: accounts.name })
-    .from(inboxMessages)
-    .innerJoin(accounts, eq(accounts.id, inboxMessages.accountId))
-    .where(cond)
-    .orderBy(desc(inboxMessages.fetchedAt), desc(inboxMessages.id))
-    .limit(q.pageSize)
-    .offset((q.page - 1) * q.pageSize);
+  const cursor = q.cursor ? decodeCursor(q.cursor) : undefined;
+  const page = keyset({ at: inboxMessages.fetchedAt, id: inboxMessages.id }, cursor);
+  const offset = cursor ? 0 : (q.page - 1) * q.pageSize;
+  const [counted, rows] = await Promise.all([
+    cappedCount(
+      ctx.db,
+      ctx.db
+        .select({ one: sql`1` })
+        .from(inboxMessages)
+        .innerJoin(accounts, eq(accounts.id, inboxMessages.accountId))
+        .where(cond),
+    ),
+    ctx.db
+      .select({ m: inboxMessages, accountName: accounts.name, at: exactAt(inboxMessages.fetchedAt) })
+      .from(inboxMessages)
+      .innerJoin(accounts, eq(accounts.id, inboxMessages.accountId))
+      .where(and(cond, page.where))
+      .orderBy(...page.orderBy)
+      .limit(q.pageSize + 1)
+      .offset(offset),
+  ]);
+  const { items, ...links } = finishPage(rows, {
+    pageSize: q.pageSize,
+    cursor,
+    offset,
+    key: (r) => ({ at: r.at, id: r.m.id }),
+  });
   return {
-    items: rows.map((r) => summary(r.m, r.accountName)),
-    total: Number(total?.n ?? 0),
+    items: items.map((r) => summary(r.m, r.accountName)),
+    ...counted,
     page: q.page,
     pageSize: q.pageSize,
+    ...links,
   };
 }
 

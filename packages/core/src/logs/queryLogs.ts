@@ -1,11 +1,16 @@
-import { and, count, desc, eq, gte, ilike, inArray, isNull, lte, or, type SQL } from 'drizzle-orm';
+import { and, eq, gte, inArray, isNull, lte, or, type SQL, sql } from 'drizzle-orm';
 import type { Ctx } from '../context';
+import { cappedCount, decodeCursor, exactAt, finishPage, keyset, searchText } from '../db/keyset';
 import { accounts, logs } from '../db/schema';
 import { MailroomError, parseInput } from '../errors';
+import type { CursorListResult } from '../schemas/common';
 import { type LogEntry, logQuerySchema } from '../schemas/logs';
 import { compileConditions, likeEscape } from './conditions';
 
-export type LogPage = { items: LogEntry[]; total: number; page: number; pageSize: number };
+export type LogPage = CursorListResult<LogEntry>;
+
+/** What `q` searches (the message and the actor), as the trigram index of migration 0010 has it. */
+export const logSearchText = searchText([logs.message, sql`coalesce(${logs.actor}, '')`]);
 
 /** Accepts the condition builder as an object or as the JSON text of a query string (`filter=`). */
 function normalize(input: unknown): unknown {
@@ -27,7 +32,7 @@ function normalize(input: unknown): unknown {
   }
 }
 
-/** Reads the Main Log newest first, filtered by field, time range, text and the condition builder; paginated. */
+/** Reads the Main Log newest first, filtered by field, time range, text and the condition builder; paged by keyset (`cursor`) or page number. */
 export async function queryLogs({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<LogPage> {
   const q = parseInput(logQuerySchema, normalize(input));
   const where: Array<SQL | undefined> = [];
@@ -38,8 +43,7 @@ export async function queryLogs({ ctx, input }: { ctx: Ctx; input: unknown }): P
   if (q.since) where.push(gte(logs.at, new Date(q.since)));
   if (q.until) where.push(lte(logs.at, new Date(q.until)));
   if (q.q) {
-    const like = `%${likeEscape(q.q)}%`;
-    where.push(or(ilike(logs.message, like), ilike(logs.actor, like)));
+    where.push(sql`${logSearchText} ilike ${`%${likeEscape(q.q)}%`}`);
   }
   if (q.filter) where.push(compileConditions(q.filter));
   if (ctx.actor.role === 'team_admin') {
@@ -55,14 +59,26 @@ export async function queryLogs({ ctx, input }: { ctx: Ctx; input: unknown }): P
     where.push(inArray(logs.accountId, visible));
   }
   const cond = and(...where.filter((w): w is SQL => w !== undefined));
-  const [totalRow] = await ctx.db.select({ n: count() }).from(logs).where(cond);
-  const rows = await ctx.db
-    .select()
-    .from(logs)
-    .where(cond)
-    .orderBy(desc(logs.at), desc(logs.id))
-    .limit(q.pageSize)
-    .offset((q.page - 1) * q.pageSize);
+  const cursor = q.cursor ? decodeCursor(q.cursor) : undefined;
+  const page = keyset({ at: logs.at, id: logs.id, idCast: 'bigint' }, cursor);
+  const offset = cursor ? 0 : (q.page - 1) * q.pageSize;
+  const [counted, found] = await Promise.all([
+    cappedCount(ctx.db, ctx.db.select({ one: sql`1` }).from(logs).where(cond)),
+    ctx.db
+      .select({ r: logs, at: exactAt(logs.at) })
+      .from(logs)
+      .where(and(cond, page.where))
+      .orderBy(...page.orderBy)
+      .limit(q.pageSize + 1)
+      .offset(offset),
+  ]);
+  const { items, ...links } = finishPage(found, {
+    pageSize: q.pageSize,
+    cursor,
+    offset,
+    key: (x) => ({ at: x.at, id: String(x.r.id) }),
+  });
+  const rows = items.map((x) => x.r);
   return {
     items: rows.map((r) => ({
       id: String(r.id),
@@ -74,8 +90,9 @@ export async function queryLogs({ ctx, input }: { ctx: Ctx; input: unknown }): P
       actor: r.actor,
       context: r.context,
     })),
-    total: Number(totalRow?.n ?? 0),
+    ...counted,
     page: q.page,
     pageSize: q.pageSize,
+    ...links,
   };
 }

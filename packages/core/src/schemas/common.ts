@@ -90,6 +90,37 @@ export const listOf = <T extends z.ZodType>(item: T) =>
 
 export type ListResult<T> = { items: T[]; total: number; page: number; pageSize: number };
 
+/**
+ * The `cursor` of a list paged by keyset (outbox, inbox, Main Log): a `nextCursor` (older rows) or
+ * `prevCursor` (newer rows) that list gave, unchanged, sent with the same filters. As fast on the
+ * thousandth page as on the first; `page` still works for old clients, slower the deeper it goes.
+ */
+export const cursorParam = z
+  .string()
+  .min(1)
+  .max(200)
+  .optional()
+  .describe(
+    'Where the page starts: the nextCursor (older rows) or prevCursor (newer rows) of the last answer, unchanged, with the same filters. Use it instead of page: it is as fast on the thousandth page as on the first.',
+  );
+
+/** A page of a list paged by keyset: the page fields, the cursors either side, and a count capped at 10,000. */
+export const cursorListOf = <T extends z.ZodType>(item: T) =>
+  listOf(item).extend({
+    /** Where the older rows go on (pass it as `cursor`); null on the last page. */
+    nextCursor: z.string().nullable(),
+    /** Where the newer rows are (pass it as `cursor`); null on the first page. */
+    prevCursor: z.string().nullable(),
+    /** True when more than `total` rows match: the count stops at 10,000 so it stays fast. */
+    totalCapped: z.boolean(),
+  });
+
+export type CursorListResult<T> = ListResult<T> & {
+  nextCursor: string | null;
+  prevCursor: string | null;
+  totalCapped: boolean;
+};
+
 /** RFC 9457 problem details, as every error response carries them. */
 export const problemSchema = z.object({
   type: z.string(),

@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import { cursorParam } from './common';
 
 export const inboxQuerySchema = z.object({
   accountId: z.string().optional(),
   q: z.string().max(200).optional(),
+  cursor: cursorParam,
   page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(200).default(50),
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cursorParam } from './common';
 
 export const logSources = [
   'smtp_auth',
@@ -128,6 +129,7 @@ export const logQuerySchema = z.object({
   until: z.string().datetime({ offset: true }).optional(),
   q: z.string().max(200).optional(),
   filter: conditionGroupSchema.optional(),
+  cursor: cursorParam,
   page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(500).default(50),
 });

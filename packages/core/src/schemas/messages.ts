@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { base64Content, emailAddress, headerSafe } from './common';
+import { base64Content, cursorParam, emailAddress, headerSafe } from './common';
 import { routeReasonSchema, sendAsSchema } from './defaults';
 
 /**
@@ -269,6 +269,7 @@ export const messageListQuerySchema = z.object({
     .enum(['true', 'false'])
     .optional()
     .transform((v) => v === 'true'),
+  cursor: cursorParam,
   page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(500).default(50),
 });

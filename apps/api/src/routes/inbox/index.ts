@@ -1,5 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import {
+  cursorListOf,
   fetchAccount,
   fetchResultSchema,
   getInboxMessage,
@@ -8,7 +9,6 @@ import {
   inboxQuerySchema,
   inboxSummarySchema,
   listInbox,
-  listOf,
 } from '@mailroom/core';
 import { z } from 'zod';
 import { json, newRouter, problems, security } from '../../lib/openapi';
@@ -24,7 +24,7 @@ inboxRoutes.openapi(
     summary: 'Fetched incoming mail, newest first; filter by account, search subject, sender and recipients',
     security,
     request: { query: inboxQuerySchema },
-    responses: { 200: json(listOf(inboxSummarySchema)), 400: problems[400] },
+    responses: { 200: json(cursorListOf(inboxSummarySchema)), 400: problems[400] },
   }),
   async (c) => c.json(await listInbox({ ctx: c.get('ctx'), input: c.req.valid('query') }), 200),
 );

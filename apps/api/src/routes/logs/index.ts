@@ -1,5 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
-import { listOf, logEntrySchema, logQuerySchema, queryLogs } from '@mailroom/core';
+import { cursorListOf, logEntrySchema, logQuerySchema, queryLogs } from '@mailroom/core';
 import { z } from 'zod';
 import { json, newRouter, problems, security } from '../../lib/openapi';
 
@@ -26,7 +26,7 @@ logRoutes.openapi(
       'Sources: smtp_auth, imap_auth, pop3_auth (sign-ins: a refused one is an error, whether a test, a send or a fetch met it), outgoing, incoming, connection_test, queue, verification, email_logger, audit; levels debug, info, warning, error. What writes each, with examples: docs/LOGS.md.',
     security,
     request: { query: logQueryParams },
-    responses: { 200: json(listOf(logEntrySchema)), 400: problems[400], 401: problems[401] },
+    responses: { 200: json(cursorListOf(logEntrySchema)), 400: problems[400], 401: problems[401] },
   }),
   async (c) => c.json(await queryLogs({ ctx: c.get('ctx'), input: c.req.valid('query') }), 200),
 );
