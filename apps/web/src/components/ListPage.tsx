@@ -1,4 +1,4 @@
-import type { ListResult } from '@mailroom/core/schemas';
+import type { CursorListResult } from '@mailroom/core/schemas';
 import { For, type JSX } from 'solid-js';
 import { ErrorBanner } from './ErrorBanner';
 import { ListPager } from './Pager';
@@ -22,7 +22,7 @@ export type ListPageProps<T> = {
   toolbar?: JSX.Element;
   columns: readonly ListColumn<T>[];
   /** The last good page of results: undefined while the first load runs or after an error. */
-  list: ListResult<T> | undefined;
+  list: CursorListResult<T> | undefined;
   loading: boolean;
   error: unknown;
   errorTitle: string;
@@ -31,8 +31,8 @@ export type ListPageProps<T> = {
   /** A whole row is a target for the mouse; pages put a real link or button in a cell for keyboards. */
   onRowClick?: (item: T) => void;
   pagerLabel: string;
-  /** The page to show next as its URL value (undefined for the first). */
-  onPage: (page: string | undefined) => void;
+  /** The page to show next, as the cursor to keep in the URL (undefined: the newest rows). */
+  onCursor: (cursor: string | undefined) => void;
   style?: JSX.CSSProperties;
 };
 
@@ -92,7 +92,7 @@ export function ListPage<T>(props: ListPageProps<T>) {
           </tbody>
         </table>
       </div>
-      <ListPager list={props.list} label={props.pagerLabel} onPage={props.onPage} />
+      <ListPager list={props.list} label={props.pagerLabel} onCursor={props.onCursor} />
     </section>
   );
 }

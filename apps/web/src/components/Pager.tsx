@@ -56,22 +56,58 @@ export function Pager(props: {
   );
 }
 
-/** The Pager of a loaded list page (nothing while it loads or failed); `onPage` gets the URL value. */
+/** What a list paged by keyset says about itself (outbox, inbox, Main Log). */
+export type CursorPage = {
+  items: readonly unknown[];
+  total: number;
+  totalCapped: boolean;
+  nextCursor: string | null;
+  prevCursor: string | null;
+};
+
+/**
+ * Keyset paging under a long list (nothing while it loads or failed): how many rows match (counted up to
+ * 10,000), Newest, Newer and Older. `onCursor` gets the cursor to put in the URL (undefined: the newest).
+ */
 export function ListPager(props: {
-  list: { page: number; pageSize: number; total: number } | undefined;
+  list: CursorPage | undefined;
   label: string;
-  onPage: (page: string | undefined) => void;
+  onCursor: (cursor: string | undefined) => void;
 }) {
   return (
     <Show when={props.list}>
       {(d) => (
-        <Pager
-          page={d().page}
-          pageSize={d().pageSize}
-          total={d().total}
-          label={props.label}
-          onPage={(p) => props.onPage(p > 1 ? String(p) : undefined)}
-        />
+        <nav class="pager" aria-label={props.label}>
+          <span aria-live="polite">
+            {d().items.length} shown of {d().total.toLocaleString('en')}
+            {d().totalCapped ? '+' : ''}
+          </span>
+          <span class="spacer" />
+          <button
+            type="button"
+            class="btn small"
+            disabled={d().prevCursor === null}
+            onClick={() => props.onCursor(undefined)}
+          >
+            Newest
+          </button>
+          <button
+            type="button"
+            class="btn small"
+            disabled={d().prevCursor === null}
+            onClick={() => props.onCursor(d().prevCursor ?? undefined)}
+          >
+            Newer
+          </button>
+          <button
+            type="button"
+            class="btn small"
+            disabled={d().nextCursor === null}
+            onClick={() => props.onCursor(d().nextCursor ?? undefined)}
+          >
+            Older
+          </button>
+        </nav>
       )}
     </Show>
   );

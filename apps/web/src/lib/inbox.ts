@@ -1,8 +1,8 @@
-import type { InboxMessage, InboxSummary, ListResult } from '@mailroom/core/schemas';
+import type { CursorListResult, InboxMessage, InboxSummary } from '@mailroom/core/schemas';
 import { get, post } from './api';
 
-export const listInbox = (q: { accountId?: string; q?: string; page?: number; pageSize?: number }) =>
-  get<ListResult<InboxSummary>>('/inbox', q);
+export const listInbox = (q: { accountId?: string; q?: string; cursor?: string; pageSize?: number }) =>
+  get<CursorListResult<InboxSummary>>('/inbox', q);
 export const getInboxMessage = (id: string) => get<InboxMessage>(`/inbox/${encodeURIComponent(id)}`);
 export const rawUrl = (id: string) => `/api/v1/inbox/${encodeURIComponent(id)}/raw`;
 export const fetchNow = (accountId: string) =>

@@ -1,4 +1,4 @@
-import type { Condition, ConditionGroup, ListResult, LogEntry } from '@mailroom/core/schemas';
+import type { Condition, ConditionGroup, CursorListResult, LogEntry } from '@mailroom/core/schemas';
 import { get } from './api';
 
 export type LogParams = {
@@ -7,7 +7,7 @@ export type LogParams = {
   until?: string;
   levels: string[];
   group?: ConditionGroup;
-  page: number;
+  cursor?: string | undefined;
   pageSize: number;
 };
 
@@ -27,12 +27,12 @@ export function composeFilter(
 
 export const fetchLogs = (p: LogParams) => {
   const filter = composeFilter(p.group, p.levels);
-  return get<ListResult<LogEntry>>('/logs', {
+  return get<CursorListResult<LogEntry>>('/logs', {
     q: p.q,
     since: p.since,
     until: p.until,
     filter: filter ? JSON.stringify(filter) : undefined,
-    page: p.page,
+    cursor: p.cursor,
     pageSize: p.pageSize,
   });
 };

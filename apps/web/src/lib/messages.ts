@@ -1,13 +1,13 @@
-import type { ListResult, MessageView } from '@mailroom/core/schemas';
+import type { CursorListResult, MessageView } from '@mailroom/core/schemas';
 import { get, post } from './api';
 
 export const listMessages = (q: {
   status?: string;
   accountId?: string;
   q?: string;
-  page?: number;
+  cursor?: string;
   pageSize?: number;
-}) => get<ListResult<MessageView>>('/messages', q);
+}) => get<CursorListResult<MessageView>>('/messages', q);
 export const getMessage = (id: string) => get<MessageView>(`/messages/${encodeURIComponent(id)}`);
 export const retryMessage = (id: string) => post<MessageView>(`/messages/${encodeURIComponent(id)}/retry`);
 export const cancelMessage = (id: string) => post<MessageView>(`/messages/${encodeURIComponent(id)}/cancel`);

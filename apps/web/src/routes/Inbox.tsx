@@ -14,18 +14,18 @@ import { InboxDrawer } from './inbox/InboxDrawer';
 /** Mail fetched from the accounts' IMAP mailboxes and POP3 maildrops; a message opens at /inbox/:id. */
 export default function Inbox() {
   const params = useParams<{ id?: string }>();
-  const [search, setSearch] = useSearchParams<{ accountId?: string; q?: string; page?: string }>();
+  const [search, setSearch] = useSearchParams<{ accountId?: string; q?: string; cursor?: string }>();
   const navigate = useNavigate();
   const [fetching, setFetching] = createSignal(false);
   const [fetchError, setFetchError] = createSignal<unknown>();
   onMount(() => void loadAccountNames(true));
   const incomingAccounts = () => allAccounts().filter((a) => a.incoming && a.stage === 'active');
   const [data, { refetch }] = createResource(
-    () => ({ accountId: search.accountId, q: search.q, page: Number(search.page) || 1, pageSize: 50 }),
+    () => ({ accountId: search.accountId, q: search.q, cursor: search.cursor, pageSize: 50 }),
     listInbox,
   );
   // The drawer's URL keeps the list's filters, so closing it returns to the same view.
-  const filters = () => qs({ accountId: search.accountId, q: search.q });
+  const filters = () => qs({ accountId: search.accountId, q: search.q, cursor: search.cursor });
   const href = (id: string) => `/inbox/${id}${filters()}`;
   const columns: ListColumn<InboxSummary>[] = [
     {
@@ -112,7 +112,7 @@ export default function Inbox() {
                 id="in-account"
                 value={search.accountId ?? ''}
                 onChange={(e) =>
-                  setSearch({ accountId: e.currentTarget.value || undefined, page: undefined })
+                  setSearch({ accountId: e.currentTarget.value || undefined, cursor: undefined })
                 }
               >
                 <option value="">All accounts</option>
@@ -125,7 +125,7 @@ export default function Inbox() {
                 id="in-q"
                 type="search"
                 value={search.q ?? ''}
-                onChange={(e) => setSearch({ q: e.currentTarget.value || undefined, page: undefined })}
+                onChange={(e) => setSearch({ q: e.currentTarget.value || undefined, cursor: undefined })}
               />
             </div>
           </form>
@@ -143,7 +143,7 @@ export default function Inbox() {
         }
         onRowClick={(m) => navigate(href(m.id))}
         pagerLabel="Inbox pages"
-        onPage={(page) => setSearch({ page })}
+        onCursor={(cursor) => setSearch({ cursor })}
       />
       <InboxDrawer id={params.id} onClose={() => navigate(`/inbox${filters()}`)} />
     </>

@@ -23,7 +23,7 @@ type Params = {
   range?: string;
   since?: string;
   until?: string;
-  page?: string;
+  cursor?: string;
 };
 
 const levels = ['debug', 'info', 'warning', 'error'] as const;
@@ -111,7 +111,7 @@ export default function Logs() {
       group: parseGroup(params.filter).rows.length
         ? (JSON.parse(params.filter!) as ConditionGroup)
         : undefined,
-      page: Number(params.page) || 1,
+      cursor: params.cursor,
       pageSize: 50,
     }),
     fetchLogs,
@@ -154,13 +154,13 @@ export default function Logs() {
   const apply = (e?: Event) => {
     e?.preventDefault();
     const g = toGroup(mode(), rows());
-    setParams({ filter: g ? JSON.stringify(g) : undefined, page: undefined });
+    setParams({ filter: g ? JSON.stringify(g) : undefined, cursor: undefined });
   };
   const toggleLevel = (l: string) => {
     const cur = new Set(chosenLevels());
     if (cur.has(l)) cur.delete(l);
     else cur.add(l);
-    setParams({ levels: [...cur].join(',') || undefined, page: undefined });
+    setParams({ levels: [...cur].join(',') || undefined, cursor: undefined });
   };
 
   return (
@@ -181,7 +181,7 @@ export default function Logs() {
                 type="search"
                 placeholder="Search messages"
                 value={params.q ?? ''}
-                onChange={(e) => setParams({ q: e.currentTarget.value || undefined, page: undefined })}
+                onChange={(e) => setParams({ q: e.currentTarget.value || undefined, cursor: undefined })}
               />
             </div>
             <div class="field">
@@ -189,7 +189,7 @@ export default function Logs() {
               <select
                 id="log-range"
                 value={params.range ?? ''}
-                onChange={(e) => setParams({ range: e.currentTarget.value || undefined, page: undefined })}
+                onChange={(e) => setParams({ range: e.currentTarget.value || undefined, cursor: undefined })}
               >
                 <option value="">Any time</option>
                 <option value="15m">Last 15 minutes</option>
@@ -273,7 +273,7 @@ export default function Logs() {
         empty="No log entries match."
         onRowClick={setDetail}
         pagerLabel="Log pages"
-        onPage={(page) => setParams({ page })}
+        onCursor={(cursor) => setParams({ cursor })}
       />
       <Modal drawer open={!!detail()} onOpenChange={(o) => !o && setDetail(null)} title="Log entry">
         <Show when={detail()}>

@@ -28,17 +28,17 @@ const tabs: FilterTab[] = [
 /** Every message sent through Mailroom, by status; a message opens in a drawer at /outbox/:id. */
 export default function Outbox() {
   const params = useParams<{ id?: string }>();
-  const [search, setSearch] = useSearchParams<{ status?: string; q?: string; page?: string }>();
+  const [search, setSearch] = useSearchParams<{ status?: string; q?: string; cursor?: string }>();
   const navigate = useNavigate();
   const [composing, setComposing] = createSignal(false);
   // Fresh on each visit: an account created a minute ago must be pickable here.
   onMount(() => void loadAccountNames(true));
   const [data, { refetch }] = createResource(
-    () => ({ status: search.status, q: search.q, page: Number(search.page) || 1, pageSize: 50 }),
+    () => ({ status: search.status, q: search.q, cursor: search.cursor, pageSize: 50 }),
     listMessages,
   );
   // The drawer's URL keeps the list's filters, so closing it returns to the same view.
-  const filters = () => qs({ status: search.status, q: search.q });
+  const filters = () => qs({ status: search.status, q: search.q, cursor: search.cursor });
   const href = (id: string) => `/outbox/${id}${filters()}`;
   const open = (id: string) => navigate(href(id));
   const columns: ListColumn<MessageView>[] = [
@@ -116,7 +116,7 @@ export default function Outbox() {
                   id="out-q"
                   type="search"
                   value={search.q ?? ''}
-                  onChange={(e) => setSearch({ q: e.currentTarget.value || undefined, page: undefined })}
+                  onChange={(e) => setSearch({ q: e.currentTarget.value || undefined, cursor: undefined })}
                 />
               </div>
             </form>
@@ -130,7 +130,7 @@ export default function Outbox() {
         empty="No messages here yet."
         onRowClick={(m) => open(m.id)}
         pagerLabel="Message pages"
-        onPage={(page) => setSearch({ page })}
+        onCursor={(cursor) => setSearch({ cursor })}
       />
       <MessageDrawer
         id={params.id}
