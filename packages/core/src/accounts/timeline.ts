@@ -15,7 +15,9 @@ export type TimelineType =
   | 'verification_reset'
   | 'default_set'
   | 'default_cleared'
-  | 'health_changed';
+  | 'health_changed'
+  /** A bounce mailbox's fetch brought bounces, complaints or auto-replies (recipients/bounceMailbox.ts). */
+  | 'bounce_reports';
 
 /** Appends an event to an account's timeline, in the caller's transaction; secret-looking values are masked. */
 export async function addTimelineEvent(
