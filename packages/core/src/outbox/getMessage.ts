@@ -1,7 +1,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { Ctx } from '../context';
 import type { Queryable } from '../db/client';
-import { messageAttempts, messages } from '../db/schema';
+import { messageAttempts, messages, recipientEvents } from '../db/schema';
 import { notFound } from '../errors';
 import type { MessageView } from '../schemas/messages';
 import { visibleTo } from './listMessages';
@@ -24,7 +24,10 @@ export async function loadMessage(
   return row;
 }
 
-/** One message with its bodies, per-recipient results and every attempt (time, duration, reply, error class). */
+/**
+ * One message with its bodies, per-recipient results with each recipient's story after the 250 (delivered,
+ * bounced, complained, suppressed), and every attempt (time, duration, reply, error class).
+ */
 export async function getMessage({ ctx, id }: { ctx: Ctx; id: string }): Promise<MessageView> {
   const row = await loadMessage(ctx, ctx.db, id);
   const attempts = await ctx.db
@@ -32,5 +35,10 @@ export async function getMessage({ ctx, id }: { ctx: Ctx; id: string }): Promise
     .from(messageAttempts)
     .where(eq(messageAttempts.messageId, id))
     .orderBy(asc(messageAttempts.at));
-  return toMessageView(row, { attempts });
+  const events = await ctx.db
+    .select()
+    .from(recipientEvents)
+    .where(eq(recipientEvents.messageId, id))
+    .orderBy(asc(recipientEvents.at), asc(recipientEvents.id));
+  return toMessageView(row, { attempts, events });
 }

@@ -1,7 +1,8 @@
-import type { messageAttempts, messages } from '../db/schema';
+import type { messageAttempts, messages, recipientEvents } from '../db/schema';
 
 export type MessageRow = typeof messages.$inferSelect;
 export type AttemptRow = typeof messageAttempts.$inferSelect;
+export type RecipientEventRow = typeof recipientEvents.$inferSelect;
 
 /** Rows of a raw `db.execute()`: postgres-js returns an array, PGlite an object with `rows`. */
 export function rowsOf<T>(result: unknown): T[] {

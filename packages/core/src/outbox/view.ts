@@ -1,10 +1,13 @@
 import type { RouteReason } from '../schemas/defaults';
-import type { MessageView } from '../schemas/messages';
+import type { MessageView, RecipientEvent, RecipientResult } from '../schemas/messages';
 import type { OutgoingMail } from '../transport/types';
-import type { AttemptRow, MessageRow } from './rows';
+import type { AttemptRow, MessageRow, RecipientEventRow } from './rows';
 
 /** The API's view of a message; `detail` adds bodies, headers, attachment metadata and attempts. */
-export function toMessageView(row: MessageRow, detail?: { attempts: AttemptRow[] }): MessageView {
+export function toMessageView(
+  row: MessageRow,
+  detail?: { attempts: AttemptRow[]; events?: RecipientEventRow[] },
+): MessageView {
   const view: MessageView = {
     id: row.id,
     status: row.status,
@@ -25,7 +28,7 @@ export function toMessageView(row: MessageRow, detail?: { attempts: AttemptRow[]
         ? row.nextAttemptAt.toISOString()
         : null,
     lastError: row.lastError ?? null,
-    recipients: row.recipients as MessageView['recipients'],
+    recipients: row.recipients,
     bulkId: row.bulkId,
     createdBy: row.createdBy,
     createdAt: row.createdAt.toISOString(),
@@ -35,6 +38,7 @@ export function toMessageView(row: MessageRow, detail?: { attempts: AttemptRow[]
   if (!detail) return view;
   return {
     ...view,
+    recipients: withStories(row.recipients, detail.events ?? []),
     text: row.text,
     html: row.html,
     headers: row.headers,
@@ -53,6 +57,27 @@ export function toMessageView(row: MessageRow, detail?: { attempts: AttemptRow[]
       worker: a.worker,
     })),
   };
+}
+
+/** Each recipient with its story after the 250 (events oldest first). */
+function withStories(recipients: MessageRow['recipients'], events: RecipientEventRow[]): RecipientResult[] {
+  const by = new Map<string, RecipientEvent[]>();
+  for (const e of events) {
+    const list = by.get(e.address) ?? [];
+    list.push({
+      state: e.state,
+      bounceKind: e.bounceKind,
+      status: e.status,
+      diagnostic: e.diagnostic,
+      reportingMta: e.reportingMta,
+      remoteMta: e.remoteMta,
+      correlation: e.correlation,
+      inboxMessageId: e.inboxMessageId,
+      at: e.at.toISOString(),
+    });
+    by.set(e.address, list);
+  }
+  return recipients.map((r) => ({ ...r, events: by.get(r.address.toLowerCase()) ?? [] }));
 }
 
 /** What a transport sends for a stored message: only recipients still pending go in the envelope. */

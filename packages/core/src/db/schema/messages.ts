@@ -3,8 +3,8 @@ import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex }
 import type { SendAs } from '../../schemas/defaults';
 import type { RecipientResult } from '../../schemas/messages';
 
-/** A recipient entry as stored: its latest state (the story is in recipient_events); `token` names it in a VERP return path. */
-export type StoredRecipient = Omit<RecipientResult, 'events'> & { token?: string };
+/** A recipient entry as stored: its latest state (the story is in recipient_events). */
+export type StoredRecipient = Omit<RecipientResult, 'events'>;
 
 /** The outbox: each row is both the queue entry and the journal of one message. */
 export const messages = pgTable(
