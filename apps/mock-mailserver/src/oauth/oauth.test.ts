@@ -234,6 +234,26 @@ describe('authorization code flow with PKCE', () => {
     }
   });
 
+  it('escapes what the request carries on the consent page (client_id, login_hint)', async () => {
+    await start();
+    const page = await fetch(
+      authorizeUrl(mock, {
+        response_type: 'code',
+        client_id: '<script>alert(1)</script>',
+        redirect_uri: REDIRECT_URI,
+        scope: 'https://mail.google.com/',
+        code_challenge: pkce().challenge,
+        code_challenge_method: 'S256',
+        login_hint: '"><img src=x onerror=alert(1)>',
+      }),
+    );
+    const html = await page.text();
+    expect(html).not.toContain('<script>alert');
+    expect(html).not.toContain('<img');
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
+  });
+
   it('requires a registered client secret by client_secret_basic or client_secret_post', async () => {
     await start({ clients: [{ clientId: 'app', clientSecret: 's3cret', redirectUris: [REDIRECT_URI] }] });
     const { verifier, challenge } = pkce();

@@ -77,16 +77,21 @@ ${options.error ? `<p class="error" role="alert">${escapeHtml(options.error)}</p
 </form>`;
 }
 
-/** The consent page of an authorization request. */
-export function authorizePage(options: {
+/** What both consent pages show: who asks, for what, and the form. */
+interface ConsentView {
   client: OAuthClientConfig;
-  redirectUri: string;
   scopes: string[];
   nonce: string;
   identity: string;
   error?: string | undefined;
-}): string {
-  return `<h1><span id="client">${escapeHtml(clientName(options.client))}</span> wants to access your mail account</h1>
+}
+
+const asking = (client: OAuthClientConfig) =>
+  `<h1><span id="client">${escapeHtml(clientName(client))}</span> wants to access your mail account</h1>`;
+
+/** The consent page of an authorization request. */
+export function authorizePage(options: ConsentView & { redirectUri: string }): string {
+  return `${asking(options.client)}
 <p>It asks for:</p>
 ${scopeList(options.scopes)}
 <p>You will be sent back to <code id="redirect">${escapeHtml(options.redirectUri)}</code>.</p>
@@ -109,15 +114,8 @@ ${options.error ? `<p class="error" role="alert">${escapeHtml(options.error)}</p
 }
 
 /** The device page's second step: who is asking, approve or deny. */
-export function deviceConsentPage(options: {
-  client: OAuthClientConfig;
-  userCode: string;
-  scopes: string[];
-  nonce: string;
-  identity: string;
-  error?: string | undefined;
-}): string {
-  return `<h1><span id="client">${escapeHtml(clientName(options.client))}</span> wants to access your mail account</h1>
+export function deviceConsentPage(options: ConsentView & { userCode: string }): string {
+  return `${asking(options.client)}
 <p>Code <strong id="user-code">${escapeHtml(options.userCode)}</strong>. It asks for:</p>
 ${scopeList(options.scopes)}
 ${consentForm({ action: '/oauth/device', nonce: options.nonce, identity: options.identity, error: options.error })}`;
