@@ -13,6 +13,7 @@ export {
   pingDatabase,
   type Queryable,
 } from './db/client';
+export { type CopiedTable, CopyRefused, type CopyReport, copyDatabase } from './db/copyDatabase';
 export * as tables from './db/schema';
 export * from './defaults';
 export * from './door';
