@@ -78,11 +78,25 @@ export function mailboxesOf(messages: StoredMessage[]): UiMailbox[] {
   return [...byAddress.values()].sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
 }
 
-/** The page's list answer: the rows of a selection plus the mailbox-wide figures. */
-export function listForUi(store: MessageStore, selection: UiSelection) {
+/**
+ * The page's list answer: one window of a selection's rows (`start`, `limit`), how many it
+ * matched in all, and the mailbox-wide figures. The page asks for the windows it scrolls to.
+ */
+export function listForUi(
+  store: MessageStore,
+  selection: UiSelection,
+  window: { start: number; limit: number },
+) {
   const all = store.query();
-  const rows = selectMessages(store, selection).map(rowOf);
+  const selected = selection.search.trim() || selection.to ? selectMessages(store, selection) : all;
   let unread = 0;
   for (const m of all) if (!m.read) unread++;
-  return { total: all.length, unread, matched: rows.length, mailboxes: mailboxesOf(all), rows };
+  return {
+    total: all.length,
+    unread,
+    matched: selected.length,
+    start: window.start,
+    rows: selected.slice(window.start, window.start + window.limit).map(rowOf),
+    mailboxes: mailboxesOf(all),
+  };
 }

@@ -106,6 +106,17 @@ describe('GET /api/ui/messages', () => {
     expect(body).toMatchObject({ total: 3, matched: 1 });
   });
 
+  it('answers one window of rows at a time, with the size of the whole selection', async () => {
+    for (let i = 1; i <= 5; i++) await send({ to: 'ann@example.org', subject: `m${i}`, text: 'x' });
+    const { body } = await getJson('/api/ui/messages?start=1&limit=2');
+    expect(body).toMatchObject({ matched: 5, start: 1 });
+    expect(body.rows.map((r: { subject: string }) => r.subject)).toEqual(['m4', 'm3']);
+    expect((await getJson('/api/ui/messages?start=9')).body.rows).toEqual([]);
+    const bad = await getJson('/api/ui/messages?limit=0');
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors[0].path).toBe('limit');
+  });
+
   it('deletes what a selection shows, or everything for none', async () => {
     await send({ to: 'ann@example.org', subject: 'a1', text: 'x' });
     await send({ to: 'ann@example.org', subject: 'a2', text: 'keep me' });

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { FAULT_STAGES, IMAP_STAGES, SES_STAGES } from '../faults/rules.js';
 import type { HttpContext } from '../http/context.js';
+import { intParam } from '../http/context.js';
 import { json } from '../http/respond.js';
 import type { Router } from '../http/router.js';
 import { listForUi, selectMessages, type UiSelection } from './list.js';
@@ -75,10 +76,14 @@ export function uiRoutes(router: Router, ctx: HttpContext): void {
   router.on('GET', '/', ({ res }) => send(res, 'index.html'));
   router.on('GET', '/ui/:file', ({ res, params }) => send(res, params.file!));
 
-  /** Rows of the selection (all of them: the page renders only what is on screen) and mailbox figures. */
-  router.on('GET', '/api/ui/messages', ({ res, query }) =>
-    json(res, 200, listForUi(ctx.store, selectionOf(query))),
-  );
+  /** One window of the selection's rows (`start`, `limit` up to 1000), its size, and mailbox figures. */
+  router.on('GET', '/api/ui/messages', ({ res, query }) => {
+    const window = {
+      start: intParam(query, 'start', 0, 0, 1e9),
+      limit: intParam(query, 'limit', 200, 1, 1000),
+    };
+    json(res, 200, listForUi(ctx.store, selectionOf(query), window));
+  });
 
   /** Deletes what the selection shows → `{ deleted }`; everything for an empty one, as one `reset` event. */
   router.on('DELETE', '/api/ui/messages', ({ res, query }) => {

@@ -23,7 +23,12 @@ const state = {
   faults: null,
 };
 
-const list = new MessageList($('#list'), { onOpen: (id) => open(id) });
+const list = new MessageList($('#list'), {
+  onOpen: (id) => open(id),
+  onNeed: (first, last) => need(first, last),
+});
+/** Rows come in windows of this many. */
+const PAGE = 100;
 
 function placeholder(text) {
   detail.replaceChildren(el('p', { className: 'empty', textContent: text }));
@@ -51,17 +56,21 @@ function showMailboxes(boxes) {
 }
 
 let loads = 0;
-/** Lists the selection again; a slower, older answer never overwrites a newer one. */
+const asked = new Set();
+/**
+ * Lists the selection again, starting with the window in view; a slower, older answer never
+ * overwrites a newer one.
+ */
 async function reload() {
   const mine = ++loads;
-  const answer = await api.list(state.selection);
+  asked.clear();
+  const start = Math.floor(list.firstVisible / PAGE) * PAGE;
+  const answer = await api.list(state.selection, start, PAGE, true);
   if (mine !== loads) return;
   state.total = answer.total;
   state.unread = answer.unread;
-  list.setRows(
-    answer.rows,
-    answer.total === 0 ? 'No messages yet. Send one to the SMTP port.' : 'Nothing matches.',
-  );
+  const empty = answer.total === 0 ? 'No messages yet. Send one to the SMTP port.' : 'Nothing matches.';
+  list.reset(answer.matched, answer.start, answer.rows, empty);
   showCount();
   showMailboxes(answer.mailboxes);
   // Marks for the bench: rows are in the DOM now; the next task after the frame runs after paint.
@@ -73,6 +82,24 @@ async function reload() {
       document.documentElement.dataset.listLoads = String(mine);
     }, 0),
   );
+}
+
+/** Asks for the windows of rows first..last that the list does not have yet. */
+function need(first, last) {
+  const mine = loads;
+  for (let start = Math.floor(first / PAGE) * PAGE; start < last; start += PAGE) {
+    if (asked.has(start) || list.has(start, PAGE)) continue;
+    asked.add(start);
+    api
+      .list(state.selection, start, PAGE)
+      .then((answer) => {
+        if (mine !== loads) return;
+        // The selection changed size since the first window: list it again from here.
+        if (answer.matched !== list.rows.length) return reloadSoon(0);
+        list.fill(answer.start, answer.rows);
+      })
+      .catch(() => asked.delete(start));
+  }
 }
 
 let reloadTimer;
@@ -180,7 +207,7 @@ function listen() {
     });
   });
   events.addEventListener('reset', () => {
-    list.setRows([]);
+    list.reset(0, 0, []);
     if (state.message) {
       state.message = null;
       placeholder('All messages were deleted.');
@@ -204,6 +231,7 @@ search.addEventListener('input', () => {
   clearTimeout(typing);
   typing = setTimeout(() => {
     state.selection.search = search.value;
+    list.container.scrollTop = 0;
     reload();
   }, 150);
 });
@@ -211,6 +239,7 @@ search.addEventListener('keydown', (event) => {
   if (event.key === 'Enter') {
     clearTimeout(typing);
     state.selection.search = search.value;
+    list.container.scrollTop = 0;
     reload().then(() => {
       list.setCurrent(0);
       $('#list').focus();
@@ -219,6 +248,7 @@ search.addEventListener('keydown', (event) => {
 });
 mailbox.addEventListener('change', () => {
   state.selection.to = mailbox.value;
+  list.container.scrollTop = 0;
   reload();
 });
 $('#delete-shown').addEventListener('click', () => deleteShown());

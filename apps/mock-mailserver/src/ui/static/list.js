@@ -1,6 +1,7 @@
-// The message list, windowed: all rows are held as data, but only those near the viewport
-// exist as elements, absolutely placed at index × row height. 10,000 messages cost the same
-// first paint as 20.
+// The message list, windowed twice: the server sends the rows of the windows the list shows
+// (the others are holes, asked for through `onNeed` when scrolled to), and only the rows near
+// the viewport exist as elements, absolutely placed at index × row height. 10,000 messages
+// cost the same first paint as 20.
 import { el, formatSize, shortDate } from './dom.js';
 
 const OVERSCAN = 8;
@@ -8,7 +9,7 @@ const OVERSCAN = 8;
 export class MessageList {
   /**
    * @param {HTMLElement} container the scrolling listbox
-   * @param {{ onOpen: (id: string) => void }} handlers
+   * @param {{ onOpen: (id: string) => void, onNeed: (first: number, last: number) => void }} handlers
    */
   constructor(container, handlers) {
     this.container = container;
@@ -34,15 +35,45 @@ export class MessageList {
     });
   }
 
-  /** Replaces the rows (newest first); the keyboard stays on the same message when it is still there. */
-  setRows(rows, emptyText = 'No messages yet.') {
+  /**
+   * Starts over with `count` rows (newest first) of which `rows` from `start` are known; the
+   * keyboard stays on the same message when it is still among them.
+   */
+  reset(count, start, rows, emptyText = 'No messages yet.') {
     const currentId = this.rows[this.current]?.id;
-    this.rows = rows;
-    this.positions = new Map(rows.map((row, i) => [row.id, i]));
+    this.rows = new Array(count);
+    for (let i = 0; i < rows.length && start + i < count; i++) this.rows[start + i] = rows[i];
     this.emptyNote.textContent = emptyText;
+    this.index();
     const kept = currentId === undefined ? undefined : this.positions.get(currentId);
-    this.current = kept ?? Math.min(this.current, rows.length - 1);
+    this.current = kept ?? Math.min(this.current, count - 1);
     this.render();
+  }
+
+  /** Fills in rows of a window asked for with `onNeed`. */
+  fill(start, rows) {
+    for (let i = 0; i < rows.length && start + i < this.rows.length; i++) this.rows[start + i] = rows[i];
+    this.index();
+    this.render();
+  }
+
+  /** Whether every row from `start` (up to `count` of them) is known. */
+  has(start, count) {
+    const end = Math.min(this.rows.length, start + count);
+    for (let i = start; i < end; i++) if (this.rows[i] === undefined) return false;
+    return true;
+  }
+
+  /** The first row in view. */
+  get firstVisible() {
+    return Math.floor(this.container.scrollTop / this.rowHeight);
+  }
+
+  index() {
+    this.positions = new Map();
+    this.rows.forEach((row, i) => {
+      if (row) this.positions.set(row.id, i);
+    });
   }
 
   /** Changes one row in place (read state, tags) without touching the others. */
@@ -53,11 +84,26 @@ export class MessageList {
     this.render();
   }
 
-  /** Drops rows by id, in one pass however many there are. */
+  /** Drops rows by id, in one pass however many there are (unknown rows keep their place as holes). */
   remove(ids) {
-    if (!ids.some((id) => this.positions.has(id))) return;
-    const gone = new Set(ids);
-    this.setRows(this.rows.filter((row) => !gone.has(row.id)));
+    const gone = new Set(ids.filter((id) => this.positions.has(id)));
+    if (gone.size === 0) return;
+    const currentId = this.rows[this.current]?.id;
+    const rows = new Array(this.rows.length - gone.size);
+    let j = 0;
+    for (let i = 0; i < this.rows.length; i++) {
+      const row = this.rows[i];
+      if (row && gone.has(row.id)) {
+        if (row.id === currentId) this.current = j;
+        continue;
+      }
+      if (row) rows[j] = row;
+      j++;
+    }
+    this.rows = rows;
+    this.current = Math.min(this.current, rows.length - 1);
+    this.index();
+    this.render();
   }
 
   row(id) {
@@ -116,7 +162,13 @@ export class MessageList {
     const visible = Math.ceil((container.clientHeight || 800) / rowHeight);
     const last = Math.min(rows.length, first + visible + OVERSCAN * 2);
     const nodes = [this.spacer];
-    for (let i = first; i < last; i++) nodes.push(this.element(rows[i], i));
+    let missing = false;
+    for (let i = first; i < last; i++) {
+      const row = rows[i];
+      missing ||= row === undefined;
+      nodes.push(row ? this.element(row, i) : this.placeholder(i));
+    }
+    if (missing) this.handlers.onNeed(first, last);
     // Moving nodes that are already in place would cost layout and could swallow a click.
     const children = container.children;
     if (children.length !== nodes.length || nodes.some((node, i) => children[i] !== node)) {
@@ -126,6 +178,22 @@ export class MessageList {
     if (current && this.current >= first && this.current < last) {
       container.setAttribute('aria-activedescendant', `row-${current.id}`);
     } else container.removeAttribute('aria-activedescendant');
+  }
+
+  /** A row whose data is on its way. */
+  placeholder(i) {
+    const node = el('div', {
+      className: 'row loading',
+      textContent: 'Loading…',
+      attrs: {
+        role: 'option',
+        'aria-busy': 'true',
+        'aria-posinset': String(i + 1),
+        'aria-setsize': String(this.rows.length),
+      },
+    });
+    node.style.top = `${i * this.rowHeight}px`;
+    return node;
   }
 
   element(row, i) {
