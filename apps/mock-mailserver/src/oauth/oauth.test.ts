@@ -431,6 +431,43 @@ describe('device authorization grant', () => {
   });
 });
 
+describe('device flow, Google dialect', () => {
+  it('answers with Google statuses (428 pending, 403 slow_down and denied) and verification_url', async () => {
+    await start({ dialect: 'google' });
+    const issue = async () =>
+      (await (
+        await postForm(`${mock.httpUrl}/oauth/device/code`, {
+          client_id: 'tv',
+          scope: 'https://mail.google.com/',
+        })
+      ).json()) as Record<string, string | number>;
+    const device = await issue();
+    expect(device).toMatchObject({ verification_url: `${mock.httpUrl}/oauth/device`, interval: 5 });
+    expect(device).not.toHaveProperty('verification_uri');
+    const poll = (code: string) =>
+      tokenRequest(mock, { grant_type: DEVICE_GRANT, device_code: code, client_id: 'tv' });
+    clock.advance(5);
+    expect(await poll(device.device_code as string)).toMatchObject({
+      status: 428,
+      body: { error: 'authorization_pending' },
+    });
+    clock.advance(1);
+    expect(await poll(device.device_code as string)).toMatchObject({
+      status: 403,
+      body: { error: 'slow_down' },
+    });
+
+    const denied = await issue();
+    const page = await fetch(`${mock.httpUrl}/oauth/device?user_code=${denied.user_code}`);
+    await postForm(`${mock.httpUrl}/oauth/device`, { nonce: nonceOf(await page.text()), decision: 'deny' });
+    clock.advance(5);
+    expect(await poll(denied.device_code as string)).toMatchObject({
+      status: 403,
+      body: { error: 'access_denied' },
+    });
+  });
+});
+
 describe('controls', () => {
   it('lists grants without tokens, expires access tokens and revokes by identity', async () => {
     await start();

@@ -136,6 +136,7 @@ export class OAuthProvider {
   private readonly codeTtlMs: number;
   private readonly deviceTtlMs: number;
   private readonly intervalMs: number;
+  private readonly dialect: 'rfc' | 'google';
   private issuerUrl: string;
 
   private grantMap = new Map<string, Grant>();
@@ -159,6 +160,7 @@ export class OAuthProvider {
     this.accessTtlMs = (o.accessTokenTtlSeconds ?? OAUTH_DEFAULTS.accessTokenTtlSeconds) * 1000;
     this.codeTtlMs = (o.codeTtlSeconds ?? OAUTH_DEFAULTS.codeTtlSeconds) * 1000;
     this.deviceTtlMs = (o.deviceCodeTtlSeconds ?? OAUTH_DEFAULTS.deviceCodeTtlSeconds) * 1000;
+    this.dialect = o.dialect ?? 'rfc';
     this.intervalMs = (o.deviceIntervalSeconds ?? OAUTH_DEFAULTS.deviceIntervalSeconds) * 1000;
     this.issuerUrl = (o.issuer ?? issuer).replace(/\/+$/, '');
   }
@@ -493,13 +495,19 @@ export class OAuthProvider {
     this.userCodes.set(userCode, deviceCode);
     const shown = `${userCode.slice(0, 4)}-${userCode.slice(4)}`;
     const verificationUri = `${this.issuerUrl}/oauth/device`;
+    const timing = {
+      expires_in: Math.round(this.deviceTtlMs / 1000),
+      interval: Math.round(this.intervalMs / 1000),
+    };
+    if (this.dialect === 'google') {
+      return { device_code: deviceCode, user_code: shown, verification_url: verificationUri, ...timing };
+    }
     return {
       device_code: deviceCode,
       user_code: shown,
       verification_uri: verificationUri,
       verification_uri_complete: `${verificationUri}?user_code=${shown}`,
-      expires_in: Math.round(this.deviceTtlMs / 1000),
-      interval: Math.round(this.intervalMs / 1000),
+      ...timing,
     };
   }
 
@@ -511,7 +519,11 @@ export class OAuthProvider {
     }
     const now = this.now();
     if (device.expiresAt <= now) throw new OAuthError('expired_token', 'The device code has expired.');
-    if (device.status === 'denied') throw new OAuthError('access_denied', 'The user denied the request.');
+    // RFC 8628 answers every one of these with 400; Google with a status of its own.
+    const google = this.dialect === 'google';
+    if (device.status === 'denied') {
+      throw new OAuthError('access_denied', 'The user denied the request.', google ? 403 : 400);
+    }
     if (device.status === 'pending') {
       const tooSoon = now - device.lastPollAt < device.intervalMs;
       device.lastPollAt = now;
@@ -520,9 +532,14 @@ export class OAuthProvider {
         throw new OAuthError(
           'slow_down',
           `Polling too fast; wait ${device.intervalMs / 1000} s between requests.`,
+          google ? 403 : 400,
         );
       }
-      throw new OAuthError('authorization_pending', 'The user has not yet approved the request.');
+      throw new OAuthError(
+        'authorization_pending',
+        'The user has not yet approved the request.',
+        google ? 428 : 400,
+      );
     }
     device.status = 'used';
     this.userCodes.delete(device.userCode);

@@ -35,6 +35,13 @@ export interface OAuthOptions {
   deviceCodeTtlSeconds?: number | undefined;
   /** The polling interval the device authorization endpoint announces, in seconds. Default 5. */
   deviceIntervalSeconds?: number | undefined;
+  /**
+   * `'rfc'` (default): every device-flow error is a 400, and the device authorization response
+   * names `verification_uri` (RFC 8628). `'google'`: as Google's device flow answers —
+   * `authorization_pending` 428, `slow_down` and `access_denied` 403, and `verification_url`
+   * instead of `verification_uri` / `verification_uri_complete`.
+   */
+  dialect?: 'rfc' | 'google' | undefined;
   /** The issuer and base of every endpoint URL. Default the HTTP listener's URL (`http://127.0.0.1:8025`). */
   issuer?: string | undefined;
   /** Milliseconds since the epoch; replace it in tests to expire codes and tokens without waiting. Default `Date.now`. */
