@@ -5,6 +5,7 @@ import type { Ctx } from '../context';
 import type { Queryable } from '../db/client';
 import { accounts } from '../db/schema';
 import type { Direction, Health, HealthPart } from '../schemas/account';
+import { emitEvent } from '../webhooks/emitEvent';
 import { healthWith, healthWords } from './combine';
 
 export type HealthChange = { from: Health; to: Health; reason: string | null; changed: boolean };
@@ -54,6 +55,14 @@ export async function setHealthPart(
       .update(accounts)
       .set({ health: next.health, healthReason: next.reason, healthParts: next.parts })
       .where(eq(accounts.id, accountId));
+  }
+  if (change.changed) {
+    await emitEvent(tx, {
+      type: 'account.health_changed',
+      teamId: row.teamId,
+      at: ctx.now(),
+      data: { accountId, name: row.name, from: row.health, to: next.health, direction, reason: next.reason },
+    });
   }
   if (change.changed || opts.event) {
     await addTimelineEvent(

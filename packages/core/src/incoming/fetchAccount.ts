@@ -16,6 +16,8 @@ import { newId } from '../ids';
 import type { IncomingParsed } from '../schemas/account';
 import { accountSecrets } from '../security/accountSecrets';
 import { redact } from '../security/redact';
+import { emitEvent } from '../webhooks/emitEvent';
+import { inboundEvent } from '../webhooks/inboundEvent';
 import { openImapSession } from './imapSession';
 import { claimPollLease, renewPollLease } from './lease';
 import { parseFetched } from './parse';
@@ -116,21 +118,28 @@ export async function fetchAccount({
       if (batch.length === 0) break;
       for (const m of batch) {
         const mail = await parseFetched(m.source);
-        const inserted = await ctx.db
-          .insert(inboxMessages)
-          .values({
-            id: newId(),
-            accountId: row.id,
-            protocol: part.protocol,
-            mailbox: m.mailbox ?? null,
-            uidValidity: m.uidValidity ?? null,
-            uid: m.uid ?? null,
-            uidl: m.uidl ?? null,
-            ...mail,
-            fetchedAt: ctx.now(),
-          })
-          .onConflictDoNothing()
-          .returning({ id: inboxMessages.id });
+        const fetchedAt = ctx.now();
+        // The stored message and its inbound.received webhook event commit together.
+        const inserted = await ctx.db.transaction(async (tx) => {
+          const stored = await tx
+            .insert(inboxMessages)
+            .values({
+              id: newId(),
+              accountId: row.id,
+              protocol: part.protocol,
+              mailbox: m.mailbox ?? null,
+              uidValidity: m.uidValidity ?? null,
+              uid: m.uid ?? null,
+              uidl: m.uidl ?? null,
+              ...mail,
+              fetchedAt,
+            })
+            .onConflictDoNothing()
+            .returning({ id: inboxMessages.id });
+          if (stored[0])
+            await emitEvent(tx, inboundEvent(row, stored[0].id, mail, m.mailbox ?? null, fetchedAt));
+          return stored;
+        });
         if (inserted.length > 0) fetched += 1;
         else duplicates += 1;
       }

@@ -7,6 +7,7 @@ import { accountEvents, accounts, verificationCodes } from '../db/schema';
 import { MailroomError, parseInput } from '../errors';
 import { type VerificationConfirmed, verificationConfirmSchema } from '../schemas/messages';
 import { safeEqual } from '../security/hash';
+import { emitEvent } from '../webhooks/emitEvent';
 import { hashCode, MAX_ATTEMPTS } from './code';
 
 /**
@@ -100,6 +101,12 @@ export async function confirmVerification({
     await tx.update(accounts).set({ verifiedAt: now, updatedAt: now }).where(eq(accounts.id, id));
     await addTimelineEvent(ctx, tx, id, 'verified', `Verified by the code sent to ${latest.sentTo}`, {
       sentTo: latest.sentTo,
+    });
+    await emitEvent(tx, {
+      type: 'account.verified',
+      teamId: account.teamId,
+      at: now,
+      data: { accountId: id, name: account.name, verifiedAt: now.toISOString(), by: ctx.actor.label },
     });
     return { accountId: id, verified: true as const, verifiedAt: now.toISOString() };
   });

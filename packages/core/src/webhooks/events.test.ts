@@ -1,6 +1,8 @@
 import { type MockMailServer, startMockMailServer } from '@mailroom/mock-mailserver';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createAccount } from '../accounts/createAccount';
 import { webhookEndpoints } from '../db/schema';
+import { fetchAccount } from '../incoming/fetchAccount';
 import { sendMessage } from '../outbox/sendMessage';
 import { mockAccount, runUntilStatus } from '../outbox/testkit';
 import {
@@ -10,6 +12,8 @@ import {
   type TestEnv,
   type WebhookReceiver,
 } from '../testing';
+import { confirmVerification } from '../verification/confirmVerification';
+import { startVerification } from '../verification/startVerification';
 import { createWebhook } from './createWebhook';
 import { runDispatcher } from './runDispatcher';
 
@@ -21,7 +25,7 @@ describe.each(backends)('events at their source on %s', (backend) => {
 
   beforeAll(async () => {
     env = await createTestEnv(backend);
-    mock = await startMockMailServer({ smtpPort: 0, smtpsPort: false, pop3Port: false, httpPort: false });
+    mock = await startMockMailServer({ smtpPort: 0, smtpsPort: false, pop3Port: 0, httpPort: false });
   });
   afterEach(async () => {
     await stop();
@@ -101,5 +105,48 @@ describe.each(backends)('events at their source on %s', (backend) => {
       false,
     );
     expect(receiver.received.every((r) => r.verifiedWith === 0)).toBe(true);
+  });
+
+  it('verification says account.verified; a fetch says inbound.received and the health change', async () => {
+    await listen(['inbound.received', 'account.health_changed', 'account.verified']);
+    const account = await createAccount({
+      ctx: env.ctx,
+      input: {
+        name: `Both ways ${backend}`,
+        outgoing: {
+          transport: 'smtp',
+          host: '127.0.0.1',
+          port: mock.smtpPort,
+          security: 'none',
+          from: { address: 'ops@example.org' },
+        },
+        incoming: {
+          protocol: 'pop3',
+          host: '127.0.0.1',
+          port: mock.pop3Port,
+          security: 'none',
+          auth: { method: 'password', username: 'ops@example.org', password: 'any-password-1' },
+          afterFetch: 'keep',
+        },
+      },
+    });
+    await startVerification({ ctx: env.ctx, id: account.id, input: { to: 'ops@example.org' } });
+    const code = await mock.waitForCode({ to: 'ops@example.org', timeoutMs: 10_000 });
+    await confirmVerification({ ctx: env.ctx, id: account.id, input: { code } });
+    const fetched = await fetchAccount({ ctx: env.ctx, id: account.id });
+    expect(fetched.fetched).toBe(1);
+    await receiver.until(
+      () =>
+        ofType('account.verified').length === 1 &&
+        ofType('inbound.received').length === 1 &&
+        ofType('account.health_changed').some((p) => p?.data.to === 'ok'),
+    );
+    expect(ofType('account.verified')[0]?.data).toMatchObject({ accountId: account.id });
+    expect(ofType('inbound.received')[0]?.data).toMatchObject({
+      accountId: account.id,
+      to: ['ops@example.org'],
+    });
+    expect(JSON.stringify(ofType('inbound.received'))).not.toContain(code);
+    expect(receiver.received.some((r) => r.payload?.type.startsWith('message.'))).toBe(false);
   });
 });
