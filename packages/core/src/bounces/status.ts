@@ -1,8 +1,9 @@
 import { DIAGNOSTIC_STATUS, STATUS_KIND } from './rules';
 import type { RecipientReport } from './types';
 
-// Not part of an IP address or a version number: 1.2.3.4 holds no status 2.3.4.
-const ENHANCED = /(?<![\d.])([245])\.(\d{1,3})\.(\d{1,3})(?!\.?\d)/;
+// Not part of an IP address or a version number: 1.2.3.4 holds no status 2.3.4, and RFC 3463
+// defines subjects 0 to 7 only, so Exim 4.97.1 is a version.
+const ENHANCED = /(?<![\d.])([245])\.([0-7])\.(\d{1,3})(?!\.?\d)/;
 const BASIC = /(?:^|[\s:'"(#[])([45])[0-5]\d(?=[\s-]|$)/;
 
 /** The enhanced status code a text holds, else its SMTP reply code as `X.0.0`; null for neither. */
