@@ -34,6 +34,9 @@ OAuth2 provider emulation (metadata at <http>/.well-known/oauth-authorization-se
                              client_id is accepted
   --oauth-token-ttl <dur>    access token lifetime, e.g. 10m (default 1h)
   --oauth-issuer <url>       issuer and endpoint base (default the HTTP listener's URL)
+  --oauth-dialect <rfc|google>
+                             google: device-flow errors with Google's statuses (428, 403)
+                             and verification_url (default rfc: RFC 8628)
 
 Storage:
   --max-messages <n>         keep at most n messages, oldest pruned first (default 1000)
@@ -118,11 +121,16 @@ function oauthOptions(v: ReturnType<typeof parse>['values']): OAuthOptions | und
   const clients = oauthClients(v['oauth-client'] ?? []);
   const ttl = duration('oauth-token-ttl', v['oauth-token-ttl']);
   if (ttl !== undefined && ttl < 1000) throw new CliError('--oauth-token-ttl: at least 1s');
+  const dialect = v['oauth-dialect'];
+  if (dialect !== undefined && dialect !== 'rfc' && dialect !== 'google') {
+    throw new CliError(`--oauth-dialect: expected rfc or google, got ${dialect}`);
+  }
   const options: OAuthOptions = {
     ...(domains?.length ? { domains } : {}),
     ...(clients ? { clients } : {}),
     ...(ttl !== undefined ? { accessTokenTtlSeconds: Math.floor(ttl / 1000) } : {}),
     ...(v['oauth-issuer'] ? { issuer: v['oauth-issuer'] } : {}),
+    ...(dialect ? { dialect } : {}),
   };
   return v.oauth || Object.keys(options).length ? options : undefined;
 }
@@ -204,6 +212,7 @@ function parse(argv: string[]) {
       'oauth-client': { type: 'string', multiple: true },
       'oauth-token-ttl': { type: 'string' },
       'oauth-issuer': { type: 'string' },
+      'oauth-dialect': { type: 'string' },
       'max-messages': { type: 'string' },
       'max-age': { type: 'string' },
       'max-bytes': { type: 'string' },

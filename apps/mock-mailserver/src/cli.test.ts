@@ -67,7 +67,7 @@ describe('parseCli', () => {
     const command = parseCli([
       ...['--oauth-domains', 'oauth.mock.test,other.test', '--oauth-token-ttl', '10m'],
       ...['--oauth-client', 'public', '--oauth-client', 'app:s3cret:http://127.0.0.1:3000/cb'],
-      ...['--oauth-issuer', 'http://mock:8025'],
+      ...['--oauth-issuer', 'http://mock:8025', '--oauth-dialect', 'google'],
     ]);
     expect(command).toMatchObject({
       options: {
@@ -79,11 +79,13 @@ describe('parseCli', () => {
             { clientId: 'app', clientSecret: 's3cret', redirectUris: ['http://127.0.0.1:3000/cb'] },
           ],
           issuer: 'http://mock:8025',
+          dialect: 'google',
         },
       },
     });
     expect(parseCli([])).not.toHaveProperty('options.oauth');
     expect(() => parseCli(['--oauth-token-ttl', 'soon'])).toThrow(/--oauth-token-ttl/);
+    expect(() => parseCli(['--oauth-dialect', 'azure'])).toThrow(/--oauth-dialect: expected rfc or google/);
   });
 
   it('rejects bad values with a message naming the flag', () => {
