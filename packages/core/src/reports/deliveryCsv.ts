@@ -13,6 +13,10 @@ const HEADER = [
   'deferred',
   'queued',
   'cancelled',
+  'bounced_recipients',
+  'hard_bounced_recipients',
+  'complained_recipients',
+  'suppressed_recipients',
 ];
 
 /** The delivery report as CSV: the same query and counts as `deliveryReport`, one line per row, totals last. */
@@ -26,6 +30,10 @@ export async function deliveryCsv({ ctx, input }: { ctx: Ctx; input: unknown }):
     c.deferred,
     c.queued,
     c.cancelled,
+    c.bounced,
+    c.hardBounced,
+    c.complained,
+    c.suppressed,
   ];
   let out = csvLine(HEADER);
   for (const row of r.rows) out += csvLine([row.day, row.accountId, row.accountName, ...counts(row)]);

@@ -6,9 +6,16 @@ import { type DeliveryReport, deliveryReportQuerySchema } from '../schemas/repor
 
 const DAY = 86_400_000;
 
+/** How many recipients of the grouped messages match a JSON path filter (their latest state). */
+const recipientsWhere = (filter: string) =>
+  sql<number>`coalesce(sum(jsonb_array_length(jsonb_path_query_array(${messages.recipients}, ${`$[*] ? (${filter})`}::jsonpath))), 0)`.mapWith(
+    Number,
+  );
+
 /**
  * Message counts by status per account and/or UTC day of creation, for a date range (default: last 30
- * days). A partially sent message counts as partially sent, neither sent nor failed.
+ * days). A partially sent message counts as partially sent, neither sent nor failed. Bounces, complaints and
+ * suppressions count recipients, by their latest state.
  */
 export async function deliveryReport({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<DeliveryReport> {
   const q = parseInput(deliveryReportQuerySchema, input);
@@ -58,13 +65,29 @@ export async function deliveryReport({ ctx, input }: { ctx: Ctx; input: unknown 
         Number,
       ),
       cancelled: n('cancelled'),
+      bounced: recipientsWhere('@.status == "bounced"'),
+      hardBounced: recipientsWhere('@.status == "bounced" && @.bounceKind == "hard"'),
+      complained: recipientsWhere('@.status == "complained"'),
+      suppressed: recipientsWhere('@.status == "suppressed"'),
     })
     .from(messages)
     .leftJoin(accounts, eq(accounts.id, messages.accountId))
     .where(and(...where))
     .groupBy(...groupCols)
     .orderBy(...groupCols);
-  const totals = { total: 0, sent: 0, partiallySent: 0, failed: 0, deferred: 0, queued: 0, cancelled: 0 };
+  const totals = {
+    total: 0,
+    sent: 0,
+    partiallySent: 0,
+    failed: 0,
+    deferred: 0,
+    queued: 0,
+    cancelled: 0,
+    bounced: 0,
+    hardBounced: 0,
+    complained: 0,
+    suppressed: 0,
+  };
   for (const r of rows) for (const k of Object.keys(totals) as Array<keyof typeof totals>) totals[k] += r[k];
   return {
     from: from.toISOString().slice(0, 10),

@@ -21,6 +21,11 @@ export const deliveryRowSchema = z.object({
   deferred: z.number(),
   queued: z.number(),
   cancelled: z.number(),
+  /** Recipients (not messages) that bounced after the 250, hard ones among them, complained, or were suppressed. */
+  bounced: z.number(),
+  hardBounced: z.number(),
+  complained: z.number(),
+  suppressed: z.number(),
 });
 export type DeliveryRow = z.infer<typeof deliveryRowSchema>;
 
