@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import { openDatabase } from '@mailroom/core';
+import { runDbCopy } from './dbCopy';
 import { readEnv } from './env';
 import { startMailroom } from './server';
 import { runWorkerCommand } from './worker';
@@ -17,6 +18,10 @@ Commands:
   worker [--events]      Run only the outbox worker (scale-out: several on one Postgres).
                          --events prints one JSON line per claimed batch and recorded message.
   migrate                Apply database migrations and exit.
+  db copy --to postgres://… [--force]
+                         Copy the embedded database (MAILROOM_DATA_DIR) into an empty Postgres
+                         database, verify the row counts and say what to set next. Stop Mailroom
+                         first. --force empties the target's Mailroom tables first.
   help                   Show this help.
 
 Configuration comes from MAILROOM_* environment variables (see README.md).`;
@@ -48,6 +53,10 @@ async function main(argv: string[]): Promise<void> {
   }
   if (command === 'worker') {
     await runWorkerCommand(env, { events: rest.includes('--events') });
+    return;
+  }
+  if (command === 'db' && rest[0] === 'copy') {
+    process.exitCode = await runDbCopy(env, rest.slice(1));
     return;
   }
   if (command === 'migrate') {
