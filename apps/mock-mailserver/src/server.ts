@@ -3,6 +3,7 @@ import { createSecureContext } from 'node:tls';
 import { extractCodes } from './codes/extract.js';
 import { EventLog } from './events.js';
 import { FaultEngine } from './faults/engine.js';
+import { ReportMailer } from './faults/reports.js';
 import { startHttp } from './http/server.js';
 import { Folders } from './imap/folders.js';
 import { MimeCache } from './imap/message.js';
@@ -137,7 +138,8 @@ export async function startMockMailServer(options: MockMailServerOptions = {}): 
       greetingDelayMs: options.greetingDelayMs ?? 0,
       authRequired: options.authRequired ?? false,
     };
-    const smtpContext = { store, faults, users, oauth, log };
+    const reports = new ReportMailer(store, smtpCommon.hostname, log);
+    const smtpContext = { store, faults, users, oauth, reports, log };
     const ports = { smtp: 0, smtps: 0, pop3: 0, imap: 0, imaps: 0, http: 0 };
     const secureContext = createSecureContext({ key: tls.key, cert: tls.cert });
 
@@ -190,6 +192,7 @@ export async function startMockMailServer(options: MockMailServerOptions = {}): 
           sesCredentials: options.sesCredentials ? { ...options.sesCredentials } : null,
           maxMessageSize,
           oauth,
+          reports,
           reset: () => {
             store.clear();
             faults.clear();

@@ -180,7 +180,20 @@ export type FaultStage =
 
 /** The tagged status an IMAP fault rule answers with. */
 export type ImapFaultStatus = 'NO' | 'BAD';
-export type FaultAction = 'reply' | 'drop' | 'delay';
+/** An enhanced mail system status code (RFC 3463): class.subject.detail, such as `5.1.1`. */
+export type DsnStatus = `${4 | 5}.${number}.${number}`;
+/** RFC 5965 and RFC 6650 feedback types. */
+export type FeedbackType = 'abuse' | 'fraud' | 'virus' | 'other' | 'not-spam';
+
+/**
+ * `reply` answers with an error, `drop` cuts the connection, `delay` waits then goes on.
+ * `bounce` and `complain` accept the message, then put a report into the envelope sender's
+ * mailbox: a DSN (RFC 3464) or an ARF feedback report (RFC 5965).
+ */
+export type FaultAction = 'reply' | 'drop' | 'delay' | 'bounce' | 'complain';
+
+/** A bounce: `hard` (5.x.x, Action failed), `soft` (4.x.x, Action failed) or `delayed` (4.x.x, Action delayed). */
+export type BounceKind = 'hard' | 'soft' | 'delayed';
 
 /**
  * A fault rule. `match` is a glob (`*`, `?`) or a `/regex/flags`, tested against the
@@ -202,8 +215,18 @@ export interface FaultRule {
    * out, 401 is invalid_client, 503 temporarily_unavailable, other 5xx server_error, 4xx invalid_grant.
    */
   errorType?: string | undefined;
-  /** IMAP stages only: answer `NO` (default) or `BAD`. IMAP replies have no numeric code. */
-  status?: ImapFaultStatus | undefined;
+  /**
+   * IMAP stages: answer `NO` (default) or `BAD`; IMAP replies have no numeric code.
+   * `bounce`: the DSN's enhanced status code (`5.1.1`, `4.2.2`); `code` is the SMTP code of its
+   * Diagnostic-Code.
+   */
+  status?: ImapFaultStatus | DsnStatus | undefined;
+  /** `bounce`: hard (default), soft or delayed. */
+  kind?: BounceKind | undefined;
+  /** `bounce`: the diagnostic text (`Diagnostic-Code: smtp; 550 5.1.1 <text>`); `complain`: the report's human part. */
+  text?: string | undefined;
+  /** `complain`: the ARF Feedback-Type (abuse by default, fraud, virus, other, not-spam). */
+  feedbackType?: FeedbackType | undefined;
   /** Fire this many times, then stop. Unlimited when left out. */
   count?: number | undefined;
   /** Fire with this probability (0..1), drawn from a generator seeded when the rules are set, so runs repeat. */

@@ -1,6 +1,14 @@
 import type { EventLog } from '../events.js';
 import type { FaultAction, FaultRule, FaultRuleState, FaultStage, FiredFault } from '../types.js';
-import { actionOf, compileMatch, DEFAULT_REPLY, IMAP_STAGES, validateRules } from './rules.js';
+import {
+  actionOf,
+  compileMatch,
+  DEFAULT_REPLY,
+  type FaultReport,
+  IMAP_STAGES,
+  reportOf,
+  validateRules,
+} from './rules.js';
 
 /** What a protocol front end must do when a rule fires. */
 export interface FaultDecision {
@@ -12,6 +20,10 @@ export interface FaultDecision {
   /** IMAP stages: the status to answer with (`BYE` at imap-connect). */
   status: 'NO' | 'BAD' | 'BYE';
   delayMs: number;
+  /** `bounce` and `complain`: what goes to the envelope sender. */
+  report: FaultReport | null;
+  /** The targets the rule's `match` accepts (all of them without one): who bounces or complains. */
+  matched: string[];
 }
 
 interface ActiveRule {
@@ -33,6 +45,10 @@ function generator(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** How the fired log tells a report: `5.1.1 text` for a bounce, `abuse: text` for a complaint. */
+const reportSummary = (report: FaultReport) =>
+  report.action === 'bounce' ? `${report.status} ${report.text}` : `${report.feedbackType}: ${report.text}`;
 
 /** The fault rules in force and the log of their firings. */
 export class FaultEngine {
@@ -99,19 +115,22 @@ export class FaultEngine {
         code: rule.code ?? fallback.code,
         message: rule.message ?? fallback.message,
         errorType: rule.errorType ?? null,
-        status: stage === 'imap-connect' ? 'BYE' : (rule.status ?? 'NO'),
+        status: stage === 'imap-connect' ? 'BYE' : rule.status === 'BAD' ? 'BAD' : 'NO',
         delayMs: rule.delayMs ?? 0,
+        report: reportOf(rule),
+        matched: matcher ? list.filter((t) => matcher.test(t)) : list,
       };
       const imap = IMAP_STAGES.includes(stage);
       const reply = decision.action === 'reply';
+      const report = decision.report;
       const entry: FiredFault = {
         at: new Date().toISOString(),
         ruleIndex: index,
         stage,
         action: decision.action,
-        code: reply && !imap ? decision.code : null,
+        code: reply && !imap ? decision.code : report?.action === 'bounce' ? report.code : null,
         ...(reply && imap ? { status: decision.status } : {}),
-        message: reply ? decision.message : null,
+        message: reply ? decision.message : report ? reportSummary(report) : null,
         delayMs: decision.delayMs,
         target: target ?? null,
         sessionId,

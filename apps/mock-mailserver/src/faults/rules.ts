@@ -1,4 +1,4 @@
-import type { FaultAction, FaultRule, FaultStage } from '../types.js';
+import type { BounceKind, DsnStatus, FaultAction, FaultRule, FaultStage, FeedbackType } from '../types.js';
 
 export const FAULT_STAGES: readonly FaultStage[] = [
   'connect',
@@ -21,7 +21,11 @@ export const SES_STAGES: readonly FaultStage[] = ['ses', 'ses-account'];
 const ERROR_TYPE_STAGES: readonly FaultStage[] = [...SES_STAGES, 'oauth-token'];
 /** The IMAP stages, where a reply is a tagged NO or BAD (BYE at the greeting) and has no code. */
 export const IMAP_STAGES: readonly FaultStage[] = ['imap-connect', 'imap-login', 'imap-select', 'imap-fetch'];
-const ACTIONS: readonly FaultAction[] = ['reply', 'drop', 'delay'];
+const ACTIONS: readonly FaultAction[] = ['reply', 'drop', 'delay', 'bounce', 'complain'];
+/** Where a message is accepted and can bounce or be complained about afterwards. */
+export const REPORT_STAGES: readonly FaultStage[] = ['rcpt', 'data', 'end-of-data', 'ses'];
+const KINDS: readonly BounceKind[] = ['hard', 'soft', 'delayed'];
+const FEEDBACK_TYPES: readonly FeedbackType[] = ['abuse', 'fraud', 'virus', 'other', 'not-spam'];
 const KEYS = new Set([
   'stage',
   'match',
@@ -33,6 +37,9 @@ const KEYS = new Set([
   'probability',
   'delayMs',
   'action',
+  'kind',
+  'text',
+  'feedbackType',
 ]);
 
 /** The reply a rule gives when it names no code or text. */
@@ -52,6 +59,38 @@ export const DEFAULT_REPLY: Record<FaultStage, { code: number; message: string }
   'imap-fetch': { code: 0, message: '[UNAVAILABLE] Fetch failed (mock fault)' },
   'oauth-token': { code: 503, message: 'The token endpoint is unavailable (mock fault)' },
 };
+
+/** What a `bounce` or `complain` rule puts into the envelope sender's mailbox. */
+export type FaultReport =
+  | { action: 'bounce'; kind: BounceKind; status: DsnStatus; code: number; text: string }
+  | { action: 'complain'; feedbackType: FeedbackType; text: string };
+
+const BOUNCE_DEFAULTS: Record<BounceKind, { status: DsnStatus; code: number; text: string }> = {
+  hard: { status: '5.1.1', code: 550, text: 'Recipient address rejected: user unknown (mock bounce)' },
+  soft: { status: '4.2.2', code: 452, text: 'Mailbox full, try again later (mock bounce)' },
+  delayed: { status: '4.4.1', code: 451, text: 'Connection timed out, still trying (mock bounce)' },
+};
+
+/** The report of a `bounce` or `complain` rule, its defaults filled in; null for other actions. */
+export function reportOf(rule: FaultRule): FaultReport | null {
+  if (rule.action === 'complain') {
+    return {
+      action: 'complain',
+      feedbackType: rule.feedbackType ?? 'abuse',
+      text: rule.text ?? 'A recipient reported this message (mock complaint)',
+    };
+  }
+  if (rule.action !== 'bounce') return null;
+  const kind = rule.kind ?? 'hard';
+  const fallback = BOUNCE_DEFAULTS[kind];
+  return {
+    action: 'bounce',
+    kind,
+    status: (rule.status as DsnStatus | undefined) ?? fallback.status,
+    code: rule.code ?? fallback.code,
+    text: rule.text ?? fallback.text,
+  };
+}
 
 export class FaultRuleError extends Error {
   constructor(readonly errors: Array<{ path: string; message: string }>) {
@@ -94,15 +133,67 @@ export function validateRules(input: unknown): FaultRule[] {
     if (imap && rule.code !== undefined) {
       errors.push({ path: at('code'), message: 'IMAP replies have no code; use status NO or BAD' });
     }
-    check('status', (v) => v === 'NO' || v === 'BAD', 'expected NO or BAD');
-    if (rule.status !== undefined && !imap) {
-      errors.push({ path: at('status'), message: 'only for the IMAP stages' });
+    const report = rule.action === 'bounce' || rule.action === 'complain';
+    if (report && !REPORT_STAGES.includes(rule.stage as FaultStage)) {
+      errors.push({
+        path: at('action'),
+        message: `${rule.action} only at the stages that accept a message: ${REPORT_STAGES.join(', ')}`,
+      });
     }
-    check(
-      'code',
-      (v) => int(v) && (v as number) >= 400 && (v as number) <= 599,
-      http ? 'expected an HTTP error status 400–599' : 'expected an SMTP error code 400–599',
-    );
+    if (rule.action === 'bounce') {
+      check('kind', (v) => KINDS.includes(v as BounceKind), `expected one of ${KINDS.join(', ')}`);
+      // A hard bounce is permanent (5.x.x, 5xx); soft and delayed ones are transient (4.x.x, 4xx).
+      const kind = KINDS.includes(rule.kind as BounceKind) ? (rule.kind as BounceKind) : 'hard';
+      const klass = kind === 'hard' ? 5 : 4;
+      check(
+        'status',
+        (v) => typeof v === 'string' && new RegExp(`^${klass}\\.\\d{1,3}\\.\\d{1,3}$`).test(v),
+        `expected an enhanced status code ${klass}.x.x for a ${kind} bounce, such as ${BOUNCE_DEFAULTS[kind].status}`,
+      );
+      check(
+        'code',
+        (v) => int(v) && Math.floor((v as number) / 100) === klass,
+        `expected an SMTP code ${klass}00–${klass}99 for a ${kind} bounce`,
+      );
+    } else {
+      check('status', (v) => v === 'NO' || v === 'BAD', 'expected NO or BAD');
+      if (rule.status !== undefined && !imap) {
+        errors.push({ path: at('status'), message: 'only for the IMAP stages and bounce rules' });
+      }
+      check(
+        'code',
+        (v) => int(v) && (v as number) >= 400 && (v as number) <= 599,
+        http ? 'expected an HTTP error status 400–599' : 'expected an SMTP error code 400–599',
+      );
+      if (rule.kind !== undefined) errors.push({ path: at('kind'), message: 'only for action bounce' });
+    }
+    if (rule.action === 'complain') {
+      check(
+        'feedbackType',
+        (v) => FEEDBACK_TYPES.includes(v as FeedbackType),
+        `expected one of ${FEEDBACK_TYPES.join(', ')}`,
+      );
+      if (rule.code !== undefined) {
+        errors.push({ path: at('code'), message: 'a complaint has no code; the message is accepted' });
+      }
+    } else if (rule.feedbackType !== undefined) {
+      errors.push({ path: at('feedbackType'), message: 'only for action complain' });
+    }
+    if (report) {
+      check(
+        'text',
+        (v) => typeof v === 'string' && v.length > 0 && v.length <= 500 && !/[\r\n]/.test(v),
+        'expected a single-line string of at most 500 characters',
+      );
+      if (rule.message !== undefined) {
+        errors.push({
+          path: at('message'),
+          message: `${rule.action} accepts the message with 250; the report's text is \`text\``,
+        });
+      }
+    } else if (rule.text !== undefined) {
+      errors.push({ path: at('text'), message: 'only for action bounce or complain' });
+    }
     // The name travels in a header (x-amzn-ErrorType), so it stays a bare identifier.
     check(
       'errorType',

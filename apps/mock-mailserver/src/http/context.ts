@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { EventLog } from '../events.js';
 import type { FaultEngine } from '../faults/engine.js';
+import type { ReportMailer } from '../faults/reports.js';
 import type { OAuthProvider } from '../oauth/provider.js';
 import type { MessageStore } from '../store/store.js';
 import type { MessageFilter } from '../types.js';
@@ -17,6 +18,8 @@ export interface HttpContext {
   maxMessageSize: number;
   /** The OAuth2 provider emulation (`/oauth/*`, `/api/oauth/*`). */
   oauth: OAuthProvider;
+  /** Where `bounce` and `complain` rules at the `ses` stage send their reports. */
+  reports: ReportMailer;
   /** Clears messages and fault rules. */
   reset: () => void;
   log: (line: string) => void;

@@ -426,6 +426,31 @@ describe('fault rules on the SES API', () => {
     expect(other.status).toBe(200);
   });
 
+  it('bounce and complain answer 200, then put a DSN and an ARF report in the sender’s mailbox', async () => {
+    mock.faults.set([
+      { stage: 'ses', match: 'bob@*', action: 'bounce', status: '5.1.1', text: 'no such user', count: 1 },
+      { stage: 'ses', match: 'carol@*', action: 'complain', count: 1 },
+    ]);
+    expect((await send(raw)).status).toBe(200);
+    // The bounced recipient never got it; the others did.
+    expect(mock.messages({ subject: 'Your order' }).map((m) => m.envelope.rcptTo)).toEqual([
+      ['ann@example.org', 'carol@example.org'],
+    ]);
+    // The first rule that fires decides a call: the complaint comes with the next one.
+    expect((await send(raw)).status).toBe(200);
+    const reports = mock.messages({ to: 'noreply@shop.example.org' });
+    expect(reports.map((m) => [m.transport, m.subject])).toEqual([
+      ['ses', 'Complaint (abuse) about a message to carol@example.org'],
+      ['ses', 'Undelivered Mail Returned to Sender'],
+    ]);
+    expect((await mock.raw(reports[0]!.id))!.toString()).toContain('Original-Rcpt-To: <carol@example.org>');
+    const dsn = (await mock.raw(reports[1]!.id))!.toString();
+    expect(dsn).toContain('report-type=delivery-status');
+    expect(dsn).toContain('Final-Recipient: rfc822; bob@example.org');
+    expect(dsn).toContain('Diagnostic-Code: smtp; 550 5.1.1 no such user');
+    expect(dsn).toContain('Message-ID: <order-4711@shop.example.org>');
+  });
+
   it('drop closes the connection without an answer and stores nothing', async () => {
     mock.faults.set([{ stage: 'ses', action: 'drop', count: 1 }]);
     await expect(send(raw)).rejects.toThrow();

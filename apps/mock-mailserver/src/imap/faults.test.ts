@@ -117,7 +117,7 @@ describe('IMAP fault rules', () => {
     } catch (error) {
       expect((error as FaultRuleError).errors).toEqual([
         { path: '[0].code', message: 'IMAP replies have no code; use status NO or BAD' },
-        { path: '[1].status', message: 'only for the IMAP stages' },
+        { path: '[1].status', message: 'only for the IMAP stages and bounce rules' },
         { path: '[2].status', message: 'expected NO or BAD' },
       ]);
     }

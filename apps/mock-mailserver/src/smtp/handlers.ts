@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import type { SMTPServerAuthentication, SMTPServerOptions, SMTPServerSession } from 'smtp-server';
-import type { FaultEngine } from '../faults/engine.js';
+import type { FaultDecision, FaultEngine } from '../faults/engine.js';
+import { deliveredTo, type ReportMailer, type ReportTarget } from '../faults/reports.js';
 import type { OAuthProvider } from '../oauth/provider.js';
 import { smtpOAuthVerdict } from '../oauth/smtp.js';
 import type { MessageStore } from '../store/store.js';
@@ -13,6 +15,8 @@ export interface SmtpContext {
   faults: FaultEngine;
   users: Record<string, string> | null;
   oauth: OAuthProvider;
+  /** Where `bounce` and `complain` rules send their reports. */
+  reports: ReportMailer;
   log: (line: string) => void;
 }
 
@@ -23,6 +27,37 @@ function smtpError(code: number, message: string): SmtpError {
 }
 
 const recipients = (session: SMTPServerSession) => session.envelope.rcptTo.map((r) => r.address);
+
+/**
+ * The reports `bounce` and `complain` rules asked for in one transaction, by recipient. Keyed by
+ * the envelope, which smtp-server makes anew for each transaction (MAIL FROM, RSET).
+ */
+const pendingReports = new WeakMap<SMTPServerSession['envelope'], Map<string, ReportTarget>>();
+
+function noteReports(session: SMTPServerSession, decision: FaultDecision): void {
+  const report = decision.report;
+  if (!report) return;
+  let byRcpt = pendingReports.get(session.envelope);
+  if (!byRcpt) {
+    byRcpt = new Map();
+    pendingReports.set(session.envelope, byRcpt);
+  }
+  // The first rule that fired for a recipient decides its fate.
+  for (const rcpt of decision.matched) if (!byRcpt.has(rcpt)) byRcpt.set(rcpt, { rcpt, report });
+}
+
+/** The reports of a finished transaction, each with the DSN ORCPT its recipient came with (RFC 3461). */
+function takeReports(session: SMTPServerSession): ReportTarget[] {
+  const byRcpt = pendingReports.get(session.envelope);
+  pendingReports.delete(session.envelope);
+  if (!byRcpt) return [];
+  return [...byRcpt.values()].map((target) => {
+    const entry = session.envelope.rcptTo.find((r) => r.address === target.rcpt) as
+      | { dsn?: { orcpt?: string | null } }
+      | undefined;
+    return { ...target, orcpt: entry?.dsn?.orcpt ?? null };
+  });
+}
 
 /**
  * The smtp-server callbacks shared by the plain and the implicit-TLS listener: fault rules at
@@ -50,7 +85,11 @@ export function smtpHandlers(
       return;
     }
     const act = () => {
-      if (decision.action === 'reply') proceed(smtpError(decision.code, decision.message));
+      if (decision.report) {
+        // Accepted now (250); the report goes to the sender once the message is.
+        noteReports(session, decision);
+        proceed();
+      } else if (decision.action === 'reply') proceed(smtpError(decision.code, decision.message));
       else if (decision.action === 'delay') proceed();
       else if (onDrop) onDrop();
       else server().connection(session.id)?.drop();
@@ -115,25 +154,37 @@ export function smtpHandlers(
         const raw = Buffer.concat(chunks);
         withFaults('end-of-data', recipients(session), session, (error) => {
           if (error) return callback(error);
-          ctx.store
-            .ingest({
-              raw,
-              transport: 'smtp',
-              envelope: {
-                mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-                rcptTo: recipients(session),
-              },
-              authUser: typeof session.user === 'string' ? session.user : null,
-              secure: session.secure,
-              remoteAddress: session.remoteAddress,
+          const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
+          const reports = takeReports(session);
+          const rcptTo = deliveredTo(recipients(session), reports);
+          const stored = rcptTo.length
+            ? ctx.store.ingest({
+                raw,
+                transport: 'smtp',
+                envelope: { mailFrom, rcptTo },
+                authUser: typeof session.user === 'string' ? session.user : null,
+                secure: session.secure,
+                remoteAddress: session.remoteAddress,
+              })
+            : Promise.resolve(null);
+          stored
+            .then(async (message) => {
+              await ctx.reports.send(
+                {
+                  raw,
+                  mailFrom,
+                  transport: 'smtp',
+                  remoteAddress: session.remoteAddress,
+                  arrival: new Date(),
+                },
+                reports,
+              );
+              callback(null, `OK: queued as ${message?.id ?? randomUUID().replace(/-/g, '').slice(0, 20)}`);
             })
-            .then(
-              (message) => callback(null, `OK: queued as ${message.id}`),
-              (err: Error) => {
-                ctx.log(`smtp: cannot store message: ${err.message}`);
-                callback(smtpError(451, 'Local error in processing'));
-              },
-            );
+            .catch((err: Error) => {
+              ctx.log(`smtp: cannot store message: ${err.message}`);
+              callback(smtpError(451, 'Local error in processing'));
+            });
         });
       });
     },

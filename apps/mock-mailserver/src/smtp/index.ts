@@ -30,6 +30,8 @@ export async function startSmtp(
     banner: 'mock-mailserver',
     size: options.maxMessageSize,
     rejectOversized: true,
+    // DSN (RFC 3461) is offered, so a bounce rule's report names the ORCPT a client gave.
+    hideDSN: false,
     authMethods: AUTH_METHODS,
     authOptional: !options.authRequired,
     allowInsecureAuth: true,

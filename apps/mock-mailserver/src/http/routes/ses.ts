@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import addressparser from 'nodemailer/lib/addressparser';
 import MailComposer from 'nodemailer/lib/mail-composer';
+import { deliveredTo, type ReportTarget } from '../../faults/reports.js';
 import type { FaultStage, SesMessageInfo } from '../../types.js';
 import type { HttpContext } from '../context.js';
 import { HttpError, json, readBody } from '../respond.js';
@@ -223,17 +224,23 @@ export function sesRoutes(router: Router, ctx: HttpContext): void {
     });
   }
 
-  /** Applies the first fault rule that fires for this call: an SES error, a dropped connection, or a delay. */
+  /**
+   * Applies the first fault rule that fires for this call: an SES error, a dropped connection, a
+   * delay, or the reports of a bounce or complain rule (empty when none fired).
+   */
   async function faults(
     stage: FaultStage,
     targets: string[],
     { res }: RouteRequest,
     requestId: string,
-  ): Promise<'proceed' | 'dropped'> {
+  ): Promise<ReportTarget[] | 'dropped'> {
     const decision = ctx.faults.evaluate(stage, targets, requestId);
-    if (!decision) return 'proceed';
+    if (!decision) return [];
     if (decision.delayMs > 0) await hold(decision.delayMs, res);
-    if (decision.action === 'delay') return 'proceed';
+    // bounce and complain: accepted now, a report to the sender once the message is stored.
+    const report = decision.report;
+    if (report) return decision.matched.map((rcpt) => ({ rcpt, report }));
+    if (decision.action === 'delay') return [];
     if (decision.action === 'drop') {
       res.destroy();
       return 'dropped';
@@ -353,22 +360,37 @@ export function sesRoutes(router: Router, ctx: HttpContext): void {
     const configurationSetName = stringAt(input, 'ConfigurationSetName', 'ConfigurationSetName') ?? null;
     const tags = Object.fromEntries(namedValues(input, 'EmailTags', 'EmailTags'));
 
-    if ((await faults('ses', accepted.rcptTo, request, requestId)) === 'dropped') return;
-    await ctx.store.ingest({
-      raw: accepted.raw,
-      transport: 'ses',
-      envelope: { mailFrom: accepted.mailFrom, rcptTo: accepted.rcptTo },
-      authUser: identity?.accessKeyId ?? null,
-      secure: false,
-      remoteAddress: request.req.socket.remoteAddress ?? null,
-      ses: {
-        messageId,
-        content: accepted.content,
-        region: identity?.region ?? null,
-        configurationSetName,
-        tags,
+    const reports = await faults('ses', accepted.rcptTo, request, requestId);
+    if (reports === 'dropped') return;
+    const rcptTo = deliveredTo(accepted.rcptTo, reports);
+    const remoteAddress = request.req.socket.remoteAddress ?? null;
+    if (rcptTo.length) {
+      await ctx.store.ingest({
+        raw: accepted.raw,
+        transport: 'ses',
+        envelope: { mailFrom: accepted.mailFrom, rcptTo },
+        authUser: identity?.accessKeyId ?? null,
+        secure: false,
+        remoteAddress,
+        ses: {
+          messageId,
+          content: accepted.content,
+          region: identity?.region ?? null,
+          configurationSetName,
+          tags,
+        },
+      });
+    }
+    await ctx.reports.send(
+      {
+        raw: accepted.raw,
+        mailFrom: accepted.mailFrom,
+        transport: 'ses',
+        remoteAddress,
+        arrival: new Date(),
       },
-    });
+      reports,
+    );
     json(request.res, 200, { MessageId: messageId }, { 'x-amzn-RequestId': requestId });
   });
 
