@@ -18,6 +18,7 @@ import { inboxRoutes } from './routes/inbox';
 import { logRoutes } from './routes/logs';
 import { messageRoutes } from './routes/messages';
 import { reportRoutes } from './routes/reports';
+import { suppressionRoutes } from './routes/suppressions';
 import { systemRoutes } from './routes/system';
 import { verificationRoutes } from './routes/verification';
 
@@ -74,6 +75,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   v1.route('/', verificationRoutes);
   v1.route('/', connectionRoutes);
   v1.route('/', logRoutes);
+  v1.route('/', suppressionRoutes);
   // Routes of later areas (connection tests, logs, messages, verification) mount here too.
   app.route('/api/v1', v1);
   app.notFound((c) => problem(c, 404, 'not_found', `No route for ${c.req.method} ${c.req.path}`));
