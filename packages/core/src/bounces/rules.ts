@@ -136,16 +136,19 @@ export const TEXT_BOUNCE_RULES: TextBounceRule[] = [
   {
     format: 'exchange',
     when: {
-      body: /Delivery has failed to these recipients or groups|Your message (?:to [^\n]+ )?couldn't be delivered|Your message did not reach some or all of the intended recipients/i,
+      // English, then Exchange's German, French and Spanish wording of the same report
+      body: /Delivery has failed to these recipients or groups|Your message (?:to [^\n]+ )?couldn't be delivered|Your message did not reach some or all of the intended recipients|Die Zustellung an folgende Empfänger oder Gruppen ist fehlgeschlagen|La remise à ces destinataires ou groupes a échoué|Error en la entrega a estos destinatarios o grupos/i,
     },
     action: 'failed',
     defaultStatus: '5.0.0',
     section: {
-      start: /Diagnostic information for administrators:|cannot be reached:/i,
-      end: /^Original message headers:/im,
+      start:
+        /Diagnostic information for administrators:|cannot be reached:|Diagnoseinformationen für Administratoren:|Informations de diagnostic pour les administrateurs\s?:|Información de diagnóstico para administradores:/i,
+      end: /^(?:Original message headers|Ursprüngliche Nachrichtenkopfzeilen|En-têtes du message d'origine\s?|Encabezados del mensaje original):/im,
     },
     recipientLine: new RegExp(`^\\s*(${ADDR})(?:\\s*$| on \\d)`),
-    reportingMta: /Generating server:\s*([\w.-]+)|<([\w.-]+) #\d\.\d{1,3}\.\d{1,3}>/i,
+    reportingMta:
+      /(?:Generating server|Generierender Server|Serveur de génération\s?|Servidor de generación):\s*([\w.-]+)|<([\w.-]+) #\d\.\d{1,3}\.\d{1,3}>/i,
   },
   {
     format: 'exchange',
@@ -180,7 +183,7 @@ export const TEXT_BOUNCE_RULES: TextBounceRule[] = [
     format: 'generic',
     when: {
       subject:
-        /undeliver|returned mail|delivery (?:status notification|failure|failed|notification)|failure notice|non-?delivery|could not be delivered|mail delivery failed|rejected/i,
+        /undeliver|returned mail|delivery (?:status notification|failure|failed|notification)|failure notice|non-?delivery|could not be delivered|mail delivery failed|rejected|unzustellbar|nicht zustellbar|non remis|no se puede entregar|non recapitabile|onbestelbaar/i,
     },
     action: 'failed',
     defaultStatus: '5.0.0',
@@ -198,6 +201,8 @@ export const DSN_VENDORS: Array<{
   body?: RegExp;
 }> = [
   { format: 'gmail', from: /@googlemail\.com|@google\.com/i },
+  { format: 'ses', from: /@amazonses\.com>?$/i },
+  { format: 'ses', reportingMta: /(?:^|\.)amazonses\.com$/i },
   { format: 'exchange', header: /^x-ms-exchange-/i },
   { format: 'exchange', reportingMta: /\.outlook\.com$|\.protection\.outlook\.com$/i },
   { format: 'exchange', body: /Diagnostic information for administrators/i },

@@ -173,6 +173,16 @@ export const EXPECTED: Expected[] = [
     originalMessageId: '<news-66@sender.test>',
     verpToken: 'exd6',
   },
+  {
+    file: 'ses-dsn-hard.eml',
+    kind: 'bounce',
+    format: 'ses',
+    rfc3464: true,
+    recipients: [r('absent@ses-dest.test', '5.1.1', 'hard')],
+    originalMessageId: '<0100019abcdef012-original@email.amazonses.com>',
+    verpToken: 'ses1',
+    reportingMta: 'a8-30.smtp-out.amazonses.com',
+  },
   // Text bounces
   {
     file: 'qmail-hard.eml',
@@ -243,6 +253,26 @@ export const EXPECTED: Expected[] = [
     originalMessageId: '<notes-808@sender.test>',
     verpToken: 'ex3',
     reportingMta: 'EXCH01.northwind.test',
+  },
+  {
+    file: 'exchange-text-ndr-de.eml',
+    kind: 'bounce',
+    format: 'exchange',
+    rfc3464: false,
+    recipients: [r('einkauf.alt@kunde-gmbh.test', '5.1.1', 'hard')],
+    originalMessageId: '<angebot-5005@sender.test>',
+    verpToken: 'exde',
+    reportingMta: 'MAIL03.kunde-gmbh.test',
+  },
+  {
+    file: 'exchange-text-ndr-fr.eml',
+    kind: 'bounce',
+    format: 'exchange',
+    rfc3464: false,
+    recipients: [r('compta@client-sa.test', '5.2.2', 'soft')],
+    originalMessageId: '<facture-6006@sender.test>',
+    verpToken: 'exfr',
+    reportingMta: 'SRV-MX.client-sa.test',
   },
   {
     file: 'exchange-2003-text.eml',
