@@ -64,21 +64,27 @@ function linksCard(found) {
       { className: 'found' },
       ...found.links.map((link) => {
         const href = safeHref(link.url);
-        const label = link.context && link.context !== link.url ? `${link.context} — ${link.url}` : link.url;
+        // HTML anchors carry their anchor text as context; text links the words around them.
+        const context = link.source === 'html' && link.context !== link.url ? link.context : '';
         return el(
           'li',
-          {},
-          href
-            ? el('a', {
-                className: 'url',
-                href,
-                textContent: label,
-                title: link.url,
-                target: '_blank',
-                rel: 'noreferrer noopener',
-              })
-            : el('span', { className: 'url', textContent: label }),
-          copyButton(link.url, `link ${link.url}`),
+          { className: 'link' },
+          el(
+            'div',
+            { className: 'url-line' },
+            href
+              ? el('a', {
+                  className: 'url',
+                  href,
+                  textContent: link.url,
+                  title: link.url,
+                  target: '_blank',
+                  rel: 'noreferrer noopener',
+                })
+              : el('span', { className: 'url', textContent: link.url }),
+            copyButton(link.url, `link ${link.url}`),
+          ),
+          context && el('span', { className: 'context', textContent: `“${context}”`, title: context }),
         );
       }),
     ),
@@ -87,7 +93,7 @@ function linksCard(found) {
 
 function envelopeCard(m) {
   return card(
-    'SMTP envelope',
+    'Envelope and connection',
     facts([
       [
         'MAIL FROM',
@@ -98,16 +104,8 @@ function envelopeCard(m) {
       ['Client', m.remoteAddress],
       m.mailgun ? ['Mailgun domain', m.mailgun.domain] : ['', ''],
       m.ses ? ['SES MessageId', m.ses.messageId] : ['', ''],
-    ]),
-  );
-}
-
-function connectionCard(m) {
-  return card(
-    'TLS and auth',
-    facts([
-      ['TLS', badge(m.secure, m.secure ? 'yes — STARTTLS or implicit TLS' : 'no — plain text')],
-      ['Auth', m.authUser ? el('span', {}, badge(true, 'yes'), ` as ${m.authUser}`) : badge(false, 'no')],
+      ['TLS', badge(m.secure, m.secure ? 'yes (STARTTLS or implicit TLS)' : 'no (plain text)')],
+      ['AUTH', m.authUser ? el('span', {}, badge(true, 'yes'), ` as ${m.authUser}`) : badge(false, 'no')],
     ]),
   );
 }
@@ -297,7 +295,7 @@ export async function showMessage(detail, id, options) {
       ['Message-ID', m.messageId],
       ['Tags', m.tags.join(', ')],
     ]),
-    el('div', { className: 'cards' }, codesCard(found), linksCard(found), envelopeCard(m), connectionCard(m)),
+    el('div', { className: 'cards' }, codesCard(found), linksCard(found), envelopeCard(m)),
     tablist,
     panel,
   );
