@@ -234,6 +234,38 @@ describe('authorization code flow with PKCE', () => {
     }
   });
 
+  it('shows the consent page again, with a fresh form, when the identity is not an address', async () => {
+    await start();
+    const page = await fetch(
+      authorizeUrl(mock, {
+        response_type: 'code',
+        client_id: 'mailroom',
+        redirect_uri: REDIRECT_URI,
+        scope: 'https://mail.google.com/',
+        state: 'q',
+        code_challenge: pkce().challenge,
+        code_challenge_method: 'S256',
+      }),
+    );
+    const first = nonceOf(await page.text());
+    const again = await postForm(`${mock.httpUrl}/oauth/authorize`, {
+      nonce: first,
+      email: 'ann',
+      decision: 'approve',
+    });
+    expect(again.status).toBe(400);
+    const html = await again.text();
+    expect(html).toContain('Enter an email address to sign in as.');
+    const second = nonceOf(html);
+    expect(second).not.toBe(first);
+    const done = await postForm(`${mock.httpUrl}/oauth/authorize`, {
+      nonce: second,
+      email: 'ann@oauth.mock.test',
+      decision: 'approve',
+    });
+    expect(new URL(done.headers.get('location')!).searchParams.get('state')).toBe('q');
+  });
+
   it('escapes what the request carries on the consent page (client_id, login_hint)', async () => {
     await start();
     const page = await fetch(
