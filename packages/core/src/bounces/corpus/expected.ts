@@ -275,6 +275,16 @@ export const EXPECTED: Expected[] = [
     reportingMta: 'SRV-MX.client-sa.test',
   },
   {
+    file: 'exchange-text-ndr-es.eml',
+    kind: 'bounce',
+    format: 'exchange',
+    rfc3464: false,
+    recipients: [r('antiguo.comprador@cliente-sl.test', '5.1.10', 'hard')],
+    originalMessageId: '<pedido-7007@sender.test>',
+    verpToken: 'exes',
+    reportingMta: 'CORREO.cliente-sl.test',
+  },
+  {
     file: 'exchange-2003-text.eml',
     kind: 'bounce',
     format: 'exchange',
