@@ -41,7 +41,9 @@ export const inboxMessages = pgTable(
     fetchedAt: timestamp('fetched_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
   (t) => [
-    index('inbox_account_fetched_idx').on(t.accountId, t.fetchedAt),
+    // The inbox pages newest first by (fetched_at, id), for all accounts or one.
+    index('inbox_account_fetched_idx').on(t.accountId, t.fetchedAt, t.id),
+    index('inbox_fetched_idx').on(t.fetchedAt, t.id),
     uniqueIndex('inbox_imap_uid_uq')
       .on(t.accountId, t.mailbox, t.uidValidity, t.uid)
       .where(sql`${t.uid} is not null`),

@@ -13,8 +13,10 @@ export const logs = pgTable(
     context: jsonb('context').$type<Record<string, unknown>>().notNull().default({}),
   },
   (t) => [
-    index('logs_at_idx').on(t.at),
-    index('logs_account_at_idx').on(t.accountId, t.at),
-    index('logs_source_at_idx').on(t.source, t.at),
+    // The Main Log pages newest first by (at, id): one index per field filter.
+    index('logs_at_idx').on(t.at, t.id),
+    index('logs_account_at_idx').on(t.accountId, t.at, t.id),
+    index('logs_source_at_idx').on(t.source, t.at, t.id),
+    index('logs_level_at_idx').on(t.level, t.at, t.id),
   ],
 );

@@ -62,8 +62,11 @@ export const messages = pgTable(
   },
   (t) => [
     index('messages_claim_idx').on(t.status, t.nextAttemptAt),
-    index('messages_account_idx').on(t.accountId, t.createdAt),
-    index('messages_created_idx').on(t.createdAt),
+    // The outbox list pages newest first by (created_at, id): one index per filter it offers.
+    index('messages_account_idx').on(t.accountId, t.createdAt, t.id),
+    index('messages_created_idx').on(t.createdAt, t.id),
+    index('messages_status_created_idx').on(t.status, t.createdAt, t.id),
+    index('messages_bulk_idx').on(t.bulkId, t.createdAt, t.id).where(sql`${t.bulkId} is not null`),
     uniqueIndex('messages_idempotency_uq')
       .on(t.createdBy, t.idempotencyKey)
       .where(sql`${t.idempotencyKey} is not null`),
