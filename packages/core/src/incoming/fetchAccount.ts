@@ -13,6 +13,7 @@ import { inboxMessages, incomingState } from '../db/schema';
 import { resolveDestination } from '../door/destination';
 import { MailroomError } from '../errors';
 import { newId } from '../ids';
+import { BounceReports, classifyFetched, inboxKindOf } from '../recipients/bounceMailbox';
 import type { IncomingParsed } from '../schemas/account';
 import { accountSecrets } from '../security/accountSecrets';
 import { redact } from '../security/redact';
@@ -85,6 +86,7 @@ export async function fetchAccount({
   let duplicates = 0;
   let session: FetchSession | null = null;
   let fetchError: FetchError | undefined;
+  const bounces = part.bounceMailbox ? new BounceReports(ctx, row.id) : undefined;
   try {
     const credentials = await credentialsOf(env, part.auth);
     if (part.protocol === 'imap') {
@@ -118,6 +120,9 @@ export async function fetchAccount({
       if (batch.length === 0) break;
       for (const m of batch) {
         const mail = await parseFetched(m.source);
+        // A bounce mailbox classifies first: reports are kept for the recipients' stories, not listed in the inbox.
+        const report = bounces ? await classifyFetched(ctx, m.source) : undefined;
+        const kind = inboxKindOf(report);
         const fetchedAt = ctx.now();
         // The stored message and its inbound.received webhook event commit together.
         const inserted = await ctx.db.transaction(async (tx) => {
@@ -132,16 +137,20 @@ export async function fetchAccount({
               uid: m.uid ?? null,
               uidl: m.uidl ?? null,
               ...mail,
+              kind,
               fetchedAt,
             })
             .onConflictDoNothing()
             .returning({ id: inboxMessages.id });
-          if (stored[0])
+          // A bounce, complaint or auto-reply is not inbound mail: its own events say what it changed.
+          if (stored[0] && kind === 'mail')
             await emitEvent(tx, inboundEvent(row, stored[0].id, mail, m.mailbox ?? null, fetchedAt));
           return stored;
         });
         if (inserted.length > 0) fetched += 1;
         else duplicates += 1;
+        // Applied once, when first stored: a report fetched again is a duplicate and changes nothing.
+        if (bounces && report && inserted[0]) await bounces.apply(report, inserted[0].id);
       }
       // Only what is stored is marked seen or deleted on the server: a crash before this loses nothing.
       await session.settle(batch, part.afterFetch);
@@ -164,6 +173,7 @@ export async function fetchAccount({
     await session?.close().catch(() => undefined);
   }
   const durationMs = Math.round(performance.now() - started);
+  await bounces?.finish();
   await recordFetch(ctx, {
     row,
     part,

@@ -22,6 +22,7 @@ function summary(r: Row, accountName: string | null): InboxSummary {
     size: r.size,
     attachmentCount: r.attachments.length,
     messageId: r.messageIdHeader,
+    kind: r.kind,
   };
 }
 
@@ -53,6 +54,7 @@ export async function listInbox({
   const where: Array<SQL | undefined> = [
     scope(ctx),
     q.accountId ? eq(inboxMessages.accountId, q.accountId) : undefined,
+    q.kind === 'all' ? undefined : eq(inboxMessages.kind, q.kind),
   ];
   if (q.q) {
     const like = `%${q.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;

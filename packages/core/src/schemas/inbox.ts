@@ -1,8 +1,15 @@
 import { z } from 'zod';
 import { cursorParam } from './common';
 
+export const inboxKinds = ['mail', 'bounce', 'complaint', 'auto_reply'] as const;
+
 export const inboxQuerySchema = z.object({
   accountId: z.string().optional(),
+  /**
+   * What a bounce mailbox classified: ordinary `mail` by default; `bounce`, `complaint` and `auto_reply` are
+   * the reports it kept; `all` for everything.
+   */
+  kind: z.enum([...inboxKinds, 'all']).default('mail'),
   q: z.string().max(200).optional(),
   cursor: cursorParam,
   page: z.coerce.number().int().min(1).default(1),
@@ -23,6 +30,7 @@ export const inboxSummarySchema = z.object({
   size: z.number(),
   attachmentCount: z.number(),
   messageId: z.string().nullable(),
+  kind: z.enum(inboxKinds),
 });
 export type InboxSummary = z.infer<typeof inboxSummarySchema>;
 
