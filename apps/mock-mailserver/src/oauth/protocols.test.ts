@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type MockMailServer, startMockMailServer } from '../server.js';
 import { closeClients, deliver, imapflow, RawImap } from '../test-support/imap.js';
 import { LineClient } from '../test-support/line-client.js';
-import { signIn, type Tokens, testClock } from '../test-support/oauth.js';
+import { signIn, type Tokens, testClock, tokenRequest } from '../test-support/oauth.js';
 
 // With OAuth on for oauth.mock.test, SMTP, IMAP and POP3 take only the mock's own tokens for
 // that domain, and answer a bad one as Gmail does; other domains keep their passwords.
@@ -175,6 +175,38 @@ describe('POP3 with OAuth', () => {
       `+OK ${ANN} has 0 messages`,
     );
     client.close();
+  });
+});
+
+describe('the mock log', () => {
+  it('says what happened without a token or a code in it', async () => {
+    await mock.close();
+    const lines: string[] = [];
+    mock = await startMockMailServer({
+      oauth: { domains: ['oauth.mock.test'] },
+      log: (line) => lines.push(line),
+    });
+    const mine = await signIn(mock, ANN);
+    const refreshed = await tokenRequest(mock, {
+      grant_type: 'refresh_token',
+      refresh_token: mine.refresh_token,
+      client_id: 'mailroom',
+    });
+    await smtpTransport({ type: 'OAuth2', user: ANN, accessToken: 'ya29.wrong' })
+      .sendMail({ from: ANN, to: 'x@example.org', subject: 'no', text: 'x' })
+      .catch(() => undefined);
+    const log = lines.join('\n');
+    expect(log).toContain('oauth: ann@oauth.mock.test approved mailroom');
+    expect(log).toContain('smtp: XOAUTH2 token refused for "ann@oauth.mock.test": unknown token');
+    for (const secret of [
+      mine.access_token,
+      mine.refresh_token,
+      refreshed.body.refresh_token as string,
+      'ya29.wrong',
+    ]) {
+      expect(log).not.toContain(secret);
+    }
+    expect(log).not.toMatch(/code=|4\/[A-Za-z0-9_-]{20,}/);
   });
 });
 
