@@ -71,6 +71,21 @@ describe('classifyMessage', () => {
     expect(await classifyMessage(raw)).toMatchObject({ kind: 'bounce', format: 'qmail' });
   });
 
+  it('takes an auto-reply with a null Return-Path (as RFC 3834 asks) for an auto-reply, not a bounce', async () => {
+    const raw = [
+      'Return-Path: <>',
+      'From: Mail Delivery Robot <mail.delivery@client.test>',
+      'To: bounces+x1@sender.test',
+      'Subject: Automatic reply: Your order was rejected',
+      'Auto-Submitted: auto-replied',
+      'In-Reply-To: <order-9@sender.test>',
+      '',
+      'I am out of the office. Undeliverable parcels go to reception.',
+      '',
+    ].join('\r\n');
+    expect(await classifyMessage(raw)).toMatchObject({ kind: 'auto_reply', reason: 'out_of_office' });
+  });
+
   it('does not count an auto-generated notification as an auto-reply, but does one that answers a message', async () => {
     const raw = corpus('other-notification-auto-generated.eml');
     expect(await classifyMessage(raw)).toEqual({ kind: 'other' });

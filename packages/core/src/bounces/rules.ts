@@ -182,8 +182,9 @@ export const TEXT_BOUNCE_RULES: TextBounceRule[] = [
   {
     format: 'generic',
     when: {
+      // At the start: an auto-reply (null Return-Path too, RFC 3834) may quote "rejected" further in.
       subject:
-        /undeliver|returned mail|delivery (?:status notification|failure|failed|notification)|failure notice|non-?delivery|could not be delivered|mail delivery failed|rejected|unzustellbar|nicht zustellbar|non remis|no se puede entregar|non recapitabile|onbestelbaar/i,
+        /^\s*(?:undeliver|returned mail|(?:mail )?delivery (?:status notification|failure|failed|notification)|failure notice|non-?delivery|message not delivered|could not be delivered|mail delivery failed|mail system error|rejected|unzustellbar|nicht zustellbar|non remis|no se puede entregar|non recapitabile|onbestelbaar)/i,
     },
     action: 'failed',
     defaultStatus: '5.0.0',
