@@ -336,6 +336,20 @@ describe('refresh tokens', () => {
     expect(mock.oauth.grants()[0]?.revokedAt).not.toBeNull();
   });
 
+  it('ends the grant when two refreshes race with the same token (a refresh storm)', async () => {
+    await start();
+    const tokens = await signIn(mock);
+    const refresh = () =>
+      tokenRequest(mock, {
+        grant_type: 'refresh_token',
+        refresh_token: tokens.refresh_token,
+        client_id: 'mailroom',
+      });
+    const results = await Promise.all([refresh(), refresh()]);
+    expect(results.map((r) => r.status).sort()).toEqual([200, 400]);
+    expect(mock.oauth.grants()[0]).toMatchObject({ refreshTokens: 2, revokedAt: expect.any(String) });
+  });
+
   it('expires access tokens after expires_in, and a refresh gets a fresh one', async () => {
     await start({ accessTokenTtlSeconds: 600 });
     const tokens = await signIn(mock);
