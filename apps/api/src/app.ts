@@ -21,6 +21,7 @@ import { reportRoutes } from './routes/reports';
 import { suppressionRoutes } from './routes/suppressions';
 import { systemRoutes } from './routes/system';
 import { verificationRoutes } from './routes/verification';
+import { webhookRoutes } from './routes/webhooks';
 
 export const API_VERSION = '0.1.0';
 
@@ -76,6 +77,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   v1.route('/', connectionRoutes);
   v1.route('/', logRoutes);
   v1.route('/', suppressionRoutes);
+  v1.route('/', webhookRoutes);
   // Routes of later areas (connection tests, logs, messages, verification) mount here too.
   app.route('/api/v1', v1);
   app.notFound((c) => problem(c, 404, 'not_found', `No route for ${c.req.method} ${c.req.path}`));

@@ -7,6 +7,7 @@ import {
   newId,
   newWorkerId,
   pingDatabase,
+  startDispatcher,
   startPoller,
   startRetention,
   startWorker,
@@ -14,7 +15,7 @@ import {
 import { createApp } from './app';
 import type { Env } from './env';
 import { openCore } from './lib/coreConfig';
-import { workerOptions } from './worker';
+import { dispatcherOptions, workerOptions } from './worker';
 
 export type StartOptions = {
   /** The local quick start: embedded mock mail server on and loopback destinations allowed. */
@@ -96,6 +97,9 @@ export async function startMailroom(env: Env, opts: StartOptions = {}): Promise<
     const workerId = newWorkerId('worker');
     await core.presence.register(workerId, 'worker');
     jobs.push(startWorker({ base, workerId, ...workerOptions(env) }));
+    const dispatcherId = newWorkerId('webhooks');
+    await core.presence.register(dispatcherId, 'webhooks');
+    jobs.push(startDispatcher({ base, workerId: dispatcherId, ...dispatcherOptions(env) }));
   }
   if (env.MAILROOM_POLLER) {
     const owner = `poller:${newId()}`;

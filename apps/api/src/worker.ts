@@ -1,4 +1,4 @@
-import { newWorkerId, startWorker } from '@mailroom/core';
+import { newWorkerId, startDispatcher, startWorker } from '@mailroom/core';
 import type { Env } from './env';
 import { openCore } from './lib/coreConfig';
 
@@ -16,7 +16,15 @@ export function workerOptions(env: Env) {
 }
 
 /**
- * `mailroom worker`: the outbox worker alone, for scale-out on one Postgres (claims are SKIP LOCKED
+ * Webhook dispatcher settings: the outbox worker's lease and poll interval (one lease machinery, released
+ * at start on the embedded database and by the heartbeat on Postgres like the outbox's).
+ */
+export function dispatcherOptions(env: Env) {
+  return { pollMs: env.MAILROOM_WORKER_POLL_MS, policy: { leaseMs: env.MAILROOM_WORKER_LEASE_MS } };
+}
+
+/**
+ * `mailroom worker`: the outbox worker and the webhook dispatcher alone, for scale-out on one Postgres (claims are SKIP LOCKED
  * with leases, so workers never send a message twice). On PGlite only one process may open the data
  * directory: run it instead of `start`, never beside it. Stops cleanly on SIGINT/SIGTERM.
  */
@@ -31,11 +39,21 @@ export async function runWorkerCommand(env: Env, opts: { events?: boolean } = {}
     ...workerOptions(env),
     ...(opts.events ? { onEvent: (e) => process.stdout.write(`${JSON.stringify(e)}\n`) } : {}),
   });
+  const dispatcherId = newWorkerId('webhooks');
+  await core.presence.register(dispatcherId, 'webhooks');
+  const dispatcher = startDispatcher({
+    base,
+    workerId: dispatcherId,
+    ...dispatcherOptions(env),
+    ...(opts.events
+      ? { onEvent: (e) => process.stdout.write(`${JSON.stringify({ type: 'webhook', event: e })}\n`) }
+      : {}),
+  });
   if (opts.events)
     process.stdout.write(`${JSON.stringify({ type: 'started', workerId, storage: database.kind })}\n`);
   else console.log(`mailroom worker ${workerId} running on ${database.kind}`);
   const stop = async () => {
-    await worker.stop();
+    await Promise.all([worker.stop(), dispatcher.stop()]);
     await base.outbox.close();
     await core.stop();
     await database.close();

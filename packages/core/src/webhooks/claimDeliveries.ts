@@ -77,16 +77,3 @@ export async function renewDeliveryLeases({
       ),
     );
 }
-
-/**
- * Returns every leased delivery to the queue at once: on the embedded database only one process can be
- * running, so a lease held at start belongs to a process that died.
- */
-export async function releaseDeliveryLeases({ ctx }: { ctx: Ctx }): Promise<number> {
-  const released = await ctx.db
-    .update(webhookDeliveries)
-    .set({ status: 'pending', leaseOwner: null, leaseExpiresAt: null })
-    .where(eq(webhookDeliveries.status, 'delivering'))
-    .returning({ id: webhookDeliveries.id });
-  return released.length;
-}

@@ -1,5 +1,5 @@
 export { attemptDelivery, type DeliveryAttempt, payloadOf } from './attemptDelivery';
-export { claimDeliveries, releaseDeliveryLeases } from './claimDeliveries';
+export { claimDeliveries } from './claimDeliveries';
 export { createWebhook } from './createWebhook';
 export { deleteWebhook } from './deleteWebhook';
 export { type EmitInput, emitEvent, emitEvents } from './emitEvent';

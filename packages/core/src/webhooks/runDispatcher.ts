@@ -3,7 +3,7 @@ import { type Ctx, type CtxBase, createContext, systemActor } from '../context';
 import { webhookEndpoints, webhookEvents } from '../db/schema';
 import { WakeSignal } from '../outbox/signal';
 import { attemptDelivery, type DeliveryAttempt, payloadOf } from './attemptDelivery';
-import { claimDeliveries, releaseDeliveryLeases, renewDeliveryLeases } from './claimDeliveries';
+import { claimDeliveries, renewDeliveryLeases } from './claimDeliveries';
 import { type WebhookPolicy, withWebhookPolicy } from './policy';
 import { type Attempted, type RecordedStatus, recordAttempts } from './recordAttempts';
 import { type EndpointSigner, endpointSigner } from './signer';
@@ -36,8 +36,6 @@ export type DispatcherOptions = {
   policy?: Partial<WebhookPolicy>;
   /** How long a finished attempt waits for others before they are written together. */
   commitLingerMs?: number;
-  /** Return every leased delivery to the queue at start (the embedded database: one process only). */
-  releaseLeasesAtStart?: boolean;
   /** Stop by itself once nothing is due (tests, one-shot drains). */
   exitWhenIdle?: boolean;
   onEvent?: (e: DispatcherEvent) => void;
@@ -176,10 +174,9 @@ export async function runDispatcher(opts: DispatcherOptions): Promise<void> {
     );
   }, renewEvery);
 
-  const released = opts.releaseLeasesAtStart ? await releaseDeliveryLeases({ ctx }) : 0;
   await writeLog(ctx, {
-    message: `Webhook dispatcher ${opts.workerId} started: ${concurrency} requests at once, leases of ${policy.leaseMs} ms${released > 0 ? `, ${released} deliveries of a stopped process returned to the queue` : ''}`,
-    context: { workerId: opts.workerId, concurrency, leaseMs: policy.leaseMs, pollMs, released },
+    message: `Webhook dispatcher ${opts.workerId} started: ${concurrency} requests at once, leases of ${policy.leaseMs} ms`,
+    context: { workerId: opts.workerId, concurrency, leaseMs: policy.leaseMs, pollMs },
   });
 
   let idle = false;
