@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { emailAddress, headerSafe, id, isoDate, pageQuery } from './common';
+import { cursorParam, emailAddress, headerSafe, id, isoDate, pageQuery } from './common';
 
 export const suppressionReasons = ['hard_bounce', 'complaint', 'soft_bounce_limit', 'manual'] as const;
 export const suppressionReasonSchema = z.enum(suppressionReasons);
@@ -27,6 +27,7 @@ export const suppressionListQuerySchema = pageQuery.extend({
   reason: suppressionReasonSchema.optional(),
   /** `system` for system-wide entries, or a team's id. */
   scope: z.string().max(64).optional(),
+  cursor: cursorParam,
 });
 export type SuppressionListQuery = z.input<typeof suppressionListQuerySchema>;
 

@@ -1,20 +1,24 @@
-import { and, count, desc, eq, isNull, type SQL, sql } from 'drizzle-orm';
+import { and, eq, isNull, type SQL, sql } from 'drizzle-orm';
 import type { Ctx } from '../context';
+import { cappedCount, decodeCursor, exactAt, finishPage, keyset } from '../db/keyset';
 import { suppressions } from '../db/schema';
 import { parseInput } from '../errors';
-import type { ListResult } from '../schemas/common';
+import type { CursorListResult } from '../schemas/common';
 import { type SuppressionView, suppressionListQuerySchema } from '../schemas/suppressions';
 import { readableScope } from './access';
 import { toSuppressionView } from './view';
 
-/** The suppression list, newest first: search by part of the address, by reason, by scope (`system` or a team). */
+/**
+ * The suppression list, newest first, paged by keyset like the other lists: search by part of the
+ * address, by reason, by scope (`system` or a team's id).
+ */
 export async function listSuppressions({
   ctx,
   input,
 }: {
   ctx: Ctx;
   input: unknown;
-}): Promise<ListResult<SuppressionView>> {
+}): Promise<CursorListResult<SuppressionView>> {
   const q = parseInput(suppressionListQuerySchema, input);
   const where: Array<SQL | undefined> = [readableScope(ctx.actor)];
   if (q.q) {
@@ -28,18 +32,30 @@ export async function listSuppressions({
   if (q.scope)
     where.push(q.scope === 'system' ? isNull(suppressions.teamId) : eq(suppressions.teamId, q.scope));
   const cond = and(...where);
-  const [total] = await ctx.db.select({ n: count() }).from(suppressions).where(cond);
-  const rows = await ctx.db
-    .select()
-    .from(suppressions)
-    .where(cond)
-    .orderBy(desc(suppressions.createdAt), desc(suppressions.id))
-    .limit(q.pageSize)
-    .offset((q.page - 1) * q.pageSize);
+  const cursor = q.cursor ? decodeCursor(q.cursor) : undefined;
+  const page = keyset({ at: suppressions.createdAt, id: suppressions.id }, cursor);
+  const offset = cursor ? 0 : (q.page - 1) * q.pageSize;
+  const [counted, rows] = await Promise.all([
+    cappedCount(ctx.db, ctx.db.select({ one: sql`1` }).from(suppressions).where(cond)),
+    ctx.db
+      .select({ s: suppressions, at: exactAt(suppressions.createdAt) })
+      .from(suppressions)
+      .where(and(cond, page.where))
+      .orderBy(...page.orderBy)
+      .limit(q.pageSize + 1)
+      .offset(offset),
+  ]);
+  const { items, ...links } = finishPage(rows, {
+    pageSize: q.pageSize,
+    cursor,
+    offset,
+    key: (r) => ({ at: r.at, id: r.s.id }),
+  });
   return {
-    items: rows.map(toSuppressionView),
-    total: Number(total?.n ?? 0),
+    items: items.map((r) => toSuppressionView(r.s)),
+    ...counted,
     page: q.page,
     pageSize: q.pageSize,
+    ...links,
   };
 }

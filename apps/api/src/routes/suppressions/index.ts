@@ -1,9 +1,9 @@
 import { createRoute } from '@hono/zod-openapi';
 import {
   addSuppression,
+  cursorListOf,
   exportSuppressions,
   importSuppressions,
-  listOf,
   listSuppressions,
   removeSuppression,
   suppressionImportQuerySchema,
@@ -31,7 +31,7 @@ suppressionRoutes.openapi(
       "Addresses Mailroom does not send to. Hard bounces and complaints add them (system-wide), soft bounces after MAILROOM_SOFT_BOUNCE_LIMIT in a row; people add and remove them. Team admins see system entries and their own teams'.",
     security,
     request: { query: suppressionListQuerySchema },
-    responses: { 200: json(listOf(suppressionViewSchema)), 400: problems[400], 401: problems[401] },
+    responses: { 200: json(cursorListOf(suppressionViewSchema)), 400: problems[400], 401: problems[401] },
   }),
   async (c) => c.json(await listSuppressions({ ctx: c.get('ctx'), input: c.req.valid('query') }), 200),
 );

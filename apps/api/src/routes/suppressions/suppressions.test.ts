@@ -1,5 +1,5 @@
 import {
-  listOf,
+  cursorListOf,
   messageViewSchema,
   problemSchema,
   suppressionImportResultSchema,
@@ -63,7 +63,7 @@ describe.each(backends)('suppressions through the API on %s', (backend) => {
     expect(r.skipped).toEqual([expect.objectContaining({ line: 4, address: 'nobody@example.org' })]);
     expect((await csvImport('x@example.org', 'application/json')).status).toBe(400);
 
-    const list = listOf(suppressionViewSchema).parse(
+    const list = cursorListOf(suppressionViewSchema).parse(
       await json(t.call('GET', '/api/v1/suppressions?q=x@ex')),
     );
     expect(list.items.map((i) => i.address)).toEqual(['x@example.org']);
