@@ -37,6 +37,9 @@ export type DatabaseOptions = {
   poolSize?: number | undefined;
 };
 
+/** The advisory lock key that serialises migrations between processes starting at once ("mailroom"). */
+const MIGRATION_LOCK = 0x6d61696c;
+
 /** Databases other processes may write too (Postgres): nothing read from them may be cached in memory. */
 const shared = new WeakSet<object>();
 
@@ -57,7 +60,15 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     const { migrate } = await import('drizzle-orm/postgres-js/migrator');
     const client = postgres(opts.url, { max: opts.poolSize ?? 10, onnotice: () => {}, connect_timeout: 10 });
     const db = drizzle(client, { schema });
-    await migrate(db, { migrationsFolder });
+    // Processes starting together would apply the same migration twice: one at a time, under a
+    // session-level advisory lock held on a connection of its own.
+    const lock = postgres(opts.url, { max: 1, onnotice: () => {}, connect_timeout: 10 });
+    try {
+      await lock`select pg_advisory_lock(${MIGRATION_LOCK})`;
+      await migrate(db, { migrationsFolder });
+    } finally {
+      await lock.end({ timeout: 5 });
+    }
     shared.add(db);
     return {
       db: db as unknown as Db,
