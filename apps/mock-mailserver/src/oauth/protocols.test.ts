@@ -178,6 +178,23 @@ describe('POP3 with OAuth', () => {
   });
 });
 
+describe('tokens made without the consent page', () => {
+  it('mock.oauth.grant() gives a token SMTP takes, for that identity only', async () => {
+    const { access_token: token } = mock.oauth.grant({ identity: 'eve@oauth.mock.test' });
+    const client = await LineClient.connect(mock.smtpPort);
+    await client.smtpReply();
+    await client.smtp('EHLO test');
+    expect(await client.smtp(`AUTH XOAUTH2 ${xoauth2('eve@oauth.mock.test', token)}`)).toBe(
+      '235 2.7.0 Accepted',
+    );
+    client.close();
+    expect(mock.oauth.grants({ identity: 'eve@oauth.mock.test' })).toMatchObject([
+      { clientId: 'mock-client' },
+    ]);
+    expect(() => mock.oauth.grant({ identity: 'eve' })).toThrow(/email address/);
+  });
+});
+
 describe('the mock log', () => {
   it('says what happened without a token or a code in it', async () => {
     await mock.close();

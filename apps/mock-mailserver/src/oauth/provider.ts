@@ -592,6 +592,24 @@ export class OAuthProvider {
 
   // --- controls -------------------------------------------------------------------------
 
+  /**
+   * Makes a grant without the consent page, as if `identity` had approved `clientId`, and
+   * returns its tokens: for tests that need a valid token and do not test the flow itself.
+   */
+  grant(options: { identity: string; clientId?: string; scopes?: string[] }): TokenResponse {
+    const scopes = options.scopes ?? [this.mailScope];
+    const unknown = scopes.filter((scope) => !this.scopes.includes(scope));
+    if (unknown.length) throw new Error(`unknown scopes: ${unknown.join(' ')}`);
+    if (!isEmail(options.identity)) throw new Error(`identity must be an email address: ${options.identity}`);
+    const grant = this.newGrant(
+      options.clientId ?? 'mock-client',
+      lower(options.identity),
+      scopes,
+      'authorization_code',
+    );
+    return this.issueTokens(grant, scopes);
+  }
+
   /** Revokes every matching grant: its access and refresh tokens stop working at once. Returns how many. */
   revoke(filter: OAuthGrantFilter = {}): number {
     let count = 0;
