@@ -237,88 +237,111 @@ export const AUTO_REPLY_HEADERS: Array<{
 
 /**
  * Subjects of out-of-office and vacation replies, anchored at the start (an ordinary subject
- * that mentions a holiday further in is not one). A subject alone is enough unless the
- * message is list or bulk mail (List-Id, List-Unsubscribe, Precedence: bulk|list).
+ * that mentions a holiday further in is not one). `alone: true` rows are phrases only a responder
+ * writes ("Automatic reply:", "Abwesenheitsnotiz"): the subject is enough, unless the message is
+ * list or bulk mail (BULK_SIGNS). The other rows are words a person writes too ("Urlaub",
+ * "Vacaciones de Navidad"): they count only on a message that answers one (In-Reply-To or
+ * References) or carries an auto-reply header; then they say vacation rather than out of office.
  */
-export const AUTO_REPLY_SUBJECTS: Array<{ subject: RegExp; reason: AutoReplyReason; language: string }> = [
+export const AUTO_REPLY_SUBJECTS: Array<{
+  subject: RegExp;
+  reason: AutoReplyReason;
+  language: string;
+  alone: boolean;
+}> = [
   {
     language: 'en',
     reason: 'out_of_office',
+    alone: true,
     subject:
       /^(?:auto(?:matic)?[ -]?reply:\s*)?(?:out of (?:the )?office|ooo\b|away from (?:the |my )?office)/i,
   },
   {
     language: 'en',
     reason: 'vacation',
+    alone: true,
     subject:
-      /^(?:auto(?:matic)?[ -]?reply:\s*)?(?:on vacation|on holiday|on leave|vacation (?:reply|message|notice|auto-?reply)|i am (?:currently )?(?:on vacation|away))/i,
+      /^(?:auto(?:matic)?[ -]?reply:\s*)?(?:on vacation|vacation (?:reply|message|notice|auto-?reply)|i am (?:currently )?(?:on vacation|away))\b/i,
   },
+  { language: 'en', reason: 'vacation', alone: false, subject: /^(?:on holiday|on leave|vacation)\b/i },
   {
     language: 'en',
     reason: 'out_of_office',
-    subject: /^(?:automatic reply|auto[ -]?reply|autoresponse|auto-response|auto:)\b/i,
+    alone: true,
+    subject: /^(?:automatic reply|auto[ -]?reply|autoresponse|auto-response|auto:)(?:\b|:)/i,
   },
   {
     language: 'de',
     reason: 'out_of_office',
+    alone: true,
     subject:
-      /^(?:automatische antwort:\s*)?(?:abwesenheitsnotiz|abwesenheitsnachricht|abwesenheit|abwesend|nicht im büro|außer haus|ausser haus)/i,
+      /^(?:automatische antwort:\s*)?(?:abwesenheitsnotiz|abwesenheitsnachricht|abwesenheitsmeldung|nicht im büro|außer haus|ausser haus)/i,
   },
   {
     language: 'de',
     reason: 'vacation',
-    subject: /^(?:automatische antwort:\s*)?(?:im urlaub|urlaub|urlaubsabwesenheit|ich bin im urlaub)/i,
+    alone: true,
+    subject: /^(?:automatische antwort:\s*)?(?:urlaubsabwesenheit|ich bin im urlaub)/i,
   },
-  { language: 'de', reason: 'out_of_office', subject: /^automatische antwort\b/i },
+  { language: 'de', reason: 'vacation', alone: false, subject: /^(?:im urlaub|urlaub)\b/i },
+  { language: 'de', reason: 'out_of_office', alone: false, subject: /^(?:abwesenheit|abwesend)\b/i },
+  { language: 'de', reason: 'out_of_office', alone: true, subject: /^automatische antwort\b/i },
   {
     language: 'fr',
     reason: 'out_of_office',
+    alone: true,
     subject:
-      /^(?:réponse automatique\s*:\s*)?(?:absence du bureau|absent du bureau|message d'absence|absence|absent(?:e)?\b|hors du bureau)/i,
+      /^(?:r[ée]ponse automatique\s*:\s*)?(?:absence du bureau|absente? du bureau|message d'absence|hors du bureau|je suis absente?)/i,
   },
   {
     language: 'fr',
     reason: 'vacation',
-    subject: /^(?:réponse automatique\s*:\s*)?(?:en congés?|en vacances|congés)/i,
+    alone: false,
+    subject: /^(?:en congés?|en vacances|congés)(?![\w-])/i,
   },
-  { language: 'fr', reason: 'out_of_office', subject: /^r[ée]ponse automatique\b/i },
+  { language: 'fr', reason: 'out_of_office', alone: false, subject: /^(?:absence|absente?)(?![\w-])/i },
+  { language: 'fr', reason: 'out_of_office', alone: true, subject: /^r[ée]ponse automatique\b/i },
   {
     language: 'es',
     reason: 'out_of_office',
+    alone: true,
     subject:
-      /^(?:respuesta automática:\s*)?(?:fuera de (?:la )?oficina|ausente|ausencia|no estoy en la oficina)/i,
+      /^(?:respuesta autom[aá]tica:\s*)?(?:fuera de (?:la )?oficina|ausente de la oficina|no estoy en la oficina|estoy ausente)/i,
   },
   {
     language: 'es',
     reason: 'vacation',
-    subject: /^(?:respuesta automática:\s*)?(?:de vacaciones|estoy de vacaciones|vacaciones)/i,
+    alone: true,
+    subject: /^(?:respuesta autom[aá]tica:\s*)?estoy de vacaciones/i,
   },
-  { language: 'es', reason: 'out_of_office', subject: /^respuesta autom[aá]tica\b/i },
+  { language: 'es', reason: 'vacation', alone: false, subject: /^(?:de vacaciones|vacaciones)(?![\w-])/i },
+  { language: 'es', reason: 'out_of_office', alone: false, subject: /^(?:ausente|ausencia)(?![\w-])/i },
+  { language: 'es', reason: 'out_of_office', alone: true, subject: /^respuesta autom[aá]tica\b/i },
   {
     language: 'it',
     reason: 'out_of_office',
-    subject: /^(?:risposta automatica:\s*)?(?:fuori (?:sede|ufficio)|assente)/i,
+    alone: true,
+    subject: /^(?:risposta automatica:\s*)?(?:fuori (?:sede|ufficio)|sono assente)/i,
   },
-  { language: 'it', reason: 'vacation', subject: /^(?:risposta automatica:\s*)?(?:in ferie|in vacanza)/i },
-  { language: 'it', reason: 'out_of_office', subject: /^risposta automatica\b/i },
+  { language: 'it', reason: 'vacation', alone: false, subject: /^(?:in ferie|in vacanza)\b/i },
+  { language: 'it', reason: 'out_of_office', alone: true, subject: /^risposta automatica\b/i },
   {
     language: 'nl',
     reason: 'out_of_office',
-    subject: /^(?:automatisch antwoord:\s*)?(?:afwezig|niet op kantoor|buiten kantoor)/i,
+    alone: true,
+    subject: /^(?:automatisch antwoord:\s*)?(?:niet op kantoor|buiten kantoor|afwezigheidsbericht)/i,
   },
-  {
-    language: 'nl',
-    reason: 'vacation',
-    subject: /^(?:automatisch antwoord:\s*)?(?:op vakantie|met vakantie)/i,
-  },
-  { language: 'nl', reason: 'out_of_office', subject: /^automatisch antwoord\b/i },
+  { language: 'nl', reason: 'vacation', alone: false, subject: /^(?:op vakantie|met vakantie)\b/i },
+  { language: 'nl', reason: 'out_of_office', alone: false, subject: /^afwezig\b/i },
+  { language: 'nl', reason: 'out_of_office', alone: true, subject: /^automatisch antwoord\b/i },
   {
     language: 'pt',
     reason: 'out_of_office',
-    subject: /^(?:resposta automática:\s*)?(?:fora do escritório|ausente do escritório|ausente)/i,
+    alone: true,
+    subject: /^(?:resposta autom[aá]tica:\s*)?(?:fora do escritório|ausente do escritório|estou ausente)/i,
   },
-  { language: 'pt', reason: 'vacation', subject: /^(?:resposta automática:\s*)?(?:de férias|em férias)/i },
-  { language: 'pt', reason: 'out_of_office', subject: /^resposta autom[aá]tica\b/i },
+  { language: 'pt', reason: 'vacation', alone: false, subject: /^(?:de férias|em férias)(?![\w-])/i },
+  { language: 'pt', reason: 'out_of_office', alone: true, subject: /^resposta autom[aá]tica\b/i },
 ];
 
 /** Bulk and list mail is never an auto-reply by its subject alone. */

@@ -432,7 +432,7 @@ export const EXPECTED: Expected[] = [
     file: 'autoreply-de-urlaub.eml',
     kind: 'auto_reply',
     reason: 'vacation',
-    originalMessageId: null,
+    originalMessageId: '<rundbrief-4@sender.test>',
     from: 'sabine@firma.test',
   },
   {
@@ -491,4 +491,6 @@ export const EXPECTED: Expected[] = [
   { file: 'other-notification-auto-generated.eml', kind: 'other' },
   { file: 'other-human-reply-ooo-topic.eml', kind: 'other' },
   { file: 'other-html-only.eml', kind: 'other' },
+  { file: 'other-human-holiday-subjects.eml', kind: 'other' },
+  { file: 'other-human-absence-de-paiement.eml', kind: 'other' },
 ];
