@@ -1,6 +1,7 @@
 import type { HttpContext } from '../http/context.js';
 import { HttpError, json, readJson } from '../http/respond.js';
 import type { Router } from '../http/router.js';
+import { isEmail } from './provider.js';
 import type { OAuthGrantFilter } from './types.js';
 
 const FILTER_KEYS = ['identity', 'clientId', 'grantId'] as const;
@@ -50,6 +51,36 @@ export function oauthControlRoutes(router: Router, ctx: HttpContext): void {
   router.on('GET', '/api/oauth/grants', ({ res, query }) => {
     const filter = grantFilter(Object.fromEntries(query));
     json(res, 200, { grants: provider.grants(filter) });
+  });
+
+  router.on('POST', '/api/oauth/grants', async ({ req, res }) => {
+    const body = await readJson(req, 16 * 1024);
+    const input = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+    const errors: Array<{ path: string; message: string }> = [];
+    for (const key of Object.keys(input)) {
+      if (!['identity', 'clientId', 'scopes'].includes(key))
+        errors.push({ path: key, message: 'unknown field' });
+    }
+    const { identity, clientId, scopes } = input;
+    if (typeof identity !== 'string' || !isEmail(identity)) {
+      errors.push({ path: 'identity', message: 'expected an email address' });
+    }
+    if (clientId !== undefined && (typeof clientId !== 'string' || clientId === '')) {
+      errors.push({ path: 'clientId', message: 'expected a non-empty string' });
+    }
+    const known = (v: unknown) => typeof v === 'string' && provider.scopes.includes(v);
+    if (scopes !== undefined && !(Array.isArray(scopes) && scopes.length > 0 && scopes.every(known))) {
+      errors.push({ path: 'scopes', message: `expected a list of: ${provider.scopes.join(', ')}` });
+    }
+    if (errors.length)
+      throw new HttpError(400, `invalid grant: ${errors.map((e) => e.path).join(', ')}`, { errors });
+    const tokens = provider.grant({
+      identity: identity as string,
+      ...(clientId ? { clientId: clientId as string } : {}),
+      ...(scopes ? { scopes: scopes as string[] } : {}),
+    });
+    ctx.log(`oauth: grant made over the API for ${identity as string}`);
+    json(res, 201, tokens);
   });
 
   router.on('POST', '/api/oauth/revoke', async ({ req, res }) => {

@@ -563,6 +563,33 @@ describe('controls', () => {
     });
   });
 
+  it('makes a grant over the API and checks what it is given', async () => {
+    await start();
+    const post = (body: unknown) =>
+      json('/api/oauth/grants', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const made = await post({ identity: 'fay@oauth.mock.test', clientId: 'ci' });
+    expect(made.status).toBe(201);
+    expect(made.body).toMatchObject({ token_type: 'Bearer', scope: 'https://mail.google.com/' });
+    const me = await json('/oauth/userinfo', {
+      headers: { authorization: `Bearer ${made.body.access_token}` },
+    });
+    expect(me.body.email).toBe('fay@oauth.mock.test');
+    expect(await post({ identity: 'fay', scopes: ['admin'], extra: 1 })).toMatchObject({
+      status: 400,
+      body: {
+        errors: [
+          { path: 'extra', message: 'unknown field' },
+          { path: 'identity', message: 'expected an email address' },
+          { path: 'scopes', message: expect.stringContaining('expected a list of') },
+        ],
+      },
+    });
+  });
+
   it('makes the token endpoint fail through oauth-token fault rules', async () => {
     await start();
     const tokens = await signIn(mock);
