@@ -2,6 +2,7 @@ import type { MessageStore } from '../store/store.js';
 import type { StoredMessage } from '../types.js';
 import { applyFlags, type FlagChange, hasFlag } from './flags.js';
 import { type MimeNode, parseMime } from './mime.js';
+import { envelope } from './structure.js';
 
 /** A message's IMAP flags: the store's shared read state is `\Seen`, the rest are kept as they are. */
 export function flagsOf(message: StoredMessage): string[] {
@@ -27,6 +28,8 @@ export function internalDateOf(message: StoredMessage): string {
 
 const CACHE_SIZE = 64;
 const CACHE_BYTES = 32 * 1024 * 1024;
+/** ENVELOPEs kept (a few hundred bytes each), as Dovecot keeps them in its cache file. */
+const ENVELOPES = 50_000;
 
 /**
  * The raw sources and MIME trees of recently fetched messages: a client that fetches
@@ -34,6 +37,7 @@ const CACHE_BYTES = 32 * 1024 * 1024;
  */
 export class MimeCache {
   private readonly entries = new Map<string, { raw: Buffer; tree: MimeNode | null }>();
+  private readonly envelopes = new Map<string, string>();
   private bytes = 0;
 
   constructor(private readonly store: MessageStore) {}
@@ -62,6 +66,21 @@ export class MimeCache {
 
   async raw(id: string): Promise<Buffer | undefined> {
     return (await this.entry(id))?.raw;
+  }
+
+  /**
+   * The ENVELOPE of a message, worked out once: a client that lists a mailbox asks for it on
+   * every sync, and a message's source never changes. Oldest out first beyond ENVELOPES.
+   */
+  async envelope(id: string): Promise<string | undefined> {
+    const known = this.envelopes.get(id);
+    if (known !== undefined) return known;
+    const parsed = await this.tree(id);
+    if (!parsed) return undefined;
+    const value = envelope(parsed.tree);
+    this.envelopes.set(id, value);
+    if (this.envelopes.size > ENVELOPES) this.envelopes.delete(this.envelopes.keys().next().value!);
+    return value;
   }
 
   async tree(id: string): Promise<{ raw: Buffer; tree: MimeNode } | undefined> {

@@ -54,6 +54,29 @@ describe('CommandReader', () => {
     reader.push(Buffer.alloc(1024 * 1024 + 1, 0x41));
     expect(reader.next()).toEqual({ kind: 'too-long' });
   });
+
+  it('reads input pushed while a command ran (pipelined APPENDs) in order, byte by byte', () => {
+    const input = 'A1 APPEND INBOX {5+}\r\nhello\r\nA2 APPEND INBOX {4+}\r\nb\r\nc\r\nA3 NOOP\r\n';
+    const reader = new CommandReader();
+    // Everything arrives before the reader is asked for anything, one byte per chunk.
+    for (const byte of Buffer.from(input, 'latin1')) reader.push(Buffer.from([byte]));
+    const results: ReadResult[] = [];
+    for (let r = reader.next(); r; r = reader.next()) {
+      results.push(r);
+      if (r.kind === 'literal') reader.acceptLiteral(r.size);
+    }
+    expect(results.filter((r) => r.kind === 'command')).toEqual([
+      {
+        kind: 'command',
+        command: { text: 'A1 APPEND INBOX {5+}\r\n\r\n', literals: [Buffer.from('hello')] },
+      },
+      {
+        kind: 'command',
+        command: { text: 'A2 APPEND INBOX {4+}\r\n\r\n', literals: [Buffer.from('b\r\nc')] },
+      },
+      { kind: 'command', command: { text: 'A3 NOOP\r\n', literals: [] } },
+    ]);
+  });
 });
 
 describe('tokenize', () => {

@@ -33,6 +33,11 @@ const EMPTY = Buffer.alloc(0);
 
 export class CommandReader {
   private input: Buffer = EMPTY;
+  /**
+   * Chunks not yet in `input`. A client that pipelines (APPENDs with LITERAL+) sends faster than
+   * commands run; joining each chunk onto all that is pending would copy it again and again.
+   */
+  private queue: Buffer[] = [];
   private text = '';
   private literals: Buffer[] = [];
   private need = -1;
@@ -40,13 +45,27 @@ export class CommandReader {
   private chunks: Buffer[] = [];
 
   push(chunk: Buffer): void {
-    this.input = this.input.length ? Buffer.concat([this.input, chunk]) : chunk;
+    if (this.input.length === 0 && this.queue.length === 0) this.input = chunk;
+    else this.queue.push(chunk);
   }
 
   /** Drops everything read so far (after STARTTLS nothing sent in the clear may be run). */
   clear(): void {
     this.input = EMPTY;
+    this.queue = [];
     this.abandon();
+  }
+
+  /** The index of the next line end in `input`, taking queued chunks in until one holds it (-1: none yet). */
+  private lineEnd(): number {
+    let eol = this.input.indexOf(0x0a);
+    while (eol === -1 && this.queue.length > 0 && this.input.length <= MAX_LINE) {
+      const from = this.input.length;
+      const chunk = this.queue.shift()!;
+      this.input = from ? Buffer.concat([this.input, chunk]) : chunk;
+      eol = this.input.indexOf(0x0a, from);
+    }
+    return eol;
   }
 
   /** Forgets the command being read (its literal was refused). */
@@ -71,7 +90,7 @@ export class CommandReader {
 
   /** One whole line, for the answers to a continuation (IDLE's DONE, an AUTHENTICATE response). */
   nextLine(): string | null {
-    const eol = this.input.indexOf(0x0a);
+    const eol = this.lineEnd();
     if (eol === -1) return null;
     const end = eol > 0 && this.input[eol - 1] === 0x0d ? eol - 1 : eol;
     const line = this.input.subarray(0, end).toString('latin1');
@@ -83,18 +102,21 @@ export class CommandReader {
   next(): ReadResult | null {
     for (;;) {
       if (this.need >= 0) {
-        const take = Math.min(this.need - this.got, this.input.length);
-        if (take > 0) {
+        while (this.got < this.need) {
+          if (this.input.length === 0) {
+            if (this.queue.length === 0) return null;
+            this.input = this.queue.shift()!;
+          }
+          const take = Math.min(this.need - this.got, this.input.length);
           this.chunks.push(this.input.subarray(0, take));
           this.input = this.input.subarray(take);
           this.got += take;
         }
-        if (this.got < this.need) return null;
         this.literals.push(this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks));
         this.chunks = [];
         this.need = -1;
       }
-      const eol = this.input.indexOf(0x0a);
+      const eol = this.lineEnd();
       if (eol === -1) return this.input.length > MAX_LINE ? { kind: 'too-long' } : null;
       if (eol > MAX_LINE) return { kind: 'too-long' };
       const end = eol > 0 && this.input[eol - 1] === 0x0d ? eol - 1 : eol;

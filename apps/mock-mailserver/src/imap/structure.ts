@@ -29,14 +29,16 @@ function addressList(value: string | null): string {
 
 /** The ENVELOPE of a message (or of the message a message/rfc822 part carries). */
 export function envelope(node: MimeNode): string {
-  const from = field(node, 'from');
+  const from = addressList(field(node, 'from'));
+  const sender = field(node, 'sender');
+  const replyTo = field(node, 'reply-to');
   return `(${[
     nstring(field(node, 'date')),
     nstring(field(node, 'subject')),
-    addressList(from),
+    from,
     // Sender and Reply-To default to From (RFC 3501 7.4.2).
-    addressList(field(node, 'sender') ?? from),
-    addressList(field(node, 'reply-to') ?? from),
+    sender === null ? from : addressList(sender),
+    replyTo === null ? from : addressList(replyTo),
     addressList(field(node, 'to')),
     addressList(field(node, 'cc')),
     addressList(field(node, 'bcc')),

@@ -6,7 +6,7 @@ import { atom, ImapParseError, listOf, type Token, text } from '../parser.js';
 import { parseSection, type Section, sectionContent } from '../sections.js';
 import type { ImapCommand, ImapSession } from '../session.js';
 import { ok } from '../session.js';
-import { bodyStructure, envelope } from '../structure.js';
+import { bodyStructure } from '../structure.js';
 
 /** One requested fetch item. */
 type Item =
@@ -66,8 +66,8 @@ export function parseItems(token: Token | undefined): Item[] {
   return items;
 }
 
+// ENVELOPE is not among them: the cache keeps it once worked out.
 const needsTree = (item: Item) =>
-  item.kind === 'ENVELOPE' ||
   item.kind === 'BODYSTRUCTURE' ||
   item.kind === 'BODY' ||
   item.kind === 'RFC822.HEADER' ||
@@ -96,6 +96,11 @@ async function respond(
   }
   let raw: Buffer | undefined;
   let tree: MimeNode | undefined;
+  let envelopeText: string | undefined;
+  if (items.some((item) => item.kind === 'ENVELOPE')) {
+    envelopeText = await cache.envelope(message.id);
+    if (envelopeText === undefined) return null;
+  }
   if (items.some(needsTree)) {
     const parsed = await cache.tree(message.id);
     if (!parsed) return null;
@@ -128,7 +133,7 @@ async function respond(
         add(`RFC822.SIZE ${current.size}`);
         break;
       case 'ENVELOPE':
-        add(`ENVELOPE ${envelope(tree!)}`);
+        add(`ENVELOPE ${envelopeText!}`);
         break;
       case 'BODYSTRUCTURE':
         add(`BODYSTRUCTURE ${bodyStructure(tree!, true)}`);
@@ -165,6 +170,8 @@ async function respond(
   return [`* ${seq} FETCH (`, ...out, ')\r\n'];
 }
 
+const BATCH_BYTES = 64 * 1024;
+
 /** FETCH and UID FETCH (RFC 3501 6.4.5, 6.4.8). */
 export const fetch: ImapCommand = {
   states: ['selected'],
@@ -174,14 +181,27 @@ export const fetch: ImapCommand = {
     const items = parseItems(args[1]);
     if (await session.fault('imap-fetch', [session.login, session.mailbox.name], tag)) return undefined;
     const mailbox = session.mailbox;
+    // Responses go out in batches of about BATCH_BYTES: one socket write for many small messages.
+    let batch: Piece[] = [];
+    let bytes = 0;
     for (const index of mailbox.indexes(set, uid)) {
       const id = mailbox.ids[index]!;
       const message = session.ctx.store.get(id);
       // A message deleted elsewhere and not yet reported expunged has nothing left to send.
       if (!message) continue;
       const pieces = await respond(session, index + 1, message, items, uid);
-      if (pieces) await session.sendPieces(pieces);
+      if (!pieces) continue;
+      for (const piece of pieces) {
+        batch.push(piece);
+        bytes += piece.length;
+      }
+      if (bytes >= BATCH_BYTES) {
+        await session.sendPieces(batch);
+        batch = [];
+        bytes = 0;
+      }
     }
+    if (batch.length) await session.sendPieces(batch);
     return ok(`${uid ? 'UID FETCH' : 'FETCH'} completed`);
   },
 };
