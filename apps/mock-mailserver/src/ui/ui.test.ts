@@ -200,6 +200,41 @@ describe.skipIf(!installed)('the web page in Chromium', { timeout: 60_000 }, () 
     expect(mock.messages().map((m) => m.subject)).toEqual(['Invoice 7']);
   });
 
+  it('fetches the rows of a long list as they scroll into view, and follows deletions made elsewhere', async () => {
+    const pool = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: mock.smtpPort,
+      ignoreTLS: true,
+      pool: true,
+    });
+    await Promise.all(
+      Array.from({ length: 250 }, (_, i) =>
+        pool.sendMail({ from: 'bulk@example.net', to: 'ann@example.org', subject: `Bulk ${i}`, text: 'x' }),
+      ),
+    );
+    pool.close();
+    await page.goto(mock.httpUrl);
+    await page.locator('#count', { hasText: '250 messages' }).waitFor();
+    // Only a window of rows exists; the oldest message is two fetched windows away.
+    expect(await page.locator('#list .row').count()).toBeLessThan(60);
+    expect(await page.locator('#list .row', { hasText: 'Bulk 0' }).count()).toBe(0);
+    await page.locator('#list').focus();
+    await page.keyboard.press('End');
+    // The last row's window is fetched when it comes into view.
+    const oldest = mock.messages().at(-1)!;
+    await page
+      .locator('#list .row.current .subject', { hasText: new RegExp(`^${oldest.subject}$`) })
+      .waitFor();
+
+    // Deleted over the HTTP API by someone else: gone from the page without a reload.
+    const newest = mock.messages()[0]!;
+    await page.keyboard.press('Home');
+    await row(newest.subject).waitFor();
+    await fetch(`${mock.httpUrl}/api/messages/${newest.id}`, { method: 'DELETE' });
+    await row(newest.subject).waitFor({ state: 'detached' });
+    await page.locator('#count', { hasText: '249 messages' }).waitFor();
+  });
+
   it('serves the page under a policy that runs only its own scripts, and follows the dark theme', async () => {
     const res = await fetch(mock.httpUrl);
     const policy = res.headers.get('content-security-policy') ?? '';

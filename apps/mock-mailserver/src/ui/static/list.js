@@ -183,7 +183,7 @@ export class MessageList {
   /** A row whose data is on its way. */
   placeholder(i) {
     const node = el('div', {
-      className: 'row loading',
+      className: `row loading${i === this.current ? ' current' : ''}`,
       textContent: 'Loading…',
       attrs: {
         role: 'option',
