@@ -20,6 +20,7 @@ const Logs = lazy(() => import('./routes/Logs'));
 const Outbox = lazy(() => import('./routes/Outbox'));
 const Inbox = lazy(() => import('./routes/Inbox'));
 const Reports = lazy(() => import('./routes/Reports'));
+const Suppressions = lazy(() => import('./routes/Suppressions'));
 const Tokens = lazy(() => import('./routes/admin/Tokens'));
 const Users = lazy(() => import('./routes/admin/Users'));
 const Teams = lazy(() => import('./routes/admin/Teams'));
@@ -40,6 +41,7 @@ render(
         <Route path="/outbox/:id?" component={Outbox} />
         <Route path="/inbox/:id?" component={Inbox} />
         <Route path="/reports" component={Reports} />
+        <Route path="/suppressions" component={Suppressions} />
         <Route path="/admin/tokens" component={Tokens} />
         <Route path="/admin/users" component={Users} />
         <Route path="/admin/teams" component={Teams} />

@@ -56,12 +56,19 @@ export function qs(query: Query | undefined): string {
   return s ? '?' + s : '';
 }
 
-export type RequestOptions = { query?: Query; body?: unknown; headers?: Record<string, string> };
+export type RequestOptions = {
+  query?: Query;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** A body sent as is with its media type (a CSV import), instead of `body` as JSON. */
+  raw?: { body: string; type: string };
+};
 
 /** Fetch a JSON endpoint under /api/v1; throws ApiError on any non-2xx answer. */
 export async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json', ...opts.headers };
-  if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (opts.raw) headers['Content-Type'] = opts.raw.type;
+  else if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && method !== 'HEAD' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
   let res: Response;
   try {
@@ -69,7 +76,7 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
       method,
       headers,
       credentials: 'same-origin',
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      body: opts.raw ? opts.raw.body : opts.body === undefined ? undefined : JSON.stringify(opts.body),
     });
   } catch {
     throw new ApiError(

@@ -1,0 +1,24 @@
+import type {
+  CursorListResult,
+  SuppressionImportResult,
+  SuppressionInput,
+  SuppressionView,
+} from '@mailroom/core/schemas';
+import { API, del, get, post, qs, request } from './api';
+
+export const listSuppressions = (q: {
+  q?: string;
+  reason?: string;
+  scope?: string;
+  cursor?: string;
+  pageSize?: number;
+}) => get<CursorListResult<SuppressionView>>('/suppressions', q);
+export const addSuppression = (body: SuppressionInput) => post<SuppressionView>('/suppressions', body);
+export const removeSuppression = (id: string) => del<void>(`/suppressions/${encodeURIComponent(id)}`);
+export const importSuppressions = (csv: string, teamId?: string) =>
+  request<SuppressionImportResult>('POST', '/suppressions/import', {
+    query: { teamId },
+    raw: { body: csv, type: 'text/csv' },
+  });
+/** The export is a download: a plain link, sent with the session cookie. */
+export const exportUrl = () => `${API}/suppressions/export${qs({})}`;

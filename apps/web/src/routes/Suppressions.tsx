@@ -1,0 +1,376 @@
+import {
+  type SuppressionImportResult,
+  type SuppressionView,
+  suppressionInputSchema,
+  suppressionReasons,
+} from '@mailroom/core/schemas';
+import { A, useSearchParams } from '@solidjs/router';
+import { createResource, createSignal, For, onMount, Show } from 'solid-js';
+import { Badge } from '../components/Badges';
+import { ErrorBanner } from '../components/ErrorBanner';
+import { SelectField, TextField } from '../components/Field';
+import { type ListColumn, ListPage } from '../components/ListPage';
+import { Modal } from '../components/Modal';
+import { toast } from '../components/Toasts';
+import { apiErrors, type FieldErrors, validate } from '../lib/form';
+import { humanize, relTime } from '../lib/format';
+import { latest } from '../lib/resource';
+import { canEdit, isAdmin, loadTeams, me, teamName, teams } from '../lib/session';
+import {
+  addSuppression,
+  exportUrl,
+  importSuppressions,
+  listSuppressions,
+  removeSuppression,
+} from '../lib/suppressions';
+
+const reasonTone: Record<string, string> = {
+  hard_bounce: 'bad',
+  complaint: 'bad',
+  soft_bounce_limit: 'warn',
+  manual: '',
+};
+
+/** Addresses Mailroom does not send to: search, add, remove, import and export as CSV. */
+export default function Suppressions() {
+  const [search, setSearch] = useSearchParams<{
+    q?: string;
+    reason?: string;
+    scope?: string;
+    cursor?: string;
+  }>();
+  const [data, { refetch }] = createResource(
+    () => ({ q: search.q, reason: search.reason, scope: search.scope, cursor: search.cursor, pageSize: 50 }),
+    listSuppressions,
+  );
+  onMount(() => void loadTeams());
+  const [adding, setAdding] = createSignal(false);
+  const [removing, setRemoving] = createSignal<SuppressionView | null>(null);
+  const [imported, setImported] = createSignal<SuppressionImportResult | null>(null);
+  const [error, setError] = createSignal<unknown>();
+  // Team admins manage their teams' entries; admins every entry, system-wide ones included.
+  const canManage = (s: SuppressionView) =>
+    isAdmin() || (canEdit() && s.teamId !== null && (me()?.user.teamIds ?? []).includes(s.teamId));
+  const scopeText = (teamId: string | null) => (teamId ? `Team ${teamName(teamId)}` : 'System');
+
+  const columns: ListColumn<SuppressionView>[] = [
+    { header: 'Address', class: 'mono', cell: (s) => s.address },
+    {
+      header: 'Reason',
+      cell: (s) => <Badge tone={reasonTone[s.reason]}>{humanize(s.reason)}</Badge>,
+    },
+    { header: 'Scope', cell: (s) => scopeText(s.teamId) },
+    {
+      header: 'Source',
+      cellClass: 'wrap',
+      cell: (s) => (
+        <Show when={s.messageId} fallback={humanize(s.source)}>
+          <A href={`/outbox/${s.messageId}`} onClick={(e) => e.stopPropagation()}>
+            Message
+          </A>
+          <Show when={s.detail}>
+            <span class="muted"> · {s.detail}</span>
+          </Show>
+        </Show>
+      ),
+    },
+    {
+      header: 'Added',
+      title: (s) => s.createdAt,
+      cell: (s) => (
+        <>
+          {relTime(s.createdAt)}
+          <span class="muted"> · {s.createdBy ?? '—'}</span>
+        </>
+      ),
+    },
+    {
+      header: 'Actions',
+      class: 'num',
+      cell: (s) => (
+        <Show when={canManage(s)}>
+          <button
+            type="button"
+            class="btn small"
+            aria-label={`Remove ${s.address}`}
+            onClick={(e) => {
+              e.stopPropagation();
+              setRemoving(s);
+            }}
+          >
+            Remove
+          </button>
+        </Show>
+      ),
+    },
+  ];
+
+  let fileInput: HTMLInputElement | undefined;
+  async function importFile(file: File) {
+    setError(undefined);
+    try {
+      const r = await importSuppressions(await file.text());
+      setImported(r);
+      void refetch();
+    } catch (e) {
+      setError(e);
+    }
+  }
+  async function remove() {
+    const s = removing();
+    if (!s) return;
+    try {
+      await removeSuppression(s.id);
+      toast(`${s.address} removed: it will be mailed again`);
+      setRemoving(null);
+      void refetch();
+    } catch (e) {
+      setError(e);
+      setRemoving(null);
+    }
+  }
+
+  return (
+    <>
+      <div class="page-head">
+        <div class="titles">
+          <h1>Suppressions</h1>
+          <p>
+            Addresses Mailroom does not send to. Hard bounces and complaints add them, soft bounces after
+            several in a row; a send leaves them out and says so.
+          </p>
+        </div>
+        <div class="actions">
+          <a class="btn" href={exportUrl()} download="">
+            Export CSV
+          </a>
+          <Show when={canEdit()}>
+            <button type="button" class="btn" onClick={() => fileInput?.click()}>
+              Import CSV
+            </button>
+            <input
+              ref={fileInput}
+              type="file"
+              accept=".csv,text/csv,text/plain"
+              class="sr-only"
+              aria-label="CSV file to import"
+              onChange={(e) => {
+                const f = e.currentTarget.files?.[0];
+                e.currentTarget.value = '';
+                if (f) void importFile(f);
+              }}
+            />
+            <button type="button" class="btn primary" onClick={() => setAdding(true)}>
+              Add address
+            </button>
+          </Show>
+        </div>
+      </div>
+      <ErrorBanner error={error()} title="Could not change the list" />
+      <ListPage
+        label="Suppressed addresses"
+        toolbar={
+          <form class="toolbar" onSubmit={(e) => e.preventDefault()}>
+            <div class="field grow">
+              <label for="sup-q">Search address</label>
+              <input
+                id="sup-q"
+                type="search"
+                value={search.q ?? ''}
+                onChange={(e) => setSearch({ q: e.currentTarget.value || undefined, cursor: undefined })}
+              />
+            </div>
+            <div class="field">
+              <label for="sup-reason">Reason</label>
+              <select
+                id="sup-reason"
+                value={search.reason ?? ''}
+                onChange={(e) => setSearch({ reason: e.currentTarget.value || undefined, cursor: undefined })}
+              >
+                <option value="">All reasons</option>
+                <For each={suppressionReasons}>{(r) => <option value={r}>{humanize(r)}</option>}</For>
+              </select>
+            </div>
+            <div class="field">
+              <label for="sup-scope">Scope</label>
+              <select
+                id="sup-scope"
+                value={search.scope ?? ''}
+                onChange={(e) => setSearch({ scope: e.currentTarget.value || undefined, cursor: undefined })}
+              >
+                <option value="">All scopes</option>
+                <option value="system">System</option>
+                <For each={teams()}>{(t) => <option value={t.id}>Team {t.name}</option>}</For>
+              </select>
+            </div>
+          </form>
+        }
+        columns={columns}
+        list={latest(data)}
+        loading={data.loading}
+        error={data.error}
+        errorTitle="Could not load the suppression list"
+        empty={
+          <>
+            No suppressed address{search.q || search.reason || search.scope ? ' matches' : ' yet'}. Hard
+            bounces and complaints fetched by a bounce mailbox add addresses here.
+          </>
+        }
+        pagerLabel="Suppression list pages"
+        onCursor={(cursor) => setSearch({ cursor })}
+      />
+      <AddDialog open={adding()} onClose={() => setAdding(false)} onAdded={() => void refetch()} />
+      <Modal
+        open={removing() !== null}
+        onOpenChange={(o) => !o && setRemoving(null)}
+        title={`Remove ${removing()?.address ?? ''}?`}
+        description="The next send to this address goes out again."
+        footer={
+          <>
+            <button type="button" class="btn" onClick={() => setRemoving(null)}>
+              Keep it
+            </button>
+            <button type="button" class="btn danger" onClick={() => void remove()}>
+              Remove
+            </button>
+          </>
+        }
+      />
+      <Modal
+        open={imported() !== null}
+        onOpenChange={(o) => !o && setImported(null)}
+        title="Import finished"
+        wide
+        footer={
+          <button type="button" class="btn primary" onClick={() => setImported(null)}>
+            Done
+          </button>
+        }
+      >
+        <Show when={imported()}>
+          {(r) => (
+            <>
+              <p>
+                <strong>{r().added}</strong> added, <strong>{r().skipped.length}</strong> skipped,{' '}
+                <strong>{r().invalid.length}</strong> invalid.
+              </p>
+              <Show when={r().invalid.length + r().skipped.length > 0}>
+                <table class="data">
+                  <thead>
+                    <tr>
+                      <th scope="col" class="num">
+                        Line
+                      </th>
+                      <th scope="col">What</th>
+                      <th scope="col">Why</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    <For each={r().invalid.slice(0, 200)}>
+                      {(i) => (
+                        <tr>
+                          <td class="num">{i.line}</td>
+                          <td class="mono wrap">{i.text}</td>
+                          <td>
+                            <Badge tone="bad">Invalid</Badge> {i.message}
+                          </td>
+                        </tr>
+                      )}
+                    </For>
+                    <For each={r().skipped.slice(0, 200)}>
+                      {(s) => (
+                        <tr>
+                          <td class="num">{s.line}</td>
+                          <td class="mono">{s.address}</td>
+                          <td>
+                            <Badge>Skipped</Badge> {s.why}
+                          </td>
+                        </tr>
+                      )}
+                    </For>
+                  </tbody>
+                </table>
+              </Show>
+            </>
+          )}
+        </Show>
+      </Modal>
+    </>
+  );
+}
+
+/** Add one address, system-wide (admins) or for a team (its team admins). */
+function AddDialog(props: { open: boolean; onClose: () => void; onAdded: () => void }) {
+  const [address, setAddress] = createSignal('');
+  const [teamId, setTeamId] = createSignal(isAdmin() ? '' : (me()?.user.teamIds[0] ?? ''));
+  const [detail, setDetail] = createSignal('');
+  const [errors, setErrors] = createSignal<FieldErrors>({});
+  const scopes = () => [
+    ...(isAdmin() ? [{ value: '', label: 'System (every send)' }] : []),
+    ...teams()
+      .filter((t) => isAdmin() || (me()?.user.teamIds ?? []).includes(t.id))
+      .map((t) => ({ value: t.id, label: `Team ${t.name}` })),
+  ];
+  async function submit(e: Event) {
+    e.preventDefault();
+    const v = validate(suppressionInputSchema, {
+      address: address(),
+      teamId: teamId() || null,
+      reason: 'manual',
+      ...(detail() ? { detail: detail() } : {}),
+    });
+    if (!v.ok) return setErrors(v.errors);
+    try {
+      const s = await addSuppression(v.data);
+      toast(`${s.address} will not be mailed`);
+      setAddress('');
+      setDetail('');
+      setErrors({});
+      props.onAdded();
+      props.onClose();
+    } catch (err) {
+      setErrors(apiErrors(err));
+    }
+  }
+  return (
+    <Modal
+      open={props.open}
+      onOpenChange={(o) => !o && props.onClose()}
+      title="Add an address"
+      description="Sends leave it out until it is removed."
+    >
+      <form class="stack" onSubmit={submit} novalidate aria-label="Add an address">
+        <TextField
+          label="Address"
+          name="address"
+          type="email"
+          value={address()}
+          onValue={setAddress}
+          error={errors().address ?? errors()['']}
+        />
+        <SelectField
+          label="Scope"
+          value={teamId()}
+          onValue={setTeamId}
+          options={scopes()}
+          error={errors().teamId}
+        />
+        <TextField
+          label="Note (optional)"
+          name="detail"
+          value={detail()}
+          onValue={setDetail}
+          error={errors().detail}
+        />
+        <div class="actions" style={{ 'justify-content': 'flex-end' }}>
+          <button type="button" class="btn" onClick={props.onClose}>
+            Cancel
+          </button>
+          <button type="submit" class="btn primary">
+            Add
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}
