@@ -2,7 +2,7 @@ import { type ParsedMail, simpleParser } from 'mailparser';
 import { parseFeedbackReport } from './arf';
 import { autoReplyReason } from './autoReply';
 import { parseDeliveryStatus } from './dsn';
-import { cleanAddress, cleanMessageId, field, MAX_SCAN, parseHeaderBlock } from './fields';
+import { cleanAddress, cleanMessageId, type Fields, field, MAX_SCAN, parseHeaderBlock } from './fields';
 import { DAEMON_FROM, DSN_VENDORS } from './rules';
 import { readTextBounce } from './text';
 import type { Classification, ClassifyOptions } from './types';
@@ -17,12 +17,14 @@ const RETURNED_TYPES = new Set([
 ]);
 const QUOTED_MESSAGE_ID = /^[ \t>]*Message-ID:[ \t]*(<[^<>\s]+>)/im;
 
+/** A parsed message with the lookups every check needs. */
 type Read = {
   mail: ParsedMail;
   get: (name: string) => string | null;
   text: string;
   part: (types: Set<string>) => string | null;
-  returned: ReturnType<typeof parseHeaderBlock> | null;
+  /** The returned message's headers (text/rfc822-headers, message/rfc822 …), when the report has them. */
+  returned: Fields | null;
 };
 
 function read(mail: ParsedMail): Read {

@@ -25,7 +25,8 @@ const QUOTED_HEADER =
   /^(?:Message-ID|Received|Return-Path|From|To|Subject|Date|MIME-Version|Content-Type):\s/i;
 
 function recipientsOf(rule: TextBounceRule, text: string): Array<{ address: string; diagnostic: string[] }> {
-  const found: Array<{ address: string; diagnostic: string[] }> = [];
+  // By address, in the order first named: a text may name a recipient twice (summary, then details).
+  const found = new Map<string, { address: string; diagnostic: string[] }>();
   let current: { address: string; diagnostic: string[] } | null = null;
   // With a diagnostic shared by all recipients (Gmail), the lines after an address are prose.
   const ownDiagnostic = !rule.sharedDiagnostic;
@@ -35,10 +36,10 @@ function recipientsOf(rule: TextBounceRule, text: string): Array<{ address: stri
     const address = m ? cleanAddress(m[1] ?? m[2] ?? null) : null;
     if (m && address) {
       const inline = m[1] !== undefined ? m[2] : undefined;
-      current = found.find((r) => r.address === address) ?? null;
+      current = found.get(address) ?? null;
       if (!current) {
         current = { address, diagnostic: [] };
-        found.push(current);
+        found.set(address, current);
       }
       if (inline?.trim()) current.diagnostic.push(inline.trim());
     } else if (line.trim() === '') {
@@ -47,7 +48,7 @@ function recipientsOf(rule: TextBounceRule, text: string): Array<{ address: stri
       current.diagnostic.push(line.trim());
     }
   }
-  return found;
+  return [...found.values()];
 }
 
 function remoteMtaIn(diagnostic: string | null): string | null {
