@@ -9,6 +9,7 @@ import { dateTimeSec, humanize, ms } from '../../lib/format';
 import { errorLabel } from '../../lib/labels';
 import { cancelMessage, getMessage, retryMessage } from '../../lib/messages';
 import { latest } from '../../lib/resource';
+import { RecipientStories, stateText } from './RecipientStories';
 
 /** One message: recipients, every attempt with the server's reply, and retry / cancel. */
 export function MessageDrawer(props: { id: string | undefined; onClose: () => void; onChanged: () => void }) {
@@ -210,23 +211,7 @@ export function MessageDrawer(props: { id: string | undefined; onClose: () => vo
             </Show>
             <Show when={m().recipients.length}>
               <h3>Recipients</h3>
-              <table class="data">
-                <tbody>
-                  <For each={m().recipients}>
-                    {(r) => (
-                      <tr>
-                        <td>{r.address}</td>
-                        <td>
-                          {m().status === 'cancelled' && r.status !== 'accepted' && r.status !== 'rejected'
-                            ? 'Not sent (cancelled)'
-                            : humanize(r.status)}
-                        </td>
-                        <td class="mono wrap">{r.reply ?? ''}</td>
-                      </tr>
-                    )}
-                  </For>
-                </tbody>
-              </table>
+              <RecipientStories m={m()} />
             </Show>
             <h3>Attempts ({m().attempts?.length ?? m().attemptCount})</h3>
             <ol class="steps" aria-label="Delivery attempts">
@@ -255,26 +240,34 @@ export function MessageDrawer(props: { id: string | undefined; onClose: () => vo
 
 /** Who got a partially sent message and who refused it, from its per-recipient results. */
 function PartialBanner(props: { m: MessageView }) {
-  const refused = () => props.m.recipients.filter((r) => r.status === 'rejected');
+  const refused = () =>
+    props.m.recipients.filter(
+      (r) => r.status === 'rejected' || r.status === 'bounced' || r.status === 'suppressed',
+    );
+  const onlyRefused = () => refused().every((r) => r.status === 'rejected');
   const total = () => props.m.recipients.length;
   return (
     <div class="banner warn" role="status">
       <div>
         <strong>
-          Partially sent: {refused().length} of {total()} recipients refused it
+          Partially sent: {refused().length} of {total()} recipients{' '}
+          {onlyRefused() ? 'refused it' : 'did not get it'}
         </strong>
         <p>
           {total() - refused().length === 1
             ? 'The other recipient accepted it'
             : `The other ${total() - refused().length} accepted it`}
-          {props.m.sentAt ? ` (${dateTimeSec(props.m.sentAt)})` : ''}. Retry refused recipients sends it to
-          these only:
+          {props.m.sentAt ? ` (${dateTimeSec(props.m.sentAt)})` : ''}.
+          {onlyRefused()
+            ? ' Retry refused recipients sends it to these only:'
+            : ' Bounced and suppressed addresses are not mailed again; Retry sends to refused ones only:'}
         </p>
         <ul style={{ margin: '4px 0 0', 'padding-left': '1.2em' }}>
           <For each={refused()}>
             {(r) => (
               <li>
-                {r.address} <span class="mono muted">{r.reply ?? ''}</span>
+                {r.address} <span class="muted">{stateText(r)}</span>{' '}
+                <span class="mono muted">{r.diagnostic ?? r.reply ?? ''}</span>
               </li>
             )}
           </For>
