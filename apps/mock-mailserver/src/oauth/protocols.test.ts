@@ -195,6 +195,43 @@ describe('tokens made without the consent page', () => {
   });
 });
 
+describe('one scope per protocol, as Microsoft has them', () => {
+  it('takes an SMTP.Send token on SMTP and refuses it on IMAP with insufficient scope', async () => {
+    await mock.close();
+    const scope = (name: string) => `https://outlook.office.com/${name}`;
+    mock = await startMockMailServer({
+      oauth: {
+        mailScope: {
+          smtp: scope('SMTP.Send'),
+          imap: scope('IMAP.AccessAsUser.All'),
+          pop3: scope('POP.AccessAsUser.All'),
+        },
+      },
+    });
+    expect(mock.oauth.summary()).toMatchObject({ mailScopes: { smtp: scope('SMTP.Send') } });
+    const { access_token: token } = mock.oauth.grant({
+      identity: ANN,
+      scopes: [scope('SMTP.Send'), 'offline_access'],
+    });
+    await smtpTransport({ type: 'OAuth2', user: ANN, accessToken: token }).sendMail({
+      from: ANN,
+      to: 'bob@example.org',
+      subject: 'microsoft style',
+      text: 'x',
+    });
+    const raw = await RawImap.connect(mock.imapPort);
+    await raw.greeting();
+    raw.write(`A1 AUTHENTICATE OAUTHBEARER ${oauthbearer(ANN, token)}\r\n`);
+    const challenge = await raw.line.line();
+    expect(unb64(challenge.slice(2))).toMatchObject({
+      status: 'insufficient_scope',
+      scope: scope('IMAP.AccessAsUser.All'),
+    });
+    raw.write('AQ==\r\n');
+    expect(await raw.until('A1')).toEqual(['A1 NO [AUTHENTICATIONFAILED] Invalid credentials (Failure)']);
+  });
+});
+
 describe('the mock log', () => {
   it('says what happened without a token or a code in it', async () => {
     await mock.close();

@@ -1,6 +1,13 @@
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { safeEqual } from '../credentials.js';
-import type { OAuthClientConfig, OAuthGrantFilter, OAuthGrantInfo, OAuthOptions } from './types.js';
+import type {
+  MailProtocol,
+  MailScopes,
+  OAuthClientConfig,
+  OAuthGrantFilter,
+  OAuthGrantInfo,
+  OAuthOptions,
+} from './types.js';
 
 export const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 export const GOOGLE_MAIL_SCOPE = 'https://mail.google.com/';
@@ -127,7 +134,7 @@ export const normaliseUserCode = (value: string) => value.toUpperCase().replace(
 export class OAuthProvider {
   readonly enabled: boolean;
   readonly scopes: string[];
-  readonly mailScope: string;
+  private readonly mailScopes: MailScopes;
   readonly defaultIdentity: string;
   private readonly domains: 'all' | string[];
   private readonly clients: Map<string, OAuthClientConfig> | null;
@@ -153,8 +160,14 @@ export class OAuthProvider {
     this.enabled = options !== null;
     this.domains = o.domains === undefined ? 'all' : o.domains === 'all' ? 'all' : o.domains.map(lower);
     this.clients = o.clients ? new Map(o.clients.map((c) => [c.clientId, { ...c }])) : null;
-    this.scopes = o.scopes ?? [...OAUTH_DEFAULTS.scopes];
-    this.mailScope = o.mailScope ?? GOOGLE_MAIL_SCOPE;
+    const mail = o.mailScope ?? GOOGLE_MAIL_SCOPE;
+    this.mailScopes = typeof mail === 'string' ? { smtp: mail, imap: mail, pop3: mail } : { ...mail };
+    this.scopes = o.scopes ?? [
+      ...new Set([
+        ...Object.values(this.mailScopes),
+        ...OAUTH_DEFAULTS.scopes.filter((s) => s !== GOOGLE_MAIL_SCOPE),
+      ]),
+    ];
     this.defaultIdentity = o.defaultIdentity ?? OAUTH_DEFAULTS.defaultIdentity;
     this.now = o.clock ?? Date.now;
     this.accessTtlMs = (o.accessTokenTtlSeconds ?? OAUTH_DEFAULTS.accessTokenTtlSeconds) * 1000;
@@ -201,7 +214,7 @@ export class OAuthProvider {
       issuer: this.issuerUrl,
       metadataUrl: `${this.issuerUrl}/.well-known/oauth-authorization-server`,
       domains: this.enabled ? this.domains : [],
-      mailScope: this.mailScope,
+      mailScopes: this.mailScopes,
       defaultIdentity: this.defaultIdentity,
       accessTokenTtlSeconds: this.accessTtlMs / 1000,
       clients: this.clients
@@ -213,6 +226,11 @@ export class OAuthProvider {
           }))
         : null,
     };
+  }
+
+  /** The scope a token needs to log in to this protocol. */
+  mailScope(protocol: MailProtocol): string {
+    return this.mailScopes[protocol];
   }
 
   /** Whether a login by this name must present one of the provider's tokens. */
@@ -597,7 +615,7 @@ export class OAuthProvider {
    * returns its tokens: for tests that need a valid token and do not test the flow itself.
    */
   grant(options: { identity: string; clientId?: string; scopes?: string[] }): TokenResponse {
-    const scopes = options.scopes ?? [this.mailScope];
+    const scopes = options.scopes ?? [...new Set(Object.values(this.mailScopes))];
     const unknown = scopes.filter((scope) => !this.scopes.includes(scope));
     if (unknown.length) throw new Error(`unknown scopes: ${unknown.join(' ')}`);
     if (!isEmail(options.identity)) throw new Error(`identity must be an email address: ${options.identity}`);

@@ -1,4 +1,5 @@
 import type { OAuthProvider } from './provider.js';
+import type { MailProtocol } from './types.js';
 
 /** The SASL mechanisms that carry an OAuth2 bearer token. */
 export type BearerMechanism = 'XOAUTH2' | 'OAUTHBEARER';
@@ -75,15 +76,17 @@ export function checkBearer(
   provider: OAuthProvider,
   mechanism: BearerMechanism,
   credentials: BearerCredentials,
+  protocol: MailProtocol,
 ): BearerOutcome {
+  const scope = provider.mailScope(protocol);
   const result = provider.checkAccessToken(credentials.token);
   const fail = (reason: string, insufficientScope = false): BearerOutcome => {
     const error: Record<string, string> =
       mechanism === 'XOAUTH2'
-        ? { status: insufficientScope ? '400' : '401', schemes: 'Bearer', scope: provider.mailScope }
+        ? { status: insufficientScope ? '400' : '401', schemes: 'Bearer', scope }
         : {
             status: insufficientScope ? 'insufficient_scope' : 'invalid_token',
-            scope: provider.mailScope,
+            scope,
             'openid-configuration': `${provider.issuer}/.well-known/openid-configuration`,
           };
     return { ok: false, reason, error, challenge: challengeOf(error) };
@@ -92,7 +95,7 @@ export function checkBearer(
   if (credentials.user !== null && credentials.user.toLowerCase() !== result.identity) {
     return fail(`token of ${result.identity} presented for ${credentials.user}`);
   }
-  if (!result.scopes.includes(provider.mailScope)) return fail(`token without ${provider.mailScope}`, true);
+  if (!result.scopes.includes(scope)) return fail(`token without ${scope}`, true);
   return { ok: true, user: credentials.user ?? result.identity };
 }
 

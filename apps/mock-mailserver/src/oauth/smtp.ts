@@ -28,10 +28,15 @@ export function smtpOAuthVerdict(oauth: OAuthProvider, auth: BearerAuthenticatio
   if (auth.method === 'XOAUTH2') {
     // OAUTHBEARER may leave the user out (''): the token then names it.
     if (!oauth.enabled || (username !== '' && !oauth.requiresToken(username))) return null;
-    const outcome = checkBearer(oauth, auth.saslMechanism ?? 'XOAUTH2', {
-      user: username || null,
-      token: auth.accessToken ?? '',
-    });
+    const outcome = checkBearer(
+      oauth,
+      auth.saslMechanism ?? 'XOAUTH2',
+      {
+        user: username || null,
+        token: auth.accessToken ?? '',
+      },
+      'smtp',
+    );
     return outcome.ok
       ? { kind: 'pass', user: outcome.user }
       : { kind: 'challenge', error: outcome.error, reason: outcome.reason };

@@ -21,10 +21,14 @@ export interface OAuthOptions {
   domains?: 'all' | string[] | undefined;
   /** Registered clients; left out, every client_id is accepted on the fly. */
   clients?: OAuthClientConfig[] | undefined;
-  /** The scopes the provider knows. Default: https://mail.google.com/, openid, email, profile, offline_access. */
+  /** The scopes the provider knows. Default: the mail scopes, openid, email, profile, offline_access. */
   scopes?: string[] | undefined;
-  /** The scope a token needs for SMTP, IMAP and POP3. Default `https://mail.google.com/`. */
-  mailScope?: string | undefined;
+  /**
+   * The scope a token needs for SMTP, IMAP and POP3: one for all (Google's
+   * `https://mail.google.com/`, the default), or one per protocol as Microsoft has them
+   * (`{ smtp: 'https://outlook.office.com/SMTP.Send', imap: '….IMAP.AccessAsUser.All', pop3: '….POP.AccessAsUser.All' }`).
+   */
+  mailScope?: string | MailScopes | undefined;
   /** The identity the consent pages propose when the request has no login_hint. Default `user@oauth.mock.test`. */
   defaultIdentity?: string | undefined;
   /** Lifetime of access tokens in seconds. Default 3600. */
@@ -47,6 +51,16 @@ export interface OAuthOptions {
   /** Milliseconds since the epoch; replace it in tests to expire codes and tokens without waiting. Default `Date.now`. */
   clock?: (() => number) | undefined;
 }
+
+/** The scope each mail protocol needs. */
+export interface MailScopes {
+  smtp: string;
+  imap: string;
+  pop3: string;
+}
+
+/** A mail protocol a token is presented to. */
+export type MailProtocol = keyof MailScopes;
 
 /** A grant as listed by `GET /api/oauth/grants` and `mock.oauth.grants()`: no token in it. */
 export interface OAuthGrantInfo {

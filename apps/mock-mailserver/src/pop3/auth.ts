@@ -36,7 +36,7 @@ function bearer(session: Pop3Session, mechanism: BearerMechanism, response: stri
   if (!credentials) return session.write(`-ERR malformed ${mechanism} response`);
   const { oauth, users } = session.ctx;
   if (oauth.enabled && (credentials.user === null || oauth.requiresToken(credentials.user))) {
-    const outcome = checkBearer(oauth, mechanism, credentials);
+    const outcome = checkBearer(oauth, mechanism, credentials, 'pop3');
     if (outcome.ok) return openMaildrop(session, outcome.user);
     session.ctx.log(`pop3: AUTH ${mechanism} token refused: ${outcome.reason}`);
     session.write(`+ ${outcome.challenge}`);

@@ -41,7 +41,7 @@ async function bearer(
   const { oauth, users } = session.ctx;
   let challenge: string;
   if (oauth.enabled && (credentials.user === null || oauth.requiresToken(credentials.user))) {
-    const outcome = checkBearer(oauth, mechanism, credentials);
+    const outcome = checkBearer(oauth, mechanism, credentials, 'imap');
     if (outcome.ok) return session.loggedIn(outcome.user);
     session.ctx.log(`imap: AUTHENTICATE ${mechanism} token refused: ${outcome.reason}`);
     challenge = outcome.challenge;
@@ -49,7 +49,7 @@ async function bearer(
     return session.loggedIn(credentials.user);
   } else {
     session.ctx.log(`imap: AUTHENTICATE ${mechanism} failed for ${JSON.stringify(credentials.user)}`);
-    challenge = challengeOf({ status: '401', schemes: 'Bearer', scope: oauth.mailScope });
+    challenge = challengeOf({ status: '401', schemes: 'Bearer', scope: oauth.mailScope('imap') });
   }
   // The client answers the error challenge (an empty line, or ^A for OAUTHBEARER).
   session.send(`+ ${challenge}`);
