@@ -172,8 +172,9 @@ async function fetchAll(
 async function startMock(): Promise<Target> {
   const port = await freePort();
   const args = [
+    // tsx as the bench resolves it, so the command works from any directory.
     '--import',
-    'tsx',
+    import.meta.resolve('tsx'),
     join(mockDir, 'src', 'cli.ts'),
     ...['--imap', String(port), '--imaps', 'off', '--smtp', String(await freePort()), '--smtps', 'off'],
     ...[
