@@ -1,10 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { FAULT_STAGES, IMAP_STAGES, SES_STAGES } from '../faults/rules.js';
+import { FAULT_STAGES, IMAP_STAGES, REPORT_STAGES, SES_STAGES } from '../faults/rules.js';
 import type { HttpContext } from '../http/context.js';
 import { intParam } from '../http/context.js';
 import { json } from '../http/respond.js';
 import type { Router } from '../http/router.js';
+import type { BounceKind, FaultAction, FaultStage, FeedbackType } from '../types.js';
 import { listForUi, selectMessages, type UiSelection } from './list.js';
 
 // The web page: static files in ./static (plain ES modules, no build step), served by the mock
@@ -22,6 +23,30 @@ const PAGE_POLICY = [
   "form-action 'none'",
   "frame-ancestors 'none'",
 ].join('; ');
+
+// What the fault editor offers. Each list must name every member of its type: a new action,
+// kind or feedback type fails to compile here until the editor knows it.
+const ACTIONS = ['reply', 'drop', 'delay', 'bounce', 'complain'] as const satisfies readonly FaultAction[];
+const BOUNCE_KINDS = ['hard', 'soft', 'delayed'] as const satisfies readonly BounceKind[];
+const FEEDBACK_TYPES = [
+  'abuse',
+  'fraud',
+  'virus',
+  'other',
+  'not-spam',
+] as const satisfies readonly FeedbackType[];
+type Every<All, Listed> = [Exclude<All, Listed>] extends [never] ? true : false;
+type Assert<T extends true> = T;
+/** Compiles only while the lists above are complete. */
+export type EditorListsComplete = [
+  Assert<Every<FaultAction, (typeof ACTIONS)[number]>>,
+  Assert<Every<BounceKind, (typeof BOUNCE_KINDS)[number]>>,
+  Assert<Every<FeedbackType, (typeof FEEDBACK_TYPES)[number]>>,
+];
+/** Stages where `errorType` applies: SES's error name, the OAuth `error` at oauth-token. */
+const ERROR_TYPE_STAGES = FAULT_STAGES.filter(
+  (s: FaultStage) => SES_STAGES.includes(s) || s === 'oauth-token',
+);
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -97,6 +122,14 @@ export function uiRoutes(router: Router, ctx: HttpContext): void {
 
   /** What the fault editor offers. */
   router.on('GET', '/api/ui/info', ({ res }) =>
-    json(res, 200, { stages: FAULT_STAGES, imapStages: IMAP_STAGES, sesStages: SES_STAGES }),
+    json(res, 200, {
+      stages: FAULT_STAGES,
+      imapStages: IMAP_STAGES,
+      reportStages: REPORT_STAGES,
+      errorTypeStages: ERROR_TYPE_STAGES,
+      actions: ACTIONS,
+      bounceKinds: BOUNCE_KINDS,
+      feedbackTypes: FEEDBACK_TYPES,
+    }),
   );
 }

@@ -130,6 +130,23 @@ describe.skipIf(!installed)('the web page in Chromium', { timeout: 60_000 }, () 
     await form.getByRole('button', { name: 'Add rule' }).click();
     await page.locator('table.rules tr', { hasText: 'imap-login' }).waitFor();
     expect(mock.faults.list()).toMatchObject([{ stage: 'imap-login', status: 'BAD' }]);
+    // A bounce: accepted with 250, then a DSN lands in the sender's mailbox, and in the list.
+    await page.getByRole('button', { name: 'Remove rule 0 (imap-login)' }).click();
+    await page.getByText('No fault rules').waitFor();
+    await form.getByLabel('Stage', { exact: true }).selectOption('rcpt');
+    await form.getByLabel('Action', { exact: true }).selectOption('bounce');
+    await form.getByLabel('Bounce kind', { exact: true }).selectOption('soft');
+    await form.getByLabel('DSN status', { exact: true }).fill('4.2.2');
+    await form.getByLabel('Text', { exact: true }).fill('Mailbox full');
+    await form.getByRole('button', { name: 'Add rule' }).click();
+    await page.locator('table.rules tr', { hasText: 'DSN soft 4.2.2' }).waitFor();
+    expect(mock.faults.list()).toMatchObject([
+      { stage: 'rcpt', action: 'bounce', kind: 'soft', status: '4.2.2', text: 'Mailbox full' },
+    ]);
+    await send({ to: 'full@example.org', subject: 'to a full mailbox', text: 'x' });
+    const dsn = await mock.waitFor({ to: 'noreply@acme.test' });
+    await row(dsn.subject).waitFor();
+
     await form.getByLabel('Stage', { exact: true }).selectOption('rcpt');
     await form.getByLabel('Match', { exact: true }).fill('/(/');
     await form.getByRole('button', { name: 'Add rule' }).click();

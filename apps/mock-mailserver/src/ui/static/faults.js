@@ -3,8 +3,6 @@
 import { api } from './api.js';
 import { el, longDate, toast } from './dom.js';
 
-const ACTIONS = ['reply', 'drop', 'delay'];
-
 function field(label, control, wide = false) {
   control.id = `fault-${control.name}`;
   return el(
@@ -16,15 +14,25 @@ function field(label, control, wide = false) {
 }
 
 function ruleReply(rule, imapStages) {
-  if ((rule.action ?? 'reply') !== 'reply') return '';
+  const action = rule.action ?? 'reply';
+  if (action === 'bounce') {
+    return ['DSN', rule.kind ?? 'hard', rule.status, rule.code, rule.text]
+      .filter((x) => x !== undefined)
+      .join(' ');
+  }
+  if (action === 'complain')
+    return ['ARF', rule.feedbackType ?? 'abuse', rule.text].filter(Boolean).join(' ');
+  if (action !== 'reply') return '';
   if (imapStages.includes(rule.stage)) return `${rule.status ?? 'NO'} ${rule.message ?? '(default text)'}`;
-  return `${rule.code ?? '(default code)'} ${rule.message ?? ''}`.trim();
+  return [rule.code ?? '(default code)', rule.errorType, rule.message]
+    .filter((x) => x !== undefined)
+    .join(' ');
 }
 
 function rulesTable(state, info, onRemove) {
   if (state.rules.length === 0)
     return el('p', { className: 'empty', textContent: 'No fault rules: every command succeeds.' });
-  const head = ['#', 'Stage', 'Match', 'Action', 'Reply', 'Delay', 'Count', 'Fired', ''];
+  const head = ['#', 'Stage', 'Match', 'Action', 'Answer', 'Delay', 'Count', 'Fired', ''];
   return el(
     'table',
     { className: 'grid rules' },
@@ -110,43 +118,69 @@ function firedTable(fired) {
   );
 }
 
-/** The form to add a rule; the code field turns into NO / BAD for the IMAP stages. */
+const options = (values) => values.map((v) => el('option', { value: v, textContent: v }));
+
+/**
+ * The form to add a rule. It shows the fields the chosen stage and action take: a code or the
+ * IMAP NO / BAD for a reply, the error name at the SES and OAuth stages, the DSN kind and status
+ * of a bounce, the feedback type of a complaint.
+ */
 function ruleForm(info, onAdd) {
-  const stage = el(
-    'select',
-    { name: 'stage' },
-    ...info.stages.map((s) => el('option', { value: s, textContent: s })),
-  );
+  const stage = el('select', { name: 'stage' }, ...options(info.stages));
   stage.value = 'rcpt';
   const match = el('input', {
     name: 'match',
     placeholder: 'glob or /regex/ (empty: any)',
     autocomplete: 'off',
   });
-  const action = el(
-    'select',
-    { name: 'action' },
-    ...ACTIONS.map((a) => el('option', { value: a, textContent: a })),
-  );
+  const action = el('select', { name: 'action' }, ...options(info.actions));
   const code = el('input', { name: 'code', type: 'number', min: '400', max: '599', placeholder: 'default' });
-  const status = el(
-    'select',
-    { name: 'status' },
-    el('option', { value: 'NO', textContent: 'NO' }),
-    el('option', { value: 'BAD', textContent: 'BAD' }),
-  );
-  const message = el('input', { name: 'message', placeholder: 'default text', autocomplete: 'off' });
+  const imapStatus = el('select', { name: 'imapStatus' }, ...options(['NO', 'BAD']));
+  const errorType = el('input', { name: 'errorType', placeholder: 'default', autocomplete: 'off' });
+  const kind = el('select', { name: 'kind' }, ...options(info.bounceKinds));
+  const dsnStatus = el('input', {
+    name: 'dsnStatus',
+    placeholder: 'default, e.g. 5.1.1',
+    autocomplete: 'off',
+  });
+  const feedbackType = el('select', { name: 'feedbackType' }, ...options(info.feedbackTypes));
+  const text = el('input', { name: 'text', placeholder: 'default text', autocomplete: 'off' });
   const count = el('input', { name: 'count', type: 'number', min: '1', placeholder: '∞' });
   const delay = el('input', { name: 'delayMs', type: 'number', min: '0', placeholder: '0' });
   const error = el('p', { className: 'error', attrs: { role: 'alert' } });
-  const codeField = field('Code', code);
-  const statusField = field('IMAP status', status);
-  const sync = () => {
+  const fields = {
+    code: field('Code', code),
+    imapStatus: field('IMAP status', imapStatus),
+    errorType: field('Error type', errorType),
+    kind: field('Bounce kind', kind),
+    dsnStatus: field('DSN status', dsnStatus),
+    feedbackType: field('Feedback type', feedbackType),
+    text: field('Text', text, true),
+  };
+  const shown = () => {
     const imap = info.imapStages.includes(stage.value);
-    codeField.hidden = imap;
-    statusField.hidden = !imap;
+    const a = action.value;
+    return {
+      code: (a === 'reply' && !imap) || a === 'bounce',
+      imapStatus: a === 'reply' && imap,
+      errorType: a === 'reply' && info.errorTypeStages.includes(stage.value),
+      kind: a === 'bounce',
+      dsnStatus: a === 'bounce',
+      feedbackType: a === 'complain',
+      text: a === 'reply' || a === 'bounce' || a === 'complain',
+    };
+  };
+  const sync = () => {
+    // Bounces and complaints exist only where a message is accepted.
+    const reports = info.reportStages.includes(stage.value);
+    for (const option of action.options) {
+      option.disabled = (option.value === 'bounce' || option.value === 'complain') && !reports;
+    }
+    if (action.selectedOptions[0]?.disabled) action.value = 'reply';
+    for (const [name, visible] of Object.entries(shown())) fields[name].hidden = !visible;
   };
   stage.addEventListener('change', sync);
+  action.addEventListener('change', sync);
   sync();
   const form = el(
     'form',
@@ -154,9 +188,7 @@ function ruleForm(info, onAdd) {
     field('Stage', stage),
     field('Match', match, true),
     field('Action', action),
-    codeField,
-    statusField,
-    field('Text', message, true),
+    ...Object.values(fields),
     field('Count', count),
     field('Delay (ms)', delay),
     el('button', { type: 'submit', className: 'button', textContent: 'Add rule' }),
@@ -164,17 +196,26 @@ function ruleForm(info, onAdd) {
   );
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
+    const on = shown();
     const rule = { stage: stage.value, action: action.value };
-    if (match.value.trim()) rule.match = match.value.trim();
-    if (info.imapStages.includes(stage.value)) rule.status = status.value;
-    else if (code.value) rule.code = Number(code.value);
-    if (message.value.trim()) rule.message = message.value.trim();
+    const set = (key, value) => {
+      if (value !== '') rule[key] = value;
+    };
+    set('match', match.value.trim());
+    if (on.code && code.value) rule.code = Number(code.value);
+    if (on.imapStatus) rule.status = imapStatus.value;
+    if (on.errorType) set('errorType', errorType.value.trim());
+    if (on.kind) rule.kind = kind.value;
+    if (on.dsnStatus) set('status', dsnStatus.value.trim());
+    if (on.feedbackType) rule.feedbackType = feedbackType.value;
+    // A reply's words are its `message`; a bounce's or complaint's report text is `text`.
+    if (on.text) set(action.value === 'reply' ? 'message' : 'text', text.value.trim());
     if (count.value) rule.count = Number(count.value);
     if (delay.value) rule.delayMs = Number(delay.value);
     try {
       await onAdd(rule);
       error.textContent = '';
-      for (const input of [match, code, message, count, delay]) input.value = '';
+      for (const input of [match, code, errorType, dsnStatus, text, count, delay]) input.value = '';
     } catch (e) {
       error.textContent = e.message;
     }
