@@ -103,6 +103,22 @@ describe('work bounded by the input, not by the attacker', () => {
     }
   });
 
+  it('a text bounce listing 20,000 recipients', async () => {
+    const lines = Array.from({ length: 20_000 }, (_, i) => `r${i}@customer.test: 550 5.1.1 unknown`).join(
+      '\r\n',
+    );
+    const c = await classifyMessage(
+      `From: MAILER-DAEMON@x.test\r\nReturn-Path: <>\r\nSubject: Undeliverable mail\r\n\r\n${lines}\r\n`,
+    );
+    expect(c.kind).toBe('bounce');
+    // Read up to the 256 KB bound, every one of those with its status.
+    if (c.kind === 'bounce') {
+      expect(c.recipients.length).toBeGreaterThan(1000);
+      expect(c.recipients.length).toBeLessThan(20_000);
+      expect(c.recipients.every((r) => r.status === '5.1.1' && r.kind === 'hard')).toBe(true);
+    }
+  });
+
   it('multipart nested 2,000 deep', async () => {
     const depth = 2000;
     let body = 'Content-Type: text/plain\r\n\r\nhello\r\n';
