@@ -60,6 +60,8 @@ export type OutgoingDraft = {
   fromNotAllowed: 'refuse' | 'rewrite';
   sendMode: 'immediate' | 'queued';
   rateLimitPerMinute: string;
+  /** VERP: where bounces come back (empty: off). */
+  bounceAddress: string;
 };
 
 export type IncomingDraft = {
@@ -74,6 +76,7 @@ export type IncomingDraft = {
   pollIntervalSec: string;
   afterFetch: 'keep' | 'mark_seen' | 'delete';
   fetchEnabled: boolean;
+  bounceMailbox: boolean;
 };
 
 export type AccountDraft = {
@@ -150,6 +153,7 @@ export function emptyDraft(teamId = ''): AccountDraft {
       fromNotAllowed: 'refuse',
       sendMode: 'queued',
       rateLimitPerMinute: '0',
+      bounceAddress: '',
     },
     incoming: {
       enabled: false,
@@ -163,6 +167,7 @@ export function emptyDraft(teamId = ''): AccountDraft {
       pollIntervalSec: '60',
       afterFetch: 'keep',
       fetchEnabled: true,
+      bounceMailbox: false,
     },
   };
 }
@@ -202,6 +207,7 @@ export function draftFromView(a: AccountView): AccountDraft {
       fromNotAllowed: o.fromNotAllowed,
       sendMode: o.sendMode,
       rateLimitPerMinute: String(o.rateLimitPerMinute),
+      bounceAddress: o.bounceAddress ?? '',
     };
     d.outgoing.kinds[o.transport] = transportDraftFromView(o);
   } else d.outgoing.enabled = false;
@@ -219,6 +225,7 @@ export function draftFromView(a: AccountView): AccountDraft {
       pollIntervalSec: String(i.pollIntervalSec),
       afterFetch: i.afterFetch,
       fetchEnabled: i.enabled,
+      bounceMailbox: i.bounceMailbox,
     };
   }
   return d;
@@ -275,6 +282,7 @@ export function outgoingInput(o: OutgoingDraft) {
     fromNotAllowed: o.fromNotAllowed,
     sendMode: o.sendMode,
     rateLimitPerMinute: num(o.rateLimitPerMinute) ?? 0,
+    bounceAddress: opt(o.bounceAddress),
   };
   return { ...transportInput(o.transport, o.kinds[o.transport]), ...common };
 }
@@ -313,6 +321,7 @@ export function incomingInput(i: IncomingDraft) {
     pollIntervalSec: num(i.pollIntervalSec),
     afterFetch: i.afterFetch,
     enabled: i.fetchEnabled,
+    bounceMailbox: i.bounceMailbox,
   };
 }
 

@@ -86,6 +86,14 @@ export function IncomingFields(props: {
         />
         Fetch automatically
       </label>
+      <label class="check span2">
+        <input
+          type="checkbox"
+          checked={props.i.bounceMailbox}
+          onChange={(ev) => props.set('bounceMailbox', ev.currentTarget.checked)}
+        />
+        Bounce mailbox: read bounces, complaints and auto-replies from it (other mail still goes to the inbox)
+      </label>
     </div>
   );
 }

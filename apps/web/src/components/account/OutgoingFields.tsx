@@ -73,6 +73,19 @@ export function OutgoingFields(props: {
         error={e('rateLimitPerMinute')}
         help="0 means unlimited."
       />
+      <TextField
+        label="Bounce address (VERP)"
+        type="email"
+        placeholder="bounces@example.com"
+        value={props.o.bounceAddress}
+        onValue={(v) => props.set('bounceAddress', v)}
+        error={e('bounceAddress')}
+        help={
+          props.o.transport === 'mailgun'
+            ? 'Not used with Mailgun: it sends from its own bounce domain.'
+            : 'Empty: off. Set, each recipient goes in its own transaction from bounces+<token>@…, so a bounce names its message and recipient. Fetch this mailbox with an incoming account marked as a bounce mailbox.'
+        }
+      />
       <Field
         label="Send as (from filter)"
         class="span2"

@@ -94,6 +94,16 @@ export function OutgoingProps(props: { o: OutgoingView }) {
         {humanize(o().sendMode)}
         {o().rateLimitPerMinute ? ` · max ${o().rateLimitPerMinute}/min` : ''}
       </dd>
+      <dt>Bounces</dt>
+      <dd>
+        {o().bounceAddress ? (
+          <>
+            VERP to <span class="mono">{o().bounceAddress}</span>
+          </>
+        ) : (
+          'No VERP (matched by returned headers)'
+        )}
+      </dd>
     </dl>
   );
 }
@@ -120,6 +130,10 @@ export function IncomingProps(props: { i: IncomingView }) {
       <dd>{i().enabled ? `every ${i().pollIntervalSec} s` : 'off'}</dd>
       <dt>After fetch</dt>
       <dd>{afterFetchLabels[i().afterFetch]}</dd>
+      <Show when={i().bounceMailbox}>
+        <dt>Bounce mailbox</dt>
+        <dd>Bounces, complaints and auto-replies update the recipients of sent mail</dd>
+      </Show>
     </dl>
   );
 }
