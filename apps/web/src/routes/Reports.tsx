@@ -9,7 +9,20 @@ import { latest } from '../lib/resource';
 type GroupBy = DeliveryReport['groupBy'];
 const day = (d: Date) => d.toISOString().slice(0, 10);
 // Partially sent (some recipients refused it for good) is neither sent nor failed: a column of its own.
-const counts = ['total', 'sent', 'partiallySent', 'failed', 'deferred', 'queued', 'cancelled'] as const;
+// After them, recipients (not messages): bounced after the 250 (hard ones among them), complaints, suppressed.
+const counts = [
+  'total',
+  'sent',
+  'partiallySent',
+  'failed',
+  'deferred',
+  'queued',
+  'cancelled',
+  'bounced',
+  'hardBounced',
+  'complained',
+  'suppressed',
+] as const;
 const countLabels: Record<(typeof counts)[number], string> = {
   total: 'Total',
   sent: 'Sent',
@@ -18,6 +31,10 @@ const countLabels: Record<(typeof counts)[number], string> = {
   deferred: 'Deferred',
   queued: 'Queued',
   cancelled: 'Cancelled',
+  bounced: 'Bounced rcpts',
+  hardBounced: 'Hard bounces',
+  complained: 'Complaints',
+  suppressed: 'Suppressed rcpts',
 };
 
 /** The accounts report (CSV) and delivery counts per account and day. */
