@@ -610,6 +610,25 @@ describe('controls', () => {
     expect(mock.faults.fired().map((f) => f.stage)).toEqual(['oauth-token', 'oauth-token']);
   });
 
+  it('injects slow_down and expired_token into a device flow on a real clock (quick start recipe)', async () => {
+    await start();
+    mock.faults.set([
+      { stage: 'oauth-token', match: '*device_code', code: 400, errorType: 'slow_down', count: 1 },
+      { stage: 'oauth-token', match: '*device_code', code: 400, errorType: 'expired_token', count: 1 },
+    ]);
+    const response = await postForm(`${mock.httpUrl}/oauth/device/code`, {
+      client_id: 'tv',
+      scope: 'https://mail.google.com/',
+    });
+    const { device_code: deviceCode } = (await response.json()) as { device_code: string };
+    const poll = () =>
+      tokenRequest(mock, { grant_type: DEVICE_GRANT, device_code: deviceCode, client_id: 'tv' });
+    expect(await poll()).toMatchObject({ status: 400, body: { error: 'slow_down' } });
+    expect(await poll()).toMatchObject({ status: 400, body: { error: 'expired_token' } });
+    clock.advance(5);
+    expect((await poll()).body.error).toBe('authorization_pending');
+  });
+
   it('forgets every grant on reset (POST /api/reset)', async () => {
     await start();
     const tokens = await signIn(mock);
