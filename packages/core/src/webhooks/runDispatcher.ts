@@ -45,7 +45,7 @@ type EventRow = typeof webhookEvents.$inferSelect;
 
 /**
  * The webhook dispatcher: keeps up to `concurrency` deliveries in flight, claiming more (leased, SKIP
- * LOCKED) when half are done, posting each signed event through the door and writing attempts by group
+ * LOCKED) when a quarter are done, posting each signed event through the door and writing attempts by group
  * commit. At least once: a delivery is finished only after its 2xx is written; a dispatcher that dies
  * leaves leases that expire, and another (or the restarted one) delivers again with the same `webhook-id`.
  */
@@ -61,7 +61,9 @@ export async function runDispatcher(opts: DispatcherOptions): Promise<void> {
   /** Deliveries this dispatcher holds: being posted, or posted and waiting for their write. */
   const inHand = new Set<string>();
   let posting = 0;
-  const mayClaim = () => posting <= concurrency / 2 && inHand.size < concurrency * 2;
+  // Claim again once a quarter of the slots is free: batches stay large, the slots stay busy.
+  const mayClaim = () =>
+    posting <= concurrency - Math.max(1, Math.floor(concurrency / 4)) && inHand.size < concurrency * 2;
 
   // Endpoint signers (secrets decrypted once), reloaded at most once a second so a rotation or a
   // change of URL applies within that second.

@@ -1,0 +1,235 @@
+// Webhook delivery throughput: Mailroom's dispatcher (claim leased batches → sign → POST through the
+// door → group-commit every attempt) side by side with a bare loop posting the same signed payloads
+// through the same door to the same local receiver (a separate process), with the same concurrency,
+// on PGlite and on Postgres, in one run.
+//
+//   npx -y pnpm@10.34.9 --filter @mailroom/bench run webhooks [-- --events 5000 --concurrency 32 --only pglite,postgres]
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import {
+  createContext,
+  createOutbox,
+  createSecretBox,
+  createWebhook,
+  type Database,
+  defaultCoreConfig,
+  emitEvents,
+  generateKeySpec,
+  guardedRequest,
+  openDatabase,
+  parseKeySpec,
+  payloadOf,
+  runDispatcher,
+  systemActor,
+} from '@mailroom/core';
+import postgres from 'postgres';
+import { Webhook } from 'standardwebhooks';
+import { cpuByCommand, cpuSince, machineBusy } from './lib/cpu.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const { values: args } = parseArgs({
+  allowPositionals: true,
+  options: {
+    events: { type: 'string', default: '5000' },
+    concurrency: { type: 'string', default: '32' },
+    only: { type: 'string', default: 'pglite,postgres' },
+  },
+});
+const EVENTS = Number(args.events);
+const CONCURRENCY = Number(args.concurrency);
+const PG_URL = process.env.MAILROOM_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+async function startSink(): Promise<{ url: string; proc: ChildProcess; count(): Promise<number> }> {
+  const proc = spawn(process.execPath, [join(here, 'lib', 'webhook-sink.mjs')], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<number>((resolve) =>
+    proc.stdout?.once('data', (d: Buffer) => resolve(Number(String(d).trim()))),
+  );
+  const url = `http://127.0.0.1:${port}/hooks`;
+  return {
+    url,
+    proc,
+    async count() {
+      const r = await guardedRequest(`http://127.0.0.1:${port}/count`, {
+        timeoutMs: 5000,
+        allowPrivateHosts: true,
+      });
+      return (JSON.parse(r.body) as { acknowledged: number }).acknowledged;
+    },
+  };
+}
+
+type Result = { what: string; seconds: number; perSecond: number; cpu: string; busy: string };
+
+/** The ceiling: sign and post each payload through the door, `CONCURRENCY` at a time, nothing stored. */
+async function bareLoop(
+  url: string,
+  secret: string,
+  payloads: Array<{ id: string; body: string }>,
+): Promise<Result> {
+  const signer = new Webhook(secret);
+  let next = 0;
+  const cpu = cpuByCommand();
+  const busy = machineBusy();
+  const started = performance.now();
+  const lane = async () => {
+    while (next < payloads.length) {
+      const p = payloads[next++]!;
+      const at = new Date();
+      const res = await guardedRequest(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'webhook-id': p.id,
+          'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+          'webhook-signature': signer.sign(p.id, at, p.body),
+        },
+        body: p.body,
+        timeoutMs: 15_000,
+        allowPrivateHosts: true,
+      });
+      if (res.status >= 300) throw new Error(`sink answered ${res.status}`);
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, lane));
+  const seconds = (performance.now() - started) / 1000;
+  return {
+    what: 'bare loop',
+    seconds,
+    perSecond: payloads.length / seconds,
+    cpu: cpuSince(cpu, seconds),
+    busy: busy(),
+  };
+}
+
+async function openStore(kind: string): Promise<{ database: Database; cleanup(): Promise<void> }> {
+  if (kind === 'pglite') {
+    const dir = mkdtempSync(join(os.tmpdir(), 'mailroom-bench-webhooks-'));
+    const database = await openDatabase({ dataDir: dir });
+    return {
+      database,
+      async cleanup() {
+        await database.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  const name = `mailroom_bench_wh_${randomBytes(4).toString('hex')}`;
+  const admin = postgres(PG_URL, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  const url = new URL(PG_URL);
+  url.pathname = `/${name}`;
+  const database = await openDatabase({ url: url.toString(), poolSize: 10 });
+  return {
+    database,
+    async cleanup() {
+      await database.close();
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    },
+  };
+}
+
+async function main() {
+  console.log(
+    `webhooks bench: ${EVENTS} events, ${CONCURRENCY} requests at once, node ${process.version}, ${os.cpus().length} CPUs (${os.loadavg()[0]?.toFixed(1)} load)`,
+  );
+  const sink = await startSink();
+  const rows: Result[] = [];
+  try {
+    for (const kind of args.only.split(',')) {
+      const { database, cleanup } = await openStore(kind);
+      try {
+        const base = {
+          db: database.db,
+          secrets: createSecretBox(parseKeySpec(generateKeySpec('bench'))),
+          config: { ...defaultCoreConfig, allowPrivateHosts: true },
+          outbox: createOutbox(database.db),
+        };
+        const ctx = createContext(base, systemActor);
+        const hook = await createWebhook({ ctx, input: { url: sink.url } });
+        // The same events for both: stored first (not timed), the bare loop posts their payloads.
+        const ids: string[] = [];
+        for (let i = 0; i < EVENTS; i += 500) {
+          const batch = Array.from({ length: Math.min(500, EVENTS - i) }, (_, j) => ({
+            type: 'message.sent' as const,
+            teamId: null,
+            data: {
+              id: `m${i + j}`,
+              status: 'sent',
+              recipients: [{ address: `r${i + j}@example.com`, status: 'accepted' }],
+            },
+          }));
+          ids.push(...(await ctx.db.transaction((tx) => emitEvents(tx, batch))));
+        }
+        const at = new Date();
+        const payloads = ids.map((id, i) => ({
+          id: `bare-${kind}-${id}`,
+          body: payloadOf({
+            type: 'message.sent',
+            createdAt: at,
+            data: {
+              id: `m${i}`,
+              status: 'sent',
+              recipients: [{ address: `r${i}@example.com`, status: 'accepted' }],
+            },
+          }),
+        }));
+        const bare = await bareLoop(sink.url, hook.secret, payloads);
+        rows.push({ ...bare, what: `bare loop (${kind} run)` });
+
+        const cpu = cpuByCommand();
+        const busy = machineBusy();
+        let done = 0;
+        const started = performance.now();
+        await runDispatcher({
+          base,
+          workerId: 'bench',
+          signal: new AbortController().signal,
+          concurrency: CONCURRENCY,
+          exitWhenIdle: true,
+          pollMs: 50,
+          onEvent: (e) => {
+            if (e.type === 'attempted' && e.ok) done += 1;
+            if (e.type === 'error') console.error(e.message);
+          },
+        });
+        const seconds = (performance.now() - started) / 1000;
+        if (done !== EVENTS) throw new Error(`dispatcher delivered ${done} of ${EVENTS}`);
+        rows.push({
+          what: `dispatcher on ${kind}`,
+          seconds,
+          perSecond: EVENTS / seconds,
+          cpu: cpuSince(cpu, seconds),
+          busy: busy(),
+        });
+        await base.outbox.close();
+      } finally {
+        await cleanup();
+      }
+    }
+    const acknowledged = await sink.count();
+    console.log(`sink acknowledged ${acknowledged} distinct ids`);
+  } finally {
+    sink.proc.kill('SIGTERM');
+  }
+  console.log('');
+  console.log('| run | events/s | seconds | share of the bare loop | CPU (share of one core) | machine |');
+  console.log('| --- | ---: | ---: | ---: | --- | --- |');
+  let bare = 0;
+  for (const r of rows) {
+    if (r.what.startsWith('bare')) bare = r.perSecond;
+    const share = r.what.startsWith('bare') ? '' : `${Math.round((r.perSecond / bare) * 100)} %`;
+    console.log(
+      `| ${r.what} | ${Math.round(r.perSecond)} | ${r.seconds.toFixed(2)} | ${share} | ${r.cpu} | ${r.busy} |`,
+    );
+  }
+}
+
+await main();
