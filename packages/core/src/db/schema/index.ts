@@ -4,6 +4,7 @@ export * from './inbox';
 export * from './loginAttempts';
 export * from './logs';
 export * from './messages';
+export * from './oauthAuthorizations';
 export * from './recipientEvents';
 export * from './suppressions';
 export * from './traffic';
