@@ -90,6 +90,11 @@ export const envSchema = z.object({
     .refine((paths) => paths.every((p) => p.startsWith('/') && posix.normalize(p) === p), {
       message: 'must be absolute paths (no . or ..), separated by commas',
     }),
+  /**
+   * Soft bounces in a row (no delivery between them) that put an address on the suppression list;
+   * 0 never suppresses for soft bounces. Hard bounces and complaints suppress at once.
+   */
+  MAILROOM_SOFT_BOUNCE_LIMIT: z.coerce.number().int().min(0).max(100).default(3),
 });
 export type Env = z.infer<typeof envSchema>;
 

@@ -30,6 +30,7 @@ export function coreConfig(env: Env, opts: { quickstart?: boolean } = {}): CoreC
       webhookDeliveries: env.MAILROOM_RETENTION_WEBHOOK_DAYS,
     },
     sendmailPaths: env.MAILROOM_SENDMAIL_PATHS,
+    softBounceLimit: env.MAILROOM_SOFT_BOUNCE_LIMIT,
     timeouts: {
       connectMs: env.MAILROOM_CONNECT_TIMEOUT_MS,
       greetingMs: env.MAILROOM_GREETING_TIMEOUT_MS,
