@@ -28,41 +28,55 @@ export async function claimBatch({
 }): Promise<MessageRow[]> {
   const { workerId, limit, leaseMs, held } = parseInput(claimInput, input);
   const now = ctx.now();
-  const due = ctx.db
+  const usable = and(
+    eq(accounts.stage, 'active'),
+    or(isNull(accounts.pausedUntil), lte(accounts.pausedUntil, now)),
+  );
+  // Two picks, each an ordered walk of its own partial index that stops after `limit` rows, so a claim
+  // costs the same with 100 or 100,000 messages due (one OR over both would read and sort every due row).
+  // The status lists are written as constants, never parameters: a partial index serves a prepared
+  // statement's generic plan only when the planner can prove its predicate from the query's text.
+  // First the expired leases: another worker's (it died), or ours on a message we no longer hold (a
+  // handoff whose request failed after its commit); ours in hand are still being delivered.
+  const expired = ctx.db
     .select({ id: messages.id })
     .from(messages)
     .innerJoin(accounts, eq(accounts.id, messages.accountId))
     .where(
       and(
-        or(
-          and(inArray(messages.status, ['queued', 'deferred']), lte(messages.nextAttemptAt, now)),
-          // An expired lease: another worker's (it died), or ours on a message we no longer hold (a
-          // handoff whose request failed after its commit). Ours in hand are still being delivered.
-          and(
-            eq(messages.status, 'sending'),
-            lte(messages.leaseExpiresAt, now),
-            held.length > 0
-              ? or(ne(messages.leaseOwner, workerId), notInArray(messages.id, held))
-              : undefined,
-          ),
-        ),
-        eq(accounts.stage, 'active'),
-        or(isNull(accounts.pausedUntil), lte(accounts.pausedUntil, now)),
+        sql`${messages.status} = 'sending'`,
+        lte(messages.leaseExpiresAt, now),
+        held.length > 0 ? or(ne(messages.leaseOwner, workerId), notInArray(messages.id, held)) : undefined,
+        usable,
       ),
     )
-    .orderBy(messages.nextAttemptAt)
+    .orderBy(messages.leaseExpiresAt)
     .limit(limit)
     .for('update', { of: messages, skipLocked: true });
-  const claimed = await ctx.db
-    .update(messages)
-    .set({
-      status: 'sending',
-      leaseOwner: workerId,
-      leaseExpiresAt: new Date(now.getTime() + leaseMs),
-      updatedAt: now,
-    })
-    .where(inArray(messages.id, due))
-    .returning();
+  const lease = (ids: typeof expired) =>
+    ctx.db
+      .update(messages)
+      .set({
+        status: 'sending',
+        leaseOwner: workerId,
+        leaseExpiresAt: new Date(now.getTime() + leaseMs),
+        updatedAt: now,
+      })
+      .where(inArray(messages.id, ids))
+      .returning();
+  const claimed = await lease(expired);
+  if (claimed.length < limit) {
+    // Then queued and deferred messages whose time has come, oldest first.
+    const due = ctx.db
+      .select({ id: messages.id })
+      .from(messages)
+      .innerJoin(accounts, eq(accounts.id, messages.accountId))
+      .where(and(sql`${messages.status} in ('queued', 'deferred')`, lte(messages.nextAttemptAt, now), usable))
+      .orderBy(messages.nextAttemptAt)
+      .limit(limit - claimed.length)
+      .for('update', { of: messages, skipLocked: true });
+    claimed.push(...(await lease(due)));
+  }
   if (claimed.length === 0) return claimed;
   // RETURNING has no order: hand them out oldest first, as they were picked.
   claimed.sort((a, b) => (a.nextAttemptAt?.getTime() ?? 0) - (b.nextAttemptAt?.getTime() ?? 0));

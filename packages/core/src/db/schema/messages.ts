@@ -62,6 +62,10 @@ export const messages = pgTable(
   },
   (t) => [
     index('messages_claim_idx').on(t.status, t.nextAttemptAt),
+    // The claim's two ordered walks (outbox/claimBatch.ts): due messages, then expired leases. Each stops
+    // after the batch, however many messages wait.
+    index('messages_due_idx').on(t.nextAttemptAt).where(sql`${t.status} in ('queued', 'deferred')`),
+    index('messages_lease_idx').on(t.leaseExpiresAt).where(sql`${t.status} = 'sending'`),
     // The outbox list pages newest first by (created_at, id): one index per filter it offers.
     index('messages_account_idx').on(t.accountId, t.createdAt, t.id),
     index('messages_created_idx').on(t.createdAt, t.id),
