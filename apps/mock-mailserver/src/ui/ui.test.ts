@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import nodemailer from 'nodemailer';
 import type { SendMailOptions } from 'nodemailer/lib/mailer';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -15,6 +16,20 @@ if (!installed)
 
 // The one page global a function run in the page uses (this package compiles without DOM types).
 declare const document: { querySelectorAll(selector: string): Iterable<{ textContent: string | null }> };
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** Serious and critical accessibility violations (axe-core) on the page as it is now. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  // Evaluated through the DevTools protocol: the page's policy (its own scripts only) stays on.
+  await page.evaluate(axeSource);
+  const violations = (await page.evaluate(
+    "axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations)",
+  )) as Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: string[] }> }>;
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
 
 let browser: Browser;
 let mock: MockMailServer;
@@ -250,6 +265,27 @@ describe.skipIf(!installed)('the web page in Chromium', { timeout: 60_000 }, () 
     await fetch(`${mock.httpUrl}/api/messages/${newest.id}`, { method: 'DELETE' });
     await row(newest.subject).waitFor({ state: 'detached' });
     await page.locator('#count', { hasText: '249 messages' }).waitFor();
+  });
+
+  it('has no serious accessibility violations in the list, a message and the fault editor, light or dark', async () => {
+    await send({
+      to: 'ann@example.org',
+      subject: 'Your code',
+      text: 'Code 123456, https://app.test/v',
+      attachments: [{ filename: 'a.txt', content: 'x' }],
+    });
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme });
+      await page.goto(mock.httpUrl);
+      await row('Your code').waitFor();
+      expect(await seriousViolations(page), `${colorScheme} list`).toEqual([]);
+      await row('Your code').click();
+      await page.locator('.card .code').waitFor();
+      expect(await seriousViolations(page), `${colorScheme} message`).toEqual([]);
+      await page.goto(`${mock.httpUrl}/#/faults`);
+      await page.getByRole('form', { name: 'Add a fault rule' }).waitFor();
+      expect(await seriousViolations(page), `${colorScheme} faults`).toEqual([]);
+    }
   });
 
   it('serves the page under a policy that runs only its own scripts, and follows the dark theme', async () => {

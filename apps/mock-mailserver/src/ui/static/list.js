@@ -202,6 +202,8 @@ export class MessageList {
       node = el(
         'div',
         { className: 'row', id: `row-${row.id}`, attrs: { role: 'option', 'data-id': row.id } },
+        // Read aloud first; the dot says it on screen.
+        el('span', { className: 'sr-only state' }),
         el(
           'div',
           { className: 'line' },
@@ -211,7 +213,7 @@ export class MessageList {
               className: 'clip',
               textContent: '📎',
               title: `${row.attachments} attachment(s)`,
-              attrs: { 'aria-label': `${row.attachments} attachment(s)` },
+              attrs: { role: 'img', 'aria-label': `${row.attachments} attachment(s)` },
             }),
           el('span', {
             className: 'when',
@@ -237,10 +239,7 @@ export class MessageList {
     node.setAttribute('aria-selected', String(row.id === this.openId));
     node.setAttribute('aria-posinset', String(i + 1));
     node.setAttribute('aria-setsize', String(this.rows.length));
-    node.setAttribute(
-      'aria-label',
-      `${row.read ? '' : 'Unread. '}${row.from}: ${row.subject || '(no subject)'}`,
-    );
+    node.firstChild.textContent = row.read ? '' : 'Unread: ';
     return node;
   }
 }
