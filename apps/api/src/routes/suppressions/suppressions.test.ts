@@ -117,7 +117,7 @@ describe.each(backends)('suppressions through the API on %s', (backend) => {
       text: 'hi',
     });
     expect(all.status).toBe(422);
-    const p = await all.json();
+    const p = await json(all);
     expect(p.code).toBe('all_recipients_suppressed');
     expect(p.errors[0].message).toContain('gone@example.org is suppressed (hard_bounce)');
     const stored = messageViewSchema.parse(await json(t.call('GET', `/api/v1/messages/${p.messageId}`)));
