@@ -1,6 +1,7 @@
 import type { Db } from './db/client';
 import { createLogWriter } from './logs/writeLog';
 import type { Outbox } from './outbox/outbox';
+import type { ProviderInput } from './providers/schema';
 import type { Role } from './schemas/auth';
 import type { LogLevel, LogSource } from './schemas/logs';
 import type { SecretBox } from './security/secretBox';
@@ -67,6 +68,13 @@ export type CoreConfig = {
    * (`MAILROOM_SOFT_BOUNCE_LIMIT`, default 3).
    */
   softBounceLimit: number;
+  /**
+   * Catalogue entries added to the built-in providers (the quick start's mock OAuth2 provider, whose
+   * endpoints exist only while it runs); an entry with a built-in id replaces it.
+   */
+  providers?: readonly ProviderInput[];
+  /** DNS servers for MX, SRV and TXT lookups (`MAILROOM_DNS_SERVERS`, `host` or `host:port`); the system's by default. */
+  dnsServers?: readonly string[];
 };
 
 export const defaultCoreConfig: CoreConfig = {

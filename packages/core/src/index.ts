@@ -26,6 +26,7 @@ export { compileConditions, type LogPage, queryLogs, writeLogs } from './logs';
 export { createLogWriter } from './logs/writeLog';
 export { metricsText } from './metrics/metricsText';
 export * from './outbox';
+export * from './providers';
 export * from './reports';
 export * from './retention';
 export * from './routing';
