@@ -67,7 +67,7 @@ export type CursorPage = {
 
 /**
  * Keyset paging under a long list (nothing while it loads or failed): how many rows match (counted up to
- * 10,000), Newest, Newer and Older. `onCursor` gets the cursor to put in the URL (undefined: the newest).
+ * 1,000), Newest, Newer and Older. `onCursor` gets the cursor to put in the URL (undefined: the newest).
  */
 export function ListPager(props: {
   list: CursorPage | undefined;

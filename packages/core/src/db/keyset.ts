@@ -11,7 +11,7 @@ import type { Queryable } from './client';
 export type Cursor = { at: string; id: string; dir: 'older' | 'newer' };
 
 /** The largest count a list reports: beyond it, `total` is this and `totalCapped` is true. */
-export const TOTAL_CAP = 10_000;
+export const TOTAL_CAP = 1000;
 
 const isoMicro = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z$/;
 

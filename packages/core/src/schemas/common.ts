@@ -104,14 +104,14 @@ export const cursorParam = z
     'Where the page starts: the nextCursor (older rows) or prevCursor (newer rows) of the last answer, unchanged, with the same filters. Use it instead of page: it is as fast on the thousandth page as on the first.',
   );
 
-/** A page of a list paged by keyset: the page fields, the cursors either side, and a count capped at 10,000. */
+/** A page of a list paged by keyset: the page fields, the cursors either side, and a count capped at 1,000. */
 export const cursorListOf = <T extends z.ZodType>(item: T) =>
   listOf(item).extend({
     /** Where the older rows go on (pass it as `cursor`); null on the last page. */
     nextCursor: z.string().nullable(),
     /** Where the newer rows are (pass it as `cursor`); null on the first page. */
     prevCursor: z.string().nullable(),
-    /** True when more than `total` rows match: the count stops at 10,000 so it stays fast. */
+    /** True when more than `total` rows match: the count stops at 1,000 so it stays fast. */
     totalCapped: z.boolean(),
   });
 
