@@ -119,6 +119,35 @@ describe('work bounded by the input, not by the attacker', () => {
     }
   });
 
+  // Shapes that make a careless pattern backtrack quadratically: a long run of blank lines where a
+  // pattern looks for text, spaces where one looks for a reply code, a Message-ID of @ signs. With the
+  // patterns as they were before 2026-12-01 11:30 UTC, each of these ran for longer than 20 s alone.
+  it('runs of blank lines and spaces after the phrases the rules look for', async () => {
+    const blank = '\n'.repeat(120_000);
+    const spaces = ' '.repeat(120_000);
+    const gmail = await classifyMessage(
+      `From: mailer-daemon@googlemail.com\nSubject: Delivery Status Notification (Failure)\n\n` +
+        `Delivery to the following recipient failed permanently:\n\n     a@b.test\n` +
+        `The error that the other server returned was:${blank}`,
+    );
+    expect(gmail).toMatchObject({ kind: 'bounce', format: 'gmail' });
+    const domino = await classifyMessage(
+      `From: Postmaster@notes.test\nSubject: DELIVERY FAILURE\n\nwas not delivered to:\n\n  a@b.test\n\nbecause:${blank}`,
+    );
+    expect(domino).toMatchObject({ kind: 'bounce', format: 'domino' });
+    const generic = await classifyMessage(
+      `From: MAILER-DAEMON@x.test\nSubject: Undeliverable mail\n\na@b.test: ${spaces}x\n`,
+    );
+    expect(generic).toMatchObject({ kind: 'bounce', format: 'generic', recipients: [] });
+  });
+
+  it('a Message-ID of 100,000 @ signs and no closing bracket', async () => {
+    const c = await classifyMessage(
+      `From: a@b.test\nSubject: Automatic reply: hi\nIn-Reply-To: ${'@'.repeat(100_000)}<\n\nAway.\n`,
+    );
+    expect(c).toMatchObject({ kind: 'auto_reply', originalMessageId: null });
+  });
+
   it('multipart nested 2,000 deep', async () => {
     const depth = 2000;
     let body = 'Content-Type: text/plain\r\n\r\nhello\r\n';

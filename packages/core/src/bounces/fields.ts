@@ -77,6 +77,6 @@ export function cleanAddress(value: string | null): string | null {
 /** A Message-ID in angle brackets, whatever the source wrote around it. */
 export function cleanMessageId(value: string | null): string | null {
   if (value === null) return null;
-  const m = /<([^<>\s]+)>/.exec(value) ?? /^\s*([^<>\s]+@[^<>\s]+)\s*$/.exec(value);
+  const m = /<([^<>\s]+)>/.exec(value) ?? /^\s*([^<>\s@]+@[^<>\s]+)\s*$/.exec(value);
   return m ? `<${m[1]}>` : null;
 }

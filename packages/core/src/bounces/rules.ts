@@ -3,6 +3,10 @@
  * TEXT_BOUNCE_RULES (and a sample to corpus/ with its line in corpus/expected.ts); a new
  * vendor's DSN gets a row in DSN_VENDORS; a new language of out-of-office a row in
  * AUTO_REPLY_SUBJECTS. docs/BOUNCES.md walks through it.
+ *
+ * Every pattern runs on untrusted text of up to 256 KB: keep each one linear. No two neighbouring
+ * parts that can match the same characters (`\s*\r?\n\s*`, `\s+.*`), no `^\s*` under the m flag
+ * (it rescans every run of blank lines from each line start): spell spaces as `[ \t]*`.
  */
 
 /** Enhanced status codes (RFC 3463) that are not what their class says: permanent codes worth retrying. */
@@ -26,7 +30,7 @@ export const DIAGNOSTIC_STATUS: Array<{ text: RegExp; detail: string }> = [
     detail: '2.2',
   },
   {
-    text: /user unknown|unknown user|no such (?:user|mailbox|recipient|address)|does ?n[o']t exist|address (?:couldn't be |could not be )?not found|address couldn't be found|recipient not found|recipientnotfound|unknown recipient|invalid (?:recipient|mailbox|address)|not a valid (?:mailbox|recipient)|mailbox (?:not found|unavailable)|(?:doesn't|does not) have an? .{1,40}account|account (?:has been |is )?disabled|no mailbox here/i,
+    text: /user unknown|unknown user|no such (?:user|mailbox|recipient|address)|does ?n[o']t exist|address (?:couldn't be |could not be )?not found|address couldn't be found|recipient not found|recipientnotfound|unknown recipient|invalid (?:recipient|mailbox|address)|not a valid (?:mailbox|recipient)|mailbox (?:not found|unavailable)|(?:doesn't|does not) have an? .{1,40}account|account (?:has been |is )?disabled|no mailbox here|not listed in (?:the )?(?:domino )?directory/i,
     detail: '1.1',
   },
   {
@@ -163,9 +167,10 @@ export const TEXT_BOUNCE_RULES: TextBounceRule[] = [
     when: { body: /Delivery to the following recipients? (?:has been delayed|is delayed)/i },
     action: 'delayed',
     defaultStatus: '4.0.0',
-    section: { start: /has been delayed|is delayed/i, end: /^-{5,}|^\s*----- Original message -----/im },
+    section: { start: /has been delayed|is delayed/i, end: /^-{5,}|^[ \t]*----- Original message -----/im },
     recipientLine: new RegExp(`^\\s+(${ADDR})\\s*$`),
-    sharedDiagnostic: /The error that the other server returned was:\s*\r?\n\s*([^\r\n]+)/i,
+    sharedDiagnostic:
+      /The error that the other server returned was:[ \t]*\r?\n(?:[ \t]*\r?\n)?[ \t]*(\S[^\r\n]*)/i,
   },
   {
     format: 'gmail',
@@ -174,10 +179,19 @@ export const TEXT_BOUNCE_RULES: TextBounceRule[] = [
     },
     action: 'failed',
     defaultStatus: '5.0.0',
-    section: { end: /^-{5,}|^\s*----- Original message -----/im },
+    section: { end: /^-{5,}|^[ \t]*----- Original message -----/im },
     recipientLine: new RegExp(`^\\s+(${ADDR})\\s*$|Your message wasn't delivered to (${ADDR}) because`),
     sharedDiagnostic:
-      /(?:The error that the other server returned was|The response from the remote server was):\s*\r?\n\s*([^\r\n]+)/i,
+      /(?:The error that the other server returned was|The response from the remote server was):[ \t]*\r?\n(?:[ \t]*\r?\n)?[ \t]*(\S[^\r\n]*)/i,
+  },
+  {
+    format: 'domino',
+    when: { body: /was not delivered to:\s*\r?\n[\s\S]{0,2000}?because:/i },
+    action: 'failed',
+    defaultStatus: '5.0.0',
+    section: { start: /was not delivered to:/i, end: /^[ \t]*because:/im },
+    recipientLine: new RegExp(`^\\s+(${ADDR})\\s*$`),
+    sharedDiagnostic: /^[ \t]*because:[ \t]*\r?\n(?:[ \t]*\r?\n)?[ \t]*(\S[^\r\n]*)/im,
   },
   {
     format: 'generic',
@@ -189,7 +203,7 @@ export const TEXT_BOUNCE_RULES: TextBounceRule[] = [
     action: 'failed',
     defaultStatus: '5.0.0',
     section: { end: /^-{2,} ?(?:Original message|Below this line|This is a copy)/im },
-    recipientLine: new RegExp(`^\\s*<?(${ADDR})>?:?\\s+(?:.*\\b)?([45]\\d\\d[ -].*)$`),
+    recipientLine: new RegExp(`^[ \\t]*<?(${ADDR})>?:?[ \\t]+(?:\\S[^\\r\\n]*?[ \\t])?([45]\\d\\d[ -].*)$`),
   },
 ];
 

@@ -340,6 +340,16 @@ export const EXPECTED: Expected[] = [
     verpToken: 'y2',
   },
   {
+    file: 'domino-hard.eml',
+    kind: 'bounce',
+    format: 'domino',
+    rfc3464: false,
+    recipients: [r('max.mustermann@partner-ag.test', '5.1.1', 'hard')],
+    originalMessageId: '<termin-31@sender.test>',
+    verpToken: 'dom1',
+    reportingMta: 'notes.partner-ag.test',
+  },
+  {
     file: 'generic-undeliverable.eml',
     kind: 'bounce',
     format: 'generic',
