@@ -24,7 +24,8 @@ export function endpointSigner(row: EndpointRow, box: SecretBox, now: Date): End
   return {
     id: row.id,
     url: row.url,
-    secrets: previous ? [current, previous] : [current],
+    // The key is the base64 after `whsec_`: a receiver may echo either form.
+    secrets: (previous ? [current, previous] : [current]).flatMap((x) => [x, x.replace(/^whsec_/, '')]),
     sign(eventId, at, body) {
       // The old secret signs only until the overlap ends, even while this signer is cached.
       const active = until && at >= until ? signers.slice(0, 1) : signers;
