@@ -9,33 +9,13 @@ import {
 } from '../context';
 import { type Database, openDatabase } from '../db/client';
 import { createOutbox, type OutboxOptions } from '../outbox/outbox';
-import { createSecretBox } from '../security/secretBox';
+import { createSecretBox, type SecretBox } from '../security/secretBox';
 
 /** Both storage backends; storage tests run against each (Postgres is required, never skipped). */
 export const backends = ['pglite', 'postgres'] as const;
 export type Backend = (typeof backends)[number];
 
 export const testPgUrl = process.env.MAILROOM_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-
-/** Opens a fresh, migrated database: in-memory PGlite, or a new throw-away Postgres database. */
-export async function openTestDatabase(kind: Backend): Promise<Database> {
-  if (kind === 'pglite') return openDatabase({ dataDir: 'memory://' });
-  const { default: postgres } = await import('postgres');
-  const name = `mailroom_t_${randomBytes(6).toString('hex')}`;
-  const admin = postgres(testPgUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
-  const url = new URL(testPgUrl);
-  url.pathname = `/${name}`;
-  const db = await openDatabase({ url: url.toString(), poolSize: 5 });
-  return {
-    ...db,
-    async close() {
-      await db.close();
-      await admin.unsafe(`drop database if exists ${name} with (force)`);
-      await admin.end();
-    },
-  };
-}
 
 /** A new throw-away Postgres database: its URL, and the drop. */
 export async function createTestPgDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
@@ -50,6 +30,20 @@ export async function createTestPgDatabase(): Promise<{ url: string; drop(): Pro
     async drop() {
       await admin.unsafe(`drop database if exists ${name} with (force)`);
       await admin.end();
+    },
+  };
+}
+
+/** Opens a fresh, migrated database: in-memory PGlite, or a new throw-away Postgres database. */
+export async function openTestDatabase(kind: Backend): Promise<Database> {
+  if (kind === 'pglite') return openDatabase({ dataDir: 'memory://' });
+  const pg = await createTestPgDatabase();
+  const db = await openDatabase({ url: pg.url, poolSize: 5 });
+  return {
+    ...db,
+    async close() {
+      await db.close();
+      await pg.drop();
     },
   };
 }
@@ -73,9 +67,19 @@ export async function createTestEnv(
   outbox: OutboxOptions = {},
 ): Promise<TestEnv> {
   const database = await openTestDatabase(kind);
+  return envOn(database, createSecretBox([{ id: 'test', key: randomBytes(32) }]), config, outbox);
+}
+
+/** The outbox and contexts of a test environment over an open database. */
+function envOn(
+  database: Database,
+  secrets: SecretBox,
+  config: Partial<CtxBase['config']> = {},
+  outbox: OutboxOptions = {},
+): TestEnv {
   const base: CtxBase = {
     db: database.db,
-    secrets: createSecretBox([{ id: 'test', key: randomBytes(32) }]),
+    secrets,
     config: { ...defaultCoreConfig, allowPrivateHosts: true, ...config },
     outbox: createOutbox(database.db, outbox),
   };
@@ -104,24 +108,7 @@ export async function createSharedTestEnvs(
   const secrets = createSecretBox([{ id: 'test', key: randomBytes(32) }]);
   const envs: TestEnv[] = [];
   for (let i = 0; i < count; i++) {
-    const database = await openDatabase({ url: pg.url, poolSize: 3 });
-    const base: CtxBase = {
-      db: database.db,
-      secrets,
-      config: { ...defaultCoreConfig, allowPrivateHosts: true },
-      outbox: createOutbox(database.db),
-    };
-    const admin: Actor = { ...systemActor, label: 'admin@test', userId: null, via: 'session' };
-    envs.push({
-      database,
-      base,
-      ctx: createContext(base, admin),
-      as: (actor) => createContext(base, { ...admin, ...actor }),
-      async close() {
-        await base.outbox.close();
-        await database.close();
-      },
-    });
+    envs.push(envOn(await openDatabase({ url: pg.url, poolSize: 3 }), secrets));
   }
   return {
     envs,
