@@ -3,6 +3,16 @@
 // addresses (tcp.ts, tls.ts); HTTP requests never follow redirects and take https:// only (http.ts,
 // httpUrl.ts); everything is bounded in time. tests/security/door.test.ts keeps it the only place.
 export { assertAllowed, type CheckedAddress, type Destination, resolveDestination } from './destination';
+export {
+  type DnsOptions,
+  lookupAddresses,
+  lookupMx,
+  lookupSrv,
+  lookupTxt,
+  type MxRecord,
+  rawDnsLookup,
+  type SrvRecord,
+} from './dns';
 export { type GuardedResponse, guardedRequest, pinnedLookup } from './http';
 export { httpUrlProblem } from './httpUrl';
 export { type BlockReason, blockReason, isLoopbackHost } from './ranges';

@@ -119,6 +119,7 @@ export async function createSharedTestEnvs(
     },
   };
 }
+export { startTestDnsServer, type TestDnsServer, type Zone } from './dnsServer';
 export {
   type ReceivedWebhook,
   type ReceiverReply,
