@@ -26,8 +26,9 @@ export const envSchema = z.object({
   MAILROOM_MOCK_SMTP_PORT: z.coerce.number().int().min(0).max(65535).default(1025),
   MAILROOM_MOCK_SMTPS_PORT: z.coerce.number().int().min(0).max(65535).default(1465),
   MAILROOM_MOCK_POP3_PORT: z.coerce.number().int().min(0).max(65535).default(1110),
-  /** The quick start mock's IMAP (STARTTLS); its IMAPS takes a free port, shown at start. */
+  /** The quick start mock's IMAP (STARTTLS) and IMAPS (implicit TLS). */
   MAILROOM_MOCK_IMAP_PORT: z.coerce.number().int().min(0).max(65535).default(1143),
+  MAILROOM_MOCK_IMAPS_PORT: z.coerce.number().int().min(0).max(65535).default(1993),
   MAILROOM_MOCK_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8025),
   MAILROOM_WORKER: bool.default(true),
   /** Run SMTP pools (nodemailer's MIME and SMTP work) in a delivery thread beside the main thread. */

@@ -74,6 +74,7 @@ export async function startMailroom(env: Env, opts: StartOptions = {}): Promise<
       smtpsPort: env.MAILROOM_MOCK_SMTPS_PORT,
       pop3Port: env.MAILROOM_MOCK_POP3_PORT,
       imapPort: env.MAILROOM_MOCK_IMAP_PORT,
+      imapsPort: env.MAILROOM_MOCK_IMAPS_PORT,
       httpPort: env.MAILROOM_MOCK_HTTP_PORT,
       sesCredentials: { ...MOCK_SES_CREDENTIALS },
       // OAuth2 sign-in against the mock for this domain only; every other address keeps passwords.

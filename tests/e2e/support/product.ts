@@ -68,6 +68,7 @@ export async function startProduct(): Promise<Product> {
         MAILROOM_MOCK_SMTPS_PORT: '0',
         MAILROOM_MOCK_POP3_PORT: '0',
         MAILROOM_MOCK_IMAP_PORT: '0',
+        MAILROOM_MOCK_IMAPS_PORT: '0',
         MAILROOM_MOCK_HTTP_PORT: '0',
         MAILROOM_WEB_DIST: join(root, 'apps', 'web', 'dist'),
       }),
