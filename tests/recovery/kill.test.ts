@@ -4,7 +4,15 @@
 import { createTestPgDatabase } from '@mailroom/core/testing';
 import { type MockMailServer, startMockMailServer } from '@mailroom/mock-mailserver';
 import { afterEach, describe, expect, it } from 'vitest';
-import { copiesById, deployment, type MailroomProcess, signIn, startApi, until } from './support';
+import {
+  copiesById,
+  deployment,
+  type MailroomProcess,
+  mockOutgoing,
+  signIn,
+  startApi,
+  until,
+} from './support';
 
 const TOTAL = 300;
 const SLOW = 10;
@@ -45,14 +53,7 @@ describe.each(['pglite', 'postgres'] as const)('a server killed mid-drain on %s'
     const admin = await signIn(first.url);
     const account = await admin('POST', '/accounts', {
       name: 'Mock',
-      outgoing: {
-        transport: 'smtp',
-        host: '127.0.0.1',
-        port: mock.smtpPort,
-        security: 'none',
-        from: { address: 'sender@example.com' },
-        sendMode: 'queued',
-      },
+      outgoing: mockOutgoing(mock.smtpPort),
     });
     expect(account.status).toBe(201);
     // The first ten are held at RCPT: in flight, mid-conversation, when the server dies.

@@ -13,6 +13,7 @@ import {
   copiesById,
   deployment,
   type MailroomProcess,
+  mockOutgoing,
   signIn,
   spawnMailroom,
   startApi,
@@ -70,14 +71,7 @@ describe('two API processes and two workers on one Postgres', () => {
     const b = await signIn(apiB.url);
     const account = await a('POST', '/accounts', {
       name: 'Mock',
-      outgoing: {
-        transport: 'smtp',
-        host: '127.0.0.1',
-        port: mock.smtpPort,
-        security: 'none',
-        from: { address: 'sender@example.com' },
-        sendMode: 'queued',
-      },
+      outgoing: mockOutgoing(mock.smtpPort),
     });
     expect(account.status).toBe(201);
 

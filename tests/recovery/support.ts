@@ -187,3 +187,15 @@ export function copiesById(messages: Array<{ messageId?: string | null }>): Map<
   for (const m of messages) counts.set(m.messageId ?? '?', (counts.get(m.messageId ?? '?') ?? 0) + 1);
   return counts;
 }
+
+/** An account's outgoing part that sends to a mock mail server on loopback (queued sends). */
+export function mockOutgoing(smtpPort: number) {
+  return {
+    transport: 'smtp',
+    host: '127.0.0.1',
+    port: smtpPort,
+    security: 'none',
+    from: { address: 'sender@example.com' },
+    sendMode: 'queued',
+  } as const;
+}

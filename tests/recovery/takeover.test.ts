@@ -17,7 +17,7 @@ import {
 import { createTestPgDatabase } from '@mailroom/core/testing';
 import { startMockMailServer } from '@mailroom/mock-mailserver';
 import { afterEach, describe, expect, it } from 'vitest';
-import { copiesById, deployment, type MailroomProcess, spawnMailroom, until } from './support';
+import { copiesById, deployment, type MailroomProcess, mockOutgoing, spawnMailroom, until } from './support';
 
 type Started = { type: 'started'; workerId: string };
 const eventsOf = (p: MailroomProcess) =>
@@ -75,14 +75,7 @@ describe('a worker killed on Postgres while another lives', () => {
       ctx,
       input: {
         name: 'Mock',
-        outgoing: {
-          transport: 'smtp',
-          host: '127.0.0.1',
-          port: mock.smtpPort,
-          security: 'none',
-          from: { address: 'sender@example.com' },
-          sendMode: 'queued',
-        },
+        outgoing: mockOutgoing(mock.smtpPort),
       },
     });
     // Held at RCPT: the first worker takes them all and is stuck with them, mid-conversation.
