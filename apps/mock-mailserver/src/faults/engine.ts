@@ -72,6 +72,21 @@ export class FaultEngine {
     return this.list();
   }
 
+  /** Adds one rule at the end (validated; throws FaultRuleError); the others keep their firing counts. */
+  add(rule: FaultRule): FaultRuleState[] {
+    const [valid] = validateRules([rule]);
+    if (valid)
+      this.rules.push({ rule: valid, matcher: valid.match ? compileMatch(valid.match) : null, fired: 0 });
+    return this.list();
+  }
+
+  /** Removes the rule at `index` (the rules after it move up one); false when there is none. */
+  remove(index: number): boolean {
+    if (!Number.isInteger(index) || index < 0 || index >= this.rules.length) return false;
+    this.rules.splice(index, 1);
+    return true;
+  }
+
   /** Removes every rule and forgets the firings. */
   clear(): void {
     this.rules = [];

@@ -130,7 +130,7 @@ describe('GET /api/ui/messages', () => {
 });
 
 describe('fault rules one at a time', () => {
-  it('adds a rule at the end and removes one by index, keeping what the others had left', async () => {
+  it('adds a rule at the end and removes one by index; the others keep their firing counts', async () => {
     mock.faults.set([{ stage: 'rcpt', match: 'a@*', code: 451, count: 2 }]);
     await expect(send({ to: 'a@example.org', text: 'x' })).rejects.toMatchObject({ responseCode: 451 });
 
@@ -141,12 +141,16 @@ describe('fault rules one at a time', () => {
     });
     expect(added.status).toBe(201);
     expect(added.body.rules).toMatchObject([
-      { index: 0, stage: 'rcpt', count: 1, remaining: 1 },
-      { index: 1, stage: 'imap-login', status: 'BAD' },
+      { index: 0, stage: 'rcpt', count: 2, firedCount: 1, remaining: 1 },
+      { index: 1, stage: 'imap-login', status: 'BAD', firedCount: 0 },
     ]);
+    // The rule kept its place in the count: one more firing, then it is used up.
+    await expect(send({ to: 'a@example.org', text: 'x' })).rejects.toMatchObject({ responseCode: 451 });
+    await send({ to: 'a@example.org', text: 'x' });
 
     const removed = await getJson('/api/faults/rules/0', { method: 'DELETE' });
     expect(removed.body.rules).toMatchObject([{ index: 0, stage: 'imap-login' }]);
+    expect(removed.body.fired).toHaveLength(2);
     expect((await api('/api/faults/rules/5', { method: 'DELETE' })).status).toBe(404);
   });
 
