@@ -1,5 +1,6 @@
 export * from './accounts';
 export * from './auth';
+export * from './autoconfig';
 export * from './bounces';
 export * from './connection';
 export * from './context';

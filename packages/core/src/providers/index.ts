@@ -1,4 +1,5 @@
 export { providerCatalog } from './catalog';
+export { catalogFor } from './forConfig';
 export { type Catalog, createCatalog, findProvider, providerForDomain } from './lookup';
 export { type MockProviderPorts, mockProvider } from './mock';
 export {
