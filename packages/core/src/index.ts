@@ -26,6 +26,7 @@ export * from './leases';
 export { compileConditions, type LogPage, queryLogs, writeLogs } from './logs';
 export { createLogWriter } from './logs/writeLog';
 export { metricsText } from './metrics/metricsText';
+export * from './oauth';
 export * from './outbox';
 export * from './providers';
 export * from './reports';

@@ -17,7 +17,11 @@ export type TimelineType =
   | 'default_cleared'
   | 'health_changed'
   /** A bounce mailbox's fetch brought bounces, complaints or auto-replies (recipients/bounceMailbox.ts). */
-  | 'bounce_reports';
+  | 'bounce_reports'
+  /** An OAuth2 connect (or reconnect) stored its tokens (oauth/connectAccount.ts). */
+  | 'oauth_connected'
+  /** The provider refused the refresh token (revoked consent, invalid_grant): reconnect needed. */
+  | 'oauth_revoked';
 
 /** Appends an event to an account's timeline, in the caller's transaction; secret-looking values are masked. */
 export async function addTimelineEvent(

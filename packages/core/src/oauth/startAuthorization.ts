@@ -1,0 +1,192 @@
+import { assertCanWrite } from '../accounts/access';
+import { loadAccount } from '../accounts/load';
+import type { Ctx } from '../context';
+import { oauthAuthorizations } from '../db/schema';
+import { MailroomError, parseInput } from '../errors';
+import { newId } from '../ids';
+import { assertEndpoint, postForm } from './endpoint';
+import { hashState, newPkce, newState } from './pkce';
+import { pollDeviceAuthorization } from './pollDevice';
+import { lookupOAuthProvider } from './providers';
+import {
+  type OAuthAuthorizationInput,
+  type OAuthAuthorizationStarted,
+  type OAuthEndpoints,
+  oauthAuthorizationInputSchema,
+} from './schemas';
+
+/** How long a code flow's `state` (and its PKCE verifier) may come back. */
+export const STATE_TTL_MS = 10 * 60_000;
+
+/** The path the provider sends the browser back to, under MAILROOM_PUBLIC_URL. */
+export const CALLBACK_PATH = '/api/v1/oauth/callback';
+
+export type StartOptions = {
+  /** MAILROOM_PUBLIC_URL (the quick start: the server's own URL). Needed by the code flow only. */
+  publicUrl?: string | undefined;
+  /** The device flow's poller waits with this (tests pass one that does not wait). */
+  sleep?: (ms: number) => Promise<void>;
+  /** Handed the device flow's background poll (tests wait for it to end). */
+  onPoll?: (poll: Promise<void>) => void;
+};
+
+/**
+ * Starts an OAuth2 connect. `code`: PKCE (S256) and a single-use `state`, answered with the URL to send
+ * the browser to. `device` (RFC 8628): asks the device endpoint for a user code and polls the token
+ * endpoint in the background until the person approves, denies, or the code expires.
+ */
+export async function startAuthorization({
+  ctx,
+  input,
+  options = {},
+}: {
+  ctx: Ctx;
+  input: OAuthAuthorizationInput;
+  options?: StartOptions;
+}): Promise<OAuthAuthorizationStarted> {
+  const data = parseInput(oauthAuthorizationInputSchema, input);
+  if (data.accountId) {
+    const account = await loadAccount(ctx, ctx.db, data.accountId);
+    assertCanWrite(ctx.actor, account.teamId);
+  } else if (ctx.actor.role === 'viewer') {
+    assertCanWrite(ctx.actor, null);
+  }
+  const endpoints = resolveEndpoints(data);
+  const scopes = data.scopes ?? endpoints.scopes ?? [];
+  assertEndpoint(ctx, endpoints.tokenEndpoint, 'endpoints.tokenEndpoint');
+  assertEndpoint(ctx, endpoints.userinfoEndpoint, 'endpoints.userinfoEndpoint');
+  const id = newId();
+  const now = ctx.now();
+  const secrets: Record<string, string> = {};
+  if (data.clientSecret) secrets.clientSecret = ctx.secrets.encrypt(data.clientSecret);
+  const base = {
+    id,
+    accountId: data.accountId ?? null,
+    provider: data.provider ?? null,
+    clientId: data.clientId,
+    endpoints: { ...endpoints, scopes },
+    createdAt: now,
+    createdBy: ctx.actor.label,
+  };
+
+  if (data.flow === 'code') {
+    if (!endpoints.authorizationEndpoint) {
+      throw new MailroomError('validation_failed', 'The provider has no authorization endpoint', {
+        errors: [{ path: 'endpoints.authorizationEndpoint', message: 'is required for the code flow' }],
+      });
+    }
+    assertEndpoint(ctx, endpoints.authorizationEndpoint, 'endpoints.authorizationEndpoint');
+    if (!options.publicUrl) {
+      throw new MailroomError(
+        'validation_failed',
+        'The code flow needs MAILROOM_PUBLIC_URL: the provider sends the browser back to it',
+        {
+          errors: [{ path: 'flow', message: 'needs MAILROOM_PUBLIC_URL to be set (or use the device flow)' }],
+          hint: 'Set MAILROOM_PUBLIC_URL to the address people open Mailroom at, register <MAILROOM_PUBLIC_URL>/api/v1/oauth/callback as the redirect URI with the provider, or use flow "device".',
+        },
+      );
+    }
+    const redirectUri = `${options.publicUrl.replace(/\/+$/, '')}${CALLBACK_PATH}`;
+    const { verifier, challenge } = newPkce();
+    const state = newState();
+    secrets.verifier = ctx.secrets.encrypt(verifier);
+    await ctx.db.insert(oauthAuthorizations).values({
+      ...base,
+      flow: 'code',
+      stateHash: hashState(state),
+      redirectUri,
+      secrets,
+      expiresAt: new Date(now.getTime() + STATE_TTL_MS),
+    });
+    const url = new URL(endpoints.authorizationEndpoint);
+    url.searchParams.set('response_type', 'code');
+    url.searchParams.set('client_id', data.clientId);
+    url.searchParams.set('redirect_uri', redirectUri);
+    if (scopes.length) url.searchParams.set('scope', scopes.join(' '));
+    url.searchParams.set('state', state);
+    url.searchParams.set('code_challenge', challenge);
+    url.searchParams.set('code_challenge_method', 'S256');
+    // Google: a refresh token only with offline access, and again on a reconnect only with consent.
+    url.searchParams.set('access_type', 'offline');
+    url.searchParams.set('prompt', 'consent');
+    if (data.loginHint) url.searchParams.set('login_hint', data.loginHint);
+    await ctx.log({
+      source: 'audit',
+      level: 'info',
+      message: `OAuth2 sign-in started (code flow) at ${url.origin}`,
+      accountId: data.accountId ?? null,
+      context: { authorizationId: id, clientId: data.clientId, provider: data.provider ?? null },
+    });
+    return { id, flow: 'code', authorizationUrl: url.toString() };
+  }
+
+  if (!endpoints.deviceAuthorizationEndpoint) {
+    throw new MailroomError('validation_failed', 'The provider has no device authorization endpoint', {
+      errors: [{ path: 'endpoints.deviceAuthorizationEndpoint', message: 'is required for the device flow' }],
+    });
+  }
+  assertEndpoint(ctx, endpoints.deviceAuthorizationEndpoint, 'endpoints.deviceAuthorizationEndpoint');
+  const fields: Record<string, string> = { client_id: data.clientId };
+  if (scopes.length) fields.scope = scopes.join(' ');
+  if (data.clientSecret) fields.client_secret = data.clientSecret;
+  const { status, json } = await postForm(ctx, endpoints.deviceAuthorizationEndpoint, fields);
+  const str = (k: string) => (typeof json[k] === 'string' ? (json[k] as string) : undefined);
+  const deviceCode = str('device_code');
+  const userCode = str('user_code');
+  const verificationUri = str('verification_uri') ?? str('verification_url');
+  if (status !== 200 || !deviceCode || !userCode || !verificationUri) {
+    throw new MailroomError(
+      'connection_failed',
+      `The device authorization endpoint refused (HTTP ${status}${str('error') ? `, ${str('error')}` : ''})`,
+      { hint: 'Check the client id and that the provider allows the device flow for this client.' },
+    );
+  }
+  const expiresIn = Math.max(1, Math.min(Number(json.expires_in) || 900, 3600));
+  const interval = Math.max(1, Math.min(Number(json.interval) || 5, 60));
+  secrets.deviceCode = ctx.secrets.encrypt(deviceCode);
+  await ctx.db.insert(oauthAuthorizations).values({
+    ...base,
+    flow: 'device',
+    secrets,
+    interval,
+    expiresAt: new Date(now.getTime() + expiresIn * 1000),
+  });
+  await ctx.log({
+    source: 'audit',
+    level: 'info',
+    message: `OAuth2 sign-in started (device flow) at ${new URL(endpoints.deviceAuthorizationEndpoint).origin}`,
+    accountId: data.accountId ?? null,
+    context: { authorizationId: id, clientId: data.clientId, provider: data.provider ?? null },
+  });
+  // In the background: the request has its answer; the poll ends by itself (approved, denied, expired).
+  const poll = pollDeviceAuthorization(ctx, id, options.sleep).catch((err: unknown) =>
+    ctx.log({
+      source: 'audit',
+      level: 'error',
+      message: `OAuth2 device flow stopped: ${err instanceof Error ? err.message : String(err)}`,
+      context: { authorizationId: id },
+    }),
+  );
+  options.onPoll?.(poll);
+  const complete = str('verification_uri_complete');
+  return {
+    id,
+    flow: 'device',
+    userCode,
+    verificationUri,
+    ...(complete ? { verificationUriComplete: complete } : {}),
+    expiresIn,
+    interval,
+  };
+}
+
+function resolveEndpoints(data: { provider?: string | undefined; endpoints?: OAuthEndpoints | undefined }) {
+  if (data.endpoints) return data.endpoints;
+  const found = data.provider ? lookupOAuthProvider(data.provider) : null;
+  if (!found) {
+    throw new MailroomError('validation_failed', `Unknown OAuth2 provider ${data.provider}`, {
+      errors: [{ path: 'provider', message: 'is not a known provider: give its endpoints instead' }],
+    });
+  }
+  return found;
+}
