@@ -46,6 +46,8 @@ export interface StoredMessage {
   /** Whether the message travelled over TLS (STARTTLS, implicit TLS or HTTPS). */
   secure: boolean;
   remoteAddress: string | null;
+  /** What the SMTP session showed (absent for other transports and for mail stored before it was kept). */
+  smtp?: SmtpSessionFacts;
   messageId: string | null;
   subject: string;
   from: MailAddress | null;
@@ -98,6 +100,18 @@ export interface SesMessageInfo {
   configurationSetName: string | null;
   /** `EmailTags` as name → value. */
   tags: Record<string, string>;
+}
+
+/** The SMTP session a message came through: its HELO name, TLS and RFC 3848 transmission type. */
+export interface SmtpSessionFacts {
+  /** The name the client gave in EHLO/HELO, null when it sent none. */
+  helo: string | null;
+  /** e.g. `TLSv1.3`, null over plain text. */
+  tlsVersion: string | null;
+  /** e.g. `TLS_AES_256_GCM_SHA384`, null over plain text. */
+  tlsCipher: string | null;
+  /** `SMTP`, `ESMTP`, `ESMTPS`, `ESMTPA` or `ESMTPSA` (RFC 3848): TLS and AUTH in one word. */
+  transmission: string;
 }
 
 /** What a list returns per message: everything but bodies and headers. */

@@ -5,7 +5,7 @@ import { deliveredTo, type ReportMailer, type ReportTarget } from '../faults/rep
 import type { OAuthProvider } from '../oauth/provider.js';
 import { smtpOAuthVerdict } from '../oauth/smtp.js';
 import type { MessageStore } from '../store/store.js';
-import type { FaultStage } from '../types.js';
+import type { FaultStage, SmtpSessionFacts } from '../types.js';
 import { checkCredentials } from './auth.js';
 import type { MockSMTPConnection } from './connection.js';
 import type { MockSMTPServer, MockSMTPServerOptions, SmtpError } from './server.js';
@@ -27,6 +27,17 @@ function smtpError(code: number, message: string): SmtpError {
 }
 
 const recipients = (session: SMTPServerSession) => session.envelope.rcptTo.map((r) => r.address);
+
+/** What the web page shows of the session: HELO name, TLS version and cipher, RFC 3848 type. */
+function sessionFacts(session: SMTPServerSession): SmtpSessionFacts {
+  const cipher = session.tlsOptions || null;
+  return {
+    helo: session.hostNameAppearsAs || null,
+    tlsVersion: cipher?.version ?? null,
+    tlsCipher: cipher?.standardName ?? cipher?.name ?? null,
+    transmission: session.transmissionType,
+  };
+}
 
 /**
  * The reports `bounce` and `complain` rules asked for in one transaction, by recipient. Keyed by
@@ -165,6 +176,7 @@ export function smtpHandlers(
                 authUser: typeof session.user === 'string' ? session.user : null,
                 secure: session.secure,
                 remoteAddress: session.remoteAddress,
+                smtp: sessionFacts(session),
               })
             : Promise.resolve(null);
           stored

@@ -56,13 +56,34 @@ describe('SMTP with nodemailer', () => {
   });
 
   it('upgrades with STARTTLS and marks the message secure', async () => {
-    await transport({ port: mock.smtpPort, requireTLS: true }).sendMail({
+    await transport({ port: mock.smtpPort, requireTLS: true, name: 'client.example.org' }).sendMail({
       from: 'a@example.org',
       to: 'b@example.org',
       subject: 'starttls',
       text: 'x',
     });
-    expect(mock.messages()[0]).toMatchObject({ subject: 'starttls', secure: true });
+    const [message] = mock.messages();
+    expect(message).toMatchObject({ subject: 'starttls', secure: true });
+    // The session's facts the web page shows: HELO name, TLS version and cipher, RFC 3848 type.
+    expect(message!.smtp).toMatchObject({
+      helo: 'client.example.org',
+      tlsVersion: expect.stringMatching(/^TLSv1\.[23]$/),
+      tlsCipher: expect.stringMatching(/^TLS_/),
+      transmission: 'ESMTPS',
+    });
+  });
+
+  it('records a plain, authenticated session as ESMTPA without TLS facts', async () => {
+    await transport({ port: mock.smtpPort, ignoreTLS: true, auth: { user: 'ann', pass: 'pw' } }).sendMail({
+      from: 'a@example.org',
+      to: 'b@example.org',
+      text: 'x',
+    });
+    expect(mock.messages()[0]!.smtp).toMatchObject({
+      tlsVersion: null,
+      tlsCipher: null,
+      transmission: 'ESMTPA',
+    });
   });
 
   it('accepts implicit TLS on the SMTPS port', async () => {

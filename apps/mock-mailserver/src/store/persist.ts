@@ -1,6 +1,6 @@
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { MessageTransport, SesMessageInfo } from '../types.js';
+import type { MessageTransport, SesMessageInfo, SmtpSessionFacts } from '../types.js';
 
 /** What is kept beside each `.eml` file so a reloaded message keeps its envelope. */
 export interface PersistedMeta {
@@ -12,6 +12,7 @@ export interface PersistedMeta {
   authUser: string | null;
   secure: boolean;
   remoteAddress: string | null;
+  smtp?: SmtpSessionFacts;
   mailgun?: { domain: string; tags: string[]; variables: Record<string, string> };
   ses?: SesMessageInfo;
   /** Set once the message was marked read or unread; absent means unread. */

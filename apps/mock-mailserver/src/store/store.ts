@@ -15,6 +15,7 @@ export interface IncomingMessage {
   authUser: string | null;
   secure: boolean;
   remoteAddress: string | null;
+  smtp?: StoredMessage['smtp'];
   mailgun?: StoredMessage['mailgun'];
   ses?: StoredMessage['ses'];
   /** IMAP APPEND, COPY and MOVE: where the message lands (default INBOX) and what it carries. */
@@ -164,6 +165,7 @@ export class MessageStore {
       authUser: incoming.authUser,
       secure: incoming.secure,
       remoteAddress: incoming.remoteAddress,
+      ...(incoming.smtp ? { smtp: incoming.smtp } : {}),
       ...(incoming.mailgun ? { mailgun: incoming.mailgun } : {}),
       ...(incoming.ses ? { ses: incoming.ses } : {}),
       ...(incoming.read ? { read: true } : {}),
@@ -188,6 +190,7 @@ export class MessageStore {
       authUser: meta.authUser,
       secure: meta.secure,
       remoteAddress: meta.remoteAddress,
+      ...(meta.smtp ? { smtp: meta.smtp } : {}),
       ...fields,
       size: raw.length,
       read: meta.read ?? false,
@@ -555,6 +558,7 @@ function metaOf(m: StoredMessage): PersistedMeta {
     authUser: m.authUser,
     secure: m.secure,
     remoteAddress: m.remoteAddress,
+    ...(m.smtp ? { smtp: m.smtp } : {}),
     ...(m.mailgun ? { mailgun: m.mailgun } : {}),
     ...(m.ses ? { ses: m.ses } : {}),
     read: m.read,

@@ -104,10 +104,21 @@ function envelopeCard(m) {
       ['Client', m.remoteAddress],
       m.mailgun ? ['Mailgun domain', m.mailgun.domain] : ['', ''],
       m.ses ? ['SES MessageId', m.ses.messageId] : ['', ''],
-      ['TLS', badge(m.secure, m.secure ? 'yes (STARTTLS or implicit TLS)' : 'no (plain text)')],
+      m.smtp?.helo ? ['HELO', m.smtp.helo] : ['', ''],
+      ['TLS', tlsFact(m)],
       ['AUTH', m.authUser ? el('span', {}, badge(true, 'yes'), ` as ${m.authUser}`) : badge(false, 'no')],
+      m.smtp ? ['Protocol', m.smtp.transmission] : ['', ''],
     ]),
   );
+}
+
+/** TLS yes/no, with the version and cipher when the SMTP session told them. */
+function tlsFact(m) {
+  if (!m.secure) return badge(false, 'no (plain text)');
+  const detail = m.smtp?.tlsVersion
+    ? ` ${m.smtp.tlsVersion}${m.smtp.tlsCipher ? ` · ${m.smtp.tlsCipher}` : ''}`
+    : '';
+  return el('span', {}, badge(true, 'yes'), detail || ' (STARTTLS or implicit TLS)');
 }
 
 function headersTable(headers) {
