@@ -24,6 +24,20 @@ export async function retryMessage({ ctx, id }: { ctx: Ctx; id: string }): Promi
         },
       );
     }
+    // Bounced, complained about or suppressed recipients are never mailed again; with nobody left, there is nothing to retry.
+    if (
+      !row.recipients.some(
+        (r) => r.status === 'rejected' || r.status === 'deferred' || r.status === 'pending',
+      )
+    ) {
+      throw new MailroomError(
+        'invalid_transition',
+        'Nothing to retry: every recipient was reached, bounced or is suppressed',
+        {
+          hint: 'Remove an address from the suppression list and send a new message to mail it again.',
+        },
+      );
+    }
     const now = ctx.now();
     await tx
       .update(messages)

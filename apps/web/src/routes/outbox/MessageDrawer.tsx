@@ -68,12 +68,17 @@ export function MessageDrawer(props: { id: string | undefined; onClose: () => vo
             <div class="row" ref={statusRow} tabindex="-1" aria-live="polite">
               <StatusBadge status={m().status} />
               <span class="spacer" style={{ flex: 1 }} />
-              <Show when={m().status === 'failed' || m().status === 'deferred' || m().status === 'cancelled'}>
+              <Show
+                when={
+                  (m().status === 'failed' || m().status === 'deferred' || m().status === 'cancelled') &&
+                  retryable(m())
+                }
+              >
                 <button type="button" class="btn small" onClick={() => act(retryMessage, 'Queued for retry')}>
                   Retry now
                 </button>
               </Show>
-              <Show when={m().status === 'partially_sent'}>
+              <Show when={m().status === 'partially_sent' && retryable(m())}>
                 <button
                   type="button"
                   class="btn small"
@@ -238,6 +243,10 @@ export function MessageDrawer(props: { id: string | undefined; onClose: () => vo
   );
 }
 
+/** A retry has someone to send to: a recipient refused, deferred or never tried (not bounced, not suppressed). */
+const retryable = (m: MessageView) =>
+  m.recipients.some((r) => r.status === 'rejected' || r.status === 'deferred' || r.status === 'pending');
+
 /** Who got a partially sent message and who refused it, from its per-recipient results. */
 function PartialBanner(props: { m: MessageView }) {
   const refused = () =>
@@ -260,7 +269,9 @@ function PartialBanner(props: { m: MessageView }) {
           {props.m.sentAt ? ` (${dateTimeSec(props.m.sentAt)})` : ''}.
           {onlyRefused()
             ? ' Retry refused recipients sends it to these only:'
-            : ' Bounced and suppressed addresses are not mailed again; Retry sends to refused ones only:'}
+            : retryable(props.m)
+              ? ' Bounced and suppressed addresses are not mailed again; Retry sends to refused ones only:'
+              : ' Bounced and suppressed addresses are not mailed again:'}
         </p>
         <ul style={{ margin: '4px 0 0', 'padding-left': '1.2em' }}>
           <For each={refused()}>

@@ -32,7 +32,7 @@ function eventText(e: RecipientEvent): string {
 const via: Record<RecipientEvent['correlation'], string> = {
   verp: 'by its VERP return path',
   headers: 'by the returned headers',
-  send: 'at the send',
+  send: '',
 };
 
 /**
@@ -76,7 +76,7 @@ export function RecipientStories(props: { m: MessageView }) {
                       </Show>
                       <span class="muted">
                         <Show when={e.reportingMta}>reported by {e.reportingMta}, </Show>
-                        tied {via[e.correlation]}
+                        <Show when={e.correlation !== 'send'}>tied {via[e.correlation]}</Show>
                         <Show when={e.inboxMessageId}>
                           {' · '}
                           <A href={`/inbox/${e.inboxMessageId}`}>the report</A>
