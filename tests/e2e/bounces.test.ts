@@ -294,7 +294,9 @@ describe('bounces, complaints and the suppression list', () => {
     await page.getByLabel('Search address').fill('angry');
     await page.getByLabel('Search address').press('Enter');
     await page.getByRole('cell', { name: 'angry@example.org', exact: true }).waitFor();
-    await expect.poll(() => page.getByRole('cell', { name: 'dead@example.org', exact: true }).count()).toBe(0);
+    await expect
+      .poll(() => page.getByRole('cell', { name: 'dead@example.org', exact: true }).count())
+      .toBe(0);
     await page.getByRole('button', { name: 'Add address' }).click();
     await screenshot(page, '43-suppressions-add');
   });
