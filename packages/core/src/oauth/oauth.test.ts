@@ -109,7 +109,7 @@ describe.each(backends)('OAuth2 connect and tokens (%s)', (backend) => {
       accountId: account.id,
     });
     const got = await getAccount({ ctx: env.ctx, id: account.id });
-    expect(got.outgoing?.auth).toMatchObject({
+    expect((got.outgoing as { auth?: unknown } | null)?.auth).toMatchObject({
       method: 'oauth2',
       username: 'ann@oauth.mock.test',
       hasToken: true,
@@ -264,7 +264,10 @@ describe.each(backends)('OAuth2 connect and tokens (%s)', (backend) => {
       identity: 'bob@oauth.mock.test',
     });
     const got = await getAccount({ ctx: env.ctx, id: account.id });
-    expect(got.outgoing?.auth).toMatchObject({ username: 'bob@oauth.mock.test', hasToken: true });
+    expect((got.outgoing as { auth?: unknown } | null)?.auth).toMatchObject({
+      username: 'bob@oauth.mock.test',
+      hasToken: true,
+    });
   });
 
   it('device flow: denied, and expired when nobody approves in time', async () => {
