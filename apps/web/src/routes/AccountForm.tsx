@@ -6,9 +6,10 @@ import {
   outgoingInputSchema,
 } from '@mailroom/core/schemas';
 import { A, useNavigate, useParams } from '@solidjs/router';
-import { createEffect, createResource, createSignal, For, type JSX, on, Show } from 'solid-js';
+import { createEffect, createResource, createSignal, For, type JSX, on, onMount, Show } from 'solid-js';
 import { createStore, produce, unwrap } from 'solid-js/store';
 import { IncomingFields } from '../components/account/IncomingFields';
+import { OAuthConnect, type OAuthSetup } from '../components/account/OAuthConnect';
 import { OutgoingFields } from '../components/account/OutgoingFields';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { SelectField, TextField } from '../components/Field';
@@ -24,8 +25,24 @@ import {
   toPatch,
 } from '../lib/accountDraft';
 import { createAccount, getAccount, testSettings, updateAccount } from '../lib/accounts';
+import { errorMessage } from '../lib/api';
+import { applyAutoconfig } from '../lib/autoconfigFill';
 import { apiErrors, type FieldErrors, focusFirstError, validate } from '../lib/form';
 import { purposeOptions } from '../lib/labels';
+import {
+  type AuthorizationView,
+  type Autoconfig,
+  discover,
+  getAuthorization,
+  type OAuthStatus,
+  rememberSignIn,
+  returnedSignIn,
+  scrubSecrets,
+  shortProviderName,
+  sourceText,
+  takeSignIn,
+} from '../lib/oauth';
+import { newSecret } from '../lib/secrets';
 import { me, teamScope, teams } from '../lib/session';
 
 /** Create and edit one account: fields follow the choices, errors land on the field they name. */
@@ -45,6 +62,128 @@ export default function AccountForm() {
       original = structuredClone(d);
     }),
   );
+
+  // Start with the address: discovery fills the rest, which stays editable.
+  const [email, setEmail] = createSignal('');
+  const [found, setFound] = createSignal<Autoconfig>();
+  const [discovering, setDiscovering] = createSignal(false);
+  const [discoverError, setDiscoverError] = createSignal<string>();
+  let looked = '';
+  const [setup, setSetup] = createStore<OAuthSetup>({
+    provider: '',
+    providerName: '',
+    device: false,
+    clientId: '',
+    clientSecret: newSecret(),
+    authorizationEndpoint: '',
+    tokenEndpoint: '',
+    deviceEndpoint: '',
+    userinfoEndpoint: '',
+    scopes: '',
+  });
+  const [connected, setConnected] = createSignal<AuthorizationView>();
+  const oauthParts = () =>
+    [
+      draft.outgoing.enabled && draft.outgoing.transport === 'smtp' ? ('outgoing' as const) : null,
+      draft.incoming.enabled ? ('incoming' as const) : null,
+    ].filter((d): d is Direction => !!d && authOf(d).method === 'oauth2');
+  const authOf = (d: Direction) => (d === 'outgoing' ? draft.outgoing.kinds.smtp.auth : draft.incoming.auth);
+  const setAuthOf = (d: Direction, k: string, v: unknown) =>
+    d === 'outgoing'
+      ? setDraft('outgoing', 'kinds', 'smtp', 'auth', k as never, v as never)
+      : setDraft('incoming', 'auth', k as never, v as never);
+
+  /** The sign-in's client and token endpoint go into every part that signs in with OAuth2. */
+  const setOAuth = <K extends keyof OAuthSetup>(k: K, v: OAuthSetup[K]) => {
+    setSetup(k as never, v as never);
+    const field =
+      k === 'clientId'
+        ? 'clientId'
+        : k === 'clientSecret'
+          ? 'clientSecret'
+          : k === 'tokenEndpoint'
+            ? 'tokenUrl'
+            : null;
+    if (field) for (const d of oauthParts()) setAuthOf(d, field, v);
+  };
+
+  createEffect(
+    on(loaded, (a) => {
+      if (!a) return;
+      const d = draftFromView(a);
+      const o = [d.outgoing.kinds.smtp.auth, d.incoming.auth].find((x) => x.method === 'oauth2');
+      if (!o) return;
+      setSetup({ clientId: o.clientId, tokenEndpoint: o.tokenUrl, clientSecret: o.clientSecret });
+      if (o.username) {
+        setEmail(o.username);
+        void lookUp(false);
+      }
+    }),
+  );
+
+  async function lookUp(fill = true) {
+    const addr = email().trim();
+    if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(addr) || addr === looked) return;
+    looked = addr;
+    setDiscovering(true);
+    setDiscoverError(undefined);
+    try {
+      const a = await discover(addr);
+      setFound(a);
+      if (fill) setDraft(produce((d) => void applyAutoconfig(d, addr, a)));
+      if (a.oauth) {
+        setSetup({
+          provider: a.oauth.provider ?? a.provider?.id ?? '',
+          providerName: shortProviderName(a.provider?.name ?? a.oauth.provider ?? ''),
+          device: !!a.oauth.device,
+        });
+        if (a.oauth.tokenEndpoint) setOAuth('tokenEndpoint', a.oauth.tokenEndpoint);
+      }
+      if (fill) {
+        if (setup.clientId) setOAuth('clientId', setup.clientId);
+        if (setup.tokenEndpoint) setOAuth('tokenEndpoint', setup.tokenEndpoint);
+      }
+    } catch (e) {
+      setFound(undefined);
+      setDiscoverError(errorMessage(e));
+    } finally {
+      setDiscovering(false);
+    }
+  }
+
+  function useConnection(v: AuthorizationView) {
+    setConnected(v);
+    if (v.status !== 'connected' || !v.identity) return;
+    for (const d of oauthParts()) setAuthOf(d, 'username', v.identity);
+    if (params.id) toast(`Connected as ${v.identity}`);
+  }
+
+  // Back from the provider's consent page: the callback names the authorization and its result.
+  onMount(() => {
+    const back = returnedSignIn(new URLSearchParams(window.location.search));
+    if (!back) return;
+    const pending = takeSignIn();
+    const saved = pending?.draft as
+      | { draft?: AccountDraft; setup?: Partial<OAuthSetup>; email?: string }
+      | undefined;
+    if (!params.id && saved?.draft) {
+      setDraft(saved.draft);
+      if (saved.setup) setSetup({ ...saved.setup, clientSecret: newSecret() });
+      if (saved.email) {
+        setEmail(saved.email);
+        looked = saved.email;
+      }
+    }
+    const id = back.id || pending?.authorizationId;
+    if (!id) {
+      setConnected({ id: '', status: (back.result || 'error') as OAuthStatus, identity: null });
+      return;
+    }
+    getAuthorization(id).then(useConnection, () =>
+      setConnected({ id, status: (back.result || 'error') as OAuthStatus, identity: null }),
+    );
+    history.replaceState(null, '', window.location.pathname);
+  });
 
   const [errors, setErrors] = createSignal<FieldErrors>({});
   const [saving, setSaving] = createSignal(false);
@@ -78,7 +217,11 @@ export default function AccountForm() {
     try {
       const saved = params.id
         ? await updateAccount(params.id, toPatch(unwrap(draft), original))
-        : await createAccount(toInput(draft));
+        : await createAccount(
+            connected()?.status === 'connected'
+              ? { ...toInput(draft), oauthAuthorizationId: connected()?.id }
+              : toInput(draft),
+          );
       toast(`Saved “${saved.name}”`);
       if (close) navigate(`/accounts/${saved.id}`);
       else if (!params.id) navigate(`/accounts/${saved.id}/edit`, { replace: true });
@@ -159,6 +302,77 @@ export default function AccountForm() {
         </Show>
         <div class="form-layout">
           <div class="stack">
+            <Section title="Address">
+              <div class="grid2">
+                <TextField
+                  fieldClass="span2"
+                  label="Email address"
+                  name="email"
+                  type="email"
+                  autocomplete="off"
+                  spellcheck={false}
+                  placeholder="someone@example.com"
+                  value={email()}
+                  onValue={setEmail}
+                  onBlur={() => void lookUp()}
+                  onKeyDown={(e) => {
+                    if (e.key === 'Enter') {
+                      e.preventDefault();
+                      void lookUp();
+                    }
+                  }}
+                  help="Mailroom looks up the settings for this address and fills in the rest; everything stays editable."
+                />
+                <div class="span2 discovery-line" role="status" aria-live="polite">
+                  <Show when={discovering()}>
+                    <span class="muted">Looking up the settings…</span>
+                  </Show>
+                  <Show when={!discovering() && discoverError()}>
+                    <span class="muted">Nothing found ({discoverError()}) — fill in the settings.</span>
+                  </Show>
+                  <Show when={!discovering() && found()}>
+                    {(a) => (
+                      <Show
+                        when={a().source !== 'none'}
+                        fallback={<span class="muted">Nothing found — fill in the settings.</span>}
+                      >
+                        <span>
+                          <strong>{a().provider?.name ?? 'Settings found'}</strong>{' '}
+                          <span class="muted">{sourceText[a().source] ?? `from ${a().source}`}</span>
+                        </span>
+                        <Show when={a().note}>
+                          <span class="muted">· {a().note}</span>
+                        </Show>
+                      </Show>
+                    )}
+                  </Show>
+                </div>
+              </div>
+            </Section>
+            <Show when={oauthParts().length > 0}>
+              <Section title="Sign-in">
+                <OAuthConnect
+                  setup={setup}
+                  set={setOAuth}
+                  accountId={params.id}
+                  loginHint={email()}
+                  connected={connected()}
+                  onConnected={useConnection}
+                  err={err}
+                  beforeRedirect={(id) =>
+                    rememberSignIn({
+                      authorizationId: id,
+                      returnTo: window.location.pathname,
+                      draft: {
+                        draft: scrubSecrets(unwrap(draft)),
+                        setup: { ...unwrap(setup), clientSecret: undefined },
+                        email: email(),
+                      },
+                    })
+                  }
+                />
+              </Section>
+            </Show>
             <Section title="Details">
               <div class="grid2">
                 <TextField

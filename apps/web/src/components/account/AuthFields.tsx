@@ -1,4 +1,4 @@
-import { Match, Switch } from 'solid-js';
+import { Match, Show, Switch } from 'solid-js';
 import type { AuthDraft } from '../../lib/accountDraft';
 import { Segmented, TextField } from '../Field';
 import { SecretField } from '../SecretField';
@@ -53,18 +53,7 @@ export function AuthFields(props: {
             value={props.auth.username}
             onValue={(v) => props.set('username', v)}
             error={e('username')}
-          />
-          <TextField
-            label="Client ID"
-            value={props.auth.clientId}
-            onValue={(v) => props.set('clientId', v)}
-            error={e('clientId')}
-          />
-          <SecretField
-            label="Client secret"
-            secret={props.auth.clientSecret}
-            onChange={(s) => props.set('clientSecret', s)}
-            error={e('clientSecret')}
+            help="The signed-in address, once you sign in under “Sign-in”."
           />
           <SecretField
             label="Refresh token"
@@ -81,6 +70,14 @@ export function AuthFields(props: {
             onValue={(v) => props.set('tokenUrl', v)}
             error={e('tokenUrl')}
           />
+          <p class="muted span2" style={{ margin: 0 }}>
+            Client ID and secret, and “Sign in”, are under Sign-in; the refresh token is filled by signing in.
+          </p>
+          <Show when={e('clientId') || e('clientSecret')}>
+            <span class="error span2" role="alert">
+              {e('clientId') ? `Client ID ${e('clientId')}` : `Client secret ${e('clientSecret')}`}
+            </span>
+          </Show>
         </Match>
       </Switch>
     </>
