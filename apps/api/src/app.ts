@@ -17,6 +17,7 @@ import { defaultRoutes } from './routes/defaults';
 import { inboxRoutes } from './routes/inbox';
 import { logRoutes } from './routes/logs';
 import { messageRoutes } from './routes/messages';
+import { providerRoutes } from './routes/providers';
 import { reportRoutes } from './routes/reports';
 import { suppressionRoutes } from './routes/suppressions';
 import { systemRoutes } from './routes/system';
@@ -78,6 +79,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   v1.route('/', logRoutes);
   v1.route('/', suppressionRoutes);
   v1.route('/', webhookRoutes);
+  v1.route('/', providerRoutes);
   // Routes of later areas (connection tests, logs, messages, verification) mount here too.
   app.route('/api/v1', v1);
   app.notFound((c) => problem(c, 404, 'not_found', `No route for ${c.req.method} ${c.req.path}`));
