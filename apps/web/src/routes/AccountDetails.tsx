@@ -17,6 +17,7 @@ import { latest } from '../lib/resource';
 import { canEdit, teamName } from '../lib/session';
 import { Activity } from './account/Activity';
 import { DefaultDialog } from './account/DefaultDialog';
+import { OAuthCard, oauthOf } from './account/OAuthCard';
 import { StageDialog } from './account/StageDialog';
 import { Traffic } from './account/Traffic';
 import { VerificationCard } from './account/VerificationCard';
@@ -124,6 +125,16 @@ export default function AccountDetails() {
               </Show>
             </div>
 
+            <Show when={oauthOf(a())}>
+              <section class="card" aria-labelledby="oauth-title" style={{ 'margin-bottom': '14px' }}>
+                <header>
+                  <h2 id="oauth-title">Sign-in</h2>
+                </header>
+                <div class="body">
+                  <OAuthCard account={a()} canEdit={canEdit()} onChanged={() => changed()} />
+                </div>
+              </section>
+            </Show>
             <div class="widgets">
               <Widget title="Details">
                 <DetailsProps a={a()} team={teamName(a().teamId)} />
