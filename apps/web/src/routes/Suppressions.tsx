@@ -54,7 +54,7 @@ export default function Suppressions() {
   const scopeText = (teamId: string | null) => (teamId ? `Team ${teamName(teamId)}` : 'System');
 
   const columns: ListColumn<SuppressionView>[] = [
-    { header: 'Address', class: 'mono', cell: (s) => s.address },
+    { header: 'Address', cellClass: 'mono', cell: (s) => s.address },
     {
       header: 'Reason',
       cell: (s) => <Badge tone={reasonTone[s.reason]}>{humanize(s.reason)}</Badge>,

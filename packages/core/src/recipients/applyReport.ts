@@ -268,7 +268,12 @@ async function applySteps(
   // The list: hard bounces and complaints at once; soft bounces once `softBounceLimit` came in a row.
   const wanted: Array<{ address: string; reason: SuppressionReason; detail: string | null }> = [];
   for (const s of steps) {
-    const detail = [s.status, s.diagnostic].filter(Boolean).join(' ').slice(0, 500) || null;
+    // The diagnostic usually quotes the status already ("550 5.1.1 …"): not twice.
+    const detail =
+      (s.status && s.diagnostic?.includes(s.status)
+        ? s.diagnostic
+        : [s.status, s.diagnostic].filter(Boolean).join(' ')
+      )?.slice(0, 500) || null;
     if (s.state === 'complained') wanted.push({ address: s.address, reason: 'complaint', detail });
     else if (s.state === 'bounced' && s.bounceKind === 'hard')
       wanted.push({ address: s.address, reason: 'hard_bounce', detail });
