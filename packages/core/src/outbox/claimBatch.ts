@@ -32,14 +32,14 @@ export async function claimBatch({
     eq(accounts.stage, 'active'),
     or(isNull(accounts.pausedUntil), lte(accounts.pausedUntil, now)),
   );
-  // Two picks, each an ordered walk of its own partial index that stops after `limit` rows, so a claim
-  // costs the same with 100 or 100,000 messages due (one OR over both would read and sort every due row).
-  // The status lists are written as constants, never parameters: a partial index serves a prepared
-  // statement's generic plan only when the planner can prove its predicate from the query's text.
-  // First the expired leases: another worker's (it died), or ours on a message we no longer hold (a
-  // handoff whose request failed after its commit); ours in hand are still being delivered.
+  // Two picks in one statement, each an ordered walk of its own partial index that stops after `limit`
+  // rows, so a claim costs the same with 100 or 100,000 messages due (one OR over both would read and sort
+  // every due row). Expired leases go first: another worker's (it died), or ours on a message we no longer
+  // hold (a handoff whose request failed after its commit); ours in hand are still being delivered. The
+  // status lists are constants, never parameters: a partial index serves a prepared statement's generic
+  // plan only when the planner can prove its predicate from the query's text.
   const expired = ctx.db
-    .select({ id: messages.id })
+    .select({ id: messages.id, k: sql`${messages.leaseExpiresAt}`.as('k') })
     .from(messages)
     .innerJoin(accounts, eq(accounts.id, messages.accountId))
     .where(
@@ -53,30 +53,28 @@ export async function claimBatch({
     .orderBy(messages.leaseExpiresAt)
     .limit(limit)
     .for('update', { of: messages, skipLocked: true });
-  const lease = (ids: typeof expired) =>
-    ctx.db
-      .update(messages)
-      .set({
-        status: 'sending',
-        leaseOwner: workerId,
-        leaseExpiresAt: new Date(now.getTime() + leaseMs),
-        updatedAt: now,
-      })
-      .where(inArray(messages.id, ids))
-      .returning();
-  const claimed = await lease(expired);
-  if (claimed.length < limit) {
-    // Then queued and deferred messages whose time has come, oldest first.
-    const due = ctx.db
-      .select({ id: messages.id })
-      .from(messages)
-      .innerJoin(accounts, eq(accounts.id, messages.accountId))
-      .where(and(sql`${messages.status} in ('queued', 'deferred')`, lte(messages.nextAttemptAt, now), usable))
-      .orderBy(messages.nextAttemptAt)
-      .limit(limit - claimed.length)
-      .for('update', { of: messages, skipLocked: true });
-    claimed.push(...(await lease(due)));
-  }
+  const due = ctx.db
+    .select({ id: messages.id, k: sql`${messages.nextAttemptAt}`.as('k') })
+    .from(messages)
+    .innerJoin(accounts, eq(accounts.id, messages.accountId))
+    .where(and(sql`${messages.status} in ('queued', 'deferred')`, lte(messages.nextAttemptAt, now), usable))
+    .orderBy(messages.nextAttemptAt)
+    .limit(limit)
+    .for('update', { of: messages, skipLocked: true });
+  // Rows locked by a pick but not leased are free again when the statement ends.
+  const picked = sql`with expired as (${expired}), due as (${due})
+    select id from (select id, 0 as p, k from expired union all select id, 1 as p, k from due) as picked
+    order by p, k limit ${limit}`;
+  const claimed = await ctx.db
+    .update(messages)
+    .set({
+      status: 'sending',
+      leaseOwner: workerId,
+      leaseExpiresAt: new Date(now.getTime() + leaseMs),
+      updatedAt: now,
+    })
+    .where(sql`${messages.id} in (${picked})`)
+    .returning();
   if (claimed.length === 0) return claimed;
   // RETURNING has no order: hand them out oldest first, as they were picked.
   claimed.sort((a, b) => (a.nextAttemptAt?.getTime() ?? 0) - (b.nextAttemptAt?.getTime() ?? 0));

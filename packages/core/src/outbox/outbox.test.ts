@@ -394,13 +394,18 @@ describe.each(backends)('outbox on %s', (backend) => {
     const account = await mockAccount(env.ctx, mock);
     const res = await sendMessage({ ctx: env.ctx, input: mail(account.id) });
     const { claimBatch } = await import('./claimBatch');
-    const [leased] = await claimBatch({ ctx: env.ctx, input: { workerId: 'dead', limit: 10, leaseMs: 100 } });
+    // A lease of a minute, expired by a clock a minute and a second ahead: no claim races a short lease on
+    // a loaded machine.
+    const [leased] = await claimBatch({
+      ctx: env.ctx,
+      input: { workerId: 'dead', limit: 10, leaseMs: 60_000 },
+    });
     expect(leased?.id).toBe(res.message.id);
     // While the lease holds, nobody else gets it.
     expect(
-      await claimBatch({ ctx: env.ctx, input: { workerId: 'other', limit: 10, leaseMs: 100 } }),
+      await claimBatch({ ctx: env.ctx, input: { workerId: 'other', limit: 10, leaseMs: 60_000 } }),
     ).toHaveLength(0);
-    const later = createContext({ ...env.base, now: () => new Date(Date.now() + 1000) }, env.ctx.actor);
+    const later = createContext({ ...env.base, now: () => new Date(Date.now() + 61_000) }, env.ctx.actor);
     const [again] = await claimBatch({
       ctx: later,
       input: { workerId: 'other', limit: 10, leaseMs: 60_000 },
