@@ -21,6 +21,7 @@ const Outbox = lazy(() => import('./routes/Outbox'));
 const Inbox = lazy(() => import('./routes/Inbox'));
 const Reports = lazy(() => import('./routes/Reports'));
 const Suppressions = lazy(() => import('./routes/Suppressions'));
+const Webhooks = lazy(() => import('./routes/Webhooks'));
 const Tokens = lazy(() => import('./routes/admin/Tokens'));
 const Users = lazy(() => import('./routes/admin/Users'));
 const Teams = lazy(() => import('./routes/admin/Teams'));
@@ -42,6 +43,7 @@ render(
         <Route path="/inbox/:id?" component={Inbox} />
         <Route path="/reports" component={Reports} />
         <Route path="/suppressions" component={Suppressions} />
+        <Route path="/webhooks" component={Webhooks} />
         <Route path="/admin/tokens" component={Tokens} />
         <Route path="/admin/users" component={Users} />
         <Route path="/admin/teams" component={Teams} />

@@ -39,6 +39,7 @@ const nav: Array<{ href: string; label: string; icon: string; admin?: boolean; s
   { href: '/outbox', label: 'Outbox', icon: 'send' },
   { href: '/inbox', label: 'Inbox', icon: 'inbox' },
   { href: '/suppressions', label: 'Suppressions', icon: 'block' },
+  { href: '/webhooks', label: 'Webhooks', icon: 'plug' },
   { href: '/logs', label: 'Logs', icon: 'list', section: 'Observe' },
   { href: '/reports', label: 'Reports', icon: 'chart' },
   { href: '/admin/users', label: 'Users', icon: 'users', admin: true, section: 'Administration' },
