@@ -96,6 +96,26 @@ export const envSchema = z.object({
    * 0 never suppresses for soft bounces. Hard bounces and complaints suppress at once.
    */
   MAILROOM_SOFT_BOUNCE_LIMIT: z.coerce.number().int().min(0).max(100).default(3),
+  /**
+   * Name servers for the MX, SRV and TXT lookups of settings discovery and the deliverability check:
+   * `host` or `host:port` (IPv6 as `[::1]:53`), separated by commas. Empty: the system's resolvers.
+   */
+  MAILROOM_DNS_SERVERS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .refine(
+      (servers) =>
+        servers.every((s) => /^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-f:.]+\])(:\d{1,5})?$|^[0-9a-f:]+$/i.test(s)),
+      {
+        message: 'must be IP addresses, optionally with :port, separated by commas',
+      },
+    ),
 });
 export type Env = z.infer<typeof envSchema>;
 

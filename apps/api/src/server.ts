@@ -4,6 +4,7 @@ import { serve } from '@hono/node-server';
 import {
   type CtxBase,
   ensureFirstAdmin,
+  mockProvider,
   newId,
   newWorkerId,
   pingDatabase,
@@ -80,7 +81,20 @@ export async function startMailroom(env: Env, opts: StartOptions = {}): Promise<
       // OAuth2 sign-in against the mock for this domain only; every other address keeps passwords.
       oauth: { domains: [MOCK_OAUTH_DOMAIN] },
     });
-    if (m.httpUrl) mockOAuthMetadata = `${m.oauth.issuer}/.well-known/oauth-authorization-server`;
+    if (m.httpUrl) {
+      mockOAuthMetadata = `${m.oauth.issuer}/.well-known/oauth-authorization-server`;
+      // The catalogue learns the mock's OAuth2 provider from the running mock: autoconfig proposes it for
+      // @oauth.mock.test and the OAuth client finds its endpoints by the provider id `mock`.
+      base.config.providers = [
+        mockProvider({
+          issuer: m.oauth.issuer,
+          domain: MOCK_OAUTH_DOMAIN,
+          smtpPort: m.smtpPort,
+          imapPort: m.imapPort,
+          pop3Port: m.pop3Port,
+        }),
+      ];
+    }
     mock = {
       smtpPort: m.smtpPort,
       pop3Port: m.pop3Port,

@@ -31,6 +31,7 @@ export function coreConfig(env: Env, opts: { quickstart?: boolean } = {}): CoreC
     },
     sendmailPaths: env.MAILROOM_SENDMAIL_PATHS,
     softBounceLimit: env.MAILROOM_SOFT_BOUNCE_LIMIT,
+    dnsServers: env.MAILROOM_DNS_SERVERS,
     timeouts: {
       connectMs: env.MAILROOM_CONNECT_TIMEOUT_MS,
       greetingMs: env.MAILROOM_GREETING_TIMEOUT_MS,
