@@ -83,10 +83,10 @@ describe.each(backends)('reports on %s', (backend) => {
     const csv = await deliveryCsv({ ctx: env.ctx, input: { from: '2026-03-01', to: '2026-03-03' } });
     const lines = csv.trimEnd().split('\r\n');
     expect(lines[0]).toBe(
-      'day,account_id,account,total,sent,partially_sent,failed,deferred,queued,cancelled',
+      'day,account_id,account,total,sent,partially_sent,failed,deferred,queued,cancelled,bounced_recipients,hard_bounced_recipients,complained_recipients,suppressed_recipients',
     );
-    expect(lines[2]).toBe(`2026-03-02,${accountId},"'=cmd|calc, ""quoted""",2,0,1,1,0,0,0`);
-    expect(lines.at(-1)).toBe('total,,,4,2,1,1,0,0,0');
+    expect(lines[2]).toBe(`2026-03-02,${accountId},"'=cmd|calc, ""quoted""",2,0,1,1,0,0,0,0,0,0,0`);
+    expect(lines.at(-1)).toBe('total,,,4,2,1,1,0,0,0,0,0,0,0');
   });
 
   it('rejects a reversed range naming the field', async () => {
