@@ -104,7 +104,10 @@ describe.each(backends)('leases of dead holders on %s', (backend) => {
         .update(workers)
         .set({ lastSeen: sql`now() - interval '3 seconds'` })
         .where(sql`${workers.id} like 'dead-%'`);
+      // The released messages are due at once: the workers are woken, not left to their next poll.
+      const woken = env.base.outbox.wake.wait(3_600_000);
       await live.beat();
+      await woken;
       expect((await env.ctx.db.select().from(workers)).map((w) => w.id)).toEqual(['live-worker']);
 
       const taken = await claim('live-worker');

@@ -63,6 +63,8 @@ export function startPresence(opts: PresenceOptions): Presence {
       emit({ type: 'beat', holders: holders.size });
       const reaped = await reapWorkers(ctx, graceMs);
       if (reaped.length > 0) emit({ type: 'reaped', workers: reaped });
+      // Released messages are due now: wake the workers here and elsewhere instead of their next poll.
+      if (reaped.some((w) => (w.released.messages ?? 0) > 0)) ctx.outbox.wake.notify();
       lastError = null;
     } catch (err) {
       const message = reason(err);
