@@ -341,7 +341,7 @@ export default function AccountForm() {
                           <span class="muted">{sourceText[a().source] ?? `from ${a().source}`}</span>
                         </span>
                         <Show when={a().note}>
-                          <span class="muted">· {a().note}</span>
+                          <span class="discovery-note">{a().note}</span>
                         </Show>
                       </Show>
                     )}
