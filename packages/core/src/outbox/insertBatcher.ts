@@ -33,7 +33,7 @@ export async function insertRows(db: Queryable, rows: NewMessage[]): Promise<Set
     webhook_input (id, type, team_id, data, created_at, endpoint_id) as (
       select gen_random_uuid()::text, 'message.queued', team_id,
         jsonb_strip_nulls(jsonb_build_object('bulkId', bulk_id)) || jsonb_build_object(
-          'id', id, 'status', 'queued', 'accountId', account_id, 'messageId', message_id,
+          'messageId', id, 'status', 'queued', 'accountId', account_id, 'messageIdHeader', message_id,
           'recipients', (select coalesce(jsonb_agg(jsonb_build_object('address', r->>'address', 'status', r->>'status')), '[]'::jsonb)
                          from jsonb_array_elements(recipients) r)),
         created_at, null::text

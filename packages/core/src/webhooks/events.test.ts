@@ -84,22 +84,25 @@ describe.each(backends)('events at their source on %s', (backend) => {
         ofType('message.failed').length === 1,
     );
     expect(ofType('message.queued')[0]?.data).toMatchObject({
-      id: sent.message.id,
+      messageId: sent.message.id,
       status: 'queued',
       recipients: [{ address: 'a@example.com', status: 'pending' }],
     });
     const [deferred] = ofType('message.deferred');
     expect(deferred?.data).toMatchObject({
-      id: sent.message.id,
+      messageId: sent.message.id,
       status: 'deferred',
       error: { code: 'rejected' },
     });
     expect(ofType('message.sent')[0]?.data).toMatchObject({
-      id: sent.message.id,
+      messageId: sent.message.id,
       status: 'sent',
       recipients: [{ address: 'a@example.com', status: 'accepted' }],
     });
-    expect(ofType('message.failed')[0]?.data).toMatchObject({ id: refused.message.id, status: 'failed' });
+    expect(ofType('message.failed')[0]?.data).toMatchObject({
+      messageId: refused.message.id,
+      status: 'failed',
+    });
     // Ids and recipients, never the body or the subject.
     expect(receiver.received.some((r) => r.body.includes('Secret body') || r.body.includes('Hello'))).toBe(
       false,

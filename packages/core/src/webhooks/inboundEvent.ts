@@ -16,9 +16,9 @@ export function inboundEvent(
     teamId: account.teamId,
     at,
     data: {
-      id,
+      inboxMessageId: id,
       accountId: account.id,
-      messageId: mail.messageIdHeader,
+      messageIdHeader: mail.messageIdHeader,
       from: mail.fromAddress,
       to: mail.to,
       cc: mail.cc,

@@ -27,10 +27,11 @@ export function messageEvent(
     teamId: m.teamId,
     at,
     data: {
-      id: m.id,
+      // The same names as message.bounced / complained / suppressed: messageId is Mailroom's id.
+      messageId: m.id,
       status,
       accountId: m.accountId,
-      messageId: m.messageId,
+      messageIdHeader: m.messageId,
       ...(m.bulkId ? { bulkId: m.bulkId } : {}),
       recipients: m.recipients.map((r) => ({ address: r.address, status: r.status })),
       ...extra,
