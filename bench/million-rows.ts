@@ -136,6 +136,15 @@ const quantile = (xs: number[], q: number) => {
 
 type Row = { what: string; value: string };
 
+/**
+ * CPU of this process (all its threads: API, worker, delivery thread, the mock mail server, and PGlite when
+ * it is the store) per item since `from`: unlike rates, it hardly moves with the load of a shared machine.
+ */
+const cpuPer = (from: NodeJS.CpuUsage, n: number) => {
+  const used = process.cpuUsage(from);
+  return ((used.user + used.system) / 1000 / n).toFixed(2);
+};
+
 async function measure(store: Store, n: number, smtpPort: number): Promise<{ rows: Row[]; explain: string }> {
   const rows: Row[] = [];
   const step = (what: string) => {
@@ -287,9 +296,11 @@ async function measure(store: Store, n: number, smtpPort: number): Promise<{ row
     step('accepts');
     await pool(100, CLIENTS, post);
     const a0 = performance.now();
+    const ac0 = process.cpuUsage();
     await pool(ACCEPTS, CLIENTS, (i) => post(100 + i));
     const acceptRate = ACCEPTS / ((performance.now() - a0) / 1000);
     rows.push({ what: 'queued accepts through the API (msg/s)', value: acceptRate.toFixed(0) });
+    rows.push({ what: '… CPU of the bench process per accept (ms)', value: cpuPer(ac0, ACCEPTS) });
 
     // Drain: the worker sends DRAIN messages (the oldest due first) to the mock mail server.
     let sent = 0;
@@ -306,6 +317,7 @@ async function measure(store: Store, n: number, smtpPort: number): Promise<{ row
     };
     step('drain');
     const d0 = performance.now();
+    const dc0 = process.cpuUsage();
     const worker = runWorker({
       base,
       workerId: `bench-${randomBytes(3).toString('hex')}`,
@@ -325,6 +337,7 @@ async function measure(store: Store, n: number, smtpPort: number): Promise<{ row
     abort.abort();
     await worker;
     rows.push({ what: `drain to the mock SMTP, ${DRAIN} messages (msg/s)`, value: drainRate.toFixed(0) });
+    rows.push({ what: '… CPU of the bench process per message drained (ms)', value: cpuPer(dc0, DRAIN) });
 
     rows.push(...(await claimBodies(database, base, account.id)));
     const explain = await explainAll(database, account.id);
@@ -371,6 +384,49 @@ async function claimBodies(database: Database, base: CtxBase, accountId: string)
     }
     rows.push({ what: label, value: quantile(ms, 0.5).toFixed(1) });
   }
+  // What a separate message_bodies table would do: a narrow claim (ids only), then the bodies by id.
+  await database.db.execute(sql`
+    insert into messages (id, account_id, status, mode, route_reason, from_address, "to", recipients, subject, text,
+                          attachments, created_at, updated_at, next_attempt_at)
+    select 'cn' || i, ${accountId}, 'queued', 'queued', 'account_id', 'bench@example.com', '["claim@example.org"]'::jsonb,
+           '[{"address":"claim@example.org","status":"pending","reply":null}]'::jsonb, 'Claim ' || i,
+           repeat('Lorem ipsum dolor sit amet, consectetur adipiscing. ', 11),
+           jsonb_build_array(jsonb_build_object('filename', 'a.bin', 'contentType', 'application/octet-stream', 'contentBase64', ${attachment}::text)),
+           now(), now(), '2000-01-03'::timestamptz + i * interval '1 millisecond'
+    from generate_series(1, 500) as i`);
+  const narrow: number[] = [];
+  const split: number[] = [];
+  for (let k = 0; k < 5; k++) {
+    const t = performance.now();
+    const res = await database.db.execute(sql`
+      update messages set status = 'sending', lease_owner = 'claim-bench', lease_expires_at = now() + interval '10 minutes'
+      where id in (select id from messages where status = 'queued' and next_attempt_at <= now()
+                   order by next_attempt_at limit 100 for update skip locked)
+      returning id`);
+    const ids = (Array.isArray(res) ? res : (res as { rows: unknown[] }).rows).map(
+      (r) => (r as { id: string }).id,
+    );
+    narrow.push(performance.now() - t);
+    const bodies = await database.db.execute(
+      sql`select id, text, html, attachments from messages where id in ${sql`(${sql.join(
+        ids.map((id) => sql`${id}`),
+        sql`, `,
+      )})`}`,
+    );
+    split.push(performance.now() - t);
+    const got = (Array.isArray(bodies) ? bodies : (bodies as { rows: unknown[] }).rows).length;
+    if (ids.length !== 100 || got !== 100 || !ids.every((id) => id.startsWith('cn'))) {
+      throw new Error(`narrow claim got ${ids.length} ids and ${got} bodies`);
+    }
+  }
+  rows.push({
+    what: 'narrow claim of 100 (ids only), 100 KB bodies (ms, median of 5)',
+    value: quantile(narrow, 0.5).toFixed(1),
+  });
+  rows.push({
+    what: 'narrow claim of 100 + loading their 100 KB bodies by id (ms, median of 5)',
+    value: quantile(split, 0.5).toFixed(1),
+  });
   await database.db.execute(sql`delete from messages where lease_owner = 'claim-bench'`);
   return rows;
 }
