@@ -171,3 +171,18 @@ export function scrubSecrets<T>(value: T): T {
     ),
   ) as T;
 }
+
+type CatalogEntry = { id: string; name: string; oauth?: { tokenEndpoint: string; device?: boolean } };
+let catalog: Promise<CatalogEntry[]> | undefined;
+
+/** A catalogue provider's token endpoint (`GET /providers`, read once a page load). */
+export async function providerTokenEndpoint(id: string): Promise<string | undefined> {
+  catalog ??= get<{ items: CatalogEntry[] }>('/providers').then(
+    (r) => r.items,
+    (e) => {
+      catalog = undefined;
+      throw e;
+    },
+  );
+  return (await catalog).find((p) => p.id === id)?.oauth?.tokenEndpoint;
+}

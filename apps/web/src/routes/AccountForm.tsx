@@ -35,6 +35,7 @@ import {
   discover,
   getAuthorization,
   type OAuthStatus,
+  providerTokenEndpoint,
   rememberSignIn,
   returnedSignIn,
   scrubSecrets,
@@ -137,7 +138,10 @@ export default function AccountForm() {
           providerName: shortProviderName(a.provider?.name ?? a.oauth.provider ?? ''),
           device: !!a.oauth.device,
         });
-        if (a.oauth.tokenEndpoint) setOAuth('tokenEndpoint', a.oauth.tokenEndpoint);
+        const token =
+          a.oauth.tokenEndpoint ??
+          (setup.provider ? await providerTokenEndpoint(setup.provider).catch(() => undefined) : undefined);
+        if (token && (fill || !setup.tokenEndpoint)) setOAuth('tokenEndpoint', token);
       }
       if (fill) {
         if (setup.clientId) setOAuth('clientId', setup.clientId);
