@@ -29,6 +29,8 @@ export type EngineOptions = {
   secrets: string[];
   /** Extra trusted CAs (PEM); only tests set it. */
   ca?: string | string[];
+  /** A saved account's OAuth2 access token source (see TestEnv.accessToken). */
+  accessToken?: () => Promise<string>;
 };
 
 export type EngineResult = {
@@ -68,6 +70,7 @@ export async function runConnectionTest(
     steps: new StepRecorder({ ...(host ? { host } : {}), ...(port ? { port } : {}) }, secrets),
     transcript,
     ...(opts.ca ? { ca: opts.ca } : {}),
+    ...(opts.accessToken ? { accessToken: opts.accessToken } : {}),
   };
   let error: ConnectionTestResult['error'];
   try {

@@ -9,6 +9,11 @@ export type TestEnv = {
   transcript: Transcript;
   /** Extra trusted CAs (PEM), only set by tests that need a certificate that validates. */
   ca?: string | string[];
+  /**
+   * A saved account's OAuth2 access token (oauth/accessTokens.ts: cached, one refresh per account, a rotated
+   * refresh token saved). Absent for settings not saved yet: the typed-in refresh token is traded directly.
+   */
+  accessToken?: (() => Promise<string>) | undefined;
   /** Set once the session runs over TLS; authentication steps report whether credentials travelled encrypted. */
   encrypted?: boolean;
 };

@@ -73,6 +73,11 @@ export async function requestAccessToken(s: OAuth2Settings, opts: TokenRequestOp
 
 /** A connection test's token: `requestAccessToken` with the test's bounds, the token masked in its transcript. */
 export async function fetchAccessToken(env: TestEnv, s: OAuth2Settings): Promise<string> {
+  if (env.accessToken) {
+    const token = await env.accessToken();
+    env.transcript.addSecret(token);
+    return token;
+  }
   const { accessToken } = await requestAccessToken(s, {
     timeoutMs: env.config.timeouts.commandMs,
     allowPrivateHosts: env.config.allowPrivateHosts,

@@ -4,6 +4,7 @@ import { loadAccount } from '../accounts/load';
 import type { Ctx } from '../context';
 import { MailroomError, parseInput } from '../errors';
 import { writeLogs } from '../logs/writeLog';
+import { accountAccessToken } from '../oauth/accessTokens';
 import { accountTestInputSchema, type ConnectionTestResult } from '../schemas/connection';
 import { runConnectionTest } from './engine';
 import { testLogRows } from './logRows';
@@ -37,7 +38,11 @@ export async function testAccount({
     result,
     transcript,
     secrets: known,
-  } = await runConnectionTest(direction, part, { config: ctx.config, secrets });
+  } = await runConnectionTest(direction, part, {
+    config: ctx.config,
+    secrets,
+    accessToken: async () => (await accountAccessToken(ctx, row.id, direction)).accessToken,
+  });
   await recordTest(ctx, row.id, direction, result);
   await writeLogs(
     ctx.db,

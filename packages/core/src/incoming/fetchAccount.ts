@@ -13,6 +13,7 @@ import { inboxMessages, incomingState } from '../db/schema';
 import { resolveDestination } from '../door/destination';
 import { MailroomError } from '../errors';
 import { newId } from '../ids';
+import { accountAccessToken } from '../oauth/accessTokens';
 import { BounceReports, classifyFetched, inboxKindOf } from '../recipients/bounceMailbox';
 import type { IncomingParsed } from '../schemas/account';
 import { accountSecrets } from '../security/accountSecrets';
@@ -81,6 +82,7 @@ export async function fetchAccount({
     config: ctx.config,
     steps: new StepRecorder({ host: part.host, port: part.port }, transcript.secrets),
     transcript,
+    accessToken: async () => (await accountAccessToken(ctx, row.id, 'incoming')).accessToken,
   };
   let fetched = 0;
   let duplicates = 0;

@@ -52,6 +52,8 @@ export async function finishAuthorization(
       .set({ status: 'connected', identity, secrets, completedAt: now, usedAt, stateHash: null })
       .where(eq(oauthAuthorizations.id, row.id));
   });
+  // The messages that waited for this reconnect are due now: wake the workers.
+  if (row.accountId) ctx.outbox.wake.notify();
   await ctx.log({
     source: 'audit',
     level: 'info',

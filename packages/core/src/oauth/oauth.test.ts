@@ -5,6 +5,9 @@ import { createAccount } from '../accounts/createAccount';
 import { getAccount } from '../accounts/getAccount';
 import { accountEvents, logs, oauthAuthorizations } from '../db/schema';
 import { MailroomError } from '../errors';
+import { getMessage } from '../outbox/getMessage';
+import { sendMessage } from '../outbox/sendMessage';
+import { startWorker } from '../outbox/startWorker';
 import { backends, createTestEnv, type TestEnv } from '../testing';
 import { accountAccessToken, OAuthRevoked, refreshStats } from './accessTokens';
 import { completeCallback } from './completeCallback';
@@ -334,5 +337,38 @@ describe.each(backends)('OAuth2 connect and tokens (%s)', (backend) => {
     // Reconnecting clears auth_failed.
     await connectByCode(account.id, 'cy@oauth.mock.test');
     expect((await getAccount({ ctx: env.ctx, id: account.id })).health).not.toBe('auth_failed');
+  });
+
+  it('sends with XOAUTH2; after a revoke the send is deferred (awaiting reconnect), and a reconnect delivers it', async () => {
+    const account = await oauthAccount();
+    await connectByCode(account.id, 'ann@oauth.mock.test');
+    const input = (subject: string) => ({
+      accountId: account.id,
+      to: ['dora@example.org'],
+      subject,
+      text: 'Hello',
+      mode: 'immediate' as const,
+    });
+    const first = await sendMessage({ ctx: env.ctx, input: input(`Token ${backend}`) });
+    expect(first.message.status).toBe('sent');
+
+    mock.oauth.revoke({ identity: 'ann@oauth.mock.test' });
+    const second = await sendMessage({ ctx: env.ctx, input: input(`Waits ${backend}`) });
+    expect(second.message.status).toBe('deferred');
+    const held = await getMessage({ ctx: env.ctx, id: second.message.id });
+    expect(held.lastError?.code).toBe('auth');
+    // A long wait, not the usual 30 s backoff.
+    expect(new Date(held.nextAttemptAt ?? 0).getTime() - Date.now()).toBeGreaterThan(3600_000);
+    expect((await getAccount({ ctx: env.ctx, id: account.id })).health).toBe('auth_failed');
+
+    const worker = startWorker({ base: env.base, pollMs: 50 });
+    try {
+      const after = mock.cursor();
+      await connectByCode(account.id, 'ann@oauth.mock.test');
+      const delivered = await mock.waitFor({ subject: `Waits ${backend}`, after, timeoutMs: 20_000 });
+      expect(delivered).toBeTruthy();
+    } finally {
+      await worker.stop();
+    }
   });
 });

@@ -9,6 +9,9 @@ export const isReached = (status: string): boolean =>
 export const isLost = (status: string): boolean =>
   status === 'rejected' || status === 'bounced' || status === 'suppressed';
 
+/** How long a message waits when its account's OAuth2 grant is gone; a reconnect makes it due at once. */
+export const RECONNECT_WAIT_MS = 6 * 3600_000;
+
 export type Decision = {
   status: 'sent' | 'partially_sent' | 'deferred' | 'failed';
   recipients: MessageRow['recipients'];
@@ -37,8 +40,10 @@ export function decide(
   });
   const attempts = row.attemptCount + 1;
   const tooOld = now.getTime() - row.createdAt.getTime() >= policy.giveUpAfterMs;
-  const giveUp = opts.noRetry || attempts >= policy.maxAttempts || tooOld;
   const error = result.ok ? null : result.error;
+  // Waiting for a reconnect burns no attempts: only the message's age gives it up.
+  const waiting = error?.awaitsReconnect === true;
+  const giveUp = opts.noRetry || (!waiting && attempts >= policy.maxAttempts) || tooOld;
   const lastError: MessageRow['lastError'] = error
     ? {
         code: error.code,
@@ -52,7 +57,8 @@ export function decide(
   const hasDeferred = recipients.some((r) => r.status === 'deferred' || r.status === 'pending');
   const hasAccepted = recipients.some((r) => isReached(r.status));
   if (hasDeferred && !giveUp) {
-    const next = new Date(now.getTime() + retryDelayMs(attempts, policy, opts.random));
+    const delay = waiting ? RECONNECT_WAIT_MS : retryDelayMs(attempts, policy, opts.random);
+    const next = new Date(now.getTime() + delay);
     return { status: 'deferred', recipients, lastError, nextAttemptAt: next, sentAt: null };
   }
   if (hasDeferred) {

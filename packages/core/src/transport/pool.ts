@@ -4,6 +4,7 @@ import { ConnectionFailure } from '../connection/failure';
 import type { Ctx } from '../context';
 import { resolveDestination } from '../door/destination';
 import { httpUrlProblem } from '../door/httpUrl';
+import { accountAccessToken } from '../oauth/accessTokens';
 import type { OutgoingSettings, SettingsOf, TransportKind } from '../schemas/account';
 import { sha256 } from '../security/hash';
 import { transportOf } from '../transports/registry';
@@ -107,6 +108,8 @@ export async function transportFor(ctx: Ctx, account: AccountRow): Promise<MailT
     },
     smtpPool: poolOptions,
     deliveryThread: () => pool.thread(),
+    oauthToken: (renew, refused) =>
+      accountAccessToken(ctx, account.id, 'outgoing', { renew, ...(refused ? { refused } : {}) }),
   });
   cache.set(account.id, { key, at: Date.now(), transport });
   return transport;

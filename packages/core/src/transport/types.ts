@@ -38,6 +38,12 @@ export type DeliveryError = {
   temporary: boolean;
   /** The account itself is in trouble (connection, TLS, auth), not one message: counts for the circuit breaker. */
   accountLevel: boolean;
+  /**
+   * The provider refused the account's OAuth2 grant (revoked consent, invalid_grant): nothing works until an
+   * admin reconnects. The message is deferred with a long backoff and not given up for its attempt count;
+   * a reconnect makes it due at once (oauth/connectAccount.ts).
+   */
+  awaitsReconnect?: boolean;
 };
 
 export type SendOutcome = (

@@ -30,6 +30,11 @@ export type BuildDeps = {
   smtpPool: SmtpPoolOptions;
   /** The delivery thread, started on first use. */
   deliveryThread(): DeliveryThread;
+  /**
+   * The account's OAuth2 access token (oauth/accessTokens.ts): cached, one refresh per account, rotated
+   * refresh tokens saved; `renew` after the server refused `refused`.
+   */
+  oauthToken?: (renew: boolean, refused?: string) => Promise<{ accessToken: string; expiresAt: number }>;
 };
 
 /** The server half of a transport, paired with its settings module. */

@@ -18,10 +18,12 @@ export const smtpTransport: ServerTransport<'smtp'> = {
     // cross into the delivery thread, so these pools stay on this thread.
     const tokens =
       auth.method === 'oauth2'
-        ? new OAuthTokenSource(auth, {
-            timeoutMs: deps.timeouts.commandMs,
-            allowPrivateHosts: deps.allowPrivateHosts,
-          })
+        ? new OAuthTokenSource(
+            auth,
+            { timeoutMs: deps.timeouts.commandMs, allowPrivateHosts: deps.allowPrivateHosts },
+            Date.now,
+            deps.oauthToken,
+          )
         : undefined;
     if (deps.account.debug) return createSmtpDebugTransport(s, deps.timeouts, address, tokens);
     if (deps.smtpPool.thread && !tokens) {

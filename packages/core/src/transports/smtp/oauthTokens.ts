@@ -1,4 +1,5 @@
 import { type OAuth2Settings, requestAccessToken, type TokenRequestOptions } from '../../connection/oauth2';
+import { OAuthRevoked } from '../../oauth/accessTokens';
 import { unansweredAttemptError } from '../../transport/classify';
 import type { DeliveryError } from '../../transport/types';
 
@@ -17,16 +18,33 @@ type Held = { accessToken: string; expiresAt: number };
 export class OAuthTokenSource {
   private held: Held | null = null;
   private inflight: Promise<Held> | null = null;
+  /** The last renewal found the grant revoked (invalid_grant): the account needs a reconnect. */
+  revoked = false;
 
   constructor(
     private readonly settings: OAuth2Settings,
     private readonly opts: TokenRequestOptions,
     private readonly now: () => number = Date.now,
+    /** The account's shared token source (saved accounts): caching, one refresh, rotation saved. */
+    private readonly shared?: (renew: boolean, refused?: string) => Promise<Held>,
   ) {}
 
   /** A valid token, fetched when none is held, it is about to expire, or `renew` says the server refused it. */
   get(renew = false): Promise<Held> {
     if (!renew && this.held && this.held.expiresAt - EARLY_MS > this.now()) return Promise.resolve(this.held);
+    if (this.shared) {
+      return this.shared(renew, this.held?.accessToken).then(
+        (t) => {
+          this.held = t;
+          this.revoked = false;
+          return t;
+        },
+        (err: unknown) => {
+          if (err instanceof OAuthRevoked) this.revoked = true;
+          throw err;
+        },
+      );
+    }
     this.inflight ??= requestAccessToken(this.settings, this.opts)
       .then((t) => {
         this.held = {
@@ -53,7 +71,8 @@ export class OAuthTokenSource {
       return null;
     } catch (err) {
       // A refused endpoint is the account's trouble, and may pass (the admin fixes it, DNS comes back).
-      return unansweredAttemptError(err);
+      const error = unansweredAttemptError(err);
+      return err instanceof OAuthRevoked ? { ...error, awaitsReconnect: true } : error;
     }
   }
 

@@ -157,7 +157,11 @@ async function withToken(
       };
     }
   }
-  const outcome = await send();
+  let outcome = await send();
+  // The server refused the token and the renewal found the grant gone: wait for a reconnect.
+  if (!outcome.ok && tokens?.revoked) {
+    outcome = { ...outcome, error: { ...outcome.error, awaitsReconnect: true } };
+  }
   const used = tokens?.current();
   return used ? { ...outcome, learned: [used] } : outcome;
 }
