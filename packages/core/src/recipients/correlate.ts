@@ -57,11 +57,18 @@ export function matchRecipients(
   const out: Array<{ index: number; reportIndex: number }> = [];
   const seen = new Set<number>();
   reported.forEach((r, reportIndex) => {
-    const i =
+    const named =
       byAddress.get(r.address.toLowerCase()) ??
-      (r.originalRecipient ? byAddress.get(r.originalRecipient.toLowerCase()) : undefined) ??
-      // A forward or an alias changed the address; with VERP the return path still names the recipient.
-      (c.recipientIndex !== undefined && reported.length === 1 ? c.recipientIndex : undefined);
+      (r.originalRecipient ? byAddress.get(r.originalRecipient.toLowerCase()) : undefined);
+    // A VERP token speaks for its own recipient only: every recipient learns their return path, so a
+    // report on it naming another recipient of the same message is not believed for that one. A forward
+    // or an alias that changed the address is still the token's recipient.
+    const i =
+      c.recipientIndex === undefined
+        ? named
+        : named === c.recipientIndex || (named === undefined && reported.length === 1)
+          ? c.recipientIndex
+          : undefined;
     if (i === undefined || seen.has(i)) return;
     seen.add(i);
     out.push({ index: i, reportIndex });
