@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { authorizationRequest, type OAuthSetup } from '../components/account/OAuthConnect';
+import { clock, returnedSignIn, scrubSecrets, shortProviderName } from './oauth';
+import { newSecret } from './secrets';
+
+const setup = (over: Partial<OAuthSetup> = {}): OAuthSetup => ({
+  provider: 'google',
+  providerName: 'Google',
+  device: false,
+  clientId: ' client-1 ',
+  clientSecret: newSecret(),
+  authorizationEndpoint: '',
+  tokenEndpoint: '',
+  deviceEndpoint: '',
+  userinfoEndpoint: '',
+  scopes: '',
+  ...over,
+});
+
+describe('OAuth2 sign-in helpers', () => {
+  it('asks a catalogue provider by id, with the secret only when typed and the address as hint', () => {
+    expect(authorizationRequest(setup(), { loginHint: 'me@gmail.com' })).toEqual({
+      provider: 'google',
+      clientId: 'client-1',
+      loginHint: 'me@gmail.com',
+    });
+    const typed = { ...newSecret(), value: 's3cret' };
+    expect(authorizationRequest(setup({ clientSecret: typed }), { accountId: 'a1' })).toEqual({
+      provider: 'google',
+      clientId: 'client-1',
+      clientSecret: 's3cret',
+      accountId: 'a1',
+    });
+    // A stored secret is kept on the server: never sent back.
+    expect(authorizationRequest(setup({ clientSecret: newSecret(true) }), {})).not.toHaveProperty(
+      'clientSecret',
+    );
+  });
+
+  it('sends a custom provider its typed endpoints and scopes', () => {
+    const r = authorizationRequest(
+      setup({
+        provider: '',
+        tokenEndpoint: 'https://id.example.com/token',
+        authorizationEndpoint: 'https://id.example.com/authorize',
+        scopes: ' mail  offline_access ',
+      }),
+      { loginHint: 'not an address' },
+    );
+    expect(r).toEqual({
+      endpoints: {
+        tokenEndpoint: 'https://id.example.com/token',
+        authorizationEndpoint: 'https://id.example.com/authorize',
+        scopes: ['mail', 'offline_access'],
+      },
+      clientId: 'client-1',
+    });
+  });
+
+  it('parks a draft without any typed secret', () => {
+    const d = {
+      a: { stored: false, mode: 'replace', value: 'typed' },
+      b: { stored: true, mode: 'replace', value: 'x' },
+    };
+    expect(scrubSecrets(d)).toEqual({
+      a: { stored: false, mode: 'replace', value: '' },
+      b: { stored: true, mode: 'keep', value: '' },
+    });
+  });
+
+  it('reads the way back, names providers shortly and counts down in m:ss', () => {
+    expect(returnedSignIn(new URLSearchParams('oauth=connected&authorization=x1'))).toEqual({
+      id: 'x1',
+      result: 'connected',
+    });
+    expect(returnedSignIn(new URLSearchParams('tab=1'))).toBeUndefined();
+    expect(shortProviderName('Google (Gmail, Google Workspace)')).toBe('Google');
+    expect(shortProviderName('Microsoft 365 / Outlook.com')).toBe('Microsoft 365');
+    expect(clock(90)).toBe('1:30');
+    expect(clock(-3)).toBe('0:00');
+  });
+});
