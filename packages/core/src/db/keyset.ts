@@ -1,6 +1,7 @@
 import { type AnyColumn, asc, desc, type SQL, type SQLWrapper, sql } from 'drizzle-orm';
 import { MailroomError } from '../errors';
 import { rowsOf } from '../outbox/rows';
+import type { CursorListResult } from '../schemas/common';
 import type { Queryable } from './client';
 
 /**
@@ -13,7 +14,26 @@ export type Cursor = { at: string; id: string; dir: 'older' | 'newer' };
 /** The largest count a list reports: beyond it, `total` is this and `totalCapped` is true. */
 export const TOTAL_CAP = 1000;
 
-const isoMicro = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z$/;
+const isoMicro = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(\.\d{1,6})?Z$/;
+
+/** Ids as this product makes them (UUIDs, bigint serials): nothing Postgres would refuse to compare. */
+const idText = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** A timestamp Postgres takes as it is: a real calendar day (no 31st of February) from year 1 on. */
+function realInstant(at: string): boolean {
+  const m = isoMicro.exec(at);
+  if (!m) return false;
+  const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  if (y < 1 || h > 23 || mi > 59 || s > 59) return false;
+  const day = new Date(Date.UTC(y, mo - 1, d));
+  day.setUTCFullYear(y);
+  return day.getUTCFullYear() === y && day.getUTCMonth() === mo - 1 && day.getUTCDate() === d;
+}
+
+const badCursor = () =>
+  new MailroomError('validation_failed', 'cursor is not one this list gave', {
+    errors: [{ path: 'cursor', message: 'must be a nextCursor or prevCursor from this list, unchanged' }],
+  });
 
 /** The opaque form of a cursor: base64url of a short JSON array. */
 export function encodeCursor(c: Cursor): string {
@@ -22,10 +42,7 @@ export function encodeCursor(c: Cursor): string {
 
 /** Reads a cursor a client sent back; anything that is not one of ours is a 400 naming `cursor`. */
 export function decodeCursor(text: string): Cursor {
-  const bad = () =>
-    new MailroomError('validation_failed', 'cursor is not one this list gave', {
-      errors: [{ path: 'cursor', message: 'must be a nextCursor or prevCursor from this list, unchanged' }],
-    });
+  const bad = badCursor;
   let value: unknown;
   try {
     value = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
@@ -35,7 +52,7 @@ export function decodeCursor(text: string): Cursor {
   if (!Array.isArray(value) || value.length !== 3) throw bad();
   const [dir, at, id] = value as unknown[];
   if ((dir !== 'o' && dir !== 'n') || typeof at !== 'string' || typeof id !== 'string') throw bad();
-  if (!isoMicro.test(at) || Number.isNaN(Date.parse(at)) || id.length === 0 || id.length > 64) throw bad();
+  if (!realInstant(at) || !idText.test(id)) throw bad();
   return { dir: dir === 'o' ? 'older' : 'newer', at, id };
 }
 
@@ -54,6 +71,10 @@ export function keyset(
   cursor: Cursor | undefined,
 ): { where: SQL | undefined; orderBy: SQL[] } {
   const cast = cols.idCast ? sql.raw(`::${cols.idCast}`) : sql``;
+  // A bigint id is digits that fit in one; anything else was edited, and Postgres would fail on the cast.
+  if (cursor && cols.idCast === 'bigint' && !/^\d{1,18}$/.test(cursor.id)) {
+    throw badCursor();
+  }
   if (!cursor) return { where: undefined, orderBy: [desc(cols.at), desc(cols.id)] };
   const key = sql`(${cursor.at}::timestamptz, ${cursor.id}${cast})`;
   return cursor.dir === 'older'
@@ -117,4 +138,31 @@ export async function cappedCount(
  */
 export function searchText(parts: Array<AnyColumn | SQL>): SQL {
   return sql`(${sql.join(parts, sql.raw(" || E'\\n' || "))})`;
+}
+
+/**
+ * One page of a newest-first list, the way every long list pages: by `cursor` (keyset) or, for old clients,
+ * by `page` (offset), with the capped count and the cursors either side. The list gives its count query
+ * (`select 1 … where …`), how to fetch rows after a keyset condition, and each row's key and view.
+ */
+export async function keysetList<R, T>(
+  db: Queryable,
+  opts: {
+    input: { cursor?: string | undefined; page: number; pageSize: number };
+    cols: { at: AnyColumn; id: AnyColumn; idCast?: 'bigint' };
+    count: SQLWrapper;
+    fetch: (page: { where: SQL | undefined; orderBy: SQL[]; limit: number; offset: number }) => Promise<R[]>;
+    key: (row: R) => { at: string; id: string };
+    view: (row: R) => T;
+  },
+): Promise<CursorListResult<T>> {
+  const { input } = opts;
+  const cursor = input.cursor ? decodeCursor(input.cursor) : undefined;
+  const offset = cursor ? 0 : (input.page - 1) * input.pageSize;
+  const [counted, rows] = await Promise.all([
+    cappedCount(db, opts.count),
+    opts.fetch({ ...keyset(opts.cols, cursor), limit: input.pageSize + 1, offset }),
+  ]);
+  const { items, ...links } = finishPage(rows, { pageSize: input.pageSize, cursor, offset, key: opts.key });
+  return { items: items.map(opts.view), ...counted, page: input.page, pageSize: input.pageSize, ...links };
 }

@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNull, or, type SQL, sql } from 'drizzle-orm';
 import type { Ctx } from '../context';
-import { cappedCount, decodeCursor, exactAt, finishPage, keyset, searchText } from '../db/keyset';
+import { exactAt, keysetList, searchText } from '../db/keyset';
 import { accounts, inboxMessages } from '../db/schema';
 import { notFound, parseInput } from '../errors';
 import type { CursorListResult } from '../schemas/common';
@@ -61,40 +61,28 @@ export async function listInbox({
     where.push(sql`${inboxSearchText} ilike ${like}`);
   }
   const cond = and(...where);
-  const cursor = q.cursor ? decodeCursor(q.cursor) : undefined;
-  const page = keyset({ at: inboxMessages.fetchedAt, id: inboxMessages.id }, cursor);
-  const offset = cursor ? 0 : (q.page - 1) * q.pageSize;
-  const [counted, rows] = await Promise.all([
-    cappedCount(
-      ctx.db,
-      ctx.db
-        .select({ one: sql`1` })
-        .from(inboxMessages)
-        .innerJoin(accounts, eq(accounts.id, inboxMessages.accountId))
-        .where(cond),
-    ),
+  const joined = () =>
     ctx.db
       .select({ m: inboxMessages, accountName: accounts.name, at: exactAt(inboxMessages.fetchedAt) })
       .from(inboxMessages)
+      .innerJoin(accounts, eq(accounts.id, inboxMessages.accountId));
+  return keysetList(ctx.db, {
+    input: q,
+    cols: { at: inboxMessages.fetchedAt, id: inboxMessages.id },
+    count: ctx.db
+      .select({ one: sql`1` })
+      .from(inboxMessages)
       .innerJoin(accounts, eq(accounts.id, inboxMessages.accountId))
-      .where(and(cond, page.where))
-      .orderBy(...page.orderBy)
-      .limit(q.pageSize + 1)
-      .offset(offset),
-  ]);
-  const { items, ...links } = finishPage(rows, {
-    pageSize: q.pageSize,
-    cursor,
-    offset,
+      .where(cond),
+    fetch: (page) =>
+      joined()
+        .where(and(cond, page.where))
+        .orderBy(...page.orderBy)
+        .limit(page.limit)
+        .offset(page.offset),
     key: (r) => ({ at: r.at, id: r.m.id }),
+    view: (r) => summary(r.m, r.accountName),
   });
-  return {
-    items: items.map((r) => summary(r.m, r.accountName)),
-    ...counted,
-    page: q.page,
-    pageSize: q.pageSize,
-    ...links,
-  };
 }
 
 async function load(ctx: Ctx, id: string) {

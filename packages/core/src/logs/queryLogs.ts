@@ -1,6 +1,6 @@
 import { and, eq, gte, inArray, isNull, lte, or, type SQL, sql } from 'drizzle-orm';
 import type { Ctx } from '../context';
-import { cappedCount, decodeCursor, exactAt, finishPage, keyset, searchText } from '../db/keyset';
+import { exactAt, keysetList, searchText } from '../db/keyset';
 import { accounts, logs } from '../db/schema';
 import { MailroomError, parseInput } from '../errors';
 import type { CursorListResult } from '../schemas/common';
@@ -59,28 +59,20 @@ export async function queryLogs({ ctx, input }: { ctx: Ctx; input: unknown }): P
     where.push(inArray(logs.accountId, visible));
   }
   const cond = and(...where.filter((w): w is SQL => w !== undefined));
-  const cursor = q.cursor ? decodeCursor(q.cursor) : undefined;
-  const page = keyset({ at: logs.at, id: logs.id, idCast: 'bigint' }, cursor);
-  const offset = cursor ? 0 : (q.page - 1) * q.pageSize;
-  const [counted, found] = await Promise.all([
-    cappedCount(ctx.db, ctx.db.select({ one: sql`1` }).from(logs).where(cond)),
-    ctx.db
-      .select({ r: logs, at: exactAt(logs.at) })
-      .from(logs)
-      .where(and(cond, page.where))
-      .orderBy(...page.orderBy)
-      .limit(q.pageSize + 1)
-      .offset(offset),
-  ]);
-  const { items, ...links } = finishPage(found, {
-    pageSize: q.pageSize,
-    cursor,
-    offset,
+  return keysetList(ctx.db, {
+    input: q,
+    cols: { at: logs.at, id: logs.id, idCast: 'bigint' },
+    count: ctx.db.select({ one: sql`1` }).from(logs).where(cond),
+    fetch: (page) =>
+      ctx.db
+        .select({ r: logs, at: exactAt(logs.at) })
+        .from(logs)
+        .where(and(cond, page.where))
+        .orderBy(...page.orderBy)
+        .limit(page.limit)
+        .offset(page.offset),
     key: (x) => ({ at: x.at, id: String(x.r.id) }),
-  });
-  const rows = items.map((x) => x.r);
-  return {
-    items: rows.map((r) => ({
+    view: ({ r }): LogEntry => ({
       id: String(r.id),
       at: r.at.toISOString(),
       source: r.source as LogEntry['source'],
@@ -89,10 +81,6 @@ export async function queryLogs({ ctx, input }: { ctx: Ctx; input: unknown }): P
       accountId: r.accountId,
       actor: r.actor,
       context: r.context,
-    })),
-    ...counted,
-    page: q.page,
-    pageSize: q.pageSize,
-    ...links,
-  };
+    }),
+  });
 }

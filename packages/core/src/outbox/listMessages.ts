@@ -1,6 +1,6 @@
 import { and, eq, gte, inArray, lte, or, type SQL, sql } from 'drizzle-orm';
 import type { Ctx } from '../context';
-import { cappedCount, decodeCursor, exactAt, finishPage, keyset, searchText } from '../db/keyset';
+import { exactAt, keysetList, searchText } from '../db/keyset';
 import { accounts, messages } from '../db/schema';
 import { parseInput } from '../errors';
 import type { CursorListResult } from '../schemas/common';
@@ -42,7 +42,6 @@ export async function listMessages({
   input: unknown;
 }): Promise<CursorListResult<MessageView>> {
   const q = parseInput(messageListQuerySchema, input ?? {});
-  const cursor = q.cursor ? decodeCursor(q.cursor) : undefined;
   const text = q.q?.trim();
   const like = text ? `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined;
   const where = and(
@@ -55,29 +54,19 @@ export async function listMessages({
     like ? sql`${messageSearchText} ilike ${like}` : undefined,
     visibleTo(ctx),
   );
-  const page = keyset({ at: messages.createdAt, id: messages.id }, cursor);
-  const offset = cursor ? 0 : (q.page - 1) * q.pageSize;
-  const [counted, rows] = await Promise.all([
-    cappedCount(ctx.db, ctx.db.select({ one: sql`1` }).from(messages).where(where)),
-    ctx.db
-      .select({ m: messages, at: exactAt(messages.createdAt) })
-      .from(messages)
-      .where(and(where, page.where))
-      .orderBy(...page.orderBy)
-      .limit(q.pageSize + 1)
-      .offset(offset),
-  ]);
-  const { items, ...links } = finishPage(rows, {
-    pageSize: q.pageSize,
-    cursor,
-    offset,
+  return keysetList(ctx.db, {
+    input: q,
+    cols: { at: messages.createdAt, id: messages.id },
+    count: ctx.db.select({ one: sql`1` }).from(messages).where(where),
+    fetch: (page) =>
+      ctx.db
+        .select({ m: messages, at: exactAt(messages.createdAt) })
+        .from(messages)
+        .where(and(where, page.where))
+        .orderBy(...page.orderBy)
+        .limit(page.limit)
+        .offset(page.offset),
     key: (r) => ({ at: r.at, id: r.m.id }),
+    view: (r) => toMessageView(r.m),
   });
-  return {
-    items: items.map((r) => toMessageView(r.m)),
-    ...counted,
-    page: q.page,
-    pageSize: q.pageSize,
-    ...links,
-  };
 }
