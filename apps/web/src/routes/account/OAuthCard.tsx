@@ -7,6 +7,7 @@ import {
   discover,
   getAuthorization,
   type OAuthStatus,
+  rememberSignIn,
   returnedSignIn,
   shortProviderName,
   statusText,
@@ -130,6 +131,9 @@ export function OAuthCard(props: { account: AccountView; canEdit: boolean; onCha
               accountId={props.account.id}
               loginHint={o().username}
               compact={!!setup.provider}
+              beforeRedirect={(id) =>
+                rememberSignIn({ authorizationId: id, returnTo: window.location.pathname })
+              }
               onConnected={() => {
                 setOpen(false);
                 props.onChanged();
