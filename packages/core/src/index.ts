@@ -17,6 +17,7 @@ export {
 export { type CopiedTable, CopyRefused, type CopyReport, copyDatabase } from './db/copyDatabase';
 export * as tables from './db/schema';
 export * from './defaults';
+export * from './deliverability';
 export * from './door';
 export * from './errors';
 export * from './health';

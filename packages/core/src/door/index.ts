@@ -15,6 +15,7 @@ export {
 } from './dns';
 export { type GuardedResponse, guardedRequest, pinnedLookup } from './http';
 export { httpUrlProblem } from './httpUrl';
+export { evaluateSpf, findDmarcRecord, type SpfOutcome, verifyDkim } from './mailauth';
 export { type BlockReason, blockReason, isLoopbackHost } from './ranges';
 export { connectTcp } from './tcp';
 export { describeTls, startTls } from './tls';

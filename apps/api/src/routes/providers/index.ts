@@ -3,6 +3,8 @@ import {
   autoconfigQuerySchema,
   autoconfigResultSchema,
   catalogFor,
+  checkDeliverability,
+  deliverabilityResultSchema,
   discoverSettings,
   providerSchema,
 } from '@mailroom/core';
@@ -42,4 +44,24 @@ providerRoutes.openapi(
     responses: { 200: json(z.object({ items: z.array(providerSchema) })), 401: problems[401] },
   }),
   async (c) => c.json({ items: [...catalogFor(c.get('ctx').config).all] }, 200),
+);
+
+providerRoutes.openapi(
+  createRoute({
+    method: 'post',
+    path: '/accounts/{id}/deliverability',
+    tags,
+    summary: "Check whether mail from an account's From domain will land: SPF, DKIM, DMARC, alignment",
+    description:
+      'For the From domain of the outgoing part: SPF (does the record include the provider, or authorise the SMTP host’s address — evaluated with mailauth?), DKIM (a key published at the account’s own selector or the provider’s), DMARC (published? which policy?) and whether the envelope sender aligns with From. Each check is `pass`, `warn` or `fail` with a `hint` a person can act on; a lookup that fails makes its check a warning saying so. Needs the right to edit the account.',
+    security,
+    request: { params: z.object({ id: z.string().min(1) }) },
+    responses: {
+      200: json(deliverabilityResultSchema),
+      400: problems[400],
+      403: problems[403],
+      404: problems[404],
+    },
+  }),
+  async (c) => c.json(await checkDeliverability({ ctx: c.get('ctx'), id: c.req.valid('param').id }), 200),
 );

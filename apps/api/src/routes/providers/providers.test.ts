@@ -1,4 +1,4 @@
-import { autoconfigResultSchema, problemSchema } from '@mailroom/core';
+import { autoconfigResultSchema, deliverabilityResultSchema, problemSchema } from '@mailroom/core';
 import { startTestDnsServer, type TestDnsServer } from '@mailroom/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, json, type TestApp } from '../../testing';
@@ -9,6 +9,8 @@ describe('providers through the API', () => {
   beforeAll(async () => {
     t = await createTestApp();
     dns = await startTestDnsServer({
+      'shop.test': { TXT: ['v=spf1 include:_spf.google.com ~all'] },
+      '_dmarc.shop.test': { TXT: ['v=DMARC1; p=none'] },
       'workspace.test': { MX: [{ exchange: 'alt1.aspmx.l.google.com', priority: 5 }] },
     });
     t.env.base.config.dnsServers = [dns.server];
@@ -50,5 +52,33 @@ describe('providers through the API', () => {
     expect(body.items.map((p: { id: string }) => p.id)).toEqual(
       expect.arrayContaining(['google', 'microsoft', 'brevo']),
     );
+  });
+
+  it('POST /accounts/:id/deliverability answers the four checks', async () => {
+    const created = await t.call('POST', '/api/v1/accounts', {
+      name: 'Shop',
+      outgoing: {
+        transport: 'smtp',
+        host: 'smtp.gmail.com',
+        port: 587,
+        security: 'starttls',
+        auth: { method: 'password', username: 'sales@shop.test', password: 'app-password-1234' },
+        from: { address: 'sales@shop.test' },
+      },
+    });
+    expect(created.status).toBe(201);
+    const { id } = await json(created);
+    const res = await t.call('POST', `/api/v1/accounts/${id}/deliverability`);
+    expect(res.status).toBe(200);
+    const body = deliverabilityResultSchema.parse(await json(res));
+    expect(body.provider?.id).toBe('google');
+    expect(body.checks.map((c) => [c.name, c.result])).toEqual([
+      ['spf', 'pass'],
+      ['dkim', 'warn'],
+      ['dmarc', 'warn'],
+      ['alignment', 'pass'],
+    ]);
+    expect(JSON.stringify(body)).not.toContain('app-password-1234');
+    expect((await t.call('POST', '/api/v1/accounts/nope/deliverability')).status).toBe(404);
   });
 });
