@@ -3,11 +3,17 @@ import { join, resolve } from 'node:path';
 import { CopyRefused, copyDatabase, openDatabase } from '@mailroom/core';
 import type { Env } from './env';
 
-/** The URL as it may be printed: without its password. */
+/** Query parameters the Postgres drivers take as a password or a key's passphrase. */
+const SECRET_PARAMS = /pass|secret|key|token/i;
+
+/** The URL as it may be printed: without its password, in the user part or the query string. */
 export function shownUrl(url: string): string {
   try {
     const u = new URL(url);
     if (u.password) u.password = '***';
+    for (const name of [...u.searchParams.keys()]) {
+      if (SECRET_PARAMS.test(name)) u.searchParams.set(name, '***');
+    }
     return u.toString();
   } catch {
     return 'postgres://…';
