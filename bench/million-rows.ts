@@ -187,6 +187,12 @@ async function measure(store: Store, n: number, smtpPort: number): Promise<{ row
           .join(', ')})`,
       });
     }
+    if (args.reuse) {
+      // A kept database's queue belongs to the account of the run that filled it, whose mock server is gone.
+      await database.db.execute(sql`
+        update messages set account_id = ${account.id}, status = 'queued', lease_owner = null, lease_expires_at = null
+        where status in ('queued', 'deferred', 'sending')`);
+    }
     step('filled');
     const { token } = await createToken({
       ctx,
