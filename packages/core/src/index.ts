@@ -18,6 +18,7 @@ export { type CopiedTable, CopyRefused, type CopyReport, copyDatabase } from './
 export * as tables from './db/schema';
 export * from './defaults';
 export * from './deliverability';
+export * from './dkim';
 export * from './door';
 export * from './errors';
 export * from './health';

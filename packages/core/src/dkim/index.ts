@@ -1,0 +1,1 @@
+export { type DkimDnsRecord, dkimDnsRecord, generateDkimKey } from './keys';
