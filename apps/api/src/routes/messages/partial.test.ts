@@ -84,9 +84,9 @@ describe('partially sent messages through the API', () => {
     expect(csv.headers.get('content-type')).toContain('text/csv');
     const lines = (await csv.text()).trimEnd().split('\r\n');
     expect(lines[0]).toBe(
-      'day,account_id,account,total,sent,partially_sent,failed,deferred,queued,cancelled',
+      'day,account_id,account,total,sent,partially_sent,failed,deferred,queued,cancelled,bounced_recipients,hard_bounced_recipients,complained_recipients,suppressed_recipients',
     );
-    expect(lines.at(-1)).toBe('total,,,2,1,1,0,0,0,0');
+    expect(lines.at(-1)).toBe('total,,,2,1,1,0,0,0,0,0,0,0,0');
     const metrics = await (await t.call('GET', '/metrics')).text();
     expect(metrics).toContain('mailroom_messages{status="partially_sent"} 1');
     expect(metrics).toContain('mailroom_messages{status="sent"} 1');
