@@ -1,9 +1,9 @@
 import { eq } from 'drizzle-orm';
 import type { Ctx } from '../context';
 import type { Queryable } from '../db/client';
-import { messages } from '../db/schema';
+import { accounts, messages } from '../db/schema';
 import type { MessageRow } from '../outbox/rows';
-import { readToken } from '../outbox/verp';
+import { readToken, verpBase } from '../outbox/verp';
 
 export type Correlated = {
   row: MessageRow;
@@ -35,6 +35,12 @@ export async function correlate(
   const row = await lockMessage(q, id);
   // The whole header must be ours, not just a UUID someone put in front of another domain.
   if (!row || row.messageId?.toLowerCase() !== normalId(report.originalMessageId!)) return null;
+  // Every recipient saw the Message-ID: where the account sends with VERP, reports come back to the
+  // return path's token, and one naming only the Message-ID may be a recipient's forgery about another.
+  if (row.accountId) {
+    const [account] = await q.select().from(accounts).where(eq(accounts.id, row.accountId));
+    if (verpBase(account)) return null;
+  }
   return { row, via: 'headers' };
 }
 
@@ -48,12 +54,20 @@ async function lockMessage(q: Queryable, id: string): Promise<MessageRow | undef
   return row;
 }
 
-/** Which recipients of the message each reported address is: by address, else the VERP token's recipient. */
+/**
+ * Which recipients of the message each reported address is: by address, else the VERP token's recipient.
+ * A VERP token speaks for its own recipient only: every recipient learns their return path, so a report
+ * on it naming another recipient of the message (a forged DSN) changes nobody else's story.
+ */
 export function matchRecipients(
   c: Correlated,
   reported: Array<{ address: string; originalRecipient?: string | null | undefined }>,
 ): Array<{ index: number; reportIndex: number }> {
-  const byAddress = new Map(c.row.recipients.map((r, i) => [r.address.toLowerCase(), i]));
+  const byAddress = new Map(
+    c.row.recipients
+      .map((r, i) => [r.address.toLowerCase(), i] as const)
+      .filter(([, i]) => c.recipientIndex === undefined || i === c.recipientIndex),
+  );
   const out: Array<{ index: number; reportIndex: number }> = [];
   const seen = new Set<number>();
   reported.forEach((r, reportIndex) => {
