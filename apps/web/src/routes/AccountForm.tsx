@@ -168,11 +168,12 @@ export default function AccountForm() {
     if (!back) return;
     const pending = takeSignIn();
     const saved = pending?.draft as
-      | { draft?: AccountDraft; setup?: Partial<OAuthSetup>; email?: string }
+      | { draft?: AccountDraft; setup?: Partial<OAuthSetup>; email?: string; found?: Autoconfig }
       | undefined;
     if (!params.id && saved?.draft) {
       setDraft(saved.draft);
       if (saved.setup) setSetup({ ...saved.setup, clientSecret: newSecret() });
+      if (saved.found) setFound(saved.found);
       if (saved.email) {
         setEmail(saved.email);
         looked = saved.email;
@@ -371,6 +372,7 @@ export default function AccountForm() {
                         draft: scrubSecrets(unwrap(draft)),
                         setup: { ...unwrap(setup), clientSecret: undefined },
                         email: email(),
+                        found: found(),
                       },
                     })
                   }
