@@ -37,7 +37,7 @@ import {
 import { startMockMailServer } from '@mailroom/mock-mailserver';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
-import { type FillSizes, fill } from './lib/fill.ts';
+import { CUSTOMERS, customerAddress, type FillSizes, fill, NOUN } from './lib/fill.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values: args } = parseArgs({
@@ -209,22 +209,26 @@ async function measure(store: Store, n: number, smtpPort: number): Promise<{ row
       const body = await get(path);
       return { ms: performance.now() - s, body };
     };
-    const customers = Math.min(200_000, n);
-    const rnd = () => Math.floor(Math.random() * customers);
-
-    // Lists: each kind REQUESTS times, one request at a time (latency, not throughput).
+    // Search terms as people type them: a customer's whole address (about five messages in a million, or
+    // none in a small fill), the local part only, a product word (one in 60 subjects).
+    const rnd = (k: number) => Math.floor(Math.random() * k);
+    const customer = () => encodeURIComponent(customerAddress(rnd(CUSTOMERS)));
+    const localPart = () => encodeURIComponent(customerAddress(rnd(CUSTOMERS)).split('@')[0] as string);
+    const word = () => encodeURIComponent(NOUN[rnd(NOUN.length)] as string);
     const kinds: Array<[string, () => string]> = [
       ['outbox: newest 50', () => '/api/v1/messages'],
       ['outbox: status=failed', () => '/api/v1/messages?status=failed'],
-      ['outbox: accountId', () => `/api/v1/messages?accountId=acc${1 + (rnd() % 9)}`],
-      ['outbox: q one customer (~5 rows)', () => `/api/v1/messages?q=customer${rnd()}%40example`],
+      ['outbox: accountId', () => `/api/v1/messages?accountId=acc${1 + rnd(9)}`],
+      ['outbox: q one customer address (~5 rows)', () => `/api/v1/messages?q=${customer()}`],
+      ['outbox: q local part of an address', () => `/api/v1/messages?q=${localPart()}`],
       ['outbox: q common word', () => '/api/v1/messages?q=invoice'],
-      ['outbox: status=sent + q order', () => `/api/v1/messages?status=sent&q=order%20${rnd() % 1000}`],
+      ['outbox: status=sent + q product word', () => `/api/v1/messages?status=sent&q=${word()}`],
       ['log: newest 50', () => '/api/v1/logs'],
       ['log: source=smtp_auth', () => '/api/v1/logs?source=smtp_auth'],
       ['log: level=error', () => '/api/v1/logs?level=error'],
-      ['log: accountId + level', () => `/api/v1/logs?accountId=acc${1 + (rnd() % 9)}&level=warning`],
-      ['log: q one customer', () => `/api/v1/logs?q=customer${rnd()}%40example`],
+      ['log: accountId + level', () => `/api/v1/logs?accountId=acc${1 + rnd(9)}&level=warning`],
+      ['log: q one customer address', () => `/api/v1/logs?q=${customer()}`],
+      ['log: q a word (deferred)', () => '/api/v1/logs?q=deferred'],
       [
         'log: condition builder (source and level)',
         () =>
@@ -238,7 +242,7 @@ async function measure(store: Store, n: number, smtpPort: number): Promise<{ row
           )}`,
       ],
       ['inbox: newest 50', () => '/api/v1/inbox'],
-      ['inbox: q one sender', () => `/api/v1/inbox?q=client${rnd() % 50000}%40`],
+      ['inbox: q one sender', () => `/api/v1/inbox?q=${customer()}`],
     ];
     step('lists');
     for (const [, path] of kinds.slice(0, 3)) await get(path()); // warm-up: JIT, plans
@@ -441,6 +445,7 @@ async function claimBodies(database: Database, base: CtxBase, accountId: string)
 async function explainAll(database: Database, accountId: string): Promise<string> {
   const search = (cols: string) => cols.split(',').join(` || E'\\n' || `);
   const msgText = search(`subject,from_address,"to"::text,cc::text,bcc::text`);
+  const who = customerAddress(123457);
   const queries: Array<[string, string]> = [
     [
       'outbox newest, cursor',
@@ -452,7 +457,11 @@ async function explainAll(database: Database, accountId: string): Promise<string
     ],
     [
       'outbox q one customer',
-      `select id from messages where (${msgText}) ilike '%customer123457@example%' and internal = false order by created_at desc, id desc limit 51`,
+      `select id from messages where (${msgText}) ilike '%${who}%' and internal = false order by created_at desc, id desc limit 51`,
+    ],
+    [
+      'outbox q a product word (1 in 60)',
+      `select id from messages where (${msgText}) ilike '%kettle%' and internal = false order by created_at desc, id desc limit 51`,
     ],
     [
       'outbox count (capped)',
@@ -461,7 +470,11 @@ async function explainAll(database: Database, accountId: string): Promise<string
     ['log level=error', `select id from logs where level = 'error' order by at desc, id desc limit 51`],
     [
       'log q one customer',
-      `select id from logs where (message || E'\\n' || coalesce(actor, '')) ilike '%customer123457@example%' order by at desc, id desc limit 51`,
+      `select id from logs where (message || E'\\n' || coalesce(actor, '')) ilike '%${who}%' order by at desc, id desc limit 51`,
+    ],
+    [
+      'log q a word (deferred, 1 in 8)',
+      `select id from logs where (message || E'\\n' || coalesce(actor, '')) ilike '%deferred%' order by at desc, id desc limit 51`,
     ],
     [
       'claim (the worker)',
