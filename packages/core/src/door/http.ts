@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { ConnectionFailure } from '../connection/failure';
 import { defaultHints } from '../connection/hints';
@@ -38,6 +39,58 @@ export function pinnedLookup(dest: Destination): LookupFunction {
 
 const MAX_BODY = 256 * 1024;
 
+/** An idle kept-alive socket is closed after this long (receivers usually keep theirs 5 s). */
+export const IDLE_SOCKET_MS = 4000;
+const MAX_POOLS = 256;
+
+/**
+ * Kept-alive sockets, one pool per CHECKED destination: protocol, the checked addresses the pinned lookup
+ * answers with, port, TLS server name and trusted CAs. Every request is still resolved and checked by the
+ * guard first; it then reuses a socket only when that check named the very same addresses, so a socket is
+ * never shared across different checked addresses (a name that now resolves elsewhere gets a new pool).
+ */
+const pools = new Map<string, { agent: HttpAgent; usedAt: number }>();
+
+function poolFor(u: URL, dest: Destination, ca: string | string[] | undefined): HttpAgent {
+  const tls = u.protocol === 'https:';
+  const key = [
+    u.protocol,
+    dest.addresses.map((a) => `${a.family}/${a.address}`).join(','),
+    u.port || (tls ? '443' : '80'),
+    dest.hostname,
+    ca ? createHash('sha256').update([ca].flat().join('\n')).digest('hex') : '',
+  ].join('|');
+  const now = Date.now();
+  const found = pools.get(key);
+  if (found) {
+    found.usedAt = now;
+    return found.agent;
+  }
+  // Pools idle longer than their sockets hold nothing in use: drop them so the map stays small.
+  for (const [k, p] of pools) {
+    if (p.usedAt < now - IDLE_SOCKET_MS * 2 && Object.keys(p.agent.sockets).length === 0) {
+      p.agent.destroy();
+      pools.delete(k);
+    }
+  }
+  if (pools.size >= MAX_POOLS) return new (tls ? HttpsAgent : HttpAgent)({ keepAlive: false });
+  const options = {
+    keepAlive: true,
+    timeout: IDLE_SOCKET_MS,
+    maxFreeSockets: 64,
+    scheduling: 'lifo' as const,
+  };
+  const agent = tls ? new HttpsAgent(options) : new HttpAgent(options);
+  pools.set(key, { agent, usedAt: now });
+  return agent;
+}
+
+/** Closes every kept-alive socket (tests, shutdown). */
+export function closeIdleConnections(): void {
+  for (const p of pools.values()) p.agent.destroy();
+  pools.clear();
+}
+
 /**
  * An HTTP(S) request through the destination guard (Mailgun API, OAuth2 token endpoints), bounded in time
  * and size: the host is resolved once and every address checked, the socket goes only to a checked address
@@ -71,6 +124,7 @@ export async function guardedRequest(url: string, opts: GuardedRequestOptions): 
           ...(opts.body !== undefined ? { 'content-length': String(Buffer.byteLength(opts.body)) } : {}),
         },
         lookup: pinnedLookup(dest),
+        agent: poolFor(u, dest, opts.ca),
         timeout: opts.timeoutMs,
         ...(opts.ca ? { ca: opts.ca } : {}),
       },

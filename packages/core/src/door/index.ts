@@ -13,7 +13,7 @@ export {
   rawDnsLookup,
   type SrvRecord,
 } from './dns';
-export { type GuardedResponse, guardedRequest, pinnedLookup } from './http';
+export { closeIdleConnections, type GuardedResponse, guardedRequest, pinnedLookup } from './http';
 export { httpUrlProblem } from './httpUrl';
 export { evaluateSpf, findDmarcRecord, type SpfOutcome, verifyDkim } from './mailauth';
 export { type BlockReason, blockReason, isLoopbackHost } from './ranges';
