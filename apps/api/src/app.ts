@@ -17,6 +17,7 @@ import { defaultRoutes } from './routes/defaults';
 import { inboxRoutes } from './routes/inbox';
 import { logRoutes } from './routes/logs';
 import { messageRoutes } from './routes/messages';
+import { oauthRoutes } from './routes/oauth';
 import { providerRoutes } from './routes/providers';
 import { reportRoutes } from './routes/reports';
 import { suppressionRoutes } from './routes/suppressions';
@@ -64,7 +65,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
       ...(deps.loginSleep ? { sleep: deps.loginSleep } : {}),
     }),
   );
-  v1.use('*', auth({ publicPaths: ['/api/v1/auth/login'] }));
+  v1.use('*', auth({ publicPaths: ['/api/v1/auth/login', '/api/v1/oauth/callback'] }));
   v1.use('*', urlText());
   v1.use('*', utf8Body());
   v1.route('/', authRoutes);
@@ -79,6 +80,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   v1.route('/', logRoutes);
   v1.route('/', suppressionRoutes);
   v1.route('/', webhookRoutes);
+  v1.route('/', oauthRoutes);
   v1.route('/', providerRoutes);
   // Routes of later areas (connection tests, logs, messages, verification) mount here too.
   app.route('/api/v1', v1);

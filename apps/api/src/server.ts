@@ -16,6 +16,7 @@ import {
 import { createApp } from './app';
 import type { Env } from './env';
 import { openCore } from './lib/coreConfig';
+import type { AppDeps } from './lib/types';
 import { dispatcherOptions, workerOptions } from './worker';
 
 export type StartOptions = {
@@ -129,14 +130,16 @@ export async function startMailroom(env: Env, opts: StartOptions = {}): Promise<
     }),
   );
 
-  const app = createApp({
+  const deps: AppDeps = {
+    publicUrl: env.MAILROOM_PUBLIC_URL,
     base,
     webDist: env.MAILROOM_WEB_DIST ?? join(here, '..', '..', 'web', 'dist'),
     trustProxy: env.MAILROOM_TRUST_PROXY,
     cookieSecure: env.MAILROOM_COOKIE_SECURE ?? env.MAILROOM_PUBLIC_URL?.startsWith('https://') ?? false,
     ping: () => pingDatabase(database.db),
     status: () => ({ storage: database.kind, jobs: jobs.map((j) => j.name), mockMailServer: mock }),
-  });
+  };
+  const app = createApp(deps);
 
   const server = await new Promise<ReturnType<typeof serve>>((ok, fail) => {
     const s = serve({ fetch: app.fetch, hostname: env.MAILROOM_HOST, port: env.MAILROOM_PORT }, () => ok(s));
@@ -147,6 +150,8 @@ export async function startMailroom(env: Env, opts: StartOptions = {}): Promise<
   const shownHost =
     env.MAILROOM_HOST === '0.0.0.0' || env.MAILROOM_HOST === '127.0.0.1' ? 'localhost' : env.MAILROOM_HOST;
   const url = env.MAILROOM_PUBLIC_URL ?? `http://${shownHost}:${port}`;
+  // The quick start's OAuth2 code flow comes back to the server itself (the mock accepts any redirect URI).
+  if (quickstart) deps.publicUrl ??= url;
 
   say('');
   say(`  Mailroom is running at ${url}   (API docs: ${url}/api/docs)`);

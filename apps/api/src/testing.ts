@@ -1,6 +1,7 @@
 import { ensureFirstAdmin } from '@mailroom/core';
 import { type Backend, createTestEnv, type TestEnv } from '@mailroom/core/testing';
 import { createApp } from './app';
+import type { AppDeps } from './lib/types';
 
 export const ADMIN = { email: 'admin@example.com', password: 'correct horse battery' };
 
@@ -18,11 +19,14 @@ export type TestApp = {
 };
 
 /** The real app on a fresh database with a first admin signed in (cookie session). */
-export async function createTestApp(backend: Backend = 'pglite'): Promise<TestApp> {
+export async function createTestApp(
+  backend: Backend = 'pglite',
+  extra: Partial<AppDeps> = {},
+): Promise<TestApp> {
   const env = await createTestEnv(backend);
   await ensureFirstAdmin(env.database.db, ADMIN);
   // Slowed sign-ins do not wait in these tests: the limiter's own tests check the delays it asks for.
-  const app = createApp({ base: env.base, ping: async () => true, loginSleep: async () => {} });
+  const app = createApp({ base: env.base, ping: async () => true, loginSleep: async () => {}, ...extra });
   const login = await app.request('/api/v1/auth/login', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

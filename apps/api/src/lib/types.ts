@@ -12,6 +12,11 @@ export type AppDeps = {
   trustProxy?: boolean;
   /** How a slowed sign-in waits (tests pass one that records instead of waiting). */
   loginSleep?: (ms: number) => Promise<void>;
+  /**
+   * MAILROOM_PUBLIC_URL (the quick start: its own URL): the OAuth2 code flow's redirect URI is
+   * `<publicUrl>/api/v1/oauth/callback`. Unset: the code flow answers a 400 naming the variable.
+   */
+  publicUrl?: string | undefined;
   /** Extra facts for /readyz and /metrics (worker state, mock server ports …). */
   status?: () => Record<string, unknown>;
 };

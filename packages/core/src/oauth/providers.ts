@@ -1,19 +1,36 @@
+import type { CoreConfig } from '../context';
+import { catalogFor } from '../providers/forConfig';
 import type { OAuthEndpoints } from './schemas';
 
 /**
- * THE SEAM to the provider catalogue (packages/core/src/providers/, another area): a provider id → its
- * OAuth2 endpoints and scopes. Until the catalogue exists, providers are registered at start-up: the quick
- * start registers `mock` (the bundled mock mail server's OAuth2 provider, from its RFC 8414 metadata).
- * The catalogue replaces `lookupOAuthProvider`'s body; callers stay as they are.
+ * THE SEAM to the provider catalogue (packages/core/src/providers/): a provider id → its OAuth2 endpoints
+ * and scopes (SMTP, IMAP/POP3 and identity scopes together, so one grant serves both directions). The
+ * catalogue includes the process's overlay (`CoreConfig.providers`: the quick start's `mock`). Providers
+ * registered here (tests, embedders) are looked at first.
  */
-const registered = new Map<string, OAuthEndpoints>();
+const registered = new Map<string, OAuthEndpoints & { params?: Record<string, string> }>();
 
 export function registerOAuthProvider(id: string, endpoints: OAuthEndpoints): void {
   registered.set(id, endpoints);
 }
 
-export function lookupOAuthProvider(id: string): OAuthEndpoints | null {
-  return registered.get(id) ?? null;
+export function lookupOAuthProvider(
+  config: CoreConfig,
+  id: string,
+): (OAuthEndpoints & { params?: Record<string, string> }) | null {
+  const own = registered.get(id);
+  if (own) return own;
+  const oauth = catalogFor(config).findProvider(id)?.oauth;
+  if (!oauth) return null;
+  const s = oauth.scopes;
+  return {
+    authorizationEndpoint: oauth.authorizationEndpoint,
+    tokenEndpoint: oauth.tokenEndpoint,
+    deviceAuthorizationEndpoint: oauth.device ? oauth.deviceEndpoint : undefined,
+    userinfoEndpoint: oauth.userinfoEndpoint,
+    scopes: [...new Set([...s.smtp, ...s.imap, ...s.pop3, ...s.identity])],
+    params: oauth.authorizationParams,
+  };
 }
 
 /** The endpoints RFC 8414 metadata names (`/.well-known/oauth-authorization-server`). */

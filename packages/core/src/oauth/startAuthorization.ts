@@ -51,7 +51,7 @@ export async function startAuthorization({
   } else if (ctx.actor.role === 'viewer') {
     assertCanWrite(ctx.actor, null);
   }
-  const endpoints = resolveEndpoints(data);
+  const endpoints = resolveEndpoints(ctx, data);
   const scopes = data.scopes ?? endpoints.scopes ?? [];
   assertEndpoint(ctx, endpoints.tokenEndpoint, 'endpoints.tokenEndpoint');
   assertEndpoint(ctx, endpoints.userinfoEndpoint, 'endpoints.userinfoEndpoint');
@@ -64,7 +64,13 @@ export async function startAuthorization({
     accountId: data.accountId ?? null,
     provider: data.provider ?? null,
     clientId: data.clientId,
-    endpoints: { ...endpoints, scopes },
+    endpoints: {
+      authorizationEndpoint: endpoints.authorizationEndpoint,
+      tokenEndpoint: endpoints.tokenEndpoint,
+      deviceAuthorizationEndpoint: endpoints.deviceAuthorizationEndpoint,
+      userinfoEndpoint: endpoints.userinfoEndpoint,
+      scopes,
+    },
     createdAt: now,
     createdBy: ctx.actor.label,
   };
@@ -109,6 +115,7 @@ export async function startAuthorization({
     // Google: a refresh token only with offline access, and again on a reconnect only with consent.
     url.searchParams.set('access_type', 'offline');
     url.searchParams.set('prompt', 'consent');
+    for (const [k, v] of Object.entries(endpoints.params ?? {})) url.searchParams.set(k, v);
     if (data.loginHint) url.searchParams.set('login_hint', data.loginHint);
     await ctx.log({
       source: 'audit',
@@ -180,9 +187,12 @@ export async function startAuthorization({
   };
 }
 
-function resolveEndpoints(data: { provider?: string | undefined; endpoints?: OAuthEndpoints | undefined }) {
+function resolveEndpoints(
+  ctx: Ctx,
+  data: { provider?: string | undefined; endpoints?: OAuthEndpoints | undefined },
+): OAuthEndpoints & { params?: Record<string, string> } {
   if (data.endpoints) return data.endpoints;
-  const found = data.provider ? lookupOAuthProvider(data.provider) : null;
+  const found = data.provider ? lookupOAuthProvider(ctx.config, data.provider) : null;
   if (!found) {
     throw new MailroomError('validation_failed', `Unknown OAuth2 provider ${data.provider}`, {
       errors: [{ path: 'provider', message: 'is not a known provider: give its endpoints instead' }],
