@@ -56,9 +56,9 @@ describe('long lists', () => {
 
   const pager = () => page.getByRole('navigation', { name: 'Message pages' });
   const subjects = async () =>
-    (await page.getByRole('region', { name: 'Messages' }).locator('tbody tr a.rowlink').allTextContents()).map(
-      (s) => s.trim(),
-    );
+    (
+      await page.getByRole('region', { name: 'Messages' }).locator('tbody tr a.rowlink').allTextContents()
+    ).map((s) => s.trim());
 
   it('pages the outbox by cursor, each message once, and back to the newest', async () => {
     await page.getByRole('link', { name: 'Outbox' }).click();
