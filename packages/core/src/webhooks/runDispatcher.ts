@@ -44,8 +44,8 @@ export type DispatcherOptions = {
 type EventRow = typeof webhookEvents.$inferSelect;
 
 /**
- * The webhook dispatcher: keeps up to `concurrency` deliveries in flight, claiming more (leased, SKIP
- * LOCKED) when a quarter are done, posting each signed event through the door and writing attempts by group
+ * The webhook dispatcher: keeps up to `concurrency` deliveries in flight, claiming ahead (leased, SKIP
+ * LOCKED, up to four rounds in hand) so claims are large and never leave a slot waiting, posting each signed event through the door and writing attempts by group
  * commit. At least once: a delivery is finished only after its 2xx is written; a dispatcher that dies
  * leaves leases that expire, and another (or the restarted one) delivers again with the same `webhook-id`.
  */
@@ -58,12 +58,21 @@ export async function runDispatcher(opts: DispatcherOptions): Promise<void> {
   const emit = opts.onEvent ?? (() => {});
   const wake = new WakeSignal();
 
-  /** Deliveries this dispatcher holds: being posted, or posted and waiting for their write. */
+  /** Deliveries this dispatcher holds: waiting to be posted, being posted, or posted and waiting for their write. */
   const inHand = new Set<string>();
+  /** Claimed and loaded, waiting for a free request slot. */
+  const ready: Array<() => Promise<void>> = [];
   let posting = 0;
-  // Claim again once a quarter of the slots is free: batches stay large, the slots stay busy.
-  const mayClaim = () =>
-    posting <= concurrency - Math.max(1, Math.floor(concurrency / 4)) && inHand.size < concurrency * 2;
+  // Claims run ahead of the requests (up to four rounds in hand), so a claim is large and the slots never
+  // wait for one: claim again when less than one round is ready and a whole round fits.
+  const inHandMax = concurrency * 4;
+  const mayClaim = () => ready.length < concurrency && inHand.size + concurrency <= inHandMax;
+  const pump = () => {
+    while (posting < concurrency && ready.length > 0) {
+      posting += 1;
+      void ready.shift()!().catch((err: Error) => emit({ type: 'error', message: err.message }));
+    }
+  };
 
   // Endpoint signers (secrets decrypted once), reloaded at most once a second so a rotation or a
   // change of URL applies within that second.
@@ -163,6 +172,7 @@ export async function runDispatcher(opts: DispatcherOptions): Promise<void> {
       }
     } finally {
       posting -= 1;
+      pump();
       wake.notify();
     }
     record({ delivery: row, attempt });
@@ -189,7 +199,7 @@ export async function runDispatcher(opts: DispatcherOptions): Promise<void> {
         const rows = await claimDeliveries({
           ctx,
           workerId: opts.workerId,
-          limit: concurrency - posting,
+          limit: inHandMax - inHand.size,
           leaseMs: policy.leaseMs,
           held: [...inHand],
         });
@@ -197,7 +207,6 @@ export async function runDispatcher(opts: DispatcherOptions): Promise<void> {
         if (claimed > 0) {
           emit({ type: 'claimed', count: claimed });
           for (const r of rows) inHand.add(r.id);
-          posting += claimed;
           const [events, signerOf] = await Promise.all([
             ctx.db
               .select()
@@ -205,16 +214,12 @@ export async function runDispatcher(opts: DispatcherOptions): Promise<void> {
               .where(inArray(webhookEvents.id, [...new Set(rows.map((r) => r.eventId))])),
             signersOf(rows),
           ]).catch((err) => {
-            posting -= claimed;
             for (const r of rows) inHand.delete(r.id);
             throw err;
           });
           const byId = new Map(events.map((e) => [e.id, e]));
-          for (const r of rows) {
-            void deliver(r, byId.get(r.eventId), signerOf(r.endpointId)).catch((err: Error) =>
-              emit({ type: 'error', message: err.message }),
-            );
-          }
+          for (const r of rows) ready.push(() => deliver(r, byId.get(r.eventId), signerOf(r.endpointId)));
+          pump();
         }
       } catch (err) {
         emit({ type: 'error', message: (err as Error).message });
@@ -229,7 +234,7 @@ export async function runDispatcher(opts: DispatcherOptions): Promise<void> {
     await wake.wait(inHand.size > 0 ? Math.min(pollMs, 50) : pollMs, opts.signal);
   }
   // Let what is in flight finish and be written; anything unwritten returns with its lease.
-  while (posting > 0) await wake.wait(1000);
+  while (posting > 0 || ready.length > 0) await wake.wait(1000);
   await flush();
   clearInterval(renewer);
   await writeLog(ctx, {
