@@ -1,4 +1,4 @@
-import { type AnyColumn, and, asc, desc, inArray, type SQL, type SQLWrapper, sql } from 'drizzle-orm';
+import { type AnyColumn, asc, desc, type SQL, type SQLWrapper, sql } from 'drizzle-orm';
 import { MailroomError } from '../errors';
 import { rowsOf } from '../outbox/rows';
 import type { CursorListResult } from '../schemas/common';
@@ -145,46 +145,12 @@ export function searchText(parts: Array<AnyColumn | SQL>): SQL {
  * by `page` (offset), with the capped count and the cursors either side. The list gives its count query
  * (`select 1 … where …`), how to fetch rows after a keyset condition, and each row's key and view.
  */
-/** How many rows, in the list's own order, a text search reads before it asks the trigram index. */
-export const SEARCH_WINDOW = 5000;
-
-/**
- * A text search that stops early, whatever the term: the next SEARCH_WINDOW rows of the list in its own
- * order (the filters' btree index, walked and left), tested against the search. When they hold the page,
- * its ids are the answer; only when they hold less (a rare term) is the whole table searched, where the
- * trigram index is cheap exactly because the matches are few. Without this, a common term ("invoice", one
- * subject in sixteen) is a bitmap of every match, 62,500 heap reads and a sort, for 51 rows.
- * Returns the ids the page is among, or undefined to search everything.
- */
-async function searchWindow(
-  db: Queryable,
-  search: { from: SQLWrapper; filters: SQL | undefined; match: SQL },
-  cols: { at: AnyColumn; id: AnyColumn },
-  page: { where: SQL | undefined; orderBy: SQL[]; limit: number; offset: number },
-): Promise<string[] | undefined> {
-  const where = and(search.filters, page.where);
-  const res = await db.execute(sql`
-    select count(*)::int as n, coalesce(array_agg(w.id::text) filter (where w.hit), '{}') as ids
-    from (select ${cols.id} as id, (${search.match}) as hit from ${search.from}
-          ${where ? sql`where ${where}` : sql``} order by ${sql.join(page.orderBy, sql`, `)}
-          limit ${SEARCH_WINDOW}) as w`);
-  const row = rowsOf<{ n: number; ids: string[] }>(res)[0];
-  const ids = row?.ids ?? [];
-  const all = Number(row?.n ?? 0) < SEARCH_WINDOW; // the window held every row the filters leave
-  return all || ids.length >= page.offset + page.limit ? ids : undefined;
-}
-
 export async function keysetList<R, T>(
   db: Queryable,
   opts: {
     input: { cursor?: string | undefined; page: number; pageSize: number };
     cols: { at: AnyColumn; id: AnyColumn; idCast?: 'bigint' };
     count: SQLWrapper;
-    /**
-     * With a text search: the table, the list's other filters and the search condition, so the search
-     * reads the newest rows first (searchWindow) instead of every match.
-     */
-    search?: { from: SQLWrapper; filters: SQL | undefined; match: SQL } | undefined;
     fetch: (page: { where: SQL | undefined; orderBy: SQL[]; limit: number; offset: number }) => Promise<R[]>;
     key: (row: R) => { at: string; id: string };
     view: (row: R) => T;
@@ -193,14 +159,10 @@ export async function keysetList<R, T>(
   const { input } = opts;
   const cursor = input.cursor ? decodeCursor(input.cursor) : undefined;
   const offset = cursor ? 0 : (input.page - 1) * input.pageSize;
-  const page = { ...keyset(opts.cols, cursor), limit: input.pageSize + 1, offset };
-  const fetchPage = async () => {
-    const ids = opts.search ? await searchWindow(db, opts.search, opts.cols, page) : undefined;
-    if (!ids) return opts.fetch(page);
-    if (ids.length === 0) return [];
-    return opts.fetch({ ...page, where: and(page.where, inArray(opts.cols.id, ids)) });
-  };
-  const [counted, rows] = await Promise.all([cappedCount(db, opts.count), fetchPage()]);
+  const [counted, rows] = await Promise.all([
+    cappedCount(db, opts.count),
+    opts.fetch({ ...keyset(opts.cols, cursor), limit: input.pageSize + 1, offset }),
+  ]);
   const { items, ...links } = finishPage(rows, { pageSize: input.pageSize, cursor, offset, key: opts.key });
   return { items: items.map(opts.view), ...counted, page: input.page, pageSize: input.pageSize, ...links };
 }

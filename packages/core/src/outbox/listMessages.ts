@@ -44,22 +44,20 @@ export async function listMessages({
   const q = parseInput(messageListQuerySchema, input ?? {});
   const text = q.q?.trim();
   const like = text ? `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined;
-  const match = like ? sql`${messageSearchText} ilike ${like}` : undefined;
-  const filters = and(
+  const where = and(
     q.status && q.status.length > 0 ? inArray(messages.status, q.status) : undefined,
     q.accountId ? eq(messages.accountId, q.accountId) : undefined,
     q.bulkId ? eq(messages.bulkId, q.bulkId) : undefined,
     q.since ? gte(messages.createdAt, new Date(q.since)) : undefined,
     q.until ? lte(messages.createdAt, new Date(q.until)) : undefined,
     q.internal ? undefined : eq(messages.internal, false),
+    like ? sql`${messageSearchText} ilike ${like}` : undefined,
     visibleTo(ctx),
   );
-  const where = and(filters, match);
   return keysetList(ctx.db, {
     input: q,
     cols: { at: messages.createdAt, id: messages.id },
     count: ctx.db.select({ one: sql`1` }).from(messages).where(where),
-    search: match ? { from: messages, filters, match } : undefined,
     fetch: (page) =>
       ctx.db
         .select({ m: messages, at: exactAt(messages.createdAt) })
