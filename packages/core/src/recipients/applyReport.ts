@@ -2,7 +2,7 @@ import { and, desc, eq, inArray, or } from 'drizzle-orm';
 import type { Classification } from '../bounces';
 import type { Ctx, LogInput } from '../context';
 import type { Tx } from '../db/client';
-import { messages, recipientEvents } from '../db/schema';
+import { accounts, messages, recipientEvents } from '../db/schema';
 import type { StoredRecipient } from '../db/schema/messages';
 import { newId } from '../ids';
 import { isLost, isReached } from '../outbox/decide';
@@ -69,7 +69,7 @@ export async function applyReport(
       verpToken: c.kind === 'auto_reply' ? null : c.verpToken,
       originalMessageId: c.originalMessageId,
     });
-    if (!found) return null;
+    if (!found || !(await mayReportOn(tx, source.accountId, found.row))) return null;
     const steps = stepsOf(c, found);
     if (steps.length === 0) return { found, applied: [], suppressed: [] };
     return { found, ...(await applySteps(ctx, tx, found, steps, c, source)) };
@@ -84,7 +84,8 @@ export async function applyReport(
               {
                 source: 'incoming',
                 level: 'warning',
-                message: `A ${c.kind} fetched from the bounce mailbox names no message Mailroom sent (no valid VERP token, no Message-ID of ours): kept, nothing changed`,
+                // The same words whether it names no message or another team's: not an oracle for their ids.
+                message: `A ${c.kind} fetched from the bounce mailbox names no message Mailroom sent that this mailbox reports on (no valid VERP token, no Message-ID of ours, or not of the mailbox's team): kept, nothing changed`,
                 accountId: source.accountId,
                 context: { inboxMessageId: source.inboxMessageId, originalMessageId: c.originalMessageId },
               },
@@ -131,6 +132,20 @@ export async function applyReport(
     suppressed,
     logs,
   };
+}
+
+/**
+ * A team's bounce mailbox reports on that team's messages only: anyone can mail it, and its team can point
+ * it anywhere. A system bounce mailbox (no team), or a report applied by no mailbox, reports on any message.
+ */
+async function mayReportOn(tx: Tx, accountId: string | null, row: MessageRow): Promise<boolean> {
+  if (!accountId) return true;
+  const [mailbox] = await tx
+    .select({ teamId: accounts.teamId })
+    .from(accounts)
+    .where(eq(accounts.id, accountId));
+  if (!mailbox) return false;
+  return mailbox.teamId === null || mailbox.teamId === row.teamId;
 }
 
 function describe(s: Step): string {
