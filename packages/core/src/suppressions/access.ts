@@ -1,7 +1,9 @@
-import { inArray, isNull, or, type SQL } from 'drizzle-orm';
-import type { Actor } from '../context';
-import { suppressions } from '../db/schema';
+import { and, inArray, isNull, or, type SQL } from 'drizzle-orm';
+import type { Actor, Ctx } from '../context';
+import { messages, suppressions } from '../db/schema';
 import { forbidden } from '../errors';
+import { visibleTo } from '../outbox/listMessages';
+import type { SuppressionRow } from './view';
 
 /** Admins and viewers read every entry; a team admin reads system entries and their own teams'. */
 export function readableScope(actor: Actor): SQL | undefined {
@@ -21,5 +23,29 @@ export function assertCanManage(actor: Actor, teamId: string | null): void {
       : teamId === null
         ? 'Only admins can change system-wide suppressions'
         : 'You can only change the suppressions of your own teams',
+  );
+}
+
+/**
+ * The entries as the actor may read them: an entry a bounce or complaint added names its message and quotes
+ * the report's diagnostic. When that message is one the actor cannot read (a team admin, another team's
+ * message), both are blanked; the address, reason and source stay, so the team knows why sends to it stop.
+ */
+export async function redactForeign(ctx: Ctx, rows: SuppressionRow[]): Promise<SuppressionRow[]> {
+  const scope = visibleTo(ctx);
+  if (!scope) return rows;
+  const ids = [...new Set(rows.flatMap((r) => (r.messageId ? [r.messageId] : [])))];
+  const readable = new Set(
+    ids.length
+      ? (
+          await ctx.db
+            .select({ id: messages.id })
+            .from(messages)
+            .where(and(inArray(messages.id, ids), scope))
+        ).map((m) => m.id)
+      : [],
+  );
+  return rows.map((r) =>
+    r.messageId && !readable.has(r.messageId) ? { ...r, messageId: null, detail: null } : r,
   );
 }

@@ -2,13 +2,14 @@ import { and, asc, gt } from 'drizzle-orm';
 import type { Ctx } from '../context';
 import { suppressions } from '../db/schema';
 import { csvLine } from '../reports/csv';
-import { readableScope } from './access';
+import { readableScope, redactForeign } from './access';
 
 const PAGE = 5000;
 
 /**
  * The list the actor may read as CSV (`address,reason,scope,source,message_id,detail,created_at,created_by`),
  * read in pages so a long list is never held in one query result. The first two columns import back as is.
+ * Another team's message id and diagnostic are blanked for a team admin (redactForeign).
  */
 export async function exportSuppressions({ ctx }: { ctx: Ctx }): Promise<string> {
   const out = [
@@ -22,7 +23,7 @@ export async function exportSuppressions({ ctx }: { ctx: Ctx }): Promise<string>
       .where(and(readableScope(ctx.actor), after ? gt(suppressions.id, after) : undefined))
       .orderBy(asc(suppressions.id))
       .limit(PAGE);
-    for (const r of rows) {
+    for (const r of await redactForeign(ctx, rows)) {
       out.push(
         csvLine([
           r.address,

@@ -5,7 +5,7 @@ import { suppressions } from '../db/schema';
 import { parseInput } from '../errors';
 import type { CursorListResult } from '../schemas/common';
 import { type SuppressionView, suppressionListQuerySchema } from '../schemas/suppressions';
-import { readableScope } from './access';
+import { readableScope, redactForeign } from './access';
 import { toSuppressionView } from './view';
 
 /**
@@ -52,7 +52,12 @@ export async function listSuppressions({
     key: (r) => ({ at: r.at, id: r.s.id }),
   });
   return {
-    items: items.map((r) => toSuppressionView(r.s)),
+    items: (
+      await redactForeign(
+        ctx,
+        items.map((r) => r.s),
+      )
+    ).map(toSuppressionView),
     ...counted,
     page: q.page,
     pageSize: q.pageSize,
