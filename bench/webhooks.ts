@@ -33,6 +33,8 @@ import { cpuByCommand, cpuSince, machineBusy } from './lib/cpu.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values: args } = parseArgs({
+  // pnpm passes a literal `--` on; everything after it would otherwise be positionals.
+  args: process.argv.slice(2).filter((a) => a !== '--'),
   allowPositionals: true,
   options: {
     events: { type: 'string', default: '5000' },
