@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConnectionFailure } from '../connection/failure';
-import { guardedRequest } from './http';
+import { closeIdleConnections, guardedRequest } from './http';
 
 let server: Server | undefined;
 afterEach(async () => {
@@ -17,6 +17,28 @@ async function listen(handler: Parameters<typeof createServer>[1], host = '127.0
 }
 
 describe('guardedRequest', () => {
+  it('reuses a kept-alive socket for the same checked address, never for another one', async () => {
+    closeIdleConnections();
+    const peers: string[] = [];
+    const port = await listen((_req, res) => res.end('ok'), '0.0.0.0');
+    server?.on('connection', (s) => peers.push(s.localAddress ?? ''));
+    const opts = { timeoutMs: 2000, allowPrivateHosts: true };
+    await guardedRequest(`http://127.0.0.1:${port}/a`, opts);
+    await guardedRequest(`http://127.0.0.1:${port}/b`, opts);
+    expect(peers).toHaveLength(1);
+    // Another checked address (same server, same port): its own connection.
+    await guardedRequest(`http://127.0.0.2:${port}/c`, opts);
+    expect(peers).toHaveLength(2);
+    // Each request still passes the guard: a refused destination is refused before any socket.
+    const err = await guardedRequest(`http://127.0.0.1:${port}/d`, {
+      ...opts,
+      allowPrivateHosts: false,
+    }).catch((e) => e);
+    expect((err as ConnectionFailure).info.code).toBe('blocked');
+    expect(peers).toHaveLength(2);
+    closeIdleConnections();
+  });
+
   it('answers through the checked address', async () => {
     const port = await listen((_req, res) => res.end('{"ok":true}'));
     const res = await guardedRequest(`http://localhost:${port}/x`, {
