@@ -36,6 +36,23 @@ export type FetchResult = {
 };
 
 const LEASE_MS = 5 * 60_000;
+/** How long an admin's "Fetch now" waits for a running poll of the same account to end. */
+const WAIT_FOR_RUNNING_MS = 60_000;
+const WAIT_STEP_MS = 200;
+
+/**
+ * Takes the poll lease. The poller skips an account another fetch holds; a fetch someone asked for waits
+ * for the running one to end (it may use settings from before a change) and then fetches with the
+ * current settings, so "Fetch now" never answers "already running" because the poller was due.
+ */
+async function claimLease(ctx: Ctx, accountId: string, owner: string, scheduled: boolean): Promise<boolean> {
+  const deadline = Date.now() + (scheduled ? 0 : WAIT_FOR_RUNNING_MS);
+  for (;;) {
+    if (await claimPollLease(ctx.db, accountId, owner, ctx.now(), LEASE_MS)) return true;
+    if (Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, WAIT_STEP_MS));
+  }
+}
 const BATCH = 50;
 const MAX_PER_RUN = 500;
 
@@ -66,7 +83,7 @@ export async function fetchAccount({
     });
   }
   const leaseOwner = owner ?? `fetch:${newId()}`;
-  if (!(await claimPollLease(ctx.db, row.id, leaseOwner, ctx.now(), LEASE_MS))) {
+  if (!(await claimLease(ctx, row.id, leaseOwner, scheduled))) {
     throw new MailroomError('conflict', `A fetch for ${row.name} is already running`);
   }
   const [state] = await ctx.db.select().from(incomingState).where(eq(incomingState.accountId, row.id));

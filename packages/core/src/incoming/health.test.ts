@@ -5,6 +5,7 @@ import { type Ctx, createContext, systemActor } from '../context';
 import { queryLogs } from '../logs';
 import { backends, createTestEnv, type TestEnv } from '../testing';
 import { fetchAccount } from '.';
+import { claimPollLease, releasePollLease } from './lease';
 
 const RIGHT = 'right-pop3-password';
 const WRONG = 'wrong-pop3-password';
@@ -231,5 +232,26 @@ describe.each(backends)('fetches feed the account health on %s', (backend) => {
       [expect.stringMatching(/^Fetched 0 new messages from POP3 127\.0\.0\.1/), 'system'],
       [expect.stringMatching(/^Fetched 0 new messages from POP3 127\.0\.0\.1/), 'admin@test'],
     ]);
+  });
+
+  it('lets a person\'s "Fetch now" wait for the poll that is running, then fetch with the current settings', async () => {
+    const acc = await pop3Account(WRONG);
+    now = at(300);
+    // The poller has started a fetch with the old password when the admin fixes it and presses "Fetch now".
+    expect(await claimPollLease(env.ctx.db, acc.id, 'poller:other', now, 5 * min)).toBe(true);
+    await updateAccount({
+      ctx: admin,
+      id: acc.id,
+      input: { incoming: { auth: { method: 'password', username: MAILBOX, password: RIGHT } } },
+    });
+    // The person's fetch waits; a poll started after it skips the account while the lease is held.
+    const pressed = fetchAccount({ ctx: admin, id: acc.id });
+    await expect(fetchAccount({ ctx: poller, id: acc.id, scheduled: true })).rejects.toMatchObject({
+      code: 'conflict',
+    });
+    await releasePollLease(env.ctx.db, acc.id, 'poller:other', {});
+    const result = await pressed;
+    expect(result.error).toBeUndefined();
+    expect((await getAccount({ ctx: env.ctx, id: acc.id })).health).toBe('ok');
   });
 });

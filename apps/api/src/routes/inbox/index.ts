@@ -69,7 +69,7 @@ inboxRoutes.openapi(
     tags: ['Inbox'],
     summary: 'Fetch new mail of an account now (otherwise the poller does it on the account interval)',
     description:
-      "A server's refusal is a 200 with `error: {code, message, hint}` (`code` is the failure class). Every fetch, this one or the poller's, updates the account's incoming health, its `fetching.lastOk` / `fetching.lastFailed` and the poll backoff; this one always writes a Main Log row (`incoming`, and `imap_auth`/`pop3_auth` at error for a refused login).",
+      "A server's refusal is a 200 with `error: {code, message, hint}` (`code` is the failure class). Every fetch, this one or the poller's, updates the account's incoming health, its `fetching.lastOk` / `fetching.lastFailed` and the poll backoff; this one always writes a Main Log row (`incoming`, and `imap_auth`/`pop3_auth` at error for a refused login). When the poller is fetching the account at that moment, this request waits for it to end (up to a minute) and then fetches with the current settings; 409 only if it is still running then.",
     security,
     request: { params: idParam },
     responses: {
