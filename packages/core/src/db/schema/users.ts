@@ -6,6 +6,11 @@ export const teams = pgTable(
     id: text('id').primaryKey(),
     name: text('name').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    /**
+     * Where hard bounces, complaints and the soft-bounce limit on this team's messages list the address:
+     * `system` (every team stops mailing it) or `team` (only this team does).
+     */
+    suppressionScope: text('suppression_scope', { enum: ['system', 'team'] }).notNull().default('system'),
   },
   (t) => [uniqueIndex('teams_name_uq').on(t.name)],
 );

@@ -1,0 +1,1 @@
+ALTER TABLE "teams" ADD COLUMN "suppression_scope" text DEFAULT 'system' NOT NULL;
