@@ -629,6 +629,115 @@ describe('controls', () => {
     expect((await poll()).body.error).toBe('authorization_pending');
   });
 
+  it('gives new device codes a shorter lifetime and interval and forced slow_downs; logs every poll', async () => {
+    await start();
+    const put = (body: unknown) =>
+      json('/api/oauth/device-settings', {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    expect(await put({ expiresInSeconds: 0 })).toMatchObject({ status: 400 });
+    expect(await put({ slowDown: -1, colour: 'red' })).toMatchObject({
+      status: 400,
+      body: { errors: [{ path: 'slowDown' }, { path: 'colour' }] },
+    });
+    expect(await put({ expiresInSeconds: 30, intervalSeconds: 1, slowDown: 1 })).toEqual({
+      status: 200,
+      body: { expiresInSeconds: 30, intervalSeconds: 1, slowDown: 1 },
+    });
+    const response = await postForm(`${mock.httpUrl}/oauth/device/code`, {
+      client_id: 'tv',
+      scope: 'https://mail.google.com/',
+    });
+    const device = (await response.json()) as Record<string, string | number>;
+    expect(device).toMatchObject({ expires_in: 30, interval: 1 });
+    const poll = () =>
+      tokenRequest(mock, {
+        grant_type: DEVICE_GRANT,
+        device_code: String(device.device_code),
+        client_id: 'tv',
+      });
+    clock.advance(1);
+    // On time, but the control answers slow_down: the interval is 6 s from now on.
+    expect((await poll()).body.error).toBe('slow_down');
+    clock.advance(6);
+    expect((await poll()).body.error).toBe('authorization_pending');
+    clock.advance(2);
+    expect((await poll()).body.error).toBe('slow_down'); // too soon: 2 s of the 6 required
+    mock.faults.set([
+      { stage: 'oauth-token', match: '*device_code', code: 400, errorType: 'slow_down', count: 1 },
+    ]);
+    expect((await poll()).body.error).toBe('slow_down');
+
+    const listed = await json(`/api/oauth/devices?userCode=${String(device.user_code).toLowerCase()}`);
+    expect(listed.status).toBe(200);
+    expect(JSON.stringify(listed.body)).not.toContain(String(device.device_code));
+    expect(listed.body.next).toEqual({ expiresInSeconds: 30, intervalSeconds: 1, slowDown: 1 });
+    const [info] = listed.body.devices as Array<Record<string, unknown>>;
+    expect(info).toMatchObject({
+      userCode: device.user_code,
+      clientId: 'tv',
+      status: 'pending',
+      intervalSeconds: 11,
+      slowDownsLeft: 0,
+    });
+    expect(
+      (info!.polls as Array<Record<string, unknown>>).map(({ answer, early, forced, intervalSeconds }) => ({
+        answer,
+        early,
+        forced,
+        intervalSeconds,
+      })),
+    ).toEqual([
+      { answer: 'slow_down', early: false, forced: true, intervalSeconds: 6 },
+      { answer: 'authorization_pending', early: false, forced: false, intervalSeconds: 6 },
+      { answer: 'slow_down', early: true, forced: false, intervalSeconds: 11 },
+      { answer: 'slow_down', early: false, forced: true, intervalSeconds: 11 },
+    ]);
+
+    // null goes back to the configured values; a reset forgets the settings too.
+    expect((await put({ expiresInSeconds: null })).body).toEqual({
+      expiresInSeconds: null,
+      intervalSeconds: 1,
+      slowDown: 1,
+    });
+    await fetch(`${mock.httpUrl}/api/reset`, { method: 'POST' });
+    expect((await json('/api/oauth/device-settings')).body).toEqual({
+      expiresInSeconds: null,
+      intervalSeconds: null,
+      slowDown: 0,
+    });
+    expect((await json('/api/oauth/devices')).body.devices).toEqual([]);
+  });
+
+  it('expires one device code now, or makes it slow down, by its user code', async () => {
+    await start();
+    const response = await postForm(`${mock.httpUrl}/oauth/device/code`, {
+      client_id: 'tv',
+      scope: 'https://mail.google.com/',
+    });
+    const device = (await response.json()) as Record<string, string>;
+    const control = (userCode: string, body: unknown) =>
+      json(`/api/oauth/devices/${userCode}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const poll = () =>
+      tokenRequest(mock, { grant_type: DEVICE_GRANT, device_code: device.device_code!, client_id: 'tv' });
+    expect((await control('BBBB-BBBB', { expire: true })).status).toBe(404);
+    expect((await control(device.user_code!, { expire: 'yes' })).status).toBe(400);
+    expect((await control(device.user_code!, { slowDown: 1 })).body).toMatchObject({ slowDownsLeft: 1 });
+    clock.advance(5);
+    expect((await poll()).body.error).toBe('slow_down');
+    expect((await control(device.user_code!, { expire: true })).body).toMatchObject({ status: 'expired' });
+    clock.advance(10);
+    expect((await poll()).body.error).toBe('expired_token');
+    const page = await fetch(`${mock.httpUrl}/oauth/device?user_code=${device.user_code}`);
+    expect(page.status).toBe(400);
+  });
+
   it('forgets every grant on reset (POST /api/reset)', async () => {
     await start();
     const tokens = await signIn(mock);

@@ -1,6 +1,9 @@
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { safeEqual } from '../credentials.js';
 import type {
+  DeviceInfo,
+  DevicePoll,
+  DeviceSettings,
   MailProtocol,
   MailScopes,
   OAuthClientConfig,
@@ -112,7 +115,14 @@ interface Device {
   lastPollAt: number;
   status: 'pending' | 'approved' | 'denied' | 'used';
   identity: string | null;
+  createdAt: number;
+  /** Pending polls still to be answered `slow_down` whatever their timing (a test control). */
+  forcedSlowDowns: number;
+  /** Every poll of this device code and its answer (bounded). */
+  polls: DevicePoll[];
 }
+
+const MAX_DEVICE_POLLS = 200;
 
 const token = (bytes = 32) => randomBytes(bytes).toString('base64url');
 /** RFC 8628 6.1: a user code from 20 consonants (no vowels, so no words), shown as XXXX-XXXX. */
@@ -120,6 +130,12 @@ const USER_CODE_ALPHABET = 'BCDFGHJKLMNPQRSTVWXZ';
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
 const CHALLENGE = /^[A-Za-z0-9\-_]{43}$/;
+
+export const NO_DEVICE_SETTINGS: DeviceSettings = {
+  expiresInSeconds: null,
+  intervalSeconds: null,
+  slowDown: 0,
+};
 
 export const isEmail = (value: string) => EMAIL.test(value) && value.length <= 254;
 
@@ -153,6 +169,7 @@ export class OAuthProvider {
   private consents = new Map<string, Consent>();
   private devices = new Map<string, Device>();
   private userCodes = new Map<string, string>();
+  private nextDevices: DeviceSettings = { ...NO_DEVICE_SETTINGS };
 
   /** `options` null: the endpoints still work, but no login is required to use a token. */
   constructor(options: OAuthOptions | null, issuer = '') {
@@ -500,22 +517,27 @@ export class OAuthProvider {
       ).join('');
     } while (this.userCodes.has(userCode));
     const now = this.now();
+    const ttlMs = (this.nextDevices.expiresInSeconds ?? this.deviceTtlMs / 1000) * 1000;
+    const intervalMs = (this.nextDevices.intervalSeconds ?? this.intervalMs / 1000) * 1000;
     this.devices.set(deviceCode, {
       client,
       scopes,
       userCode,
-      expiresAt: now + this.deviceTtlMs,
-      intervalMs: this.intervalMs,
+      expiresAt: now + ttlMs,
+      intervalMs,
       lastPollAt: now,
       status: 'pending',
       identity: null,
+      createdAt: now,
+      forcedSlowDowns: this.nextDevices.slowDown,
+      polls: [],
     });
     this.userCodes.set(userCode, deviceCode);
     const shown = `${userCode.slice(0, 4)}-${userCode.slice(4)}`;
     const verificationUri = `${this.issuerUrl}/oauth/device`;
     const timing = {
-      expires_in: Math.round(this.deviceTtlMs / 1000),
-      interval: Math.round(this.intervalMs / 1000),
+      expires_in: Math.round(ttlMs / 1000),
+      interval: Math.round(intervalMs / 1000),
     };
     if (this.dialect === 'google') {
       return { device_code: deviceCode, user_code: shown, verification_url: verificationUri, ...timing };
@@ -536,23 +558,32 @@ export class OAuthProvider {
       throw new OAuthError('invalid_grant', 'Bad device code.');
     }
     const now = this.now();
-    if (device.expiresAt <= now) throw new OAuthError('expired_token', 'The device code has expired.');
+    const early = now - device.lastPollAt < device.intervalMs;
+    const note = (answer: string, forced = false) => this.notePoll(device, now, answer, early, forced);
+    if (device.expiresAt <= now) {
+      note('expired_token');
+      throw new OAuthError('expired_token', 'The device code has expired.');
+    }
     // RFC 8628 answers every one of these with 400; Google with a status of its own.
     const google = this.dialect === 'google';
     if (device.status === 'denied') {
+      note('access_denied');
       throw new OAuthError('access_denied', 'The user denied the request.', google ? 403 : 400);
     }
     if (device.status === 'pending') {
-      const tooSoon = now - device.lastPollAt < device.intervalMs;
       device.lastPollAt = now;
-      if (tooSoon) {
+      const forced = !early && device.forcedSlowDowns > 0;
+      if (early || forced) {
+        if (forced) device.forcedSlowDowns--;
         device.intervalMs += 5000; // RFC 8628 3.5: for this and every later request
+        note('slow_down', forced);
         throw new OAuthError(
           'slow_down',
           `Polling too fast; wait ${device.intervalMs / 1000} s between requests.`,
           google ? 403 : 400,
         );
       }
+      note('authorization_pending');
       throw new OAuthError(
         'authorization_pending',
         'The user has not yet approved the request.',
@@ -561,8 +592,37 @@ export class OAuthProvider {
     }
     device.status = 'used';
     this.userCodes.delete(device.userCode);
+    note('tokens');
     const grant = this.newGrant(client.clientId, device.identity!, device.scopes, 'device_code');
     return this.issueTokens(grant, grant.scopes);
+  }
+
+  private notePoll(device: Device, now: number, answer: string, early: boolean, forced: boolean): void {
+    if (device.polls.length >= MAX_DEVICE_POLLS) device.polls.shift();
+    device.polls.push({
+      at: new Date(now).toISOString(),
+      answer,
+      early,
+      forced,
+      intervalSeconds: device.intervalMs / 1000,
+    });
+  }
+
+  /**
+   * Records a poll a fault rule answered (it never reached the provider), so a device's poll log is
+   * complete; the device's own state (interval, last poll) is left as it was.
+   */
+  noteFaultPoll(deviceCode: string, answer: string): void {
+    const device = this.devices.get(deviceCode);
+    if (!device) return;
+    if (device.polls.length >= MAX_DEVICE_POLLS) device.polls.shift();
+    device.polls.push({
+      at: new Date(this.now()).toISOString(),
+      answer,
+      early: false,
+      forced: true,
+      intervalSeconds: device.intervalMs / 1000,
+    });
   }
 
   /** The pending device authorization a person typed the user code of, or null. */
@@ -628,6 +688,69 @@ export class OAuthProvider {
     return this.issueTokens(grant, scopes);
   }
 
+  /** What device authorizations issued from now on get (`expiresInSeconds`, `intervalSeconds`, `slowDown`). */
+  get deviceSettings(): DeviceSettings {
+    return { ...this.nextDevices };
+  }
+
+  /**
+   * Changes what device authorizations issued from now on get; fields left out keep their value, null
+   * goes back to the configured one. Throws on a value out of range.
+   */
+  setDeviceSettings(settings: Partial<DeviceSettings>): DeviceSettings {
+    const next = { ...this.nextDevices, ...settings };
+    const seconds = (v: number | null) => v === null || (Number.isInteger(v) && v >= 1 && v <= 86_400);
+    if (!seconds(next.expiresInSeconds))
+      throw new Error('expiresInSeconds: a whole number of seconds, 1 to 86400');
+    if (!seconds(next.intervalSeconds))
+      throw new Error('intervalSeconds: a whole number of seconds, 1 to 86400');
+    if (!Number.isInteger(next.slowDown) || next.slowDown < 0 || next.slowDown > 100)
+      throw new Error('slowDown: a whole number, 0 to 100');
+    this.nextDevices = next;
+    return { ...next };
+  }
+
+  /** Device authorizations with their poll logs, newest first; never a device code. */
+  devicesInfo(filter: { userCode?: string | undefined; clientId?: string | undefined } = {}): DeviceInfo[] {
+    const wanted = filter.userCode === undefined ? null : normaliseUserCode(filter.userCode);
+    const now = this.now();
+    return [...this.devices.values()]
+      .filter(
+        (d) =>
+          (wanted === null || d.userCode === wanted) &&
+          (filter.clientId === undefined || d.client.clientId === filter.clientId),
+      )
+      .sort((a, b) => b.createdAt - a.createdAt)
+      .map((d) => ({
+        userCode: `${d.userCode.slice(0, 4)}-${d.userCode.slice(4)}`,
+        clientId: d.client.clientId,
+        scopes: d.scopes,
+        status: d.status === 'pending' && d.expiresAt <= now ? 'expired' : d.status,
+        identity: d.identity,
+        createdAt: new Date(d.createdAt).toISOString(),
+        expiresAt: new Date(d.expiresAt).toISOString(),
+        intervalSeconds: d.intervalMs / 1000,
+        slowDownsLeft: d.forcedSlowDowns,
+        polls: d.polls.map((p) => ({ ...p })),
+      }));
+  }
+
+  /**
+   * Acts on the device authorization with this user code: `slowDown` more of its pending polls answer
+   * `slow_down`, `expire` ends its lifetime now (the next poll hears `expired_token`). False when unknown.
+   */
+  controlDevice(
+    userCode: string,
+    action: { slowDown?: number | undefined; expire?: boolean | undefined },
+  ): boolean {
+    const deviceCode = this.userCodes.get(normaliseUserCode(userCode));
+    const device = deviceCode ? this.devices.get(deviceCode) : undefined;
+    if (!device) return false;
+    if (action.slowDown !== undefined) device.forcedSlowDowns += action.slowDown;
+    if (action.expire) device.expiresAt = Math.min(device.expiresAt, this.now());
+    return true;
+  }
+
   /** Revokes every matching grant: its access and refresh tokens stop working at once. Returns how many. */
   revoke(filter: OAuthGrantFilter = {}): number {
     let count = 0;
@@ -683,6 +806,7 @@ export class OAuthProvider {
     ]) {
       map.clear();
     }
+    this.nextDevices = { ...NO_DEVICE_SETTINGS };
   }
 
   private matching(filter: OAuthGrantFilter): Grant[] {

@@ -4,7 +4,7 @@ import type { HttpContext } from '../http/context.js';
 import { json, readBody } from '../http/respond.js';
 import type { RouteRequest, Router } from '../http/router.js';
 import { authorizePage, deviceConsentPage, deviceEntryPage, messagePage, sendPage } from './pages.js';
-import { isEmail, OAuthError } from './provider.js';
+import { DEVICE_GRANT, isEmail, OAuthError } from './provider.js';
 
 const FORM_LIMIT = 64 * 1024;
 
@@ -173,6 +173,7 @@ export function oauthRoutes(router: Router, ctx: HttpContext): void {
         if (decision.action === 'drop') return void req.socket.destroy();
         if (decision.action === 'reply') {
           const error = new OAuthError(decision.errorType ?? faultError(decision.code), decision.message);
+          if (grantType === DEVICE_GRANT) provider.noteFaultPoll(body.get('device_code') ?? '', error.error);
           return json(
             res,
             decision.code,

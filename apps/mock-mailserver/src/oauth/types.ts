@@ -86,3 +86,41 @@ export interface OAuthGrantFilter {
   clientId?: string | undefined;
   grantId?: string | undefined;
 }
+
+/** One poll of a device code's token requests, as the mock answered it. */
+export interface DevicePoll {
+  at: string;
+  /** `authorization_pending`, `slow_down`, `access_denied`, `expired_token`, `tokens`, or a fault rule's error. */
+  answer: string;
+  /** Sooner than the interval the device required at the time (what earns a `slow_down`). */
+  early: boolean;
+  /** Answered by a control (a forced `slow_down`, a fault rule) rather than by the poll's timing. */
+  forced: boolean;
+  /** The interval the device requires from now on, after this answer. */
+  intervalSeconds: number;
+}
+
+/** A device authorization as `GET /api/oauth/devices` lists it: never the device code. */
+export interface DeviceInfo {
+  userCode: string;
+  clientId: string;
+  scopes: string[];
+  status: 'pending' | 'approved' | 'denied' | 'used' | 'expired';
+  identity: string | null;
+  createdAt: string;
+  expiresAt: string;
+  intervalSeconds: number;
+  /** Pending polls still to be answered `slow_down` by the control. */
+  slowDownsLeft: number;
+  polls: DevicePoll[];
+}
+
+/** What device authorizations issued from now on get (test controls); null keeps the configured value. */
+export interface DeviceSettings {
+  /** `expires_in` of new device codes, in seconds. */
+  expiresInSeconds: number | null;
+  /** `interval` of new device codes, in seconds. */
+  intervalSeconds: number | null;
+  /** How many of each new device code's first pending polls are answered `slow_down`, whatever their timing. */
+  slowDown: number;
+}
