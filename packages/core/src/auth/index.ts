@@ -1,6 +1,6 @@
 export { ensureFirstAdmin } from './firstAdmin';
 export { login, logout, resolveSession, SESSION_TTL_MS } from './sessions';
-export { createTeam, deleteTeam, listTeams, renameTeam } from './teams';
+export { createTeam, deleteTeam, listTeams, updateTeam } from './teams';
 export * from './throttle';
 export { createToken, listTokens, resolveToken, revokeToken, TOKEN_CACHE_MS } from './tokens';
 export {

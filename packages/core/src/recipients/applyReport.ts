@@ -9,7 +9,7 @@ import { isLost, isReached } from '../outbox/decide';
 import type { MessageRow } from '../outbox/rows';
 import type { BounceKind, RecipientStatus } from '../schemas/messages';
 import type { SuppressionReason } from '../schemas/suppressions';
-import { suppressAddresses } from '../suppressions/suppressAddress';
+import { automaticScope, suppressAddresses } from '../suppressions/suppressAddress';
 import { normalAddress } from '../suppressions/view';
 import { emitEvents } from '../webhooks';
 import { type Correlated, correlate, matchRecipients } from './correlate';
@@ -71,7 +71,7 @@ export async function applyReport(
     });
     if (!found || !(await mayReportOn(tx, source.accountId, found.row))) return null;
     const steps = stepsOf(c, found);
-    if (steps.length === 0) return { found, applied: [], suppressed: [] };
+    if (steps.length === 0) return { found, applied: [], suppressed: [], scope: null };
     return { found, ...(await applySteps(ctx, tx, found, steps, c, source)) };
   });
   if (!out) {
@@ -92,7 +92,7 @@ export async function applyReport(
             ],
     };
   }
-  const { found, applied, suppressed } = out;
+  const { found, applied, suppressed, scope } = out;
   const logs: LogInput[] = applied.map((s) => ({
     source: 'outgoing',
     level: s.state === 'bounced' && s.bounceKind === 'hard' ? 'warning' : 'info',
@@ -114,9 +114,9 @@ export async function applyReport(
     logs.push({
       source: 'outgoing',
       level: 'info',
-      message: `${s.address} added to the suppression list (${s.reason.replace(/_/g, ' ')}) after message ${found.row.id}`,
+      message: `${s.address} added to the ${scope ? "team's " : ''}suppression list (${s.reason.replace(/_/g, ' ')}) after message ${found.row.id}`,
       accountId: found.row.accountId,
-      context: { messageId: found.row.id, address: s.address, reason: s.reason },
+      context: { messageId: found.row.id, address: s.address, reason: s.reason, teamId: scope },
     });
   }
   return {
@@ -243,7 +243,11 @@ async function applySteps(
   steps: Step[],
   c: Exclude<Classification, { kind: 'other' }>,
   source: { inboxMessageId: string | null },
-): Promise<{ applied: Step[]; suppressed: Array<{ address: string; reason: SuppressionReason }> }> {
+): Promise<{
+  applied: Step[];
+  suppressed: Array<{ address: string; reason: SuppressionReason }>;
+  scope: string | null;
+}> {
   const now = ctx.now();
   const row = found.row;
   const byAddress = new Map(steps.map((s) => [s.address.toLowerCase(), s]));
@@ -295,11 +299,13 @@ async function applySteps(
     else if (s.state === 'bounced' && s.bounceKind === 'soft' && (await softLimitReached(ctx, tx, s.address)))
       wanted.push({ address: s.address, reason: 'soft_bounce_limit', detail });
   }
+  // The system list, or the message's team's own when the team keeps its automatic suppressions to itself.
+  const scope = wanted.length ? await automaticScope(tx, row.teamId) : null;
   const added = await suppressAddresses(
     tx,
     wanted.map((w) => ({
       address: w.address,
-      teamId: null,
+      teamId: scope,
       reason: w.reason,
       source: 'message' as const,
       messageId: row.id,
@@ -333,7 +339,11 @@ async function applySteps(
         },
       })),
   );
-  return { applied: steps, suppressed: added.map((a) => ({ address: a.address, reason: a.reason })) };
+  return {
+    applied: steps,
+    suppressed: added.map((a) => ({ address: a.address, reason: a.reason })),
+    scope,
+  };
 }
 
 /**

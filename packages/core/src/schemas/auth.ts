@@ -16,12 +16,30 @@ export const passwordSchema = z.string().min(10, 'must be at least 10 characters
 const personName = headerSafe(120).trim().min(1, 'is required');
 const teamIdList = z.array(z.string().min(1).max(64)).max(100);
 
-export const teamInputSchema = z.object({ name: personName });
-export const teamUpdateSchema = teamInputSchema.strict();
+/** Where automatic suppressions from a team's messages go (hard bounces, complaints, the soft-bounce limit). */
+export const suppressionScopeSchema = z
+  .enum(['system', 'team'])
+  .describe(
+    "Where hard bounces, complaints and the soft-bounce limit on this team's messages put the address: `system` (default: no team mails it any more) or `team` (only this team's sends skip it; other teams still mail it). Manual and imported entries name their scope themselves. Only admins set it.",
+  );
+export type SuppressionScope = z.infer<typeof suppressionScopeSchema>;
+
+export const teamInputSchema = z.object({
+  name: personName,
+  suppressionScope: suppressionScopeSchema.optional(),
+});
+/** `PATCH /teams/:id`: a new name, a suppression scope, or both. */
+export const teamUpdateSchema = teamInputSchema
+  .partial()
+  .strict()
+  .refine((v) => v.name !== undefined || v.suppressionScope !== undefined, {
+    message: 'name or suppressionScope is required',
+  });
 export const teamSchema = z.object({
   id: z.string(),
   name: z.string(),
   createdAt: isoDate,
+  suppressionScope: suppressionScopeSchema,
   /** Users who belong to the team. */
   members: z.number().int(),
   /** Mail accounts of the team, deleted ones included (they keep the team until moved). */

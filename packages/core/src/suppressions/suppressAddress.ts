@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNull, or } from 'drizzle-orm';
 import type { Queryable } from '../db/client';
-import { suppressions } from '../db/schema';
+import { suppressions, teams } from '../db/schema';
 import { newId } from '../ids';
 import type { SuppressionReason } from '../schemas/suppressions';
 import { normalAddress, type SuppressionRow } from './view';
@@ -60,4 +60,15 @@ export async function suppressedAmong(
   // A system entry wins over a team's for the same address (it is the wider one).
   for (const r of rows) if (!out.has(r.address) || r.teamId === null) out.set(r.address, r);
   return out;
+}
+
+/**
+ * The scope a bounce, complaint or the soft-bounce limit on a message of `teamId` lists the address in: the
+ * team's own list when the team says `suppressionScope: team`, else the system list (also for messages of
+ * no team, and of a team deleted meanwhile).
+ */
+export async function automaticScope(q: Queryable, teamId: string | null): Promise<string | null> {
+  if (!teamId) return null;
+  const [team] = await q.select({ scope: teams.suppressionScope }).from(teams).where(eq(teams.id, teamId));
+  return team?.scope === 'team' ? teamId : null;
 }

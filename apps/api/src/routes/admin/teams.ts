@@ -4,12 +4,12 @@ import {
   deleteTeam,
   listOf,
   listTeams,
-  renameTeam,
   teamDeletedSchema,
   teamDeleteQuerySchema,
   teamInputSchema,
   teamSchema,
   teamUpdateSchema,
+  updateTeam,
 } from '@mailroom/core';
 import { z } from 'zod';
 import { all, body, json, newRouter, problems, security } from '../../lib/openapi';
@@ -34,7 +34,9 @@ teamRoutes.openapi(
     method: 'post',
     path: '/teams',
     tags,
-    summary: 'Create a team',
+    summary: 'Create a team (admins only)',
+    description:
+      '`suppressionScope` (default `system`) says where automatic suppressions from its messages go.',
     security,
     request: { body: body(teamInputSchema) },
     responses: {
@@ -51,7 +53,9 @@ teamRoutes.openapi(
     method: 'patch',
     path: '/teams/{id}',
     tags,
-    summary: 'Rename a team (admins only)',
+    summary: 'Rename a team or set its suppression scope (admins only)',
+    description:
+      "Any of `name` and `suppressionScope`. `suppressionScope: team` puts the addresses that hard-bounce or complain on this team's messages (and those past the soft-bounce limit) on the team's own suppression list, so other teams still mail them; `system` (the default) lists them for everyone. It applies to reports from then on; entries already listed stay in their scope.",
     security,
     request: { params: idParam, body: body(teamUpdateSchema) },
     responses: {
@@ -64,7 +68,7 @@ teamRoutes.openapi(
   }),
   async (c) =>
     c.json(
-      await renameTeam({ ctx: c.get('ctx'), id: c.req.valid('param').id, input: c.req.valid('json') }),
+      await updateTeam({ ctx: c.get('ctx'), id: c.req.valid('param').id, input: c.req.valid('json') }),
       200,
     ),
 );

@@ -1,4 +1,4 @@
 export { createTeam } from './createTeam';
 export { deleteTeam } from './deleteTeam';
 export { listTeams } from './listTeams';
-export { renameTeam } from './renameTeam';
+export { updateTeam } from './updateTeam';

@@ -7,7 +7,7 @@ import { MailroomError } from '../../errors';
 import { backends, createTestEnv, type TestEnv } from '../../testing';
 import { createToken, resolveToken } from '../tokens';
 import { createUser, getUser } from '../users';
-import { createTeam, deleteTeam, listTeams, renameTeam } from '.';
+import { createTeam, deleteTeam, listTeams, updateTeam } from '.';
 
 async function failure(p: Promise<unknown>): Promise<MailroomError> {
   try {
@@ -42,12 +42,12 @@ describe.each(backends)('teams on %s', (backend) => {
   it('renames a team, refusing a name in use, and audits it', async () => {
     const a = await createTeam({ ctx: env.ctx, input: { name: 'Alpha' } });
     await createTeam({ ctx: env.ctx, input: { name: 'Beta' } });
-    const taken = await failure(renameTeam({ ctx: env.ctx, id: a.id, input: { name: 'Beta' } }));
+    const taken = await failure(updateTeam({ ctx: env.ctx, id: a.id, input: { name: 'Beta' } }));
     expect(taken).toMatchObject({
       code: 'conflict',
       errors: [{ path: 'name', message: 'is already used by another team' }],
     });
-    const renamed = await renameTeam({ ctx: env.ctx, id: a.id, input: { name: 'Alpha One' } });
+    const renamed = await updateTeam({ ctx: env.ctx, id: a.id, input: { name: 'Alpha One' } });
     expect(renamed).toMatchObject({ id: a.id, name: 'Alpha One', members: 0, accounts: 0 });
     const [row] = await env.database.db
       .select()
@@ -59,11 +59,11 @@ describe.each(backends)('teams on %s', (backend) => {
       context: { changes: { name: { from: 'Alpha', to: 'Alpha One' } } },
     });
     const lead = env.as({ role: 'team_admin', teamIds: [a.id] });
-    expect((await failure(renameTeam({ ctx: lead, id: a.id, input: { name: 'Mine now' } }))).code).toBe(
+    expect((await failure(updateTeam({ ctx: lead, id: a.id, input: { name: 'Mine now' } }))).code).toBe(
       'forbidden',
     );
     expect((await failure(deleteTeam({ ctx: lead, id: a.id, input: {} }))).code).toBe('forbidden');
-    expect((await failure(renameTeam({ ctx: env.ctx, id: 'missing', input: { name: 'X' } }))).code).toBe(
+    expect((await failure(updateTeam({ ctx: env.ctx, id: 'missing', input: { name: 'X' } }))).code).toBe(
       'not_found',
     );
   });

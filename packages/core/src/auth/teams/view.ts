@@ -23,6 +23,7 @@ export async function teamViews(q: Queryable, rows: TeamRow[]): Promise<Team[]> 
     id: t.id,
     name: t.name,
     createdAt: t.createdAt.toISOString(),
+    suppressionScope: t.suppressionScope,
     members: Number(members.find((m) => m.teamId === t.id)?.n ?? 0),
     accounts: Number(owned.find((a) => a.teamId === t.id)?.n ?? 0),
   }));
