@@ -21,6 +21,19 @@ export type SecretValue = string | null | undefined;
 
 const username = headerSafe(320);
 
+/**
+ * The SASL mechanism an OAuth2 sign-in uses on SMTP, IMAP and POP3. `auto`: XOAUTH2, unless the server
+ * advertises OAUTHBEARER (RFC 7628) and not XOAUTH2 (Google, Microsoft, Yahoo and AOL all take XOAUTH2;
+ * Microsoft takes nothing else). `xoauth2` / `oauthbearer` force one.
+ */
+export const saslMechanisms = ['auto', 'xoauth2', 'oauthbearer'] as const;
+export const saslMechanismSchema = z
+  .enum(saslMechanisms)
+  .describe(
+    'SASL mechanism for the OAuth2 token: auto (XOAUTH2 unless the server advertises only OAUTHBEARER), xoauth2 or oauthbearer (RFC 7628)',
+  );
+export type SaslMechanism = z.infer<typeof saslMechanismSchema>;
+
 export const authInputSchema = z.discriminatedUnion('method', [
   z.object({ method: z.literal('none') }),
   z.object({
@@ -34,6 +47,8 @@ export const authInputSchema = z.discriminatedUnion('method', [
     clientId: headerSafe(512).min(1, 'is required'),
     clientSecret: secretInput,
     refreshToken: secretInput,
+    /** Left out: `auto`. */
+    mechanism: saslMechanismSchema.optional(),
     tokenUrl: z
       .url({ message: 'must be a URL' })
       .refine(
@@ -54,6 +69,7 @@ export const authViewSchema = z.discriminatedUnion('method', [
     username: z.string(),
     clientId: z.string(),
     tokenUrl: z.string(),
+    mechanism: saslMechanismSchema,
     hasClientSecret: z.boolean(),
     hasToken: z.boolean(),
   }),
@@ -68,7 +84,14 @@ export type AuthSecretField = (typeof authSecretFields)[number];
 export type AuthStored =
   | { method: 'none' }
   | { method: 'password'; username: string }
-  | { method: 'oauth2'; username: string; clientId: string; tokenUrl: string };
+  | {
+      method: 'oauth2';
+      username: string;
+      clientId: string;
+      tokenUrl: string;
+      /** Left out by accounts saved before the setting existed: `auto`. */
+      mechanism?: SaslMechanism;
+    };
 
 /** What a secret need looks like: the field, and whether the settings cannot work without it. */
 export type SecretUse<F extends string = string> = { field: F; required: boolean };
@@ -86,7 +109,13 @@ export function splitAuth(auth: AuthParsed): {
     };
   }
   return {
-    stored: { method: 'oauth2', username: auth.username, clientId: auth.clientId, tokenUrl: auth.tokenUrl },
+    stored: {
+      method: 'oauth2',
+      username: auth.username,
+      clientId: auth.clientId,
+      tokenUrl: auth.tokenUrl,
+      ...(auth.mechanism ? { mechanism: auth.mechanism } : {}),
+    },
     secrets: { 'auth.clientSecret': auth.clientSecret, 'auth.refreshToken': auth.refreshToken },
   };
 }
@@ -121,6 +150,7 @@ export function authView(auth: AuthStored, has: (field: AuthSecretField) => bool
     username: auth.username,
     clientId: auth.clientId,
     tokenUrl: auth.tokenUrl,
+    mechanism: auth.mechanism ?? 'auto',
     hasClientSecret: has('auth.clientSecret'),
     hasToken: has('auth.refreshToken'),
   };
