@@ -37,6 +37,8 @@ OAuth2 provider emulation (metadata at <http>/.well-known/oauth-authorization-se
   --oauth-dialect <rfc|google>
                              google: device-flow errors with Google's statuses (428, 403)
                              and verification_url (default rfc: RFC 8628)
+  --oauth-mechanisms <m,...> the token mechanisms advertised and taken: XOAUTH2, OAUTHBEARER
+                             (default both; XOAUTH2 alone is Microsoft 365)
 
 Storage:
   --max-messages <n>         keep at most n messages, oldest pruned first (default 1000)
@@ -125,12 +127,17 @@ function oauthOptions(v: ReturnType<typeof parse>['values']): OAuthOptions | und
   if (dialect !== undefined && dialect !== 'rfc' && dialect !== 'google') {
     throw new CliError(`--oauth-dialect: expected rfc or google, got ${dialect}`);
   }
+  const mechanisms = v['oauth-mechanisms']?.split(',').map((m) => m.trim().toUpperCase());
+  const bad = mechanisms?.find((m) => m !== 'XOAUTH2' && m !== 'OAUTHBEARER');
+  if (bad !== undefined)
+    throw new CliError(`--oauth-mechanisms: expected XOAUTH2 or OAUTHBEARER, got ${bad}`);
   const options: OAuthOptions = {
     ...(domains?.length ? { domains } : {}),
     ...(clients ? { clients } : {}),
     ...(ttl !== undefined ? { accessTokenTtlSeconds: Math.floor(ttl / 1000) } : {}),
     ...(v['oauth-issuer'] ? { issuer: v['oauth-issuer'] } : {}),
     ...(dialect ? { dialect } : {}),
+    ...(mechanisms ? { mechanisms: mechanisms as Array<'XOAUTH2' | 'OAUTHBEARER'> } : {}),
   };
   return v.oauth || Object.keys(options).length ? options : undefined;
 }
@@ -213,6 +220,7 @@ function parse(argv: string[]) {
       'oauth-token-ttl': { type: 'string' },
       'oauth-issuer': { type: 'string' },
       'oauth-dialect': { type: 'string' },
+      'oauth-mechanisms': { type: 'string' },
       'max-messages': { type: 'string' },
       'max-age': { type: 'string' },
       'max-bytes': { type: 'string' },

@@ -65,8 +65,6 @@ const CAPABILITIES = [
   'LITERAL+',
   'SASL-IR',
   'AUTH=PLAIN',
-  'AUTH=XOAUTH2',
-  'AUTH=OAUTHBEARER',
   'ID',
   'IDLE',
   'NAMESPACE',
@@ -149,7 +147,9 @@ export class ImapSession {
   }
 
   capabilities(): string[] {
+    // The bearer mechanisms the OAuth options keep, after PLAIN.
     const caps = [...CAPABILITIES];
+    caps.splice(caps.indexOf('AUTH=PLAIN') + 1, 0, ...this.ctx.oauth.mechanisms.map((m) => `AUTH=${m}`));
     if (!this.secure && this.state === 'not-authenticated') caps.push('STARTTLS');
     return caps;
   }

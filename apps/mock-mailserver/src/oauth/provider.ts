@@ -152,6 +152,8 @@ export class OAuthProvider {
   readonly scopes: string[];
   private readonly mailScopes: MailScopes;
   readonly defaultIdentity: string;
+  /** The bearer mechanisms SMTP, IMAP and POP3 advertise and accept. */
+  readonly mechanisms: ReadonlyArray<'XOAUTH2' | 'OAUTHBEARER'>;
   private readonly domains: 'all' | string[];
   private readonly clients: Map<string, OAuthClientConfig> | null;
   private readonly now: () => number;
@@ -186,6 +188,7 @@ export class OAuthProvider {
       ]),
     ];
     this.defaultIdentity = o.defaultIdentity ?? OAUTH_DEFAULTS.defaultIdentity;
+    this.mechanisms = o.mechanisms?.length ? [...new Set(o.mechanisms)] : ['XOAUTH2', 'OAUTHBEARER'];
     this.now = o.clock ?? Date.now;
     this.accessTtlMs = (o.accessTokenTtlSeconds ?? OAUTH_DEFAULTS.accessTokenTtlSeconds) * 1000;
     this.codeTtlMs = (o.codeTtlSeconds ?? OAUTH_DEFAULTS.codeTtlSeconds) * 1000;
@@ -231,6 +234,7 @@ export class OAuthProvider {
       issuer: this.issuerUrl,
       metadataUrl: `${this.issuerUrl}/.well-known/oauth-authorization-server`,
       domains: this.enabled ? this.domains : [],
+      mechanisms: this.mechanisms,
       mailScopes: this.mailScopes,
       defaultIdentity: this.defaultIdentity,
       accessTokenTtlSeconds: this.accessTtlMs / 1000,

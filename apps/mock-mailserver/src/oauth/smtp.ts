@@ -51,9 +51,10 @@ const hasControl = (value: string) =>
 
 const mechanismOf = (command: Buffer) => command.toString().trim().split(/\s+/)[1]?.toUpperCase() ?? '';
 
-/** Whether an AUTH command names a bearer mechanism (which `bearerAuth` runs instead of smtp-server). */
-export const isBearerAuth = (command: Buffer) =>
-  (BEARER_MECHANISMS as readonly string[]).includes(mechanismOf(command));
+/** Whether an AUTH command names an offered bearer mechanism (which `bearerAuth` runs instead of smtp-server). */
+export const isBearerAuth = (command: Buffer, offered: readonly string[] = BEARER_MECHANISMS) =>
+  (BEARER_MECHANISMS as readonly string[]).includes(mechanismOf(command)) &&
+  offered.includes(mechanismOf(command));
 
 /**
  * AUTH XOAUTH2 / OAUTHBEARER on an smtp-server connection, answered as Gmail answers: `235

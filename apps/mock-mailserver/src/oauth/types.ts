@@ -19,6 +19,11 @@ export interface OAuthOptions {
    * Gmail refuses it ("Application-specific password required").
    */
   domains?: 'all' | string[] | undefined;
+  /**
+   * The SASL mechanisms for a token that SMTP, IMAP and POP3 advertise and accept. Default both;
+   * `['XOAUTH2']` is Microsoft 365 (and tests a client's choice when only one is on offer).
+   */
+  mechanisms?: Array<'XOAUTH2' | 'OAUTHBEARER'> | undefined;
   /** Registered clients; left out, every client_id is accepted on the fly. */
   clients?: OAuthClientConfig[] | undefined;
   /** The scopes the provider knows. Default: the mail scopes, openid, email, profile, offline_access. */

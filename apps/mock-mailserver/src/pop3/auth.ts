@@ -62,9 +62,10 @@ function finish(session: Pop3Session, mechanism: Mechanism, line: string) {
 export const auth: Pop3Command = {
   states: ['authorization'],
   run(session, [name, initial, ...rest]) {
-    if (!name) return session.writeMultiline('+OK', [...MECHANISMS]);
+    const offered: readonly string[] = ['PLAIN', ...session.ctx.oauth.mechanisms];
+    if (!name) return session.writeMultiline('+OK', [...offered]);
     const mechanism = name.toUpperCase() as Mechanism;
-    if (!MECHANISMS.includes(mechanism)) return session.write(`-ERR unsupported mechanism ${name}`);
+    if (!offered.includes(mechanism)) return session.write(`-ERR unsupported mechanism ${name}`);
     if (rest.length) return session.write('-ERR AUTH takes a mechanism and an optional initial response');
     if (initial !== undefined) return finish(session, mechanism, initial);
     session.write('+ ');

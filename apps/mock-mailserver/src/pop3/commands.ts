@@ -45,7 +45,7 @@ export const COMMANDS: Record<string, Pop3Command> = {
         'RESP-CODES',
         'AUTH-RESP-CODE',
         'PIPELINING',
-        'SASL PLAIN XOAUTH2 OAUTHBEARER',
+        ['SASL', 'PLAIN', ...session.ctx.oauth.mechanisms].join(' '),
         'IMPLEMENTATION mock-mailserver',
       ];
       if (!session.secure && session.state === 'authorization') caps.push('STLS');

@@ -1,8 +1,8 @@
 import type { SMTPServerAuthentication } from 'smtp-server';
 import { passwordMatches } from '../credentials.js';
 
-/** SASL mechanisms the mock offers. */
-export const AUTH_METHODS = ['PLAIN', 'LOGIN', 'CRAM-MD5', 'XOAUTH2', 'OAUTHBEARER'];
+/** SASL mechanisms the mock offers: the password ones, then the bearer ones the OAuth options keep. */
+export const authMethods = (bearer: readonly string[]) => ['PLAIN', 'LOGIN', 'CRAM-MD5', ...bearer];
 
 /**
  * Whether the credentials pass: any do without a user list; with one, the password (or the

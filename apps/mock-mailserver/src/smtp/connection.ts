@@ -58,7 +58,8 @@ export class MockSMTPConnection extends SMTPConnection {
 
   /** XOAUTH2 and OAUTHBEARER run the mock's own exchange (Gmail's replies; smtp-server has no OAUTHBEARER). */
   override handler_AUTH(command: Buffer, callback: () => void): void {
-    if (isBearerAuth(command)) bearerAuth(this, command, callback);
+    // A bearer mechanism the OAuth options leave out goes to smtp-server, which answers 504 (not offered).
+    if (isBearerAuth(command, this._server.options.authMethods)) bearerAuth(this, command, callback);
     else super.handler_AUTH(command, callback);
   }
 

@@ -1,5 +1,5 @@
 import { listen } from '../listen.js';
-import { AUTH_METHODS } from './auth.js';
+import { authMethods } from './auth.js';
 import { type SmtpContext, smtpHandlers } from './handlers.js';
 import { MockSMTPServer } from './server.js';
 
@@ -32,7 +32,7 @@ export async function startSmtp(
     rejectOversized: true,
     // DSN (RFC 3461) is offered, so a bounce rule's report names the ORCPT a client gave.
     hideDSN: false,
-    authMethods: AUTH_METHODS,
+    authMethods: authMethods(ctx.oauth.mechanisms),
     authOptional: !options.authRequired,
     allowInsecureAuth: true,
     disableReverseLookup: true,

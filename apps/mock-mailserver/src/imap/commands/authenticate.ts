@@ -64,8 +64,9 @@ export const authenticate: ImapCommand = {
   states: ['not-authenticated'],
   async run(session, tag, args): Promise<Reply | undefined> {
     const mechanism = atom(args[0], 'a SASL mechanism');
-    if (!['PLAIN', 'XOAUTH2', 'OAUTHBEARER'].includes(mechanism)) {
-      return no(`[CANNOT] unsupported mechanism ${mechanism}; use PLAIN, XOAUTH2 or OAUTHBEARER`);
+    const offered = ['PLAIN', ...session.ctx.oauth.mechanisms];
+    if (!offered.includes(mechanism)) {
+      return no(`[CANNOT] unsupported mechanism ${mechanism}; use ${offered.join(', ')}`);
     }
     let response = args[1]?.type === 'atom' ? args[1].value : undefined;
     if (response === undefined) {
