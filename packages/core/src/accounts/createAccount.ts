@@ -4,6 +4,7 @@ import { accounts } from '../db/schema';
 import { parseInput } from '../errors';
 import { combineHealth, healthWords, type LastTest, partFromTest } from '../health';
 import { newId } from '../ids';
+import { connectWithAuthorization, oauthPartsFor } from '../oauth/takeAuthorization';
 import {
   type AccountView,
   accountInputSchema,
@@ -15,7 +16,7 @@ import {
 import { outgoingSummary } from '../transports/summaries';
 import { assertCanWrite } from './access';
 import { applySecretChanges, completeIncoming, completeOutgoing, outgoingView, splitSecrets } from './codec';
-import { viewOf } from './load';
+import { loadAccount, viewOf } from './load';
 import { assertNameFree, assertOutgoingAllowed, assertSecretsPresent, assertTeamExists } from './rules';
 import { addTimelineEvent } from './timeline';
 
@@ -31,7 +32,10 @@ export async function createAccount({ ctx, input }: { ctx: Ctx; input: unknown }
   assertOutgoingAllowed(ctx, outgoingDoc);
   const { outgoing, incoming, changes } = splitSecrets({ outgoing: outgoingDoc, incoming: incomingDoc });
   const secrets = applySecretChanges(ctx.secrets, {}, changes, { outgoing, incoming });
-  assertSecretsPresent({ outgoing, incoming }, new Set(Object.keys(secrets)));
+  // A finished OAuth2 sign-in brings the refresh token (and the rest of the OAuth2 sign-in) itself.
+  const signIn = doc.oauthAuthorizationId;
+  const fromSignIn = signIn ? await oauthPartsFor(ctx, ctx.db, signIn, { outgoing, incoming }) : [];
+  assertSecretsPresent({ outgoing, incoming }, new Set([...Object.keys(secrets), ...fromSignIn]));
 
   return ctx.db.transaction(async (tx) => {
     await assertTeamExists(tx, doc.teamId);
@@ -99,7 +103,9 @@ export async function createAccount({ ctx, input }: { ctx: Ctx; input: unknown }
         { from: 'unknown', to: before.health, reason: before.healthReason },
       );
     }
-    return viewOf(tx, row!, now);
+    if (!signIn) return viewOf(tx, row!, now);
+    await connectWithAuthorization(ctx, tx, row!, signIn);
+    return viewOf(tx, await loadAccount(ctx, tx, row!.id), now);
   });
 }
 

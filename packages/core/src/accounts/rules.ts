@@ -51,7 +51,15 @@ export function assertSecretsPresent(parts: StoredParts, secretKeys: Set<string>
     if (!part) continue;
     for (const use of secretsUsed(part)) {
       const path = `${dir}.${use.field}`;
-      if (use.required && !secretKeys.has(path)) errors.push({ path, message: 'is required' });
+      if (use.required && !secretKeys.has(path)) {
+        errors.push({
+          path,
+          message:
+            use.field === 'auth.refreshToken'
+              ? 'is required: sign in with the provider (oauthAuthorizationId) or give a refresh token'
+              : 'is required',
+        });
+      }
     }
   }
   if (errors.length > 0) {

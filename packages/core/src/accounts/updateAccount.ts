@@ -5,6 +5,7 @@ import type { Tx } from '../db/client';
 import { accountDefaults, accounts, incomingState } from '../db/schema';
 import { type FieldError, MailroomError, parseInput } from '../errors';
 import { healthWith, healthWords } from '../health/combine';
+import { connectWithAuthorization, oauthPartsFor } from '../oauth/takeAuthorization';
 import {
   type AccountView,
   accountInputSchema,
@@ -82,9 +83,17 @@ export async function updateAccount({
     assertOutgoingAllowed(ctx, outgoingDoc, row.outgoing);
     const { outgoing, incoming, changes } = splitSecrets({ outgoing: outgoingDoc, incoming: incomingDoc });
 
-    assertSecretResupplied(row, { outgoing, incoming }, changes);
+    // A finished OAuth2 sign-in brings the refresh token (and the rest of the OAuth2 sign-in) itself.
+    const signIn = patch.oauthAuthorizationId;
+    const fromSignIn = signIn ? await oauthPartsFor(ctx, tx, signIn, { outgoing, incoming }) : [];
+    assertSecretResupplied(
+      row,
+      { outgoing, incoming },
+      changes,
+      new Set(fromSignIn.flatMap((p) => [p, p.replace(/refreshToken$/, 'clientSecret')])),
+    );
     const secrets = applySecretChanges(ctx.secrets, row.secrets, changes, { outgoing, incoming });
-    assertSecretsPresent({ outgoing, incoming }, new Set(Object.keys(secrets)));
+    assertSecretsPresent({ outgoing, incoming }, new Set([...Object.keys(secrets), ...fromSignIn]));
     if (doc.name.toLowerCase() !== row.name.toLowerCase() && row.stage !== 'deleted') {
       await assertNameFree(tx, doc.name, row.id);
     }
@@ -112,7 +121,11 @@ export async function updateAccount({
     const secretChanges = Object.entries(changes)
       .filter(([path, v]) => (v === null ? path in row.secrets : true))
       .map(([path, v]) => ({ path, change: v === null ? 'cleared' : 'replaced' }));
-    if (changed.length === 0 && secretChanges.length === 0) return viewOf(tx, row);
+    if (changed.length === 0 && secretChanges.length === 0) {
+      if (!signIn) return viewOf(tx, row);
+      await connectWithAuthorization(ctx, tx, row, signIn);
+      return viewOf(tx, await loadAccount(ctx, tx, row.id));
+    }
 
     const connectionChanged =
       changed.some((c) => isConnectionField(c.path)) ||
@@ -180,7 +193,9 @@ export async function updateAccount({
         'Verification reset: the outgoing connection changed',
       );
     }
-    return viewOf(tx, updated!);
+    if (!signIn) return viewOf(tx, updated!);
+    await connectWithAuthorization(ctx, tx, updated!, signIn);
+    return viewOf(tx, await loadAccount(ctx, tx, row.id));
   });
 }
 
@@ -329,6 +344,8 @@ function assertSecretResupplied(
   row: StoredParts & { secrets: Record<string, string> },
   next: StoredParts,
   changes: SecretChanges,
+  /** Secrets an OAuth2 sign-in brings anew (`outgoing.auth.refreshToken`). */
+  supplied: Set<string> = new Set(),
 ): void {
   const errors: FieldError[] = [];
   for (const dir of ['outgoing', 'incoming'] as const) {
@@ -340,7 +357,9 @@ function assertSecretResupplied(
     for (const path of Object.keys(row.secrets)) {
       // Only secrets the new settings still use; the rest are dropped with the old auth method.
       if (!path.startsWith(`${dir}.`) || !secretStillApplies(path, next)) continue;
-      if (changes[path] === undefined) errors.push({ path, message: `re-enter the secret: ${why}` });
+      if (changes[path] === undefined && !supplied.has(path)) {
+        errors.push({ path, message: `re-enter the secret: ${why}` });
+      }
     }
   }
   if (errors.length > 0) {

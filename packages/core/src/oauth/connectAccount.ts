@@ -39,7 +39,13 @@ export async function connectAccount(
     if (!part?.auth || part.auth.method !== 'oauth2') continue;
     next[d] = {
       ...part,
-      auth: { method: 'oauth2', username: c.identity, clientId: c.clientId, tokenUrl: c.tokenUrl },
+      auth: {
+        ...part.auth,
+        method: 'oauth2',
+        username: c.identity,
+        clientId: c.clientId,
+        tokenUrl: c.tokenUrl,
+      },
     };
     secrets[`${d}.auth.refreshToken`] = ctx.secrets.encrypt(c.refreshToken);
     if (c.clientSecret) secrets[`${d}.auth.clientSecret`] = ctx.secrets.encrypt(c.clientSecret);

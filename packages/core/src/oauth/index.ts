@@ -6,3 +6,4 @@ export { DEVICE_GRANT, pollDeviceAuthorization } from './pollDevice';
 export { endpointsFromMetadata, lookupOAuthProvider, registerOAuthProvider } from './providers';
 export * from './schemas';
 export { CALLBACK_PATH, STATE_TTL_MS, type StartOptions, startAuthorization } from './startAuthorization';
+export { AUTHORIZATION_USE_TTL_MS } from './takeAuthorization';

@@ -107,11 +107,24 @@ const accountFields = {
   debug: z.boolean().default(false),
 };
 
+/**
+ * A finished OAuth2 sign-in (`POST /oauth/authorizations`, code or device flow, started without an
+ * account) that connects the account: its OAuth2 parts take the signed-in address as username, the
+ * token endpoint, client id, refresh token and client secret from it. This actor's, unused, finished
+ * less than an hour ago; used once.
+ */
+const oauthAuthorizationId = id
+  .optional()
+  .describe(
+    'A finished OAuth2 sign-in of yours (POST /oauth/authorizations with flow "code" or "device", without accountId, status connected, less than an hour old, not used yet). Every part with auth method oauth2 takes from it the connected address as username, the token endpoint as tokenUrl, the client id, the refresh token and the client secret (stored encrypted): refreshToken need not be given. Used once.',
+  );
+
 export const accountInputSchema = z
   .object({
     ...accountFields,
     outgoing: outgoingInputSchema.nullable().optional(),
     incoming: incomingInputSchema.nullable().optional(),
+    oauthAuthorizationId,
   })
   .superRefine((a, ctx) => {
     if (!a.outgoing && !a.incoming) {
@@ -149,6 +162,7 @@ export const accountPatchSchema = z
     debug: z.boolean().optional(),
     outgoing: z.record(z.string(), z.unknown()).nullable().optional(),
     incoming: z.record(z.string(), z.unknown()).nullable().optional(),
+    oauthAuthorizationId,
   })
   .strict();
 export type AccountPatch = z.infer<typeof accountPatchSchema>;

@@ -45,7 +45,7 @@ accountRoutes.openapi(
     tags,
     summary: 'Create a mail account (starts active); secrets are write-only',
     description:
-      'A connection test the same caller ran with `POST /connection-tests` in the last 30 minutes on these settings (secrets included; the From name, Reply-To, Send-as list, send mode, rate limit, poll interval, after-fetch and on/off may differ) counts: the account starts with it as `lastTest` and its health.',
+      'A connection test the same caller ran with `POST /connection-tests` in the last 30 minutes on these settings (secrets included; the From name, Reply-To, Send-as list, send mode, rate limit, poll interval, after-fetch and on/off may differ) counts: the account starts with it as `lastTest` and its health. OAuth2: sign in first (`POST /oauth/authorizations` without `accountId`, code or device flow) and give the finished sign-in as `oauthAuthorizationId`: every part with auth method `oauth2` takes the connected address as username, the token endpoint, client id, refresh token and client secret from it (no `refreshToken` needed). It must be yours, connected, unused and less than an hour old, else a 400 naming `oauthAuthorizationId`; without it and without a refresh token, a 400 naming `outgoing.auth.refreshToken`.',
     security,
     request: { body: body(accountInputSchema) },
     responses: {
@@ -80,7 +80,7 @@ accountRoutes.openapi(
     tags,
     summary: 'Change an account; secrets omitted = keep, null = clear, string = replace',
     description:
-      '`outgoing`/`incoming` are merged into the stored settings. Changing host, port or base URL of a part with a stored secret requires the secret again (422 secret_required). Changing the outgoing connection resets verification.',
+      '`outgoing`/`incoming` are merged into the stored settings. Changing host, port or base URL of a part with a stored secret requires the secret again (422 secret_required). Changing the outgoing connection resets verification. `oauthAuthorizationId` (a finished sign-in, as on create) connects the OAuth2 parts with it: identity, client and tokens replaced; an account whose access was lost is healthy again as far as anyone knows and its deferred messages are due at once.',
     security,
     request: { params: idParam, body: body(accountPatchSchema) },
     responses: {

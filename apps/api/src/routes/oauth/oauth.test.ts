@@ -140,6 +140,77 @@ describe.each(backends)('OAuth2 connect over HTTP on %s', (backend) => {
     for (const s of secrets) expect(recorded).not.toContain(s);
   });
 
+  it('creates an account from a finished sign-in (oauthAuthorizationId); refusals name the field', async () => {
+    const started = await json(
+      t.call('POST', '/api/v1/oauth/authorizations', {
+        endpoints,
+        clientId: 'mailroom',
+        clientSecret: 'client-s3cret-value',
+        flow: 'code',
+      }),
+    );
+    const page = await fetch(started.authorizationUrl);
+    const nonce = /name="nonce" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
+    const approved = await fetch(`${mock.httpUrl}/oauth/authorize`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ nonce, email: 'eve@oauth.mock.test', decision: 'approve' }).toString(),
+    });
+    const back = new URL(approved.headers.get('location') ?? '');
+    const cb = await t.app.request(`/api/v1/oauth/callback${back.search}`);
+    expect(cb.headers.get('location')).toBe(`/accounts/new?oauth=connected&authorization=${started.id}`);
+
+    const body = (oauthAuthorizationId?: string) => ({
+      name: `From a sign-in ${backend}`,
+      outgoing: {
+        transport: 'smtp',
+        host: '127.0.0.1',
+        port: mock.smtpPort,
+        security: 'none',
+        from: { address: 'eve@oauth.mock.test' },
+        auth: {
+          method: 'oauth2',
+          username: 'eve@oauth.mock.test',
+          clientId: 'mailroom',
+          tokenUrl: `${mock.httpUrl}/oauth/token`,
+        },
+      },
+      ...(oauthAuthorizationId ? { oauthAuthorizationId } : {}),
+    });
+    const without = await t.call('POST', '/api/v1/accounts', body());
+    expect(without.status).toBe(400);
+    expect((await json(without)).errors).toEqual([
+      { path: 'outgoing.auth.refreshToken', message: expect.stringContaining('oauthAuthorizationId') },
+    ]);
+    const unknown = await t.call('POST', '/api/v1/accounts', body('no-such-sign-in'));
+    expect(unknown.status).toBe(400);
+    expect((await json(unknown)).errors).toEqual([
+      { path: 'oauthAuthorizationId', message: 'does not name a sign-in you started' },
+    ]);
+
+    const created = await t.call('POST', '/api/v1/accounts', body(started.id));
+    expect(created.status).toBe(201);
+    const account = await json(created);
+    expect(account.outgoing.auth).toMatchObject({
+      method: 'oauth2',
+      username: 'eve@oauth.mock.test',
+      hasToken: true,
+      hasClientSecret: true,
+    });
+    expect(JSON.stringify(account)).not.toContain('client-s3cret-value');
+    const status = await json(t.call('GET', `/api/v1/oauth/authorizations/${started.id}`));
+    expect(status).toMatchObject({ status: 'connected', accountId: account.id });
+    expect(status.usedAt).not.toBeNull();
+
+    const used = await t.call('POST', '/api/v1/accounts', { ...body(started.id), name: `Again ${backend}` });
+    expect(used.status).toBe(400);
+    expect((await json(used)).errors[0]).toMatchObject({
+      path: 'oauthAuthorizationId',
+      message: expect.stringContaining('already used'),
+    });
+  });
+
   it('OpenAPI documents the OAuth2 routes', async () => {
     const doc = await json(t.app.request('/api/openapi.json'));
     expect(Object.keys(doc.paths)).toEqual(
@@ -149,5 +220,8 @@ describe.each(backends)('OAuth2 connect over HTTP on %s', (backend) => {
         '/api/v1/oauth/callback',
       ]),
     );
+    const create = JSON.stringify(doc.paths['/api/v1/accounts'].post);
+    expect(create).toContain('oauthAuthorizationId');
+    expect(JSON.stringify(doc.paths['/api/v1/accounts/{id}'].patch)).toContain('oauthAuthorizationId');
   });
 });
