@@ -1,3 +1,13 @@
+import {
+  attachDkim,
+  completeDkim,
+  DKIM_KEY_FIELD,
+  dkimSecretsUsed,
+  dkimView,
+  keepDkimRecord,
+  splitDkim,
+  withGeneratedDkimKey,
+} from '../dkim/settings';
 import { noTraffic, type TrafficOf } from '../health/traffic';
 import {
   type AccountView,
@@ -58,7 +68,7 @@ const usedOf = <K extends TransportKind>(kind: K, stored: StoredOf<K>): SecretUs
 
 /** The outgoing part with its computed defaults (the SMTP port from the security mode). */
 export function completeOutgoing(part: OutgoingParsed): OutgoingSettings {
-  return completeOf(part.transport, part);
+  return completeDkim(completeOf(part.transport, part));
 }
 
 /** The incoming part with its port filled from the security mode when the admin left it out (143/993, 110/995). */
@@ -69,7 +79,9 @@ export function completeIncoming(part: IncomingParsed): IncomingSettings {
 
 /** Splits an outgoing part into what is stored in clear and the secrets the input carried. */
 export function splitOutgoing(part: OutgoingSettings): { stored: OutgoingStored; secrets: PartSecrets } {
-  return splitOf(part.transport, part);
+  const { stored, secrets } = splitOf(part.transport, part);
+  // The DKIM key is common to every transport that signs: taken out here, around the transport's own split.
+  return splitDkim(stored, secrets);
 }
 
 /** Splits an incoming part into what is stored in clear and the secrets the input carried. */
@@ -84,7 +96,7 @@ export function attachOutgoing(
   stored: OutgoingStored,
   secret: (field: string) => SecretValue,
 ): OutgoingSettings {
-  return attachOf(stored.transport, stored, secret);
+  return attachDkim(attachOf(stored.transport, stored, secret), secret);
 }
 
 /** A stored incoming part with its secrets put back. */
@@ -97,17 +109,31 @@ export function attachIncoming(
 
 /** The secrets a stored part uses (fields relative to the part), and which of them it cannot work without. */
 export function secretsUsed(part: OutgoingStored | IncomingStored): SecretUse[] {
-  return 'transport' in part ? usedOf(part.transport, part) : authSecretsUsed(part.auth);
+  return 'transport' in part
+    ? [...usedOf(part.transport, part), ...dkimSecretsUsed(part)]
+    : authSecretsUsed(part.auth);
+}
+
+/**
+ * A secret that never leaves this server (the DKIM key signs here): moving the connection does not
+ * expose it, so it need not be typed again.
+ */
+export function secretStaysHere(field: string): boolean {
+  return field === DKIM_KEY_FIELD || field === `outgoing.${DKIM_KEY_FIELD}`;
 }
 
 /**
  * Splits a parsed account document into what is stored in clear and the secrets it carries.
  * A secret that is `undefined` is absent from the changes (keep); `null` clears; a string replaces.
  */
-export function splitSecrets(doc: {
-  outgoing: OutgoingSettings | null;
-  incoming: IncomingSettings | null;
-}): StoredParts & { changes: SecretChanges } {
+export function splitSecrets(
+  doc: {
+    outgoing: OutgoingSettings | null;
+    incoming: IncomingSettings | null;
+  },
+  /** The stored account on an update: what is derived from a kept secret (the DKIM record) goes on. */
+  previous?: StoredParts,
+): StoredParts & { changes: SecretChanges } {
   const changes: SecretChanges = {};
   const collect = (direction: Direction, secrets: PartSecrets) => {
     for (const [field, value] of Object.entries(secrets)) {
@@ -117,8 +143,10 @@ export function splitSecrets(doc: {
   let outgoing: OutgoingStored | null = null;
   let incoming: IncomingStored | null = null;
   if (doc.outgoing) {
-    const split = splitOutgoing(doc.outgoing);
-    outgoing = split.stored;
+    // `dkim.generateKey`: a new key, made once here where the account is saved.
+    const split = splitOutgoing(withGeneratedDkimKey(doc.outgoing));
+    const keyChanged = split.secrets[DKIM_KEY_FIELD] !== undefined;
+    outgoing = keepDkimRecord(previous?.outgoing ?? null, split.stored, keyChanged);
     collect('outgoing', split.secrets);
   }
   if (doc.incoming) {
@@ -212,6 +240,8 @@ export function outgoingView(
     ...(o.bounceAddress ? { bounceAddress: o.bounceAddress } : {}),
     verifiedAt: verifiedAt ? verifiedAt.toISOString() : null,
   };
+  const dkim = dkimView(o, (field) => `outgoing.${field}` in secrets);
+  if (dkim) Object.assign(common, { dkim });
   return viewOfKind(o.transport, o, (field) => `outgoing.${field}` in secrets, common);
 }
 

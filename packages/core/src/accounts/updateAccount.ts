@@ -26,6 +26,7 @@ import {
   completeOutgoing,
   type SecretChanges,
   type StoredParts,
+  secretStaysHere,
   secretStillApplies,
   splitSecrets,
 } from './codec';
@@ -43,6 +44,8 @@ const NON_CONNECTION_OUTGOING = new Set([
   'sendMode',
   'replyTo',
   'rateLimitPerMinute',
+  // DKIM signs here, after the connection: the verification still holds.
+  'dkim',
 ]);
 
 /**
@@ -81,7 +84,10 @@ export async function updateAccount({
     const outgoingDoc = doc.outgoing ? completeOutgoing(doc.outgoing) : null;
     const incomingDoc = doc.incoming ? completeIncoming(doc.incoming) : null;
     assertOutgoingAllowed(ctx, outgoingDoc, row.outgoing);
-    const { outgoing, incoming, changes } = splitSecrets({ outgoing: outgoingDoc, incoming: incomingDoc });
+    const { outgoing, incoming, changes } = splitSecrets(
+      { outgoing: outgoingDoc, incoming: incomingDoc },
+      row,
+    );
 
     // A finished OAuth2 sign-in brings the refresh token (and the rest of the OAuth2 sign-in) itself.
     const signIn = patch.oauthAuthorizationId;
@@ -129,7 +135,7 @@ export async function updateAccount({
 
     const connectionChanged =
       changed.some((c) => isConnectionField(c.path)) ||
-      secretChanges.some((c) => c.path.startsWith('outgoing.'));
+      secretChanges.some((c) => c.path.startsWith('outgoing.') && !secretStaysHere(c.path));
     const incomingChanged =
       changed.some((c) => c.path.startsWith('incoming')) ||
       secretChanges.some((c) => c.path.startsWith('incoming.'));
@@ -356,7 +362,7 @@ function assertSecretResupplied(
     if (!why) continue;
     for (const path of Object.keys(row.secrets)) {
       // Only secrets the new settings still use; the rest are dropped with the old auth method.
-      if (!path.startsWith(`${dir}.`) || !secretStillApplies(path, next)) continue;
+      if (!path.startsWith(`${dir}.`) || !secretStillApplies(path, next) || secretStaysHere(path)) continue;
       if (changes[path] === undefined && !supplied.has(path)) {
         errors.push({ path, message: `re-enter the secret: ${why}` });
       }

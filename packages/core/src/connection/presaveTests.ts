@@ -47,6 +47,8 @@ const NOT_TESTED = new Set([
   'sendMode',
   'rateLimitPerMinute',
   'fromNotAllowed',
+  // DKIM signs messages; a connection test sends none.
+  'dkim',
   'pollIntervalSec',
   'afterFetch',
   'enabled',

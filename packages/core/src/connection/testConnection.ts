@@ -5,6 +5,7 @@ import {
   completeIncoming,
   completeOutgoing,
   resolvePart,
+  secretStaysHere,
   secretsUsed,
   secretValues,
   splitIncoming,
@@ -61,7 +62,7 @@ function fillStoredSecrets(
     // null is the form's "clear": an explicit no, so the stored secret is not used either.
     const storedValue = typed !== null ? stored[need.field] : undefined;
     const path = `${direction}.${need.field}`;
-    if (typeof storedValue === 'string' && exposure === null) {
+    if (typeof storedValue === 'string' && (exposure === null || secretStaysHere(need.field))) {
       values[need.field] = storedValue;
     } else if (typeof storedValue === 'string') {
       // Same words as PATCH: the rule is the same, so is its explanation.

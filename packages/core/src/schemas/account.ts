@@ -65,6 +65,8 @@ export const outgoingInputSchema = z.discriminatedUnion(
 export const secretPaths: readonly string[] = [
   ...new Set([
     ...modules.flatMap((m) => m.secretFields.map((f: string) => `outgoing.${f}`)),
+    // DKIM signing is common to the transports that sign (dkim/settings.ts).
+    'outgoing.dkim.privateKey',
     ...authSecretFields.map((f) => `incoming.${f}`),
   ]),
 ];

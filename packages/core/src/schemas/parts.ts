@@ -180,6 +180,51 @@ export const sendModeSchema = z.enum(['immediate', 'queued']);
 export const fromNotAllowedSchema = z.enum(['refuse', 'rewrite']);
 export type FromNotAllowed = z.infer<typeof fromNotAllowedSchema>;
 
+// ---- DKIM signing (docs/DELIVERABILITY.md) ----
+const dnsLabel = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?';
+/** A DKIM selector: one or more DNS labels (`mailroom`, `mr2026`, `s1.eu`). */
+export const dkimSelector = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(63)
+  .regex(new RegExp(`^${dnsLabel}(?:\\.${dnsLabel})*$`), {
+    message: 'must be DNS labels such as mailroom or mr2026',
+  });
+
+/**
+ * DKIM signing of an outgoing part. `privateKey` (PEM, RSA or Ed25519) is a secret: write-only, encrypted
+ * at rest. `generateKey: true` makes Mailroom generate a 2048-bit RSA key instead (replacing a stored
+ * one). `domain` is the `d=` of the signature, the From address's domain when left out.
+ */
+export const dkimInputSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    domain: domainName.optional(),
+    selector: dkimSelector.default('mailroom'),
+    privateKey: z.string().min(1, 'must not be empty').max(10000).nullable().optional(),
+    generateKey: z.boolean().optional(),
+  })
+  .refine((d) => !(d.generateKey && typeof d.privateKey === 'string'), {
+    path: ['generateKey'],
+    message: 'give a private key or ask for one to be generated, not both',
+  });
+export type DkimParsed = z.output<typeof dkimInputSchema>;
+
+/** The DNS record a DKIM key is published in: `<selector>._domainkey.<domain> TXT "v=DKIM1; k=rsa; p=…"`. */
+export const dkimRecordSchema = z.object({ name: z.string(), type: z.literal('TXT'), value: z.string() });
+
+export const dkimViewSchema = z.object({
+  enabled: z.boolean(),
+  domain: z.string(),
+  selector: z.string(),
+  /** A private key is stored (never returned). */
+  privateKeySet: z.boolean(),
+  /** The TXT record to publish, derived from the stored key's public half; null without a key. */
+  record: dkimRecordSchema.nullable(),
+});
+export type DkimView = z.infer<typeof dkimViewSchema>;
+
 /** The fields every outgoing part has, whatever its transport. */
 export const outgoingCommon = {
   from: fromSchema,
@@ -201,6 +246,8 @@ export const outgoingCommon = {
     // The token takes 44 of the 64 characters a local part may have (RFC 5321).
     .refine((a) => a.split('@')[0]!.length <= 20, { message: 'must have at most 20 characters before the @' })
     .optional(),
+  /** DKIM signing with the account's own key (SMTP, sendmail, SES); left out: not signed by Mailroom. */
+  dkim: dkimInputSchema.optional(),
 };
 
 export const outgoingViewCommon = {
@@ -212,6 +259,7 @@ export const outgoingViewCommon = {
   rateLimitPerMinute: z.number(),
   bounceAddress: z.string().optional(),
   verifiedAt: z.string().nullable(),
+  dkim: dkimViewSchema.optional(),
 };
 /** The common outgoing fields as a view shows them. */
 export type OutgoingViewCommon = {
@@ -223,4 +271,5 @@ export type OutgoingViewCommon = {
   rateLimitPerMinute: number;
   bounceAddress?: string | undefined;
   verifiedAt: string | null;
+  dkim?: DkimView | undefined;
 };

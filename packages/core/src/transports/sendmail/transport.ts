@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import nodemailer from 'nodemailer';
+import { nodemailerDkim } from '../../dkim/settings';
 import { deliveryError } from '../../transport/classify';
 import { sendWithNodemailer, toNodemailer } from '../../transport/compose';
 import type { MailTransport } from '../../transport/types';
@@ -24,6 +25,7 @@ export function sendmailPathProblem(path: string, allowed: readonly string[]): s
  */
 export function createSendmailTransport(s: SendmailSettings, allowed: readonly string[]): MailTransport {
   const problem = sendmailPathProblem(s.path, allowed);
+  const dkim = nodemailerDkim(s);
   return {
     kind: 'sendmail',
     async send(mail) {
@@ -44,6 +46,8 @@ export function createSendmailTransport(s: SendmailSettings, allowed: readonly s
         newline: 'unix',
         path: s.path,
         args: ['-f', mail.envelopeFrom ?? mail.from.address, '--'],
+        // nodemailer signs the message before piping it to the program.
+        ...(dkim ? { dkim } : {}),
       });
       return sendWithNodemailer(() => transporter.sendMail(toNodemailer(mail)), mail);
     },

@@ -1,5 +1,7 @@
+import DKIM from 'nodemailer/lib/dkim';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type { Timeouts } from '../../context';
+import { nodemailerDkim } from '../../dkim/settings';
 import type { Destination } from '../../door/destination';
 import { type GuardedResponse, guardedRequest } from '../../door/http';
 import { unansweredAttemptError } from '../../transport/classify';
@@ -13,13 +15,24 @@ import { signSesRequest } from './sign';
  * The message as MIME, built by nodemailer's composer from the same options as an SMTP send (headers,
  * Message-ID, attachments), so a message reads the same whichever way it left. Opens no socket.
  */
-export async function sesRawMessage(mail: OutgoingMail): Promise<Buffer> {
-  return new MailComposer(toNodemailer(mail)).compile().build();
+export async function sesRawMessage(
+  mail: OutgoingMail,
+  dkim?: ReturnType<typeof nodemailerDkim>,
+): Promise<Buffer> {
+  const raw = await new MailComposer(toNodemailer(mail)).compile().build();
+  if (!dkim) return raw;
+  // The account's own DKIM signature, beside the one SES adds with its Easy DKIM key.
+  const chunks: Buffer[] = [];
+  for await (const chunk of new DKIM(dkim).sign(raw)) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
 }
 
 /** The SendEmail request body (SES API v2): the raw MIME, the envelope, the configuration set. */
-export async function sesSendEmailBody(mail: OutgoingMail, s: Pick<SesSettings, 'configurationSetName'>) {
-  const raw = await sesRawMessage(mail);
+export async function sesSendEmailBody(
+  mail: OutgoingMail,
+  s: Pick<SesSettings, 'configurationSetName' | 'dkim'>,
+) {
+  const raw = await sesRawMessage(mail, nodemailerDkim(s));
   return JSON.stringify({
     FromEmailAddress: mail.from.address,
     // The envelope of this attempt: recipients accepted by an earlier attempt are left out.

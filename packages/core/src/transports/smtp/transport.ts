@@ -1,6 +1,7 @@
 import { format } from 'node:util';
 import nodemailer from 'nodemailer';
 import type { Timeouts } from '../../context';
+import { nodemailerDkim } from '../../dkim/settings';
 import { sendWithNodemailer, toNodemailer } from '../../transport/compose';
 import type { MailTransport, OutgoingMail, SendOutcome } from '../../transport/types';
 import type { DeliveryThread } from './deliveryThread';
@@ -41,6 +42,7 @@ export function smtpOptions(
             ...(tokens ? { provisionCallback: tokens.provision } : {}),
           }
         : undefined;
+  const dkim = nodemailerDkim(s);
   return {
     pool: true as const,
     // Connect to the address the guard checked; the name stays for SNI and the certificate.
@@ -56,6 +58,8 @@ export function smtpOptions(
     socketTimeout: timeouts.commandMs,
     maxConnections: pool.maxConnections ?? 5,
     maxMessages: pool.maxMessages ?? 500,
+    // The account's own DKIM key signs every message (docs/DELIVERABILITY.md).
+    ...(dkim ? { dkim } : {}),
   };
 }
 
