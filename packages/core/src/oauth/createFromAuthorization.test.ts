@@ -12,6 +12,7 @@ import { accountEvents, oauthAuthorizations } from '../db/schema';
 import { MailroomError } from '../errors';
 import { sendMessage } from '../outbox/sendMessage';
 import { backends, createTestEnv, type TestEnv } from '../testing';
+import { accountAccessToken, OAuthRevoked } from './accessTokens';
 import { completeCallback } from './completeCallback';
 import { getAuthorization } from './getAuthorization';
 import { endpointsFromMetadata } from './providers';
@@ -32,7 +33,11 @@ describe.each(backends)('accounts from an OAuth2 sign-in (%s)', (backend) => {
       pop3Port: false,
       imapPort: false,
       imapsPort: false,
-      oauth: { domains: ['oauth.mock.test'] },
+      oauth: {
+        domains: ['oauth.mock.test'],
+        // `confidential` must present its secret at the token endpoint, as Google's and Microsoft's web clients do.
+        clients: [{ clientId: 'mailroom' }, { clientId: 'confidential', clientSecret: 'client-s3cret' }],
+      },
     });
     const meta = (await (
       await fetch(`${mock.httpUrl}/.well-known/oauth-authorization-server`)
@@ -48,7 +53,12 @@ describe.each(backends)('accounts from an OAuth2 sign-in (%s)', (backend) => {
   async function signIn(email: string, clientSecret?: string, ctx: Ctx = env.ctx): Promise<string> {
     const started = await startAuthorization({
       ctx,
-      input: { endpoints, clientId: 'mailroom', flow: 'code', ...(clientSecret ? { clientSecret } : {}) },
+      input: {
+        endpoints,
+        clientId: clientSecret ? 'confidential' : 'mailroom',
+        flow: 'code',
+        ...(clientSecret ? { clientSecret } : {}),
+      },
       options: { publicUrl: PUBLIC },
     });
     if (started.flow !== 'code') throw new Error('expected a code flow');
@@ -99,7 +109,7 @@ describe.each(backends)('accounts from an OAuth2 sign-in (%s)', (backend) => {
     expect((account.outgoing as { auth?: unknown } | null)?.auth).toMatchObject({
       method: 'oauth2',
       username: 'ann@oauth.mock.test',
-      clientId: 'mailroom',
+      clientId: 'confidential',
       tokenUrl: endpoints.tokenEndpoint,
       hasToken: true,
       hasClientSecret: true,
@@ -231,5 +241,45 @@ describe.each(backends)('accounts from an OAuth2 sign-in (%s)', (backend) => {
       updateAccount({ ctx: env.ctx, id: first.id, input: { oauthAuthorizationId: id } }),
     );
     expect(again.errors?.[0]?.path).toBe('oauthAuthorizationId');
+  });
+
+  it('a reconnect with the same client reuses the stored client secret (nobody types it again)', async () => {
+    const account = await createAccount({
+      ctx: env.ctx,
+      input: input(await signIn('fay@oauth.mock.test', 'client-s3cret')),
+    });
+    mock.oauth.revoke({ identity: 'fay@oauth.mock.test' });
+    const lost = await accountAccessToken(env.ctx, account.id, 'outgoing', { renew: true }).catch(
+      (e: unknown) => e,
+    );
+    expect(lost).toBeInstanceOf(OAuthRevoked);
+    expect((await getAccount({ ctx: env.ctx, id: account.id })).health).toBe('auth_failed');
+
+    // The reconnect names the client only; the token endpoint refuses `confidential` without its secret.
+    const started = await startAuthorization({
+      ctx: env.ctx,
+      input: { endpoints, clientId: 'confidential', flow: 'code', accountId: account.id },
+      options: { publicUrl: PUBLIC },
+    });
+    if (started.flow !== 'code') throw new Error('expected a code flow');
+    const page = await fetch(started.authorizationUrl, { redirect: 'manual' });
+    const nonce = /name="nonce" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
+    const answer = await fetch(`${mock.httpUrl}/oauth/authorize`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ nonce, email: 'fay@oauth.mock.test', decision: 'approve' }).toString(),
+    });
+    const query = Object.fromEntries(new URL(answer.headers.get('location') ?? '').searchParams);
+    expect(await completeCallback({ ctx: env.ctx, input: query })).toMatchObject({
+      result: 'connected',
+      accountId: account.id,
+    });
+    const got = await getAccount({ ctx: env.ctx, id: account.id });
+    expect(got.health).not.toBe('auth_failed');
+    expect((got.outgoing as { auth?: unknown } | null)?.auth).toMatchObject({ hasClientSecret: true });
+    // The refresh presents the kept secret too.
+    const token = await accountAccessToken(env.ctx, account.id, 'outgoing', { renew: true });
+    expect(token.accessToken).toBeTruthy();
   });
 });

@@ -1,9 +1,11 @@
 import { assertCanWrite } from '../accounts/access';
 import { loadAccount } from '../accounts/load';
+import type { AccountRow } from '../accounts/types';
 import type { Ctx } from '../context';
 import { oauthAuthorizations } from '../db/schema';
 import { MailroomError, parseInput } from '../errors';
 import { newId } from '../ids';
+import type { AuthStored } from '../schemas/parts';
 import { assertEndpoint, postForm } from './endpoint';
 import { hashState, newPkce, newState } from './pkce';
 import { pollDeviceAuthorization } from './pollDevice';
@@ -45,9 +47,12 @@ export async function startAuthorization({
   options?: StartOptions;
 }): Promise<OAuthAuthorizationStarted> {
   const data = parseInput(oauthAuthorizationInputSchema, input);
+  let storedSecret: string | undefined;
   if (data.accountId) {
     const account = await loadAccount(ctx, ctx.db, data.accountId);
     assertCanWrite(ctx.actor, account.teamId);
+    // A reconnect with the same client keeps the account's client secret: nobody types it again.
+    if (!data.clientSecret) storedSecret = storedClientSecret(account, data.clientId);
   } else if (ctx.actor.role === 'viewer') {
     assertCanWrite(ctx.actor, null);
   }
@@ -59,6 +64,8 @@ export async function startAuthorization({
   const now = ctx.now();
   const secrets: Record<string, string> = {};
   if (data.clientSecret) secrets.clientSecret = ctx.secrets.encrypt(data.clientSecret);
+  else if (storedSecret) secrets.clientSecret = storedSecret;
+  const clientSecret = data.clientSecret ?? (storedSecret ? ctx.secrets.decrypt(storedSecret) : undefined);
   const base = {
     id,
     accountId: data.accountId ?? null,
@@ -135,7 +142,7 @@ export async function startAuthorization({
   assertEndpoint(ctx, endpoints.deviceAuthorizationEndpoint, 'endpoints.deviceAuthorizationEndpoint');
   const fields: Record<string, string> = { client_id: data.clientId };
   if (scopes.length) fields.scope = scopes.join(' ');
-  if (data.clientSecret) fields.client_secret = data.clientSecret;
+  if (clientSecret) fields.client_secret = clientSecret;
   const { status, json } = await postForm(ctx, endpoints.deviceAuthorizationEndpoint, fields);
   const str = (k: string) => (typeof json[k] === 'string' ? (json[k] as string) : undefined);
   const deviceCode = str('device_code');
@@ -199,4 +206,14 @@ function resolveEndpoints(
     });
   }
   return found;
+}
+
+/** The encrypted client secret an account's OAuth2 part keeps for this client, if any. */
+function storedClientSecret(account: AccountRow, clientId: string): string | undefined {
+  for (const d of ['outgoing', 'incoming'] as const) {
+    const auth = (account[d] as { auth?: AuthStored } | null)?.auth;
+    const enc = account.secrets[`${d}.auth.clientSecret`];
+    if (auth?.method === 'oauth2' && auth.clientId === clientId && enc) return enc;
+  }
+  return undefined;
 }
