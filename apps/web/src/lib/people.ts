@@ -4,6 +4,7 @@ import type {
   ListResult,
   LogEntry,
   PasswordResetResult,
+  SuppressionScope,
   Team,
   TeamDeleted,
   User,
@@ -31,8 +32,10 @@ export const deleteUser = (id: string) =>
 export const resetPassword = (id: string, password?: string) =>
   post<PasswordResetResult>(`/users/${at(id)}/password-reset`, password ? { password } : {});
 
-export const createTeam = (name: string) => post<Team>('/teams', { name });
-export const renameTeam = (id: string, name: string) => patch<Team>(`/teams/${at(id)}`, { name });
+export const createTeam = (name: string, suppressionScope: SuppressionScope) =>
+  post<Team>('/teams', { name, suppressionScope });
+export const updateTeam = (id: string, change: { name?: string; suppressionScope?: SuppressionScope }) =>
+  patch<Team>(`/teams/${at(id)}`, change);
 export const deleteTeam = (id: string, moveAccounts: boolean) =>
   request<TeamDeleted>('DELETE', `/teams/${at(id)}`, {
     query: { moveAccountsTo: moveAccounts ? 'system' : undefined },

@@ -1,29 +1,40 @@
-import { type Team, teamInputSchema } from '@mailroom/core/schemas';
+import { type SuppressionScope, type Team, teamInputSchema } from '@mailroom/core/schemas';
 import { createEffect, createSignal, For, on, Show } from 'solid-js';
 import { ErrorBanner } from '../../components/ErrorBanner';
-import { TextField } from '../../components/Field';
+import { SelectField, TextField } from '../../components/Field';
 import { Modal } from '../../components/Modal';
 import { toast } from '../../components/Toasts';
 import { ApiError } from '../../lib/api';
 import { apiErrors, type FieldErrors, validate } from '../../lib/form';
 import { dateTime } from '../../lib/format';
-import { createTeam, deleteTeam, renameTeam } from '../../lib/people';
+import { createTeam, deleteTeam, updateTeam } from '../../lib/people';
 import { loadTeams, teams } from '../../lib/session';
 import { AdminOnly } from './AdminOnly';
+
+/** Where a team's bounces and complaints list the address (`suppressionScope`), as the form offers it. */
+const scopeOptions = [
+  { value: 'system', label: 'System list (every team stops mailing the address)' },
+  { value: 'team', label: "This team's own list (other teams still mail it)" },
+] as const;
+const scopeHelp =
+  "Where hard bounces, complaints and repeated soft bounces on this team's mail put the address; it applies from the next report on.";
+const scopeShort = (s: SuppressionScope) => (s === 'team' ? "Team's own list" : 'System list');
 
 /** Teams scope accounts and defaults; team admins manage only their own. */
 export default function Teams() {
   const [name, setName] = createSignal('');
+  const [scope, setScope] = createSignal<SuppressionScope>('system');
   const [errors, setErrors] = createSignal<FieldErrors>({});
-  const [renaming, setRenaming] = createSignal<Team | null>(null);
+  const [editing, setEditing] = createSignal<Team | null>(null);
   const [deleting, setDeleting] = createSignal<Team | null>(null);
   async function submit(e: Event) {
     e.preventDefault();
-    const v = validate(teamInputSchema, { name: name() });
+    const v = validate(teamInputSchema, { name: name(), suppressionScope: scope() });
     if (!v.ok) return setErrors(v.errors);
     try {
-      await createTeam(v.data.name);
+      await createTeam(v.data.name, scope());
       setName('');
+      setScope('system');
       setErrors({});
       toast(`Team “${v.data.name}” created`);
       await loadTeams(true);
@@ -47,6 +58,14 @@ export default function Teams() {
               error={errors().name ?? errors()['']}
             />
           </div>
+          <SelectField
+            label="Automatic suppressions"
+            name="team-suppression-scope"
+            value={scope()}
+            onValue={(v) => setScope(v as SuppressionScope)}
+            options={scopeOptions}
+            error={errors().suppressionScope}
+          />
           <button type="submit" class="btn primary">
             Create team
           </button>
@@ -61,6 +80,7 @@ export default function Teams() {
               <th scope="col" class="num">
                 Accounts
               </th>
+              <th scope="col">Automatic suppressions</th>
               <th scope="col">Created</th>
               <th scope="col">
                 <span class="sr-only">Actions</span>
@@ -72,7 +92,7 @@ export default function Teams() {
               each={teams()}
               fallback={
                 <tr>
-                  <td colSpan={5} class="empty">
+                  <td colSpan={6} class="empty">
                     No teams yet.
                   </td>
                 </tr>
@@ -83,16 +103,17 @@ export default function Teams() {
                   <td>{t.name}</td>
                   <td class="num">{t.members}</td>
                   <td class="num">{t.accounts}</td>
+                  <td>{scopeShort(t.suppressionScope)}</td>
                   <td>{dateTime(t.createdAt)}</td>
                   <td>
                     <div class="actions">
                       <button
                         type="button"
                         class="btn small"
-                        aria-label={`Rename ${t.name}`}
-                        onClick={() => setRenaming(t)}
+                        aria-label={`Edit ${t.name}`}
+                        onClick={() => setEditing(t)}
                       >
-                        Rename
+                        Edit
                       </button>
                       <button
                         type="button"
@@ -110,19 +131,24 @@ export default function Teams() {
           </tbody>
         </table>
       </section>
-      <RenameTeam team={renaming()} onClose={() => setRenaming(null)} />
+      <EditTeam team={editing()} onClose={() => setEditing(null)} />
       <DeleteTeam team={deleting()} onClose={() => setDeleting(null)} />
     </AdminOnly>
   );
 }
 
-function RenameTeam(props: { team: Team | null; onClose: () => void }) {
+/** A team's name and where its automatic suppressions go (admins only, as the whole screen). */
+function EditTeam(props: { team: Team | null; onClose: () => void }) {
   const [name, setName] = createSignal('');
+  const [scope, setScope] = createSignal<SuppressionScope>('system');
   const [errors, setErrors] = createSignal<FieldErrors>({});
   createEffect(
     on(
       () => props.team,
-      (t) => setName(t?.name ?? ''),
+      (t) => {
+        setName(t?.name ?? '');
+        setScope(t?.suppressionScope ?? 'system');
+      },
     ),
   );
   const close = () => {
@@ -133,11 +159,24 @@ function RenameTeam(props: { team: Team | null; onClose: () => void }) {
     e.preventDefault();
     const t = props.team;
     if (!t) return;
-    const v = validate(teamInputSchema, { name: name() });
+    const v = validate(teamInputSchema, { name: name(), suppressionScope: scope() });
     if (!v.ok) return setErrors(v.errors);
+    const renamed = v.data.name !== t.name;
+    const rescoped = scope() !== t.suppressionScope;
+    if (!renamed && !rescoped) return close();
     try {
-      await renameTeam(t.id, v.data.name);
-      toast(`Team “${t.name}” renamed to “${v.data.name}”`);
+      await updateTeam(t.id, {
+        ...(renamed ? { name: v.data.name } : {}),
+        ...(rescoped ? { suppressionScope: scope() } : {}),
+      });
+      toast(
+        [
+          renamed ? `Team “${t.name}” renamed to “${v.data.name}”` : `Team “${t.name}” saved`,
+          rescoped ? `automatic suppressions go to the ${scopeShort(scope()).toLowerCase()}` : '',
+        ]
+          .filter(Boolean)
+          .join('; '),
+      );
       await loadTeams(true);
       close();
     } catch (err) {
@@ -145,7 +184,7 @@ function RenameTeam(props: { team: Team | null; onClose: () => void }) {
     }
   }
   return (
-    <Modal open={!!props.team} onOpenChange={(o) => !o && close()} title={`Rename “${props.team?.name}”`}>
+    <Modal open={!!props.team} onOpenChange={(o) => !o && close()} title={`Edit team “${props.team?.name}”`}>
       <form class="stack" novalidate onSubmit={submit}>
         <TextField
           label="Team name"
@@ -154,12 +193,20 @@ function RenameTeam(props: { team: Team | null; onClose: () => void }) {
           error={errors().name ?? errors()['']}
           help="Accounts, members and defaults stay with the team."
         />
+        <SelectField
+          label="Automatic suppressions"
+          value={scope()}
+          onValue={(v) => setScope(v as SuppressionScope)}
+          options={scopeOptions}
+          error={errors().suppressionScope}
+          help={scopeHelp}
+        />
         <div class="actions" style={{ 'justify-content': 'flex-end' }}>
           <button type="button" class="btn ghost" onClick={close}>
             Cancel
           </button>
           <button type="submit" class="btn primary">
-            Rename
+            Save
           </button>
         </div>
       </form>

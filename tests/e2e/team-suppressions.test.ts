@@ -1,0 +1,187 @@
+// A team that keeps its automatic suppressions to itself, end to end on the quick start: the admin makes
+// the team on the Teams screen with "This team's own list"; the mock bounces a message of that team's
+// account hard; "fetch now" on the bounce mailbox brings the DSN back; the address lands on the team's
+// list (the Suppressions page names the team); the team's next send to it is suppressed while another
+// team's send to the same address goes out.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiSession } from './support/api';
+import { launch, screenshot, seriousViolations } from './support/browser';
+import { ADMIN, buildWeb, type Product, startProduct } from './support/product';
+
+type Api = Awaited<ReturnType<typeof apiSession>>;
+
+let product: Product;
+let browser: Browser;
+let page: Page;
+let api: Api;
+let pop3Port = 0;
+
+const DEAD = 'gone-for-us@example.org';
+
+describe("a team's own suppression list", () => {
+  beforeAll(async () => {
+    buildWeb();
+    product = await startProduct();
+    pop3Port = Number(product.output().match(/Mock POP3: 127\.0\.0\.1:(\d+)/)?.[1]);
+    expect(pop3Port).toBeGreaterThan(0);
+    api = await apiSession(product.url);
+    browser = await launch();
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    page.setDefaultTimeout(20_000);
+    await page.goto(`${product.url}/login`);
+    await page.getByLabel('Email').fill(ADMIN.email);
+    await page.getByLabel('Password').fill(ADMIN.password);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/accounts$/);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await product?.stop();
+  });
+
+  async function teamId(name: string) {
+    const teams = (await api('GET', '/teams')).body.items as Array<{
+      id: string;
+      name: string;
+      suppressionScope: string;
+    }>;
+    return teams.find((t) => t.name === name)!;
+  }
+
+  async function sender(name: string, team: string, bounceAddress?: string) {
+    const r = await api('POST', '/accounts', {
+      name,
+      teamId: team,
+      outgoing: {
+        transport: 'smtp',
+        host: '127.0.0.1',
+        port: product.smtpPort,
+        security: 'none',
+        from: { address: `${name.toLowerCase().replace(/\W+/g, '-')}@example.com` },
+        sendMode: 'immediate',
+        ...(bounceAddress ? { bounceAddress } : {}),
+      },
+    });
+    expect(r.status).toBe(201);
+    return String(r.body.id);
+  }
+
+  it('sets the scope on the Teams screen, with its explanation', async () => {
+    await page.goto(`${product.url}/admin/teams`);
+    await page.getByLabel('New team').fill('Own list');
+    await page
+      .getByLabel('Automatic suppressions')
+      .selectOption({ label: "This team's own list (other teams still mail it)" });
+    await page.getByRole('button', { name: 'Create team' }).click();
+    const row = page.getByRole('row', { name: /Own list/ });
+    await row.getByRole('cell', { name: "Team's own list" }).waitFor();
+    expect((await teamId('Own list')).suppressionScope).toBe('team');
+
+    await page.getByLabel('New team').fill('Shared list');
+    await page.keyboard.press('Enter');
+    await page
+      .getByRole('row', { name: /Shared list/ })
+      .getByRole('cell', { name: 'System list' })
+      .waitFor();
+    expect((await teamId('Shared list')).suppressionScope).toBe('system');
+    await page.waitForLoadState('networkidle');
+    await screenshot(page, '44-teams-suppression-scope');
+
+    // The edit dialog shows the setting and changes it; back again.
+    await page.getByRole('button', { name: 'Edit Shared list' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Edit team “Shared list”' });
+    const select = dialog.getByLabel('Automatic suppressions');
+    expect(await select.inputValue()).toBe('system');
+    await dialog.getByText('Where hard bounces, complaints and repeated soft bounces').waitFor();
+    await select.selectOption('team');
+    await page.waitForLoadState('networkidle');
+    await screenshot(page, '44-team-edit-suppression-scope');
+    expect(await seriousViolations(page)).toEqual([]);
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await page
+      .getByRole('row', { name: /Shared list/ })
+      .getByRole('cell', { name: "Team's own list" })
+      .waitFor();
+    expect((await teamId('Shared list')).suppressionScope).toBe('team');
+    const back = await api('PATCH', `/teams/${(await teamId('Shared list')).id}`, {
+      suppressionScope: 'system',
+    });
+    expect(back.body.suppressionScope).toBe('system');
+  });
+
+  it("a hard bounce on the team's message suppresses the address for that team only", async () => {
+    const own = await teamId('Own list');
+    const shared = await teamId('Shared list');
+    const ownSender = await sender('Own sender', own.id, 'ownbounces@example.com');
+    const sharedSender = await sender('Shared sender', shared.id);
+    const mailbox = await api('POST', '/accounts', {
+      name: 'Own bounces',
+      teamId: own.id,
+      incoming: {
+        protocol: 'pop3',
+        host: '127.0.0.1',
+        port: pop3Port,
+        security: 'none',
+        auth: { method: 'password', username: 'ownbounces@example.com', password: 'any' },
+        pollIntervalSec: 86400,
+        afterFetch: 'delete',
+        bounceMailbox: true,
+      },
+    });
+    expect(mailbox.status).toBe(201);
+    const faults = await fetch(`${product.mockUrl}/api/faults`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([
+        {
+          stage: 'rcpt',
+          match: DEAD,
+          action: 'bounce',
+          kind: 'hard',
+          status: '5.1.1',
+          code: 550,
+          text: 'No such user',
+        },
+      ]),
+    });
+    expect(faults.status).toBe(200);
+    const send = (accountId: string) =>
+      api('POST', '/messages', { accountId, to: [DEAD], subject: 'Team news', text: 'News' });
+
+    const sent = await send(ownSender);
+    expect(sent.body.status).toBe('sent');
+    const listed = async () =>
+      (
+        (await api('GET', `/suppressions?q=${encodeURIComponent(DEAD)}`)).body.items as Array<
+          Record<string, unknown>
+        >
+      )[0];
+    // "Fetch now" until the report is in (the poller's first fetch of a new mailbox may be running: 409).
+    for (let i = 0; i < 300 && !(await listed()); i += 1) {
+      const r = await api('POST', `/accounts/${mailbox.body.id}/fetch`);
+      if (r.status !== 409) expect(r.status).toBe(200);
+    }
+    expect(await listed()).toMatchObject({
+      teamId: own.id,
+      reason: 'hard_bounce',
+      source: 'message',
+      messageId: sent.body.id,
+    });
+
+    const again = await send(ownSender);
+    expect(again.status).toBe(422);
+    expect(again.body.code).toBe('all_recipients_suppressed');
+    expect(String(again.body.detail)).toContain('suppression list');
+    const elsewhere = await send(sharedSender);
+    expect(elsewhere.status).toBe(200);
+    expect(elsewhere.body.status).toBe('sent');
+
+    await page.goto(`${product.url}/suppressions`);
+    const row = page.getByRole('row', { name: new RegExp(DEAD.replace(/\./g, '\\.')) });
+    await row.getByRole('cell', { name: 'Team Own list' }).waitFor();
+    await page.waitForLoadState('networkidle');
+    await screenshot(page, '45-suppressions-team-scope');
+  });
+});
