@@ -198,7 +198,10 @@ export function OAuthConnect(props: {
           <DeviceCodePanel
             started={d}
             onDone={(v) => {
-              if (v.status === 'connected') props.onConnected(v);
+              if (v.status !== 'connected') return;
+              props.onConnected(v);
+              // The form says "Connected as …" once, above; the code is spent.
+              setDevice(undefined);
             }}
             onRestart={useCode}
           />
