@@ -6,10 +6,11 @@
 //   npx -y pnpm@10.34.9 --filter @mailroom/bench run webhooks [-- --events 5000 --concurrency 32 --only pglite,postgres]
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Session } from 'node:inspector/promises';
 import { parseArgs } from 'node:util';
 import {
   createContext,
@@ -40,6 +41,10 @@ const { values: args } = parseArgs({
     events: { type: 'string', default: '5000' },
     concurrency: { type: 'string', default: '32' },
     only: { type: 'string', default: 'pglite,postgres' },
+    // Which loops run (`--loops dispatcher` with `node --cpu-prof` profiles the dispatcher alone).
+    loops: { type: 'string', default: 'bare,dispatcher' },
+    // Writes a V8 CPU profile of each dispatcher run alone (`<prefix>-<store>.cpuprofile`).
+    profile: { type: 'string' },
   },
 });
 const EVENTS = Number(args.events);
@@ -50,6 +55,7 @@ async function startSink(): Promise<{ url: string; proc: ChildProcess; count(): 
   const proc = spawn(process.execPath, [join(here, 'lib', 'webhook-sink.mjs')], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  sinkPid = proc.pid ?? 0;
   const port = await new Promise<number>((resolve) =>
     proc.stdout?.once('data', (d: Buffer) => resolve(Number(String(d).trim()))),
   );
@@ -67,7 +73,41 @@ async function startSink(): Promise<{ url: string; proc: ChildProcess; count(): 
   };
 }
 
-type Result = { what: string; seconds: number; perSecond: number; cpu: string; busy: string };
+type Result = {
+  what: string;
+  seconds: number;
+  perSecond: number;
+  cpu: string;
+  busy: string;
+  /** CPU milliseconds per event: this process, the receiver, every postgres process (load-insensitive). */
+  perEvent: string;
+};
+
+/** User+system CPU seconds of one process (Linux /proc). */
+function cpuOfPid(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+let sinkPid = 0;
+
+/** CPU per event from here on: the bench process (the loop or the dispatcher, PGlite included), the receiver, postgres. */
+function cpuPerEvent(): (events: number) => string {
+  const own = process.cpuUsage();
+  const sink = cpuOfPid(sinkPid);
+  const pg = cpuByCommand().get('postgres') ?? 0;
+  return (events) => {
+    const used = process.cpuUsage(own);
+    const ms = (s: number) => ((s * 1000) / events).toFixed(2);
+    const pgNow = (cpuByCommand().get('postgres') ?? 0) - pg;
+    return `bench ${ms((used.user + used.system) / 1e6)}, sink ${ms(cpuOfPid(sinkPid) - sink)}, postgres ${ms(pgNow)}`;
+  };
+}
 
 /** The ceiling: sign and post each payload through the door, `CONCURRENCY` at a time, nothing stored. */
 async function bareLoop(
@@ -79,6 +119,7 @@ async function bareLoop(
   let next = 0;
   const cpu = cpuByCommand();
   const busy = machineBusy();
+  const perEvent = cpuPerEvent();
   const started = performance.now();
   const lane = async () => {
     while (next < payloads.length) {
@@ -107,6 +148,7 @@ async function bareLoop(
     perSecond: payloads.length / seconds,
     cpu: cpuSince(cpu, seconds),
     busy: busy(),
+    perEvent: perEvent(payloads.length),
   };
 }
 
@@ -183,11 +225,26 @@ async function main() {
             },
           }),
         }));
-        const bare = await bareLoop(sink.url, hook.secret, payloads);
-        rows.push({ ...bare, what: `bare loop (${kind} run)` });
+        const loops = args.loops.split(',');
+        if (loops.includes('bare')) {
+          const bare = await bareLoop(sink.url, hook.secret, payloads);
+          rows.push({ ...bare, what: `bare loop (${kind} run)` });
+        }
+        if (!loops.includes('dispatcher')) {
+          await base.outbox.close();
+          continue;
+        }
 
+        const profiler = args.profile ? new Session() : null;
+        if (profiler) {
+          profiler.connect();
+          await profiler.post('Profiler.enable');
+          await profiler.post('Profiler.setSamplingInterval', { interval: 200 });
+          await profiler.post('Profiler.start');
+        }
         const cpu = cpuByCommand();
         const busy = machineBusy();
+        const perEvent = cpuPerEvent();
         let done = 0;
         const started = performance.now();
         await runDispatcher({
@@ -203,6 +260,11 @@ async function main() {
           },
         });
         const seconds = (performance.now() - started) / 1000;
+        if (profiler) {
+          const { profile } = await profiler.post('Profiler.stop');
+          writeFileSync(`${args.profile}-${kind}.cpuprofile`, JSON.stringify(profile));
+          profiler.disconnect();
+        }
         if (done !== EVENTS) throw new Error(`dispatcher delivered ${done} of ${EVENTS}`);
         rows.push({
           what: `dispatcher on ${kind}`,
@@ -210,6 +272,7 @@ async function main() {
           perSecond: EVENTS / seconds,
           cpu: cpuSince(cpu, seconds),
           busy: busy(),
+          perEvent: perEvent(EVENTS),
         });
         await base.outbox.close();
       } finally {
@@ -222,14 +285,16 @@ async function main() {
     sink.proc.kill('SIGTERM');
   }
   console.log('');
-  console.log('| run | events/s | seconds | share of the bare loop | CPU (share of one core) | machine |');
-  console.log('| --- | ---: | ---: | ---: | --- | --- |');
+  console.log(
+    '| run | events/s | seconds | share of the bare loop | CPU ms per event | CPU (share of one core) | machine |',
+  );
+  console.log('| --- | ---: | ---: | ---: | --- | --- | --- |');
   let bare = 0;
   for (const r of rows) {
     if (r.what.startsWith('bare')) bare = r.perSecond;
-    const share = r.what.startsWith('bare') ? '' : `${Math.round((r.perSecond / bare) * 100)} %`;
+    const share = r.what.startsWith('bare') || bare === 0 ? '' : `${Math.round((r.perSecond / bare) * 100)} %`;
     console.log(
-      `| ${r.what} | ${Math.round(r.perSecond)} | ${r.seconds.toFixed(2)} | ${share} | ${r.cpu} | ${r.busy} |`,
+      `| ${r.what} | ${Math.round(r.perSecond)} | ${r.seconds.toFixed(2)} | ${share} | ${r.perEvent} | ${r.cpu} | ${r.busy} |`,
     );
   }
 }

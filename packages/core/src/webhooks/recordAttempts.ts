@@ -1,20 +1,21 @@
-import { and, inArray, isNotNull, lte, type SQL, sql } from 'drizzle-orm';
+import { and, inArray, isNotNull, lte, sql } from 'drizzle-orm';
 import type { Ctx } from '../context';
-import { webhookAttempts, webhookEndpoints } from '../db/schema';
+import { webhookEndpoints } from '../db/schema';
 import { newId } from '../ids';
 import { retryDelayMs } from '../outbox/policy';
+import { rowsOf } from '../outbox/rows';
 import type { DeliveryAttempt } from './attemptDelivery';
+import type { DeliveryRef } from './claimDeliveries';
 import { webhookLog } from './log';
 import type { WebhookPolicy } from './policy';
-import type { DeliveryRow } from './view';
 
-export type Attempted = { delivery: DeliveryRow; attempt: DeliveryAttempt };
+export type Attempted = { delivery: DeliveryRef; attempt: DeliveryAttempt };
 
 export type RecordedStatus = 'delivered' | 'pending' | 'failed';
 
 /** What becomes of a delivery after an attempt: delivered, retried later (with backoff), or given up. */
 export function nextState(
-  delivery: DeliveryRow,
+  delivery: DeliveryRef,
   attempt: DeliveryAttempt,
   policy: WebhookPolicy,
   random: () => number = Math.random,
@@ -29,9 +30,13 @@ export function nextState(
 }
 
 /**
- * Writes a batch of attempts in one transaction: every attempt row, each delivery's next state (only where
- * this dispatcher still holds its lease), the endpoints' success and failure marks, and disables the
- * endpoints failing for longer than the policy allows, each with a Main Log row.
+ * Writes a batch of attempts: every attempt row, each delivery's next state (only where this dispatcher
+ * still holds its lease) and the success mark of the endpoints that succeeded, in ONE statement (one
+ * round trip, the rows passed as one JSON parameter). The success mark (`failing_since` cleared,
+ * `last_success_at`) is written when it changes something: the endpoint was failing, or its last success
+ * is more than a second old. When some attempts failed, the same statement runs in a transaction with the
+ * failure marks, and the endpoints failing for longer than the policy allows are disabled, each with a
+ * Main Log row.
  */
 export async function recordAttempts({
   ctx,
@@ -46,49 +51,64 @@ export async function recordAttempts({
 }): Promise<Array<{ id: string; status: RecordedStatus; recorded: boolean }>> {
   if (batch.length === 0) return [];
   const states = batch.map((b) => ({ ...b, next: nextState(b.delivery, b.attempt, policy) }));
-  return ctx.db.transaction(async (tx) => {
-    await tx.insert(webhookAttempts).values(
-      states.map(({ delivery, attempt }) => ({
-        id: newId(),
-        deliveryId: delivery.id,
-        endpointId: delivery.endpointId,
-        at: attempt.at,
-        durationMs: attempt.durationMs,
-        ok: attempt.ok,
-        statusCode: attempt.statusCode,
-        errorCode: attempt.errorCode,
-        message: attempt.message,
-        snippet: attempt.snippet,
-        worker: workerId,
-      })),
-    );
-    const values: SQL[] = states.map(
-      ({ delivery, attempt, next }) =>
-        sql`(${delivery.id}::text, ${next.status}::text, ${next.nextAttemptAt.toISOString()}::timestamptz, ${attempt.statusCode}::int, ${attempt.errorCode}::text, ${next.finishedAt?.toISOString() ?? null}::timestamptz)`,
-    );
-    const res = await tx.execute(sql`
-      update webhook_deliveries d set
-        status = v.status, attempt_count = d.attempt_count + 1, next_attempt_at = v.next,
-        last_status_code = v.code, last_error_code = v.err, finished_at = v.fin,
-        lease_owner = null, lease_expires_at = null
-      from (values ${sql.join(values, sql`, `)}) as v(id, status, next, code, err, fin)
-      where d.id = v.id and d.status = 'delivering' and d.lease_owner = ${workerId}
-      returning d.id`);
-    const list = Array.isArray(res) ? res : ((res as { rows?: unknown[] }).rows ?? []);
-    const recorded = new Set((list as Array<{ id: string }>).map((r) => r.id));
+  const now = ctx.now();
+  // Per endpoint: a success clears its failing mark; only failures start it (or keep the first one).
+  const succeeded = new Set<string>();
+  const failed = new Set<string>();
+  for (const { delivery, attempt } of states) (attempt.ok ? succeeded : failed).add(delivery.endpointId);
+  for (const id of succeeded) failed.delete(id);
 
-    // Per endpoint: a success clears its failing mark; only failures start it (or keep the first one).
-    const now = ctx.now();
-    const succeeded = new Set<string>();
-    const failed = new Set<string>();
-    for (const { delivery, attempt } of states) (attempt.ok ? succeeded : failed).add(delivery.endpointId);
-    for (const id of succeeded) failed.delete(id);
-    if (succeeded.size > 0) {
-      await tx
-        .update(webhookEndpoints)
-        .set({ failingSince: null, lastSuccessAt: now })
-        .where(inArray(webhookEndpoints.id, [...succeeded]));
-    }
+  const rows = JSON.stringify(
+    states.map(({ delivery, attempt, next }) => ({
+      id: delivery.id,
+      aid: newId(),
+      ep: delivery.endpointId,
+      st: next.status,
+      next: next.nextAttemptAt.toISOString(),
+      fin: next.finishedAt?.toISOString() ?? null,
+      at: attempt.at.toISOString(),
+      dur: attempt.durationMs,
+      ok: attempt.ok,
+      code: attempt.statusCode,
+      err: attempt.errorCode,
+      msg: storable(attempt.message),
+      snip: storable(attempt.snippet),
+    })),
+  );
+  const ts = now.toISOString();
+  const write = sql`
+    with v as (
+      select * from jsonb_to_recordset(${rows}::jsonb) as v(id text, aid text, ep text, st text,
+        next timestamptz, fin timestamptz, at timestamptz, dur int, ok boolean, code int, err text, msg text, snip text)
+    ), attempts as (
+      insert into webhook_attempts
+        (id, delivery_id, endpoint_id, at, duration_ms, ok, status_code, error_code, message, snippet, worker)
+      select aid, id, ep, at, dur, ok, code, err, msg, snip, ${workerId}::text from v
+    ), healthy as (
+      update webhook_endpoints w set failing_since = null, last_success_at = ${ts}::timestamptz
+      where w.id in (select jsonb_array_elements_text(${JSON.stringify([...succeeded])}::jsonb))
+        and (w.failing_since is not null or w.last_success_at is null
+          or w.last_success_at < ${ts}::timestamptz - interval '1 second')
+    )
+    update webhook_deliveries d set
+      status = v.st, attempt_count = d.attempt_count + 1, next_attempt_at = v.next,
+      last_status_code = v.code, last_error_code = v.err, finished_at = v.fin,
+      lease_owner = null, lease_expires_at = null
+    from v
+    where d.id = v.id and d.status = 'delivering' and d.lease_owner = ${workerId}
+    returning d.id`;
+  const result = (recorded: Set<string>) =>
+    states.map(({ delivery, next }) => ({
+      id: delivery.id,
+      status: next.status,
+      recorded: recorded.has(delivery.id),
+    }));
+  const idsOf = (res: unknown) => new Set(rowsOf<{ id: string }>(res).map((r) => r.id));
+  // All succeeded (the usual case): one statement is its own transaction.
+  if (failed.size === 0) return result(idsOf(await ctx.db.execute(write)));
+
+  return ctx.db.transaction(async (tx) => {
+    const recorded = idsOf(await tx.execute(write));
     if (failed.size > 0) {
       const ids = [...failed];
       await tx
@@ -122,10 +142,14 @@ export async function recordAttempts({
         });
       }
     }
-    return states.map(({ delivery, next }) => ({
-      id: delivery.id,
-      status: next.status,
-      recorded: recorded.has(delivery.id),
-    }));
+    return result(recorded);
   });
+}
+
+// Text Postgres cannot store: NUL, and half a surrogate pair (a bound may cut a pair; JSON keeps it escaped).
+const UNSTORABLE = /\0|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** The text as Postgres can store it: anything it would refuse becomes U+FFFD. */
+function storable(s: string | null): string | null {
+  return s === null ? null : s.replace(UNSTORABLE, '\ufffd');
 }

@@ -1,13 +1,12 @@
 import { inArray } from 'drizzle-orm';
 import { type Ctx, type CtxBase, createContext, systemActor } from '../context';
-import { webhookEndpoints, webhookEvents } from '../db/schema';
+import { webhookEndpoints } from '../db/schema';
 import { WakeSignal } from '../outbox/signal';
-import { attemptDelivery, type DeliveryAttempt, payloadOf } from './attemptDelivery';
-import { claimDeliveries, renewDeliveryLeases } from './claimDeliveries';
+import { attemptDelivery, type DeliveryAttempt } from './attemptDelivery';
+import { type ClaimedDelivery, claimDeliveries, renewDeliveryLeases } from './claimDeliveries';
 import { type WebhookPolicy, withWebhookPolicy } from './policy';
 import { type Attempted, type RecordedStatus, recordAttempts } from './recordAttempts';
 import { type EndpointSigner, endpointSigner } from './signer';
-import type { DeliveryRow } from './view';
 
 export type DispatcherEvent =
   | { type: 'claimed'; count: number }
@@ -40,8 +39,6 @@ export type DispatcherOptions = {
   exitWhenIdle?: boolean;
   onEvent?: (e: DispatcherEvent) => void;
 };
-
-type EventRow = typeof webhookEvents.$inferSelect;
 
 /**
  * The webhook dispatcher: keeps up to `concurrency` deliveries in flight, claiming ahead (leased, SKIP
@@ -77,7 +74,7 @@ export async function runDispatcher(opts: DispatcherOptions): Promise<void> {
   // Endpoint signers (secrets decrypted once), reloaded at most once a second so a rotation or a
   // change of URL applies within that second.
   const signers = new Map<string, { at: number; signer: EndpointSigner | null }>();
-  const signersOf = async (rows: DeliveryRow[]) => {
+  const signersOf = async (rows: ClaimedDelivery[]) => {
     const now = Date.now();
     const ids = [...new Set(rows.map((r) => r.endpointId))];
     const stale = ids.filter((id) => (signers.get(id)?.at ?? 0) < now - 1000);
@@ -145,26 +142,27 @@ export async function runDispatcher(opts: DispatcherOptions): Promise<void> {
     else timer ??= setTimeout(() => void flush(), lingerMs);
   };
 
-  const deliver = async (row: DeliveryRow, event: EventRow | undefined, signer: EndpointSigner | null) => {
+  const deliver = async (row: ClaimedDelivery, signer: EndpointSigner | null) => {
     let attempt: DeliveryAttempt;
     try {
-      if (!event || !signer) {
+      if (row.body === null || !signer) {
         attempt = {
           ok: false,
           at: ctx.now(),
           durationMs: 0,
           statusCode: null,
           errorCode: 'protocol',
-          message: !event
-            ? 'The event is gone'
-            : "The endpoint's signing secret cannot be read with the configured keys",
+          message:
+            row.body === null
+              ? 'The event is gone'
+              : "The endpoint's signing secret cannot be read with the configured keys",
           snippet: null,
         };
       } else {
         attempt = await attemptDelivery({
           endpoint: signer,
-          eventId: event.id,
-          body: payloadOf(event),
+          eventId: row.eventId,
+          body: row.body,
           timeoutMs: policy.timeoutMs,
           allowPrivateHosts: ctx.config.allowPrivateHosts,
           now: ctx.now,
@@ -207,18 +205,11 @@ export async function runDispatcher(opts: DispatcherOptions): Promise<void> {
         if (claimed > 0) {
           emit({ type: 'claimed', count: claimed });
           for (const r of rows) inHand.add(r.id);
-          const [events, signerOf] = await Promise.all([
-            ctx.db
-              .select()
-              .from(webhookEvents)
-              .where(inArray(webhookEvents.id, [...new Set(rows.map((r) => r.eventId))])),
-            signersOf(rows),
-          ]).catch((err) => {
+          const signerOf = await signersOf(rows).catch((err) => {
             for (const r of rows) inHand.delete(r.id);
             throw err;
           });
-          const byId = new Map(events.map((e) => [e.id, e]));
-          for (const r of rows) ready.push(() => deliver(r, byId.get(r.eventId), signerOf(r.endpointId)));
+          for (const r of rows) ready.push(() => deliver(r, signerOf(r.endpointId)));
           pump();
         }
       } catch (err) {
