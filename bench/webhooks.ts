@@ -7,10 +7,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Session } from 'node:inspector/promises';
 import { parseArgs } from 'node:util';
 import {
   createContext,
@@ -292,7 +292,8 @@ async function main() {
   let bare = 0;
   for (const r of rows) {
     if (r.what.startsWith('bare')) bare = r.perSecond;
-    const share = r.what.startsWith('bare') || bare === 0 ? '' : `${Math.round((r.perSecond / bare) * 100)} %`;
+    const share =
+      r.what.startsWith('bare') || bare === 0 ? '' : `${Math.round((r.perSecond / bare) * 100)} %`;
     console.log(
       `| ${r.what} | ${Math.round(r.perSecond)} | ${r.seconds.toFixed(2)} | ${share} | ${r.perEvent} | ${r.cpu} | ${r.busy} |`,
     );
