@@ -104,6 +104,13 @@ describe('settings from the address', () => {
     const r = await discover('ann@oauth.mock.test');
     expect(r).toMatchObject({ source: 'catalog', provider: { id: 'mock' }, auth: ['oauth2'] });
     expect(r.outgoing).toMatchObject({ host: '127.0.0.1', port: 1025 });
+    // The OAuth client needs the endpoints: the token endpoint becomes the account's tokenUrl.
+    expect(r.oauth).toMatchObject({
+      provider: 'mock',
+      authorizationEndpoint: 'http://127.0.0.1:8025/oauth/authorize',
+      tokenEndpoint: 'http://127.0.0.1:8025/oauth/token',
+      deviceEndpoint: 'http://127.0.0.1:8025/oauth/device/code',
+    });
   });
 
   it('recognises Google Workspace and Microsoft 365 by their MX hosts', async () => {
@@ -116,6 +123,9 @@ describe('settings from the address', () => {
     expect(g.sources.find((s) => s.source === 'mx')).toMatchObject({ status: 'answered' });
     const m = await discover('bob@tenant.test');
     expect(m).toMatchObject({ source: 'mx', provider: { id: 'microsoft' }, oauth: { device: true } });
+    expect(g.oauth?.tokenEndpoint).toBe('https://oauth2.googleapis.com/token');
+    expect(m.oauth?.tokenEndpoint).toMatch(/^https:\/\/login\.microsoftonline\.com\/.+\/token$/);
+    expect(m.oauth?.deviceEndpoint).toMatch(/^https:\/\/login\.microsoftonline\.com\/.+\/devicecode$/);
   });
 
   it('reads a Thunderbird autoconfig document, the second URL when the first has none', async () => {

@@ -109,6 +109,9 @@ function answer(
       ? {
           oauth: {
             provider: provider.id,
+            authorizationEndpoint: provider.oauth.authorizationEndpoint,
+            tokenEndpoint: provider.oauth.tokenEndpoint,
+            ...(provider.oauth.deviceEndpoint ? { deviceEndpoint: provider.oauth.deviceEndpoint } : {}),
             pkce: provider.oauth.pkce,
             device: provider.oauth.device,
             scopes: {

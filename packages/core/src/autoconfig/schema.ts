@@ -40,6 +40,14 @@ export const autoconfigResultSchema = z.object({
   oauth: z
     .object({
       provider: z.string(),
+      authorizationEndpoint: z.string().describe('Where the browser signs in (the code flow, with PKCE).'),
+      tokenEndpoint: z
+        .string()
+        .describe("Where codes and refresh tokens are traded for access tokens: the account's `tokenUrl`."),
+      deviceEndpoint: z
+        .string()
+        .optional()
+        .describe('The RFC 8628 device authorization endpoint, when the provider has one.'),
       pkce: z.boolean(),
       device: z.boolean(),
       scopes: z.object({ smtp: z.array(z.string()), imap: z.array(z.string()), pop3: z.array(z.string()) }),

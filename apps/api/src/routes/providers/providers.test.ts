@@ -29,8 +29,17 @@ describe('providers through the API', () => {
       source: 'catalog',
       provider: { id: 'microsoft' },
       outgoing: { host: 'smtp.office365.com', port: 587, security: 'starttls' },
-      oauth: { provider: 'microsoft', device: true },
+      oauth: {
+        provider: 'microsoft',
+        device: true,
+        tokenEndpoint: 'https://login.microsoftonline.com/common/oauth2/v2.0/token',
+        authorizationEndpoint: expect.stringMatching(/^https:\/\/login\.microsoftonline\.com\//),
+        deviceEndpoint: 'https://login.microsoftonline.com/common/oauth2/v2.0/devicecode',
+      },
     });
+    // OpenAPI says so too.
+    const doc = JSON.stringify(await json(t.app.request('/api/openapi.json')));
+    expect(doc).toContain("the account's `tokenUrl`");
   });
 
   it('GET /autoconfig finds Google Workspace by MX on the configured DNS server', async () => {
