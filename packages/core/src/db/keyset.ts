@@ -141,6 +141,31 @@ export function searchText(parts: Array<AnyColumn | SQL>): SQL {
 }
 
 /**
+ * The same order as `keyset(…).orderBy`, in a form no index can give (`nulls last` on a descending key,
+ * `nulls first` on an ascending one: the columns are never null, so the rows come out in the same order).
+ * A query ordered this way cannot walk the time index and filter row by row until the page is full; the
+ * planner finds the matches through the other indexes (a text search's GIN index, a time window's range)
+ * and sorts them. A list uses it where it knows the walk would be long (outbox/listMessages.ts).
+ */
+export function sortedApart(cols: { at: AnyColumn; id: AnyColumn }, cursor: Cursor | undefined): SQL[] {
+  return cursor?.dir === 'newer'
+    ? [sql`${cols.at} asc nulls first`, sql`${cols.id} asc nulls first`]
+    : [sql`${cols.at} desc nulls last`, sql`${cols.id} desc nulls last`];
+}
+
+/** What a list's fetch is given: the keyset condition, order and size of the page, and what it came from. */
+export type PageQuery = {
+  where: SQL | undefined;
+  orderBy: SQL[];
+  limit: number;
+  offset: number;
+  /** The cursor the page continues from (none on the first page and with page numbers). */
+  cursor: Cursor | undefined;
+  /** The capped count of the same query, running beside the fetch (a fetch may wait for it to pick a plan). */
+  counted: Promise<{ total: number; totalCapped: boolean }>;
+};
+
+/**
  * One page of a newest-first list, the way every long list pages: by `cursor` (keyset) or, for old clients,
  * by `page` (offset), with the capped count and the cursors either side. The list gives its count query
  * (`select 1 … where …`), how to fetch rows after a keyset condition, and each row's key and view.
@@ -151,7 +176,7 @@ export async function keysetList<R, T>(
     input: { cursor?: string | undefined; page: number; pageSize: number };
     cols: { at: AnyColumn; id: AnyColumn; idCast?: 'bigint' };
     count: SQLWrapper;
-    fetch: (page: { where: SQL | undefined; orderBy: SQL[]; limit: number; offset: number }) => Promise<R[]>;
+    fetch: (page: PageQuery) => Promise<R[]>;
     key: (row: R) => { at: string; id: string };
     view: (row: R) => T;
   },
@@ -159,9 +184,16 @@ export async function keysetList<R, T>(
   const { input } = opts;
   const cursor = input.cursor ? decodeCursor(input.cursor) : undefined;
   const offset = cursor ? 0 : (input.page - 1) * input.pageSize;
+  const counting = cappedCount(db, opts.count);
   const [counted, rows] = await Promise.all([
-    cappedCount(db, opts.count),
-    opts.fetch({ ...keyset(opts.cols, cursor), limit: input.pageSize + 1, offset }),
+    counting,
+    opts.fetch({
+      ...keyset(opts.cols, cursor),
+      limit: input.pageSize + 1,
+      offset,
+      cursor,
+      counted: counting,
+    }),
   ]);
   const { items, ...links } = finishPage(rows, { pageSize: input.pageSize, cursor, offset, key: opts.key });
   return { items: items.map(opts.view), ...counted, page: input.page, pageSize: input.pageSize, ...links };

@@ -1,9 +1,9 @@
 import { and, eq, gte, inArray, lte, or, type SQL, sql } from 'drizzle-orm';
 import type { Ctx } from '../context';
-import { exactAt, keysetList, searchText } from '../db/keyset';
+import { exactAt, keysetList, type PageQuery, searchText, sortedApart } from '../db/keyset';
 import { accounts, messages } from '../db/schema';
 import { parseInput } from '../errors';
-import type { CursorListResult } from '../schemas/common';
+import { type CursorListResult, emailAddress } from '../schemas/common';
 import { type MessageView, messageListQuerySchema } from '../schemas/messages';
 import { toMessageView } from './view';
 
@@ -31,8 +31,35 @@ export const messageSearchText = searchText([
 ]);
 
 /**
- * The outbox, newest first: filter by status, account, bulk, time and text (subject, From and
- * recipients); paged by keyset (`cursor`) or, for old clients, by page number.
+ * A `q` that is one whole address (what the send API accepts as a recipient), lower-cased; anything else
+ * (a word, part of an address) is searched as text.
+ */
+export function wholeAddress(text: string): string | undefined {
+  if (/\s/.test(text) || !text.includes('@')) return undefined;
+  const parsed = emailAddress.safeParse(text);
+  return parsed.success ? parsed.data.toLowerCase() : undefined;
+}
+
+/**
+ * Messages from or to one address (From, To, Cc or Bcc), whatever its case: the expressions of migration
+ * 0013's indexes (a btree on the lower-cased From, a GIN `jsonb_path_ops` on the lower-cased recipients),
+ * so it is two index lookups at any size.
+ */
+export const fromOrTo = (address: string): SQL =>
+  sql`(lower(${messages.fromAddress}) = ${address} or lower((${messages.to} || ${messages.cc} || ${messages.bcc})::text)::jsonb @> ${JSON.stringify([address])}::jsonb)`;
+
+/**
+ * How far back a text search looks first, in days before the page's start: a term in many messages has a
+ * page of them among the newest, and the trigram index joined to the time index finds them without
+ * reading every match; a rarer one goes on to the next window (measured in docs/PERFORMANCE.md).
+ */
+export const SEARCH_WINDOWS_DAYS = [1, 8, 64] as const;
+const DAY_MS = 86_400_000;
+
+/**
+ * The outbox, newest first: filter by status, account, bulk, time and text; paged by keyset (`cursor`) or,
+ * for old clients, by page number. `q` is a whole address (messages from it or to it: To, Cc, Bcc) or
+ * text found anywhere in the subject, From and recipients.
  */
 export async function listMessages({
   ctx,
@@ -43,7 +70,8 @@ export async function listMessages({
 }): Promise<CursorListResult<MessageView>> {
   const q = parseInput(messageListQuerySchema, input ?? {});
   const text = q.q?.trim();
-  const like = text ? `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined;
+  const address = text ? wholeAddress(text) : undefined;
+  const like = text && !address ? `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined;
   const where = and(
     q.status && q.status.length > 0 ? inArray(messages.status, q.status) : undefined,
     q.accountId ? eq(messages.accountId, q.accountId) : undefined,
@@ -51,21 +79,54 @@ export async function listMessages({
     q.since ? gte(messages.createdAt, new Date(q.since)) : undefined,
     q.until ? lte(messages.createdAt, new Date(q.until)) : undefined,
     q.internal ? undefined : eq(messages.internal, false),
+    address ? fromOrTo(address) : undefined,
     like ? sql`${messageSearchText} ilike ${like}` : undefined,
     visibleTo(ctx),
   );
+  const cols = { at: messages.createdAt, id: messages.id };
+  const rowsOf = (page: PageQuery, extra: SQL | undefined, orderBy: SQL[]) =>
+    ctx.db
+      .select({ m: messages, at: exactAt(messages.createdAt) })
+      .from(messages)
+      .where(and(where, page.where, extra))
+      .orderBy(...orderBy)
+      .limit(page.limit)
+      .offset(page.offset);
+
+  /**
+   * A text search's page. Walking the time index and testing each row stops early only when the newest
+   * rows match; reading every match through the trigram index and sorting them costs as many row reads
+   * as there are matches (16,000 for a word in one message of 60 at a million). So: the matches of the
+   * newest day (from the page's start on), then of 8 and 64 days, each through the trigram index joined
+   * to the time index, until one holds a page; a term the capped count finds in at most 1,000 messages
+   * goes to all of them at once instead. Each window's page is exact: every row outside it is older.
+   */
+  const searchPage = async (page: PageQuery) => {
+    const apart = sortedApart(cols, page.cursor);
+    const newer = page.cursor?.dir === 'newer';
+    const start = page.cursor ? new Date(page.cursor.at) : q.until ? new Date(q.until) : new Date();
+    const since = q.since ? new Date(q.since).getTime() : undefined;
+    for (const [k, days] of SEARCH_WINDOWS_DAYS.entries()) {
+      const edge = new Date(start.getTime() + (newer ? days : -days) * DAY_MS);
+      // A window that reaches past `since` is the whole list: go straight to it.
+      if (!newer && since !== undefined && edge.getTime() <= since) break;
+      const rows = await rowsOf(
+        page,
+        newer ? lte(messages.createdAt, edge) : gte(messages.createdAt, edge),
+        apart,
+      );
+      if (rows.length >= page.limit) return rows;
+      // Few matches in all: one read of all of them is cheaper than more windows.
+      if (k === 0 && !(await page.counted).totalCapped) return rowsOf(page, undefined, apart);
+    }
+    return rowsOf(page, undefined, page.orderBy);
+  };
+
   return keysetList(ctx.db, {
     input: q,
-    cols: { at: messages.createdAt, id: messages.id },
+    cols,
     count: ctx.db.select({ one: sql`1` }).from(messages).where(where),
-    fetch: (page) =>
-      ctx.db
-        .select({ m: messages, at: exactAt(messages.createdAt) })
-        .from(messages)
-        .where(and(where, page.where))
-        .orderBy(...page.orderBy)
-        .limit(page.limit)
-        .offset(page.offset),
+    fetch: (page) => (like && page.offset === 0 ? searchPage(page) : rowsOf(page, undefined, page.orderBy)),
     key: (r) => ({ at: r.at, id: r.m.id }),
     view: (r) => toMessageView(r.m),
   });

@@ -260,8 +260,14 @@ export const messageListQuerySchema = z.object({
     .pipe(z.array(messageStatusSchema).optional()),
   accountId: z.string().optional(),
   bulkId: z.string().optional(),
-  /** Searches subject and recipients. */
-  q: z.string().max(200).optional(),
+  /** A whole address: messages from it or to it (To, Cc, Bcc). Other text: found in subject, From, recipients. */
+  q: z
+    .string()
+    .max(200)
+    .optional()
+    .describe(
+      'A whole address (name@example.com, any case): the messages from it or to it (To, Cc or Bcc), exactly. Anything else (a word, part of an address): found anywhere in the subject, From and recipients, case-insensitive.',
+    ),
   since: z.iso.datetime({ offset: true }).optional(),
   until: z.iso.datetime({ offset: true }).optional(),
   /** Verification mails are hidden unless asked for. */

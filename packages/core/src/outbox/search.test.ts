@@ -1,0 +1,132 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TOTAL_CAP } from '../db/keyset';
+import { accounts } from '../db/schema';
+import { backends, createTestEnv, type TestEnv } from '../testing';
+import { listMessages, SEARCH_WINDOWS_DAYS, wholeAddress } from './listMessages';
+
+type Page = { items: Array<{ id: string }>; nextCursor: string | null; prevCursor: string | null };
+
+/** Follows nextCursor to the end, then prevCursor back to the start; returns the ids of each page. */
+async function walk(list: (cursor?: string) => Promise<Page>) {
+  const forward: string[][] = [];
+  let page = await list();
+  forward.push(page.items.map((i) => i.id));
+  for (let n = 0; page.nextCursor && n < 100; n++) {
+    page = await list(page.nextCursor);
+    forward.push(page.items.map((i) => i.id));
+  }
+  const backward: string[][] = [page.items.map((i) => i.id)];
+  for (let n = 0; page.prevCursor && n < 100; n++) {
+    page = await list(page.prevCursor);
+    backward.unshift(page.items.map((i) => i.id));
+  }
+  return { forward, backward };
+}
+
+describe('wholeAddress', () => {
+  it('takes a whole address, lower-cased, and leaves words and parts of addresses to the text search', () => {
+    expect(wholeAddress('Zed@Example.org')).toBe('zed@example.org');
+    expect(wholeAddress('rosa.jones77@sunnymotors.co.uk')).toBe('rosa.jones77@sunnymotors.co.uk');
+    for (const text of [
+      'zed@example',
+      'zed@',
+      '@example.org',
+      'invoice',
+      'zed@example.org bob',
+      'a@b@c.org',
+    ]) {
+      expect(wholeAddress(text)).toBeUndefined();
+    }
+  });
+});
+
+describe.each(backends)('outbox search on %s', (backend) => {
+  let env: TestEnv;
+  // Matches of "kettle" (more than the count's cap) every 4 hours back from now, between other messages.
+  const KETTLES = TOTAL_CAP + 100;
+  beforeAll(async () => {
+    env = await createTestEnv(backend);
+    const db = env.database.db;
+    await db.insert(accounts).values({ id: 'acc', name: 'Box', purpose: 'system' });
+    await db.execute(sql`
+      insert into messages (id, status, mode, route_reason, from_address, "to", cc, bcc, subject, created_at, account_id)
+      values
+        ('a1', 'sent', 'queued', 'named', 'shop@example.com', '["Zed@Example.org"]', '[]', '[]', 'Order 1', now() - interval '1 minute', 'acc'),
+        ('a2', 'sent', 'queued', 'named', 'shop@example.com', '["amy@example.org"]', '["zed@example.org"]', '[]', 'Order 2', now() - interval '2 minutes', 'acc'),
+        ('a3', 'failed', 'queued', 'named', 'shop@example.com', '["amy@example.org"]', '[]', '["ZED@EXAMPLE.ORG"]', 'Order 3', now() - interval '3 minutes', 'acc'),
+        ('a4', 'sent', 'queued', 'named', 'Zed@example.org', '["amy@example.org"]', '[]', '[]', 'Order 4', now() - interval '4 minutes', 'acc'),
+        ('a5', 'sent', 'queued', 'named', 'shop@example.com', '["mazed@example.org"]', '[]', '[]', 'Order 5', now() - interval '5 minutes', 'acc'),
+        ('a6', 'sent', 'queued', 'named', 'shop@example.com', '["amy@example.org"]', '[]', '[]', 'About zed@example.org.uk', now() - interval '6 minutes', 'acc')`);
+    await db.execute(sql`
+      insert into messages (id, status, mode, route_reason, from_address, "to", subject, created_at, account_id)
+      select 'k' || lpad(i::text, 5, '0'), case when i % 7 = 0 then 'failed' else 'sent' end, 'queued', 'named',
+             'shop@example.com', jsonb_build_array('c' || i || '@example.org'),
+             case when i % 2 = 0 then 'Receipt for kettle #' || i else 'Receipt for chair #' || i end,
+             now() - interval '1 hour' - i * interval '2 hours', 'acc'
+      from generate_series(1, ${2 * KETTLES}) as i`);
+  });
+  afterAll(async () => {
+    await env?.close();
+  });
+
+  it('finds the messages from or to a whole address, in any case, and only those', async () => {
+    const page = await listMessages({ ctx: env.ctx, input: { q: ' zed@EXAMPLE.org ' } });
+    expect(page.items.map((m) => m.id)).toEqual(['a1', 'a2', 'a3', 'a4']);
+    expect(page).toMatchObject({ total: 4, totalCapped: false, nextCursor: null });
+    const failed = await listMessages({ ctx: env.ctx, input: { q: 'zed@example.org', status: 'failed' } });
+    expect(failed.items.map((m) => m.id)).toEqual(['a3']);
+    // Part of an address is text: found in recipients and subjects alike.
+    const part = await listMessages({ ctx: env.ctx, input: { q: 'zed@example' } });
+    expect(part.items.map((m) => m.id)).toEqual(['a1', 'a2', 'a3', 'a4', 'a5', 'a6']);
+  });
+
+  it('pages a word in many messages newest first, by cursor both ways, as the unsearched list would', async () => {
+    expect(SEARCH_WINDOWS_DAYS).toEqual([...SEARCH_WINDOWS_DAYS].sort((a, b) => a - b));
+    // Every 4 hours: 6 a day, so the first windows hold less than a page and the search goes on.
+    const expected = Array.from({ length: KETTLES }, (_, k) => `k${String(2 * (k + 1)).padStart(5, '0')}`);
+    const first = await listMessages({ ctx: env.ctx, input: { q: 'KETTLE', pageSize: 50 } });
+    expect(first.items.map((m) => m.id)).toEqual(expected.slice(0, 50));
+    expect(first).toMatchObject({ total: TOTAL_CAP, totalCapped: true });
+
+    const all = await walk((cursor) =>
+      listMessages({ ctx: env.ctx, input: { q: 'kettle', pageSize: 200, cursor } }),
+    );
+    expect(all.forward.flat()).toEqual(expected);
+    expect(all.backward).toEqual(all.forward);
+
+    // With a status and a time range: the windows start at `until` and stop at `since`.
+    const since = new Date(Date.now() - 40 * 86_400_000).toISOString();
+    const until = new Date(Date.now() - 10 * 86_400_000).toISOString();
+    const expectedFailed = Array.from({ length: 2 * KETTLES }, (_, k) => k + 1)
+      .filter((i) => i % 2 === 0 && i % 7 === 0)
+      .filter((i) => {
+        const at = Date.now() - 3_600_000 - i * 7_200_000;
+        return at >= Date.parse(since) + 60_000 && at <= Date.parse(until) - 60_000;
+      })
+      .map((i) => `k${String(i).padStart(5, '0')}`);
+    const failed = await walk((cursor) =>
+      listMessages({
+        ctx: env.ctx,
+        input: { q: 'kettle', status: 'failed', since, until, pageSize: 10, cursor },
+      }),
+    );
+    // The rows within a minute of either end may fall on either side (the test's clock against the database's).
+    const seen = failed.forward.flat();
+    expect(seen).toEqual(expect.arrayContaining(expectedFailed));
+    expect(seen.length - expectedFailed.length).toBeLessThanOrEqual(2);
+    expect(seen).toEqual([...seen].sort()); // newest first: the smaller number is the newer message
+    expect(failed.backward).toEqual(failed.forward);
+
+    // Page numbers (old clients) still page the search.
+    const third = await listMessages({ ctx: env.ctx, input: { q: 'kettle', page: 3, pageSize: 20 } });
+    expect(third.items.map((m) => m.id)).toEqual(expected.slice(40, 60));
+  });
+
+  it('searches a rare word across all of history', async () => {
+    const page = await listMessages({ ctx: env.ctx, input: { q: 'kettle #2200' } });
+    expect(page.items.map((m) => m.id)).toEqual(['k02200']);
+    const none = await listMessages({ ctx: env.ctx, input: { q: 'no such thing' } });
+    expect(none).toMatchObject({ items: [], total: 0, nextCursor: null, prevCursor: null });
+  });
+});
