@@ -19,6 +19,7 @@ import { ConnectionFailure } from './failure';
 import { testImap } from './imap';
 import { testPop3 } from './pop3';
 import { StepRecorder } from './runner';
+import { type DeliverabilityStepOptions, deliverabilityStep } from './steps/deliverability';
 import { Transcript } from './transcript';
 
 export { credentialsOf } from './credentials';
@@ -31,6 +32,8 @@ export type EngineOptions = {
   ca?: string | string[];
   /** A saved account's OAuth2 access token source (see TestEnv.accessToken). */
   accessToken?: () => Promise<string>;
+  /** Outgoing only: end with the deliverability check of the From domain (never fails the test). */
+  deliverability?: DeliverabilityStepOptions | undefined;
 };
 
 export type EngineResult = {
@@ -91,6 +94,10 @@ export async function runConnectionTest(
       ...(info.reply ? { reply: info.reply } : {}),
       ...(info.responseCode ? { responseCode: info.responseCode } : {}),
     };
+  }
+  // After the connection's own steps, whatever they found: DNS says how mail from the domain will fare.
+  if ('transport' in part && opts.deliverability) {
+    await deliverabilityStep(env.steps, part, opts.deliverability);
   }
   // Every string of the result, not just the error: step details carry server replies, which may echo a secret.
   const result: ConnectionTestResult = redactDeep(

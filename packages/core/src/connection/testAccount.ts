@@ -4,11 +4,12 @@ import { loadAccount } from '../accounts/load';
 import type { Ctx } from '../context';
 import { MailroomError, parseInput } from '../errors';
 import { writeLogs } from '../logs/writeLog';
-import { accountAccessToken } from '../oauth/accessTokens';
+import { retryWithFreshToken } from '../oauth/retryWithFreshToken';
 import { accountTestInputSchema, type ConnectionTestResult } from '../schemas/connection';
 import { runConnectionTest } from './engine';
 import { testLogRows } from './logRows';
 import { recordTest } from './recordTest';
+import { deliverabilityOptions } from './steps/deliverability';
 
 /**
  * Tests a saved account's outgoing or incoming connection step by step, then records the outcome: health,
@@ -24,7 +25,7 @@ export async function testAccount({
   id: string;
   input: unknown;
 }): Promise<ConnectionTestResult> {
-  const { direction } = parseInput(accountTestInputSchema, input);
+  const { direction, deliverability } = parseInput(accountTestInputSchema, input);
   const row = await loadAccount(ctx, ctx.db, id);
   assertCanWrite(ctx.actor, row.teamId);
   const part = resolvePart(ctx.secrets, row, direction);
@@ -38,11 +39,20 @@ export async function testAccount({
     result,
     transcript,
     secrets: known,
-  } = await runConnectionTest(direction, part, {
-    config: ctx.config,
-    secrets,
-    accessToken: async () => (await accountAccessToken(ctx, row.id, direction)).accessToken,
-  });
+  } = await retryWithFreshToken(
+    ctx,
+    row.id,
+    direction,
+    (accessToken) =>
+      runConnectionTest(direction, part, {
+        config: ctx.config,
+        secrets,
+        accessToken,
+        deliverability: deliverability ? deliverabilityOptions(ctx.config) : undefined,
+      }),
+    // The server refused the OAuth2 token: once more with a freshly refreshed one.
+    ({ result }) => result?.result.ok === false && result.result.error?.code === 'auth',
+  );
   await recordTest(ctx, row.id, direction, result);
   await writeLogs(
     ctx.db,

@@ -22,6 +22,7 @@ import { type ResolvedPart, runConnectionTest } from './engine';
 import { testLogRows } from './logRows';
 import { rememberPresaveTest } from './presaveTests';
 import { secretExposure } from './secretExposure';
+import { deliverabilityOptions } from './steps/deliverability';
 
 type Split = { stored: OutgoingStored | IncomingStored; secrets: Partial<Record<string, SecretValue>> };
 
@@ -135,6 +136,7 @@ export async function testConnection({
   } = await runConnectionTest(direction, resolved, {
     config: ctx.config,
     secrets,
+    deliverability: parsed.deliverability ? deliverabilityOptions(ctx.config) : undefined,
   });
   await writeLogs(
     ctx.db,

@@ -5,7 +5,7 @@ import { type DnsOptions, lookupMx } from '../door';
 import { MailroomError } from '../errors';
 import { catalogFor } from '../providers/forConfig';
 import type { Catalog } from '../providers/lookup';
-import type { OutgoingStored } from '../schemas/account';
+import type { OutgoingSettings, OutgoingStored } from '../schemas/account';
 import { checkAlignment, checkDkim, checkDmarc, checkSpf } from './checks';
 import type { DeliverabilityCheck, DeliverabilityResult, SendingSetup } from './schema';
 
@@ -34,7 +34,7 @@ export async function checkDeliverability({
 }
 
 /** What the checks need from an outgoing part. */
-export function sendingSetup(o: OutgoingStored): SendingSetup {
+export function sendingSetup(o: OutgoingStored | OutgoingSettings): SendingSetup {
   const from = o.from.address.toLowerCase();
   const fromDomain = from.slice(from.lastIndexOf('@') + 1);
   const s = o as unknown as {

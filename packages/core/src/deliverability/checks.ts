@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { type DnsOptions, evaluateSpf, findDmarcRecord, lookupAddresses, lookupTxt } from '../door';
 import type { Provider } from '../providers/schema';
 import type { DeliverabilityCheck, SendingSetup } from './schema';
@@ -39,7 +40,12 @@ export async function checkSpf(
     return { name: 'spf', result: 'pass', detail: `"${record}" includes ${include}`, hint: '' };
   }
   // Otherwise evaluate the record for an address of the SMTP host, as a receiver would for mail from there.
-  const ips = s.smtpHost ? await lookupAddresses(s.smtpHost, dns).catch(() => []) : [];
+  // An SMTP host given as an address is that address; a name is looked up.
+  const ips = !s.smtpHost
+    ? []
+    : isIP(s.smtpHost)
+      ? [s.smtpHost]
+      : await lookupAddresses(s.smtpHost, dns).catch(() => []);
   const ip = ips[0];
   if (!ip) {
     return {

@@ -41,7 +41,21 @@ export const connectionTestResultSchema = z.object({
 });
 export type ConnectionTestResult = z.infer<typeof connectionTestResultSchema>;
 
-export const accountTestInputSchema = z.object({ direction: directionSchema });
+/**
+ * Outgoing tests only: end with the deliverability check (SPF, DKIM, DMARC, alignment of the From domain)
+ * as a `deliverability` step. Opt-in: it asks DNS about the domain, which a test on a closed network cannot.
+ */
+const deliverabilityOption = z
+  .boolean()
+  .optional()
+  .describe(
+    'Outgoing only: add a "deliverability" step (SPF, DKIM, DMARC and alignment of the From domain, each pass, warn or fail with a hint). It never fails the test: a DNS failure is a warning.',
+  );
+
+export const accountTestInputSchema = z.object({
+  direction: directionSchema,
+  deliverability: deliverabilityOption,
+});
 
 /** The form's Test button: unsaved settings, optionally on top of a stored account (blank secrets reuse it). */
 export const connectionTestInputSchema = z.object({
@@ -49,4 +63,5 @@ export const connectionTestInputSchema = z.object({
   direction: directionSchema,
   outgoing: outgoingInputSchema.optional(),
   incoming: incomingInputSchema.optional(),
+  deliverability: deliverabilityOption,
 });

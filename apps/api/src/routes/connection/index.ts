@@ -12,7 +12,7 @@ import { body, json, newRouter, problems, security } from '../../lib/openapi';
 export const connectionRoutes = newRouter();
 const tags = ['Connection tests'];
 const description =
-  'Runs resolve → connect → TLS → greeting/capabilities → authenticate → a protocol check that sends no mail, each step with ok, durationMs and detail. A server that fails the test is a 200 with `ok: false` and `error: {code, message, hint, reply?, responseCode?}`; `code` is one of dns, refused, timeout, tls, certificate, greeting, auth, rejected, protocol, blocked.';
+  'Runs resolve → connect → TLS → greeting/capabilities → authenticate → a protocol check that sends no mail, each step with ok, durationMs and detail. A server that fails the test is a 200 with `ok: false` and `error: {code, message, hint, reply?, responseCode?}`; `code` is one of dns, refused, timeout, tls, certificate, greeting, auth, rejected, protocol, blocked. Outgoing tests with `deliverability: true` end with a `deliverability` step: its `detail` has `result` (the worst of its checks: pass, warn or fail), `domain`, `provider` and `checks` (spf, dkim — the account’s own selector when it signs —, dmarc, alignment; each pass, warn or fail with a detail and a hint), as `POST /accounts/{id}/deliverability` answers. The step is always `ok`: a failed check or a DNS failure (a warning) never fails the connection test.';
 
 connectionRoutes.openapi(
   createRoute({
