@@ -10,7 +10,9 @@ export const teams = pgTable(
      * Where hard bounces, complaints and the soft-bounce limit on this team's messages list the address:
      * `system` (every team stops mailing it) or `team` (only this team does).
      */
-    suppressionScope: text('suppression_scope', { enum: ['system', 'team'] }).notNull().default('system'),
+    suppressionScope: text('suppression_scope', { enum: ['system', 'team'] })
+      .notNull()
+      .default('system'),
   },
   (t) => [uniqueIndex('teams_name_uq').on(t.name)],
 );
