@@ -68,7 +68,8 @@ function fillStoredSecrets(
     } else if (typeof storedValue === 'string') {
       // Same words as PATCH: the rule is the same, so is its explanation.
       missing.push({ path, message: `re-enter the secret: ${exposure}` });
-    } else if (need.required) {
+    } else if (need.required && !secretStaysHere(need.field)) {
+      // Required ones only, the DKIM key aside: it signs messages, and a connection test sends none.
       missing.push({ path, message: 'is required to test this connection' });
     }
   }

@@ -195,6 +195,14 @@ describe('DKIM signing (per account)', () => {
     expect(cleared.outgoing?.dkim).toMatchObject({ privateKeySet: false, record: null });
   }, 30_000);
 
+  it('the form can test settings whose key is still to be generated or is stored', async () => {
+    const result = await testConnection({
+      ctx: env.ctx,
+      input: { direction: 'outgoing', outgoing: smtpPart({ enabled: true, generateKey: true }) },
+    });
+    expect(result.ok).toBe(true);
+  });
+
   it('refuses what cannot sign: no key, a key that is not one, DKIM on Mailgun', async () => {
     const attempt = async (outgoing: Record<string, unknown>) => {
       try {
