@@ -13,7 +13,7 @@ import { inboxMessages, incomingState } from '../db/schema';
 import { resolveDestination } from '../door/destination';
 import { MailroomError } from '../errors';
 import { newId } from '../ids';
-import { accountAccessToken } from '../oauth/accessTokens';
+import { retryWithFreshToken } from '../oauth/retryWithFreshToken';
 import { BounceReports, classifyFetched, inboxKindOf } from '../recipients/bounceMailbox';
 import type { IncomingParsed } from '../schemas/account';
 import { accountSecrets } from '../security/accountSecrets';
@@ -99,7 +99,6 @@ export async function fetchAccount({
     config: ctx.config,
     steps: new StepRecorder({ host: part.host, port: part.port }, transcript.secrets),
     transcript,
-    accessToken: async () => (await accountAccessToken(ctx, row.id, 'incoming')).accessToken,
   };
   let fetched = 0;
   let duplicates = 0;
@@ -107,23 +106,29 @@ export async function fetchAccount({
   let fetchError: FetchError | undefined;
   const bounces = part.bounceMailbox ? new BounceReports(ctx, row.id) : undefined;
   try {
-    const credentials = await credentialsOf(env, part.auth);
-    if (part.protocol === 'imap') {
-      const dest = await resolveDestination(part.host, {
-        allowPrivateHosts: ctx.config.allowPrivateHosts,
-        timeoutMs: ctx.config.timeouts.connectMs,
-      });
-      session = await openImapSession({
-        dest,
-        part,
-        credentials,
-        cursor,
-        timeouts: ctx.config.timeouts,
-        trace: (l) => transcript.note(l),
-      });
-    } else {
-      session = await openPop3Session(env, part, credentials);
-    }
+    // OAuth2: the account's access token; refused by the server, once more with a freshly refreshed one.
+    session = await retryWithFreshToken(
+      ctx,
+      row.id,
+      'incoming',
+      async (accessToken): Promise<FetchSession> => {
+        const credentials = await credentialsOf({ ...env, accessToken }, part.auth);
+        if (part.protocol !== 'imap') return openPop3Session(env, part, credentials);
+        const dest = await resolveDestination(part.host, {
+          allowPrivateHosts: ctx.config.allowPrivateHosts,
+          timeoutMs: ctx.config.timeouts.connectMs,
+        });
+        return openImapSession({
+          dest,
+          part,
+          credentials,
+          cursor,
+          timeouts: ctx.config.timeouts,
+          trace: (l) => transcript.note(l),
+        });
+      },
+      ({ error }) => failureOf(error, part).code === 'auth',
+    );
     const known = async (uidls: string[]) => {
       if (uidls.length === 0) return new Set<string>();
       const rows = await ctx.db
@@ -176,10 +181,7 @@ export async function fetchAccount({
       if (part.protocol === 'pop3') break;
     }
   } catch (err) {
-    const info =
-      err instanceof ConnectionFailure
-        ? err.info
-        : classifyError(err, { host: part.host, port: part.port, stage: 'fetch' });
+    const info = failureOf(err, part);
     // With everything the fetch learned (the login's PLAIN strings, an access token), not just the stored secrets.
     fetchError = {
       code: info.code,
@@ -219,4 +221,11 @@ export async function fetchAccount({
     ? { code: fetchError.code, message: fetchError.message, hint: fetchError.hint }
     : undefined;
   return { accountId: row.id, fetched, duplicates, durationMs, ...(error ? { error } : {}) };
+}
+
+/** What went wrong with a fetch, classified (auth, timeout, tls …). */
+function failureOf(err: unknown, part: { host: string; port: number }) {
+  return err instanceof ConnectionFailure
+    ? err.info
+    : classifyError(err, { host: part.host, port: part.port, stage: 'fetch' });
 }
