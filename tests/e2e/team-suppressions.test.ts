@@ -184,4 +184,46 @@ describe("a team's own suppression list", () => {
     await page.waitForLoadState('networkidle');
     await screenshot(page, '45-suppressions-team-scope');
   });
+
+  it('the Suppressions and Webhooks pages ask before removing, and offer the teams as scopes', async () => {
+    await page.goto(`${product.url}/suppressions`);
+    await page.getByRole('button', { name: 'Add address' }).click();
+    const add = page.getByRole('dialog', { name: 'Add an address' });
+    const scopes = await add.getByLabel('Scope').locator('option').allTextContents();
+    expect(scopes).toEqual(
+      expect.arrayContaining(['System (every send)', 'Team Own list', 'Team Shared list']),
+    );
+    await add.getByRole('textbox', { name: 'Address' }).fill('manual-team@example.org');
+    await add.getByLabel('Scope').selectOption({ label: 'Team Shared list' });
+    await add.getByRole('button', { name: 'Add' }).click();
+    const row = page.getByRole('row', { name: /manual-team@example\.org/ });
+    await row.getByRole('cell', { name: 'Team Shared list' }).waitFor();
+    await page.getByRole('button', { name: 'Remove manual-team@example.org' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Remove manual-team@example.org?' });
+    await confirm.getByRole('button', { name: 'Keep it' }).click();
+    await confirm.waitFor({ state: 'detached' });
+    await row.waitFor();
+    await page.getByRole('button', { name: 'Remove manual-team@example.org' }).click();
+    await confirm.getByRole('button', { name: 'Remove' }).click();
+    await row.waitFor({ state: 'detached' });
+    expect((await api('GET', '/suppressions?q=manual-team')).body.total).toBe(0);
+
+    const shared = await teamId('Shared list');
+    const hook = await api('POST', '/webhooks', {
+      url: 'http://127.0.0.1:9/hooks/team',
+      description: 'team receiver',
+      teamId: shared.id,
+    });
+    expect(hook.status).toBe(201);
+    await page.goto(`${product.url}/webhooks`);
+    const hookRow = page.getByRole('row', { name: /127\.0\.0\.1:9\/hooks\/team/ });
+    await hookRow.getByRole('cell', { name: 'Team Shared list' }).waitFor();
+    await page.getByRole('button', { name: 'Delete http://127.0.0.1:9/hooks/team' }).click();
+    const del = page.getByRole('dialog', { name: 'Delete http://127.0.0.1:9/hooks/team?' });
+    await del.getByText('nothing more is posted to it').waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await del.getByRole('button', { name: 'Delete' }).click();
+    await hookRow.waitFor({ state: 'detached' });
+    expect(((await api('GET', '/webhooks')).body.items as unknown[]).length).toBe(0);
+  });
 });

@@ -7,15 +7,18 @@ import {
 import { A, useSearchParams } from '@solidjs/router';
 import { createResource, createSignal, For, onMount, Show } from 'solid-js';
 import { Badge } from '../components/Badges';
+import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ErrorBanner } from '../components/ErrorBanner';
-import { SelectField, TextField } from '../components/Field';
+import { TextField } from '../components/Field';
 import { type ListColumn, ListPage } from '../components/ListPage';
 import { Modal } from '../components/Modal';
+import { ScopeField } from '../components/ScopeField';
 import { toast } from '../components/Toasts';
 import { apiErrors, type FieldErrors, validate } from '../lib/form';
 import { humanize, relTime } from '../lib/format';
 import { latest } from '../lib/resource';
-import { canEdit, isAdmin, loadTeams, me, teamName, teams } from '../lib/session';
+import { canManageScope, defaultScope, scopeLabel } from '../lib/scope';
+import { canEdit, loadTeams, teams } from '../lib/session';
 import {
   addSuppression,
   exportUrl,
@@ -48,10 +51,6 @@ export default function Suppressions() {
   const [removing, setRemoving] = createSignal<SuppressionView | null>(null);
   const [imported, setImported] = createSignal<SuppressionImportResult | null>(null);
   const [error, setError] = createSignal<unknown>();
-  // Team admins manage their teams' entries; admins every entry, system-wide ones included.
-  const canManage = (s: SuppressionView) =>
-    isAdmin() || (canEdit() && s.teamId !== null && (me()?.user.teamIds ?? []).includes(s.teamId));
-  const scopeText = (teamId: string | null) => (teamId ? `Team ${teamName(teamId)}` : 'System');
 
   const columns: ListColumn<SuppressionView>[] = [
     { header: 'Address', cellClass: 'mono', cell: (s) => s.address },
@@ -59,7 +58,7 @@ export default function Suppressions() {
       header: 'Reason',
       cell: (s) => <Badge tone={reasonTone[s.reason]}>{humanize(s.reason)}</Badge>,
     },
-    { header: 'Scope', cell: (s) => scopeText(s.teamId) },
+    { header: 'Scope', cell: (s) => scopeLabel(s.teamId) },
     {
       header: 'Source',
       cellClass: 'wrap',
@@ -88,7 +87,7 @@ export default function Suppressions() {
       header: 'Actions',
       class: 'num',
       cell: (s) => (
-        <Show when={canManage(s)}>
+        <Show when={canManageScope(s.teamId)}>
           <button
             type="button"
             class="btn small"
@@ -116,17 +115,13 @@ export default function Suppressions() {
       setError(e);
     }
   }
-  async function remove() {
-    const s = removing();
-    if (!s) return;
+  async function remove(s: SuppressionView) {
     try {
       await removeSuppression(s.id);
       toast(`${s.address} removed: it will be mailed again`);
-      setRemoving(null);
       void refetch();
     } catch (e) {
       setError(e);
-      setRemoving(null);
     }
   }
 
@@ -220,21 +215,13 @@ export default function Suppressions() {
         onCursor={(cursor) => setSearch({ cursor })}
       />
       <AddDialog open={adding()} onClose={() => setAdding(false)} onAdded={() => void refetch()} />
-      <Modal
-        open={removing() !== null}
-        onOpenChange={(o) => !o && setRemoving(null)}
-        title={`Remove ${removing()?.address ?? ''}?`}
+      <ConfirmDialog
+        subject={removing()}
+        title={(s) => `Remove ${s.address}?`}
         description="The next send to this address goes out again."
-        footer={
-          <>
-            <button type="button" class="btn" onClick={() => setRemoving(null)}>
-              Keep it
-            </button>
-            <button type="button" class="btn danger" onClick={() => void remove()}>
-              Remove
-            </button>
-          </>
-        }
+        confirmLabel="Remove"
+        onConfirm={(s) => void remove(s)}
+        onClose={() => setRemoving(null)}
       />
       <Modal
         open={imported() !== null}
@@ -302,15 +289,9 @@ export default function Suppressions() {
 /** Add one address, system-wide (admins) or for a team (its team admins). */
 function AddDialog(props: { open: boolean; onClose: () => void; onAdded: () => void }) {
   const [address, setAddress] = createSignal('');
-  const [teamId, setTeamId] = createSignal(isAdmin() ? '' : (me()?.user.teamIds[0] ?? ''));
+  const [teamId, setTeamId] = createSignal(defaultScope());
   const [detail, setDetail] = createSignal('');
   const [errors, setErrors] = createSignal<FieldErrors>({});
-  const scopes = () => [
-    ...(isAdmin() ? [{ value: '', label: 'System (every send)' }] : []),
-    ...teams()
-      .filter((t) => isAdmin() || (me()?.user.teamIds ?? []).includes(t.id))
-      .map((t) => ({ value: t.id, label: `Team ${t.name}` })),
-  ];
   async function submit(e: Event) {
     e.preventDefault();
     const v = validate(suppressionInputSchema, {
@@ -348,11 +329,10 @@ function AddDialog(props: { open: boolean; onClose: () => void; onAdded: () => v
           onValue={setAddress}
           error={errors().address ?? errors()['']}
         />
-        <SelectField
-          label="Scope"
+        <ScopeField
           value={teamId()}
           onValue={setTeamId}
-          options={scopes()}
+          systemLabel="System (every send)"
           error={errors().teamId}
         />
         <TextField

@@ -7,15 +7,18 @@ import {
 } from '@mailroom/core/schemas';
 import { createResource, createSignal, For, onCleanup, onMount, Show } from 'solid-js';
 import { Badge } from '../components/Badges';
+import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { SelectField, TextField } from '../components/Field';
 import { type ListColumn, ListPage } from '../components/ListPage';
 import { Modal } from '../components/Modal';
+import { ScopeField } from '../components/ScopeField';
 import { toast } from '../components/Toasts';
 import { apiErrors, type FieldErrors, validate } from '../lib/form';
 import { dateTimeSec, relTime } from '../lib/format';
 import { latest } from '../lib/resource';
-import { canEdit, isAdmin, loadTeams, me, teamName, teams } from '../lib/session';
+import { canManageScope, defaultScope, scopeLabel } from '../lib/scope';
+import { canEdit, loadTeams } from '../lib/session';
 import {
   createWebhook,
   deleteWebhook,
@@ -50,8 +53,7 @@ export default function Webhooks() {
   const [deleting, setDeleting] = createSignal<Webhook | null>(null);
   const [viewing, setViewing] = createSignal<Webhook | null>(null);
   const [error, setError] = createSignal<unknown>();
-  const canManage = (w: Webhook) =>
-    isAdmin() || (canEdit() && w.teamId !== null && (me()?.user.teamIds ?? []).includes(w.teamId));
+  const canManage = (w: Webhook) => canManageScope(w.teamId);
 
   async function run(what: () => Promise<unknown>, done: string) {
     setError(undefined);
@@ -110,7 +112,7 @@ export default function Webhooks() {
           <span title={w.eventTypes.join(', ')}>{w.eventTypes.join(', ')}</span>
         ),
     },
-    { header: 'Scope', cell: (w) => (w.teamId ? `Team ${teamName(w.teamId)}` : 'System') },
+    { header: 'Scope', cell: (w) => scopeLabel(w.teamId) },
     { header: 'Status', cell: status },
     {
       header: 'Last success',
@@ -244,29 +246,13 @@ export default function Webhooks() {
           void refetch();
         }}
       />
-      <Modal
-        open={deleting() !== null}
-        onOpenChange={(o) => !o && setDeleting(null)}
-        title={`Delete ${deleting()?.url ?? ''}?`}
+      <ConfirmDialog
+        subject={deleting()}
+        title={(w) => `Delete ${w.url}?`}
         description="Its deliveries and their attempts are deleted with it; nothing more is posted to it."
-        footer={
-          <>
-            <button type="button" class="btn" onClick={() => setDeleting(null)}>
-              Keep it
-            </button>
-            <button
-              type="button"
-              class="btn danger"
-              onClick={() => {
-                const w = deleting();
-                setDeleting(null);
-                if (w) void run(() => deleteWebhook(w.id), 'Endpoint deleted');
-              }}
-            >
-              Delete
-            </button>
-          </>
-        }
+        confirmLabel="Delete"
+        onConfirm={(w) => void run(() => deleteWebhook(w.id), 'Endpoint deleted')}
+        onClose={() => setDeleting(null)}
       />
       <DeliveriesDrawer
         endpoint={viewing()}
@@ -290,12 +276,6 @@ function EndpointDialog(props: {
   const [teamId, setTeamId] = createSignal('');
   const [errors, setErrors] = createSignal<FieldErrors>({});
   const existing = () => (props.editing && props.editing !== 'new' ? props.editing : null);
-  const scopes = () => [
-    ...(isAdmin() ? [{ value: '', label: 'System (every team’s events)' }] : []),
-    ...teams()
-      .filter((t) => isAdmin() || (me()?.user.teamIds ?? []).includes(t.id))
-      .map((t) => ({ value: t.id, label: `Team ${t.name}` })),
-  ];
   // Fill the form each time it opens.
   const fill = () => {
     const w = existing();
@@ -303,7 +283,7 @@ function EndpointDialog(props: {
     setDescription(w?.description ?? '');
     setAll(!w || w.eventTypes === 'all');
     setTypes(w && w.eventTypes !== 'all' ? (w.eventTypes as WebhookEventType[]) : []);
-    setTeamId(w?.teamId ?? (isAdmin() ? '' : (me()?.user.teamIds[0] ?? '')));
+    setTeamId(w?.teamId ?? defaultScope());
     setErrors({});
   };
   let lastOpen: unknown = null;
@@ -368,11 +348,10 @@ function EndpointDialog(props: {
           error={errors().description}
         />
         <Show when={!existing()}>
-          <SelectField
-            label="Scope"
+          <ScopeField
             value={teamId()}
             onValue={setTeamId}
-            options={scopes()}
+            systemLabel="System (every team’s events)"
             error={errors().teamId}
           />
         </Show>
