@@ -40,7 +40,10 @@ import postgres from 'postgres';
 import { CUSTOMERS, customerAddress, type FillSizes, fill, NOUN } from './lib/fill.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
+// `pnpm run million-rows -- --only …` hands the script a literal `--`, after which parseArgs would read no
+// option at all (every run would be the default one): drop it.
 const { values: args } = parseArgs({
+  args: process.argv.slice(2).filter((a) => a !== '--'),
   allowPositionals: true,
   options: {
     only: { type: 'string', default: 'postgres,pglite' },
@@ -221,7 +224,8 @@ async function measure(store: Store, n: number, smtpPort: number): Promise<{ row
       ['outbox: accountId', () => `/api/v1/messages?accountId=acc${1 + rnd(9)}`],
       ['outbox: q one customer address (~5 rows)', () => `/api/v1/messages?q=${customer()}`],
       ['outbox: q local part of an address', () => `/api/v1/messages?q=${localPart()}`],
-      ['outbox: q common word', () => '/api/v1/messages?q=invoice'],
+      ['outbox: q common word (invoice, 1 in 16)', () => '/api/v1/messages?q=invoice'],
+      ['outbox: q a product word (1 in 60)', () => `/api/v1/messages?q=${word()}`],
       ['outbox: status=sent + q product word', () => `/api/v1/messages?status=sent&q=${word()}`],
       ['log: newest 50', () => '/api/v1/logs'],
       ['log: source=smtp_auth', () => '/api/v1/logs?source=smtp_auth'],
@@ -456,16 +460,44 @@ async function explainAll(database: Database, accountId: string): Promise<string
       `select id from messages where status in ('failed') and internal = false order by created_at desc, id desc limit 51`,
     ],
     [
-      'outbox q one customer',
+      'outbox q one customer, whole address (exact indexes: lower(from_address), GIN on the recipients)',
+      `select id from messages where (lower(from_address) = '${who}' or lower(("to" || cc || bcc)::text)::jsonb @> '["${who}"]'::jsonb) and internal = false order by created_at desc, id desc limit 51`,
+    ],
+    [
+      'outbox q one customer as text (trigram index; what a whole address did before)',
       `select id from messages where (${msgText}) ilike '%${who}%' and internal = false order by created_at desc, id desc limit 51`,
     ],
     [
-      'outbox q a product word (1 in 60)',
-      `select id from messages where (${msgText}) ilike '%kettle%' and internal = false order by created_at desc, id desc limit 51`,
+      'outbox q the local part of an address (trigram index, all matches, sorted apart)',
+      `select id from messages where (${msgText}) ilike '%${who.split('@')[0]}%' and internal = false order by created_at desc nulls last, id desc nulls last limit 51`,
     ],
     [
-      'outbox count (capped)',
-      `select count(*) from (select 1 from messages where status in ('sent') and internal = false limit 10001) m`,
+      'outbox q a product word (1 in 60), the planner left alone (what q did before)',
+      `select id from messages where (${msgText}) ilike '%kettle%' and internal = false order by created_at desc, id desc limit 51`,
+    ],
+    ...[1, 8].map((days): [string, string] => [
+      `outbox q a product word (1 in 60), window of ${days} day(s), sorted apart (what q does now)`,
+      `select id from messages where (${msgText}) ilike '%kettle%' and internal = false and created_at >= now() - interval '${days} days' order by created_at desc nulls last, id desc nulls last limit 51`,
+    ]),
+    [
+      'outbox q invoice (1 in 16), window of 1 day, sorted apart (what q does now)',
+      `select id from messages where (${msgText}) ilike '%invoice%' and internal = false and created_at >= now() - interval '1 days' order by created_at desc nulls last, id desc nulls last limit 51`,
+    ],
+    [
+      'outbox status=sent + q a product word, window of 1 day, sorted apart',
+      `select id from messages where (${msgText}) ilike '%kettle%' and status in ('sent') and internal = false and created_at >= now() - interval '1 days' order by created_at desc nulls last, id desc nulls last limit 51`,
+    ],
+    ...['kettle', 'invoice'].map((w): [string, string] => [
+      `outbox count (capped), q ${w}`,
+      `select count(*) from (select 1 from messages where (${msgText}) ilike '%${w}%' and internal = false limit 1001) m`,
+    ]),
+    [
+      'outbox count (capped), status=sent',
+      `select count(*) from (select 1 from messages where status in ('sent') and internal = false limit 1001) m`,
+    ],
+    [
+      'inbox newest 50',
+      `select m.id, a.name from inbox_messages m join accounts a on a.id = m.account_id where m.kind = 'mail' order by m.fetched_at desc, m.id desc limit 51`,
     ],
     ['log level=error', `select id from logs where level = 'error' order by at desc, id desc limit 51`],
     [

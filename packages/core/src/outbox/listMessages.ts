@@ -50,8 +50,9 @@ export const fromOrTo = (address: string): SQL =>
 
 /**
  * How far back a text search looks first, in days before the page's start: a term in many messages has a
- * page of them among the newest, and the trigram index joined to the time index finds them without
- * reading every match; a rarer one goes on to the next window (measured in docs/PERFORMANCE.md).
+ * page of them among the newest, and the trigram index joined to the block-range index on the creation
+ * time (migration 0016) finds them without reading every match; a rarer one goes on to the next window
+ * (measured in docs/PERFORMANCE.md "A million rows").
  */
 export const SEARCH_WINDOWS_DAYS = [1, 8, 64] as const;
 const DAY_MS = 86_400_000;
@@ -98,8 +99,9 @@ export async function listMessages({
    * rows match; reading every match through the trigram index and sorting them costs as many row reads
    * as there are matches (16,000 for a word in one message of 60 at a million). So: the matches of the
    * newest day (from the page's start on), then of 8 and 64 days, each through the trigram index joined
-   * to the time index, until one holds a page; a term the capped count finds in at most 1,000 messages
-   * goes to all of them at once instead. Each window's page is exact: every row outside it is older.
+   * to the block-range index of the time, until one holds a page; a term the capped count finds in at most
+   * 1,000 messages goes to all of them at once instead. Each window's page is exact: every row outside it
+   * is older (newer, paging back). Sorted apart, so the planner cannot choose the long walk instead.
    */
   const searchPage = async (page: PageQuery) => {
     const apart = sortedApart(cols, page.cursor);
