@@ -3,6 +3,7 @@ import { createSignal, For, onCleanup, Show } from 'solid-js';
 import { failureText } from '../lib/failureText';
 import { ms } from '../lib/format';
 import { errorLabel, stepLabel } from '../lib/labels';
+import { DeliverabilityStep } from './DeliverabilitySteps';
 
 /** Keys whose values are failure classes (`refused`, `tls` …): shown by their label. */
 const CLASS_KEYS = new Set(['error', 'errorClass']);
@@ -119,19 +120,22 @@ export function StepList(props: { result?: ConnectionTestResult; running?: boole
             <ol class="steps" aria-label="Test steps">
               <For each={r().steps}>
                 {(s) => (
-                  <li>
-                    <span class={`mark ${s.ok ? 'ok' : 'bad'}`} aria-hidden="true">
-                      {s.ok ? '✓' : '✕'}
-                    </span>
-                    <span class="name">
-                      {stepLabel(s.step)}
-                      <span class="sr-only">{s.ok ? ' passed' : ' failed'}</span>
-                    </span>
-                    <span class="time">{ms(s.durationMs)}</span>
-                    <Show when={detailText(s.detail)}>
-                      <span class="detail">{detailText(s.detail)}</span>
-                    </Show>
-                  </li>
+                  // The deliverability check is a step with checks of its own (pass, warning, failure).
+                  <Show when={s.step !== 'deliverability'} fallback={<DeliverabilityStep step={s} />}>
+                    <li>
+                      <span class={`mark ${s.ok ? 'ok' : 'bad'}`} aria-hidden="true">
+                        {s.ok ? '✓' : '✕'}
+                      </span>
+                      <span class="name">
+                        {stepLabel(s.step)}
+                        <span class="sr-only">{s.ok ? ' passed' : ' failed'}</span>
+                      </span>
+                      <span class="time">{ms(s.durationMs)}</span>
+                      <Show when={detailText(s.detail)}>
+                        <span class="detail">{detailText(s.detail)}</span>
+                      </Show>
+                    </li>
+                  </Show>
                 )}
               </For>
             </ol>

@@ -13,6 +13,7 @@ import {
   transportCatalog,
   transportKinds,
 } from '@mailroom/core/schemas';
+import { type DkimDraft, dkimDraftFromView, dkimInput, emptyDkimDraft } from './dkimDraft';
 import { newSecret, type SecretDraft, secretValue } from './secrets';
 
 export type AuthDraft = {
@@ -62,6 +63,8 @@ export type OutgoingDraft = {
   rateLimitPerMinute: string;
   /** VERP: where bounces come back (empty: off). */
   bounceAddress: string;
+  /** DKIM signing with the account's own key (lib/dkimDraft.ts). */
+  dkim: DkimDraft;
 };
 
 export type IncomingDraft = {
@@ -154,6 +157,7 @@ export function emptyDraft(teamId = ''): AccountDraft {
       sendMode: 'queued',
       rateLimitPerMinute: '0',
       bounceAddress: '',
+      dkim: emptyDkimDraft(),
     },
     incoming: {
       enabled: false,
@@ -208,6 +212,7 @@ export function draftFromView(a: AccountView): AccountDraft {
       sendMode: o.sendMode,
       rateLimitPerMinute: String(o.rateLimitPerMinute),
       bounceAddress: o.bounceAddress ?? '',
+      dkim: dkimDraftFromView(o.dkim),
     };
     d.outgoing.kinds[o.transport] = transportDraftFromView(o);
   } else d.outgoing.enabled = false;
@@ -284,7 +289,11 @@ export function outgoingInput(o: OutgoingDraft) {
     rateLimitPerMinute: num(o.rateLimitPerMinute) ?? 0,
     bounceAddress: opt(o.bounceAddress),
   };
-  return { ...transportInput(o.transport, o.kinds[o.transport]), ...common };
+  return {
+    ...transportInput(o.transport, o.kinds[o.transport]),
+    ...common,
+    ...dkimInput(o.dkim, o.transport),
+  };
 }
 
 /** One transport's fields as the API takes them, field by field of its spec. */

@@ -30,8 +30,8 @@ export const addComment = (id: string, body: string) =>
   post<Comment>(`/accounts/${encodeURIComponent(id)}/comments`, { body });
 export const timeline = (id: string) =>
   get<{ items: TimelineEvent[] }>(`/accounts/${encodeURIComponent(id)}/timeline`);
-export const testAccount = (id: string, direction: Direction) =>
-  post<ConnectionTestResult>(`/accounts/${encodeURIComponent(id)}/test`, { direction });
+export const testAccount = (id: string, direction: Direction, options: { deliverability?: boolean } = {}) =>
+  post<ConnectionTestResult>(`/accounts/${encodeURIComponent(id)}/test`, { direction, ...options });
 export const testSettings = (body: unknown) => post<ConnectionTestResult>('/connection-tests', body);
 export const getVerification = (id: string) =>
   get<VerificationState>(`/accounts/${encodeURIComponent(id)}/verification`);

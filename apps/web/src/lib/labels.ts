@@ -65,6 +65,7 @@ const stepLabels: Record<string, string> = {
   check: 'Check',
   token: 'Token',
   binary: 'Program',
+  deliverability: 'Deliverability',
 };
 export const stepLabel = (step: string): string => stepLabels[step] ?? label(step);
 

@@ -1,6 +1,7 @@
 import type { AccountView, ConnectionTestResult, Direction, Stage } from '@mailroom/core/schemas';
 import { A, useParams } from '@solidjs/router';
 import { createResource, createSignal, For, onCleanup, onMount, Show } from 'solid-js';
+import { DeliverabilityToggle } from '../components/account/DeliverabilityToggle';
 import {
   DetailsProps,
   HealthProps,
@@ -13,6 +14,7 @@ import { ErrorBanner } from '../components/ErrorBanner';
 import { Icon } from '../components/Icon';
 import { StepList } from '../components/StepList';
 import { directionsOf, getAccount, testAccount } from '../lib/accounts';
+import { deliverabilityOption } from '../lib/deliverability';
 import { latest } from '../lib/resource';
 import { canEdit, teamName } from '../lib/session';
 import { Activity } from './account/Activity';
@@ -55,7 +57,7 @@ export default function AccountDetails() {
     setResult(undefined);
     setTestError(undefined);
     try {
-      setResult(await testAccount(params.id, direction));
+      setResult(await testAccount(params.id, direction, deliverabilityOption(direction)));
       changed();
     } catch (e) {
       setTestError(e);
@@ -152,6 +154,9 @@ export default function AccountDetails() {
                         )}
                       </For>
                     </div>
+                    <Show when={a().outgoing}>
+                      <DeliverabilityToggle />
+                    </Show>
                   </Show>
                   <ErrorBanner error={testError()} title="The test could not run" />
                   <StepList result={result()} running={!!testing()} label={testing() ?? undefined} />

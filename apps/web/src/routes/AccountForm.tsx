@@ -8,6 +8,7 @@ import {
 import { A, useNavigate, useParams } from '@solidjs/router';
 import { createEffect, createResource, createSignal, For, type JSX, on, onMount, Show } from 'solid-js';
 import { createStore, produce, unwrap } from 'solid-js/store';
+import { DeliverabilityToggle } from '../components/account/DeliverabilityToggle';
 import { IncomingFields } from '../components/account/IncomingFields';
 import { OAuthConnect, type OAuthSetup } from '../components/account/OAuthConnect';
 import { OutgoingFields } from '../components/account/OutgoingFields';
@@ -27,6 +28,7 @@ import {
 import { createAccount, getAccount, testSettings, updateAccount } from '../lib/accounts';
 import { errorMessage } from '../lib/api';
 import { applyAutoconfig } from '../lib/autoconfigFill';
+import { deliverabilityOption } from '../lib/deliverability';
 import { apiErrors, type FieldErrors, focusFirstError, validate } from '../lib/form';
 import { purposeOptions } from '../lib/labels';
 import {
@@ -258,7 +260,14 @@ export default function AccountForm() {
     setTestResult(undefined);
     setTesting(direction);
     try {
-      setTestResult(await testSettings({ accountId: params.id, direction, [direction]: part }));
+      setTestResult(
+        await testSettings({
+          accountId: params.id,
+          direction,
+          [direction]: part,
+          ...deliverabilityOption(direction),
+        }),
+      );
     } catch (e) {
       const fe = apiErrors(e);
       if (Object.keys(fe).some((k) => k !== '')) setErrors(fe);
@@ -494,6 +503,7 @@ export default function AccountForm() {
                     Test incoming
                   </button>
                 </div>
+                <DeliverabilityToggle />
                 <ErrorBanner error={testError()} title="The test could not run" />
                 <StepList result={testResult()} running={!!testing()} label={testing() ?? undefined} />
               </div>

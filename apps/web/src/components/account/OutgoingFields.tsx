@@ -2,6 +2,7 @@ import { type TransportKind, transportCatalog, transportKinds } from '@mailroom/
 import { For } from 'solid-js';
 import type { OutgoingDraft, TransportDraft } from '../../lib/accountDraft';
 import { Field, Segmented, TextField } from '../Field';
+import { DkimFields } from './DkimFields';
 import { TransportFields } from './TransportFields';
 
 /**
@@ -141,6 +142,12 @@ export function OutgoingFields(props: {
           { value: 'immediate', label: 'Immediate' },
         ]}
         onValue={(v) => props.set('sendMode', v as OutgoingDraft['sendMode'])}
+      />
+      <DkimFields
+        o={props.o}
+        dkim={props.o.dkim}
+        set={(k, v) => props.set('dkim', { ...props.o.dkim, [k]: v })}
+        err={props.err}
       />
     </div>
   );
