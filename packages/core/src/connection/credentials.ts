@@ -22,5 +22,5 @@ export async function credentialsOf(env: TestEnv, auth: AuthParsed | undefined):
   });
   // The token and the XOAUTH2/OAUTHBEARER strings that carry it, masked whole in clear and base64.
   env.transcript.secrets.addBearer(auth.username, accessToken);
-  return { kind: 'oauth2', username: auth.username, accessToken };
+  return { kind: 'oauth2', username: auth.username, accessToken, mechanism: auth.mechanism };
 }

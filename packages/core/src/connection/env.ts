@@ -1,4 +1,5 @@
 import type { CoreConfig } from '../context';
+import type { SaslMechanism } from '../schemas/parts';
 import type { StepRecorder } from './runner';
 import type { Transcript } from './transcript';
 
@@ -29,7 +30,13 @@ export function transportSecurity(env: TestEnv): Record<string, unknown> {
 export type Credentials =
   | { kind: 'none' }
   | { kind: 'password'; username: string; password: string }
-  | { kind: 'oauth2'; username: string; accessToken: string };
+  | {
+      kind: 'oauth2';
+      username: string;
+      accessToken: string;
+      /** The account's SASL mechanism setting (sasl/bearer.ts); left out: auto. */
+      mechanism?: SaslMechanism | undefined;
+    };
 
 /** The connection settings common to SMTP, IMAP and POP3. */
 export type Endpoint = {

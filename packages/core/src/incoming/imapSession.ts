@@ -1,8 +1,10 @@
 import { ImapFlow } from 'imapflow';
 import type { Credentials } from '../connection/env';
+import { type BearerMechanism, pickBearerMechanism } from '../connection/sasl/bearer';
 import type { Timeouts } from '../context';
 import type { Destination } from '../door/destination';
 import type { IncomingParsed } from '../schemas/account';
+import type { SaslMechanism } from '../schemas/parts';
 import type { FetchedMessage, FetchSession, PollCursor } from './types';
 
 type Options = {
@@ -46,7 +48,9 @@ export async function openImapSession(o: Options): Promise<FetchSession> {
     maxResponseSize: 128 * 1024 * 1024,
   });
   client.on('error', () => {});
+  const mechanism = credentials.kind === 'oauth2' ? steerBearer(client, credentials.mechanism) : null;
   await client.connect();
+  if (mechanism) o.trace?.(`* signed in with AUTHENTICATE ${mechanism()}`);
   const lock = await client.getMailboxLock(part.mailbox);
   const mailbox = client.mailbox;
   if (!mailbox) throw new Error(`mailbox ${part.mailbox} could not be opened`);
@@ -86,4 +90,40 @@ export async function openImapSession(o: Options): Promise<FetchSession> {
       await client.logout().catch(() => client.close());
     },
   };
+}
+
+type Steerable = {
+  run: (command: string, ...args: unknown[]) => Promise<unknown>;
+  capabilities: Map<string, boolean | number>;
+};
+
+/**
+ * Makes imapflow use the account's bearer mechanism. imapflow picks OAUTHBEARER whenever the server
+ * advertises it and has no option to choose, so for its AUTHENTICATE the capabilities it reads show the
+ * picked mechanism only (sasl/bearer.ts: the setting, or auto by the server's list); they are put back
+ * right after. Answers which mechanism was used.
+ */
+function steerBearer(client: ImapFlow, setting: SaslMechanism | undefined): () => BearerMechanism {
+  const inner = client as unknown as Steerable;
+  const run = inner.run.bind(client);
+  let used: BearerMechanism = 'XOAUTH2';
+  inner.run = async (command, ...args) => {
+    if (command !== 'AUTHENTICATE') return run(command, ...args);
+    const caps = inner.capabilities;
+    const saved = new Map(caps);
+    const offered = [...caps.keys()].filter((c) => c.startsWith('AUTH=')).map((c) => c.slice(5));
+    used = pickBearerMechanism(setting, offered);
+    for (const c of ['AUTH=OAUTHBEARER', 'AUTH=XOAUTH2', 'AUTH=XOAUTH']) caps.delete(c);
+    caps.set(`AUTH=${used}`, true);
+    try {
+      return await run(command, ...args);
+    } finally {
+      // Unless the server sent new capabilities meanwhile (imapflow then holds a new map).
+      if (inner.capabilities === caps) {
+        caps.clear();
+        for (const [k, v] of saved) caps.set(k, v);
+      }
+    }
+  };
+  return () => used;
 }

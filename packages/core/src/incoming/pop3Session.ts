@@ -28,7 +28,7 @@ export async function openPop3Session(
       await pop3StlsStep(env, io, pop3, part, caps.stls);
       caps = await pop3CapaStep(env, pop3, true);
     }
-    await pop3AuthStep(env, pop3, credentials, caps);
+    await pop3AuthStep(env, pop3, credentials, caps, { host: part.host, port: part.port });
   } catch (err) {
     io.close();
     throw err;

@@ -20,7 +20,9 @@ export async function testImap(env: TestEnv, s: ImapTestSettings): Promise<void>
       await imapStarttlsStep(env, io, imap, s, caps);
       caps = await imapCapabilityStep(env, imap, true);
     }
-    if (!greeting.preauth) await imapLoginStep(env, imap, s.credentials, caps);
+    if (!greeting.preauth) {
+      await imapLoginStep(env, imap, s.credentials, caps, { host: s.host, port: s.port });
+    }
     await imapCheckStep(env, imap, s.mailbox);
     await imap.run('LOGOUT', { what: 'LOGOUT' }).catch(() => undefined);
   } finally {

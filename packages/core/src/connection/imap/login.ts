@@ -1,15 +1,26 @@
 import { classifyReply } from '../classify';
 import { type Credentials, type TestEnv, transportSecurity } from '../env';
 import { ConnectionFailure } from '../failure';
-import { plainPayload, xoauth2Payload } from '../sasl/payloads';
+import {
+  type BearerTarget,
+  bearerChallengeError,
+  bearerErrorAnswer,
+  bearerMessage,
+  offeredBearer,
+} from '../sasl/bearer';
+import { base64, plainPayload } from '../sasl/payloads';
 import { type ImapCommander, type ImapResponse, quote } from './command';
 
-/** Step "authenticate": AUTHENTICATE PLAIN / XOAUTH2 when offered, else LOGIN; credentials never reach the transcript. */
+/**
+ * Step "authenticate": AUTHENTICATE XOAUTH2 / OAUTHBEARER for OAuth2 (sasl/bearer.ts picks), PLAIN when
+ * offered, else LOGIN; credentials never reach the transcript.
+ */
 export function imapLoginStep(
   env: TestEnv,
   imap: ImapCommander,
   creds: Credentials,
   caps: string[],
+  target: BearerTarget,
 ): Promise<void> {
   return env.steps.run('authenticate', async () => {
     if (creds.kind === 'none') {
@@ -22,10 +33,18 @@ export function imapLoginStep(
     const saslIr = caps.includes('SASL-IR');
     let mechanism: string;
     let r: ImapResponse;
+    let challenge: Record<string, string> | null = null;
     if (creds.kind === 'oauth2') {
-      mechanism = 'XOAUTH2';
-      const payload = xoauth2Payload(creds.username, creds.accessToken);
-      r = await sasl(imap, 'XOAUTH2', payload, saslIr);
+      const offered = caps.filter((c) => /^AUTH=/i.test(c)).map((c) => c.slice(5).toUpperCase());
+      const bearer = offeredBearer(creds.mechanism, offered, 'AUTHENTICATE');
+      mechanism = bearer;
+      const message = bearerMessage(bearer, creds.username, creds.accessToken, target);
+      env.transcript.addSecret(message);
+      r = await sasl(imap, bearer, base64(message), saslIr, (text) => {
+        // The error challenge (base64 JSON): the answer makes the server send its tagged NO.
+        challenge = bearerChallengeError(text);
+        return bearerErrorAnswer(bearer);
+      });
     } else if (caps.includes('AUTH=PLAIN')) {
       mechanism = 'PLAIN';
       r = await sasl(imap, 'PLAIN', plainPayload(creds.username, creds.password), saslIr);
@@ -45,7 +64,7 @@ export function imapLoginStep(
     }
     if (r.status !== 'OK') {
       throw new ConnectionFailure(classifyReply({ protocol: 'imap', stage: 'auth', text: r.tagged }), {
-        detail: { mechanism, username: creds.username },
+        detail: { mechanism, username: creds.username, ...(challenge ? { serverError: challenge } : {}) },
       });
     }
     return {
@@ -60,14 +79,23 @@ export function imapLoginStep(
   });
 }
 
-function sasl(imap: ImapCommander, mech: string, payload: string, saslIr: boolean): Promise<ImapResponse> {
+/** AUTHENTICATE with one message; a `+` after it is the server's error challenge, answered by `onError`. */
+function sasl(
+  imap: ImapCommander,
+  mech: string,
+  payload: string,
+  saslIr: boolean,
+  onError: (challenge: string) => string = () => '',
+): Promise<ImapResponse> {
   let sent = saslIr;
   return imap.run(saslIr ? `AUTHENTICATE ${mech} ${payload}` : `AUTHENTICATE ${mech}`, {
     what: `AUTHENTICATE ${mech}`,
     shown: saslIr ? `AUTHENTICATE ${mech} *****` : `AUTHENTICATE ${mech}`,
-    // A second "+" after the payload is the server's error challenge (XOAUTH2); an empty line ends it.
-    onContinue: () => {
-      if (sent) return { line: '', shown: '' };
+    onContinue: (text) => {
+      if (sent) {
+        const line = onError(text);
+        return { line, shown: line };
+      }
       sent = true;
       return { line: payload, shown: '*****' };
     },

@@ -20,7 +20,7 @@ export async function testPop3(env: TestEnv, s: Pop3TestSettings): Promise<void>
       await pop3StlsStep(env, io, pop3, s, caps.stls);
       caps = await pop3CapaStep(env, pop3, true);
     }
-    await pop3AuthStep(env, pop3, s.credentials, caps);
+    await pop3AuthStep(env, pop3, s.credentials, caps, { host: s.host, port: s.port });
     await pop3CheckStep(env, pop3);
     await pop3.run('QUIT').catch(() => undefined);
   } finally {

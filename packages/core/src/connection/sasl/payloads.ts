@@ -5,10 +5,6 @@ const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
 /** SASL PLAIN initial response: base64("\0user\0password"). */
 export const plainPayload = (username: string, password: string) => b64(`\0${username}\0${password}`);
 
-/** SASL XOAUTH2 initial response (Google/Microsoft): base64("user=…^Aauth=Bearer …^A^A"). */
-export const xoauth2Payload = (username: string, accessToken: string) =>
-  b64(`user=${username}\x01auth=Bearer ${accessToken}\x01\x01`);
-
 /** CRAM-MD5 answer to a base64 challenge: base64("user hex(hmac-md5(password, challenge))"). */
 export function cramMd5Answer(username: string, password: string, challengeB64: string): string {
   const challenge = Buffer.from(challengeB64.trim(), 'base64').toString('utf8');

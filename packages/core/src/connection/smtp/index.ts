@@ -24,7 +24,7 @@ export async function testSmtp(env: TestEnv, s: SmtpTestSettings): Promise<void>
       await starttlsStep(env, io, s, caps.starttls);
       caps = await ehloStep(env, io, true);
     }
-    await smtpAuthStep(env, io, s.credentials, caps.authMechanisms);
+    await smtpAuthStep(env, io, s.credentials, caps.authMechanisms, { host: s.host, port: s.port });
     await smtpCheckStep(env, io, s.from, s.to ?? s.from);
     await command(io, 'QUIT', { what: 'QUIT', timeoutMs: env.config.timeouts.commandMs }).catch(
       () => undefined,

@@ -13,7 +13,7 @@ type Held = { accessToken: string; expiresAt: number };
 /**
  * The access tokens of one OAuth2 account's SMTP pool. Every request goes to the token endpoint through
  * the destination guard (`requestAccessToken`); one request at a time, the token reused until shortly
- * before it expires, and renewed when the server refused it (nodemailer's `renew`).
+ * before it expires, and renewed when the server refused it (bearerAuth.ts asks again with `renew`).
  */
 export class OAuthTokenSource {
   private held: Held | null = null;
@@ -75,19 +75,4 @@ export class OAuthTokenSource {
       return err instanceof OAuthRevoked ? { ...error, awaitsReconnect: true } : error;
     }
   }
-
-  /**
-   * nodemailer's `provisionCallback`: called for a first token and with `renew` after the server refused
-   * one. Errors are handed over as plain Errors (nodemailer rewrites their `code`).
-   */
-  readonly provision = (
-    _user: string,
-    renew: boolean,
-    callback: (err: Error | null, accessToken?: string, expires?: number) => void,
-  ): void => {
-    this.get(renew).then(
-      (t) => callback(null, t.accessToken, t.expiresAt),
-      (err: unknown) => callback(new Error(err instanceof Error ? err.message : String(err))),
-    );
-  };
 }

@@ -4,6 +4,7 @@ import type { Timeouts } from '../../context';
 import { nodemailerDkim } from '../../dkim/settings';
 import { sendWithNodemailer, toNodemailer } from '../../transport/compose';
 import type { MailTransport, OutgoingMail, SendOutcome } from '../../transport/types';
+import { bearerAuthOptions } from './bearerAuth';
 import type { DeliveryThread } from './deliveryThread';
 import type { OAuthTokenSource } from './oauthTokens';
 import type { SmtpSettings } from './settings';
@@ -32,15 +33,16 @@ export function smtpOptions(
   address?: string,
   tokens?: OAuthTokenSource,
 ) {
+  // OAuth2: XOAUTH2 or OAUTHBEARER by the account's setting, with tokens from `tokens` (bearerAuth.ts).
+  const bearer =
+    s.auth.method === 'oauth2' && tokens
+      ? bearerAuthOptions(s.auth.username, s.auth.mechanism, { host: s.host, port: s.port }, tokens)
+      : undefined;
   const auth =
     s.auth.method === 'password'
       ? { user: s.auth.username, pass: s.auth.password ?? '' }
       : s.auth.method === 'oauth2'
-        ? {
-            type: 'OAuth2' as const,
-            user: s.auth.username,
-            ...(tokens ? { provisionCallback: tokens.provision } : {}),
-          }
+        ? (bearer?.auth ?? { type: 'OAuth2' as const, user: s.auth.username })
         : undefined;
   const dkim = nodemailerDkim(s);
   return {
@@ -53,6 +55,7 @@ export function smtpOptions(
     ignoreTLS: s.security === 'none',
     tls: { rejectUnauthorized: !s.allowInvalidCertificates, servername: s.host },
     ...(auth ? { auth } : {}),
+    ...(bearer ? { customAuth: bearer.customAuth } : {}),
     connectionTimeout: timeouts.connectMs,
     greetingTimeout: timeouts.greetingMs,
     socketTimeout: timeouts.commandMs,
@@ -162,9 +165,14 @@ async function withToken(
     }
   }
   let outcome = await send();
-  // The server refused the token and the renewal found the grant gone: wait for a reconnect.
+  // The server refused the token and the renewal found the grant gone: wait for a reconnect. No recipient
+  // was tried (the sign-in failed), though the server's 535 ended the exchange: they all wait.
   if (!outcome.ok && tokens?.revoked) {
-    outcome = { ...outcome, error: { ...outcome.error, awaitsReconnect: true } };
+    outcome = {
+      ...outcome,
+      error: { ...outcome.error, awaitsReconnect: true },
+      recipients: outcome.recipients.map((r) => (r.status === 'rejected' ? { ...r, status: 'deferred' } : r)),
+    };
   }
   const used = tokens?.current();
   return used ? { ...outcome, learned: [used] } : outcome;
