@@ -7,6 +7,7 @@ import {
   imapDefaultPorts,
   type OutgoingView,
   pop3DefaultPorts,
+  type SaslMechanism,
   type Security,
   smtpDefaultPorts,
   type TransportKind,
@@ -24,6 +25,8 @@ export type AuthDraft = {
   clientSecret: SecretDraft;
   refreshToken: SecretDraft;
   tokenUrl: string;
+  /** OAuth2: the SASL mechanism that carries the token (auto, xoauth2, oauthbearer). */
+  mechanism: SaslMechanism;
 };
 
 /** Host, port, security and certificate checks of a server (SMTP's `server` field). */
@@ -100,6 +103,7 @@ const emptyAuth = (method: AuthDraft['method']): AuthDraft => ({
   clientSecret: newSecret(),
   refreshToken: newSecret(),
   tokenUrl: '',
+  mechanism: 'auto',
 });
 
 /** Default port for a direction/protocol and security mode: 587 for STARTTLS SMTP, 993 for IMAPS… */
@@ -185,6 +189,7 @@ function authFromView(v: AuthView): AuthDraft {
       username: v.username,
       clientId: v.clientId,
       tokenUrl: v.tokenUrl,
+      mechanism: v.mechanism,
       clientSecret: newSecret(v.hasClientSecret),
       refreshToken: newSecret(v.hasToken),
     };
@@ -272,6 +277,7 @@ function authInput(a: AuthDraft) {
     clientSecret: secretValue(a.clientSecret),
     refreshToken: secretValue(a.refreshToken),
     tokenUrl: a.tokenUrl,
+    mechanism: a.mechanism,
   };
 }
 

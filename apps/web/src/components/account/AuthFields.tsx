@@ -1,12 +1,18 @@
 import { Match, Show, Switch } from 'solid-js';
 import type { AuthDraft } from '../../lib/accountDraft';
-import { Segmented, TextField } from '../Field';
+import { Segmented, SelectField, TextField } from '../Field';
 import { SecretField } from '../SecretField';
 
 const methods = [
   { value: 'none', label: 'None' },
   { value: 'password', label: 'Password' },
   { value: 'oauth2', label: 'OAuth 2' },
+] as const;
+
+const mechanisms = [
+  { value: 'auto', label: 'Auto (XOAUTH2 unless only OAUTHBEARER is offered)' },
+  { value: 'xoauth2', label: 'XOAUTH2 (Google, Microsoft)' },
+  { value: 'oauthbearer', label: 'OAUTHBEARER (RFC 7628)' },
 ] as const;
 
 /** Authentication of one direction; `prefix` is the error path root (`outgoing.auth`). */
@@ -69,6 +75,14 @@ export function AuthFields(props: {
             value={props.auth.tokenUrl}
             onValue={(v) => props.set('tokenUrl', v)}
             error={e('tokenUrl')}
+          />
+          <SelectField
+            label="SASL mechanism"
+            name={props.name + '-mechanism'}
+            value={props.auth.mechanism}
+            options={mechanisms}
+            onValue={(v) => props.set('mechanism', v as AuthDraft['mechanism'])}
+            error={e('mechanism')}
           />
           <p class="muted span2" style={{ margin: 0 }}>
             Client ID and secret, and “Sign in”, are under Sign-in; the refresh token is filled by signing in.
