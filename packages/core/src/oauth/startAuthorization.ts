@@ -47,16 +47,20 @@ export async function startAuthorization({
   options?: StartOptions;
 }): Promise<OAuthAuthorizationStarted> {
   const data = parseInput(oauthAuthorizationInputSchema, input);
-  let storedSecret: string | undefined;
+  let account: AccountRow | undefined;
   if (data.accountId) {
-    const account = await loadAccount(ctx, ctx.db, data.accountId);
+    account = await loadAccount(ctx, ctx.db, data.accountId);
     assertCanWrite(ctx.actor, account.teamId);
-    // A reconnect with the same client keeps the account's client secret: nobody types it again.
-    if (!data.clientSecret) storedSecret = storedClientSecret(account, data.clientId);
   } else if (ctx.actor.role === 'viewer') {
     assertCanWrite(ctx.actor, null);
   }
   const endpoints = resolveEndpoints(ctx, data);
+  // A reconnect with the same client keeps the account's client secret (nobody types it again), but only
+  // towards where the account already sends it: a stored secret never follows new endpoints untyped.
+  const storedSecret =
+    account && !data.clientSecret
+      ? storedClientSecret(account, data.clientId, endpoints, data.flow)
+      : undefined;
   const scopes = data.scopes ?? endpoints.scopes ?? [];
   assertEndpoint(ctx, endpoints.tokenEndpoint, 'endpoints.tokenEndpoint');
   assertEndpoint(ctx, endpoints.userinfoEndpoint, 'endpoints.userinfoEndpoint');
@@ -208,12 +212,43 @@ function resolveEndpoints(
   return found;
 }
 
-/** The encrypted client secret an account's OAuth2 part keeps for this client, if any. */
-function storedClientSecret(account: AccountRow, clientId: string): string | undefined {
+/**
+ * The encrypted client secret an account's OAuth2 part keeps for this client, if any. It may be used only
+ * where the part already sends it: the same token URL (the code exchange and the refresh post it there)
+ * and, for the device flow, a device endpoint on that URL's origin. Elsewhere it must be typed again,
+ * as PATCH requires when the token URL changes (a team admin who never saw it cannot send it away).
+ */
+function storedClientSecret(
+  account: AccountRow,
+  clientId: string,
+  endpoints: OAuthEndpoints,
+  flow: 'code' | 'device',
+): string | undefined {
   for (const d of ['outgoing', 'incoming'] as const) {
     const auth = (account[d] as { auth?: AuthStored } | null)?.auth;
     const enc = account.secrets[`${d}.auth.clientSecret`];
-    if (auth?.method === 'oauth2' && auth.clientId === clientId && enc) return enc;
+    if (auth?.method !== 'oauth2' || auth.clientId !== clientId || !enc) continue;
+    const origin = new URL(auth.tokenUrl).origin;
+    const device = endpoints.deviceAuthorizationEndpoint;
+    if (
+      endpoints.tokenEndpoint === auth.tokenUrl &&
+      (flow === 'code' || device === undefined || new URL(device).origin === origin)
+    ) {
+      return enc;
+    }
+    throw new MailroomError(
+      'secret_required',
+      'The stored client secret must be entered again for these endpoints',
+      {
+        errors: [
+          {
+            path: 'clientSecret',
+            message: `re-enter the client secret: the account sends it only to ${auth.tokenUrl}`,
+          },
+        ],
+        hint: 'This keeps a stored secret from being sent to another server. Type the client secret, or use the token endpoint the account already uses.',
+      },
+    );
   }
   return undefined;
 }

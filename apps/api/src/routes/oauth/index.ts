@@ -23,7 +23,7 @@ oauthRoutes.openapi(
     tags,
     summary: 'Start connecting a mailbox with OAuth2 (authorization code with PKCE, or the device flow)',
     description:
-      'Give a `provider` id or its `endpoints` (authorizationEndpoint, tokenEndpoint, deviceAuthorizationEndpoint, userinfoEndpoint, scopes), all `https://` (plain `http://` only to loopback where private hosts are allowed); every request goes through the destination guard. `flow: "code"` answers `authorizationUrl` (send the browser there; the provider comes back to `<MAILROOM_PUBLIC_URL>/api/v1/oauth/callback`, which must be registered with it; without MAILROOM_PUBLIC_URL this is a 400 naming it). `flow: "device"` answers the user code and verification URL; Mailroom polls the token endpoint in the background (its `interval`, +5 s on `slow_down`). With `accountId` (a reconnect) the tokens go into that account when approved. The client secret is stored encrypted and never shown again.',
+      'Give a `provider` id or its `endpoints` (authorizationEndpoint, tokenEndpoint, deviceAuthorizationEndpoint, userinfoEndpoint, scopes), all `https://` (plain `http://` only to loopback where private hosts are allowed); every request goes through the destination guard. `flow: "code"` answers `authorizationUrl` (send the browser there; the provider comes back to `<MAILROOM_PUBLIC_URL>/api/v1/oauth/callback`, which must be registered with it; without MAILROOM_PUBLIC_URL this is a 400 naming it). `flow: "device"` answers the user code and verification URL; Mailroom polls the token endpoint in the background (its `interval`, +5 s on `slow_down`). With `accountId` (a reconnect) the tokens go into that account when approved; without `clientSecret` it reuses the account’s stored one only for the token URL the account already uses (and a device endpoint on its origin), otherwise 422 `secret_required` on `clientSecret`. The client secret is stored encrypted and never shown again.',
     security,
     request: { body: body(oauthAuthorizationInputSchema) },
     responses: {
@@ -31,6 +31,7 @@ oauthRoutes.openapi(
       400: problems[400],
       403: problems[403],
       404: problems[404],
+      422: problems[422],
     },
   }),
   async (c) =>
