@@ -45,8 +45,8 @@ function productEnv(ours: Record<string, string>): NodeJS.ProcessEnv {
   return env;
 }
 
-/** Start `mailroom start --quickstart` and resolve once it printed its URLs. */
-export async function startProduct(): Promise<Product> {
+/** Start `mailroom start --quickstart` and resolve once it printed its URLs (`env`: more settings). */
+export async function startProduct(env: Record<string, string> = {}): Promise<Product> {
   const dataDir = mkdtempSync(join(tmpdir(), 'mailroom-e2e-'));
   const api = join(root, 'apps', 'api');
   const tsx = createRequire(join(api, 'package.json')).resolve('tsx/cli');
@@ -71,6 +71,7 @@ export async function startProduct(): Promise<Product> {
         MAILROOM_MOCK_IMAPS_PORT: '0',
         MAILROOM_MOCK_HTTP_PORT: '0',
         MAILROOM_WEB_DIST: join(root, 'apps', 'web', 'dist'),
+        ...env,
       }),
     },
   );

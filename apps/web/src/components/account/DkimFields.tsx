@@ -14,15 +14,29 @@ function CopyRow(props: { label: string; value: string }) {
     <div class="field span2">
       <label for={id}>{props.label}</label>
       <div style={{ display: 'flex', gap: '8px', 'align-items': 'flex-start' }}>
-        <textarea
-          id={id}
-          class="mono"
-          readOnly
-          rows={props.value.length > 80 ? 4 : 1}
-          value={props.value}
-          style={{ flex: '1', resize: 'vertical' }}
-          onFocus={(e) => e.currentTarget.select()}
-        />
+        <Show
+          when={props.value.length > 80}
+          fallback={
+            <input
+              id={id}
+              class="mono"
+              readOnly
+              value={props.value}
+              style={{ flex: '1' }}
+              onFocus={(e) => e.currentTarget.select()}
+            />
+          }
+        >
+          <textarea
+            id={id}
+            class="mono"
+            readOnly
+            rows={4}
+            value={props.value}
+            style={{ flex: '1', resize: 'vertical' }}
+            onFocus={(e) => e.currentTarget.select()}
+          />
+        </Show>
         <button
           type="button"
           class="btn small"
@@ -169,8 +183,8 @@ export function DkimFields(props: {
               {(r) => (
                 <div class="span2 stack" data-testid="dkim-record">
                   <p class="help" style={{ margin: 0 }}>
-                    Publish this TXT record in the DNS of {d().domain || fromDomain()}, then run the outgoing
-                    test with “Check deliverability”.
+                    Publish this TXT record in the DNS of {d().domain || fromDomain()}, then test the outgoing
+                    connection with “also check deliverability” ticked.
                     {d().selector && r().name.split('.')[0] !== d().selector
                       ? ' (Save to update it for the new selector.)'
                       : ''}

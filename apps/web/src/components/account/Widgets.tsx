@@ -104,6 +104,17 @@ export function OutgoingProps(props: { o: OutgoingView }) {
           'No VERP (matched by returned headers)'
         )}
       </dd>
+      <dt>DKIM</dt>
+      <dd>
+        {o().dkim?.enabled ? (
+          <>
+            Signs with <span class="mono">{`${o().dkim!.selector}._domainkey.${o().dkim!.domain}`}</span>
+            {o().dkim!.privateKeySet ? '' : ' (no key stored)'}
+          </>
+        ) : (
+          'Not signed by Mailroom'
+        )}
+      </dd>
     </dl>
   );
 }
