@@ -1,8 +1,8 @@
 // The OAuth2 device flow (RFC 8628) as an admin uses it against the quick start's mock provider: the account
 // form shows a user code, the verification URL and a countdown; the code is typed on the provider's page in
 // a second tab and approved while Mailroom polls (told to slow down once by the mock); the account is saved
-// with the connected identity and its connection test passes. A code nobody approves expires: the form says
-// so, offers a new one, and nothing is created.
+// with the connected identity and its connection test passes. A code nobody approves expires, and a code
+// denied on the provider's page ends: the form says so, offers a new one, and nothing is created.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { apiSession } from './support/api';
@@ -246,5 +246,34 @@ describe('OAuth2 device flow in the account form', () => {
     expect(fresh).not.toBe(code);
     expect(await panel().locator('.countdown').textContent()).toMatch(/^(30|29):\d\d$/);
     await check('oauth-device-new-code');
+  });
+
+  it("a code denied on the provider's page: the form says so and offers a new code; nothing is created", async () => {
+    const before = await api('GET', '/accounts');
+    await mock('PUT', '/api/oauth/device-settings', {
+      expiresInSeconds: null,
+      intervalSeconds: 1,
+      slowDown: 0,
+    });
+    const { authorizationId } = await startDeviceFlow();
+    const code = (await panel().locator('.device-code').textContent())?.trim() ?? '';
+    const tab = await browser.newPage();
+    tab.setDefaultTimeout(20_000);
+    await tab.goto(`${product.mockUrl}/oauth/device?user_code=${code}`);
+    await tab.getByRole('button', { name: 'Deny' }).click();
+    await tab.getByText('The device was not connected.').waitFor();
+    await tab.close();
+
+    const alert = panel().getByRole('alert');
+    await expect.poll(() => alert.textContent(), { timeout: 60_000 }).toContain('The sign-in was denied');
+    expect(await panel().getByRole('button', { name: 'Get a new code' }).isVisible()).toBe(true);
+    await check('oauth-device-denied');
+    expect((await api('GET', `/oauth/authorizations/${authorizationId}`)).body).toMatchObject({
+      status: 'denied',
+      identity: null,
+    });
+    expect((await device(code))?.polls.at(-1)?.answer).toBe('access_denied');
+    expect(accountIds(await api('GET', '/accounts'))).toEqual(accountIds(before));
+    await mock('PUT', '/api/oauth/device-settings', { intervalSeconds: null });
   });
 });
