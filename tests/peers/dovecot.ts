@@ -92,7 +92,16 @@ function uidOf(name: string): { uid: number; gid: number } {
 
 /** Starts Dovecot with `messages` seeded into INBOX; resolves once POP3 greets (the auth process is up). */
 export async function startDovecot(
-  opts: { messages?: number; user?: string; password?: string } = {},
+  opts: {
+    messages?: number;
+    user?: string;
+    password?: string;
+    /**
+     * Also an OAuth2 passdb (XOAUTH2 and OAUTHBEARER): a token is checked by a GET on this URL with
+     * `Authorization: Bearer <token>` (the mock's `/oauth/userinfo`), whose `email` must be the user.
+     */
+    oauth2UserinfoUrl?: string;
+  } = {},
 ): Promise<Dovecot> {
   const user = opts.user ?? 'alice';
   const password = opts.password ?? 'dovecot-Secret-9';
@@ -151,7 +160,7 @@ ssl = yes
 ssl_cert = <${dir}/cert.pem
 ssl_key = <${dir}/key.pem
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = plain login${opts.oauth2UserinfoUrl ? ' xoauth2 oauthbearer' : ''}
 auth_failure_delay = 0
 # Failed logins from one IP otherwise earn an exponential penalty (anvil) that slows later tests.
 service anvil {
@@ -161,7 +170,16 @@ service anvil {
 }
 first_valid_uid = ${mailOwner.uid}
 last_valid_uid = ${mailOwner.uid}
-passdb {
+${
+  opts.oauth2UserinfoUrl
+    ? `passdb {
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = ${dir}/oauth2.conf
+}
+`
+    : ''
+}passdb {
   driver = passwd-file
   args = scheme=PLAIN ${dir}/passwd
 }
@@ -191,6 +209,13 @@ service pop3-login {
 }
 `;
   writeFileSync(join(dir, 'dovecot.conf'), conf);
+  if (opts.oauth2UserinfoUrl) {
+    writeFileSync(
+      join(dir, 'oauth2.conf'),
+      `introspection_mode = auth\nintrospection_url = ${opts.oauth2UserinfoUrl}\nusername_attribute = email\n`,
+      { mode: 0o644 },
+    );
+  }
   let seq = 0;
   const seed = (count: number) => {
     for (let i = 0; i < count; i++) {
