@@ -17,6 +17,7 @@ import { MailroomError } from '../errors';
 import { sendMessage } from '../outbox/sendMessage';
 import type { AccountView } from '../schemas/account';
 import { createTestEnv, startTestDnsServer, type TestDnsServer, type TestEnv } from '../testing';
+import { sesSendEmailBody } from '../transports/ses/transport';
 import { dkimDnsRecord, generateDkimKey } from './keys';
 
 /** A line from the middle of a PEM key: what any leak of the key would carry. */
@@ -140,6 +141,29 @@ describe('DKIM signing (per account)', () => {
     const raw = readFileSync(join(dir, 'out.eml'));
     expect(await verify(raw)).toEqual([{ domain: 'mail.shop.test', selector: 'sm', result: 'pass' }]);
   }, 30_000);
+
+  it('signs the raw message handed to Amazon SES', async () => {
+    const privateKey = generateDkimKey();
+    const record = dkimDnsRecord({ domain: 'ses.shop.test', selector: 'ses', privateKey });
+    dns.zone[record.name] = { TXT: [record.value] };
+    const body = await sesSendEmailBody(
+      {
+        messageId: '<ses-1@ses.shop.test>',
+        from: { address: 'news@ses.shop.test' },
+        to: ['ann@example.org'],
+        cc: [],
+        bcc: [],
+        subject: 'Via SES',
+        text: 'Signed before SES adds its own.',
+        headers: {},
+        attachments: [],
+        envelopeTo: ['ann@example.org'],
+      },
+      { dkim: { enabled: true, domain: 'ses.shop.test', selector: 'ses', privateKey } },
+    );
+    const raw = Buffer.from(JSON.parse(body).Content.Raw.Data, 'base64');
+    expect(await verify(raw)).toEqual([{ domain: 'ses.shop.test', selector: 'ses', result: 'pass' }]);
+  });
 
   it('fails verification when the published key is not the signing one', async () => {
     const view = await createAccount({
