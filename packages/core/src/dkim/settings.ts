@@ -72,6 +72,18 @@ function keyProblem(pem: string): string | null {
 }
 
 /**
+ * A pasted PEM as Node reads it: trimmed, CRLF made LF, and a key whose line breaks were lost (pasted
+ * into a one-line field, sent through JSON by hand) folded back into 64-character lines.
+ */
+export function normalizePem(pem: string): string {
+  const text = pem.trim().replace(/\r\n?/g, '\n');
+  const m = /^(-----BEGIN [A-Z ]+-----)\s*([A-Za-z0-9+/=\s]+?)\s*(-----END [A-Z ]+-----)$/.exec(text);
+  if (!m) return text;
+  const body = m[2]!.replace(/\s+/g, '');
+  return `${m[1]}\n${body.match(/.{1,64}/g)?.join('\n') ?? ''}\n${m[3]}\n`;
+}
+
+/**
  * Takes the key out of a stored part's `dkim` (after the transport's own split), as a secret change,
  * and records the public half's record value when a key is given.
  */
@@ -81,7 +93,8 @@ export function splitDkim<S extends { dkim?: unknown }>(
 ): { stored: S; secrets: Partial<Record<string, SecretValue>> } {
   const dkim = stored.dkim as (DkimParsed & { domain: string }) | undefined;
   if (!dkim) return { stored, secrets };
-  const { privateKey, generateKey: _generate, ...rest } = dkim;
+  const { privateKey: given, generateKey: _generate, ...rest } = dkim;
+  const privateKey = typeof given === 'string' ? normalizePem(given) : given;
   const out: DkimStored = { enabled: rest.enabled, domain: rest.domain, selector: rest.selector };
   if (typeof privateKey === 'string') {
     const problem = keyProblem(privateKey);

@@ -165,6 +165,21 @@ describe('DKIM signing (per account)', () => {
     expect(await verify(raw)).toEqual([{ domain: 'ses.shop.test', selector: 'ses', result: 'pass' }]);
   });
 
+  it('takes a key whose line breaks were lost in the paste', async () => {
+    const privateKey = generateDkimKey();
+    const oneLine = privateKey.replace(/\n/g, ' ');
+    const view = await createAccount({
+      ctx: env.ctx,
+      input: {
+        name: 'One-line key',
+        outgoing: smtpPart({ selector: 'one', privateKey: oneLine }, 'a@one.test'),
+      },
+    });
+    expect(view.outgoing?.dkim?.record).toEqual(
+      dkimDnsRecord({ domain: 'one.test', selector: 'one', privateKey }),
+    );
+  });
+
   it('fails verification when the published key is not the signing one', async () => {
     const view = await createAccount({
       ctx: env.ctx,
