@@ -14,6 +14,8 @@ export type Actor = {
   role: Role;
   teamIds: string[];
   via: 'session' | 'token' | 'system';
+  /** The API token acting (`via: 'token'`): two tokens may share a name (and so a label), never an id. */
+  tokenId?: string | undefined;
   /**
    * The user's sending identity (display name, sending address) for sends that name no From: set for a
    * signed-in user and for a token that stands for a user, read with them (no query per send).

@@ -5,6 +5,7 @@ import type { Ctx } from '../context';
 import { oauthAuthorizations } from '../db/schema';
 import { notFound } from '../errors';
 import { endAuthorization } from './finishAuthorization';
+import { authorizationOwner } from './owner';
 import type { OAuthAuthorizationView } from './schemas';
 
 type Row = typeof oauthAuthorizations.$inferSelect;
@@ -30,7 +31,8 @@ export async function loadAuthorization(ctx: Ctx, id: string): Promise<Row> {
   if (!row) throw notFound('Authorization');
   if (row.accountId)
     assertReadable(ctx.actor, await loadAccount(ctx, ctx.db, row.accountId).catch(() => undefined));
-  else if (ctx.actor.role !== 'admin' && row.createdBy !== ctx.actor.label) throw notFound('Authorization');
+  else if (ctx.actor.role !== 'admin' && row.createdBy !== authorizationOwner(ctx.actor))
+    throw notFound('Authorization');
   return row;
 }
 

@@ -7,6 +7,7 @@ import { MailroomError, parseInput } from '../errors';
 import { newId } from '../ids';
 import type { AuthStored } from '../schemas/parts';
 import { assertEndpoint, postForm } from './endpoint';
+import { authorizationOwner } from './owner';
 import { hashState, newPkce, newState } from './pkce';
 import { pollDeviceAuthorization } from './pollDevice';
 import { lookupOAuthProvider } from './providers';
@@ -83,7 +84,7 @@ export async function startAuthorization({
       scopes,
     },
     createdAt: now,
-    createdBy: ctx.actor.label,
+    createdBy: authorizationOwner(ctx.actor),
   };
 
   if (data.flow === 'code') {

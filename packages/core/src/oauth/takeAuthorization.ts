@@ -6,6 +6,7 @@ import type { Queryable } from '../db/client';
 import { oauthAuthorizations } from '../db/schema';
 import { MailroomError } from '../errors';
 import { type Connection, connectAccount } from './connectAccount';
+import { authorizationOwner } from './owner';
 
 /**
  * How long a finished sign-in (code or device flow, started without an account) may create or connect an
@@ -26,7 +27,7 @@ type Row = typeof oauthAuthorizations.$inferSelect;
 /** Why a sign-in cannot connect an account now, or null when it can. */
 function problemOf(ctx: Ctx, row: Row | undefined): MailroomError | null {
   // Someone else's sign-in reads like an unknown one: its id says nothing.
-  if (!row || row.createdBy !== ctx.actor.label) {
+  if (!row || row.createdBy !== authorizationOwner(ctx.actor)) {
     return refuse(
       'does not name a sign-in you started',
       'no such sign-in',
@@ -67,7 +68,7 @@ export async function assertAuthorizationUsable(ctx: Ctx, q: Queryable, id: stri
   const [row] = await q.select().from(oauthAuthorizations).where(eq(oauthAuthorizations.id, id));
   const problem = problemOf(ctx, row);
   if (!problem) return;
-  if (row && row.createdBy === ctx.actor.label && row.status === 'connected' && !row.usedAt) {
+  if (row && row.createdBy === authorizationOwner(ctx.actor) && row.status === 'connected' && !row.usedAt) {
     // Expired: nothing to keep (inside a transaction that the refusal rolls back, kept until the next try).
     await q
       .update(oauthAuthorizations)

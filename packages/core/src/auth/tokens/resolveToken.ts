@@ -62,6 +62,7 @@ export async function resolveToken(
       role: row.role,
       teamIds: row.teamIds,
       via: 'token',
+      tokenId: row.id,
       ...(owner ? { sender: senderOf(owner) } : {}),
     },
     user,
