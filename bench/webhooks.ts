@@ -45,6 +45,8 @@ const { values: args } = parseArgs({
     loops: { type: 'string', default: 'bare,dispatcher' },
     // Writes a V8 CPU profile of each dispatcher run alone (`<prefix>-<store>.cpuprofile`).
     profile: { type: 'string' },
+    // The dispatcher's group-commit linger in ms (default: the dispatcher's own).
+    linger: { type: 'string' },
   },
 });
 const EVENTS = Number(args.events);
@@ -81,7 +83,11 @@ type Result = {
   busy: string;
   /** CPU milliseconds per event: this process, the receiver, every postgres process (load-insensitive). */
   perEvent: string;
+  /** The dispatcher's claims and writes: how many, rows each on average. */
+  batches?: string;
 };
+
+const mean = (xs: number[]) => (xs.length === 0 ? 0 : Math.round(xs.reduce((a, b) => a + b, 0) / xs.length));
 
 /** User+system CPU seconds of one process (Linux /proc). */
 function cpuOfPid(pid: number): number {
@@ -96,20 +102,26 @@ function cpuOfPid(pid: number): number {
 
 let sinkPid = 0;
 
-/** CPU per event from here on: the bench process (the loop or the dispatcher, PGlite included), the receiver, postgres. */
-function cpuPerEvent(): (events: number) => string {
+/**
+ * CPU per event from here on: the bench process (the loop or the dispatcher, PGlite included), the
+ * receiver, and the Postgres backends serving this run's database (other engineers' databases on the same
+ * server are not counted; `backends` lists the pids, a backend that ended meanwhile is missed).
+ */
+async function cpuPerEvent(
+  backends: () => Promise<number[]> = async () => [],
+): Promise<(events: number) => Promise<string>> {
   const own = process.cpuUsage();
   const sink = cpuOfPid(sinkPid);
-  const pg = cpuByCommand().get('postgres') ?? 0;
-  return (events) => {
+  const pgBefore = new Map((await backends()).map((pid) => [pid, cpuOfPid(pid)]));
+  return async (events) => {
     const used = process.cpuUsage(own);
     const ms = (s: number) => ((s * 1000) / events).toFixed(2);
-    const pgNow = (cpuByCommand().get('postgres') ?? 0) - pg;
-    return `bench ${ms((used.user + used.system) / 1e6)}, sink ${ms(cpuOfPid(sinkPid) - sink)}, postgres ${ms(pgNow)}`;
+    let pg = 0;
+    for (const pid of await backends()) pg += cpuOfPid(pid) - (pgBefore.get(pid) ?? 0);
+    return `bench ${ms((used.user + used.system) / 1e6)}, sink ${ms(cpuOfPid(sinkPid) - sink)}, postgres ${ms(pg)}`;
   };
 }
 
-/** The ceiling: sign and post each payload through the door, `CONCURRENCY` at a time, nothing stored. */
 async function bareLoop(
   url: string,
   secret: string,
@@ -119,7 +131,7 @@ async function bareLoop(
   let next = 0;
   const cpu = cpuByCommand();
   const busy = machineBusy();
-  const perEvent = cpuPerEvent();
+  const perEvent = await cpuPerEvent();
   const started = performance.now();
   const lane = async () => {
     while (next < payloads.length) {
@@ -148,16 +160,19 @@ async function bareLoop(
     perSecond: payloads.length / seconds,
     cpu: cpuSince(cpu, seconds),
     busy: busy(),
-    perEvent: perEvent(payloads.length),
+    perEvent: await perEvent(payloads.length),
   };
 }
 
-async function openStore(kind: string): Promise<{ database: Database; cleanup(): Promise<void> }> {
+async function openStore(
+  kind: string,
+): Promise<{ database: Database; backends(): Promise<number[]>; cleanup(): Promise<void> }> {
   if (kind === 'pglite') {
     const dir = mkdtempSync(join(os.tmpdir(), 'mailroom-bench-webhooks-'));
     const database = await openDatabase({ dataDir: dir });
     return {
       database,
+      backends: async () => [],
       async cleanup() {
         await database.close();
         rmSync(dir, { recursive: true, force: true });
@@ -172,6 +187,12 @@ async function openStore(kind: string): Promise<{ database: Database; cleanup():
   const database = await openDatabase({ url: url.toString(), poolSize: 10 });
   return {
     database,
+    async backends() {
+      const rows = await admin<
+        Array<{ pid: number }>
+      >`select pid from pg_stat_activity where datname = ${name}`;
+      return rows.map((r) => Number(r.pid));
+    },
     async cleanup() {
       await database.close();
       await admin.unsafe(`drop database if exists ${name} with (force)`);
@@ -188,7 +209,7 @@ async function main() {
   const rows: Result[] = [];
   try {
     for (const kind of args.only.split(',')) {
-      const { database, cleanup } = await openStore(kind);
+      const { database, backends, cleanup } = await openStore(kind);
       try {
         const base = {
           db: database.db,
@@ -244,8 +265,10 @@ async function main() {
         }
         const cpu = cpuByCommand();
         const busy = machineBusy();
-        const perEvent = cpuPerEvent();
+        const perEvent = await cpuPerEvent(backends);
         let done = 0;
+        const claims: number[] = [];
+        const writes: number[] = [];
         const started = performance.now();
         await runDispatcher({
           base,
@@ -253,9 +276,12 @@ async function main() {
           signal: new AbortController().signal,
           concurrency: CONCURRENCY,
           exitWhenIdle: true,
+          ...(args.linger ? { commitLingerMs: Number(args.linger) } : {}),
           pollMs: 50,
           onEvent: (e) => {
             if (e.type === 'attempted' && e.ok) done += 1;
+            if (e.type === 'claimed') claims.push(e.count);
+            if (e.type === 'recorded') writes.push(e.count);
             if (e.type === 'error') console.error(e.message);
           },
         });
@@ -272,7 +298,8 @@ async function main() {
           perSecond: EVENTS / seconds,
           cpu: cpuSince(cpu, seconds),
           busy: busy(),
-          perEvent: perEvent(EVENTS),
+          perEvent: await perEvent(EVENTS),
+          batches: `${claims.length} claims of ${mean(claims)}, ${writes.length} writes of ${mean(writes)}`,
         });
         await base.outbox.close();
       } finally {
@@ -286,16 +313,16 @@ async function main() {
   }
   console.log('');
   console.log(
-    '| run | events/s | seconds | share of the bare loop | CPU ms per event | CPU (share of one core) | machine |',
+    '| run | events/s | seconds | share of the bare loop | CPU ms per event | batches | CPU (share of one core) | machine |',
   );
-  console.log('| --- | ---: | ---: | ---: | --- | --- | --- |');
+  console.log('| --- | ---: | ---: | ---: | --- | --- | --- | --- |');
   let bare = 0;
   for (const r of rows) {
     if (r.what.startsWith('bare')) bare = r.perSecond;
     const share =
       r.what.startsWith('bare') || bare === 0 ? '' : `${Math.round((r.perSecond / bare) * 100)} %`;
     console.log(
-      `| ${r.what} | ${Math.round(r.perSecond)} | ${r.seconds.toFixed(2)} | ${share} | ${r.perEvent} | ${r.cpu} | ${r.busy} |`,
+      `| ${r.what} | ${Math.round(r.perSecond)} | ${r.seconds.toFixed(2)} | ${share} | ${r.perEvent} | ${r.batches ?? ''} | ${r.cpu} | ${r.busy} |`,
     );
   }
 }

@@ -10,6 +10,8 @@ import { type EndpointSigner, endpointSigner } from './signer';
 
 export type DispatcherEvent =
   | { type: 'claimed'; count: number }
+  /** A batch of attempts written (`count` of them) in one statement. */
+  | { type: 'recorded'; count: number }
   | {
       type: 'attempted';
       deliveryId: string;
@@ -33,7 +35,10 @@ export type DispatcherOptions = {
   /** Longest wait between polls when nothing is due. */
   pollMs?: number;
   policy?: Partial<WebhookPolicy>;
-  /** How long a finished attempt waits for others before they are written together. */
+  /**
+   * How long a finished attempt waits for others before they are written together (while a write is
+   * running, the next batch also waits for it, so batches grow with the load).
+   */
   commitLingerMs?: number;
   /** Stop by itself once nothing is due (tests, one-shot drains). */
   exitWhenIdle?: boolean;
@@ -42,8 +47,8 @@ export type DispatcherOptions = {
 
 /**
  * The webhook dispatcher: keeps up to `concurrency` deliveries in flight, claiming ahead (leased, SKIP
- * LOCKED, up to four rounds in hand) so claims are large and never leave a slot waiting, posting each signed event through the door and writing attempts by group
- * commit. At least once: a delivery is finished only after its 2xx is written; a dispatcher that dies
+ * LOCKED, up to four rounds ready) so claims are large and never leave a slot waiting, posting each
+ * signed event through the door and writing attempts by group commit (one statement per batch). At least once: a delivery is finished only after its 2xx is written; a dispatcher that dies
  * leaves leases that expire, and another (or the restarted one) delivers again with the same `webhook-id`.
  */
 export async function runDispatcher(opts: DispatcherOptions): Promise<void> {
@@ -51,7 +56,7 @@ export async function runDispatcher(opts: DispatcherOptions): Promise<void> {
   const policy = withWebhookPolicy(opts.policy);
   const concurrency = opts.concurrency ?? 32;
   const pollMs = opts.pollMs ?? 500;
-  const lingerMs = opts.commitLingerMs ?? 10;
+  const lingerMs = opts.commitLingerMs ?? 25;
   const emit = opts.onEvent ?? (() => {});
   const wake = new WakeSignal();
 
@@ -60,10 +65,13 @@ export async function runDispatcher(opts: DispatcherOptions): Promise<void> {
   /** Claimed and loaded, waiting for a free request slot. */
   const ready: Array<() => Promise<void>> = [];
   let posting = 0;
-  // Claims run ahead of the requests (up to four rounds in hand), so a claim is large and the slots never
-  // wait for one: claim again when less than one round is ready and a whole round fits.
-  const inHandMax = concurrency * 4;
+  // Claims run ahead of the requests (up to four rounds ready), so a claim is large (the cost per row of
+  // a claim and of a write falls with the batch) and the slots never wait for one: claim again when less
+  // than one round is ready. Posted deliveries waiting for their write count in hand too (bounded).
+  const claimAhead = concurrency * 4;
+  const inHandMax = concurrency * 16;
   const mayClaim = () => ready.length < concurrency && inHand.size + concurrency <= inHandMax;
+  const claimSize = () => Math.min(claimAhead - ready.length, inHandMax - inHand.size);
   const pump = () => {
     while (posting < concurrency && ready.length > 0) {
       posting += 1;
@@ -95,17 +103,18 @@ export async function runDispatcher(opts: DispatcherOptions): Promise<void> {
     return (id: string) => signers.get(id)?.signer ?? null;
   };
 
-  // Group commit: attempts finished close together are written in one transaction.
+  // Group commit: attempts finished close together are written in one statement. One write at a time:
+  // a batch is taken when the write before it has finished, so under load batches grow instead of queueing.
   let batch: Attempted[] = [];
   let timer: NodeJS.Timeout | null = null;
   let writing: Promise<void> = Promise.resolve();
   const flush = () => {
     if (timer) clearTimeout(timer);
     timer = null;
-    const take = batch;
-    batch = [];
-    if (take.length === 0) return writing;
     writing = writing.then(async () => {
+      const take = batch;
+      batch = [];
+      if (take.length === 0) return;
       let results: Awaited<ReturnType<typeof recordAttempts>> | null = null;
       for (let attempt = 1; attempt <= 3 && !results; attempt += 1) {
         try {
@@ -117,6 +126,7 @@ export async function runDispatcher(opts: DispatcherOptions): Promise<void> {
           });
         }
       }
+      if (results) emit({ type: 'recorded', count: take.length });
       // Not written: the leases expire and the deliveries are attempted again (at least once).
       const byId = new Map((results ?? []).map((r) => [r.id, r]));
       for (const { delivery, attempt } of take) {
@@ -138,7 +148,7 @@ export async function runDispatcher(opts: DispatcherOptions): Promise<void> {
   };
   const record = (a: Attempted) => {
     batch.push(a);
-    if (batch.length >= 200) void flush();
+    if (batch.length === 500) void flush();
     else timer ??= setTimeout(() => void flush(), lingerMs);
   };
 
@@ -197,7 +207,7 @@ export async function runDispatcher(opts: DispatcherOptions): Promise<void> {
         const rows = await claimDeliveries({
           ctx,
           workerId: opts.workerId,
-          limit: inHandMax - inHand.size,
+          limit: claimSize(),
           leaseMs: policy.leaseMs,
           held: [...inHand],
         });
