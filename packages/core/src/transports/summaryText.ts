@@ -6,7 +6,9 @@ import type { AuthView, Security } from '../schemas/parts';
 export function authText(a: AuthView): string {
   if (a.method === 'none') return 'None';
   if (a.method === 'password') return `${a.username} · password ${a.hasPassword ? 'stored' : 'not set'}`;
-  return `OAuth 2 · ${a.username} · token ${a.hasToken ? 'stored' : 'not set'}`;
+  // A forced SASL mechanism is named; auto (the default) says nothing.
+  const mechanism = a.mechanism && a.mechanism !== 'auto' ? ` · ${a.mechanism.toUpperCase()}` : '';
+  return `OAuth 2 · ${a.username} · token ${a.hasToken ? 'stored' : 'not set'}${mechanism}`;
 }
 
 /** A security mode as people read it. */
