@@ -77,10 +77,14 @@ function keyProblem(pem: string): string | null {
  */
 export function normalizePem(pem: string): string {
   const text = pem.trim().replace(/\r\n?/g, '\n');
-  const m = /^(-----BEGIN [A-Z ]+-----)\s*([A-Za-z0-9+/=\s]+?)\s*(-----END [A-Z ]+-----)$/.exec(text);
-  if (!m) return text;
-  const body = m[2]!.replace(/\s+/g, '');
-  return `${m[1]}\n${body.match(/.{1,64}/g)?.join('\n') ?? ''}\n${m[3]}\n`;
+  // Each part matched on its own, every pattern unambiguous: no backtracking over a 10,000-character
+  // paste (one pattern with optional whitespace around a lazy body took hours on a BEGIN line and spaces).
+  const begin = /^-----BEGIN [A-Z ]+-----/.exec(text)?.[0];
+  const end = /-----END [A-Z ]+-----$/.exec(text)?.[0];
+  if (!begin || !end || begin.length + end.length > text.length) return text;
+  const body = text.slice(begin.length, text.length - end.length).replace(/\s+/g, '');
+  if (!body || !/^[A-Za-z0-9+/=]+$/.test(body)) return text;
+  return `${begin}\n${body.match(/.{1,64}/g)?.join('\n') ?? ''}\n${end}\n`;
 }
 
 /**
