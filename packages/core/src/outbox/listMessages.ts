@@ -1,4 +1,4 @@
-import { and, eq, gte, inArray, lte, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, lte, or, type SQL, sql } from 'drizzle-orm';
 import type { Ctx } from '../context';
 import { exactAt, keysetList, type PageQuery, searchText, sortedApart } from '../db/keyset';
 import { accounts, messages } from '../db/schema';
@@ -73,8 +73,17 @@ export async function listMessages({
   const text = q.q?.trim();
   const address = text ? wholeAddress(text) : undefined;
   const like = text && !address ? `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined;
+  // One status, alone: the page walks the (status, created_at, id) index. Written as `= any(array[…])` and
+  // sorted by status first, because with `status = 'sent'` the planner treats the status as settled and
+  // may walk the time index instead, testing each row: right when the newest rows are mostly sent, and a
+  // walk past every queued message when 100,000 wait at the top (1.6 s against 22 ms at a million rows).
+  const oneStatus = q.status?.length === 1 && !q.accountId && !q.bulkId ? q.status[0] : undefined;
   const where = and(
-    q.status && q.status.length > 0 ? inArray(messages.status, q.status) : undefined,
+    oneStatus
+      ? sql`${messages.status} = any(array[${oneStatus}]::text[])`
+      : q.status && q.status.length > 0
+        ? inArray(messages.status, q.status)
+        : undefined,
     q.accountId ? eq(messages.accountId, q.accountId) : undefined,
     q.bulkId ? eq(messages.bulkId, q.bulkId) : undefined,
     q.since ? gte(messages.createdAt, new Date(q.since)) : undefined,
@@ -128,7 +137,11 @@ export async function listMessages({
     input: q,
     cols,
     count: ctx.db.select({ one: sql`1` }).from(messages).where(where),
-    fetch: (page) => (like && page.offset === 0 ? searchPage(page) : rowsOf(page, undefined, page.orderBy)),
+    fetch: (page) => {
+      if (like && page.offset === 0) return searchPage(page);
+      const lead = page.cursor?.dir === 'newer' ? asc(messages.status) : desc(messages.status);
+      return rowsOf(page, undefined, oneStatus ? [lead, ...page.orderBy] : page.orderBy);
+    },
     key: (r) => ({ at: r.at, id: r.m.id }),
     view: (r) => toMessageView(r.m),
   });

@@ -123,6 +123,22 @@ describe.each(backends)('outbox search on %s', (backend) => {
     expect(third.items.map((m) => m.id)).toEqual(expected.slice(40, 60));
   });
 
+  it('pages one status newest first by cursor both ways (the status index, sorted by status first)', async () => {
+    const expected = [
+      'a3',
+      ...Array.from({ length: 2 * KETTLES }, (_, k) => k + 1)
+        .filter((i) => i % 7 === 0)
+        .map((i) => `k${String(i).padStart(5, '0')}`),
+    ];
+    const failed = await walk((cursor) =>
+      listMessages({ ctx: env.ctx, input: { status: 'failed', pageSize: 100, cursor } }),
+    );
+    expect(failed.forward.flat()).toEqual(expected);
+    expect(failed.backward).toEqual(failed.forward);
+    const page = await listMessages({ ctx: env.ctx, input: { status: 'failed', page: 2, pageSize: 100 } });
+    expect(page.items.map((m) => m.id)).toEqual(expected.slice(100, 200));
+  });
+
   it('searches a rare word across all of history', async () => {
     const page = await listMessages({ ctx: env.ctx, input: { q: 'kettle #2200' } });
     expect(page.items.map((m) => m.id)).toEqual(['k02200']);
