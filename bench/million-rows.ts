@@ -460,6 +460,14 @@ async function explainAll(database: Database, accountId: string): Promise<string
       `select id from messages where status in ('failed') and internal = false order by created_at desc, id desc limit 51`,
     ],
     [
+      'outbox status=sent, newest 51, as before (status = …: the planner may walk the time index)',
+      `select id from messages where status = 'sent' and internal = false order by created_at desc, id desc limit 51`,
+    ],
+    [
+      'outbox status=sent, newest 51, as now (status = any(array[…]), sorted by status first: the status index)',
+      `select id from messages where status = any(array['sent']::text[]) and internal = false order by status desc, created_at desc, id desc limit 51`,
+    ],
+    [
       'outbox q one customer, whole address (exact indexes: lower(from_address), GIN on the recipients)',
       `select id from messages where (lower(from_address) = '${who}' or lower(("to" || cc || bcc)::text)::jsonb @> '["${who}"]'::jsonb) and internal = false order by created_at desc, id desc limit 51`,
     ],
