@@ -28,6 +28,9 @@ function smtpError(code: number, message: string): SmtpError {
 
 const recipients = (session: SMTPServerSession) => session.envelope.rcptTo.map((r) => r.address);
 
+/** The access token each session signed in with (OAuth only), to end the session when its grant is revoked. */
+const sessionTokens = new WeakMap<SMTPServerSession, string>();
+
 /** What the web page shows of the session: HELO name, TLS version and cipher, RFC 3848 type. */
 function sessionFacts(session: SMTPServerSession): SmtpSessionFacts {
   const cipher = session.tlsOptions || null;
@@ -124,7 +127,10 @@ export function smtpHandlers(
           ctx.log(`smtp: ${auth.method} token refused for ${JSON.stringify(username)}: ${oauth.reason}`);
           return callback(null, { data: oauth.error });
         }
-        if (oauth?.kind === 'pass') return callback(null, { user: oauth.user });
+        if (oauth?.kind === 'pass') {
+          if (auth.accessToken) sessionTokens.set(session, auth.accessToken);
+          return callback(null, { user: oauth.user });
+        }
         if (!checkCredentials(auth, ctx.users)) {
           ctx.log(`smtp: ${auth.method} authentication failed for ${JSON.stringify(username)}`);
           return callback(smtpError(535, 'Authentication credentials invalid'));
@@ -134,6 +140,14 @@ export function smtpHandlers(
     },
 
     onMailFrom(address, session, callback) {
+      // A revoked grant ends the sessions signed in with it (an expired token does not: sessions outlive
+      // tokens): the next transaction gets a 421 and the connection closes; signing in again is refused.
+      const token = sessionTokens.get(session);
+      const check = token ? ctx.oauth.checkAccessToken(token) : null;
+      if (check && !check.ok && check.reason === 'revoked') {
+        ctx.log(`smtp: session of ${JSON.stringify(session.user)} ended: its OAuth2 grant was revoked`);
+        return callback(smtpError(421, '4.7.0 The OAuth2 grant of this session was revoked: sign in again'));
+      }
       withFaults('mail', address.address, session, callback);
     },
 
