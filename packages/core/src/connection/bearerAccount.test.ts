@@ -1,8 +1,10 @@
 import { type MockMailServer, startMockMailServer } from '@mailroom/mock-mailserver';
+import { eq } from 'drizzle-orm';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount } from '../accounts/createAccount';
 import { updateAccount } from '../accounts/updateAccount';
+import { logs } from '../db/schema';
 import { fetchAccount } from '../incoming/fetchAccount';
 import { getMessage } from '../outbox/getMessage';
 import { sendMessage } from '../outbox/sendMessage';
@@ -47,6 +49,8 @@ describe.each(backends)('an OAuth2 account signing in with OAUTHBEARER (%s)', (b
       ctx: env.ctx,
       input: {
         name: `OAUTHBEARER ${backend}`,
+        // Transcripts of every send and fetch go to the Main Log: they must carry no token.
+        debug: true,
         outgoing: {
           transport: 'smtp',
           host: '127.0.0.1',
@@ -88,6 +92,21 @@ describe.each(backends)('an OAuth2 account signing in with OAUTHBEARER (%s)', (b
     expect(sent.message.status).toBe('sent');
     expect(mock.messages({ subject: `Bearer ${backend}` })).toMatchObject([{ authUser: identity }]);
 
+    // The server ends the cached token early: the 334 error challenge is answered (^A), the token
+    // renewed once, and the send goes out.
+    mock.oauth.expireAccessTokens({ identity });
+    const renewed = await sendMessage({
+      ctx: env.ctx,
+      input: {
+        accountId: account.id,
+        to: ['dora@example.org'],
+        subject: `Renewed ${backend}`,
+        text: 'Hi',
+        mode: 'immediate',
+      },
+    });
+    expect(renewed.message.status).toBe('sent');
+
     const t = nodemailer.createTransport({ host: '127.0.0.1', port: mock.smtpPort, ignoreTLS: true });
     await t.sendMail({ from: 'customer@example.net', to: identity, subject: 'To fetch', text: 'Hi' });
     t.close();
@@ -113,5 +132,15 @@ describe.each(backends)('an OAuth2 account signing in with OAUTHBEARER (%s)', (b
       },
     });
     expect((await getMessage({ ctx: env.ctx, id: refused.message.id })).lastError?.code).toBe('auth');
+
+    // Nothing in the Main Log carries a token: not the mock's tokens (ya29.…), not a SASL message.
+    const rows = await env.ctx.db.select().from(logs).where(eq(logs.accountId, account.id));
+    const text = JSON.stringify(rows);
+    expect(text).toContain('OAUTHBEARER');
+    expect(text).not.toContain('ya29.');
+    const sasl = (text.match(/[A-Za-z0-9+/]{16,}={0,2}/g) ?? []).filter((b) =>
+      Buffer.from(b, 'base64').toString('latin1').includes('auth=Bearer'),
+    );
+    expect(sasl).toEqual([]);
   });
 });
