@@ -1,6 +1,7 @@
 import { type PresaveTest, takePresaveTests } from '../connection/presaveTests';
 import type { Ctx } from '../context';
 import { accounts } from '../db/schema';
+import { generateDkimKeyAhead } from '../dkim/settings';
 import { parseInput } from '../errors';
 import { combineHealth, healthWords, type LastTest, partFromTest } from '../health';
 import { newId } from '../ids';
@@ -27,7 +28,8 @@ import { addTimelineEvent } from './timeline';
 export async function createAccount({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<AccountView> {
   const doc = parseInput(accountInputSchema, input);
   assertCanWrite(ctx.actor, doc.teamId);
-  const outgoingDoc = doc.outgoing ? completeOutgoing(doc.outgoing) : null;
+  // A DKIM key to generate is made here, off the event loop.
+  const outgoingDoc = doc.outgoing ? await generateDkimKeyAhead(completeOutgoing(doc.outgoing)) : null;
   const incomingDoc = doc.incoming ? completeIncoming(doc.incoming) : null;
   assertOutgoingAllowed(ctx, outgoingDoc);
   const { outgoing, incoming, changes } = splitSecrets({ outgoing: outgoingDoc, incoming: incomingDoc });

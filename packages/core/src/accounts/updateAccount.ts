@@ -3,6 +3,7 @@ import { secretExposure } from '../connection/secretExposure';
 import type { Ctx } from '../context';
 import type { Tx } from '../db/client';
 import { accountDefaults, accounts, incomingState } from '../db/schema';
+import { generateDkimKeyAhead } from '../dkim/settings';
 import { type FieldError, MailroomError, parseInput } from '../errors';
 import { healthWith, healthWords } from '../health/combine';
 import { connectWithAuthorization, oauthPartsFor } from '../oauth/takeAuthorization';
@@ -81,7 +82,8 @@ export async function updateAccount({
       incoming: mergePart(row.incoming, patch.incoming, 'incoming'),
     };
     const doc = parseInput(accountInputSchema, merged);
-    const outgoingDoc = doc.outgoing ? completeOutgoing(doc.outgoing) : null;
+    // A DKIM key to generate is made here, off the event loop.
+    const outgoingDoc = doc.outgoing ? await generateDkimKeyAhead(completeOutgoing(doc.outgoing)) : null;
     const incomingDoc = doc.incoming ? completeIncoming(doc.incoming) : null;
     assertOutgoingAllowed(ctx, outgoingDoc, row.outgoing);
     const { outgoing, incoming, changes } = splitSecrets(

@@ -1,1 +1,1 @@
-export { type DkimDnsRecord, dkimDnsRecord, generateDkimKey } from './keys';
+export { type DkimDnsRecord, dkimDnsRecord, generateDkimKey, generateDkimKeyAsync } from './keys';

@@ -5,7 +5,7 @@
 import { createPrivateKey } from 'node:crypto';
 import { MailroomError } from '../errors';
 import type { DkimParsed, DkimView, SecretUse, SecretValue } from '../schemas/parts';
-import { dkimDnsRecord, generateDkimKey } from './keys';
+import { dkimDnsRecord, generateDkimKey, generateDkimKeyAsync } from './keys';
 
 /** The secret field of the DKIM key, relative to the outgoing part. */
 export const DKIM_KEY_FIELD = 'dkim.privateKey';
@@ -49,12 +49,23 @@ export function completeDkim<P extends WithDkim>(part: P): P {
   return { ...part, dkim: { ...dkim, domain: dkim.domain ?? domainOf(part.from.address) } };
 }
 
-/** A part whose `dkim.generateKey` is set, with a new key in its place (create and update only). */
+/**
+ * A part whose `dkim.generateKey` is set, with a new key in its place (the account codec's split, when
+ * the caller did not make the key ahead with `generateDkimKeyAhead`).
+ */
 export function withGeneratedDkimKey<P extends WithDkim>(part: P): P {
   const dkim = part.dkim as DkimParsed | undefined;
   if (!dkim?.generateKey) return part;
   const { generateKey: _generate, ...rest } = dkim;
   return { ...part, dkim: { ...rest, privateKey: generateDkimKey() } };
+}
+
+/** The same, the key made off the event loop: what create and update call before they split the part. */
+export async function generateDkimKeyAhead<P extends WithDkim>(part: P): Promise<P> {
+  const dkim = part.dkim as DkimParsed | undefined;
+  if (!dkim?.generateKey) return part;
+  const { generateKey: _generate, ...rest } = dkim;
+  return { ...part, dkim: { ...rest, privateKey: await generateDkimKeyAsync() } };
 }
 
 /** Why a PEM cannot sign DKIM (nodemailer signs rsa-sha256), or null. Never repeats the key. */
