@@ -27,10 +27,12 @@ export async function checkDeliverability({
       errors: [{ path: 'outgoing', message: 'is required for a deliverability check' }],
     });
   }
-  return runDeliverability(sendingSetup(row.outgoing), catalogFor(ctx.config), {
-    servers: ctx.config.dnsServers,
-    timeoutMs: ctx.config.timeouts.connectMs,
-  });
+  return runDeliverability(
+    sendingSetup(row.outgoing),
+    catalogFor(ctx.config),
+    { servers: ctx.config.dnsServers, timeoutMs: ctx.config.timeouts.connectMs },
+    ctx.config.allowPrivateHosts,
+  );
 }
 
 /** What the checks need from an outgoing part. */
@@ -41,7 +43,7 @@ export function sendingSetup(o: OutgoingStored | OutgoingSettings): SendingSetup
     transport: string;
     host?: string;
     auth?: { method: string; username?: string };
-    dkim?: { domain: string; selector: string };
+    dkim?: { enabled?: boolean; domain: string; selector: string };
   };
   const username = s.auth && s.auth.method !== 'none' ? s.auth.username : undefined;
   return {
@@ -50,7 +52,8 @@ export function sendingSetup(o: OutgoingStored | OutgoingSettings): SendingSetup
     providerId: s.transport === 'mailgun' ? 'mailgun' : s.transport === 'ses' ? 'ses' : null,
     envelopeSender: o.bounceAddress ?? from,
     loginAddress: username?.includes('@') ? username.toLowerCase() : null,
-    dkim: s.dkim ? { domain: s.dkim.domain, selector: s.dkim.selector } : null,
+    // Signing turned off is no signature: the provider's selectors are what count then.
+    dkim: s.dkim && s.dkim.enabled !== false ? { domain: s.dkim.domain, selector: s.dkim.selector } : null,
   };
 }
 
@@ -59,6 +62,8 @@ export async function runDeliverability(
   s: SendingSetup,
   catalog: Catalog,
   dns: DnsOptions,
+  /** MAILROOM_ALLOW_PRIVATE_HOSTS (the SPF check evaluates an SMTP host's address only where the door may go). */
+  allowPrivateHosts = false,
 ): Promise<DeliverabilityResult> {
   const provider = await whoSends(s, catalog, dns);
   const guard = async (name: DeliverabilityCheck['name'], run: () => Promise<DeliverabilityCheck>) => {
@@ -74,7 +79,7 @@ export async function runDeliverability(
     }
   };
   const checks = await Promise.all([
-    guard('spf', () => checkSpf(s, provider, dns)),
+    guard('spf', () => checkSpf(s, provider, dns, allowPrivateHosts)),
     guard('dkim', () => checkDkim(s, provider, dns)),
     guard('dmarc', () => checkDmarc(s, dns)),
     guard('alignment', async () => checkAlignment(s)),

@@ -18,7 +18,8 @@ const setup = (over: Partial<SendingSetup>): SendingSetup => ({
   ...over,
 });
 const results = async (s: SendingSetup) => {
-  const r = await runDeliverability(s, catalog, opts());
+  // The hosts here have documentation addresses (192.0.2.x), which only private-hosts mode evaluates.
+  const r = await runDeliverability(s, catalog, opts(), true);
   return { r, by: Object.fromEntries(r.checks.map((c) => [c.name, c])) };
 };
 

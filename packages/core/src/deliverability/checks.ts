@@ -1,5 +1,12 @@
 import { isIP } from 'node:net';
-import { type DnsOptions, evaluateSpf, findDmarcRecord, lookupAddresses, lookupTxt } from '../door';
+import {
+  blockReason,
+  type DnsOptions,
+  evaluateSpf,
+  findDmarcRecord,
+  lookupAddresses,
+  lookupTxt,
+} from '../door';
 import type { Provider } from '../providers/schema';
 import type { DeliverabilityCheck, SendingSetup } from './schema';
 
@@ -12,6 +19,8 @@ export async function checkSpf(
   s: SendingSetup,
   provider: Provider | undefined,
   dns: DnsOptions,
+  /** MAILROOM_ALLOW_PRIVATE_HOSTS: an SMTP host in a private range is evaluated (never a metadata one). */
+  allowPrivateHosts = false,
 ): Promise<DeliverabilityCheck> {
   const records = (await lookupTxt(s.fromDomain, dns)).filter((t) => /^v=spf1(\s|$)/i.test(t));
   const include = provider?.spfInclude;
@@ -46,7 +55,21 @@ export async function checkSpf(
     : isIP(s.smtpHost)
       ? [s.smtpHost]
       : await lookupAddresses(s.smtpHost, dns).catch(() => []);
-  const ip = ips[0];
+  // Only an address the door would connect to. An internal name's address is never shown nor evaluated:
+  // the From domain's record is the account editor's to write, and its `ip4:` ranges (one bit a check) or
+  // an `exists:%{i}.…` macro (the address to their name server) would read the internal network's DNS.
+  const ip = ips.find((a) => {
+    const reason = blockReason(a);
+    return !reason || (allowPrivateHosts && reason !== 'metadata');
+  });
+  if (!ip && ips.length > 0) {
+    return {
+      name: 'spf',
+      result: 'warn',
+      detail: `"${record}" was not evaluated: ${s.smtpHost} is not a public address`,
+      hint: 'Make sure the SPF record covers the public servers your mail leaves from.',
+    };
+  }
   if (!ip) {
     return {
       name: 'spf',

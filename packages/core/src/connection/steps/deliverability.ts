@@ -12,13 +12,14 @@ import type { OutgoingSettings } from '../../schemas/account';
 import type { StepRecorder } from '../runner';
 
 /** What the step needs: the provider catalogue and the name servers (with a bound on each lookup). */
-export type DeliverabilityStepOptions = { catalog: Catalog; dns: DnsOptions };
+export type DeliverabilityStepOptions = { catalog: Catalog; dns: DnsOptions; allowPrivateHosts?: boolean };
 
 /** The step's options from the configuration: its catalogue, `MAILROOM_DNS_SERVERS`, the connect timeout. */
 export function deliverabilityOptions(config: CoreConfig): DeliverabilityStepOptions {
   return {
     catalog: catalogFor(config),
     dns: { servers: config.dnsServers, timeoutMs: config.timeouts.connectMs },
+    allowPrivateHosts: config.allowPrivateHosts,
   };
 }
 
@@ -40,7 +41,7 @@ export async function deliverabilityStep(
 ): Promise<void> {
   await steps.run('deliverability', async () => {
     try {
-      const r = await runDeliverability(sendingSetup(part), opts.catalog, opts.dns);
+      const r = await runDeliverability(sendingSetup(part), opts.catalog, opts.dns, opts.allowPrivateHosts);
       return {
         value: undefined,
         detail: {
