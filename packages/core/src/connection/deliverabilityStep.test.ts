@@ -77,6 +77,19 @@ describe('the deliverability step of the outgoing connection test', () => {
     expect(by.dkim?.detail).toContain('mr._domainkey.own.test');
   }, 30_000);
 
+  it('looks at the account’s own selector only while it signs', async () => {
+    const result = await testConnection({
+      ctx: env.ctx,
+      input: {
+        direction: 'outgoing',
+        outgoing: part('ann@own.test', { dkim: { enabled: false, selector: 'mr' } }),
+        deliverability: true,
+      },
+    });
+    const { by } = deliverability(result);
+    expect(by.dkim).toMatchObject({ result: 'warn', detail: expect.stringContaining('No DKIM selector') });
+  });
+
   it('is opt-in: without it the test asks DNS nothing', async () => {
     const before = dns.asked.length;
     const result = await testConnection({
