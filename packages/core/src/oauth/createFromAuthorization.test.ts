@@ -2,7 +2,7 @@
 // started without an account, then `oauthAuthorizationId` on create/update. Single use, this actor's,
 // within the hour; field-named refusals otherwise.
 import { type MockMailServer, startMockMailServer } from '@mailroom/mock-mailserver';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount } from '../accounts/createAccount';
 import { getAccount } from '../accounts/getAccount';
@@ -271,10 +271,18 @@ describe.each(backends)('accounts from an OAuth2 sign-in (%s)', (backend) => {
       body: new URLSearchParams({ nonce, email: 'fay@oauth.mock.test', decision: 'approve' }).toString(),
     });
     const query = Object.fromEntries(new URL(answer.headers.get('location') ?? '').searchParams);
-    expect(await completeCallback({ ctx: env.ctx, input: query })).toMatchObject({
+    // The callback comes without a session: the reconnect is recorded as the doing of who started it.
+    const callback = { ...env.ctx, actor: { ...env.ctx.actor, label: 'oauth-callback' } };
+    expect(await completeCallback({ ctx: callback, input: query })).toMatchObject({
       result: 'connected',
       accountId: account.id,
     });
+    const connectedEvents = await env.ctx.db
+      .select()
+      .from(accountEvents)
+      .where(and(eq(accountEvents.accountId, account.id), eq(accountEvents.type, 'oauth_connected')));
+    expect(connectedEvents.map((e) => e.actor)).toEqual([env.ctx.actor.label, env.ctx.actor.label]);
+    expect((await getAccount({ ctx: env.ctx, id: account.id })).updatedBy).toBe(env.ctx.actor.label);
     const got = await getAccount({ ctx: env.ctx, id: account.id });
     expect(got.health).not.toBe('auth_failed');
     expect((got.outgoing as { auth?: unknown } | null)?.auth).toMatchObject({ hasClientSecret: true });

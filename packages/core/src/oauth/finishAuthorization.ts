@@ -27,6 +27,9 @@ export async function finishAuthorization(
     return 'error';
   }
   const clientSecret = row.secrets.clientSecret ? ctx.secrets.decrypt(row.secrets.clientSecret) : null;
+  // The callback runs without a session (its state is its credential): the change is the doing of whoever
+  // started the sign-in, and the account's timeline says so.
+  const as: Ctx = row.createdBy ? { ...ctx, actor: { ...ctx.actor, label: row.createdBy } } : ctx;
   await ctx.db.transaction(async (tx) => {
     const secrets: Record<string, string> = { ...row.secrets };
     delete secrets.verifier;
@@ -34,8 +37,8 @@ export async function finishAuthorization(
     secrets.refreshToken = ctx.secrets.encrypt(tokens.refreshToken as string);
     let usedAt: Date | null = null;
     if (row.accountId) {
-      const account = await loadAccount(ctx, tx, row.accountId, true);
-      await connectAccount(ctx, tx, account, {
+      const account = await loadAccount(as, tx, row.accountId, true);
+      await connectAccount(as, tx, account, {
         identity,
         clientId: row.clientId,
         tokenUrl: row.endpoints.tokenEndpoint,
