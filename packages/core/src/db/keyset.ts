@@ -176,6 +176,8 @@ export async function keysetList<R, T>(
     input: { cursor?: string | undefined; page: number; pageSize: number };
     cols: { at: AnyColumn; id: AnyColumn; idCast?: 'bigint' };
     count: SQLWrapper;
+    /** The count when the list has it another way (instead of counting `count`). */
+    counted?: Promise<{ total: number; totalCapped: boolean }>;
     fetch: (page: PageQuery) => Promise<R[]>;
     key: (row: R) => { at: string; id: string };
     view: (row: R) => T;
@@ -184,7 +186,7 @@ export async function keysetList<R, T>(
   const { input } = opts;
   const cursor = input.cursor ? decodeCursor(input.cursor) : undefined;
   const offset = cursor ? 0 : (input.page - 1) * input.pageSize;
-  const counting = cappedCount(db, opts.count);
+  const counting = opts.counted ?? cappedCount(db, opts.count);
   const [counted, rows] = await Promise.all([
     counting,
     opts.fetch({

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gte, inArray, lte, or, type SQL, sql } from 'drizzle-orm';
 import type { Ctx } from '../context';
-import { exactAt, keysetList, type PageQuery, searchText, sortedApart } from '../db/keyset';
+import { exactAt, keysetList, type PageQuery, searchText, sortedApart, TOTAL_CAP } from '../db/keyset';
 import { accounts, messages } from '../db/schema';
 import { parseInput } from '../errors';
 import { type CursorListResult, emailAddress } from '../schemas/common';
@@ -103,21 +103,38 @@ export async function listMessages({
       .limit(page.limit)
       .offset(page.offset);
 
+  // A text search's count: the ids of up to 1,001 matches, in any order. For a term in at most 1,000
+  // messages they are also the page's candidates, read by id (no second pass over the trigram index).
+  const matchIds = like
+    ? ctx.db
+        .select({ id: messages.id })
+        .from(messages)
+        .where(where)
+        .limit(TOTAL_CAP + 1)
+        .then((rows) => rows.map((r) => r.id))
+    : undefined;
+
   /**
    * A text search's page. Walking the time index and testing each row stops early only when the newest
    * rows match; reading every match through the trigram index and sorting them costs as many row reads
    * as there are matches (16,000 for a word in one message of 60 at a million). So: the matches of the
    * newest day (from the page's start on), then of 8 and 64 days, each through the trigram index joined
-   * to the block-range index of the time, until one holds a page; a term the capped count finds in at most
-   * 1,000 messages goes to all of them at once instead. Each window's page is exact: every row outside it
-   * is older (newer, paging back). Sorted apart, so the planner cannot choose the long walk instead.
+   * to the block-range index of the time, until one holds a page; a term found in at most 1,000 messages
+   * (the count, running beside the first window) is read by the ids the count found instead. Each window's
+   * page is exact: every row outside it is older (newer, paging back). Sorted apart, so the planner cannot
+   * choose the long walk instead.
    */
-  const searchPage = async (page: PageQuery) => {
+  const searchPage = async (page: PageQuery, ids: Promise<string[]>) => {
     const apart = sortedApart(cols, page.cursor);
     const newer = page.cursor?.dir === 'newer';
     const start = page.cursor ? new Date(page.cursor.at) : q.until ? new Date(q.until) : new Date();
     const since = q.since ? new Date(q.since).getTime() : undefined;
-    for (const [k, days] of SEARCH_WINDOWS_DAYS.entries()) {
+    const byIds = async () => {
+      const found = await ids;
+      if (found.length > TOTAL_CAP) return undefined;
+      return found.length === 0 ? [] : rowsOf(page, inArray(messages.id, found), apart);
+    };
+    for (const days of SEARCH_WINDOWS_DAYS) {
       const edge = new Date(start.getTime() + (newer ? days : -days) * DAY_MS);
       // A window that reaches past `since` is the whole list: go straight to it.
       if (!newer && since !== undefined && edge.getTime() <= since) break;
@@ -127,18 +144,23 @@ export async function listMessages({
         apart,
       );
       if (rows.length >= page.limit) return rows;
-      // Few matches in all: one read of all of them is cheaper than more windows.
-      if (k === 0 && !(await page.counted).totalCapped) return rowsOf(page, undefined, apart);
+      const few = await byIds();
+      if (few) return few;
     }
-    return rowsOf(page, undefined, page.orderBy);
+    return (await byIds()) ?? rowsOf(page, undefined, page.orderBy);
   };
 
   return keysetList(ctx.db, {
     input: q,
     cols,
     count: ctx.db.select({ one: sql`1` }).from(messages).where(where),
+    counted: matchIds?.then((ids) =>
+      ids.length > TOTAL_CAP
+        ? { total: TOTAL_CAP, totalCapped: true }
+        : { total: ids.length, totalCapped: false },
+    ),
     fetch: (page) => {
-      if (like && page.offset === 0) return searchPage(page);
+      if (matchIds && page.offset === 0) return searchPage(page, matchIds);
       const lead = page.cursor?.dir === 'newer' ? asc(messages.status) : desc(messages.status);
       return rowsOf(page, undefined, oneStatus ? [lead, ...page.orderBy] : page.orderBy);
     },
