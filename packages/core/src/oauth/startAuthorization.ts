@@ -152,7 +152,15 @@ export async function startAuthorization({
   const str = (k: string) => (typeof json[k] === 'string' ? (json[k] as string) : undefined);
   const deviceCode = str('device_code');
   const userCode = str('user_code');
-  const verificationUri = str('verification_uri') ?? str('verification_url');
+  // Shown as a link in the form: only an absolute http(s) URL (never `javascript:` or `data:`).
+  const verificationUri = webUrl(str('verification_uri') ?? str('verification_url'));
+  if (status === 200 && deviceCode && userCode && !verificationUri) {
+    throw new MailroomError(
+      'connection_failed',
+      'The device authorization endpoint answered no http(s) verification URI',
+      { hint: 'The provider must name the page where the code is entered (verification_uri, https://…).' },
+    );
+  }
   if (status !== 200 || !deviceCode || !userCode || !verificationUri) {
     throw new MailroomError(
       'connection_failed',
@@ -187,7 +195,7 @@ export async function startAuthorization({
     }),
   );
   options.onPoll?.(poll);
-  const complete = str('verification_uri_complete');
+  const complete = webUrl(str('verification_uri_complete'));
   return {
     id,
     flow: 'device',
@@ -252,4 +260,15 @@ function storedClientSecret(
     );
   }
   return undefined;
+}
+
+/** `value` when it is an absolute http(s) URL (what a person may be sent to), else undefined. */
+function webUrl(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  try {
+    const u = new URL(value);
+    return u.protocol === 'https:' || u.protocol === 'http:' ? value : undefined;
+  } catch {
+    return undefined;
+  }
 }
