@@ -199,11 +199,27 @@ export const dkimSelector = z
  */
 export const dkimInputSchema = z
   .object({
-    enabled: z.boolean().default(true),
-    domain: domainName.optional(),
-    selector: dkimSelector.default('mailroom'),
-    privateKey: z.string().min(1, 'must not be empty').max(10000).nullable().optional(),
-    generateKey: z.boolean().optional(),
+    enabled: z
+      .boolean()
+      .default(true)
+      .describe('Sign outgoing mail (default true); off keeps the settings and key'),
+    domain: domainName.optional().describe("The signature's d=; left out, the From address's domain"),
+    selector: dkimSelector.default('mailroom').describe("The signature's s= (default mailroom)"),
+    privateKey: z
+      .string()
+      .min(1, 'must not be empty')
+      .max(10000)
+      .nullable()
+      .optional()
+      .describe(
+        'RSA private key in PEM (write-only, encrypted); null clears it; omitted keeps the stored one',
+      ),
+    generateKey: z
+      .boolean()
+      .optional()
+      .describe(
+        'true: Mailroom generates a 2048-bit RSA key on save (replacing a stored one); see dkim.record',
+      ),
   })
   .refine((d) => !(d.generateKey && typeof d.privateKey === 'string'), {
     path: ['generateKey'],
