@@ -140,6 +140,8 @@ describe('OAuth2 sign-in, sending, revoke and reconnect in the browser', () => {
     await expect.poll(() => page.getByText(`Connected as ${ADDRESS}`).count(), WAIT).toBeGreaterThan(0);
     // What was typed before leaving for the provider is still there.
     expect(await page.getByLabel('Name', { exact: true }).inputValue()).toBe(NAME);
+    // The form's own test cannot sign in before the token is stored with the account: it says so.
+    expect(await page.getByTestId('oauth-test-note').textContent()).toContain('tested once saved');
     await check('oauth-3-connected');
   });
 

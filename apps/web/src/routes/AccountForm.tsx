@@ -45,7 +45,7 @@ import {
   sourceText,
   takeSignIn,
 } from '../lib/oauth';
-import { newSecret } from '../lib/secrets';
+import { newSecret, secretValue } from '../lib/secrets';
 import { me, teamScope, teams } from '../lib/session';
 
 /** Create and edit one account: fields follow the choices, errors land on the field they name. */
@@ -90,6 +90,9 @@ export default function AccountForm() {
       draft.outgoing.enabled && draft.outgoing.transport === 'smtp' ? ('outgoing' as const) : null,
       draft.incoming.enabled ? ('incoming' as const) : null,
     ].filter((d): d is Direction => !!d && authOf(d).method === 'oauth2');
+  /** OAuth2 parts of a new account without a refresh token typed: the form's test cannot sign in yet. */
+  const untestedSignIn = () =>
+    editing() ? [] : oauthParts().filter((d) => !secretValue(authOf(d).refreshToken));
   const authOf = (d: Direction) => (d === 'outgoing' ? draft.outgoing.kinds.smtp.auth : draft.incoming.auth);
   const setAuthOf = (d: Direction, k: string, v: unknown) =>
     d === 'outgoing'
@@ -485,6 +488,12 @@ export default function AccountForm() {
                 <p class="muted" style={{ margin: 0 }}>
                   Connects with the settings on screen; nothing is saved and no mail is sent.
                 </p>
+                <Show when={untestedSignIn().length > 0}>
+                  <p class="muted" style={{ margin: 0 }} data-testid="oauth-test-note">
+                    The OAuth2 sign-in ({untestedSignIn().join(' and ')}) is tested once saved: its token is
+                    stored with the account. Save, then test it on the account page.
+                  </p>
+                </Show>
                 <div class="actions">
                   <button
                     type="button"
