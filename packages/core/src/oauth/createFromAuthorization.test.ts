@@ -17,6 +17,7 @@ import { completeCallback } from './completeCallback';
 import { getAuthorization } from './getAuthorization';
 import { endpointsFromMetadata } from './providers';
 import { startAuthorization } from './startAuthorization';
+import { consent } from './testkit';
 
 const PUBLIC = 'http://127.0.0.1:3999';
 
@@ -62,15 +63,7 @@ describe.each(backends)('accounts from an OAuth2 sign-in (%s)', (backend) => {
       options: { publicUrl: PUBLIC },
     });
     if (started.flow !== 'code') throw new Error('expected a code flow');
-    const page = await fetch(started.authorizationUrl, { redirect: 'manual' });
-    const nonce = /name="nonce" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
-    const answer = await fetch(`${mock.httpUrl}/oauth/authorize`, {
-      method: 'POST',
-      redirect: 'manual',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ nonce, email, decision: 'approve' }).toString(),
-    });
-    const query = Object.fromEntries(new URL(answer.headers.get('location') ?? '').searchParams);
+    const query = await consent(mock.httpUrl, started.authorizationUrl, email);
     const result = await completeCallback({ ctx: env.ctx, input: query });
     expect(result).toMatchObject({ result: 'connected', accountId: null });
     return started.id;
@@ -262,15 +255,7 @@ describe.each(backends)('accounts from an OAuth2 sign-in (%s)', (backend) => {
       options: { publicUrl: PUBLIC },
     });
     if (started.flow !== 'code') throw new Error('expected a code flow');
-    const page = await fetch(started.authorizationUrl, { redirect: 'manual' });
-    const nonce = /name="nonce" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
-    const answer = await fetch(`${mock.httpUrl}/oauth/authorize`, {
-      method: 'POST',
-      redirect: 'manual',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ nonce, email: 'fay@oauth.mock.test', decision: 'approve' }).toString(),
-    });
-    const query = Object.fromEntries(new URL(answer.headers.get('location') ?? '').searchParams);
+    const query = await consent(mock.httpUrl, started.authorizationUrl, 'fay@oauth.mock.test');
     // The callback comes without a session: the reconnect is recorded as the doing of who started it.
     const callback = { ...env.ctx, actor: { ...env.ctx.actor, label: 'oauth-callback' } };
     expect(await completeCallback({ ctx: callback, input: query })).toMatchObject({

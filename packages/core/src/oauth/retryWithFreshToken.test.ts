@@ -12,6 +12,7 @@ import { accountAccessToken, refreshStats } from './accessTokens';
 import { completeCallback } from './completeCallback';
 import { endpointsFromMetadata } from './providers';
 import { startAuthorization } from './startAuthorization';
+import { consent } from './testkit';
 
 const PUBLIC = 'http://127.0.0.1:3999';
 
@@ -48,17 +49,9 @@ describe.each(backends)('a refused OAuth2 token is refreshed once (%s)', (backen
       options: { publicUrl: PUBLIC },
     });
     if (started.flow !== 'code') throw new Error('expected a code flow');
-    const page = await fetch(started.authorizationUrl, { redirect: 'manual' });
-    const nonce = /name="nonce" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
-    const answer = await fetch(`${mock.httpUrl}/oauth/authorize`, {
-      method: 'POST',
-      redirect: 'manual',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ nonce, email, decision: 'approve' }).toString(),
-    });
     await completeCallback({
       ctx: env.ctx,
-      input: Object.fromEntries(new URL(answer.headers.get('location') ?? '').searchParams),
+      input: await consent(mock.httpUrl, started.authorizationUrl, email),
     });
     const auth = {
       method: 'oauth2',
