@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type MockMailServer, startMockMailServer } from '@mailroom/mock-mailserver';
-import { is } from 'drizzle-orm';
+import { eq, is } from 'drizzle-orm';
 import { PgTable } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount } from '../accounts/createAccount';
@@ -16,7 +16,7 @@ import { verifyDkim } from '../door';
 import { MailroomError } from '../errors';
 import { sendMessage } from '../outbox/sendMessage';
 import type { AccountView } from '../schemas/account';
-import { createTestEnv, startTestDnsServer, type TestDnsServer, type TestEnv } from '../testing';
+import { backends, createTestEnv, startTestDnsServer, type TestDnsServer, type TestEnv } from '../testing';
 import { sesSendEmailBody } from '../transports/ses/transport';
 import { dkimDnsRecord, generateDkimKey } from './keys';
 
@@ -341,4 +341,44 @@ describe('DKIM signing (per account)', () => {
     for (const line of lines) expect(text).not.toContain(line);
     expect(text).not.toContain('PRIVATE KEY');
   }, 60_000);
+});
+
+describe.each(backends)('the DKIM key at rest (%s)', (backend) => {
+  let env: TestEnv;
+  beforeAll(async () => {
+    env = await createTestEnv(backend);
+  }, 60_000);
+  afterAll(async () => {
+    await env?.close();
+  });
+
+  it('is stored encrypted in the secrets map, its record kept in clear across updates', async () => {
+    const privateKey = generateDkimKey();
+    const view = await createAccount({
+      ctx: env.ctx,
+      input: {
+        name: 'At rest',
+        outgoing: {
+          transport: 'smtp',
+          host: 'smtp.rest.test',
+          from: { address: 'a@rest.test' },
+          dkim: { selector: 'rest', privateKey },
+        },
+      },
+    });
+    const moved = await updateAccount({
+      ctx: env.ctx,
+      id: view.id,
+      input: { outgoing: { host: 'smtp2.rest.test', dkim: { selector: 'rest2' } } },
+    });
+    expect(moved.outgoing?.dkim).toMatchObject({
+      selector: 'rest2',
+      privateKeySet: true,
+      record: { name: 'rest2._domainkey.rest.test', value: view.outgoing!.dkim!.record!.value },
+    });
+    const [row] = await env.ctx.db.select().from(tables.accounts).where(eq(tables.accounts.id, view.id));
+    expect(Object.keys(row!.secrets)).toEqual(['outgoing.dkim.privateKey']);
+    expect(env.ctx.secrets.decrypt(row!.secrets['outgoing.dkim.privateKey']!)).toBe(privateKey);
+    expect(JSON.stringify(row)).not.toContain(keyLines(privateKey)[0]);
+  });
 });
