@@ -4,6 +4,7 @@ import type { Ctx } from '../context';
 import { oauthAuthorizations } from '../db/schema';
 import { connectAccount } from './connectAccount';
 import { identityOf, type TokenSet } from './endpoint';
+import { ownerLabel } from './owner';
 
 type AuthorizationRow = typeof oauthAuthorizations.$inferSelect;
 
@@ -29,7 +30,7 @@ export async function finishAuthorization(
   const clientSecret = row.secrets.clientSecret ? ctx.secrets.decrypt(row.secrets.clientSecret) : null;
   // The callback runs without a session (its state is its credential): the change is the doing of whoever
   // started the sign-in, and the account's timeline says so.
-  const as: Ctx = row.createdBy ? { ...ctx, actor: { ...ctx.actor, label: row.createdBy } } : ctx;
+  const as: Ctx = row.createdBy ? { ...ctx, actor: { ...ctx.actor, label: ownerLabel(row.createdBy) } } : ctx;
   await ctx.db.transaction(async (tx) => {
     const secrets: Record<string, string> = { ...row.secrets };
     delete secrets.verifier;

@@ -9,3 +9,8 @@ export function authorizationOwner(actor: Actor): string {
   if (actor.via === 'token') return `${actor.label} (token ${actor.tokenId ?? '?'})`;
   return actor.userId ? `${actor.label} (user ${actor.userId})` : actor.label;
 }
+
+/** The label of `authorizationOwner`'s answer: who started the sign-in, as timelines and logs name them. */
+export function ownerLabel(owner: string): string {
+  return owner.replace(/ \((?:token|user) [^()]*\)$/, '');
+}
