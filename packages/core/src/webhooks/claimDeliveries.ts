@@ -1,6 +1,5 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Ctx } from '../context';
-import { webhookDeliveries } from '../db/schema';
 import { rowsOf } from '../outbox/rows';
 import { payloadOf } from './attemptDelivery';
 import type { DeliveryRow } from './view';
@@ -99,14 +98,9 @@ export async function renewDeliveryLeases({
   leaseMs: number;
 }): Promise<void> {
   if (ids.length === 0) return;
-  await ctx.db
-    .update(webhookDeliveries)
-    .set({ leaseExpiresAt: new Date(ctx.now().getTime() + leaseMs) })
-    .where(
-      and(
-        eq(webhookDeliveries.status, 'delivering'),
-        eq(webhookDeliveries.leaseOwner, workerId),
-        inArray(webhookDeliveries.id, ids),
-      ),
-    );
+  // The ids as one parameter: a dispatcher may hold hundreds.
+  await ctx.db.execute(sql`
+    update webhook_deliveries set lease_expires_at = ${new Date(ctx.now().getTime() + leaseMs).toISOString()}::timestamptz
+    where status = 'delivering' and lease_owner = ${workerId}
+      and id in (select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))`);
 }

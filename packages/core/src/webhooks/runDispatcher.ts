@@ -47,9 +47,10 @@ export type DispatcherOptions = {
 
 /**
  * The webhook dispatcher: keeps up to `concurrency` deliveries in flight, claiming ahead (leased, SKIP
- * LOCKED, up to four rounds ready) so claims are large and never leave a slot waiting, posting each
- * signed event through the door and writing attempts by group commit (one statement per batch). At least once: a delivery is finished only after its 2xx is written; a dispatcher that dies
- * leaves leases that expire, and another (or the restarted one) delivers again with the same `webhook-id`.
+ * LOCKED, up to eight rounds ready) so claims are large and never leave a slot waiting, posting each
+ * signed event through the door and writing attempts by group commit (one statement per batch). At
+ * least once: a delivery is finished only after its 2xx is written; a dispatcher that dies leaves leases
+ * that expire, and another (or the restarted one) delivers again with the same `webhook-id`.
  */
 export async function runDispatcher(opts: DispatcherOptions): Promise<void> {
   const ctx = createContext(opts.base, { ...systemActor, label: `webhooks:${opts.workerId}` });
@@ -65,12 +66,13 @@ export async function runDispatcher(opts: DispatcherOptions): Promise<void> {
   /** Claimed and loaded, waiting for a free request slot. */
   const ready: Array<() => Promise<void>> = [];
   let posting = 0;
-  // Claims run ahead of the requests (up to four rounds ready), so a claim is large (the cost per row of
-  // a claim and of a write falls with the batch) and the slots never wait for one: claim again when less
-  // than one round is ready. Posted deliveries waiting for their write count in hand too (bounded).
-  const claimAhead = concurrency * 4;
+  // Claims run ahead of the requests (up to eight rounds ready), so a claim is large (the cost per row of
+  // a claim and of a write falls with the batch) and the slots do not wait for one even when a claim takes
+  // a while (a busy database): claim again when less than four rounds are ready. Posted deliveries waiting
+  // for their write count in hand too (bounded: at most sixteen rounds of leases held).
+  const claimAhead = concurrency * 8;
   const inHandMax = concurrency * 16;
-  const mayClaim = () => ready.length < concurrency && inHand.size + concurrency <= inHandMax;
+  const mayClaim = () => ready.length < concurrency * 4 && inHand.size + concurrency <= inHandMax;
   const claimSize = () => Math.min(claimAhead - ready.length, inHandMax - inHand.size);
   const pump = () => {
     while (posting < concurrency && ready.length > 0) {
