@@ -244,4 +244,15 @@ describe('OAuth2 sign-in, sending, revoke and reconnect in the browser', () => {
     await expect.poll(() => page.getByText('Mailroom lost access to').count(), WAIT).toBe(0);
     await check('oauth-7-reconnected');
   });
+
+  it('after the provider ended its access tokens early, the connection test still passes (one refresh, one retry)', async () => {
+    const expired = await mock<{ expired: number }>('POST', '/api/oauth/expire', { identity: ADDRESS });
+    expect(expired.expired).toBeGreaterThan(0);
+    await page.getByRole('button', { name: 'Test outgoing connection' }).click();
+    await expect
+      .poll(() => page.getByTestId('test-result').textContent(), WAIT)
+      .toContain('Connection works');
+    const signIn = page.locator('ol.steps li').filter({ hasText: 'Authenticate' });
+    expect(await signIn.textContent()).toContain('mechanism: XOAUTH2');
+  });
 });
