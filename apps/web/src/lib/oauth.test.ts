@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { authorizationRequest, type OAuthSetup } from '../components/account/OAuthConnect';
+import { emptyDraft } from './accountDraft';
+import { emptyDkimDraft } from './dkimDraft';
 import { clock, returnedSignIn, scrubSecrets, shortProviderName } from './oauth';
 import { newSecret } from './secrets';
 
@@ -66,6 +68,17 @@ describe('OAuth2 sign-in helpers', () => {
       a: { stored: false, mode: 'replace', value: '' },
       b: { stored: true, mode: 'keep', value: '' },
     });
+  });
+
+  it('parks a draft without a pasted DKIM private key (the code flow leaves the page)', () => {
+    const pem = '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----';
+    const draft = emptyDraft();
+    draft.outgoing.dkim = { ...emptyDkimDraft(), enabled: true, keyMode: 'paste', pasted: pem };
+    const parked = JSON.stringify(scrubSecrets(draft));
+    expect(parked).not.toContain('PRIVATE KEY');
+    expect(parked).not.toContain('MIIEvQIBADANBgkqhkiG9w0BAQEFAASC');
+    // The rest of the DKIM settings come back; the key is pasted again, as a password is typed again.
+    expect(scrubSecrets(draft).outgoing.dkim).toMatchObject({ enabled: true, keyMode: 'paste', pasted: '' });
   });
 
   it('reads the way back, names providers shortly and counts down in m:ss', () => {

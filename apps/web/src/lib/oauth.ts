@@ -167,7 +167,10 @@ export function scrubSecrets<T>(value: T): T {
     JSON.stringify(value, (_k, v: unknown) =>
       v && typeof v === 'object' && 'mode' in v && 'value' in v && 'stored' in v
         ? { ...(v as object), mode: (v as { stored: boolean }).stored ? 'keep' : 'replace', value: '' }
-        : v,
+        : // A DKIM draft's pasted private key (lib/dkimDraft.ts) is a secret too: pasted again on the way back.
+          v && typeof v === 'object' && 'keyMode' in v && 'pasted' in v
+          ? { ...(v as object), pasted: '' }
+          : v,
     ),
   ) as T;
 }
