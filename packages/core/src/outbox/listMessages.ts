@@ -56,6 +56,7 @@ export const fromOrTo = (address: string): SQL =>
  */
 export const SEARCH_WINDOWS_DAYS = [1, 8, 64] as const;
 const DAY_MS = 86_400_000;
+const noIds = (): undefined => undefined;
 
 /**
  * The outbox, newest first: filter by status, account, bulk, time and text; paged by keyset (`cursor`) or,
@@ -129,25 +130,38 @@ export async function listMessages({
     const newer = page.cursor?.dir === 'newer';
     const start = page.cursor ? new Date(page.cursor.at) : q.until ? new Date(q.until) : new Date();
     const since = q.since ? new Date(q.since).getTime() : undefined;
-    const byIds = async () => {
-      const found = await ids;
-      if (found.length > TOTAL_CAP) return undefined;
-      return found.length === 0 ? [] : rowsOf(page, inArray(messages.id, found), apart);
-    };
-    for (const days of SEARCH_WINDOWS_DAYS) {
-      const edge = new Date(start.getTime() + (newer ? days : -days) * DAY_MS);
-      // A window that reaches past `since` is the whole list: go straight to it.
-      if (!newer && since !== undefined && edge.getTime() <= since) break;
-      const rows = await rowsOf(
+    const edgeOf = (days: number) => new Date(start.getTime() + (newer ? days : -days) * DAY_MS);
+    // A window that reaches past `since` is the whole list: the search goes straight to all of it.
+    const windows = SEARCH_WINDOWS_DAYS.filter(
+      (days) => newer || since === undefined || edgeOf(days).getTime() > since,
+    );
+    const inWindow = (days: number) =>
+      rowsOf(
         page,
-        newer ? lte(messages.createdAt, edge) : gte(messages.createdAt, edge),
+        newer ? lte(messages.createdAt, edgeOf(days)) : gte(messages.createdAt, edgeOf(days)),
         apart,
       );
-      if (rows.length >= page.limit) return rows;
-      const few = await byIds();
-      if (few) return few;
+    const byIds = (found: string[]) =>
+      found.length === 0 ? Promise.resolve([]) : rowsOf(page, inArray(messages.id, found), apart);
+    const few = async () => {
+      const found = await ids;
+      return found.length > TOTAL_CAP ? undefined : byIds(found);
+    };
+    // The first window and the ids run side by side: whichever answers first decides, so a rare term
+    // does not wait for the window, nor a common one for the ids.
+    const first = windows[0] === undefined ? undefined : inWindow(windows[0]).then((rows) => rows);
+    if (first) {
+      first.catch(() => {}); // awaited below unless the ids answer first
+      const won = await Promise.race([first.then(noIds, noIds), ids]);
+      if (won && won.length <= TOTAL_CAP) return byIds(won);
     }
-    return (await byIds()) ?? rowsOf(page, undefined, page.orderBy);
+    for (const [k, days] of windows.entries()) {
+      const rows = k === 0 && first ? await first : await inWindow(days);
+      if (rows.length >= page.limit) return rows;
+      const read = await few();
+      if (read) return read;
+    }
+    return (await few()) ?? rowsOf(page, undefined, page.orderBy);
   };
 
   return keysetList(ctx.db, {
