@@ -131,6 +131,8 @@ describe('OAuth2 sign-in, sending, revoke and reconnect in the browser', () => {
     const invalid = page.getByLabel('Accept invalid or self-signed certificates (test servers only)');
     expect(await invalid.count()).toBe(2);
     for (const box of await invalid.all()) await box.check();
+    // Nothing to sign in with yet: the form's test says to sign in first.
+    expect(await page.getByTestId('oauth-test-note').textContent()).toContain('Sign in above before testing');
     await check('oauth-1-form-filled');
   });
 
@@ -140,8 +142,15 @@ describe('OAuth2 sign-in, sending, revoke and reconnect in the browser', () => {
     await expect.poll(() => page.getByText(`Connected as ${ADDRESS}`).count(), WAIT).toBeGreaterThan(0);
     // What was typed before leaving for the provider is still there.
     expect(await page.getByLabel('Name', { exact: true }).inputValue()).toBe(NAME);
-    // The form's own test cannot sign in before the token is stored with the account: it says so.
-    expect(await page.getByTestId('oauth-test-note').textContent()).toContain('tested once saved');
+    // The form's test signs in with the sign-in's token before anything is saved.
+    expect(await page.getByTestId('oauth-test-note').count()).toBe(0);
+    await page.getByRole('button', { name: 'Test outgoing', exact: true }).click();
+    await expect
+      .poll(() => page.getByTestId('test-result').textContent(), WAIT)
+      .toContain('Connection works');
+    expect(await page.locator('ol.steps li').filter({ hasText: 'Authenticate' }).textContent()).toContain(
+      'mechanism: XOAUTH2',
+    );
     await check('oauth-3-connected');
   });
 

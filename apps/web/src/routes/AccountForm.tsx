@@ -90,9 +90,11 @@ export default function AccountForm() {
       draft.outgoing.enabled && draft.outgoing.transport === 'smtp' ? ('outgoing' as const) : null,
       draft.incoming.enabled ? ('incoming' as const) : null,
     ].filter((d): d is Direction => !!d && authOf(d).method === 'oauth2');
-  /** OAuth2 parts of a new account without a refresh token typed: the form's test cannot sign in yet. */
+  /** A finished sign-in this form may use (a new account's: an existing one was connected at once). */
+  const signedIn = () => (!params.id && connected()?.status === 'connected' ? connected()?.id : undefined);
+  /** OAuth2 parts of a new account with neither a sign-in nor a refresh token: nothing to test them with. */
   const untestedSignIn = () =>
-    editing() ? [] : oauthParts().filter((d) => !secretValue(authOf(d).refreshToken));
+    editing() || signedIn() ? [] : oauthParts().filter((d) => !secretValue(authOf(d).refreshToken));
   const authOf = (d: Direction) => (d === 'outgoing' ? draft.outgoing.kinds.smtp.auth : draft.incoming.auth);
   const setAuthOf = (d: Direction, k: string, v: unknown) =>
     d === 'outgoing'
@@ -228,9 +230,7 @@ export default function AccountForm() {
       const saved = params.id
         ? await updateAccount(params.id, toPatch(unwrap(draft), original))
         : await createAccount(
-            connected()?.status === 'connected'
-              ? { ...toInput(draft), oauthAuthorizationId: connected()?.id }
-              : toInput(draft),
+            signedIn() ? { ...toInput(draft), oauthAuthorizationId: signedIn() } : toInput(draft),
           );
       toast(`Saved “${saved.name}”`);
       if (close) navigate(`/accounts/${saved.id}`);
@@ -269,6 +269,7 @@ export default function AccountForm() {
           direction,
           [direction]: part,
           ...deliverabilityOption(direction),
+          ...(signedIn() ? { oauthAuthorizationId: signedIn() } : {}),
         }),
       );
     } catch (e) {
@@ -490,8 +491,8 @@ export default function AccountForm() {
                 </p>
                 <Show when={untestedSignIn().length > 0}>
                   <p class="muted" style={{ margin: 0 }} data-testid="oauth-test-note">
-                    The OAuth2 sign-in ({untestedSignIn().join(' and ')}) is tested once saved: its token is
-                    stored with the account. Save, then test it on the account page.
+                    Sign in above before testing: OAuth2 ({untestedSignIn().join(' and ')}) signs in with the
+                    token the sign-in gives.
                   </p>
                 </Show>
                 <div class="actions">

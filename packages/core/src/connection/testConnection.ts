@@ -16,6 +16,7 @@ import type { AccountRow } from '../accounts/types';
 import type { Actor, Ctx } from '../context';
 import { type FieldError, forbidden, MailroomError, parseInput } from '../errors';
 import { writeLogs } from '../logs/writeLog';
+import { authorizationAccessToken } from '../oauth/authorizationToken';
 import type { Direction, IncomingStored, OutgoingStored, SecretValue } from '../schemas/account';
 import { type ConnectionTestResult, connectionTestInputSchema } from '../schemas/connection';
 import { type ResolvedPart, runConnectionTest } from './engine';
@@ -122,7 +123,12 @@ export async function testConnection({
     assertMayTestUnsaved(ctx.actor);
   }
   const completed = 'transport' in given ? completeOutgoing(given) : completeIncoming(given);
-  const { part: resolved, secrets: typed, missing } = fillStoredSecrets(ctx, direction, completed, row);
+  const filled = fillStoredSecrets(ctx, direction, completed, row);
+  const { part: resolved, secrets: typed } = filled;
+  // A finished sign-in brings the token an OAuth2 part signs in with: no refresh token needed then.
+  const missing = parsed.oauthAuthorizationId
+    ? filled.missing.filter((m) => m.path !== `${direction}.auth.refreshToken`)
+    : filled.missing;
   if (missing.length) {
     throw new MailroomError('secret_required', `${missing[0]!.path} ${missing[0]!.message}`, {
       errors: missing,
@@ -130,6 +136,12 @@ export async function testConnection({
     });
   }
   const secrets = [...(row ? secretValues(ctx.secrets, row) : []), ...typed];
+  // Signed in, not saved yet: the part without a refresh token takes its access token from the sign-in.
+  const auth = (resolved as { auth?: { method: string; refreshToken?: string | null } }).auth;
+  const accessToken =
+    parsed.oauthAuthorizationId && auth?.method === 'oauth2' && !auth.refreshToken
+      ? await authorizationAccessToken(ctx, parsed.oauthAuthorizationId)
+      : undefined;
   const {
     result,
     transcript,
@@ -137,6 +149,7 @@ export async function testConnection({
   } = await runConnectionTest(direction, resolved, {
     config: ctx.config,
     secrets,
+    ...(accessToken ? { accessToken } : {}),
     deliverability: parsed.deliverability ? deliverabilityOptions(ctx.config) : undefined,
   });
   await writeLogs(

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount } from '../accounts/createAccount';
 import { getAccount } from '../accounts/getAccount';
 import { updateAccount } from '../accounts/updateAccount';
+import { testConnection } from '../connection/testConnection';
 import type { Ctx } from '../context';
 import { accountEvents, oauthAuthorizations } from '../db/schema';
 import { MailroomError } from '../errors';
@@ -274,5 +275,42 @@ describe.each(backends)('accounts from an OAuth2 sign-in (%s)', (backend) => {
     // The refresh presents the kept secret too.
     const token = await accountAccessToken(env.ctx, account.id, 'outgoing', { renew: true });
     expect(token.accessToken).toBeTruthy();
+  });
+
+  it('the form’s test before Save signs in with the sign-in’s token; nothing is used up; the account then sends', async () => {
+    const who = 'gus@oauth.mock.test';
+    const id = await signIn(who, 'client-s3cret');
+    const outgoing = {
+      ...input().outgoing,
+      from: { address: who },
+      auth: { method: 'oauth2', username: who, clientId: 'confidential', tokenUrl: endpoints.tokenEndpoint },
+    };
+    const tested = await testConnection({
+      ctx: env.ctx,
+      input: { direction: 'outgoing', outgoing, oauthAuthorizationId: id },
+    });
+    expect(tested.ok, JSON.stringify(tested.error)).toBe(true);
+    expect(tested.steps.find((s) => s.step === 'authenticate')?.detail).toMatchObject({
+      mechanism: 'XOAUTH2',
+    });
+    // Not used up; the refresh token the mock rotated is the one the sign-in keeps.
+    expect((await getAuthorization({ ctx: env.ctx, id })).usedAt).toBeNull();
+    expect(mock.oauth.grants({ identity: who })[0]).toMatchObject({ revokedAt: null });
+
+    const account = await createAccount({
+      ctx: env.ctx,
+      input: { name: `Tested first ${backend}`, outgoing, oauthAuthorizationId: id },
+    });
+    const sent = await sendMessage({
+      ctx: env.ctx,
+      input: { accountId: account.id, to: ['dora@example.org'], subject: 'x', text: 'x', mode: 'immediate' },
+    });
+    expect(sent.message.status).toBe('sent');
+
+    // A used sign-in cannot test either, and says which field.
+    const used = await refusal(
+      testConnection({ ctx: env.ctx, input: { direction: 'outgoing', outgoing, oauthAuthorizationId: id } }),
+    );
+    expect(used.errors?.[0]?.path).toBe('oauthAuthorizationId');
   });
 });

@@ -64,4 +64,12 @@ export const connectionTestInputSchema = z.object({
   outgoing: outgoingInputSchema.optional(),
   incoming: incomingInputSchema.optional(),
   deliverability: deliverabilityOption,
+  oauthAuthorizationId: z
+    .string()
+    .min(1)
+    .max(64)
+    .optional()
+    .describe(
+      'A finished OAuth2 sign-in of yours not used by an account yet (as on POST /accounts): an OAuth2 part without a refresh token signs in with an access token from it. Nothing is used up; a rotated refresh token is kept in the sign-in.',
+    ),
 });

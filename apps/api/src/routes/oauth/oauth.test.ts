@@ -223,5 +223,6 @@ describe.each(backends)('OAuth2 connect over HTTP on %s', (backend) => {
     const create = JSON.stringify(doc.paths['/api/v1/accounts'].post);
     expect(create).toContain('oauthAuthorizationId');
     expect(JSON.stringify(doc.paths['/api/v1/accounts/{id}'].patch)).toContain('oauthAuthorizationId');
+    expect(JSON.stringify(doc.paths['/api/v1/connection-tests'].post)).toContain('oauthAuthorizationId');
   });
 });
