@@ -7,6 +7,7 @@ import { createAccount } from '../accounts/createAccount';
 import { getAccount } from '../accounts/getAccount';
 import { testAccount } from '../connection/testAccount';
 import { fetchAccount } from '../incoming/fetchAccount';
+import { sendMessage } from '../outbox/sendMessage';
 import { backends, createTestEnv, type TestEnv } from '../testing';
 import { accountAccessToken, refreshStats } from './accessTokens';
 import { completeCallback } from './completeCallback';
@@ -132,5 +133,23 @@ describe.each(backends)('a refused OAuth2 token is refreshed once (%s)', (backen
     } finally {
       mock.faults.clear();
     }
+  });
+
+  it('a send on a new connection after the provider expired the tokens: one refresh, sent', async () => {
+    const email = `send-${backend}@oauth.mock.test`;
+    const account = await connected(email, 'imap');
+    const send = (subject: string) =>
+      sendMessage({
+        ctx: env.ctx,
+        input: { accountId: account.id, to: ['dora@example.org'], subject, text: 'x', mode: 'immediate' },
+      });
+    expect((await send(`Before ${backend}`)).message.status).toBe('sent');
+    // A new connection signs in again (the pooled one would go on: sessions outlive tokens).
+    await env.ctx.outbox.transports.close();
+    mock.oauth.expireAccessTokens({ identity: email });
+    const before = refreshStats.requests;
+    const after = await send(`After expiry ${backend}`);
+    expect(after.message.status).toBe('sent');
+    expect(refreshStats.requests - before).toBe(1);
   });
 });
