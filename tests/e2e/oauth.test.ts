@@ -19,8 +19,9 @@ const CLIENT = 'mailroom-e2e';
 /** Generous bounds for a loaded 2-core machine: polls end as soon as the condition holds. */
 const WAIT = { timeout: 60_000, interval: 250 };
 /**
- * After the revoke the pooled session is ended (421, deferred), and the retry (30 s backoff ± 50 %) signs in
- * again: refused, the refresh is refused (invalid_grant), the account is auth_failed.
+ * After the revoke the pooled session's next transaction gets a 421 (the mock ends the sessions of a revoked
+ * grant); signing in again is refused and the refresh answered invalid_grant: deferred, auth_failed. A
+ * generous bound: on a loaded machine that may take the outbox's first retry (30 s backoff ± 50 %).
  */
 const RETRY_WAIT = { timeout: 150_000, interval: 500 };
 
