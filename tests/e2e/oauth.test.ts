@@ -233,6 +233,10 @@ describe('OAuth2 sign-in, sending, revoke and reconnect in the browser', () => {
     await banner.waitFor({ timeout: 60_000 });
     expect(await banner.textContent()).toContain(`Mailroom lost access to ${ADDRESS}`);
     expect(await banner.getByRole('button', { name: 'Reconnect' }).count()).toBe(1);
+    // What the sending side says matches: nothing is sent until the reconnect.
+    await expect
+      .poll(() => page.getByText('sends wait, deferred, until the account is reconnected').count(), WAIT)
+      .toBe(1);
     await check('oauth-5-lost-access');
     pendingId = id;
   }, 240_000);

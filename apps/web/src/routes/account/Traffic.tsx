@@ -139,7 +139,11 @@ export function Traffic(props: { account: AccountView; onChanged: () => void }) 
                     <Show
                       when={s().pausedUntil}
                       fallback={
-                        <span class="muted"> · still sending; more failures in a row pause the account</span>
+                        <span class="muted">
+                          {s().health?.health === 'auth_failed'
+                            ? ' · sends wait, deferred, until the account is reconnected'
+                            : ' · still sending; more failures in a row pause the account'}
+                        </span>
                       }
                     >
                       {(until) => (
