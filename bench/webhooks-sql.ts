@@ -9,23 +9,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import {
-  createContext,
-  createOutbox,
-  createSecretBox,
-  createWebhook,
-  defaultCoreConfig,
-  emitEvents,
-  generateKeySpec,
-  openDatabase,
-  parseKeySpec,
-  systemActor,
-} from '@mailroom/core';
+import { createWebhook, openDatabase } from '@mailroom/core';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { claimDeliveries } from '../packages/core/src/webhooks/claimDeliveries.ts';
 import { defaultWebhookPolicy } from '../packages/core/src/webhooks/policy.ts';
 import { recordAttempts } from '../packages/core/src/webhooks/recordAttempts.ts';
+import { benchContext, storeBenchEvents } from './lib/webhook-events.ts';
 
 const { values: args } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
@@ -60,26 +50,9 @@ for (const kind of args.only.split(',')) {
   // One connection on Postgres, so one backend does all the work and its CPU is measured.
   const database = await openDatabase(kind === 'pglite' ? { dataDir: dir } : { url, poolSize: 1 });
   try {
-    const base = {
-      db: database.db,
-      secrets: createSecretBox(parseKeySpec(generateKeySpec('bench'))),
-      config: { ...defaultCoreConfig, allowPrivateHosts: true },
-      outbox: createOutbox(database.db),
-    };
-    const ctx = createContext(base, systemActor);
+    const { base, ctx } = benchContext(database);
     await createWebhook({ ctx, input: { url: 'http://127.0.0.1:9/hooks' } });
-    for (let i = 0; i < EVENTS; i += 500) {
-      const events = Array.from({ length: Math.min(500, EVENTS - i) }, (_, j) => ({
-        type: 'message.sent' as const,
-        teamId: null,
-        data: {
-          id: `m${i + j}`,
-          status: 'sent',
-          recipients: [{ address: `r${i + j}@example.com`, status: 'accepted' }],
-        },
-      }));
-      await ctx.db.transaction((tx) => emitEvents(tx, events));
-    }
+    await storeBenchEvents(ctx, EVENTS);
     const pidRows = kind === 'postgres' ? await ctx.db.execute(sql`select pg_backend_pid() as pid`) : [];
     const backend = Number((pidRows as unknown as Array<{ pid: number }>)[0]?.pid ?? 0);
     const backendCpu = () => (backend ? cpuOfPid(backend) : 0);

@@ -13,24 +13,17 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
-  createContext,
-  createOutbox,
-  createSecretBox,
   createWebhook,
   type Database,
-  defaultCoreConfig,
-  emitEvents,
-  generateKeySpec,
   guardedRequest,
   openDatabase,
-  parseKeySpec,
   payloadOf,
   runDispatcher,
-  systemActor,
 } from '@mailroom/core';
 import postgres from 'postgres';
 import { Webhook } from 'standardwebhooks';
 import { cpuByCommand, cpuSince, machineBusy } from './lib/cpu.ts';
+import { benchContext, benchEventData, storeBenchEvents } from './lib/webhook-events.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values: args } = parseArgs({
@@ -211,40 +204,14 @@ async function main() {
     for (const kind of args.only.split(',')) {
       const { database, backends, cleanup } = await openStore(kind);
       try {
-        const base = {
-          db: database.db,
-          secrets: createSecretBox(parseKeySpec(generateKeySpec('bench'))),
-          config: { ...defaultCoreConfig, allowPrivateHosts: true },
-          outbox: createOutbox(database.db),
-        };
-        const ctx = createContext(base, systemActor);
+        const { base, ctx } = benchContext(database);
         const hook = await createWebhook({ ctx, input: { url: sink.url } });
         // The same events for both: stored first (not timed), the bare loop posts their payloads.
-        const ids: string[] = [];
-        for (let i = 0; i < EVENTS; i += 500) {
-          const batch = Array.from({ length: Math.min(500, EVENTS - i) }, (_, j) => ({
-            type: 'message.sent' as const,
-            teamId: null,
-            data: {
-              id: `m${i + j}`,
-              status: 'sent',
-              recipients: [{ address: `r${i + j}@example.com`, status: 'accepted' }],
-            },
-          }));
-          ids.push(...(await ctx.db.transaction((tx) => emitEvents(tx, batch))));
-        }
+        const ids = await storeBenchEvents(ctx, EVENTS);
         const at = new Date();
         const payloads = ids.map((id, i) => ({
           id: `bare-${kind}-${id}`,
-          body: payloadOf({
-            type: 'message.sent',
-            createdAt: at,
-            data: {
-              id: `m${i}`,
-              status: 'sent',
-              recipients: [{ address: `r${i}@example.com`, status: 'accepted' }],
-            },
-          }),
+          body: payloadOf({ type: 'message.sent', createdAt: at, data: benchEventData(i) }),
         }));
         const loops = args.loops.split(',');
         if (loops.includes('bare')) {
