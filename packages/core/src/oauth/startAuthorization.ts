@@ -233,6 +233,7 @@ function storedClientSecret(
   endpoints: OAuthEndpoints,
   flow: 'code' | 'device',
 ): string | undefined {
+  let refusedFor: string | undefined;
   for (const d of ['outgoing', 'incoming'] as const) {
     const auth = (account[d] as { auth?: AuthStored } | null)?.auth;
     const enc = account.secrets[`${d}.auth.clientSecret`];
@@ -245,6 +246,9 @@ function storedClientSecret(
     ) {
       return enc;
     }
+    refusedFor ??= auth.tokenUrl;
+  }
+  if (refusedFor) {
     throw new MailroomError(
       'secret_required',
       'The stored client secret must be entered again for these endpoints',
@@ -252,7 +256,7 @@ function storedClientSecret(
         errors: [
           {
             path: 'clientSecret',
-            message: `re-enter the client secret: the account sends it only to ${auth.tokenUrl}`,
+            message: `re-enter the client secret: the account sends it only to ${refusedFor}`,
           },
         ],
         hint: 'This keeps a stored secret from being sent to another server. Type the client secret, or use the token endpoint the account already uses.',
