@@ -29,7 +29,7 @@ export function mockProvider(m: MockProviderPorts): ProviderInput {
     ...(m.imapPort ? { imap: { host, port: m.imapPort, security: 'starttls' as const } } : {}),
     ...(m.pop3Port ? { pop3: { host, port: m.pop3Port, security: 'starttls' as const } } : {}),
     auth: ['oauth2'],
-    note: 'The bundled mock mail server: sign in on its consent page with any address at this domain.',
+    note: 'The bundled mock mail server: sign in on its consent page with any address here. Its certificate is self-signed: accept self-signed certificates to test and send.',
     oauth: {
       authorizationEndpoint: `${issuer}/oauth/authorize`,
       tokenEndpoint: `${issuer}/oauth/token`,
