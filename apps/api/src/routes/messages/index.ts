@@ -121,7 +121,7 @@ messageRoutes.openapi(
     path: '/messages',
     tags,
     summary:
-      'The outbox: filter by status (comma list), account, bulk id, time; q searches subject and recipients',
+      'The outbox: filter by status (comma list), account, bulk id, time; q is a whole address (messages from or to it) or text found in the subject, From or recipients',
     security,
     request: { query: messageListParams },
     responses: { 200: json(cursorListOf(messageViewSchema)), 400: problems[400] },
