@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
 
 const root = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 export const ADMIN = { email: 'admin@example.com', password: 'correct horse battery staple' };
@@ -123,4 +124,16 @@ export async function startProduct(env: Record<string, string> = {}): Promise<Pr
     }
     await Promise.race([exited, new Promise((r) => setTimeout(r, 200))]);
   }
+}
+
+/** A 1440×900 page of a fresh Chromium tab, signed in as the quick start's admin, on the accounts list. */
+export async function adminPage(browser: Browser, url: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  page.setDefaultTimeout(20_000);
+  await page.goto(`${url}/login`);
+  await page.getByLabel('Email').fill(ADMIN.email);
+  await page.getByLabel('Password').fill(ADMIN.password);
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\/accounts$/);
+  return page;
 }
