@@ -1,8 +1,9 @@
+import { oauthCallbackResultSchema } from '@mailroom/core/schemas';
 import { describe, expect, it } from 'vitest';
 import { authorizationRequest, type OAuthSetup } from '../components/account/OAuthConnect';
 import { emptyDraft } from './accountDraft';
 import { emptyDkimDraft } from './dkimDraft';
-import { clock, returnedSignIn, scrubSecrets, shortProviderName } from './oauth';
+import { clock, returnedSignIn, scrubSecrets, shortProviderName, statusText } from './oauth';
 import { newSecret } from './secrets';
 
 const setup = (over: Partial<OAuthSetup> = {}): OAuthSetup => ({
@@ -91,5 +92,19 @@ describe('OAuth2 sign-in helpers', () => {
     expect(shortProviderName('Microsoft 365 / Outlook.com')).toBe('Microsoft 365');
     expect(clock(90)).toBe('1:30');
     expect(clock(-3)).toBe('0:00');
+  });
+
+  it('says in plain words what each result of the callback means, a replayed or foreign one included', () => {
+    const results = oauthCallbackResultSchema.options;
+    const texts = results.map((r) => statusText(r));
+    // One sentence each: none falls through to another's (before, `invalid` read as a bare failure).
+    expect(new Set(texts).size).toBe(results.length);
+    expect(statusText('invalid')).toBe(
+      'This sign-in was already used or was not started here, so nothing was connected. Start the sign-in again.',
+    );
+    expect(statusText('connected', 'me@example.com')).toBe('Connected as me@example.com');
+    expect(statusText('error', null, 'The provider sent no code')).toBe(
+      'The sign-in failed: The provider sent no code',
+    );
   });
 });

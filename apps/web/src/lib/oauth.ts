@@ -1,6 +1,9 @@
 // Provider discovery and OAuth2 sign-in: the autoconfig lookup, starting a code or device flow, and
 // reading an authorization's outcome. Shapes follow DESIGN.md "Real providers".
+import type { OAuthCallbackResult, OAuthStatus } from '@mailroom/core/schemas';
 import { get, post } from './api';
+
+export type { OAuthStatus };
 
 export type DiscoveredServer = {
   host: string;
@@ -81,7 +84,6 @@ export type DeviceStarted = {
   interval: number;
 };
 
-export type OAuthStatus = 'pending' | 'connected' | 'denied' | 'expired' | 'error';
 export type AuthorizationView = {
   id: string;
   status: OAuthStatus;
@@ -99,20 +101,28 @@ export const startDevice = (input: Omit<StartAuthorization, 'flow'>) =>
 export const getAuthorization = (id: string) =>
   get<AuthorizationView>(`/oauth/authorizations/${encodeURIComponent(id)}`);
 
+// One sentence for every status an authorization has and every result the callback redirects with: a
+// result the API adds and the web does not word fails the typecheck here.
+const outcomeText: Record<OAuthStatus | OAuthCallbackResult, string> = {
+  pending: 'Waiting for you to approve…',
+  connected: 'Connected',
+  denied: 'The sign-in was denied. Start again to retry.',
+  expired: 'The code expired before it was approved. Start again for a new code.',
+  error: 'The sign-in failed. Start again to retry.',
+  invalid:
+    'This sign-in was already used or was not started here, so nothing was connected. Start the sign-in again.',
+};
+
 /** What the person reads for each outcome of a sign-in. */
-export function statusText(status: OAuthStatus, identity?: string | null, error?: string | null): string {
-  switch (status) {
-    case 'pending':
-      return 'Waiting for you to approve…';
-    case 'connected':
-      return identity ? `Connected as ${identity}` : 'Connected';
-    case 'denied':
-      return 'The sign-in was denied. Start again to retry.';
-    case 'expired':
-      return 'The code expired before it was approved. Start again for a new code.';
-    default:
-      return error ? `The sign-in failed: ${error}` : 'The sign-in failed. Start again to retry.';
-  }
+export function statusText(
+  status: OAuthStatus | OAuthCallbackResult,
+  identity?: string | null,
+  error?: string | null,
+): string {
+  if (status === 'connected' && identity) return `Connected as ${identity}`;
+  if (status === 'error' && error) return `The sign-in failed: ${error}`;
+  // A result from an older or newer API than this page knows reads as a failure.
+  return outcomeText[status] ?? outcomeText.error;
 }
 
 /** Seconds as m:ss for the countdown. */

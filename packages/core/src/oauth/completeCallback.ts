@@ -4,11 +4,11 @@ import { oauthAuthorizations } from '../db/schema';
 import { tokenRequest } from './endpoint';
 import { endAuthorization, finishAuthorization } from './finishAuthorization';
 import { hashState } from './pkce';
-import type { OAuthCallbackQuery } from './schemas';
+import type { OAuthCallbackQuery, OAuthCallbackResult } from './schemas';
 
 export type CallbackResult = {
   /** `invalid`: no pending authorization has this state (foreign, replayed or made up). */
-  result: 'connected' | 'denied' | 'expired' | 'error' | 'invalid';
+  result: OAuthCallbackResult;
   authorizationId: string | null;
   accountId: string | null;
 };

@@ -1,5 +1,6 @@
 // What the OAuth2 connect verbs take and answer. Browser-safe: imports only zod.
 import { z } from 'zod';
+import { oauthStatusSchema } from '../schemas/oauth';
 
 /** An OAuth endpoint: https:// (plain http:// only on loopback, and only where private hosts are allowed). */
 const endpointUrl = z
@@ -59,8 +60,12 @@ export const oauthAuthorizationInputSchema = z
   });
 export type OAuthAuthorizationInput = z.input<typeof oauthAuthorizationInputSchema>;
 
-export const oauthStatusSchema = z.enum(['pending', 'connected', 'denied', 'expired', 'error']);
-export type OAuthStatus = z.infer<typeof oauthStatusSchema>;
+export {
+  type OAuthCallbackResult,
+  type OAuthStatus,
+  oauthCallbackResultSchema,
+  oauthStatusSchema,
+} from '../schemas/oauth';
 
 export const oauthAuthorizationStartedSchema = z.union([
   z.object({ id: z.string(), flow: z.literal('code'), authorizationUrl: z.string() }),

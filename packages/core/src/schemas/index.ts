@@ -8,6 +8,7 @@ export * from './inbox';
 export * from './issues';
 export * from './logs';
 export * from './messages';
+export * from './oauth';
 export * from './reports';
 export * from './suppressions';
 export * from './verification';
