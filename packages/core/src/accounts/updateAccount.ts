@@ -3,7 +3,7 @@ import { secretExposure } from '../connection/secretExposure';
 import type { Ctx } from '../context';
 import type { Tx } from '../db/client';
 import { accountDefaults, accounts, incomingState } from '../db/schema';
-import { generateDkimKeyAhead } from '../dkim/settings';
+import { DKIM_RECORD_FIELD, generateDkimKeyAhead } from '../dkim/settings';
 import { type FieldError, MailroomError, parseInput } from '../errors';
 import { healthWith, healthWords } from '../health/combine';
 import { connectWithAuthorization, oauthPartsFor } from '../oauth/takeAuthorization';
@@ -48,6 +48,12 @@ const NON_CONNECTION_OUTGOING = new Set([
   // DKIM signs here, after the connection: the verification still holds.
   'dkim',
 ]);
+
+/**
+ * Stored values derived from others (read-only in the view): they follow a change, they are not one, so
+ * the timeline leaves them out. A DKIM key's record changes with the key, which is named as replaced.
+ */
+const DERIVED_FIELDS = new Set([`outgoing.${DKIM_RECORD_FIELD}`]);
 
 /**
  * Changes an account. `outgoing`/`incoming` are merged into the stored part; secrets omitted = keep,
@@ -340,6 +346,7 @@ function diffFields(before: Part, after: Part): Array<{ path: string; from: unkn
   const paths = new Set([...a.keys(), ...b.keys()]);
   const out: Array<{ path: string; from: unknown; to: unknown }> = [];
   for (const p of paths) {
+    if (DERIVED_FIELDS.has(p)) continue;
     const x = a.get(p) ?? null;
     const y = b.get(p) ?? null;
     if (JSON.stringify(x) !== JSON.stringify(y)) out.push({ path: p, from: x, to: y });

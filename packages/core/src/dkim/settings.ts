@@ -9,6 +9,8 @@ import { dkimDnsRecord, generateDkimKey, generateDkimKeyAsync } from './keys';
 
 /** The secret field of the DKIM key, relative to the outgoing part. */
 export const DKIM_KEY_FIELD = 'dkim.privateKey';
+/** The stored record value, relative to the outgoing part: derived from the key, never set by the admin. */
+export const DKIM_RECORD_FIELD = 'dkim.recordValue';
 
 /** Transports that send a message Mailroom builds, so Mailroom can sign it. Mailgun's API signs itself. */
 const SIGNING_TRANSPORTS = new Set(['smtp', 'sendmail', 'ses']);

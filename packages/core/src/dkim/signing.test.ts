@@ -5,6 +5,7 @@ import { type MockMailServer, startMockMailServer } from '@mailroom/mock-mailser
 import { eq, is } from 'drizzle-orm';
 import { PgTable } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listTimeline } from '../accounts/comments';
 import { createAccount } from '../accounts/createAccount';
 import { getAccount } from '../accounts/getAccount';
 import { listAccounts } from '../accounts/listAccounts';
@@ -233,6 +234,27 @@ describe('DKIM signing (per account)', () => {
     });
     expect(cleared.outgoing?.dkim).toMatchObject({ privateKeySet: false, record: null });
   }, 30_000);
+
+  it('the timeline names what the admin changed: the key, never the record derived from it', async () => {
+    const created = await createAccount({
+      ctx: env.ctx,
+      input: { name: 'Timeline key', outgoing: smtpPart({ selector: 'tl', generateKey: true }, 't@tl.test') },
+    });
+    const update = (dkim: Record<string, unknown>) =>
+      updateAccount({ ctx: env.ctx, id: created.id, input: { outgoing: { dkim } } });
+    await update({ generateKey: true });
+    await update({ selector: 'tl2', privateKey: generateDkimKey() });
+    await update({ enabled: false, privateKey: null });
+    const updates = (await listTimeline({ ctx: env.ctx, id: created.id })).filter(
+      (e) => e.type === 'updated',
+    );
+    expect(updates.map((e) => e.summary).reverse()).toEqual([
+      'Changed outgoing.dkim.privateKey',
+      'Changed outgoing.dkim.selector, outgoing.dkim.privateKey',
+      'Changed outgoing.dkim.enabled, outgoing.dkim.privateKey',
+    ]);
+    expect(JSON.stringify(updates)).not.toContain('recordValue');
+  });
 
   it('the form can test settings whose key is still to be generated or is stored', async () => {
     const result = await testConnection({
