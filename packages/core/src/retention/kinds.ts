@@ -1,6 +1,15 @@
 import { and, eq, inArray, isNotNull, isNull, lt, notExists, or, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { accounts, inboxMessages, logs, messages, webhookDeliveries, webhookEvents } from '../db/schema';
+import {
+  accounts,
+  inboxMessages,
+  logs,
+  messages,
+  oauthAuthorizations,
+  webhookDeliveries,
+  webhookEvents,
+} from '../db/schema';
+import { AUTHORIZATION_USE_TTL_MS } from '../oauth/takeAuthorization';
 
 /** Each kind of row with a retention setting, in the order a run prunes them. */
 export const retentionKinds = [
@@ -10,6 +19,7 @@ export const retentionKinds = [
   'inbox',
   'logs',
   'webhookDeliveries',
+  'oauthSignIns',
 ] as const;
 export type RetentionKind = (typeof retentionKinds)[number];
 
@@ -21,7 +31,16 @@ export const retentionLabels: Record<RetentionKind, string> = {
   inbox: 'inbox messages',
   logs: 'log rows',
   webhookDeliveries: 'webhook deliveries',
+  oauthSignIns: 'OAuth2 sign-ins',
 };
+
+/**
+ * Kinds kept for a fixed time instead of a setting, in milliseconds. An OAuth2 sign-in goes an hour after
+ * it could last be used: by then nothing reads it (a used one's secrets left it at the Save, the form read
+ * its outcome right after, and the connect is on the account's timeline with who started it) and a
+ * replayed id is refused as an unknown sign-in, as a used one was.
+ */
+export const fixedRetentionMs = { oauthSignIns: AUTHORIZATION_USE_TTL_MS } as const;
 
 /**
  * One bounded batch: deletes at most `limit` rows of the kind older than `before` and says how many it
@@ -108,6 +127,25 @@ const webhookBatch: PruneBatch = async (db, before, limit) => {
   return gone.length;
 };
 
+/**
+ * OAuth2 sign-ins past `before` (an hour ago): used ones from their use; unused ones from when they could
+ * last be used: a finished one (a connected one still holds the refresh token nobody took) connects an
+ * account within the hour after it finished, a pending one never finishes after its expiry.
+ */
+const oauthBatch: PruneBatch = async (db, before, limit) => {
+  const t = oauthAuthorizations;
+  const old = or(
+    lt(t.usedAt, before),
+    and(isNull(t.usedAt), or(lt(t.completedAt, before), and(isNull(t.completedAt), lt(t.expiresAt, before)))),
+  );
+  const ids = db.select({ id: t.id }).from(t).where(old).limit(limit);
+  const gone = await db
+    .delete(t)
+    .where(and(inArray(t.id, ids), old))
+    .returning({ id: t.id });
+  return gone.length;
+};
+
 export const pruneBatches: Record<RetentionKind, PruneBatch> = {
   sentMessages: messageBatch(messageStatuses.sentMessages),
   failedMessages: messageBatch(messageStatuses.failedMessages),
@@ -115,4 +153,5 @@ export const pruneBatches: Record<RetentionKind, PruneBatch> = {
   inbox: inboxBatch,
   logs: logBatch,
   webhookDeliveries: webhookBatch,
+  oauthSignIns: oauthBatch,
 };

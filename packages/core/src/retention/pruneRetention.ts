@@ -1,5 +1,5 @@
 import type { Ctx } from '../context';
-import { pruneBatches, type RetentionKind, retentionKinds } from './kinds';
+import { fixedRetentionMs, pruneBatches, type RetentionKind, retentionKinds } from './kinds';
 
 const DAY_MS = 86_400_000;
 
@@ -20,8 +20,8 @@ export type PruneOptions = {
 };
 
 /**
- * One retention run: for every kind with a retention (`config.retention`, 0 = forever), deletes rows older
- * than its cut-off in batches of `batchSize`, each one statement of its own, yielding to other work between
+ * One retention run: for every kind with a retention (`config.retention`, 0 = forever; OAuth2 sign-ins a fixed
+ * hour past their last use), deletes rows older than its cut-off in batches of `batchSize`, each one statement of its own, yielding to other work between
  * batches. Only rows in a final state are touched (never a queued, deferred or sending message, nor a
  * webhook delivery still to be made), so the queue's claims never wait for it.
  */
@@ -29,9 +29,9 @@ export async function pruneRetention(ctx: Ctx, opts: PruneOptions = {}): Promise
   const batchSize = Math.max(1, opts.batchSize ?? 1000);
   const run: RetentionRun = { removed: {}, before: {}, interrupted: false };
   for (const kind of retentionKinds) {
-    const days = ctx.config.retention[kind];
-    if (!days || days <= 0) continue;
-    const before = new Date(ctx.now().getTime() - days * DAY_MS);
+    const keptMs = kind === 'oauthSignIns' ? fixedRetentionMs[kind] : ctx.config.retention[kind] * DAY_MS;
+    if (!(keptMs > 0)) continue;
+    const before = new Date(ctx.now().getTime() - keptMs);
     run.before[kind] = before.toISOString();
     let removed = 0;
     for (;;) {

@@ -6,6 +6,7 @@ import {
   logs,
   messageAttempts,
   messages,
+  oauthAuthorizations,
   webhookDeliveries,
   webhookEndpoints,
   webhookEvents,
@@ -118,6 +119,7 @@ describe.each(backends)('retention on %s', (backend) => {
       inbox: 2,
       logs: 3,
       webhookDeliveries: 0,
+      oauthSignIns: 0,
     });
     expect(await ids()).toEqual(['deferred-old', 'failed-60', 'queued-old', 'sending-old', 'sent-new']);
     // Attempts went with their messages.
@@ -164,6 +166,40 @@ describe.each(backends)('retention on %s', (backend) => {
     expect(events.map((r) => r.id).sort()).toEqual(['ev-new', 'ev-pending']);
   });
 
+  it('sweeps OAuth2 sign-ins an hour after they could last be used: unused and expired, or used', async () => {
+    const HOUR = 3_600_000;
+    const at = (ms: number) => new Date(Date.now() + ms);
+    const signIn = (id: string, over: Partial<typeof oauthAuthorizations.$inferInsert>) => ({
+      id,
+      flow: 'code' as const,
+      clientId: 'client',
+      endpoints: { tokenEndpoint: 'https://id.example.com/token', scopes: [] },
+      expiresAt: at(10 * 60_000),
+      createdAt: at(0),
+      ...over,
+    });
+    await env.database.db.insert(oauthAuthorizations).values([
+      // Still usable, or used a moment ago (the form reads the outcome right after the Save): kept.
+      signIn('pending-live', {}),
+      signIn('connected-fresh', { status: 'connected', completedAt: at(-30 * 60_000), createdAt: at(-HOUR) }),
+      signIn('used-fresh', { status: 'connected', completedAt: at(-HOUR), usedAt: at(-10 * 60_000) }),
+      // Of no use any more: the one still holding a refresh token nobody took included.
+      signIn('pending-expired', { expiresAt: at(-2 * HOUR), createdAt: at(-3 * HOUR) }),
+      signIn('connected-unused', {
+        status: 'connected',
+        completedAt: at(-2 * HOUR),
+        createdAt: at(-2 * HOUR),
+        secrets: { refreshToken: 'sealed' },
+      }),
+      signIn('denied', { status: 'denied', completedAt: at(-3 * HOUR), createdAt: at(-3 * HOUR) }),
+      signIn('used-old', { status: 'connected', completedAt: at(-49 * HOUR), usedAt: at(-48 * HOUR) }),
+    ]);
+    const run = await pruneRetention(createContext(env.base, systemActor), { batchSize: 2 });
+    expect(run.removed.oauthSignIns).toBe(4);
+    const left = await env.database.db.select({ id: oauthAuthorizations.id }).from(oauthAuthorizations);
+    expect(left.map((r) => r.id).sort()).toEqual(['connected-fresh', 'pending-live', 'used-fresh']);
+  });
+
   it('keeps a kind whose retention is 0 forever, and stops between batches when asked', async () => {
     await addMessage('sent-ancient', 'sent', 4000);
     await addLog(4000);
@@ -190,8 +226,8 @@ describe.each(backends)('retention on %s', (backend) => {
 
     const rows = await retentionRows();
     expect(rows.map((r) => r.message)).toEqual([
-      'Retention started: keeps sent messages 30 days, failed messages 90 days, cancelled messages 30 days, inbox messages 90 days, log rows 30 days, webhook deliveries 30 days',
-      'Retention removed 1 sent messages, 0 failed messages, 0 cancelled messages, 0 inbox messages, 3 log rows, 0 webhook deliveries',
+      'Retention started: keeps sent messages 30 days, failed messages 90 days, cancelled messages 30 days, inbox messages 90 days, log rows 30 days, webhook deliveries 30 days, OAuth2 sign-ins an hour past their last use',
+      'Retention removed 1 sent messages, 0 failed messages, 0 cancelled messages, 0 inbox messages, 3 log rows, 0 webhook deliveries, 0 OAuth2 sign-ins',
       'Retention stopped',
     ]);
     expect(rows.map((r) => [r.level, r.actor])).toEqual([

@@ -1,6 +1,6 @@
 import { pruneLoginAttempts } from '../auth/throttle';
-import { type CtxBase, createContext, systemActor } from '../context';
-import { type RetentionKind, retentionKinds, retentionLabels } from './kinds';
+import { type CtxBase, createContext, type RetentionDays, systemActor } from '../context';
+import { retentionKinds, retentionLabels } from './kinds';
 import { pruneRetention, type RetentionRun } from './pruneRetention';
 
 const HOUR_MS = 3_600_000;
@@ -17,9 +17,13 @@ function summary(run: RetentionRun): string {
 }
 
 /** "sent messages 30 days, logs forever": what the job keeps, for its start line. */
-function keeps(days: Record<RetentionKind, number>): string {
+function keeps(days: RetentionDays): string {
   return retentionKinds
-    .map((k) => `${retentionLabels[k]} ${days[k] > 0 ? `${days[k]} days` : 'forever'}`)
+    .map((k) =>
+      k === 'oauthSignIns'
+        ? `${retentionLabels[k]} an hour past their last use`
+        : `${retentionLabels[k]} ${days[k] > 0 ? `${days[k]} days` : 'forever'}`,
+    )
     .join(', ');
 }
 
