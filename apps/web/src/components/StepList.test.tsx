@@ -18,6 +18,9 @@ function show(result: ConnectionTestResult): HTMLElement {
 // What the API answered for a closed port and for implicit TLS against a plain SMTP port.
 const OPENSSL =
   '805C317D787F0000:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../deps/openssl/openssl/ssl/record/ssl3_record.c:350:\n';
+/** What the API says for it (packages/core/src/failures/tls.ts), OpenSSL's line kept as `detail`. */
+const SENTENCE =
+  'The server did not answer in TLS (localhost): this port probably expects a plain connection or STARTTLS.';
 const refused: ConnectionTestResult = {
   ok: false,
   direction: 'outgoing',
@@ -60,10 +63,10 @@ const tls: ConnectionTestResult = {
       step: 'tls',
       ok: false,
       durationMs: 4.8,
-      detail: { mode: 'implicit', error: 'tls', message: `TLS failed (localhost): ${OPENSSL}` },
+      detail: { mode: 'implicit', error: 'tls', message: SENTENCE },
     },
   ],
-  error: { code: 'tls', message: `TLS failed (localhost): ${OPENSSL}`, hint: 'Check the security mode.' },
+  error: { code: 'tls', message: SENTENCE, detail: OPENSSL, hint: 'Check the security mode.' },
 };
 
 describe('StepList', () => {

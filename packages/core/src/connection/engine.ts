@@ -93,6 +93,7 @@ export async function runConnectionTest(
       hint: info.hint,
       ...(info.reply ? { reply: info.reply } : {}),
       ...(info.responseCode ? { responseCode: info.responseCode } : {}),
+      ...(info.detail ? { detail: info.detail } : {}),
     };
   }
   // After the connection's own steps, whatever they found: DNS says how mail from the domain will fare.

@@ -61,7 +61,15 @@ export async function recordTest(
         durationMs: result.durationMs,
         steps: result.steps.map((s) => ({ step: s.step, ok: s.ok, durationMs: s.durationMs })),
         ...(result.error
-          ? { error: { code: result.error.code, message: result.error.message, hint: result.error.hint } }
+          ? {
+              error: {
+                code: result.error.code,
+                message: result.error.message,
+                hint: result.error.hint,
+                // OpenSSL's own line (a failed TLS handshake), for whoever reads the log row.
+                ...(result.error.detail ? { detail: result.error.detail } : {}),
+              },
+            }
           : {}),
         health: { from: row.health, to: healthWith(row, direction, part).health },
       },

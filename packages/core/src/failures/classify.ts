@@ -4,6 +4,7 @@ import { type ConnectionErrorInfo, ConnectionFailure } from './error';
 import { imapflowReply, imapReplyFailure } from './imap';
 import { smtpReplyFailure, smtpStageOf, startTlsRefused } from './smtp';
 import { type Failure, failure, situationHints } from './table';
+import { tlsFailureText } from './tls';
 
 /** Where the failure happened, as far as the caller knows: named in the message. */
 export type Where = { host?: string; port?: number; stage?: string };
@@ -52,6 +53,7 @@ export function fromInfo(info: ConnectionErrorInfo): Failure {
     hint: info.hint,
     reply: info.reply,
     responseCode: info.responseCode,
+    detail: info.detail,
   });
 }
 
@@ -63,6 +65,7 @@ export function toInfo(f: Failure): ConnectionErrorInfo {
     hint: f.hint,
     ...(f.reply ? { reply: f.reply } : {}),
     ...(f.responseCode ? { responseCode: f.responseCode } : {}),
+    ...(f.detail ? { detail: f.detail } : {}),
   };
 }
 
@@ -120,7 +123,8 @@ export function classifyFailure(err: unknown, w: Where = {}): Failure {
     });
   }
   if (isTlsCode(code) || isTlsCode(original)) {
-    return failure('tls', `TLS failed${at}: ${message}`, keep);
+    const { message: said, detail } = tlsFailureText(message, at);
+    return failure('tls', said, { ...keep, detail });
   }
 
   let cls: ErrorClass | undefined =
@@ -147,8 +151,10 @@ export function classifyFailure(err: unknown, w: Where = {}): Failure {
       return failure('timeout', `The server did not answer in time${detail}`, keep);
     case 'greeting':
       return failure('greeting', `The server accepted the connection but sent no greeting${detail}`, keep);
-    case 'tls':
-      return failure('tls', `TLS failed${at}: ${message}`, keep);
+    case 'tls': {
+      const { message: said, detail } = tlsFailureText(message, at);
+      return failure('tls', said, { ...keep, detail });
+    }
     case 'protocol': {
       const hungUp =
         ['ECONNRESET', 'EPIPE'].includes(original) ||

@@ -7,6 +7,8 @@ export type ConnectionErrorInfo = {
   hint: string;
   reply?: string;
   responseCode?: number;
+  /** The library's own words behind the message, verbatim (an OpenSSL line): technical detail. */
+  detail?: string;
 };
 
 /** Thrown by protocol steps once a failure has been put in its class; carries what the admin needs. */

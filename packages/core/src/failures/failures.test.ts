@@ -5,6 +5,7 @@ import { errorClasses } from '../schemas/connection';
 import { classifyDeliveryError } from '../transport/classify';
 import { httpReplyFailure, tokenReplyFailure } from './http';
 import { failureTable, situationHints, temporaryNote } from './table';
+import { tlsFailureText } from './tls';
 
 /** An error as nodemailer's SMTP connection raises it (`_formatError`: code, originalCode, response, command). */
 function nodemailerError(
@@ -399,5 +400,39 @@ describe('HTTP APIs and token endpoints', () => {
     });
     expect(tokenReplyFailure({ status: 401, error: 'invalid_client' }).hint).toBe(situationHints.tokenClient);
     expect(tokenReplyFailure({ status: 503 }).hint).toBe(situationHints.tokenEndpointDown);
+  });
+});
+
+describe('a failed TLS handshake in words', () => {
+  it('says what OpenSSL means in a sentence and keeps its line verbatim as the detail', () => {
+    const raw = 'C0:error:0A000102:SSL routines:tls_process_server_hello:unsupported protocol:ssl/x.c:1:';
+    expect(tlsFailureText(raw, ' (mail.example.com:465)')).toEqual({
+      message:
+        'The server and Mailroom share no TLS version (mail.example.com:465): the server may only offer an outdated one.',
+      detail: raw,
+    });
+    const other = 'C0:error:0A0000FF:SSL routines::something new';
+    expect(tlsFailureText(other, '')).toEqual({
+      message: 'The encrypted (TLS) connection could not be set up.',
+      detail: other,
+    });
+    // Words that are not OpenSSL's stay the message, with no detail.
+    expect(tlsFailureText('Client network socket disconnected', ' (h:465)')).toEqual({
+      message: 'TLS failed (h:465): Client network socket disconnected',
+    });
+  });
+
+  it('classifies an OpenSSL error as tls with the sentence as message and the raw line as detail', () => {
+    const raw = '80BCC107ED7F0000:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:x.c:350:';
+    const info = classifyError(Object.assign(new Error(raw), { code: 'ERR_SSL_WRONG_VERSION_NUMBER' }), {
+      host: 'mail.example.com',
+      port: 465,
+    });
+    expect(info).toMatchObject({
+      code: 'tls',
+      message:
+        'The server did not answer in TLS (mail.example.com:465): this port probably expects a plain connection or STARTTLS.',
+      detail: raw,
+    });
   });
 });

@@ -11,6 +11,8 @@ export type Failure = {
   hint: string;
   reply?: string | undefined;
   responseCode?: number | undefined;
+  /** The library's own words behind the message, verbatim (an OpenSSL line): technical detail. */
+  detail?: string | undefined;
   /** Trying again later may work (4xx replies, network trouble). */
   temporary: boolean;
   /** The account itself is in trouble (connection, TLS, sign-in), not one message: counts for the breaker. */
@@ -121,6 +123,7 @@ export type FailureOptions = {
   hint?: string | undefined;
   reply?: string | undefined;
   responseCode?: number | undefined;
+  detail?: string | undefined;
 };
 
 /** A failure of a class, with the table's defaults for whatever the caller does not know better. */
@@ -134,5 +137,6 @@ export function failure(code: ErrorClass, message: string, opts: FailureOptions 
     accountLevel: opts.accountLevel ?? row.accountLevel,
     ...(opts.reply ? { reply: opts.reply } : {}),
     ...(opts.responseCode ? { responseCode: opts.responseCode } : {}),
+    ...(opts.detail ? { detail: opts.detail } : {}),
   };
 }

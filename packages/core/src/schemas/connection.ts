@@ -30,6 +30,12 @@ export const connectionErrorSchema = z.object({
   hint: z.string(),
   reply: z.string().optional(),
   responseCode: z.number().optional(),
+  detail: z
+    .string()
+    .optional()
+    .describe(
+      "The library's own words behind `message`, verbatim (an OpenSSL line of a failed TLS handshake): technical detail; `message` says it in a sentence.",
+    ),
 });
 
 export const connectionTestResultSchema = z.object({

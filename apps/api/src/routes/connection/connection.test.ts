@@ -90,6 +90,28 @@ describe('connection tests and the Main Log through the API', () => {
     expect(body.steps.at(-1)).toMatchObject({ step: 'connect', ok: false });
   });
 
+  it("POST /connection-tests says a failed TLS handshake in a sentence, OpenSSL's own words only as its detail", async () => {
+    // Implicit TLS to a port that speaks plain SMTP: OpenSSL reads the greeting as a TLS record.
+    const res = await t.call('POST', '/api/v1/connection-tests', {
+      direction: 'outgoing',
+      outgoing: { ...smtp(mock.smtpPort), security: 'tls' },
+    });
+    expect(res.status).toBe(200);
+    const body = connectionTestResultSchema.parse(await json(res));
+    const sentence =
+      'The server did not answer in TLS (127.0.0.1): this port probably expects a plain connection or STARTTLS.';
+    expect(body.error).toMatchObject({
+      code: 'tls',
+      message: sentence,
+      detail: expect.stringMatching(/SSL routines|wrong version number/),
+    });
+    expect(body.steps.at(-1)).toMatchObject({ step: 'tls', ok: false, detail: { message: sentence } });
+    // The raw text is in the error's detail and nowhere else.
+    expect(JSON.stringify({ ...body, error: { ...body.error, detail: '' } })).not.toMatch(
+      /SSL routines|0A0000/,
+    );
+  });
+
   it('POST /connection-tests reuses the stored password only for the same host and port', async () => {
     const same = await json(
       t.call('POST', '/api/v1/connection-tests', {
