@@ -136,10 +136,17 @@ export default function Inbox() {
         error={fetchError() ?? data.error}
         errorTitle="Could not fetch"
         empty={
-          <>
-            Nothing fetched yet. Accounts with incoming settings are polled on their interval; pick one and
-            press “Fetch now” to fetch at once.
-          </>
+          <Show
+            when={search.q}
+            fallback={
+              <>
+                Nothing fetched yet. Accounts with incoming settings are polled on their interval; pick one
+                and press “Fetch now” to fetch at once.
+              </>
+            }
+          >
+            {(q) => <>No fetched message matches “{q()}”.</>}
+          </Show>
         }
         onRowClick={(m) => navigate(href(m.id))}
         pagerLabel="Inbox pages"

@@ -151,8 +151,20 @@ export default function Logs() {
     { header: 'Actor', cell: (l) => l.actor ?? <span class="muted">—</span> },
   ];
 
+  // Set by an Apply that found a condition without a value: such a row is marked until it has one.
+  const [checked, setChecked] = createSignal(false);
+  const problem = (i: number) =>
+    checked() && rows()[i]?.value.trim() === '' ? 'Choose a value, or remove this condition.' : undefined;
   const apply = (e?: Event) => {
     e?.preventDefault();
+    // A half-filled condition is not silently dropped: Apply would look like it did nothing.
+    const blank = rows().findIndex((r) => r.value.trim() === '');
+    if (blank >= 0) {
+      setChecked(true);
+      document.getElementById(`cond-value-${blank}`)?.focus();
+      return;
+    }
+    setChecked(false);
     const g = toGroup(mode(), rows());
     setParams({ filter: g ? JSON.stringify(g) : undefined, cursor: undefined });
   };
@@ -251,7 +263,14 @@ export default function Logs() {
               </For>
             </div>
           </fieldset>
-          <ConditionBuilder rows={rows()} mode={mode()} onRows={setRows} onMode={setMode} choices={choices} />
+          <ConditionBuilder
+            rows={rows()}
+            mode={mode()}
+            onRows={setRows}
+            onMode={setMode}
+            choices={choices}
+            problem={problem}
+          />
           <div class="actions">
             <button type="submit" class="btn primary">
               Apply conditions

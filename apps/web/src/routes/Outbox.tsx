@@ -127,7 +127,14 @@ export default function Outbox() {
         loading={data.loading}
         error={data.error}
         errorTitle="Could not load messages"
-        empty="No messages here yet."
+        empty={
+          // A search or a tab that finds nothing says so: mail may well exist, just not matching.
+          search.q
+            ? `No message matches “${search.q}”${search.status ? ' in this tab' : ''}.`
+            : search.status
+              ? 'No message matches this status.'
+              : 'No messages here yet.'
+        }
         onRowClick={(m) => open(m.id)}
         pagerLabel="Message pages"
         onCursor={(cursor) => setSearch({ cursor })}
