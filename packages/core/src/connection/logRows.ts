@@ -68,8 +68,11 @@ export function testLogRows(opts: {
     const source: LogSource = step.step === 'authenticate' ? (authSource ?? direction) : 'connection_test';
     const detail = typeof step.detail === 'string' ? { text: step.detail } : step.detail;
     const username = typeof detail.username === 'string' ? ` as ${detail.username}` : '';
-    const message =
-      step.step === 'authenticate'
+    // An account without authentication signs in as nobody: "succeeded (none)" would claim a sign-in.
+    const noAuth = step.step === 'authenticate' && step.ok && detail.mechanism === 'none';
+    const message = noAuth
+      ? `${proto.toUpperCase()}: no authentication configured, none attempted${target ? ` on ${target}` : ''}`
+      : step.step === 'authenticate'
         ? `${proto.toUpperCase()} authentication${username} ${step.ok ? 'succeeded' : 'failed'}${typeof detail.mechanism === 'string' ? ` (${detail.mechanism})` : ''}${target ? ` on ${target}` : ''}`
         : `${what}: ${step.step} ${step.ok ? 'ok' : 'failed'} in ${step.durationMs} ms`;
     rows.push({
