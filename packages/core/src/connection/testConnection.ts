@@ -130,9 +130,13 @@ export async function testConnection({
     ? filled.missing.filter((m) => m.path !== `${direction}.auth.refreshToken`)
     : filled.missing;
   if (missing.length) {
+    // "Again" only where a secret is stored and held back; a form before its first Save never had one.
+    const heldBack = missing.some((m) => m.message.startsWith('re-enter the secret'));
     throw new MailroomError('secret_required', `${missing[0]!.path} ${missing[0]!.message}`, {
       errors: missing,
-      hint: 'Type the secret again to test these settings: a stored one only goes to the server, and over the protection, it was saved for.',
+      hint: heldBack
+        ? 'Type the secret again to test these settings: a stored one only goes to the server, and over the protection, it was saved for.'
+        : 'Type the secret to test these settings.',
     });
   }
   const secrets = [...(row ? secretValues(ctx.secrets, row) : []), ...typed];

@@ -132,6 +132,7 @@ describe.each(backends)('connection test verbs on %s', (backend) => {
     expect(moved.errors).toEqual([
       { path: 'outgoing.auth.password', message: 're-enter the secret: the port changed' },
     ]);
+    expect(moved.hint).toContain('Type the secret again');
     const cleared = await failure(
       testConnection({
         ctx: env.ctx,
@@ -150,6 +151,8 @@ describe.each(backends)('connection test verbs on %s', (backend) => {
       testConnection({ ctx: env.ctx, input: { direction: 'outgoing', outgoing: smtp(server.port, null) } }),
     );
     expect(none.errors?.[0]?.path).toBe('outgoing.auth.password');
+    // Nothing was ever stored for a form before its first Save: the hint does not say "again".
+    expect(none.hint).toBe('Type the secret to test these settings.');
     // Unsaved settings never change the account.
     const before = await getAccount({ ctx: env.ctx, id: acc.id });
     await testConnection({
