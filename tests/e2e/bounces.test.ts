@@ -10,7 +10,7 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiSession } from './support/api';
 import { launch, screenshot, seriousViolations } from './support/browser';
-import { ADMIN, buildWeb, type Product, startProduct } from './support/product';
+import { adminPage, buildWeb, type Product, startProduct } from './support/product';
 
 type Received = { type: string; data: Record<string, unknown>; id: string };
 type Api = Awaited<ReturnType<typeof apiSession>>;
@@ -265,13 +265,7 @@ describe('bounces, complaints and the suppression list', () => {
       messageId: string;
     }>;
     browser = await launch();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    page.setDefaultTimeout(20_000);
-    await page.goto(`${product.url}/login`);
-    await page.getByLabel('Email').fill(ADMIN.email);
-    await page.getByLabel('Password').fill(ADMIN.password);
-    await page.keyboard.press('Enter');
-    await page.waitForURL(/\/accounts$/);
+    page = await adminPage(browser, product.url);
 
     await page.goto(`${product.url}/outbox/${bounced[0]!.messageId}`);
     const drawer = page.getByRole('dialog');

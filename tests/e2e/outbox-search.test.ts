@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiSession } from './support/api';
 import { launch, screenshot, seriousViolations } from './support/browser';
-import { ADMIN, buildWeb, type Product, startProduct } from './support/product';
+import { adminPage, buildWeb, type Product, startProduct } from './support/product';
 
 let product: Product;
 let browser: Browser;
@@ -42,13 +42,7 @@ describe('outbox search', () => {
     }
 
     browser = await launch();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    page.setDefaultTimeout(20_000);
-    await page.goto(`${product.url}/login`);
-    await page.getByLabel('Email').fill(ADMIN.email);
-    await page.getByLabel('Password').fill(ADMIN.password);
-    await page.keyboard.press('Enter');
-    await page.waitForURL(/\/accounts$/);
+    page = await adminPage(browser, product.url);
   });
 
   afterAll(async () => {
