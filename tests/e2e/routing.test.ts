@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { apiSession } from './support/api';
 import { launch, screenshot, seriousViolations } from './support/browser';
-import { ADMIN, buildWeb, type Product, startProduct } from './support/product';
+import { adminPage, buildWeb, type Product, startProduct } from './support/product';
 
 let product: Product;
 let browser: Browser;
@@ -59,18 +59,13 @@ describe('routing and partial delivery in the browser', () => {
     expect(d.status).toBe(200);
 
     browser = await launch();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    page.setDefaultTimeout(20_000);
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error' && /Content Security Policy|script-src|Uncaught/.test(m.text()))
-        problems.push(m.text());
+    page = await adminPage(browser, product.url, (p) => {
+      p.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+      p.on('console', (m) => {
+        if (m.type() === 'error' && /Content Security Policy|script-src|Uncaught/.test(m.text()))
+          problems.push(m.text());
+      });
     });
-    await page.goto(`${product.url}/login`);
-    await page.getByLabel('Email').fill(ADMIN.email);
-    await page.getByLabel('Password').fill(ADMIN.password);
-    await page.keyboard.press('Enter');
-    await page.waitForURL(/\/accounts$/);
   });
 
   afterEach(async ({ task }) => {

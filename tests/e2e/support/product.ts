@@ -126,10 +126,15 @@ export async function startProduct(env: Record<string, string> = {}): Promise<Pr
   }
 }
 
-/** A 1440×900 page of a fresh Chromium tab, signed in as the quick start's admin, on the accounts list. */
-export async function adminPage(browser: Browser, url: string): Promise<Page> {
+/**
+ * A 1440×900 page of a fresh Chromium tab, signed in as the quick start's admin, on the accounts list.
+ * `watch` runs on the page before it opens anything (a suite's page-error listener, a longer timeout), so
+ * it sees the sign-in too.
+ */
+export async function adminPage(browser: Browser, url: string, watch?: (page: Page) => void): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   page.setDefaultTimeout(20_000);
+  watch?.(page);
   await page.goto(`${url}/login`);
   await page.getByLabel('Email').fill(ADMIN.email);
   await page.getByLabel('Password').fill(ADMIN.password);
