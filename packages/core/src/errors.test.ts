@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { MailroomError, parseInput } from './errors';
 import { accountInputSchema, accountPatchSchema } from './schemas/account';
 import { messageInputSchema, verificationStartSchema } from './schemas/messages';
+import { webhookInputSchema } from './schemas/webhooks';
 
 /** The validation_failed error parseInput raises for `input`. */
 function invalid(schema: z.ZodType, input: unknown): MailroomError {
@@ -65,5 +66,16 @@ describe('problem details read as sentences', () => {
       { path: 'u', message: 'must be a valid URL' },
     ]);
     expect(invalid(schema, null).message).toBe('The request body must be an object');
+  });
+
+  it("names the bad item of a union's list, and says which forms a union takes", () => {
+    const url = 'https://hooks.example.com/mailroom';
+    const item = invalid(webhookInputSchema, { url, eventTypes: ['message.sent', 'nope'] });
+    expect(item.errors).toHaveLength(1);
+    expect(item.errors?.[0]?.path).toBe('eventTypes.1');
+    expect(item.errors?.[0]?.message).toMatch(/^must be one of .*"message\.sent"/);
+    expect(invalid(webhookInputSchema, { url, eventTypes: 5 }).errors).toEqual([
+      { path: 'eventTypes', message: 'must be "all", or a list' },
+    ]);
   });
 });

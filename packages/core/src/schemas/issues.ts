@@ -45,7 +45,15 @@ export function issueMessage(issue: Issue): string {
         : `must be one of ${quoted(issue.values)}`;
     case 'invalid_union': {
       const options = (issue as { options?: unknown[] }).options;
-      return options?.length ? `must be one of ${quoted(options)}` : 'does not match any accepted form';
+      if (options?.length) return `must be one of ${quoted(options)}`;
+      // What each form wanted of the value itself: "must be "all"" and "must be a list" → "must be "all", or a list".
+      const wants = unionBranches(issue).map((branch) => {
+        const top = branch.find((i) => i.path.length === 0);
+        return top ? issueMessage(top) : undefined;
+      });
+      return wants.length > 1 && wants.every((w) => w?.startsWith('must be '))
+        ? `must be ${wants.map((w) => w!.slice('must be '.length)).join(', or ')}`
+        : 'does not match any accepted form';
     }
     case 'too_small': {
       const n = issue.minimum;
@@ -70,12 +78,22 @@ export function issueMessage(issue: Issue): string {
   }
 }
 
+/** The issues each form of a union found, one list per form (zod 4 keeps them on the union's issue). */
+const unionBranches = (issue: Issue): Issue[][] => (issue as { errors?: Issue[][] }).errors ?? [];
+
 /**
  * A zod error as field errors a form attaches to its fields: dotted paths, readable messages, and one
- * entry per unknown field (at that field's path, rather than one at the object's).
+ * entry per unknown field (at that field's path, rather than one at the object's). A union whose value
+ * took one form's shape but failed inside it (a list with one unknown item) reports that form's issues,
+ * at their own paths, rather than "does not match".
  */
 export function readableIssues(issues: readonly Issue[]): Array<{ path: string[]; message: string }> {
-  return issues.flatMap((issue) => {
+  return issues.flatMap((issue): Array<{ path: string[]; message: string }> => {
+    if (issue.code === 'invalid_union') {
+      const inside = unionBranches(issue).filter((b) => b.length > 0 && b.every((i) => i.path.length > 0));
+      if (inside.length === 1)
+        return readableIssues(inside[0]!.map((i) => ({ ...i, path: [...issue.path, ...i.path] }) as Issue));
+    }
     const path = issue.path.map(String);
     if (issue.code === 'unrecognized_keys')
       return issue.keys.map((key) => ({ path: [...path, key], message: 'is not a known field' }));
