@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNull, or, type SQL, sql } from 'drizzle-orm';
 import type { Ctx } from '../context';
-import { exactAt, keysetList, searchText } from '../db/keyset';
+import { exactAt, keyset, keysetList, type PageQuery, searchText } from '../db/keyset';
 import { accounts, inboxMessages } from '../db/schema';
 import { notFound, parseInput } from '../errors';
 import type { CursorListResult } from '../schemas/common';
@@ -34,6 +34,21 @@ function scope(ctx: Ctx): SQL | undefined {
     : isNull(accounts.teamId);
 }
 
+/**
+ * The same scope as a condition on the fetched mail alone: the ids of the accounts it allows, read once
+ * (`= any(array(…))` is computed before the scan, never joined), so the list's query has one table.
+ */
+function scopeOfMail(ctx: Ctx): SQL | undefined {
+  const allowed = scope(ctx);
+  if (!allowed) return undefined;
+  return sql`${inboxMessages.accountId} = any(array(select ${accounts.id} from ${accounts} where ${allowed}))`;
+}
+
+/** The account's name beside each row of a page: one lookup by primary key per row shown. */
+const accountNameOf = sql<
+  string | null
+>`(select ${accounts.name} from ${accounts} where ${accounts.id} = ${inboxMessages.accountId})`;
+
 /** What `q` searches (subject, sender and recipients), as the trigram index of migration 0010 has it. */
 export const inboxSearchText = searchText([
   inboxMessages.subject,
@@ -41,6 +56,49 @@ export const inboxSearchText = searchText([
   sql`coalesce(${inboxMessages.fromName}, '')`,
   sql`${inboxMessages.to}::text`,
 ]);
+
+/** The list's filter (scope, account, kind, text), on `inbox_messages` alone. */
+function inboxFilter(ctx: Ctx, q: ReturnType<typeof inboxQuerySchema.parse>): SQL | undefined {
+  const like = q.q ? `%${q.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%` : undefined;
+  return and(
+    scopeOfMail(ctx),
+    q.accountId ? eq(inboxMessages.accountId, q.accountId) : undefined,
+    q.kind === 'all' ? undefined : eq(inboxMessages.kind, q.kind),
+    like ? sql`${inboxSearchText} ilike ${like}` : undefined,
+  );
+}
+
+/**
+ * A page of the list: `inbox_messages` alone, the account names looked up for the rows shown. Never a
+ * join with `accounts`: a small table whose statistics are stale (never analyzed: a few accounts added
+ * since) is estimated at one row, and the planner then put it outside a nested loop and ran the text
+ * search once per account (8 times at 100,000 fetched mails, 205 ms instead of 25).
+ */
+function inboxRows(
+  ctx: Ctx,
+  filter: SQL | undefined,
+  page: Pick<PageQuery, 'where' | 'orderBy' | 'limit' | 'offset'>,
+) {
+  return ctx.db
+    .select({ m: inboxMessages, accountName: accountNameOf, at: exactAt(inboxMessages.fetchedAt) })
+    .from(inboxMessages)
+    .where(and(filter, page.where))
+    .orderBy(...page.orderBy)
+    .limit(page.limit)
+    .offset(page.offset);
+}
+
+const inboxCols = { at: inboxMessages.fetchedAt, id: inboxMessages.id };
+
+/** The query of the list's first page, as `listInbox` runs it (for reading its plan). */
+export function inboxFirstPageQuery(ctx: Ctx, input: unknown) {
+  const q = parseInput(inboxQuerySchema, input);
+  return inboxRows(ctx, inboxFilter(ctx, q), {
+    ...keyset(inboxCols, undefined),
+    limit: q.pageSize + 1,
+    offset: 0,
+  });
+}
 
 /** Lists fetched mail, newest first, by account and text (subject, sender, recipients). */
 export async function listInbox({
@@ -51,35 +109,12 @@ export async function listInbox({
   input: unknown;
 }): Promise<CursorListResult<InboxSummary>> {
   const q = parseInput(inboxQuerySchema, input);
-  const where: Array<SQL | undefined> = [
-    scope(ctx),
-    q.accountId ? eq(inboxMessages.accountId, q.accountId) : undefined,
-    q.kind === 'all' ? undefined : eq(inboxMessages.kind, q.kind),
-  ];
-  if (q.q) {
-    const like = `%${q.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
-    where.push(sql`${inboxSearchText} ilike ${like}`);
-  }
-  const cond = and(...where);
-  const joined = () =>
-    ctx.db
-      .select({ m: inboxMessages, accountName: accounts.name, at: exactAt(inboxMessages.fetchedAt) })
-      .from(inboxMessages)
-      .innerJoin(accounts, eq(accounts.id, inboxMessages.accountId));
+  const filter = inboxFilter(ctx, q);
   return keysetList(ctx.db, {
     input: q,
-    cols: { at: inboxMessages.fetchedAt, id: inboxMessages.id },
-    count: ctx.db
-      .select({ one: sql`1` })
-      .from(inboxMessages)
-      .innerJoin(accounts, eq(accounts.id, inboxMessages.accountId))
-      .where(cond),
-    fetch: (page) =>
-      joined()
-        .where(and(cond, page.where))
-        .orderBy(...page.orderBy)
-        .limit(page.limit)
-        .offset(page.offset),
+    cols: inboxCols,
+    count: ctx.db.select({ one: sql`1` }).from(inboxMessages).where(filter),
+    fetch: (page) => inboxRows(ctx, filter, page),
     key: (r) => ({ at: r.at, id: r.m.id }),
     view: (r) => summary(r.m, r.accountName),
   });
