@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
@@ -15,7 +15,22 @@ export function mountWeb(app: Hono<any, any, any>, webDist: string | undefined):
     );
     return;
   }
-  const index = readFileSync(join(webDist, 'index.html'), 'utf8');
+  // Read again whenever the file changes: a rebuilt UI replaces its hashed assets, and an index.html kept
+  // from start-up would send every deep link to scripts that no longer exist (while "/" got the new one).
+  const indexPath = join(webDist, 'index.html');
+  let index = { key: '', html: '' };
+  const currentIndex = () => {
+    try {
+      const { ino, mtimeMs, size } = statSync(indexPath);
+      // A build empties dist/ and writes a new file (a new inode), even within the same millisecond.
+      const key = `${ino}:${mtimeMs}:${size}`;
+      if (key !== index.key) index = { key, html: readFileSync(indexPath, 'utf8') };
+    } catch {
+      // Mid-rebuild the file may be missing for a moment: the last one read is the best answer.
+    }
+    return index.html;
+  };
+  currentIndex();
   app.use(
     '/assets/*',
     serveStatic({
@@ -26,7 +41,7 @@ export function mountWeb(app: Hono<any, any, any>, webDist: string | undefined):
   app.use('/*', serveStatic({ root: webDist }));
   app.get('*', (c) => {
     if (c.req.path.startsWith('/api/')) return c.notFound();
-    return c.html(index);
+    return c.html(currentIndex());
   });
 }
 
