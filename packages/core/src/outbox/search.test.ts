@@ -45,6 +45,9 @@ describe.each(backends)('outbox search on %s', (backend) => {
   let env: TestEnv;
   // Matches of "kettle" (more than the count's cap) every 4 hours back from now, between other messages.
   const KETTLES = TOTAL_CAP + 100;
+  const TEAPOTS = TOTAL_CAP + 100;
+  const STOOLS_NEW = 60;
+  const STOOLS_OLD = 500;
   beforeAll(async () => {
     env = await createTestEnv(backend);
     const db = env.database.db;
@@ -65,6 +68,21 @@ describe.each(backends)('outbox search on %s', (backend) => {
              case when i % 2 = 0 then 'Receipt for kettle #' || i else 'Receipt for chair #' || i end,
              now() - interval '1 hour' - i * interval '2 hours', 'acc'
       from generate_series(1, ${2 * KETTLES}) as i`);
+    // "teapot" every minute of the newest day (more than the cap within the first window), "stool" every
+    // 2 hours of the newest 5 days and every 12 hours from the 10th day back (fewer than the cap in all).
+    await db.execute(sql`
+      insert into messages (id, status, mode, route_reason, from_address, "to", subject, created_at, account_id)
+      select 'p' || lpad(i::text, 5, '0'), 'sent', 'queued', 'named', 'shop@example.com',
+             jsonb_build_array('t' || i || '@example.net'), 'Your teapot #' || i,
+             now() - i * interval '1 minute', 'acc'
+      from generate_series(1, ${TEAPOTS}) as i`);
+    await db.execute(sql`
+      insert into messages (id, status, mode, route_reason, from_address, "to", subject, created_at, account_id)
+      select 's' || lpad(i::text, 5, '0'), 'sent', 'queued', 'named', 'shop@example.com',
+             jsonb_build_array('s' || i || '@example.net'), 'Your stool #' || i,
+             case when i <= ${STOOLS_NEW} then now() - interval '30 minutes' - (i - 1) * interval '2 hours'
+                  else now() - interval '10 days' - (i - ${STOOLS_NEW}) * interval '12 hours' end, 'acc'
+      from generate_series(1, ${STOOLS_NEW + STOOLS_OLD}) as i`);
   });
   afterAll(async () => {
     await env?.close();
@@ -121,6 +139,55 @@ describe.each(backends)('outbox search on %s', (backend) => {
     // Page numbers (old clients) still page the search.
     const third = await listMessages({ ctx: env.ctx, input: { q: 'kettle', page: 3, pageSize: 20 } });
     expect(third.items.map((m) => m.id)).toEqual(expected.slice(40, 60));
+  });
+
+  it('counts a word with more than 1,000 matches in its first window as capped, and pages it exactly', async () => {
+    const expected = Array.from({ length: TEAPOTS }, (_, k) => `p${String(k + 1).padStart(5, '0')}`);
+    const first = await listMessages({ ctx: env.ctx, input: { q: 'teapot', pageSize: 50 } });
+    expect(first.items.map((m) => m.id)).toEqual(expected.slice(0, 50));
+    expect(first).toMatchObject({ total: TOTAL_CAP, totalCapped: true });
+    const all = await walk((cursor) =>
+      listMessages({ ctx: env.ctx, input: { q: 'teapot', pageSize: 200, cursor } }),
+    );
+    expect(all.forward.flat()).toEqual(expected);
+    expect(all.backward).toEqual(all.forward);
+    // From `since` within the first window: the whole list is one window, and its matches are the count.
+    const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
+    for (const [minutes, total, totalCapped] of [
+      [600.5, 600, false],
+      [1000.5, 1000, false],
+      [1050.5, TOTAL_CAP, true],
+    ] as const) {
+      const page = await listMessages({ ctx: env.ctx, input: { q: 'teapot', since: minutesAgo(minutes) } });
+      expect(page).toMatchObject({ total, totalCapped });
+      expect(page.items.map((m) => m.id)).toEqual(expected.slice(0, 50));
+    }
+  });
+
+  it('counts a word with fewer than 1,000 matches exactly, whichever window holds its page', async () => {
+    const expected = Array.from(
+      { length: STOOLS_NEW + STOOLS_OLD },
+      (_, k) => `s${String(k + 1).padStart(5, '0')}`,
+    );
+    for (const pageSize of [50, 100]) {
+      const first = await listMessages({ ctx: env.ctx, input: { q: 'Stool', pageSize } });
+      expect(first.items.map((m) => m.id)).toEqual(expected.slice(0, pageSize));
+      expect(first).toMatchObject({ total: expected.length, totalCapped: false });
+    }
+    const all = await walk((cursor) =>
+      listMessages({ ctx: env.ctx, input: { q: 'stool', pageSize: 40, cursor } }),
+    );
+    expect(all.forward.flat()).toEqual(expected);
+    expect(all.backward).toEqual(all.forward);
+    const recent = await listMessages({
+      ctx: env.ctx,
+      input: { q: 'stool', since: new Date(Date.now() - 49 * 3_600_000).toISOString() },
+    });
+    expect(recent).toMatchObject({ total: 25, totalCapped: false });
+    expect(recent.items.map((m) => m.id)).toEqual(expected.slice(0, 25));
+    const byNumber = await listMessages({ ctx: env.ctx, input: { q: 'stool', page: 2, pageSize: 100 } });
+    expect(byNumber.items.map((m) => m.id)).toEqual(expected.slice(100, 200));
+    expect(byNumber).toMatchObject({ total: expected.length, totalCapped: false });
   });
 
   it('pages one status newest first by cursor both ways (the status index, sorted by status first)', async () => {
