@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { apiSession } from './support/api';
 import { launch, screenshot, seriousViolations } from './support/browser';
-import { ADMIN, buildWeb, type Product, startProduct } from './support/product';
+import { adminPage, buildWeb, type Product, startProduct } from './support/product';
 
 const ADDRESS = 'device@oauth.mock.test';
 const CLIENT = 'mailroom-device-e2e';
@@ -76,14 +76,9 @@ describe('OAuth2 device flow in the account form', () => {
     product = await startProduct();
     api = await apiSession(product.url);
     browser = await launch();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    page.setDefaultTimeout(20_000);
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    await page.goto(`${product.url}/login`);
-    await page.getByLabel('Email').fill(ADMIN.email);
-    await page.getByLabel('Password').fill(ADMIN.password);
-    await page.keyboard.press('Enter');
-    await page.waitForURL(/\/accounts$/);
+    page = await adminPage(browser, product.url, (p) => {
+      p.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    });
   }, 240_000);
 
   afterEach(async ({ task }) => {

@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { apiSession } from './support/api';
 import { launch, screenshot, seriousViolations } from './support/browser';
-import { ADMIN, buildWeb, type Product, startProduct } from './support/product';
+import { ADMIN, adminPage, buildWeb, type Product, startProduct } from './support/product';
 
 const ADDRESS = 'support@oauth.mock.test';
 const NAME = 'Support (Mock OAuth)';
@@ -97,14 +97,10 @@ describe('OAuth2 sign-in, sending, revoke and reconnect in the browser', () => {
     base = product.url.replace('127.0.0.1', 'localhost');
     api = await apiSession(product.url);
     browser = await launch();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    page.setDefaultTimeout(30_000);
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    await page.goto(`${base}/login`);
-    await page.getByLabel('Email').fill(ADMIN.email);
-    await page.getByLabel('Password').fill(ADMIN.password);
-    await page.keyboard.press('Enter');
-    await page.waitForURL(/\/accounts$/);
+    page = await adminPage(browser, base, (p) => {
+      p.setDefaultTimeout(30_000);
+      p.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    });
   }, 240_000);
 
   afterEach(async ({ task }) => {
