@@ -1,4 +1,5 @@
-// The webhook dispatcher's database work alone, per delivery: the claim (one statement: lease + event)
+// The webhook dispatcher's database work alone, per delivery: the claim (one statement: lease + event;
+// on PGlite no lease, a read)
 // and the write of a successful attempt (one statement: attempt row + delivery state + endpoint mark), in
 // batches, no HTTP. CPU microseconds per delivery of this process (PGlite runs in it) and, on Postgres, of
 // the backend serving it: what the dispatcher costs beyond posting.
@@ -13,6 +14,7 @@ import { createWebhook, openDatabase } from '@mailroom/core';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { claimDeliveries } from '../packages/core/src/webhooks/claimDeliveries.ts';
+import { releaseInFlight } from '../packages/core/src/webhooks/inFlight.ts';
 import { defaultWebhookPolicy } from '../packages/core/src/webhooks/policy.ts';
 import { recordAttempts } from '../packages/core/src/webhooks/recordAttempts.ts';
 import { benchContext, storeBenchEvents } from './lib/webhook-events.ts';
@@ -86,9 +88,14 @@ for (const kind of args.only.split(',')) {
           snippet: null,
         },
       }));
-      await measure('write', () =>
-        recordAttempts({ ctx, workerId: 'bench', batch, policy: defaultWebhookPolicy }),
-      );
+      await measure('write', async () => {
+        await recordAttempts({ ctx, workerId: 'bench', batch, policy: defaultWebhookPolicy });
+        // The embedded database holds claimed deliveries in memory, not by lease: the dispatcher lets go after the write.
+        releaseInFlight(
+          ctx.db,
+          rows.map((r) => r.id),
+        );
+      });
       n += rows.length;
     }
     const per = (us: number) => (us / n).toFixed(0);

@@ -1,5 +1,6 @@
 import { and, inArray, isNotNull, lte, sql } from 'drizzle-orm';
 import type { Ctx } from '../context';
+import { isSharedDatabase, type Queryable } from '../db/client';
 import { webhookEndpoints } from '../db/schema';
 import { newId } from '../ids';
 import { retryDelayMs } from '../outbox/policy';
@@ -8,6 +9,7 @@ import type { DeliveryAttempt } from './attemptDelivery';
 import type { DeliveryRef } from './claimDeliveries';
 import { webhookLog } from './log';
 import type { WebhookPolicy } from './policy';
+import { asSql, executePrepared, type Prepared } from './prepared';
 
 export type Attempted = { delivery: DeliveryRef; attempt: DeliveryAttempt };
 
@@ -30,8 +32,54 @@ export function nextState(
 }
 
 /**
+ * The write of a batch ($1: the rows as JSON, $2: the dispatcher, $3: now, $4: the endpoints that
+ * succeeded): the attempt rows, the endpoints' success mark, and each delivery's next state where `held`
+ * says the delivery is still this dispatcher's.
+ */
+const writeText = (held: string) => `
+    with v as (
+      select * from jsonb_to_recordset($1) as v(id text, ac int, aid text, ep text, st text,
+        next timestamptz, fin timestamptz, at timestamptz, dur int, ok boolean, code int, err text, msg text, snip text)
+    ), attempts as (
+      insert into webhook_attempts
+        (id, delivery_id, endpoint_id, at, duration_ms, ok, status_code, error_code, message, snippet, worker)
+      select aid, id, ep, at, dur, ok, code, err, msg, snip, $2 from v
+    ), healthy as (
+      update webhook_endpoints w set failing_since = null, last_success_at = $3
+      where w.id in (select jsonb_array_elements_text($4))
+        and (w.failing_since is not null or w.last_success_at is null
+          or w.last_success_at < $3 - interval '1 second')
+    )
+    update webhook_deliveries d set
+      status = v.st, attempt_count = d.attempt_count + 1, next_attempt_at = v.next,
+      last_status_code = v.code, last_error_code = v.err, finished_at = v.fin,
+      lease_owner = null, lease_expires_at = null
+    from v
+    -- The ids as an array too: the planner then finds the rows by primary key, whatever its statistics
+    -- say, instead of scanning every pending and delivering row through the claim index.
+    where d.id = v.id and d.id = any(array(select id from v)) and ${held}
+    returning d.id`;
+const WRITE_TYPES = ['jsonb', 'text', 'timestamptz', 'jsonb'];
+/** Postgres: only where this dispatcher still holds the lease. */
+const WRITE_SHARED: Prepared = {
+  name: 'mailroom_webhook_write_leased',
+  types: WRITE_TYPES,
+  text: writeText(`d.status = 'delivering' and d.lease_owner = $2`),
+};
+/**
+ * The embedded database writes no lease (the claim only reads, inFlight.ts): only where the delivery is
+ * still open and not attempted since it was claimed. Prepared once (prepared.ts).
+ */
+const WRITE_EMBEDDED: Prepared = {
+  name: 'mailroom_webhook_write',
+  types: WRITE_TYPES,
+  text: writeText(`d.status in ('pending', 'delivering') and d.attempt_count = v.ac`),
+};
+
+/**
  * Writes a batch of attempts: every attempt row, each delivery's next state (only where this dispatcher
- * still holds its lease) and the success mark of the endpoints that succeeded, in ONE statement (one
+ * still holds its lease; on the embedded database, where no lease is written, only where the delivery is
+ * still open with the attempt count it was claimed with) and the success mark of the endpoints that succeeded, in ONE statement (one
  * round trip, the rows passed as one JSON parameter). The success mark (`failing_since` cleared,
  * `last_success_at`) is written when it changes something: the endpoint was failing, or its last success
  * is more than a second old. When some attempts failed, the same statement runs in a transaction with the
@@ -61,6 +109,7 @@ export async function recordAttempts({
   const rows = JSON.stringify(
     states.map(({ delivery, attempt, next }) => ({
       id: delivery.id,
+      ac: delivery.attemptCount,
       aid: newId(),
       ep: delivery.endpointId,
       st: next.status,
@@ -75,30 +124,10 @@ export async function recordAttempts({
       snip: storable(attempt.snippet),
     })),
   );
-  const ts = now.toISOString();
-  const write = sql`
-    with v as (
-      select * from jsonb_to_recordset(${rows}::jsonb) as v(id text, aid text, ep text, st text,
-        next timestamptz, fin timestamptz, at timestamptz, dur int, ok boolean, code int, err text, msg text, snip text)
-    ), attempts as (
-      insert into webhook_attempts
-        (id, delivery_id, endpoint_id, at, duration_ms, ok, status_code, error_code, message, snippet, worker)
-      select aid, id, ep, at, dur, ok, code, err, msg, snip, ${workerId}::text from v
-    ), healthy as (
-      update webhook_endpoints w set failing_since = null, last_success_at = ${ts}::timestamptz
-      where w.id in (select jsonb_array_elements_text(${JSON.stringify([...succeeded])}::jsonb))
-        and (w.failing_since is not null or w.last_success_at is null
-          or w.last_success_at < ${ts}::timestamptz - interval '1 second')
-    )
-    update webhook_deliveries d set
-      status = v.st, attempt_count = d.attempt_count + 1, next_attempt_at = v.next,
-      last_status_code = v.code, last_error_code = v.err, finished_at = v.fin,
-      lease_owner = null, lease_expires_at = null
-    from v
-    -- The ids as an array too: the planner then finds the rows by primary key, whatever its statistics
-    -- say, instead of scanning every pending and delivering row through the claim index.
-    where d.id = v.id and d.id = any(array(select id from v)) and d.status = 'delivering' and d.lease_owner = ${workerId}
-    returning d.id`;
+  const embedded = !isSharedDatabase(ctx.db);
+  const args = [rows, workerId, now.toISOString(), JSON.stringify([...succeeded])];
+  const run = (q: Queryable) =>
+    embedded ? executePrepared(ctx.db, q, WRITE_EMBEDDED, args) : q.execute(asSql(WRITE_SHARED, args));
   const result = (recorded: Set<string>) =>
     states.map(({ delivery, next }) => ({
       id: delivery.id,
@@ -107,10 +136,10 @@ export async function recordAttempts({
     }));
   const idsOf = (res: unknown) => new Set(rowsOf<{ id: string }>(res).map((r) => r.id));
   // All succeeded (the usual case): one statement is its own transaction.
-  if (failed.size === 0) return result(idsOf(await ctx.db.execute(write)));
+  if (failed.size === 0) return result(idsOf(await run(ctx.db)));
 
   return ctx.db.transaction(async (tx) => {
-    const recorded = idsOf(await tx.execute(write));
+    const recorded = idsOf(await run(tx));
     if (failed.size > 0) {
       const ids = [...failed];
       await tx

@@ -1,9 +1,11 @@
 import { inArray } from 'drizzle-orm';
 import { type Ctx, type CtxBase, createContext, systemActor } from '../context';
+import { isSharedDatabase } from '../db/client';
 import { webhookEndpoints } from '../db/schema';
 import { WakeSignal } from '../outbox/signal';
 import { attemptDelivery, type DeliveryAttempt } from './attemptDelivery';
 import { type ClaimedDelivery, claimDeliveries, renewDeliveryLeases } from './claimDeliveries';
+import { releaseInFlight } from './inFlight';
 import { type WebhookPolicy, withWebhookPolicy } from './policy';
 import { type Attempted, type RecordedStatus, recordAttempts } from './recordAttempts';
 import { type EndpointSigner, endpointSigner } from './signer';
@@ -50,7 +52,9 @@ export type DispatcherOptions = {
  * LOCKED, up to eight rounds ready) so claims are large and never leave a slot waiting, posting each
  * signed event through the door and writing attempts by group commit (one statement per batch). At
  * least once: a delivery is finished only after its 2xx is written; a dispatcher that dies leaves leases
- * that expire, and another (or the restarted one) delivers again with the same `webhook-id`.
+ * that expire, and another (or the restarted one) delivers again with the same `webhook-id`. On the
+ * embedded database (one process) no lease is written: the deliveries in hand are kept in memory
+ * (`inFlight.ts`) and stay `pending` in the database, so a restart delivers them again at once.
  */
 export async function runDispatcher(opts: DispatcherOptions): Promise<void> {
   const ctx = createContext(opts.base, { ...systemActor, label: `webhooks:${opts.workerId}` });
@@ -131,6 +135,10 @@ export async function runDispatcher(opts: DispatcherOptions): Promise<void> {
       if (results) emit({ type: 'recorded', count: take.length });
       // Not written: the leases expire and the deliveries are attempted again (at least once).
       const byId = new Map((results ?? []).map((r) => [r.id, r]));
+      releaseInFlight(
+        ctx.db,
+        take.map((t) => t.delivery.id),
+      );
       for (const { delivery, attempt } of take) {
         inHand.delete(delivery.id);
         const r = byId.get(delivery.id);
@@ -188,9 +196,10 @@ export async function runDispatcher(opts: DispatcherOptions): Promise<void> {
     record({ delivery: row, attempt });
   };
 
+  // Leases only on Postgres: the embedded database holds its deliveries in memory (inFlight.ts).
   const renewEvery = Math.max(50, Math.floor(policy.leaseMs / 3));
   const renewer = setInterval(() => {
-    if (inHand.size === 0) return;
+    if (inHand.size === 0 || !isSharedDatabase(ctx.db)) return;
     renewDeliveryLeases({ ctx, workerId: opts.workerId, ids: [...inHand], leaseMs: policy.leaseMs }).catch(
       (err: Error) => emit({ type: 'error', message: `lease renewal failed: ${err.message}` }),
     );
@@ -219,6 +228,10 @@ export async function runDispatcher(opts: DispatcherOptions): Promise<void> {
           for (const r of rows) inHand.add(r.id);
           const signerOf = await signersOf(rows).catch((err) => {
             for (const r of rows) inHand.delete(r.id);
+            releaseInFlight(
+              ctx.db,
+              rows.map((r) => r.id),
+            );
             throw err;
           });
           for (const r of rows) ready.push(() => deliver(r, signerOf(r.endpointId)));
@@ -240,6 +253,7 @@ export async function runDispatcher(opts: DispatcherOptions): Promise<void> {
   while (posting > 0 || ready.length > 0) await wake.wait(1000);
   await flush();
   clearInterval(renewer);
+  releaseInFlight(ctx.db, inHand);
   await writeLog(ctx, {
     message: opts.signal.aborted
       ? `Webhook dispatcher ${opts.workerId} stopped`

@@ -1,0 +1,128 @@
+import { eq, inArray } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isSharedDatabase } from '../db/client';
+import { webhookAttempts, webhookDeliveries, webhookEndpoints } from '../db/schema';
+import { MailroomError } from '../errors';
+import { newId } from '../ids';
+import { backends, createTestEnv, type TestEnv } from '../testing';
+import type { DeliveryAttempt } from './attemptDelivery';
+import { claimDeliveries } from './claimDeliveries';
+import { emitEvents } from './emitEvent';
+import { deliveriesInFlight, releaseInFlight } from './inFlight';
+import { defaultWebhookPolicy } from './policy';
+import { recordAttempts } from './recordAttempts';
+import { replayDelivery } from './replayDelivery';
+
+const HOUR = 3600_000;
+
+describe.each(backends)('webhook claims on %s', (backend) => {
+  let env: TestEnv;
+  beforeAll(async () => {
+    env = await createTestEnv(backend);
+  });
+  afterAll(async () => {
+    await env?.close();
+  });
+
+  async function pending(n: number): Promise<string> {
+    const endpointId = newId();
+    await env.ctx.db
+      .insert(webhookEndpoints)
+      .values({ id: endpointId, url: 'https://example.com/hook', secret: 'x' });
+    await env.ctx.db.transaction((tx) =>
+      emitEvents(
+        tx,
+        Array.from({ length: n }, (_, i) => ({
+          type: 'message.sent' as const,
+          teamId: null,
+          data: { messageId: `m${i}` },
+        })),
+      ),
+    );
+    return endpointId;
+  }
+
+  const claim = (workerId: string, limit: number, held: string[] = []) =>
+    claimDeliveries({ ctx: env.ctx, workerId, limit, leaseMs: HOUR, held });
+  const ok = (): DeliveryAttempt => ({
+    ok: true,
+    at: env.ctx.now(),
+    durationMs: 1,
+    statusCode: 204,
+    errorCode: null,
+    message: null,
+    snippet: null,
+  });
+
+  it('two dispatchers claiming at once never take the same delivery, and each attempt is written once', async () => {
+    const endpointId = await pending(10);
+    const [a, b] = await Promise.all([claim('dispatcher-a', 6), claim('dispatcher-b', 6)]);
+    const ids = [...(a ?? []), ...(b ?? [])].map((d) => d.id);
+    expect(ids).toHaveLength(10);
+    expect(new Set(ids).size).toBe(10);
+    expect(await claim('dispatcher-c', 10)).toHaveLength(0);
+
+    const written = await recordAttempts({
+      ctx: env.ctx,
+      workerId: 'dispatcher-a',
+      batch: (a ?? []).map((delivery) => ({ delivery, attempt: ok() })),
+      policy: defaultWebhookPolicy,
+    });
+    expect(written.every((w) => w.recorded && w.status === 'delivered')).toBe(true);
+    // The same claim written again (a retried write that had in fact committed) records nothing more.
+    const again = await recordAttempts({
+      ctx: env.ctx,
+      workerId: 'dispatcher-a',
+      batch: (a ?? []).map((delivery) => ({ delivery, attempt: ok() })),
+      policy: defaultWebhookPolicy,
+    });
+    expect(again.some((w) => w.recorded)).toBe(false);
+    const rows = await env.ctx.db
+      .select()
+      .from(webhookDeliveries)
+      .where(eq(webhookDeliveries.endpointId, endpointId));
+    expect(rows.filter((r) => r.status === 'delivered').map((r) => r.attemptCount)).toEqual(
+      (a ?? []).map(() => 1),
+    );
+    releaseInFlight(env.ctx.db, ids);
+    await env.ctx.db.delete(webhookEndpoints).where(eq(webhookEndpoints.id, endpointId));
+  });
+
+  it('on the embedded database a claim writes no lease: the deliveries stay pending, held in memory until written', async () => {
+    const endpointId = await pending(3);
+    const taken = await claim('dispatcher-a', 3);
+    expect(taken).toHaveLength(3);
+    const ids = taken.map((d) => d.id);
+    const rows = await env.ctx.db.select().from(webhookDeliveries).where(inArray(webhookDeliveries.id, ids));
+    if (isSharedDatabase(env.ctx.db)) {
+      // Postgres: dispatchers in several processes, so the lease is in the row.
+      expect(rows.every((r) => r.status === 'delivering' && r.leaseOwner === 'dispatcher-a')).toBe(true);
+    } else {
+      expect(rows.every((r) => r.status === 'pending' && r.leaseOwner === null)).toBe(true);
+      expect(ids.every((id) => deliveriesInFlight(env.ctx.db).has(id))).toBe(true);
+      // Nobody else in this process takes them, and a replay says it is being attempted.
+      expect(await claim('dispatcher-b', 3)).toHaveLength(0);
+      await expect(replayDelivery({ ctx: env.ctx, id: ids[0] ?? '' })).rejects.toBeInstanceOf(MailroomError);
+      // Let go without a write (it failed): due again at once, attempt not counted.
+      releaseInFlight(env.ctx.db, ids);
+      const back = await claim('dispatcher-b', 3);
+      expect(back.map((d) => d.id).sort()).toEqual([...ids].sort());
+      expect(back.every((d) => d.attemptCount === 0)).toBe(true);
+    }
+    const written = await recordAttempts({
+      ctx: env.ctx,
+      workerId: isSharedDatabase(env.ctx.db) ? 'dispatcher-a' : 'dispatcher-b',
+      batch: taken.map((delivery) => ({ delivery, attempt: ok() })),
+      policy: defaultWebhookPolicy,
+    });
+    expect(written.every((w) => w.recorded)).toBe(true);
+    releaseInFlight(env.ctx.db, ids);
+    const attempts = await env.ctx.db
+      .select()
+      .from(webhookAttempts)
+      .where(inArray(webhookAttempts.deliveryId, ids));
+    expect(attempts).toHaveLength(3);
+    expect(await claim('dispatcher-c', 3)).toHaveLength(0);
+    await env.ctx.db.delete(webhookEndpoints).where(eq(webhookEndpoints.id, endpointId));
+  });
+});
