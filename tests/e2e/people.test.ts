@@ -5,7 +5,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launch, screenshot, seriousViolations } from './support/browser';
-import { ADMIN, buildWeb, type Product, startProduct } from './support/product';
+import { adminPage, buildWeb, type Product, startProduct } from './support/product';
 
 const ANN = { email: 'ann@example.com', name: 'Ann Lee', password: 'ann first password' };
 
@@ -48,13 +48,10 @@ describe('people', () => {
     buildWeb();
     product = await startProduct();
     browser = await launch();
-    admin = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    admin.setDefaultTimeout(20_000);
+    admin = await adminPage(browser, product.url);
     annContext = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     ann = await annContext.newPage();
     ann.setDefaultTimeout(20_000);
-    await signIn(admin, ADMIN.email, ADMIN.password);
-    await admin.waitForURL(/\/accounts$/);
   });
 
   afterAll(async () => {
