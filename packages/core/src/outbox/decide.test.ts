@@ -47,6 +47,29 @@ const refused = (code: number, ...recipients: RecipientOutcome[]): SendOutcome =
 });
 
 describe('decide: what an attempt makes of the message', () => {
+  it("keeps a failed TLS handshake's OpenSSL line as the last error's detail, under the sentence", () => {
+    const raw = 'C0:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:x.c:350:';
+    const tls: SendOutcome = {
+      ok: false,
+      error: {
+        code: 'tls',
+        message:
+          'The server did not answer in TLS (h:465): this port probably expects a plain connection or STARTTLS.',
+        hint: 'Check the security mode',
+        detail: raw,
+        temporary: true,
+        accountLevel: true,
+      },
+      recipients: [],
+    };
+    const d = decide(row({ 'a@x.org': 'pending' }), tls, now, policy, fixed);
+    expect(d.lastError).toMatchObject({
+      code: 'tls',
+      message: expect.stringMatching(/^The server did not/),
+      detail: raw,
+    });
+  });
+
   it('is sent when every recipient accepted it', () => {
     const d = decide(
       row({ 'a@x.org': 'pending', 'b@x.org': 'pending' }),

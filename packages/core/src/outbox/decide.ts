@@ -51,6 +51,7 @@ export function decide(
         hint: error.hint,
         ...(error.reply ? { reply: error.reply } : {}),
         ...(error.responseCode ? { responseCode: error.responseCode } : {}),
+        ...(error.detail ? { detail: error.detail } : {}),
       }
     : null;
 

@@ -111,6 +111,8 @@ export const messageErrorSchema = z.object({
   hint: z.string().optional(),
   reply: z.string().optional(),
   responseCode: z.number().optional(),
+  /** The library's own words behind `message`, verbatim (an OpenSSL line of a failed TLS handshake). */
+  detail: z.string().optional(),
 });
 
 /**

@@ -24,6 +24,6 @@ export function deliveryError(
  */
 export function unansweredAttemptError(err: unknown): DeliveryError {
   if (!(err instanceof ConnectionFailure)) return classifyDeliveryError(err);
-  const { code, message, hint } = err.info;
-  return deliveryError(code, message, { temporary: true, accountLevel: true, hint });
+  const { code, message, hint, detail } = err.info;
+  return deliveryError(code, message, { temporary: true, accountLevel: true, hint, detail });
 }

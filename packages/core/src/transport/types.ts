@@ -34,6 +34,8 @@ export type DeliveryError = {
   hint: string;
   reply?: string | undefined;
   responseCode?: number | undefined;
+  /** The library's own words behind the message, verbatim (an OpenSSL line): technical detail. */
+  detail?: string | undefined;
   /** 4xx replies and network trouble: trying again later may work. */
   temporary: boolean;
   /** The account itself is in trouble (connection, TLS, auth), not one message: counts for the circuit breaker. */

@@ -51,6 +51,8 @@ export const messages = pgTable(
       hint?: string;
       reply?: string;
       responseCode?: number;
+      /** The library's own words behind the message (an OpenSSL line): technical detail. */
+      detail?: string;
     } | null>(),
     recipients: jsonb('recipients').$type<StoredRecipient[]>().notNull().default([]),
     /** Internal messages (verification codes) are not listed in the outbox by default. */
