@@ -288,6 +288,25 @@ describe.skipIf(!installed)('the web page in Chromium', { timeout: 60_000 }, () 
     }
   });
 
+  it("shows the search box's whole hint, its key included, on a laptop screen and a wide one", async () => {
+    for (const width of [1280, 1440]) {
+      await page.setViewportSize({ width, height: 800 });
+      await page.goto(mock.httpUrl);
+      await page.locator('#count', { hasText: '0 messages' }).waitFor();
+      // The hint typed in as a value lays out in the same box, the search's clear button included: it must
+      // not scroll.
+      const fit = (await page.evaluate(`(() => {
+        const box = document.querySelector('#search');
+        box.value = box.placeholder;
+        const r = { text: box.placeholder, needs: box.scrollWidth, room: box.clientWidth };
+        box.value = '';
+        return r;
+      })()`)) as { text: string; needs: number; room: number };
+      expect(fit.text).toContain('/');
+      expect(fit.needs, `"${fit.text}" at ${width} px`).toBeLessThanOrEqual(fit.room);
+    }
+  });
+
   it('serves the page under a policy that runs only its own scripts, and follows the dark theme', async () => {
     const res = await fetch(mock.httpUrl);
     const policy = res.headers.get('content-security-policy') ?? '';
