@@ -1,1 +1,0 @@
-ALTER TABLE "account_traffic" ADD COLUMN "detail" text;
