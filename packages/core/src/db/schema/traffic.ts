@@ -20,6 +20,8 @@ export const accountTraffic = pgTable(
     /** The server's words, redacted of the account's secrets. */
     reply: text('reply'),
     summary: text('summary').notNull(),
+    /** The library's own words behind the summary, verbatim and redacted (an OpenSSL line): technical detail. */
+    detail: text('detail'),
     messageId: text('message_id'),
   },
   (t) => [primaryKey({ columns: [t.accountId, t.direction, t.ok] })],

@@ -1,0 +1,1 @@
+ALTER TABLE "account_traffic" ADD COLUMN "detail" text;
