@@ -126,3 +126,55 @@ describe.each(backends)('webhook claims on %s', (backend) => {
     await env.ctx.db.delete(webhookEndpoints).where(eq(webhookEndpoints.id, endpointId));
   });
 });
+
+describe.each(backends)('the first write of a dispatcher on %s', (backend) => {
+  it('writes a batch with a failed attempt (its own transaction) on a fresh database without waiting on itself', async () => {
+    const env = await createTestEnv(backend);
+    try {
+      const endpointId = newId();
+      await env.ctx.db
+        .insert(webhookEndpoints)
+        .values({ id: endpointId, url: 'https://example.com/hook', secret: 'x' });
+      await env.ctx.db.transaction((tx) =>
+        emitEvents(tx, [{ type: 'message.sent', teamId: null, data: { messageId: 'm' } }]),
+      );
+      const [delivery] = await claimDeliveries({
+        ctx: env.ctx,
+        workerId: 'first',
+        limit: 1,
+        leaseMs: HOUR,
+        held: [],
+      });
+      if (!delivery) throw new Error('nothing claimed');
+      const failed: DeliveryAttempt = {
+        ok: false,
+        at: env.ctx.now(),
+        durationMs: 3,
+        statusCode: 503,
+        errorCode: 'rejected',
+        message: 'HTTP 503',
+        snippet: "it's down",
+      };
+      const written = await recordAttempts({
+        ctx: env.ctx,
+        workerId: 'first',
+        batch: [{ delivery, attempt: failed }],
+        policy: defaultWebhookPolicy,
+      });
+      releaseInFlight(env.ctx.db, [delivery.id]);
+      expect(written).toEqual([{ id: delivery.id, status: 'pending', recorded: true }]);
+      const [attempt] = await env.ctx.db
+        .select()
+        .from(webhookAttempts)
+        .where(eq(webhookAttempts.deliveryId, delivery.id));
+      expect(attempt).toMatchObject({ ok: false, statusCode: 503, snippet: "it's down" });
+      const [endpoint] = await env.ctx.db
+        .select()
+        .from(webhookEndpoints)
+        .where(eq(webhookEndpoints.id, endpointId));
+      expect(endpoint?.failingSince).not.toBeNull();
+    } finally {
+      await env.close();
+    }
+  });
+});

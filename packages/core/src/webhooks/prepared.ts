@@ -20,7 +20,8 @@ export type Prepared = {
 
 type Value = string | number | null;
 
-const ready = new WeakMap<object, Map<string, Promise<boolean>>>();
+/** Per database and statement: being prepared (a promise), or whether it was. */
+const ready = new WeakMap<object, Map<string, Promise<boolean> | boolean>>();
 
 /** A SQL literal: only with `standard_conforming_strings` on (checked before any use), where `''` is the one escape. */
 function literal(v: Value): string {
@@ -43,32 +44,40 @@ export function asSql(p: Prepared, args: Value[]): SQL {
   return sql.join(chunks, sql.raw(''));
 }
 
-/** Prepares the statement on this database once (the embedded one has one session); false if it may not be. */
-export function prepare(db: Db, p: Prepared): Promise<boolean> {
+/**
+ * Prepares the statement on this database once (the embedded one has one session); false if it may not
+ * be. Call it on the database itself, never inside a transaction: PGlite runs one thing at a time, so a
+ * statement outside an open transaction waits for its end.
+ */
+export async function prepare(db: Db, p: Prepared): Promise<boolean> {
   let byName = ready.get(db);
   if (!byName) {
     byName = new Map();
     ready.set(db, byName);
   }
-  let done = byName.get(p.name);
-  if (!done) {
-    done = (async () => {
-      const res = await db.execute(sql`select current_setting('standard_conforming_strings') as on`);
-      const rows = (Array.isArray(res) ? res : (res as { rows: unknown[] }).rows) as Array<{ on: string }>;
-      if (rows[0]?.on !== 'on') return false;
-      await db.execute(sql.raw(`prepare ${p.name}(${p.types.join(', ')}) as ${p.text}`));
-      return true;
-    })().catch(() => false);
-    byName.set(p.name, done);
-  }
-  return done;
+  const known = byName.get(p.name);
+  if (known !== undefined) return known;
+  const done = (async () => {
+    const res = await db.execute(sql`select current_setting('standard_conforming_strings') as on`);
+    const rows = (Array.isArray(res) ? res : (res as { rows: unknown[] }).rows) as Array<{ on: string }>;
+    if (rows[0]?.on !== 'on') return false;
+    await db.execute(sql.raw(`prepare ${p.name}(${p.types.join(', ')}) as ${p.text}`));
+    return true;
+  })().catch(() => false);
+  byName.set(p.name, done);
+  const ok = await done;
+  byName.set(p.name, ok);
+  return ok;
 }
 
 /**
- * Runs the statement: `EXECUTE` of the prepared one when `prepare` succeeded on `db`, else the same
- * statement with bind parameters. `q` is the database or a transaction on it.
+ * Runs the statement on `q` (the database or a transaction on it): `EXECUTE` of the prepared statement
+ * once `prepare` has succeeded on `db`, else the same statement with bind parameters. Inside a
+ * transaction it never prepares (that would wait for the transaction itself): prepare first.
  */
 export async function executePrepared(db: Db, q: Queryable, p: Prepared, args: Value[]): Promise<unknown> {
-  if (!(await prepare(db, p))) return q.execute(asSql(p, args));
+  const known = ready.get(db)?.get(p.name);
+  const ok = q === db ? await prepare(db, p) : known === true;
+  if (!ok) return q.execute(asSql(p, args));
   return q.execute(sql.raw(`execute ${p.name}(${args.map(literal).join(', ')})`));
 }

@@ -9,7 +9,7 @@ import type { DeliveryAttempt } from './attemptDelivery';
 import type { DeliveryRef } from './claimDeliveries';
 import { webhookLog } from './log';
 import type { WebhookPolicy } from './policy';
-import { asSql, executePrepared, type Prepared } from './prepared';
+import { asSql, executePrepared, type Prepared, prepare } from './prepared';
 
 export type Attempted = { delivery: DeliveryRef; attempt: DeliveryAttempt };
 
@@ -138,6 +138,8 @@ export async function recordAttempts({
   // All succeeded (the usual case): one statement is its own transaction.
   if (failed.size === 0) return result(idsOf(await run(ctx.db)));
 
+  // Prepared before the transaction (inside it, PGlite would wait for the transaction itself).
+  if (embedded) await prepare(ctx.db, WRITE_EMBEDDED);
   return ctx.db.transaction(async (tx) => {
     const recorded = idsOf(await run(tx));
     if (failed.size > 0) {
