@@ -87,6 +87,28 @@ describe('list feedback', () => {
     expect(await emptyRow('Fetched messages')).not.toContain('Nothing fetched yet');
   });
 
+  it('refuses a delivery period that ends before it starts on the field, not with "No mail in this period"', async () => {
+    await page.goto(`${product.url}/reports`);
+    const region = page.getByRole('region', { name: 'Delivery' });
+    await region.locator('tbody tr').first().waitFor();
+    await page.getByLabel('From', { exact: true }).fill('2026-03-10');
+    await page.locator('#r-to').fill('2026-03-01');
+    await page.locator('#r-to').blur();
+    await expect.poll(() => page.locator('#r-to').getAttribute('aria-invalid')).toBe('true');
+    await expect
+      .poll(() => region.locator('.field .error').textContent())
+      .toContain('must not be before From');
+    // Neither "no mail" nor the rows of the period shown before: the table asks for a real period.
+    expect(await region.locator('tbody').textContent()).toContain(
+      'Choose a To date on or after the From date',
+    );
+    expect(await region.getByRole('link', { name: 'Desk' }).count()).toBe(0);
+    // No CSV of a period that does not exist.
+    expect(await region.getByRole('link', { name: /Download CSV/ }).count()).toBe(0);
+    await screenshot(page, '92-reports-period-backwards');
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+
   it('does not apply a condition without a value: it says so on the value', async () => {
     await page.goto(`${product.url}/logs`);
     await page.getByRole('button', { name: 'Add condition' }).click();

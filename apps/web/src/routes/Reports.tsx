@@ -42,11 +42,15 @@ export default function Reports() {
   const [from, setFrom] = createSignal(day(new Date(Date.now() - 6 * 86400e3)));
   const [to, setTo] = createSignal(day(new Date()));
   const [groupBy, setGroupBy] = createSignal<GroupBy>('account_day');
+  // A period that ends before it starts is refused here, on the field: asking the API would only show its
+  // error above an empty table that claims "No mail in this period".
+  const backwards = () => !!from() && !!to() && from() > to();
   const [report] = createResource(
-    () => ({ from: from(), to: to(), groupBy: groupBy() }),
+    () => !backwards() && { from: from(), to: to(), groupBy: groupBy() },
     (q) => get<DeliveryReport>('/reports/delivery', q),
   );
-  const r = () => latest(report);
+  // The last good report belongs to another period: not shown while this one is refused.
+  const r = () => (backwards() ? undefined : latest(report));
   const showDay = () => r()?.groupBy !== 'account';
   const showAccount = () => r()?.groupBy !== 'day';
 
@@ -76,16 +80,23 @@ export default function Reports() {
         <section class="card" aria-labelledby="r-del">
           <header>
             <h2 id="r-del">Delivery</h2>
-            <a
-              class="btn"
-              href={`${API}/reports/delivery.csv${qs({ from: from(), to: to(), groupBy: groupBy() })}`}
-              download="mailroom-delivery.csv"
-              aria-label="Download CSV of the delivery report"
-            >
-              <Icon name="chart" /> Download CSV
-            </a>
+            <Show when={!backwards()}>
+              <a
+                class="btn"
+                href={`${API}/reports/delivery.csv${qs({ from: from(), to: to(), groupBy: groupBy() })}`}
+                download="mailroom-delivery.csv"
+                aria-label="Download CSV of the delivery report"
+              >
+                <Icon name="chart" /> Download CSV
+              </a>
+            </Show>
           </header>
-          <form class="toolbar" onSubmit={(e) => e.preventDefault()}>
+          <form
+            class="toolbar"
+            // Labels in one line even while To shows its error under it.
+            style={{ 'align-items': 'flex-start' }}
+            onSubmit={(e) => e.preventDefault()}
+          >
             <div class="field">
               <label for="r-from">From</label>
               <input
@@ -97,7 +108,19 @@ export default function Reports() {
             </div>
             <div class="field">
               <label for="r-to">To</label>
-              <input id="r-to" type="date" value={to()} onChange={(e) => setTo(e.currentTarget.value)} />
+              <input
+                id="r-to"
+                type="date"
+                value={to()}
+                aria-invalid={backwards() ? 'true' : undefined}
+                aria-describedby={backwards() ? 'r-to-error' : undefined}
+                onChange={(e) => setTo(e.currentTarget.value)}
+              />
+              <Show when={backwards()}>
+                <span id="r-to-error" class="error">
+                  must not be before From
+                </span>
+              </Show>
             </div>
             <div class="field">
               <label for="r-group">Group by</label>
@@ -138,7 +161,11 @@ export default function Reports() {
                   fallback={
                     <tr>
                       <td colSpan={counts.length + 2} class="empty">
-                        No mail in this period.
+                        {backwards()
+                          ? 'Choose a To date on or after the From date.'
+                          : report.error
+                            ? ''
+                            : 'No mail in this period.'}
                       </td>
                     </tr>
                   }
