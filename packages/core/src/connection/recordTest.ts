@@ -15,6 +15,8 @@ export function lastTestOf(direction: Direction, result: ConnectionTestResult, a
     at: at.toISOString(),
     durationMs: result.durationMs,
     ...(result.error ? { errorCode: result.error.code, message: result.error.message } : {}),
+    // Already redacted with the test's secrets (engine.ts), as the message is.
+    ...(result.error?.detail ? { detail: result.error.detail } : {}),
   };
 }
 

@@ -90,6 +90,29 @@ describe.each(backends)('connection test verbs on %s', (backend) => {
     expect(auth.items[0]?.message).toContain('failed');
   });
 
+  it("keeps a failed TLS handshake's OpenSSL line as the saved last test's detail, under the sentence, redacted", async () => {
+    // Implicit TLS to a plain SMTP port: OpenSSL says "…:SSL routines:ssl3_get_record:wrong version
+    // number:…". The password is a word of that line: the stored line must be the redacted one.
+    const secret = 'ssl3_get_record';
+    const acc = await createAccount({
+      ctx: env.ctx,
+      input: {
+        name: `TLS ${backend}`,
+        outgoing: { ...smtp(server.port, secret), security: 'tls' },
+      },
+    });
+    const result = await testAccount({ ctx: env.ctx, id: acc.id, input: { direction: 'outgoing' } });
+    expect(result.error?.code).toBe('tls');
+    const view = await getAccount({ ctx: env.ctx, id: acc.id });
+    expect(view.lastTest.outgoing).toMatchObject({
+      ok: false,
+      errorCode: 'tls',
+      message: expect.stringMatching(/^The server did not answer in TLS/),
+      detail: expect.stringMatching(/SSL routines.*wrong version number/),
+    });
+    expect(JSON.stringify(view)).not.toContain(secret);
+  });
+
   it('writes the redacted transcript at debug level when the account has debug on', async () => {
     const acc = await createAccount({
       ctx: env.ctx,

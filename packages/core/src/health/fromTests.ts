@@ -7,6 +7,8 @@ export type LastTest = {
   durationMs: number;
   errorCode?: string;
   message?: string;
+  /** The library's own words behind the message (an OpenSSL line): technical detail. */
+  detail?: string;
 };
 
 const label = (d: Direction) => (d === 'outgoing' ? 'Outgoing' : 'Incoming');

@@ -39,6 +39,7 @@ export function sendFacts(attempts: Attempted[]): TrafficRow[] {
         responseCode: e.responseCode ?? null,
         reply: e.reply ?? null,
         summary: e.message,
+        detail: e.detail ?? null,
       };
     }
     const accepted = a.result.recipients.filter((r) => r.status === 'accepted').length;
@@ -70,19 +71,20 @@ export function upsertTraffic(facts: TrafficRow[]): SQL {
       response_code: f.responseCode ?? null,
       reply: f.reply ?? null,
       summary: f.summary,
+      detail: f.detail ?? null,
       message_id: f.messageId ?? null,
     })),
   );
   return sql`
-    insert into account_traffic (account_id, direction, ok, at, error_code, response_code, reply, summary, message_id)
-    select f.account_id, f.direction, f.ok, f.at, f.error_code, f.response_code, f.reply, f.summary, f.message_id
+    insert into account_traffic (account_id, direction, ok, at, error_code, response_code, reply, summary, detail, message_id)
+    select f.account_id, f.direction, f.ok, f.at, f.error_code, f.response_code, f.reply, f.summary, f.detail, f.message_id
     from jsonb_to_recordset(${json}::jsonb)
       as f(account_id text, direction text, ok boolean, at timestamptz, error_code text, response_code int,
-           reply text, summary text, message_id text)
+           reply text, summary text, detail text, message_id text)
     join accounts a on a.id = f.account_id
     on conflict (account_id, direction, ok) do update set
       at = excluded.at, error_code = excluded.error_code, response_code = excluded.response_code,
-      reply = excluded.reply, summary = excluded.summary, message_id = excluded.message_id
+      reply = excluded.reply, summary = excluded.summary, detail = excluded.detail, message_id = excluded.message_id
     where account_traffic.at <= excluded.at`;
 }
 
@@ -92,6 +94,7 @@ const factOf = (r: typeof accountTraffic.$inferSelect): TrafficFact => ({
   responseCode: r.responseCode,
   reply: r.reply,
   summary: r.summary,
+  ...(r.detail ? { detail: r.detail } : {}),
   messageId: r.messageId,
 });
 

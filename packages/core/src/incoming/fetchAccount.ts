@@ -32,7 +32,7 @@ export type FetchResult = {
   fetched: number;
   duplicates: number;
   durationMs: number;
-  error?: { code: string; message: string; hint: string };
+  error?: { code: string; message: string; hint: string; detail?: string };
 };
 
 const LEASE_MS = 5 * 60_000;
@@ -189,6 +189,7 @@ export async function fetchAccount({
       hint: info.hint,
       ...(info.reply !== undefined ? { reply: redact(info.reply, secrets) } : {}),
       ...(info.responseCode !== undefined ? { responseCode: info.responseCode } : {}),
+      ...(info.detail ? { detail: redact(info.detail, secrets) } : {}),
     };
   } finally {
     await session?.close().catch(() => undefined);
@@ -218,7 +219,12 @@ export async function fetchAccount({
     }
   }
   const error = fetchError
-    ? { code: fetchError.code, message: fetchError.message, hint: fetchError.hint }
+    ? {
+        code: fetchError.code,
+        message: fetchError.message,
+        hint: fetchError.hint,
+        ...(fetchError.detail ? { detail: fetchError.detail } : {}),
+      }
     : undefined;
   return { accountId: row.id, fetched, duplicates, durationMs, ...(error ? { error } : {}) };
 }

@@ -220,6 +220,43 @@ describe.each(backends)('fetches feed the account health on %s', (backend) => {
     expect(JSON.stringify(auth)).not.toContain(WRONG);
   });
 
+  it("keeps a failed TLS handshake's OpenSSL line as the fetch error's detail, under the sentence, redacted", async () => {
+    // Implicit TLS to the plain POP3 port: OpenSSL reads the greeting as a TLS record and says so in its
+    // own line ("…:SSL routines:ssl3_get_record:wrong version number:…"). The password is a word of that
+    // line, so the line is only safe to keep once it went through the same redaction as the message.
+    const secret = 'ssl3_get_record';
+    const acc = await createAccount({
+      ctx: admin,
+      input: {
+        name: `Ops TLS ${backend}`,
+        incoming: {
+          protocol: 'pop3',
+          host: '127.0.0.1',
+          port: mock.pop3Port,
+          security: 'tls',
+          auth: { method: 'password', username: MAILBOX, password: secret },
+        },
+      },
+    });
+    const sentence = /^The server did not answer in TLS \(127\.0\.0\.1(:\d+)?\): this port probably expects/;
+    const detail = expect.stringMatching(/SSL routines.*wrong version number/);
+    const result = await poll(acc.id, 400);
+    expect(result.error).toMatchObject({ code: 'tls', message: expect.stringMatching(sentence), detail });
+    const view = await getAccount({ ctx: env.ctx, id: acc.id });
+    expect(view.fetching?.lastFailed).toMatchObject({
+      errorCode: 'tls',
+      summary: expect.stringMatching(sentence),
+      detail,
+    });
+    const [logged] = await rows(acc.id, 'incoming');
+    expect(logged).toMatchObject({
+      level: 'error',
+      message: expect.stringMatching(/failed \(tls\): The server did not answer in TLS/),
+      context: { error: { code: 'tls', detail } },
+    });
+    for (const shown of [result, view, logged]) expect(JSON.stringify(shown)).not.toContain(secret);
+  });
+
   it('makes an account that fetches fine ok; the first poll and a person\'s "Fetch now" are logged, quiet polls are not', async () => {
     const acc = await pop3Account(RIGHT);
     await poll(acc.id, 100);

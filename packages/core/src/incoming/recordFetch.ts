@@ -14,6 +14,8 @@ export type FetchError = {
   hint: string;
   reply?: string;
   responseCode?: number;
+  /** The library's own words behind the message, verbatim (an OpenSSL line): technical detail. */
+  detail?: string;
 };
 
 export type FetchOutcome = {
@@ -79,6 +81,7 @@ export async function recordFetch(ctx: Ctx, o: FetchOutcome): Promise<void> {
               responseCode: error.responseCode ?? null,
               reply: error.reply ?? null,
               summary: error.message,
+              detail: error.detail ?? null,
             }
           : {
               accountId: row.id,

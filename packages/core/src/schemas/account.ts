@@ -195,6 +195,12 @@ export const lastTestSchema = z.object({
   durationMs: z.number(),
   errorCode: z.string().optional(),
   message: z.string().optional(),
+  detail: z
+    .string()
+    .optional()
+    .describe(
+      "The library's own words behind `message`, verbatim and redacted (an OpenSSL line of a failed TLS handshake): technical detail.",
+    ),
 });
 
 /** One direction's health, from its latest evidence (a test, a send or a fetch); `since` is when it became so. */
@@ -217,6 +223,12 @@ export const trafficFactSchema = z.object({
   reply: z.string().nullable(),
   /** What happened, in a sentence. */
   summary: z.string(),
+  detail: z
+    .string()
+    .optional()
+    .describe(
+      "The library's own words behind `summary`, verbatim and redacted (an OpenSSL line of a failed TLS handshake): technical detail.",
+    ),
   /** Sends: the message of the attempt. */
   messageId: z.string().nullable(),
 });

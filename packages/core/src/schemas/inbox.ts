@@ -53,5 +53,17 @@ export const fetchResultSchema = z.object({
   fetched: z.number(),
   duplicates: z.number(),
   durationMs: z.number(),
-  error: z.object({ code: z.string(), message: z.string(), hint: z.string() }).optional(),
+  error: z
+    .object({
+      code: z.string(),
+      message: z.string(),
+      hint: z.string(),
+      detail: z
+        .string()
+        .optional()
+        .describe(
+          "The library's own words behind `message`, verbatim and redacted (an OpenSSL line of a failed TLS handshake): technical detail.",
+        ),
+    })
+    .optional(),
 });
