@@ -96,6 +96,44 @@ describe.each(backends)('recorded outcomes are redacted on %s', (backend) => {
     expectNoSecret(all);
   });
 
+  it("a failed TLS handshake: OpenSSL's line, kept as the last error's detail, is redacted like the message", async () => {
+    // Implicit TLS to the plain SMTP port: OpenSSL says "…:SSL routines:ssl3_get_record:wrong version
+    // number:…", and the password here is a word of that line.
+    const secret = 'ssl3_get_record';
+    const account = await createAccount({
+      ctx: env.ctx,
+      input: {
+        name: `TLS ${backend}`,
+        outgoing: {
+          transport: 'smtp',
+          host: '127.0.0.1',
+          port: mock.smtpPort,
+          security: 'tls',
+          auth: { method: 'password', username: 'echo@example.com', password: secret },
+          from: { address: 'echo@example.com' },
+        },
+      },
+    });
+    const err = await undelivered(
+      sendMessage({
+        ctx: env.ctx,
+        input: { accountId: account.id, to: ['a@example.org'], subject: 'x', text: 'x', mode: 'immediate' },
+      }),
+    );
+    const messageId = String(err.extra?.messageId);
+    const detail = expect.stringMatching(/SSL routines:\*+:wrong version number/);
+    expect((await getMessage({ ctx: env.ctx, id: messageId })).lastError).toMatchObject({
+      code: 'tls',
+      message: expect.stringMatching(/^The server did not answer in TLS/),
+      detail,
+    });
+    expect((await getAccount({ ctx: env.ctx, id: account.id })).sending?.lastFailed).toMatchObject({
+      errorCode: 'tls',
+      detail,
+    });
+    expect(await everythingAbout(account.id, messageId)).not.toContain(secret);
+  });
+
   it('a queued send delivered by the worker (the group commit path), failing until it is given up', async () => {
     const account = await echoAccount();
     mock.faults.set([{ stage: 'rcpt', code: 451, message: echo }]);

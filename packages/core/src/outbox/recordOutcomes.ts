@@ -166,6 +166,7 @@ function redactAttempts(attempts: Attempted[]): Attempted[] {
             ...res.error,
             message: r(res.error.message),
             ...(res.error.reply !== undefined ? { reply: r(res.error.reply) } : {}),
+            ...(res.error.detail !== undefined ? { detail: r(res.error.detail) } : {}),
           },
           recipients,
         };
