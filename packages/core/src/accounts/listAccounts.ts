@@ -6,6 +6,7 @@ import { loadTraffic } from '../health/traffic';
 import { type AccountView, accountListQuerySchema, type Direction } from '../schemas/account';
 import type { ListResult } from '../schemas/common';
 import { toView } from './codec';
+import { teamScopeOn } from './teamScope';
 
 /** Lists accounts with filters, text search, sort and pagination; deleted ones only when asked for. */
 export async function listAccounts({
@@ -19,8 +20,7 @@ export async function listAccounts({
   const where: Array<SQL | undefined> = [];
   if (query.stage === undefined) where.push(ne(accounts.stage, 'deleted'));
   else if (query.stage !== 'all') where.push(eq(accounts.stage, query.stage));
-  if (query.teamId === 'system' || query.teamId === 'null') where.push(isNull(accounts.teamId));
-  else if (query.teamId) where.push(eq(accounts.teamId, query.teamId));
+  where.push(teamScopeOn(accounts.teamId, query.teamId));
   if (query.direction)
     where.push(isNotNull(query.direction === 'outgoing' ? accounts.outgoing : accounts.incoming));
   if (query.health) where.push(eq(accounts.health, query.health));

@@ -1,4 +1,5 @@
 import { and, eq, inArray, isNull, or, type SQL, sql } from 'drizzle-orm';
+import { teamScopeByAccount } from '../accounts/teamScope';
 import type { Ctx } from '../context';
 import { exactAt, keyset, keysetList, type PageQuery, searchText } from '../db/keyset';
 import { accounts, inboxMessages } from '../db/schema';
@@ -57,12 +58,13 @@ export const inboxSearchText = searchText([
   sql`${inboxMessages.to}::text`,
 ]);
 
-/** The list's filter (scope, account, kind, text), on `inbox_messages` alone. */
+/** The list's filter (scope, account, team, kind, text), on `inbox_messages` alone. */
 function inboxFilter(ctx: Ctx, q: ReturnType<typeof inboxQuerySchema.parse>): SQL | undefined {
   const like = q.q ? `%${q.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%` : undefined;
   return and(
     scopeOfMail(ctx),
     q.accountId ? eq(inboxMessages.accountId, q.accountId) : undefined,
+    teamScopeByAccount(inboxMessages.accountId, q.teamId),
     q.kind === 'all' ? undefined : eq(inboxMessages.kind, q.kind),
     like ? sql`${inboxSearchText} ilike ${like}` : undefined,
   );

@@ -1,4 +1,5 @@
 import { and, eq, gte, inArray, isNull, lte, or, type SQL, sql } from 'drizzle-orm';
+import { isSystemScope, teamScopeByAccount } from '../accounts/teamScope';
 import type { Ctx } from '../context';
 import { exactAt, keysetList, searchText } from '../db/keyset';
 import { accounts, logs } from '../db/schema';
@@ -39,6 +40,10 @@ export async function queryLogs({ ctx, input }: { ctx: Ctx; input: unknown }): P
   if (q.source) where.push(eq(logs.source, q.source));
   if (q.level) where.push(eq(logs.level, q.level));
   if (q.accountId) where.push(eq(logs.accountId, q.accountId));
+  // A team: its accounts' rows. System: system accounts' rows and the events of no account (start-up,
+  // retention, settings), which belong to no team.
+  const byTeam = teamScopeByAccount(logs.accountId, q.teamId);
+  if (byTeam) where.push(isSystemScope(q.teamId) ? or(isNull(logs.accountId), byTeam) : byTeam);
   if (q.actor) where.push(eq(logs.actor, q.actor));
   if (q.since) where.push(gte(logs.at, new Date(q.since)));
   if (q.until) where.push(lte(logs.at, new Date(q.until)));

@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, gte, inArray, lte, or, type SQL, sql } from 'drizzle-orm';
+import { teamScopeOn } from '../accounts/teamScope';
 import type { Ctx } from '../context';
 import { exactAt, keysetList, type PageQuery, searchText, sortedApart, TOTAL_CAP } from '../db/keyset';
 import { accounts, messages } from '../db/schema';
@@ -90,6 +91,7 @@ export async function listMessages({
         ? inArray(messages.status, q.status)
         : undefined,
     q.accountId ? eq(messages.accountId, q.accountId) : undefined,
+    teamScopeOn(messages.teamId, q.teamId),
     q.bulkId ? eq(messages.bulkId, q.bulkId) : undefined,
     q.since ? gte(messages.createdAt, new Date(q.since)) : undefined,
     q.until ? lte(messages.createdAt, new Date(q.until)) : undefined,

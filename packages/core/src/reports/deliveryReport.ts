@@ -1,4 +1,5 @@
 import { and, eq, gte, inArray, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
+import { teamScopeOn } from '../accounts/teamScope';
 import type { Ctx } from '../context';
 import { accounts, messages } from '../db/schema';
 import { MailroomError, parseInput } from '../errors';
@@ -37,6 +38,8 @@ export async function deliveryReport({ ctx, input }: { ctx: Ctx; input: unknown 
     lt(messages.createdAt, new Date(to.getTime() + DAY)),
     eq(messages.internal, false),
     q.accountId ? eq(messages.accountId, q.accountId) : undefined,
+    // By the account sent through, as the report groups and the team admin's scope below reads it.
+    teamScopeOn(accounts.teamId, q.teamId),
   ];
   if (ctx.actor.role === 'team_admin') {
     where.push(

@@ -9,7 +9,7 @@ import {
   transportKinds,
   type ViewOf,
 } from '../transports/catalog';
-import { headerSafe, hostname, id, isoDate, port } from './common';
+import { headerSafe, hostname, id, isoDate, port, teamScopeParam } from './common';
 import {
   type AuthSecretField,
   type AuthStored,
@@ -278,7 +278,7 @@ export type IncomingView = z.infer<typeof incomingViewSchema>;
 
 export const accountListQuerySchema = z.object({
   stage: z.union([stageSchema, z.literal('all')]).optional(),
-  teamId: z.string().optional(),
+  teamId: teamScopeParam,
   q: z.string().max(200).optional(),
   direction: directionSchema.optional(),
   health: healthSchema.optional(),

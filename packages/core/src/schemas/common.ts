@@ -104,6 +104,18 @@ export const cursorParam = z
     'Where the page starts: the nextCursor (older rows) or prevCursor (newer rows) of the last answer, unchanged, with the same filters. Use it instead of page: it is as fast on the thousandth page as on the first.',
   );
 
+/**
+ * The lists' team filter (the header's team switcher): a team's id for that team's rows, `system` for
+ * system-level rows (no team). It narrows what the actor may read anyway; an id that names no team
+ * matches nothing.
+ */
+export const teamScopeParam = z
+  .string()
+  .optional()
+  .describe(
+    "A team's id: only that team's rows; `system`: only system-level rows (no team). Narrows what you may read anyway; an id that names no team gives an empty list. Leave it out for every team.",
+  );
+
 /** A page of a list paged by keyset: the page fields, the cursors either side, and a count capped at 1,000. */
 export const cursorListOf = <T extends z.ZodType>(item: T) =>
   listOf(item).extend({

@@ -1,10 +1,12 @@
 import { z } from 'zod';
-import { cursorParam } from './common';
+import { cursorParam, teamScopeParam } from './common';
 
 export const inboxKinds = ['mail', 'bounce', 'complaint', 'auto_reply'] as const;
 
 export const inboxQuerySchema = z.object({
   accountId: z.string().optional(),
+  /** Mail fetched by a team's accounts, or (`system`) by system accounts. */
+  teamId: teamScopeParam,
   /**
    * What a bounce mailbox classified: ordinary `mail` by default; `bounce`, `complaint` and `auto_reply` are
    * the reports it kept; `all` for everything.

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { cursorParam } from './common';
+import { cursorParam, teamScopeParam } from './common';
 
 export const logSources = [
   'smtp_auth',
@@ -124,6 +124,8 @@ export const logQuerySchema = z.object({
   source: logSourceSchema.optional(),
   level: logLevelSchema.optional(),
   accountId: z.string().optional(),
+  /** A team: its accounts' rows; `system`: system accounts' rows and events of no account. */
+  teamId: teamScopeParam,
   actor: z.string().optional(),
   since: z.string().datetime({ offset: true }).optional(),
   until: z.string().datetime({ offset: true }).optional(),

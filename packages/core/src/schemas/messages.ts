@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { base64Content, cursorParam, emailAddress, headerSafe } from './common';
+import { base64Content, cursorParam, emailAddress, headerSafe, teamScopeParam } from './common';
 import { routeReasonSchema, sendAsSchema } from './defaults';
 
 /**
@@ -261,6 +261,8 @@ export const messageListQuerySchema = z.object({
     )
     .pipe(z.array(messageStatusSchema).optional()),
   accountId: z.string().optional(),
+  /** The messages of a team (their `teamId`), or (`system`) those of no team. */
+  teamId: teamScopeParam,
   bulkId: z.string().optional(),
   /** A whole address: messages from it or to it (To, Cc, Bcc). Other text: found in subject, From, recipients. */
   q: z

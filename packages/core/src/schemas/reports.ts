@@ -1,10 +1,13 @@
 import { z } from 'zod';
+import { teamScopeParam } from './common';
 
 export const deliveryReportQuerySchema = z.object({
   from: z.iso.date({ message: 'must be a date (YYYY-MM-DD)' }).optional(),
   to: z.iso.date({ message: 'must be a date (YYYY-MM-DD)' }).optional(),
   groupBy: z.enum(['day', 'account', 'account_day']).default('account_day'),
   accountId: z.string().optional(),
+  /** Messages sent through a team's accounts, or (`system`) through system accounts. */
+  teamId: teamScopeParam,
 });
 export type DeliveryReportQuery = z.input<typeof deliveryReportQuerySchema>;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { cursorParam, emailAddress, headerSafe, id, isoDate, pageQuery } from './common';
+import { cursorParam, emailAddress, headerSafe, id, isoDate, pageQuery, teamScopeParam } from './common';
 
 export const suppressionReasons = ['hard_bounce', 'complaint', 'soft_bounce_limit', 'manual'] as const;
 export const suppressionReasonSchema = z.enum(suppressionReasons);
@@ -25,10 +25,15 @@ export const suppressionListQuerySchema = pageQuery.extend({
   /** Part of the address (case-insensitive). */
   q: z.string().max(254).optional(),
   reason: suppressionReasonSchema.optional(),
-  /** `system` for system-wide entries, or a team's id. */
+  /** A team's entries, or (`system`) the system-wide ones. */
+  teamId: teamScopeParam,
+  /** The same as `teamId` (its earlier name), kept for old links. */
   scope: z.string().max(64).optional(),
   cursor: cursorParam,
 });
+
+/** `GET /suppressions.csv`: the same team filter as the list. */
+export const suppressionExportQuerySchema = z.object({ teamId: teamScopeParam });
 export type SuppressionListQuery = z.input<typeof suppressionListQuerySchema>;
 
 export const suppressionInputSchema = z.object({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { teamScopeParam } from './common';
 
 /** The events an endpoint may subscribe to (DESIGN "After the 250"). */
 export const webhookEventTypes = [
@@ -115,7 +116,7 @@ export const webhookWithSecretSchema = webhookSchema.extend({ secret: z.string()
 export type WebhookWithSecret = z.infer<typeof webhookWithSecretSchema>;
 
 export const webhookListQuerySchema = z.object({
-  teamId: z.string().min(1).max(64).optional(),
+  teamId: teamScopeParam,
   page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(500).default(50),
 });

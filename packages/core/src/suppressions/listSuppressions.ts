@@ -1,4 +1,5 @@
-import { and, eq, isNull, type SQL, sql } from 'drizzle-orm';
+import { and, eq, type SQL, sql } from 'drizzle-orm';
+import { teamScopeOn } from '../accounts/teamScope';
 import type { Ctx } from '../context';
 import { cappedCount, decodeCursor, exactAt, finishPage, keyset } from '../db/keyset';
 import { suppressions } from '../db/schema';
@@ -29,8 +30,7 @@ export async function listSuppressions({
     where.push(sql`${suppressions.address} like ${like}`);
   }
   if (q.reason) where.push(eq(suppressions.reason, q.reason));
-  if (q.scope)
-    where.push(q.scope === 'system' ? isNull(suppressions.teamId) : eq(suppressions.teamId, q.scope));
+  where.push(teamScopeOn(suppressions.teamId, q.teamId ?? q.scope));
   const cond = and(...where);
   const cursor = q.cursor ? decodeCursor(q.cursor) : undefined;
   const page = keyset({ at: suppressions.createdAt, id: suppressions.id }, cursor);

@@ -1,5 +1,6 @@
-import { and, count, desc, eq, inArray, isNotNull, type SQL } from 'drizzle-orm';
+import { and, count, desc, inArray, isNotNull, type SQL } from 'drizzle-orm';
 import type { z } from 'zod';
+import { teamScopeOn } from '../accounts/teamScope';
 import type { Ctx } from '../context';
 import { webhookEndpoints } from '../db/schema';
 import { parseInput } from '../errors';
@@ -17,7 +18,8 @@ export async function listWebhooks({
 }): Promise<ListResult<Webhook>> {
   const q = parseInput(webhookListQuerySchema, input);
   const where: SQL[] = [];
-  if (q.teamId) where.push(eq(webhookEndpoints.teamId, q.teamId));
+  const byTeam = teamScopeOn(webhookEndpoints.teamId, q.teamId);
+  if (byTeam) where.push(byTeam);
   if (ctx.actor.role === 'team_admin') {
     where.push(isNotNull(webhookEndpoints.teamId));
     where.push(inArray(webhookEndpoints.teamId, ctx.actor.teamIds.length > 0 ? ctx.actor.teamIds : ['']));
