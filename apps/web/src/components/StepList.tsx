@@ -4,6 +4,7 @@ import { failureText } from '../lib/failureText';
 import { ms } from '../lib/format';
 import { errorLabel, stepLabel } from '../lib/labels';
 import { DeliverabilityStep } from './DeliverabilitySteps';
+import { FailureMessage } from './FailureMessage';
 
 /** Keys whose values are failure classes (`refused`, `tls` …): shown by their label. */
 const CLASS_KEYS = new Set(['error', 'errorClass']);
@@ -95,17 +96,7 @@ export function StepList(props: { result?: ConnectionTestResult; running?: boole
                 <Show when={r().error}>
                   {(e) => (
                     <>
-                      <p>{failureText(e()).text}</p>
-                      <Show when={failureText(e()).technical}>
-                        {(t) => (
-                          <details>
-                            <summary>Technical detail</summary>
-                            <p class="mono" style={{ 'overflow-wrap': 'anywhere' }}>
-                              {t()}
-                            </p>
-                          </details>
-                        )}
-                      </Show>
+                      <FailureMessage error={e()} />
                       <Show when={e().reply}>
                         <p class="mono">{e().reply}</p>
                       </Show>

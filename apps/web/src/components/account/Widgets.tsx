@@ -4,6 +4,7 @@ import { For, type JSX, Show } from 'solid-js';
 import { dateTime, humanize, ms, relTime } from '../../lib/format';
 import { afterFetchLabels, errorLabel, purposeLabels } from '../../lib/labels';
 import { Badge, HealthBadge, StageBadge } from '../Badges';
+import { FailureMessage } from '../FailureMessage';
 
 /** A titled card; `actions` sit at the right of the title. */
 export function Widget(props: {
@@ -172,7 +173,13 @@ export function HealthProps(props: { a: AccountView }) {
                 {relTime(t.at)} · {ms(t.durationMs)}
               </span>
               <Show when={t.message}>
-                <div class="muted">{t.message}</div>
+                {(message) => (
+                  <FailureMessage
+                    error={{ code: t.errorCode ?? '', message: message(), detail: t.detail }}
+                    class="muted"
+                    tight
+                  />
+                )}
               </Show>
             </dd>
           </>

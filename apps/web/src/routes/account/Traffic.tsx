@@ -3,6 +3,7 @@ import { createSignal, type JSX, Show } from 'solid-js';
 import { Widget } from '../../components/account/Widgets';
 import { Badge, HealthBadge } from '../../components/Badges';
 import { ErrorBanner } from '../../components/ErrorBanner';
+import { FailureMessage } from '../../components/FailureMessage';
 import { Icon } from '../../components/Icon';
 import { toast } from '../../components/Toasts';
 import { dateTime, relTime } from '../../lib/format';
@@ -32,7 +33,12 @@ function Fact(props: { fact: TrafficFact | null; ok: boolean; okText?: string; n
               {relTime(f().at)}
             </time>
           </div>
-          <div>{f().summary}</div>
+          <Show when={!props.ok} fallback={<div>{f().summary}</div>}>
+            <FailureMessage
+              error={{ code: f().errorCode ?? '', message: f().summary, detail: f().detail }}
+              tight
+            />
+          </Show>
           <Show when={f().reply && !f().summary.includes(f().reply!)}>
             <div class="mono muted">{f().reply}</div>
           </Show>

@@ -2,6 +2,7 @@ import type { MessageView } from '@mailroom/core/schemas';
 import { createEffect, createResource, createSignal, For, on, onCleanup, Show } from 'solid-js';
 import { Badge, StatusBadge } from '../../components/Badges';
 import { ErrorBanner } from '../../components/ErrorBanner';
+import { FailureMessage } from '../../components/FailureMessage';
 import { Modal } from '../../components/Modal';
 import { toast } from '../../components/Toasts';
 import { accountName } from '../../lib/accountNames';
@@ -185,34 +186,8 @@ export function MessageDrawer(props: { id: string | undefined; onClose: () => vo
               <dd class="mono">{m().messageId ?? '—'}</dd>
             </dl>
             {/* A partially sent message has its own banner above, naming each refused recipient. */}
-            <Show when={m().status !== 'partially_sent' && m().lastError}>
-              {(e) => (
-                <div
-                  class={`banner ${m().status === 'cancelled' ? '' : 'error'}`}
-                  // Once cancelled, the error is history, not an alarm: drawn in the neutral surface colours.
-                  style={
-                    m().status === 'cancelled'
-                      ? { background: 'var(--surface-2)', 'border-color': 'var(--border)' }
-                      : undefined
-                  }
-                >
-                  <div>
-                    <strong>
-                      {m().status === 'cancelled' ? 'Last error before it was cancelled: ' : ''}
-                      {errorLabel(e().code)}
-                    </strong>
-                    <p>{e().message}</p>
-                    {/* The API adds the server's reply and a hint beyond the schema's code/message. */}
-                    <Show when={(e() as { reply?: string }).reply}>
-                      <p class="mono">{(e() as { reply?: string }).reply}</p>
-                    </Show>
-                    {/* The hint speaks of retrying: untrue once the message is cancelled. */}
-                    <Show when={m().status !== 'cancelled' && (e() as { hint?: string }).hint}>
-                      <p class="muted">{(e() as { hint?: string }).hint}</p>
-                    </Show>
-                  </div>
-                </div>
-              )}
+            <Show when={m().status !== 'partially_sent'}>
+              <LastErrorBanner m={m()} />
             </Show>
             <Show when={m().recipients.length}>
               <h3>Recipients</h3>
@@ -240,6 +215,42 @@ export function MessageDrawer(props: { id: string | undefined; onClose: () => vo
         )}
       </Show>
     </Modal>
+  );
+}
+
+/** Why the message is not (yet) sent: its last error in a sentence, OpenSSL's line as technical detail. */
+export function LastErrorBanner(props: { m: MessageView }) {
+  return (
+    <Show when={props.m.lastError}>
+      {(e) => (
+        <div
+          class={`banner ${props.m.status === 'cancelled' ? '' : 'error'}`}
+          // Once cancelled, the error is history, not an alarm: drawn in the neutral surface colours.
+          style={
+            props.m.status === 'cancelled'
+              ? { background: 'var(--surface-2)', 'border-color': 'var(--border)' }
+              : undefined
+          }
+        >
+          {/* min-width 0: a long unbroken line (an OpenSSL error) wraps instead of widening the drawer. */}
+          <div style={{ 'min-width': 0 }}>
+            <strong>
+              {props.m.status === 'cancelled' ? 'Last error before it was cancelled: ' : ''}
+              {errorLabel(e().code)}
+            </strong>
+            <FailureMessage error={e()} />
+            {/* The API adds the server's reply and a hint beyond the schema's code/message. */}
+            <Show when={(e() as { reply?: string }).reply}>
+              <p class="mono">{(e() as { reply?: string }).reply}</p>
+            </Show>
+            {/* The hint speaks of retrying: untrue once the message is cancelled. */}
+            <Show when={props.m.status !== 'cancelled' && (e() as { hint?: string }).hint}>
+              <p class="muted">{(e() as { hint?: string }).hint}</p>
+            </Show>
+          </div>
+        </div>
+      )}
+    </Show>
   );
 }
 
