@@ -6,6 +6,7 @@ import {
   importSuppressions,
   listSuppressions,
   removeSuppression,
+  suppressionExportQuerySchema,
   suppressionImportQuerySchema,
   suppressionImportResultSchema,
   suppressionInputSchema,
@@ -62,13 +63,15 @@ suppressionRoutes.openapi(
     summary:
       'The list as CSV: address,reason,scope,source,message_id,detail,created_at,created_by (the first two columns import back)',
     security,
+    request: { query: suppressionExportQuerySchema },
     responses: {
       200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } },
+      400: problems[400],
       401: problems[401],
     },
   }),
   async (c) => {
-    const csv = await exportSuppressions({ ctx: c.get('ctx') });
+    const csv = await exportSuppressions({ ctx: c.get('ctx'), input: c.req.valid('query') });
     const day = new Date().toISOString().slice(0, 10);
     return c.body(csv, 200, {
       'content-type': 'text/csv; charset=utf-8',
