@@ -59,6 +59,31 @@ describe('health from real traffic through the API', () => {
     ]);
   });
 
+  it("a fetch and a saved test that fail the TLS handshake keep OpenSSL's line as detail, under the sentence", async () => {
+    // Implicit TLS to the plain POP3 port: OpenSSL reads the greeting as a TLS record.
+    const created = await json(
+      t.call('POST', '/api/v1/accounts', {
+        name: 'Ops TLS',
+        incoming: { ...pop3(PASSWORD), security: 'tls' },
+      }),
+    );
+    const sentence = expect.stringMatching(/^The server did not answer in TLS/);
+    const detail = expect.stringMatching(/SSL routines.*wrong version number/);
+    const fetched = fetchResultSchema.parse(
+      await json(t.call('POST', `/api/v1/accounts/${created.id}/fetch`)),
+    );
+    expect(fetched.error).toMatchObject({ code: 'tls', message: sentence, detail });
+    const tested = await t.call('POST', `/api/v1/accounts/${created.id}/test`, { direction: 'incoming' });
+    expect(tested.status).toBe(200);
+    const view = accountViewSchema.parse(await json(t.call('GET', `/api/v1/accounts/${created.id}`)));
+    expect(view.fetching?.lastFailed).toMatchObject({ errorCode: 'tls', summary: sentence, detail });
+    expect(view.lastTest.incoming).toMatchObject({ ok: false, errorCode: 'tls', message: sentence, detail });
+    // The OpenAPI document names the field where the views have it.
+    const doc = JSON.stringify(await json(t.app.request('/api/openapi.json')));
+    expect(doc).toContain("The library's own words behind `summary`, verbatim and redacted");
+    expect(doc).toContain("The library's own words behind `message`, verbatim and redacted");
+  });
+
   it('counts a test run on unsaved settings when the account is then created with them', async () => {
     const tested = await json(
       t.call('POST', '/api/v1/connection-tests', { direction: 'outgoing', outgoing: smtp(PASSWORD) }),
