@@ -12,6 +12,7 @@ import { deliveriesInFlight, releaseInFlight } from './inFlight';
 import { defaultWebhookPolicy } from './policy';
 import { recordAttempts } from './recordAttempts';
 import { replayDelivery } from './replayDelivery';
+import { runDispatcher } from './runDispatcher';
 
 const HOUR = 3600_000;
 
@@ -173,6 +174,54 @@ describe.each(backends)('the first write of a dispatcher on %s', (backend) => {
         .from(webhookEndpoints)
         .where(eq(webhookEndpoints.id, endpointId));
       expect(endpoint?.failingSince).not.toBeNull();
+    } finally {
+      await env.close();
+    }
+  });
+});
+
+describe('a dispatcher on the embedded database that stops', () => {
+  it('lets go of the deliveries it held even when its run ended in the middle of a claim', async () => {
+    const env = await createTestEnv('pglite');
+    try {
+      await env.ctx.db
+        .insert(webhookEndpoints)
+        .values({ id: newId(), url: 'https://example.com/hook', secret: 'x' });
+      await env.ctx.db.transaction((tx) =>
+        emitEvents(tx, [{ type: 'message.sent', teamId: null, data: { messageId: 'm' } }]),
+      );
+      const abort = new AbortController();
+      let claimed: () => void = () => {};
+      const seen = new Promise<void>((r) => {
+        claimed = r;
+      });
+      const done = runDispatcher({
+        base: env.base,
+        workerId: 'throwing',
+        signal: abort.signal,
+        pollMs: 20,
+        onEvent: (e) => {
+          if (e.type !== 'claimed') return;
+          claimed();
+          throw new Error('the listener failed');
+        },
+      });
+      await seen;
+      abort.abort();
+      await done;
+      expect(deliveriesInFlight(env.ctx.db).size).toBe(0);
+      const again = await claimDeliveries({
+        ctx: env.ctx,
+        workerId: 'next',
+        limit: 10,
+        leaseMs: HOUR,
+        held: [],
+      });
+      expect(again).toHaveLength(1);
+      releaseInFlight(
+        env.ctx.db,
+        again.map((d) => d.id),
+      );
     } finally {
       await env.close();
     }

@@ -210,56 +210,64 @@ export async function runDispatcher(opts: DispatcherOptions): Promise<void> {
     context: { workerId: opts.workerId, concurrency, leaseMs: policy.leaseMs, pollMs },
   });
 
-  let idle = false;
-  while (!opts.signal.aborted) {
-    let claimed = 0;
-    if (mayClaim()) {
-      try {
-        const rows = await claimDeliveries({
-          ctx,
-          workerId: opts.workerId,
-          limit: claimSize(),
-          leaseMs: policy.leaseMs,
-          held: [...inHand],
-        });
-        claimed = rows.length;
-        if (claimed > 0) {
-          emit({ type: 'claimed', count: claimed });
-          for (const r of rows) inHand.add(r.id);
-          const signerOf = await signersOf(rows).catch((err) => {
-            for (const r of rows) inHand.delete(r.id);
-            releaseInFlight(
-              ctx.db,
-              rows.map((r) => r.id),
-            );
-            throw err;
-          });
-          for (const r of rows) ready.push(() => deliver(r, signerOf(r.endpointId)));
-          pump();
-        }
-      } catch (err) {
-        emit({ type: 'error', message: (err as Error).message });
-      }
-    }
-    if (claimed > 0 && mayClaim()) continue;
-    if (claimed === 0 && inHand.size === 0) {
-      if (!idle) emit({ type: 'idle' });
-      idle = true;
-      if (opts.exitWhenIdle) break;
-    } else idle = false;
-    await wake.wait(inHand.size > 0 ? Math.min(pollMs, 50) : pollMs, opts.signal);
+  try {
+    await dispatch();
+  } finally {
+    // On PGlite the deliveries in hand are held in memory only: whatever happened, let go of them.
+    clearInterval(renewer);
+    releaseInFlight(ctx.db, inHand);
   }
-  // Let what is in flight finish and be written; anything unwritten returns with its lease.
-  while (posting > 0 || ready.length > 0) await wake.wait(1000);
-  await flush();
-  clearInterval(renewer);
-  releaseInFlight(ctx.db, inHand);
   await writeLog(ctx, {
     message: opts.signal.aborted
       ? `Webhook dispatcher ${opts.workerId} stopped`
       : `Webhook dispatcher ${opts.workerId} stopped: nothing left to deliver`,
     context: { workerId: opts.workerId, reason: opts.signal.aborted ? 'stopped' : 'idle' },
   });
+
+  async function dispatch(): Promise<void> {
+    let idle = false;
+    while (!opts.signal.aborted) {
+      let claimed = 0;
+      if (mayClaim()) {
+        try {
+          const rows = await claimDeliveries({
+            ctx,
+            workerId: opts.workerId,
+            limit: claimSize(),
+            leaseMs: policy.leaseMs,
+            held: [...inHand],
+          });
+          claimed = rows.length;
+          for (const r of rows) inHand.add(r.id);
+          if (claimed > 0) {
+            emit({ type: 'claimed', count: claimed });
+            const signerOf = await signersOf(rows).catch((err) => {
+              for (const r of rows) inHand.delete(r.id);
+              releaseInFlight(
+                ctx.db,
+                rows.map((r) => r.id),
+              );
+              throw err;
+            });
+            for (const r of rows) ready.push(() => deliver(r, signerOf(r.endpointId)));
+            pump();
+          }
+        } catch (err) {
+          emit({ type: 'error', message: (err as Error).message });
+        }
+      }
+      if (claimed > 0 && mayClaim()) continue;
+      if (claimed === 0 && inHand.size === 0) {
+        if (!idle) emit({ type: 'idle' });
+        idle = true;
+        if (opts.exitWhenIdle) break;
+      } else idle = false;
+      await wake.wait(inHand.size > 0 ? Math.min(pollMs, 50) : pollMs, opts.signal);
+    }
+    // Let what is in flight finish and be written; anything unwritten returns with its lease.
+    while (posting > 0 || ready.length > 0) await wake.wait(1000);
+    await flush();
+  }
 }
 
 /** A Main Log row about the dispatcher itself; a database that cannot take it must not stop it. */
