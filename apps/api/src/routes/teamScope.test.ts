@@ -9,6 +9,7 @@ const lists = [
   '/api/v1/messages',
   '/api/v1/inbox',
   '/api/v1/logs',
+  '/api/v1/reports/accounts.csv',
   '/api/v1/reports/delivery',
   '/api/v1/reports/delivery.csv',
   '/api/v1/suppressions',

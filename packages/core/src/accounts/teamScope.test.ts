@@ -4,6 +4,7 @@ import type { Ctx } from '../context';
 import { listInbox } from '../incoming/inbox';
 import { queryLogs } from '../logs/queryLogs';
 import { listMessages } from '../outbox/listMessages';
+import { accountsCsv } from '../reports/accountsCsv';
 import { deliveryReport } from '../reports/deliveryReport';
 import { exportSuppressions } from '../suppressions/exportSuppressions';
 import { listSuppressions } from '../suppressions/listSuppressions';
@@ -110,6 +111,9 @@ describe.each(backends)('the lists narrowed to a team (teamId) on %s', (backend)
     expect(await hooksOf(env.ctx, 'system')).toEqual(['w-sys']);
     const accounts = await listAccounts({ ctx: env.ctx, input: { teamId: 'system' } });
     expect(accounts.items.map((a) => a.id)).toEqual(['sys']);
+    const inventory = await accountsCsv({ ctx: env.ctx, input: { teamId: 't1' } });
+    expect(inventory).toContain('Sales box');
+    expect(inventory).not.toContain('Support box');
   });
 
   it('never widens: a Support admin asking for Sales or for the system sees only what they may read', async () => {

@@ -1,7 +1,10 @@
-import { asc, inArray, isNull, or } from 'drizzle-orm';
+import { and, asc, inArray, isNull, or } from 'drizzle-orm';
 import { outgoingView } from '../accounts/codec';
+import { teamScopeOn } from '../accounts/teamScope';
 import type { Ctx } from '../context';
 import { accountDefaults, accounts, teams } from '../db/schema';
+import { parseInput } from '../errors';
+import { accountsCsvQuerySchema } from '../schemas/reports';
 import { outgoingSummary } from '../transports/summaries';
 import { csvLine } from './csv';
 
@@ -33,15 +36,20 @@ const HEADER = [
   'updated_by',
 ];
 
-/** The accounts report as CSV (every stage, no secrets), for the accounts the actor may read. */
-export async function accountsCsv({ ctx }: { ctx: Ctx }): Promise<string> {
+/** The accounts report as CSV (every stage, no secrets), for the accounts the actor may read, of one team if asked. */
+export async function accountsCsv({ ctx, input }: { ctx: Ctx; input?: unknown }): Promise<string> {
+  const q = parseInput(accountsCsvQuerySchema, input ?? {});
   const scope =
     ctx.actor.role === 'team_admin'
       ? ctx.actor.teamIds.length
         ? or(isNull(accounts.teamId), inArray(accounts.teamId, ctx.actor.teamIds))
         : isNull(accounts.teamId)
       : undefined;
-  const rows = await ctx.db.select().from(accounts).where(scope).orderBy(asc(accounts.name));
+  const rows = await ctx.db
+    .select()
+    .from(accounts)
+    .where(and(scope, teamScopeOn(accounts.teamId, q.teamId)))
+    .orderBy(asc(accounts.name));
   const teamNames = new Map((await ctx.db.select().from(teams)).map((t) => [t.id, t.name]));
   const defaults = await ctx.db.select().from(accountDefaults);
   let out = csvLine(HEADER);

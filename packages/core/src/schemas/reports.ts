@@ -9,6 +9,9 @@ export const deliveryReportQuerySchema = z.object({
   /** Messages sent through a team's accounts, or (`system`) through system accounts. */
   teamId: teamScopeParam,
 });
+/** `GET /reports/accounts.csv`: the accounts list's team filter. */
+export const accountsCsvQuerySchema = z.object({ teamId: teamScopeParam });
+
 export type DeliveryReportQuery = z.input<typeof deliveryReportQuerySchema>;
 
 export const deliveryRowSchema = z.object({

@@ -1,6 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import {
   accountsCsv,
+  accountsCsvQuerySchema,
   deliveryCsv,
   deliveryReport,
   deliveryReportQuerySchema,
@@ -18,13 +19,15 @@ reportRoutes.openapi(
     tags: ['Reports'],
     summary: 'Every account (all stages, no secrets) as CSV',
     security,
+    request: { query: accountsCsvQuerySchema },
     responses: {
       200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } },
+      400: problems[400],
       401: problems[401],
     },
   }),
   async (c) => {
-    const csv = await accountsCsv({ ctx: c.get('ctx') });
+    const csv = await accountsCsv({ ctx: c.get('ctx'), input: c.req.valid('query') });
     const day = new Date().toISOString().slice(0, 10);
     return c.body(csv, 200, {
       'content-type': 'text/csv; charset=utf-8',
