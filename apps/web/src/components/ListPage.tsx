@@ -31,6 +31,8 @@ export type ListPageProps<T> = {
   /** A whole row is a target for the mouse; pages put a real link or button in a cell for keyboards. */
   onRowClick?: (item: T) => void;
   pagerLabel: string;
+  /** The header's team scope the list is narrowed to, said on the count line (`5 shown of 5 · Sales team`). */
+  scope?: string | undefined;
   /** The page to show next, as the cursor to keep in the URL (undefined: the newest rows). */
   onCursor: (cursor: string | undefined) => void;
   style?: JSX.CSSProperties;
@@ -92,7 +94,7 @@ export function ListPage<T>(props: ListPageProps<T>) {
           </tbody>
         </table>
       </div>
-      <ListPager list={props.list} label={props.pagerLabel} onCursor={props.onCursor} />
+      <ListPager list={props.list} label={props.pagerLabel} scope={props.scope} onCursor={props.onCursor} />
     </section>
   );
 }

@@ -67,11 +67,13 @@ export type CursorPage = {
 
 /**
  * Keyset paging under a long list (nothing while it loads or failed): how many rows match (counted up to
- * 1,000), Newest, Newer and Older. `onCursor` gets the cursor to put in the URL (undefined: the newest).
+ * 1,000) and in which team scope, Newest, Newer and Older. `onCursor` gets the cursor to put in the URL (undefined: the newest).
  */
 export function ListPager(props: {
   list: CursorPage | undefined;
   label: string;
+  /** The header's team scope the list is narrowed to (`Sales team`), said after the count. */
+  scope?: string | undefined;
   onCursor: (cursor: string | undefined) => void;
 }) {
   return (
@@ -81,6 +83,7 @@ export function ListPager(props: {
           <span aria-live="polite">
             {d().items.length} shown of {d().total.toLocaleString('en')}
             {d().totalCapped ? '+' : ''}
+            {props.scope ? ` · ${props.scope}` : ''}
           </span>
           <span class="spacer" />
           <button

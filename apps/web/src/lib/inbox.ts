@@ -1,8 +1,13 @@
 import type { CursorListResult, InboxMessage, InboxSummary } from '@mailroom/core/schemas';
 import { get, post } from './api';
 
-export const listInbox = (q: { accountId?: string; q?: string; cursor?: string; pageSize?: number }) =>
-  get<CursorListResult<InboxSummary>>('/inbox', q);
+export const listInbox = (q: {
+  accountId?: string;
+  teamId?: string | undefined;
+  q?: string;
+  cursor?: string;
+  pageSize?: number;
+}) => get<CursorListResult<InboxSummary>>('/inbox', q);
 export const getInboxMessage = (id: string) => get<InboxMessage>(`/inbox/${encodeURIComponent(id)}`);
 export const rawUrl = (id: string) => `/api/v1/inbox/${encodeURIComponent(id)}/raw`;
 export const fetchNow = (accountId: string) =>

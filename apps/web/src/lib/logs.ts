@@ -3,6 +3,7 @@ import { get } from './api';
 
 export type LogParams = {
   q?: string;
+  teamId?: string | undefined;
   since?: string;
   until?: string;
   levels: string[];
@@ -29,6 +30,7 @@ export const fetchLogs = (p: LogParams) => {
   const filter = composeFilter(p.group, p.levels);
   return get<CursorListResult<LogEntry>>('/logs', {
     q: p.q,
+    teamId: p.teamId,
     since: p.since,
     until: p.until,
     filter: filter ? JSON.stringify(filter) : undefined,

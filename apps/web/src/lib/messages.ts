@@ -4,6 +4,7 @@ import { get, post } from './api';
 export const listMessages = (q: {
   status?: string;
   accountId?: string;
+  teamId?: string | undefined;
   q?: string;
   cursor?: string;
   pageSize?: number;

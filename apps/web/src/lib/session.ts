@@ -1,6 +1,6 @@
 // Who is signed in, held once for the whole app; the CSRF token travels with it.
 import type { Me, Team } from '@mailroom/core/schemas';
-import { createSignal } from 'solid-js';
+import { createEffect, createSignal, on } from 'solid-js';
 import { ApiError, get, patch, post, setCsrfToken } from './api';
 
 const [me, setMe] = createSignal<Me | null | undefined>(undefined);
@@ -105,3 +105,19 @@ export function loadTeams(force = false): Promise<void> {
 }
 export const teamName = (id: string | null | undefined) =>
   id == null ? 'System' : (teams().find((t) => t.id === id)?.name ?? id);
+
+/**
+ * The header's scope as the lists' `teamId` filter (a team's id or `system`); undefined for every team,
+ * and for people who are not admins (the switcher is shown to admins only, so it never hides rows).
+ */
+export const scopeTeamId = () => (isAdmin() ? teamScope() || undefined : undefined);
+
+/** What a list narrowed to a team says it shows: `Sales team`, `System only`, or nothing for every team. */
+export const teamScopeLabelOf = (id: string | undefined) =>
+  !id ? undefined : id === 'system' || id === 'null' ? 'System only' : `${teamName(id)} team`;
+
+/** The header's scope as a list says it: `Sales team`, `System only`, or nothing. */
+export const teamScopeLabel = () => teamScopeLabelOf(scopeTeamId());
+
+/** Runs `fn` when the header's scope changes (not at first): a list drops its cursor, which was another list's. */
+export const onTeamScopeChange = (fn: () => void) => createEffect(on(scopeTeamId, fn, { defer: true }));

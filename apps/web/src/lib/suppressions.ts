@@ -9,7 +9,7 @@ import { API, del, get, post, qs, request } from './api';
 export const listSuppressions = (q: {
   q?: string;
   reason?: string;
-  scope?: string;
+  teamId?: string | undefined;
   cursor?: string;
   pageSize?: number;
 }) => get<CursorListResult<SuppressionView>>('/suppressions', q);
@@ -20,5 +20,5 @@ export const importSuppressions = (csv: string, teamId?: string) =>
     query: { teamId },
     raw: { body: csv, type: 'text/csv' },
   });
-/** The export is a download: a plain link, sent with the session cookie. */
-export const exportUrl = () => `${API}/suppressions/export${qs({})}`;
+/** The export is a download: a plain link, sent with the session cookie; the list's team filter with it. */
+export const exportUrl = (teamId?: string) => `${API}/suppressions/export${qs({ teamId })}`;

@@ -10,8 +10,10 @@ import type {
 import { del, get, patch, post } from './api';
 
 /** The endpoint list in the shape the list page pages through (one page: endpoints are few). */
-export const listWebhooks = async (): Promise<CursorListResult<Webhook>> => {
-  const r = await get<ListResult<Webhook>>('/webhooks', { pageSize: 500 });
+export const listWebhooks = async (q: {
+  teamId?: string | undefined;
+}): Promise<CursorListResult<Webhook>> => {
+  const r = await get<ListResult<Webhook>>('/webhooks', { teamId: q.teamId, pageSize: 500 });
   return { ...r, nextCursor: null, prevCursor: null, totalCapped: false };
 };
 export const createWebhook = (body: WebhookInput) => post<WebhookWithSecret>('/webhooks', body);

@@ -8,7 +8,7 @@ import { qs } from '../lib/api';
 import { relTime } from '../lib/format';
 import { fetchNow, listInbox } from '../lib/inbox';
 import { latest } from '../lib/resource';
-import { canEdit } from '../lib/session';
+import { canEdit, onTeamScopeChange, scopeTeamId, teamScopeLabel } from '../lib/session';
 import { InboxDrawer } from './inbox/InboxDrawer';
 
 /** Mail fetched from the accounts' IMAP mailboxes and POP3 maildrops; a message opens at /inbox/:id. */
@@ -21,9 +21,16 @@ export default function Inbox() {
   onMount(() => void loadAccountNames(true));
   const incomingAccounts = () => allAccounts().filter((a) => a.incoming && a.stage === 'active');
   const [data, { refetch }] = createResource(
-    () => ({ accountId: search.accountId, q: search.q, cursor: search.cursor, pageSize: 50 }),
+    () => ({
+      accountId: search.accountId,
+      teamId: scopeTeamId(),
+      q: search.q,
+      cursor: search.cursor,
+      pageSize: 50,
+    }),
     listInbox,
   );
+  onTeamScopeChange(() => search.cursor && setSearch({ cursor: undefined }));
   // The drawer's URL keeps the list's filters, so closing it returns to the same view.
   const filters = () => qs({ accountId: search.accountId, q: search.q, cursor: search.cursor });
   const href = (id: string) => `/inbox/${id}${filters()}`;
@@ -150,6 +157,7 @@ export default function Inbox() {
         }
         onRowClick={(m) => navigate(href(m.id))}
         pagerLabel="Inbox pages"
+        scope={teamScopeLabel()}
         onCursor={(cursor) => setSearch({ cursor })}
       />
       <InboxDrawer id={params.id} onClose={() => navigate(`/inbox${filters()}`)} />

@@ -15,6 +15,7 @@ import { accountName, allAccounts, loadAccountNames } from '../lib/accountNames'
 import { dateTimeSec, humanize } from '../lib/format';
 import { fetchLogs } from '../lib/logs';
 import { latest } from '../lib/resource';
+import { onTeamScopeChange, scopeTeamId, teamScopeLabel } from '../lib/session';
 
 type Params = {
   q?: string;
@@ -105,6 +106,7 @@ export default function Logs() {
   const [data] = createResource(
     () => ({
       q: params.q,
+      teamId: scopeTeamId(),
       since: since(),
       until: params.range === 'custom' ? params.until : undefined,
       levels: chosenLevels(),
@@ -116,6 +118,7 @@ export default function Logs() {
     }),
     fetchLogs,
   );
+  onTeamScopeChange(() => params.cursor && setParams({ cursor: undefined }));
 
   const columns: ListColumn<LogEntry>[] = [
     { header: 'Time', cellClass: 'mono', cell: (l) => dateTimeSec(l.at) },
@@ -292,6 +295,7 @@ export default function Logs() {
         empty="No log entries match."
         onRowClick={setDetail}
         pagerLabel="Log pages"
+        scope={teamScopeLabel()}
         onCursor={(cursor) => setParams({ cursor })}
       />
       <Modal drawer open={!!detail()} onOpenChange={(o) => !o && setDetail(null)} title="Log entry">

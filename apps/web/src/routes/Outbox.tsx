@@ -10,7 +10,7 @@ import { qs } from '../lib/api';
 import { relTime } from '../lib/format';
 import { listMessages } from '../lib/messages';
 import { latest } from '../lib/resource';
-import { canEdit } from '../lib/session';
+import { canEdit, onTeamScopeChange, scopeTeamId, teamScopeLabel } from '../lib/session';
 import { ComposeDialog } from './outbox/ComposeDialog';
 import { MessageDrawer } from './outbox/MessageDrawer';
 
@@ -34,9 +34,16 @@ export default function Outbox() {
   // Fresh on each visit: an account created a minute ago must be pickable here.
   onMount(() => void loadAccountNames(true));
   const [data, { refetch }] = createResource(
-    () => ({ status: search.status, q: search.q, cursor: search.cursor, pageSize: 50 }),
+    () => ({
+      status: search.status,
+      q: search.q,
+      teamId: scopeTeamId(),
+      cursor: search.cursor,
+      pageSize: 50,
+    }),
     listMessages,
   );
+  onTeamScopeChange(() => search.cursor && setSearch({ cursor: undefined }));
   // The drawer's URL keeps the list's filters, so closing it returns to the same view.
   const filters = () => qs({ status: search.status, q: search.q, cursor: search.cursor });
   const href = (id: string) => `/outbox/${id}${filters()}`;
@@ -137,6 +144,7 @@ export default function Outbox() {
         }
         onRowClick={(m) => open(m.id)}
         pagerLabel="Message pages"
+        scope={teamScopeLabel()}
         onCursor={(cursor) => setSearch({ cursor })}
       />
       <MessageDrawer

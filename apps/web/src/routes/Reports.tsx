@@ -5,6 +5,7 @@ import { ErrorBanner } from '../components/ErrorBanner';
 import { Icon } from '../components/Icon';
 import { API, get, qs } from '../lib/api';
 import { latest } from '../lib/resource';
+import { scopeTeamId, teamScopeLabel } from '../lib/session';
 
 type GroupBy = DeliveryReport['groupBy'];
 const day = (d: Date) => d.toISOString().slice(0, 10);
@@ -45,8 +46,9 @@ export default function Reports() {
   // A period that ends before it starts is refused here, on the field: asking the API would only show its
   // error above an empty table that claims "No mail in this period".
   const backwards = () => !!from() && !!to() && from() > to();
+  // The header's team switcher scopes the report and both downloads.
   const [report] = createResource(
-    () => !backwards() && { from: from(), to: to(), groupBy: groupBy() },
+    () => !backwards() && { from: from(), to: to(), groupBy: groupBy(), teamId: scopeTeamId() },
     (q) => get<DeliveryReport>('/reports/delivery', q),
   );
   // The last good report belongs to another period: not shown while this one is refused.
@@ -67,8 +69,15 @@ export default function Reports() {
       <div class="stack">
         <section class="card" aria-labelledby="r-acc">
           <header>
-            <h2 id="r-acc">Accounts report</h2>
-            <a class="btn" href={`${API}/reports/accounts.csv`} download="mailroom-accounts.csv">
+            <h2 id="r-acc">
+              Accounts report
+              <ScopeNote />
+            </h2>
+            <a
+              class="btn"
+              href={`${API}/reports/accounts.csv${qs({ teamId: scopeTeamId() })}`}
+              download="mailroom-accounts.csv"
+            >
               <Icon name="chart" /> Download CSV
             </a>
           </header>
@@ -79,11 +88,14 @@ export default function Reports() {
         </section>
         <section class="card" aria-labelledby="r-del">
           <header>
-            <h2 id="r-del">Delivery</h2>
+            <h2 id="r-del">
+              Delivery
+              <ScopeNote />
+            </h2>
             <Show when={!backwards()}>
               <a
                 class="btn"
-                href={`${API}/reports/delivery.csv${qs({ from: from(), to: to(), groupBy: groupBy() })}`}
+                href={`${API}/reports/delivery.csv${qs({ from: from(), to: to(), groupBy: groupBy(), teamId: scopeTeamId() })}`}
                 download="mailroom-delivery.csv"
                 aria-label="Download CSV of the delivery report"
               >
@@ -165,7 +177,7 @@ export default function Reports() {
                           ? 'Choose a To date on or after the From date.'
                           : report.error
                             ? ''
-                            : 'No mail in this period.'}
+                            : `No mail in this period${teamScopeLabel() ? ` for ${teamScopeLabel()}` : ''}.`}
                       </td>
                     </tr>
                   }
@@ -202,5 +214,14 @@ export default function Reports() {
         </section>
       </div>
     </>
+  );
+}
+
+/** The header's team scope beside a report's title (` · Sales team`), nothing for every team. */
+function ScopeNote() {
+  return (
+    <Show when={teamScopeLabel()}>
+      <span class="muted"> · {teamScopeLabel()}</span>
+    </Show>
   );
 }

@@ -18,7 +18,7 @@ import { apiErrors, type FieldErrors, validate } from '../lib/form';
 import { humanize, relTime } from '../lib/format';
 import { latest } from '../lib/resource';
 import { canManageScope, defaultScope, scopeLabel } from '../lib/scope';
-import { canEdit, loadTeams, teams } from '../lib/session';
+import { canEdit, loadTeams, onTeamScopeChange, scopeTeamId, teamScopeLabelOf, teams } from '../lib/session';
 import {
   addSuppression,
   exportUrl,
@@ -42,10 +42,19 @@ export default function Suppressions() {
     scope?: string;
     cursor?: string;
   }>();
+  // The header's team switcher scopes the list (and its CSV) unless the URL names a scope itself.
+  const teamFilter = () => search.scope ?? scopeTeamId();
   const [data, { refetch }] = createResource(
-    () => ({ q: search.q, reason: search.reason, scope: search.scope, cursor: search.cursor, pageSize: 50 }),
+    () => ({
+      q: search.q,
+      reason: search.reason,
+      teamId: teamFilter(),
+      cursor: search.cursor,
+      pageSize: 50,
+    }),
     listSuppressions,
   );
+  onTeamScopeChange(() => search.cursor && setSearch({ cursor: undefined }));
   onMount(() => void loadTeams());
   const [adding, setAdding] = createSignal(false);
   const [removing, setRemoving] = createSignal<SuppressionView | null>(null);
@@ -136,7 +145,7 @@ export default function Suppressions() {
           </p>
         </div>
         <div class="actions">
-          <a class="btn" href={exportUrl()} download="">
+          <a class="btn" href={exportUrl(teamFilter())} download="">
             Export CSV
           </a>
           <Show when={canEdit()}>
@@ -190,7 +199,7 @@ export default function Suppressions() {
               <label for="sup-scope">Scope</label>
               <select
                 id="sup-scope"
-                value={search.scope ?? ''}
+                value={teamFilter() ?? ''}
                 onChange={(e) => setSearch({ scope: e.currentTarget.value || undefined, cursor: undefined })}
               >
                 <option value="">All scopes</option>
@@ -207,11 +216,12 @@ export default function Suppressions() {
         errorTitle="Could not load the suppression list"
         empty={
           <>
-            No suppressed address{search.q || search.reason || search.scope ? ' matches' : ' yet'}. Hard
+            No suppressed address{search.q || search.reason || teamFilter() ? ' matches' : ' yet'}. Hard
             bounces and complaints fetched by a bounce mailbox add addresses here.
           </>
         }
         pagerLabel="Suppression list pages"
+        scope={teamScopeLabelOf(teamFilter())}
         onCursor={(cursor) => setSearch({ cursor })}
       />
       <AddDialog open={adding()} onClose={() => setAdding(false)} onAdded={() => void refetch()} />

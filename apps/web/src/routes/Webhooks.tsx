@@ -18,7 +18,7 @@ import { apiErrors, type FieldErrors, validate } from '../lib/form';
 import { dateTimeSec, relTime } from '../lib/format';
 import { latest } from '../lib/resource';
 import { canManageScope, defaultScope, scopeLabel } from '../lib/scope';
-import { canEdit, loadTeams } from '../lib/session';
+import { canEdit, loadTeams, scopeTeamId, teamScopeLabel } from '../lib/session';
 import {
   createWebhook,
   deleteWebhook,
@@ -45,7 +45,7 @@ const deliveryTone: Record<string, string> = {
 
 /** Endpoints that receive signed events: add, edit, enable or disable, rotate the secret, test, see every attempt. */
 export default function Webhooks() {
-  const [data, { refetch }] = createResource(listWebhooks);
+  const [data, { refetch }] = createResource(() => ({ teamId: scopeTeamId() }), listWebhooks);
   onMount(() => void loadTeams());
   const [editing, setEditing] = createSignal<Webhook | 'new' | null>(null);
   const [secret, setSecret] = createSignal<{ title: string; secret: string } | null>(null);
@@ -198,9 +198,19 @@ export default function Webhooks() {
         loading={data.loading}
         error={data.error}
         errorTitle="Could not load the webhook endpoints"
-        empty={<>No endpoint yet. Add one to receive events as they happen.</>}
+        empty={
+          teamScopeLabel() ? (
+            <>
+              No endpoint in this scope ({teamScopeLabel()}). Choose “All teams” in the header to see every
+              one.
+            </>
+          ) : (
+            <>No endpoint yet. Add one to receive events as they happen.</>
+          )
+        }
         onRowClick={(w) => setViewing(w)}
         pagerLabel="Webhook endpoint pages"
+        scope={teamScopeLabel()}
         onCursor={() => {}}
       />
       <EndpointDialog
