@@ -240,4 +240,63 @@ describe('health from real traffic', () => {
     expect(text).not.toContain('smtp_auth');
     await check('logs-filtered');
   });
+
+  it("says a failed TLS handshake in a sentence, OpenSSL's line under Technical detail: fetch, test and outbox", async () => {
+    // Implicit TLS to ports that speak plain POP3 and SMTP: OpenSSL reads the greeting as a TLS record.
+    const created = await api('POST', '/accounts', {
+      name: 'Wrong security',
+      incoming: {
+        protocol: 'pop3',
+        host: '127.0.0.1',
+        port: strict.pop3Port,
+        security: 'tls',
+        auth: { method: 'password', username: USER, password: PASSWORD },
+        pollIntervalSec: 3600,
+      },
+      outgoing: {
+        transport: 'smtp',
+        host: '127.0.0.1',
+        port: strict.smtpPort,
+        security: 'tls',
+        auth: { method: 'password', username: USER, password: PASSWORD },
+        from: { address: USER },
+        sendMode: 'immediate',
+      },
+    });
+    expect(created.status).toBe(201);
+    const id = String(created.body.id);
+    const sentence = 'The server did not answer in TLS';
+    const openssl = /SSL routines.*wrong version number/;
+    /** The sentence shows; OpenSSL's line is folded away until "Technical detail" is opened. */
+    async function expectFolded(where: ReturnType<Page['locator']>) {
+      await expect.poll(() => where.textContent()).toContain(sentence);
+      const details = where.locator('details').first();
+      expect(await details.locator('p').isVisible()).toBe(false);
+      await details.getByText('Technical detail').click();
+      await expect.poll(() => details.locator('p').textContent()).toMatch(openssl);
+      expect(await details.locator('p').isVisible()).toBe(true);
+    }
+
+    await page.goto(`${product.url}/accounts/${id}`);
+    await page.getByRole('button', { name: 'Fetch now' }).click();
+    const fetching = widget('Sending and fetching').getByRole('region', { name: 'Fetching' });
+    await expectFolded(fetching);
+
+    await page.getByRole('button', { name: 'Test outgoing connection' }).click();
+    await expect.poll(() => page.getByTestId('test-result').textContent()).toContain('Failed: TLS');
+    await page.reload();
+    await expectFolded(widget('Health and last test'));
+    await check('account-tls-detail');
+
+    const sent = await api('POST', '/messages', {
+      accountId: id,
+      to: ['ann@example.net'],
+      subject: 'Hi',
+      text: 'Hi',
+    });
+    const messageId = String(sent.body.id ?? sent.body.messageId);
+    await page.goto(`${product.url}/outbox/${messageId}`);
+    await expectFolded(page.getByRole('dialog'));
+    await check('outbox-message-tls-detail');
+  });
 });
