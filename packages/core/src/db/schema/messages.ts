@@ -70,6 +70,7 @@ export const messages = pgTable(
     index('messages_lease_idx').on(t.leaseExpiresAt).where(sql`${t.status} = 'sending'`),
     // The outbox list pages newest first by (created_at, id): one index per filter it offers.
     index('messages_account_idx').on(t.accountId, t.createdAt, t.id),
+    index('messages_team_idx').on(t.teamId, t.createdAt, t.id),
     index('messages_created_idx').on(t.createdAt, t.id),
     index('messages_status_created_idx').on(t.status, t.createdAt, t.id),
     index('messages_bulk_idx').on(t.bulkId, t.createdAt, t.id).where(sql`${t.bulkId} is not null`),

@@ -1,0 +1,1 @@
+CREATE INDEX "messages_team_idx" ON "messages" USING btree ("team_id","created_at","id");
