@@ -32,6 +32,20 @@ describe('account health from its directions', () => {
     });
   });
 
+  it('joins reasons that end in a sentence without a full stop before the semicolon', () => {
+    expect(
+      combineHealth([
+        part('failing', 'Outgoing: a delivery failed (tls): The server does not offer STARTTLS.'),
+        part('failing', 'Incoming: fetch failed (tls): The server answered in plain text.'),
+      ]).reason,
+    ).toBe(
+      'Outgoing: a delivery failed (tls): The server does not offer STARTTLS; Incoming: fetch failed (tls): The server answered in plain text.',
+    );
+    expect(
+      combineHealth([part('unknown', 'Outgoing: not tested yet.'), part('unknown', 'Incoming: x.')]).reason,
+    ).toBe('Outgoing: not tested yet; Incoming: x.');
+  });
+
   it('falls back to the last test of a direction without newer evidence, and ignores directions the account lacks', () => {
     const row = {
       outgoing: {} as AccountRow['outgoing'],

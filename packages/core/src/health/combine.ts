@@ -38,19 +38,21 @@ export function combineHealth(parts: HealthPart[]): { health: Health; reason: st
   if (known.length === 0)
     return {
       health: 'unknown',
-      reason:
-        parts
-          .map((p) => p.reason)
-          .filter((r): r is string => !!r)
-          .join('; ') || null,
+      reason: joinReasons(parts.map((p) => p.reason)),
     };
   const worst = known.reduce((a, b) => (rank[b.health] > rank[a.health] ? b : a));
   const reasons =
     worst.health === 'ok'
       ? known.map((p) => p.reason)
       : known.filter((p) => rank[p.health] > rank.ok).map((p) => p.reason);
-  const text = reasons.filter((r): r is string => !!r).join('; ');
-  return { health: worst.health, reason: text || null };
+  return { health: worst.health, reason: joinReasons(reasons) };
+}
+
+/** "A. ; B." reads badly: every reason but the last loses its closing full stop before the semicolon. */
+function joinReasons(reasons: (string | null | undefined)[]): string | null {
+  const present = reasons.filter((r): r is string => !!r);
+  const text = present.map((r, i) => (i < present.length - 1 ? r.replace(/\.$/, '') : r)).join('; ');
+  return text || null;
 }
 
 /** The account's health with `direction`'s part replaced by `part`. */
