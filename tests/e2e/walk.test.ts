@@ -215,6 +215,19 @@ describe('admin web UI', () => {
       .poll(() => page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.type))
       .toBe('password');
     await page.getByRole('button', { name: 'Keep stored' }).press('Enter');
+    // A test towards another port would take the stored password elsewhere: the password field says
+    // so, and the banner points at it in words, not with the API's path.
+    const editPort = page.locator('input[name="out-port"]');
+    await editPort.fill(String(product.smtpPort + 1));
+    await page.getByRole('button', { name: 'Test outgoing' }).press('Enter');
+    const testProblem = page.getByRole('alert').filter({ hasText: 'The test could not run' });
+    await expect
+      .poll(() => testProblem.textContent())
+      .toContain('Correct the marked field, then test again.');
+    expect(await testProblem.textContent()).not.toContain('outgoing.auth');
+    expect(await testProblem.textContent()).toContain('Type the secret again');
+    expect(await page.getByText('re-enter the secret: the port changed').count()).toBe(1);
+    await editPort.fill(String(product.smtpPort));
     await page.getByRole('button', { name: 'Save & close' }).press('Enter');
     await page.getByRole('heading', { level: 1, name: ACCOUNT, exact: true }).waitFor();
     expect(await page.getByRole('region', { name: 'Outgoing' }).textContent()).toContain(

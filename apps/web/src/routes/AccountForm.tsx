@@ -26,7 +26,7 @@ import {
   toPatch,
 } from '../lib/accountDraft';
 import { createAccount, getAccount, testSettings, updateAccount } from '../lib/accounts';
-import { errorMessage } from '../lib/api';
+import { ApiError, errorMessage } from '../lib/api';
 import { applyAutoconfig } from '../lib/autoconfigFill';
 import { deliverabilityOption } from '../lib/deliverability';
 import { apiErrors, type FieldErrors, focusFirstError, validate } from '../lib/form';
@@ -198,6 +198,8 @@ export default function AccountForm() {
   });
 
   const [errors, setErrors] = createSignal<FieldErrors>({});
+  // Whether the field errors on screen came from Save or from a test: the banner says which did not happen.
+  const [errorsFrom, setErrorsFrom] = createSignal<'save' | 'test'>('save');
   const [saving, setSaving] = createSignal(false);
   const [testing, setTesting] = createSignal<Direction | null>(null);
   const [testResult, setTestResult] = createSignal<ConnectionTestResult>();
@@ -219,6 +221,7 @@ export default function AccountForm() {
 
   async function save(close: boolean) {
     const v = validate(accountInputSchema, toInput(draft));
+    setErrorsFrom('save');
     if (!v.ok) {
       setErrors(v.errors);
       focusFirstError(form);
@@ -252,6 +255,7 @@ export default function AccountForm() {
     const part = direction === 'outgoing' ? outgoingInput(draft.outgoing) : incomingInput(draft.incoming);
     const schema = direction === 'outgoing' ? outgoingInputSchema : incomingInputSchema;
     const v = validate(schema, part);
+    setErrorsFrom('test');
     if (!v.ok) {
       // Test errors use the same paths as Save, prefixed with the part.
       setErrors(Object.fromEntries(Object.entries(v.errors).map(([p, m]) => [`${direction}.${p}`, m])));
@@ -274,8 +278,16 @@ export default function AccountForm() {
       );
     } catch (e) {
       const fe = apiErrors(e);
-      if (Object.keys(fe).some((k) => k !== '')) setErrors(fe);
-      setTestError(e);
+      const fields = Object.keys(fe).filter((k) => k !== '');
+      if (fields.length > 0) {
+        // The fields say what is wrong in their own words; the banner points at them, not at API paths.
+        setErrors(fe);
+        focusFirstError(form);
+        const detail = `Correct the marked ${fields.length === 1 ? 'field' : 'fields'}, then test again.`;
+        setTestError(
+          e instanceof ApiError ? new ApiError({ ...e.problem, detail }, e.raw) : new Error(detail),
+        );
+      } else setTestError(e);
     } finally {
       setTesting(null);
     }
@@ -313,7 +325,9 @@ export default function AccountForm() {
         <Show when={unplaced().length || errors()['']}>
           <div class="banner error" role="alert">
             <div>
-              <strong>The account was not saved</strong>
+              <strong>
+                {errorsFrom() === 'test' ? 'The test could not run' : 'The account was not saved'}
+              </strong>
               <For each={unplaced()}>{([p, m]) => <p>{p ? `${p}: ${m}` : m}</p>}</For>
             </div>
           </div>
