@@ -1,8 +1,10 @@
 // Small display helpers shared by every screen.
 
 const rtf = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto', style: 'short' });
+// One date style everywhere ("Dec 1, 2026, 6:44 PM"); `dateTimeSec` is the same plus seconds, for
+// timelines where they matter (attempts, log lines, a message's sent/next try, a recipient's story).
 const dtf = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-const dtfSec = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'medium' });
+const dtfSec = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
 const tfSec = new Intl.DateTimeFormat(undefined, { timeStyle: 'medium' });
 
 /** "3 minutes ago" for recent times, a date beyond a week. */
@@ -19,7 +21,9 @@ export function relTime(iso: string | null | undefined): string {
   return dtf.format(t);
 }
 
+/** "Dec 1, 2026, 6:44 PM": every absolute time shown, in lists, drawers, dialogs and tooltips. */
 export const dateTime = (iso: string | null | undefined) => (iso ? dtf.format(Date.parse(iso)) : '—');
+/** "Dec 1, 2026, 6:44:53 PM": the same with seconds, where the order of events within a minute matters. */
 export const dateTimeSec = (iso: string | null | undefined) => (iso ? dtfSec.format(Date.parse(iso)) : '—');
 /** The time alone when `iso` falls on the same local day as `sameDayAs`, else date and time. */
 export const timeSec = (iso: string, sameDayAs: string) =>

@@ -348,7 +348,7 @@ function AccountRow(props: { account: AccountView; rowIndex: number }) {
           </For>
         </div>
       </td>
-      <td title={a().updatedAt}>{relTime(a().updatedAt)}</td>
+      <td title={dateTime(a().updatedAt)}>{relTime(a().updatedAt)}</td>
     </tr>
   );
 }

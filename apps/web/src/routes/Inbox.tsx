@@ -5,7 +5,7 @@ import { type ListColumn, ListPage } from '../components/ListPage';
 import { toast } from '../components/Toasts';
 import { allAccounts, loadAccountNames } from '../lib/accountNames';
 import { qs } from '../lib/api';
-import { relTime } from '../lib/format';
+import { dateTime, relTime } from '../lib/format';
 import { fetchNow, listInbox } from '../lib/inbox';
 import { latest } from '../lib/resource';
 import { canEdit, onTeamScopeChange, scopeTeamId, teamScopeLabel } from '../lib/session';
@@ -65,7 +65,7 @@ export default function Inbox() {
     { header: 'Account', cell: (m) => m.accountName ?? m.accountId },
     {
       header: 'Received',
-      title: (m) => m.date ?? m.fetchedAt,
+      title: (m) => dateTime(m.date ?? m.fetchedAt),
       cell: (m) => relTime(m.date ?? m.fetchedAt),
     },
   ];

@@ -7,7 +7,7 @@ import { Icon } from '../components/Icon';
 import { type ListColumn, ListPage } from '../components/ListPage';
 import { accountName, loadAccountNames } from '../lib/accountNames';
 import { qs } from '../lib/api';
-import { relTime } from '../lib/format';
+import { dateTime, relTime } from '../lib/format';
 import { listMessages } from '../lib/messages';
 import { latest } from '../lib/resource';
 import { canEdit, onTeamScopeChange, scopeTeamId, teamScopeLabel } from '../lib/session';
@@ -83,7 +83,7 @@ export default function Outbox() {
       ),
     },
     { header: 'Attempts', class: 'num', cell: (m) => m.attemptCount },
-    { header: 'Created', title: (m) => m.createdAt, cell: (m) => relTime(m.createdAt) },
+    { header: 'Created', title: (m) => dateTime(m.createdAt), cell: (m) => relTime(m.createdAt) },
   ];
 
   return (

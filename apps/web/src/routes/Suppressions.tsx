@@ -15,7 +15,7 @@ import { Modal } from '../components/Modal';
 import { ScopeField } from '../components/ScopeField';
 import { toast } from '../components/Toasts';
 import { apiErrors, type FieldErrors, validate } from '../lib/form';
-import { humanize, relTime } from '../lib/format';
+import { dateTime, humanize, relTime } from '../lib/format';
 import { latest } from '../lib/resource';
 import { canManageScope, defaultScope, scopeLabel } from '../lib/scope';
 import { canEdit, loadTeams, onTeamScopeChange, scopeTeamId, teamScopeLabelOf, teams } from '../lib/session';
@@ -84,7 +84,7 @@ export default function Suppressions() {
     },
     {
       header: 'Added',
-      title: (s) => s.createdAt,
+      title: (s) => dateTime(s.createdAt),
       cell: (s) => (
         <>
           {relTime(s.createdAt)}

@@ -15,7 +15,7 @@ import { Modal } from '../components/Modal';
 import { ScopeField } from '../components/ScopeField';
 import { toast } from '../components/Toasts';
 import { apiErrors, type FieldErrors, validate } from '../lib/form';
-import { dateTimeSec, relTime } from '../lib/format';
+import { dateTime, dateTimeSec, relTime } from '../lib/format';
 import { latest } from '../lib/resource';
 import { canManageScope, defaultScope, scopeLabel } from '../lib/scope';
 import { canEdit, loadTeams, scopeTeamId, teamScopeLabel } from '../lib/session';
@@ -72,7 +72,7 @@ export default function Webhooks() {
         {w.disabledReason ? 'Disabled by Mailroom' : 'Disabled'}
       </Badge>
     ) : w.failingSince ? (
-      <Badge tone="warn" title={`Failing since ${dateTimeSec(w.failingSince)}`}>
+      <Badge tone="warn" title={`Failing since ${dateTime(w.failingSince)}`}>
         Failing
       </Badge>
     ) : (
@@ -567,7 +567,7 @@ function DeliveriesDrawer(props: { endpoint: Webhook | null; canManage: boolean;
                 >
                   {(a) => (
                     <tr>
-                      <td title={a.at}>{dateTimeSec(a.at)}</td>
+                      <td>{dateTimeSec(a.at)}</td>
                       <td class="num">
                         <Badge tone={a.ok ? 'ok' : 'bad'}>{a.statusCode ?? a.errorCode ?? '—'}</Badge>
                       </td>

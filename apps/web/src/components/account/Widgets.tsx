@@ -169,7 +169,7 @@ export function HealthProps(props: { a: AccountView }) {
               <Badge tone={t.ok ? 'ok' : 'bad'}>
                 {t.ok ? 'Passed' : `Failed${t.errorCode ? ` (${errorLabel(t.errorCode)})` : ''}`}
               </Badge>{' '}
-              <span class="muted" title={t.at}>
+              <span class="muted" title={dateTime(t.at)}>
                 {relTime(t.at)} · {ms(t.durationMs)}
               </span>
               <Show when={t.message}>

@@ -1,7 +1,7 @@
 import { createResource, createSignal, For, Show } from 'solid-js';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { Modal } from '../../components/Modal';
-import { dateTimeSec } from '../../lib/format';
+import { dateTime } from '../../lib/format';
 import { getInboxMessage, rawUrl } from '../../lib/inbox';
 import { latest } from '../../lib/resource';
 
@@ -32,13 +32,13 @@ export function InboxDrawer(props: { id: string | undefined; onClose: () => void
                 <dd>{m().cc.join(', ')}</dd>
               </Show>
               <dt>Date</dt>
-              <dd>{dateTimeSec(m().date)}</dd>
+              <dd>{dateTime(m().date)}</dd>
               <dt>Account</dt>
               <dd>
                 {m().accountName ?? m().accountId} <span class="muted">· {m().protocol.toUpperCase()}</span>
               </dd>
               <dt>Fetched</dt>
-              <dd>{dateTimeSec(m().fetchedAt)}</dd>
+              <dd>{dateTime(m().fetchedAt)}</dd>
               <dt>Message-ID</dt>
               <dd class="mono">{m().messageId ?? '—'}</dd>
             </dl>
