@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiSession } from './support/api';
 import { launch, screenshot, seriousViolations } from './support/browser';
-import { adminPage, buildWeb, type Product, startProduct } from './support/product';
+import { adminPage, buildWeb, deskAccount, type Product, startProduct } from './support/product';
 
 let product: Product;
 let browser: Browser;
@@ -15,31 +15,13 @@ describe('inbox', () => {
   beforeAll(async () => {
     buildWeb();
     product = await startProduct();
-    const pop3Port = Number(product.output().match(/Mock POP3: 127\.0\.0\.1:(\d+)/)?.[1]);
-    expect(pop3Port).toBeGreaterThan(0);
     const api = await apiSession(product.url);
     const mailbox = 'support@example.org';
-    const created = await api('POST', '/accounts', {
-      name: 'Support desk',
-      outgoing: {
-        transport: 'smtp',
-        host: '127.0.0.1',
-        port: product.smtpPort,
-        security: 'none',
-        from: { address: mailbox, name: 'Support' },
-        sendMode: 'immediate',
-      },
-      incoming: {
-        protocol: 'pop3',
-        host: '127.0.0.1',
-        port: pop3Port,
-        security: 'none',
-        auth: { method: 'password', username: mailbox, password: 'any-password' },
-        // The poller must not beat the admin to it: fetch only on demand in this test.
-        pollIntervalSec: 86400,
-        enabled: true,
-      },
-    });
+    const created = await api(
+      'POST',
+      '/accounts',
+      deskAccount(product, { name: 'Support desk', mailbox, fromName: 'Support' }),
+    );
     expect(created.status).toBe(201);
     accountId = String(created.body.id);
     const sent = await api('POST', '/messages', {

@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiSession } from './support/api';
 import { launch, screenshot, seriousViolations } from './support/browser';
-import { adminPage, buildWeb, type Product, startProduct } from './support/product';
+import { adminPage, buildWeb, deskAccount, type Product, startProduct } from './support/product';
 
 let product: Product;
 let browser: Browser;
@@ -17,30 +17,13 @@ describe('list feedback', () => {
   beforeAll(async () => {
     buildWeb();
     product = await startProduct();
-    const pop3Port = Number(product.output().match(/Mock POP3: 127\.0\.0\.1:(\d+)/)?.[1]);
-    expect(pop3Port).toBeGreaterThan(0);
     const api = await apiSession(product.url);
     const mailbox = 'desk@example.org';
-    const created = await api('POST', '/accounts', {
-      name: 'Desk',
-      outgoing: {
-        transport: 'smtp',
-        host: '127.0.0.1',
-        port: product.smtpPort,
-        security: 'none',
-        from: { address: mailbox, name: 'Desk' },
-        sendMode: 'immediate',
-      },
-      incoming: {
-        protocol: 'pop3',
-        host: '127.0.0.1',
-        port: pop3Port,
-        security: 'none',
-        auth: { method: 'password', username: mailbox, password: 'any-password' },
-        pollIntervalSec: 86400,
-        enabled: true,
-      },
-    });
+    const created = await api(
+      'POST',
+      '/accounts',
+      deskAccount(product, { name: 'Desk', mailbox, fromName: 'Desk' }),
+    );
     expect(created.status).toBe(201);
     const accountId = String(created.body.id);
     const sent = await api('POST', '/messages', {

@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiSession } from './support/api';
 import { launch, screenshot, seriousViolations } from './support/browser';
-import { adminPage, buildWeb, type Product, startProduct } from './support/product';
+import { adminPage, buildWeb, deskAccount, type Product, startProduct } from './support/product';
 
 type Api = Awaited<ReturnType<typeof apiSession>>;
 
@@ -22,36 +22,17 @@ describe('the header team scope on every list', () => {
   beforeAll(async () => {
     buildWeb();
     product = await startProduct();
-    const pop3Port = Number(product.output().match(/Mock POP3: 127\.0\.0\.1:(\d+)/)?.[1]);
-    expect(pop3Port).toBeGreaterThan(0);
     api = await apiSession(product.url);
 
     // A team with an account that mails its own mailbox and fetches it back.
     async function team(name: string, mailbox: string, subject: string) {
       const t = await api('POST', '/teams', { name });
       expect(t.status).toBe(201);
-      const account = await api('POST', '/accounts', {
-        name: `${name} desk`,
-        teamId: t.body.id,
-        outgoing: {
-          transport: 'smtp',
-          host: '127.0.0.1',
-          port: product.smtpPort,
-          security: 'none',
-          from: { address: mailbox },
-          sendMode: 'immediate',
-        },
-        incoming: {
-          protocol: 'pop3',
-          host: '127.0.0.1',
-          port: pop3Port,
-          security: 'none',
-          auth: { method: 'password', username: mailbox, password: 'any' },
-          // Fetched below, on demand; the poller must not run in between.
-          pollIntervalSec: 86400,
-          debug: true,
-        },
-      });
+      const account = await api(
+        'POST',
+        '/accounts',
+        deskAccount(product, { name: `${name} desk`, mailbox, teamId: String(t.body.id), debug: true }),
+      );
       expect(account.status).toBe(201);
       const id = String(account.body.id);
       const sent = await api('POST', '/messages', { accountId: id, to: [mailbox], subject, text: 'Hello' });

@@ -19,6 +19,8 @@ export type Product = {
   mockUrl: string;
   /** Its SMTP port on 127.0.0.1. */
   smtpPort: number;
+  /** Its POP3 port on 127.0.0.1. */
+  pop3Port: number;
   output(): string;
   stop(): Promise<void>;
 };
@@ -109,11 +111,13 @@ export async function startProduct(env: Record<string, string> = {}): Promise<Pr
   for (;;) {
     const port = out.match(/running at http:\/\/[^:\s]+:(\d+)/)?.[1];
     const mock = out.match(/Mock mail server: SMTP 127\.0\.0\.1:(\d+), web \+ API (http:\/\/\S+)/);
-    if (port && mock) {
+    const pop3 = out.match(/Mock POP3: 127\.0\.0\.1:(\d+)/);
+    if (port && mock && pop3) {
       return {
         url: `http://127.0.0.1:${port}`,
         mockUrl: mock[2]!,
         smtpPort: Number(mock[1]),
+        pop3Port: Number(pop3[1]),
         output: () => out,
         stop,
       };
@@ -141,4 +145,35 @@ export async function adminPage(browser: Browser, url: string, watch?: (page: Pa
   await page.keyboard.press('Enter');
   await page.waitForURL(/\/accounts$/);
   return page;
+}
+
+/**
+ * The body of `POST /accounts` for a desk on the mock: it sends over SMTP and fetches its own mailbox
+ * over POP3, only when asked (the poller must not beat a test to its mail).
+ */
+export function deskAccount(
+  product: Product,
+  desk: { name: string; mailbox: string; fromName?: string; teamId?: string; debug?: boolean },
+): Record<string, unknown> {
+  return {
+    name: desk.name,
+    ...(desk.teamId ? { teamId: desk.teamId } : {}),
+    outgoing: {
+      transport: 'smtp',
+      host: '127.0.0.1',
+      port: product.smtpPort,
+      security: 'none',
+      from: { address: desk.mailbox, ...(desk.fromName ? { name: desk.fromName } : {}) },
+      sendMode: 'immediate',
+    },
+    incoming: {
+      protocol: 'pop3',
+      host: '127.0.0.1',
+      port: product.pop3Port,
+      security: 'none',
+      auth: { method: 'password', username: desk.mailbox, password: 'any-password' },
+      pollIntervalSec: 86400,
+      ...(desk.debug ? { debug: true } : {}),
+    },
+  };
 }
