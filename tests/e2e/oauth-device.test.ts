@@ -5,7 +5,7 @@
 // denied on the provider's page ends: the form says so, offers a new one, and nothing is created.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { apiSession } from './support/api';
+import { apiSession, mockApi } from './support/api';
 import { launch, screenshot, seriousViolations } from './support/browser';
 import { adminPage, buildWeb, type Product, startProduct } from './support/product';
 
@@ -28,16 +28,7 @@ let api: Awaited<ReturnType<typeof apiSession>>;
 const problems: string[] = [];
 
 /** The mock's HTTP API (its test controls). */
-async function mock<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${product.mockUrl}${path}`, {
-    method,
-    ...(body === undefined
-      ? {}
-      : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-  });
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
+const mock = mockApi(() => product.mockUrl);
 
 const device = async (userCode: string) =>
   (await mock<{ devices: DeviceInfo[] }>('GET', `/api/oauth/devices?userCode=${userCode}`)).devices[0];

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { apiSession } from './support/api';
+import { apiSession, mockApi } from './support/api';
 import { launch, screenshot, seriousViolations } from './support/browser';
 import { ADMIN, adminPage, buildWeb, type Product, startProduct } from './support/product';
 
@@ -41,16 +41,7 @@ const problems: string[] = [];
 type MockMessage = { id: string; subject: string; authUser: string | null };
 
 /** The mock's HTTP API (what it received, its OAuth controls). */
-async function mock<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${product.mockUrl}${path}`, {
-    method,
-    ...(body === undefined
-      ? {}
-      : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-  });
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
+const mock = mockApi(() => product.mockUrl);
 
 /** Messages the mock received with this subject (and who signed in to send them). */
 const received = async (subject: string) =>

@@ -18,3 +18,17 @@ export async function apiSession(url: string) {
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   };
 }
+
+/** The mock mail server's HTTP API (what it received, its test controls); throws on an error answer. */
+export function mockApi(mockUrl: () => string) {
+  return async <T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<T> => {
+    const res = await fetch(`${mockUrl()}${path}`, {
+      method,
+      ...(body === undefined
+        ? {}
+        : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+    });
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as T;
+  };
+}
