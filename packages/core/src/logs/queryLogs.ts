@@ -2,8 +2,9 @@ import { and, eq, gte, inArray, isNull, lte, or, type SQL, sql } from 'drizzle-o
 import { isSystemScope, teamScopeByAccount } from '../accounts/teamScope';
 import type { Ctx } from '../context';
 import { exactAt, keysetList, searchText } from '../db/keyset';
-import { accounts, logs } from '../db/schema';
+import { accounts, logs, messages } from '../db/schema';
 import { MailroomError, parseInput } from '../errors';
+import { visibleTo } from '../outbox/listMessages';
 import type { CursorListResult } from '../schemas/common';
 import { type LogEntry, logQuerySchema } from '../schemas/logs';
 import { compileConditions, likeEscape } from './conditions';
@@ -62,6 +63,12 @@ export async function queryLogs({ ctx, input }: { ctx: Ctx; input: unknown }): P
           : isNull(accounts.teamId),
       );
     where.push(inArray(logs.accountId, visible));
+    // A row about a message (a send's failure, transcript, bounce) through a system account is that
+    // message's: shown only when they may read it (outbox `visibleTo`), or when it is gone.
+    const about = sql`(${logs.context} ->> 'messageId')`;
+    where.push(
+      sql`(${about} is null or exists (select 1 from ${messages} where ${messages.id} = ${about} and ${visibleTo(ctx)}) or not exists (select 1 from ${messages} where ${messages.id} = ${about}))`,
+    );
   }
   const cond = and(...where.filter((w): w is SQL => w !== undefined));
   return keysetList(ctx.db, {

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, lte, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNull, lte, or, type SQL, sql } from 'drizzle-orm';
 import { teamScopeOn } from '../accounts/teamScope';
 import type { Ctx } from '../context';
 import { exactAt, keysetList, type PageQuery, searchText, sortedApart, TOTAL_CAP } from '../db/keyset';
@@ -8,13 +8,22 @@ import { type CursorListResult, emailAddress } from '../schemas/common';
 import { type MessageView, messageListQuerySchema } from '../schemas/messages';
 import { toMessageView } from './view';
 
-/** Team admins see the messages of system accounts and of their teams; everyone else sees all. */
+/**
+ * The one rule for which messages an actor reads: admins and viewers all; a team admin those of their
+ * teams (`messages.teamId`: the send's teamId, else the account's, else the sending team admin's team,
+ * see `store.ts`) and those of no team sent through a system-level account. A message another team sent
+ * through a system account is that team's: never shown to other teams (SECURITY.md "Who can do what").
+ * Every reader of messages (list, detail, retry, cancel, /metrics, reports, suppressions) applies it.
+ */
 export function visibleTo(ctx: Ctx): SQL | undefined {
   if (ctx.actor.role !== 'team_admin') return undefined;
   const teams = ctx.actor.teamIds;
   const own = teams.length > 0 ? inArray(messages.teamId, teams) : undefined;
   return or(
-    sql`${messages.accountId} in (select ${accounts.id} from ${accounts} where ${accounts.teamId} is null)`,
+    and(
+      isNull(messages.teamId),
+      sql`${messages.accountId} in (select ${accounts.id} from ${accounts} where ${accounts.teamId} is null)`,
+    ),
     own,
   );
 }

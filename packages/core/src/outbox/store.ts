@@ -57,6 +57,25 @@ export function pendingRecipients(to: string[], cc: string[], bcc: string[]): Me
 export type NewMessage = typeof messages.$inferInsert;
 
 /**
+ * The team of a send through a system-level account that names none: a team admin's (or team token's)
+ * only team, so what one team sends through a shared account is that team's and no other team reads it
+ * (`visibleTo`). One of several teams cannot be guessed: such a send must name its teamId.
+ */
+function senderTeam(ctx: Ctx): string | null {
+  if (ctx.actor.role !== 'team_admin') return null;
+  const [only, ...more] = ctx.actor.teamIds;
+  if (only === undefined) return null;
+  if (more.length > 0) {
+    throw new MailroomError(
+      'validation_failed',
+      'teamId is required: say which of your teams sends through this system-level account',
+      { errors: [{ path: 'teamId', message: 'is required for a send through a system-level account' }] },
+    );
+  }
+  return only;
+}
+
+/**
  * A new message row for a routed account, with the Send-as decision that gave its From when there was
  * one (`sendFields` turns a plan into From and Reply-To); queued rows are due now, immediate ones are
  * leased to the request.
@@ -88,7 +107,7 @@ export function newMessageRow(
   return {
     id,
     accountId: route.account.id,
-    teamId: m.teamId ?? route.account.teamId,
+    teamId: m.teamId ?? route.account.teamId ?? senderTeam(ctx),
     status: immediate ? 'sending' : 'queued',
     mode: m.mode,
     routeReason: route.reason,

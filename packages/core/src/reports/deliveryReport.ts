@@ -3,6 +3,7 @@ import { teamScopeOn } from '../accounts/teamScope';
 import type { Ctx } from '../context';
 import { accounts, messages } from '../db/schema';
 import { MailroomError, parseInput } from '../errors';
+import { visibleTo } from '../outbox/listMessages';
 import { type DeliveryReport, deliveryReportQuerySchema } from '../schemas/reports';
 
 const DAY = 86_400_000;
@@ -42,10 +43,13 @@ export async function deliveryReport({ ctx, input }: { ctx: Ctx; input: unknown 
     teamScopeOn(accounts.teamId, q.teamId),
   ];
   if (ctx.actor.role === 'team_admin') {
+    // Accounts they may read (the rows name them) and, through them, only the messages they may read:
+    // another team's sends through a system account are not counted (outbox `visibleTo`).
     where.push(
       ctx.actor.teamIds.length
         ? or(isNull(accounts.teamId), inArray(accounts.teamId, ctx.actor.teamIds))
         : isNull(accounts.teamId),
+      visibleTo(ctx),
     );
   }
   const day = sql<string>`to_char(${messages.createdAt} at time zone 'UTC', 'YYYY-MM-DD')`;
