@@ -107,4 +107,11 @@ describe('OAuth2 sign-in helpers', () => {
       'The sign-in failed: The provider sent no code',
     );
   });
+
+  it('reads a result the link made up, even a name every object has, as a failure', () => {
+    // `?oauth=constructor` used to pick Object itself out of the table, and the page rendered a function.
+    for (const made of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'nonsense']) {
+      expect(statusText(made as never)).toBe('The sign-in failed. Start again to retry.');
+    }
+  });
 });

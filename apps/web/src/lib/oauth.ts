@@ -122,7 +122,8 @@ export function statusText(
   if (status === 'connected' && identity) return `Connected as ${identity}`;
   if (status === 'error' && error) return `The sign-in failed: ${error}`;
   // A result from an older or newer API than this page knows reads as a failure.
-  return outcomeText[status] ?? outcomeText.error;
+  // Own keys only: the result comes from the URL, and `constructor` or `__proto__` is on every object.
+  return Object.hasOwn(outcomeText, status) ? outcomeText[status] : outcomeText.error;
 }
 
 /** Seconds as m:ss for the countdown. */
