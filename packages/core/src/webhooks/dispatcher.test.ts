@@ -176,6 +176,31 @@ describe.each(backends)('the webhook dispatcher on %s', (backend) => {
     await receiver.until((r) => r.acknowledged.has(d?.eventId ?? ''));
   });
 
+  it('records the rest of a batch when an endpoint is deleted while its delivery is in flight', async () => {
+    receiver = await startWebhookReceiver();
+    const gone = await endpoint(`${receiver.url}?gone`);
+    const kept = await endpoint(`${receiver.url}?kept`);
+    const [eventId] = await emitMany(1);
+    // Both attempts wait in one write batch (a long linger) while one endpoint is deleted.
+    dispatch({ commitLingerMs: 60_000 });
+    await receiver.until((r) => r.acknowledged.has(eventId ?? '') && r.received.length === 2);
+    await env.ctx.db.delete(webhookEndpoints).where(eq(webhookEndpoints.id, gone.id));
+    await stop?.();
+    stop = null;
+
+    expect(events.filter((e) => e.type === 'error')).toEqual([]);
+    const [d] = await env.ctx.db
+      .select()
+      .from(webhookDeliveries)
+      .where(eq(webhookDeliveries.endpointId, kept.id));
+    expect(d?.status).toBe('delivered');
+    const attempts = await env.ctx.db
+      .select()
+      .from(webhookAttempts)
+      .where(eq(webhookAttempts.deliveryId, d?.id ?? ''));
+    expect(attempts).toHaveLength(1);
+  });
+
   it('signs with both secrets during a rotation overlap, then with the new one only; test events reach one endpoint', async () => {
     receiver = await startWebhookReceiver();
     const hook = await endpoint(receiver.url);

@@ -44,6 +44,8 @@ const writeText = (held: string) => `
       insert into webhook_attempts
         (id, delivery_id, endpoint_id, at, duration_ms, ok, status_code, error_code, message, snippet, worker)
       select aid, id, ep, at, dur, ok, code, err, msg, snip, $2 from v
+      -- A delivery deleted meanwhile (its endpoint was) keeps no attempt, and fails no other row's write.
+      where exists (select 1 from webhook_deliveries x where x.id = v.id)
     ), healthy as (
       update webhook_endpoints w set failing_since = null, last_success_at = $3
       where w.id in (select jsonb_array_elements_text($4))
