@@ -219,4 +219,55 @@ describe("a team's own suppression list", () => {
     await hookRow.waitFor({ state: 'detached' });
     expect(((await api('GET', '/webhooks')).body.items as unknown[]).length).toBe(0);
   });
+
+  it('imports its own export back, notes and all, and says which columns it did not take', async () => {
+    const added = await api('POST', '/suppressions', {
+      address: 'noted@example.org',
+      reason: 'complaint',
+      detail: 'asked us by phone',
+    });
+    expect(added.status).toBe(201);
+    await page.goto(`${product.url}/suppressions`);
+    const row = page.getByRole('row', { name: /noted@example\.org/ });
+    await row.getByRole('cell', { name: 'Manual · asked us by phone' }).waitFor();
+    // The file the "Export CSV" link downloads, with the page's session.
+    const csv = await page.evaluate(() => fetch('/api/v1/suppressions/export').then((r) => r.text()));
+    expect(csv).toContain('noted@example.org,complaint,system,manual,,asked us by phone');
+    await page.getByRole('button', { name: 'Remove noted@example.org' }).click();
+    await page
+      .getByRole('dialog', { name: 'Remove noted@example.org?' })
+      .getByRole('button', { name: 'Remove' })
+      .click();
+    await row.waitFor({ state: 'detached' });
+
+    await page.getByLabel('CSV file to import').setInputFiles({
+      name: 'mailroom-suppressions.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(csv),
+    });
+    const result = page.getByRole('dialog', { name: 'Import finished' });
+    await result.getByText('Columns not imported:').waitFor();
+    expect(await result.getByRole('listitem').allTextContents()).toEqual([
+      'source: an imported entry is recorded as an import',
+      'message_id: an imported entry names no message',
+      'created_at: an imported entry is recorded as added now',
+      expect.stringMatching(/^created_by: an imported entry is recorded as added by \S/),
+    ]);
+    // The team's own entry is not widened to every send by an import into the system list.
+    await result
+      .getByRole('row', { name: /gone-for-us@example\.org.*the file puts it on team Own list's list/ })
+      .waitFor();
+    await screenshot(page, '46-suppressions-import');
+    await result.getByRole('button', { name: 'Done' }).click();
+    await row.getByRole('cell', { name: 'Import · asked us by phone' }).waitFor();
+    const back = (await api('GET', '/suppressions?q=noted')).body.items as Array<Record<string, unknown>>;
+    expect(back).toEqual([
+      expect.objectContaining({
+        teamId: null,
+        reason: 'complaint',
+        source: 'import',
+        detail: 'asked us by phone',
+      }),
+    ]);
+  });
 });

@@ -71,15 +71,18 @@ export default function Suppressions() {
     {
       header: 'Source',
       cellClass: 'wrap',
+      // The bounce's diagnostic, or a person's note (added by hand or imported), after the source.
       cell: (s) => (
-        <Show when={s.messageId} fallback={humanize(s.source)}>
-          <A href={`/outbox/${s.messageId}`} onClick={(e) => e.stopPropagation()}>
-            Message
-          </A>
+        <>
+          <Show when={s.messageId} fallback={humanize(s.source)}>
+            <A href={`/outbox/${s.messageId}`} onClick={(e) => e.stopPropagation()}>
+              Message
+            </A>
+          </Show>
           <Show when={s.detail}>
             <span class="muted"> · {s.detail}</span>
           </Show>
-        </Show>
+        </>
       ),
     },
     {
@@ -251,6 +254,18 @@ export default function Suppressions() {
                 <strong>{r().added}</strong> added, <strong>{r().skipped.length}</strong> skipped,{' '}
                 <strong>{r().invalid.length}</strong> invalid.
               </p>
+              <Show when={r().ignoredColumns.length > 0}>
+                <p>Columns not imported:</p>
+                <ul class="ignored-columns">
+                  <For each={r().ignoredColumns}>
+                    {(c) => (
+                      <li>
+                        <span class="mono">{c.column}</span>: {c.why}
+                      </li>
+                    )}
+                  </For>
+                </ul>
+              </Show>
               <Show when={r().invalid.length + r().skipped.length > 0}>
                 <table class="data">
                   <thead>
@@ -268,7 +283,7 @@ export default function Suppressions() {
                         <tr>
                           <td class="num">{i.line}</td>
                           <td class="mono wrap">{i.text}</td>
-                          <td>
+                          <td class="wrap">
                             <Badge tone="bad">Invalid</Badge> {i.message}
                           </td>
                         </tr>
@@ -279,7 +294,7 @@ export default function Suppressions() {
                         <tr>
                           <td class="num">{s.line}</td>
                           <td class="mono">{s.address}</td>
-                          <td>
+                          <td class="wrap">
                             <Badge>Skipped</Badge> {s.why}
                           </td>
                         </tr>

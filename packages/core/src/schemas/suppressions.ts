@@ -55,5 +55,10 @@ export const suppressionImportResultSchema = z.object({
   skipped: z.array(z.object({ line: z.number().int(), address: z.string(), why: z.string() })),
   /** Lines that could not be read: not an address, or an unknown reason. */
   invalid: z.array(z.object({ line: z.number().int(), text: z.string(), message: z.string() })),
+  /**
+   * Columns of the file that were not imported, each with why: the export's record of where an entry came
+   * from (an import is recorded as an import, by the importer, now), or a column the list does not keep.
+   */
+  ignoredColumns: z.array(z.object({ column: z.string(), why: z.string() })),
 });
 export type SuppressionImportResult = z.infer<typeof suppressionImportResultSchema>;

@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Ctx } from '../context';
-import { suppressions } from '../db/schema';
+import { suppressions, teams } from '../db/schema';
 import { MailroomError } from '../errors';
 import { emailAddress } from '../schemas/common';
 import {
@@ -16,10 +16,52 @@ import { normalAddress } from './view';
 /** At most this many lines per import (a larger list goes in several files). */
 export const IMPORT_MAX_LINES = 100_000;
 
+/** The longest note an entry keeps (as `addSuppression`'s `detail`). */
+const NOTE_MAX = 500;
+
+/** Why the export's other columns are not read back: an import records its own provenance. */
+const notImported = (by: string): Record<string, string> => ({
+  source: 'an imported entry is recorded as an import',
+  message_id: 'an imported entry names no message',
+  created_at: 'an imported entry is recorded as added now',
+  created_by: `an imported entry is recorded as added by ${by}`,
+});
+
+type Columns = { address: number; reason: number; note: number; noteName: string; scope: number };
+
 /**
- * Imports `address,reason` lines (reason optional, `manual` when left out; a first line `address,…` is a
- * header) into one scope. Every line is accounted for: added, skipped (already listed, or repeated) or
- * invalid, with its line number.
+ * Where each column stands: named by a header line (`address` among its cells; `note` or `detail` for the
+ * note, `scope` as the export writes it; any order), else `address,reason,note`. The header's other
+ * columns are reported as ignored.
+ */
+function readHeader(
+  cells: string[],
+  ignored: Map<string, string>,
+  why: Record<string, string>,
+): Columns | null {
+  const names = cells.map((c) => c.toLowerCase());
+  if (!names.includes('address')) return null;
+  const cols: Columns = { address: -1, reason: -1, note: -1, noteName: 'note', scope: -1 };
+  names.forEach((name, i) => {
+    if (name === 'address' && cols.address < 0) cols.address = i;
+    else if (name === 'reason' && cols.reason < 0) cols.reason = i;
+    else if (name === 'scope' && cols.scope < 0) cols.scope = i;
+    else if ((name === 'note' || name === 'detail') && cols.note < 0) {
+      cols.note = i;
+      cols.noteName = name;
+    } else if (name !== '' && !ignored.has(cells[i]!)) {
+      ignored.set(cells[i]!, why[name] ?? 'not a column the list keeps (address, reason, note or detail)');
+    }
+  });
+  return cols;
+}
+
+/**
+ * Imports `address,reason,note` lines (reason optional, `manual` when left out; note optional) into one
+ * scope. A first line naming an `address` column is a header: columns are then found by name (`note` or
+ * `detail` for the note), so the export's own file imports back with its reasons and notes. Every line is
+ * accounted for: added, skipped (already listed, or repeated) or invalid, with its line number; every
+ * column not imported is named in `ignoredColumns`, with why.
  */
 export async function importSuppressions({
   ctx,
@@ -39,7 +81,14 @@ export async function importSuppressions({
   }
   const invalid: SuppressionImportResult['invalid'] = [];
   const skipped: SuppressionImportResult['skipped'] = [];
-  const wanted = new Map<string, { line: number; reason: SuppressionReason }>();
+  const wanted = new Map<string, { line: number; reason: SuppressionReason; note: string | null }>();
+  const ignored = new Map<string, string>();
+  const why = notImported(ctx.actor.label);
+  let cols: Columns = { address: 0, reason: 1, note: 2, noteName: 'note', scope: -1 };
+  const into = teamId ?? 'system';
+  let headerless = true;
+  let widest = 0;
+  const elsewhere: { line: number; address: string; scope: string | null }[] = [];
   lines.forEach((text, index) => {
     const line = index + 1;
     if (text.trim() === '') return;
@@ -52,8 +101,17 @@ export async function importSuppressions({
       });
       return;
     }
-    const [rawAddress = '', rawReason = ''] = cells;
-    if (line === 1 && rawAddress.toLowerCase() === 'address') return;
+    const header = line === 1 ? readHeader(cells, ignored, why) : null;
+    if (header) {
+      cols = header;
+      headerless = false;
+      return;
+    }
+    // Trailing empty cells ("a@x.org,manual,,") carry nothing to leave out.
+    widest = Math.max(widest, cells.findLastIndex((c) => c !== '') + 1);
+    const rawAddress = cells[cols.address] ?? '';
+    const rawReason = cells[cols.reason] ?? '';
+    const note = cells[cols.note] ?? '';
     const address = emailAddress.safeParse(rawAddress);
     if (!address.success) {
       invalid.push({ line, text: text.slice(0, 200), message: 'address: must be a valid email address' });
@@ -68,13 +126,50 @@ export async function importSuppressions({
       });
       return;
     }
+    if (note.length > NOTE_MAX || /\0/.test(note)) {
+      invalid.push({
+        line,
+        text: text.slice(0, 200),
+        message: `${cols.noteName}: ${note.length > NOTE_MAX ? `at most ${NOTE_MAX} characters` : 'must be plain text'}`,
+      });
+      return;
+    }
     const key = normalAddress(address.data);
+    // The export's scope column: a line of another list is left for an import into that list, so an
+    // export of every list imported into one never widens a team's entry to every send (or narrows one).
+    const scope = cells[cols.scope] ?? '';
+    if (scope !== '' && (scope.toLowerCase() === 'system' ? 'system' : scope) !== into) {
+      elsewhere.push({ line, address: key, scope: scope.toLowerCase() === 'system' ? null : scope });
+      return;
+    }
     if (wanted.has(key)) {
       skipped.push({ line, address: key, why: `repeats line ${wanted.get(key)!.line}` });
       return;
     }
-    wanted.set(key, { line, reason: reason.data });
+    wanted.set(key, { line, reason: reason.data, note: note === '' ? null : note });
   });
+  if (headerless && widest > 3) {
+    ignored.set(
+      widest === 4 ? 'column 4' : `columns 4 to ${widest}`,
+      'a file without a header line is read as address,reason,note',
+    );
+  }
+  if (elsewhere.length > 0) {
+    const ids = [...new Set([teamId, ...elsewhere.map((e) => e.scope)].filter((t) => t !== null))];
+    const names = new Map(
+      (await ctx.db.select({ id: teams.id, name: teams.name }).from(teams).where(inArray(teams.id, ids))).map(
+        (t) => [t.id, t.name],
+      ),
+    );
+    const list = (t: string | null) => (t === null ? 'the system list' : `team ${names.get(t) ?? t}'s list`);
+    for (const e of elsewhere) {
+      skipped.push({
+        line: e.line,
+        address: e.address,
+        why: `the file puts it on ${list(e.scope)}; this import goes into ${list(teamId)}`,
+      });
+    }
+  }
   const at = ctx.now();
   let added = 0;
   const entries = [...wanted.entries()];
@@ -87,6 +182,7 @@ export async function importSuppressions({
         address,
         teamId,
         reason: w.reason,
+        detail: w.note,
         source: 'import' as const,
         createdBy: ctx.actor.label,
         at,
@@ -121,5 +217,6 @@ export async function importSuppressions({
     message: `Suppression list import by ${ctx.actor.label}: ${added} added, ${skipped.length} skipped, ${invalid.length} invalid`,
     context: { teamId, added, skipped: skipped.length, invalid: invalid.length },
   });
-  return { added, skipped, invalid };
+  const ignoredColumns = [...ignored].map(([column, why]) => ({ column, why }));
+  return { added, skipped, invalid, ignoredColumns };
 }

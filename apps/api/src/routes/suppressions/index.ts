@@ -61,7 +61,7 @@ suppressionRoutes.openapi(
     path: '/suppressions/export',
     tags,
     summary:
-      'The list as CSV: address,reason,scope,source,message_id,detail,created_at,created_by (the first two columns import back)',
+      'The list as CSV: address,reason,scope,source,message_id,detail,created_at,created_by (address, reason, scope and detail import back)',
     security,
     request: { query: suppressionExportQuerySchema },
     responses: {
@@ -87,9 +87,9 @@ suppressionRoutes.openapi(
     path: '/suppressions/import',
     tags,
     summary:
-      "Import a CSV of address,reason lines (reason optional: manual) into the system list or a team's",
+      "Import a CSV of address,reason,note lines (reason optional: manual; note optional) into the system list or a team's",
     description:
-      'A first line `address,reason` is a header. Every line is accounted for: `added`, `skipped` (already listed in that scope, or repeated in the file) and `invalid` (not an address, an unknown reason), with line numbers. At most 100,000 lines and 10 MB.',
+      "A first line naming an `address` column is a header, and columns are then found by name (`note` or `detail` for the note), so the export imports back with its reasons and notes. Every line is accounted for: `added`, `skipped` (already listed in that scope, repeated in the file, or on another list by the export's `scope` column) and `invalid` (not an address, an unknown reason, a note over 500 characters), with line numbers; every column not imported is named in `ignoredColumns` with why (the export's source, message_id, created_at and created_by: an import records its own). At most 100,000 lines and 10 MB.",
     security,
     request: {
       query: suppressionImportQuerySchema,
