@@ -6,6 +6,7 @@ import { loadTraffic } from '../health/traffic';
 import { type AccountView, accountListQuerySchema, type Direction } from '../schemas/account';
 import type { ListResult } from '../schemas/common';
 import { toView } from './codec';
+import { withoutForeignSends } from './foreignTraffic';
 import { teamScopeOn } from './teamScope';
 
 /** Lists accounts with filters, text search, sort and pagination; deleted ones only when asked for. */
@@ -74,7 +75,10 @@ export async function listAccounts({
   }
   const traffic = await loadTraffic(ctx.db, rows, ctx.now());
   return {
-    items: rows.map((r) => toView(r, byAccount.get(r.id) ?? [], traffic.get(r.id))),
+    items: await withoutForeignSends(
+      ctx,
+      rows.map((r) => toView(r, byAccount.get(r.id) ?? [], traffic.get(r.id))),
+    ),
     total: Number(total?.n ?? 0),
     page: query.page,
     pageSize: query.pageSize,
