@@ -4,7 +4,7 @@
 // the team admin or team token that sent it); a team admin reads their teams' messages and those of no
 // team, never another team's, in the list, the detail, retry and cancel, /metrics and the delivery report.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Client, startTarget, type Target } from './support/target';
+import { type Client, startTarget, type Target, tokenClient } from './support/target';
 
 describe("a team admin never reads another team's messages sent through a system account", () => {
   let t: Target;
@@ -116,5 +116,32 @@ describe("a team admin never reads another team's messages sent through a system
     expect(report.body.totals.total).toBe(1);
     const mine = await adminB.call('GET', '/api/v1/reports/delivery?groupBy=account');
     expect(mine.body.totals.total).toBe(5);
+  });
+
+  it("an Idempotency-Key another team's token of the same name used replays nothing of theirs", async () => {
+    // Token names repeat, and a send's key was looked up by the sender's label (`token:<name>`).
+    const named = async (teamId: string) => {
+      const r = await t.admin.call('POST', '/api/v1/tokens', {
+        name: 'ci',
+        role: 'team_admin',
+        teamIds: [teamId],
+      });
+      expect(r.status, r.text).toBe(201);
+      return tokenClient(t.url, r.body.token);
+    };
+    const ciB = await named(teamB);
+    const ciA = await named(teamA);
+    const body = { accountId: system, to: ['vip@b-client.example'], subject: 'B contract', text: 'Hello' };
+    const key = { 'idempotency-key': 'order-1' };
+    const first = await ciB.call('POST', '/api/v1/messages', body, key);
+    expect(first.status, first.text).toBe(202);
+    for (const tried of [body, { ...body, subject: 'Something else' }]) {
+      const r = await ciA.call('POST', '/api/v1/messages', tried, key);
+      expect(r.text).not.toContain(first.body.id);
+      expect(r.text).not.toContain('B contract');
+    }
+    // The same token repeating its request still gets its message back.
+    const again = await ciB.call('POST', '/api/v1/messages', body, key);
+    expect(again.body.id).toBe(first.body.id);
   });
 });

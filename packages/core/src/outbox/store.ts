@@ -7,6 +7,7 @@ import { newId } from '../ids';
 import { planRoute, type RouteInput, type RoutePlan } from '../routing/planRoute';
 import type { SendingAccount } from '../routing/sendAs';
 import type { RouteReason, SendAs } from '../schemas/defaults';
+import { visibleTo } from './listMessages';
 import type { MessageRow } from './rows';
 
 /** Viewers may not send mail; admins and team admins may, through accounts they can see. */
@@ -154,6 +155,8 @@ export async function findByIdempotencyKey(ctx: Ctx, key: string): Promise<Messa
   const [row] = await ctx.db
     .select()
     .from(messages)
-    .where(and(eq(messages.createdBy, ctx.actor.label), eq(messages.idempotencyKey, key)));
+    // The label is `token:<name>` for a token, and names repeat: a same-named token of another team
+    // must not get that team's message back (it gets a conflict when it stores, never the message).
+    .where(and(eq(messages.createdBy, ctx.actor.label), eq(messages.idempotencyKey, key), visibleTo(ctx)));
   return row;
 }
