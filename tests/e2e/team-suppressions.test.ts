@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiSession } from './support/api';
 import { launch, screenshot, seriousViolations } from './support/browser';
-import { adminPage, buildWeb, type Product, startProduct } from './support/product';
+import { adminPage, buildWeb, type Product, signedInPage, startProduct } from './support/product';
 
 type Api = Awaited<ReturnType<typeof apiSession>>;
 
@@ -240,7 +240,10 @@ describe("a team's own suppression list", () => {
       .click();
     await row.waitFor({ state: 'detached' });
 
-    await page.getByLabel('CSV file to import').setInputFiles({
+    await page.getByRole('button', { name: 'Import CSV' }).click();
+    const into = page.getByRole('dialog', { name: 'Import a CSV' });
+    expect(await into.getByLabel('Scope').inputValue()).toBe('');
+    await into.getByLabel('CSV file to import').setInputFiles({
       name: 'mailroom-suppressions.csv',
       mimeType: 'text/csv',
       buffer: Buffer.from(csv),
@@ -269,5 +272,37 @@ describe("a team's own suppression list", () => {
         detail: 'asked us by phone',
       }),
     ]);
+  });
+
+  it("lets a team admin import into their team's list from the screen", async () => {
+    const own = await teamId('Own list');
+    const who = { email: 'lead@example.org', password: 'a long team lead password' };
+    const user = await api('POST', '/users', {
+      email: who.email,
+      name: 'Team lead',
+      password: who.password,
+      role: 'team_admin',
+      teamIds: [own.id],
+    });
+    expect(user.status).toBe(201);
+    const lead = await signedInPage(browser, product.url, who);
+    await lead.goto(`${product.url}/suppressions`);
+    await lead.getByRole('button', { name: 'Import CSV' }).click();
+    const into = lead.getByRole('dialog', { name: 'Import a CSV' });
+    // A team admin has no system list to import into: their team is the choice.
+    expect(await into.getByLabel('Scope').locator('option').allTextContents()).toEqual(['Team Own list']);
+    await into.getByLabel('CSV file to import').setInputFiles({
+      name: 'ours.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('address,reason,note\nleft-us@example.org,manual,moved away\n'),
+    });
+    const result = lead.getByRole('dialog', { name: 'Import finished' });
+    await result.getByText('1 added, 0 skipped, 0 invalid, into the list of team Own list.').waitFor();
+    await result.getByRole('button', { name: 'Done' }).click();
+    const back = (await api('GET', '/suppressions?q=left-us')).body.items as Array<Record<string, unknown>>;
+    expect(back).toEqual([
+      expect.objectContaining({ teamId: own.id, source: 'import', detail: 'moved away' }),
+    ]);
+    await lead.close();
   });
 });

@@ -135,13 +135,24 @@ export async function startProduct(env: Record<string, string> = {}): Promise<Pr
  * `watch` runs on the page before it opens anything (a suite's page-error listener, a longer timeout), so
  * it sees the sign-in too.
  */
-export async function adminPage(browser: Browser, url: string, watch?: (page: Page) => void): Promise<Page> {
+export function adminPage(browser: Browser, url: string, watch?: (page: Page) => void): Promise<Page> {
+  return signedInPage(browser, url, ADMIN, watch);
+}
+
+/** The same for anyone with a password (a team admin, a viewer). */
+export async function signedInPage(
+  browser: Browser,
+  url: string,
+  who: { email: string; password: string },
+  watch?: (page: Page) => void,
+): Promise<Page> {
+  // browser.newPage() opens a context of its own: every person keeps their own cookies.
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   page.setDefaultTimeout(20_000);
   watch?.(page);
   await page.goto(`${url}/login`);
-  await page.getByLabel('Email').fill(ADMIN.email);
-  await page.getByLabel('Password').fill(ADMIN.password);
+  await page.getByLabel('Email').fill(who.email);
+  await page.getByLabel('Password').fill(who.password);
   await page.keyboard.press('Enter');
   await page.waitForURL(/\/accounts$/);
   return page;

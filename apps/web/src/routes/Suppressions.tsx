@@ -18,7 +18,15 @@ import { apiErrors, type FieldErrors, validate } from '../lib/form';
 import { dateTime, humanize, relTime } from '../lib/format';
 import { latest } from '../lib/resource';
 import { canManageScope, defaultScope, scopeLabel } from '../lib/scope';
-import { canEdit, loadTeams, onTeamScopeChange, scopeTeamId, teamScopeLabelOf, teams } from '../lib/session';
+import {
+  canEdit,
+  loadTeams,
+  onTeamScopeChange,
+  scopeTeamId,
+  teamName,
+  teamScopeLabelOf,
+  teams,
+} from '../lib/session';
 import {
   addSuppression,
   exportUrl,
@@ -58,7 +66,9 @@ export default function Suppressions() {
   onMount(() => void loadTeams());
   const [adding, setAdding] = createSignal(false);
   const [removing, setRemoving] = createSignal<SuppressionView | null>(null);
+  const [importing, setImporting] = createSignal(false);
   const [imported, setImported] = createSignal<SuppressionImportResult | null>(null);
+  const [importedInto, setImportedInto] = createSignal<string | null>(null);
   const [error, setError] = createSignal<unknown>();
 
   const columns: ListColumn<SuppressionView>[] = [
@@ -116,17 +126,6 @@ export default function Suppressions() {
     },
   ];
 
-  let fileInput: HTMLInputElement | undefined;
-  async function importFile(file: File) {
-    setError(undefined);
-    try {
-      const r = await importSuppressions(await file.text());
-      setImported(r);
-      void refetch();
-    } catch (e) {
-      setError(e);
-    }
-  }
   async function remove(s: SuppressionView) {
     try {
       await removeSuppression(s.id);
@@ -152,21 +151,9 @@ export default function Suppressions() {
             Export CSV
           </a>
           <Show when={canEdit()}>
-            <button type="button" class="btn" onClick={() => fileInput?.click()}>
+            <button type="button" class="btn" onClick={() => setImporting(true)}>
               Import CSV
             </button>
-            <input
-              ref={fileInput}
-              type="file"
-              accept=".csv,text/csv,text/plain"
-              class="sr-only"
-              aria-label="CSV file to import"
-              onChange={(e) => {
-                const f = e.currentTarget.files?.[0];
-                e.currentTarget.value = '';
-                if (f) void importFile(f);
-              }}
-            />
             <button type="button" class="btn primary" onClick={() => setAdding(true)}>
               Add address
             </button>
@@ -228,6 +215,15 @@ export default function Suppressions() {
         onCursor={(cursor) => setSearch({ cursor })}
       />
       <AddDialog open={adding()} onClose={() => setAdding(false)} onAdded={() => void refetch()} />
+      <ImportDialog
+        open={importing()}
+        onClose={() => setImporting(false)}
+        onImported={(r, teamId) => {
+          setImportedInto(teamId);
+          setImported(r);
+          void refetch();
+        }}
+      />
       <ConfirmDialog
         subject={removing()}
         title={(s) => `Remove ${s.address}?`}
@@ -252,7 +248,8 @@ export default function Suppressions() {
             <>
               <p>
                 <strong>{r().added}</strong> added, <strong>{r().skipped.length}</strong> skipped,{' '}
-                <strong>{r().invalid.length}</strong> invalid.
+                <strong>{r().invalid.length}</strong> invalid, into the list of{' '}
+                {importedInto() ? `team ${teamName(importedInto()!)}` : 'the system (every send)'}.
               </p>
               <Show when={r().ignoredColumns.length > 0}>
                 <p>Columns not imported:</p>
@@ -308,6 +305,57 @@ export default function Suppressions() {
         </Show>
       </Modal>
     </>
+  );
+}
+
+/** Import a CSV into one list: the system's (admins) or a team's (its team admins). */
+function ImportDialog(props: {
+  open: boolean;
+  onClose: () => void;
+  onImported: (r: SuppressionImportResult, teamId: string | null) => void;
+}) {
+  const [teamId, setTeamId] = createSignal(defaultScope());
+  const [error, setError] = createSignal<unknown>();
+  async function importFile(file: File) {
+    setError(undefined);
+    try {
+      const r = await importSuppressions(await file.text(), teamId() || undefined);
+      props.onClose();
+      props.onImported(r, teamId() || null);
+    } catch (e) {
+      setError(e);
+    }
+  }
+  return (
+    <Modal
+      open={props.open}
+      onOpenChange={(o) => !o && props.onClose()}
+      title="Import a CSV"
+      description="One address per line, or the file Export CSV writes. Addresses already on the list are skipped."
+    >
+      <div class="stack">
+        <ErrorBanner error={error()} title="The file was not imported" />
+        <ScopeField value={teamId()} onValue={setTeamId} systemLabel="System (every send)" />
+        <div class="field">
+          <label for="sup-import-file">CSV file to import</label>
+          <input
+            id="sup-import-file"
+            type="file"
+            accept=".csv,text/csv,text/plain"
+            onChange={(e) => {
+              const f = e.currentTarget.files?.[0];
+              e.currentTarget.value = '';
+              if (f) void importFile(f);
+            }}
+          />
+        </div>
+        <div class="actions" style={{ 'justify-content': 'flex-end' }}>
+          <button type="button" class="btn" onClick={props.onClose}>
+            Cancel
+          </button>
+        </div>
+      </div>
+    </Modal>
   );
 }
 
