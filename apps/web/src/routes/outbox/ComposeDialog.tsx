@@ -10,7 +10,7 @@ import { ApiError } from '../../lib/api';
 import { explainRoute } from '../../lib/defaults';
 import { apiErrors, type FieldErrors, focusFirstError, validate } from '../../lib/form';
 import { sendMessage } from '../../lib/messages';
-import { me } from '../../lib/session';
+import { me, teams } from '../../lib/session';
 
 const list = (s: string) =>
   s
@@ -38,6 +38,10 @@ export function ComposeDialog(props: { open: boolean; onClose: () => void; onSen
   const [subject, setSubject] = createSignal('');
   const [text, setText] = createSignal('');
   const [mode, setMode] = createSignal('');
+  // A team admin of several teams says which one a send is for (a send through a system-level account
+  // needs it: the message is that team's, and only its people read it).
+  const [teamId, setTeamId] = createSignal('');
+  const myTeams = () => (me()?.user.role === 'team_admin' ? teams() : []);
   const [errors, setErrors] = createSignal<FieldErrors>({});
   const [busy, setBusy] = createSignal(false);
   const [failure, setFailure] = createSignal<unknown>();
@@ -70,6 +74,7 @@ export function ComposeDialog(props: { open: boolean; onClose: () => void; onSen
       subject: subject(),
       text: text(),
       mode: (mode() || undefined) as 'immediate' | 'queued' | undefined,
+      teamId: teamId() || undefined,
     };
     const v = validate(messageInputSchema, body);
     if (!v.ok) {
@@ -130,6 +135,18 @@ export function ComposeDialog(props: { open: boolean; onClose: () => void; onSen
             ]}
             error={errors().accountId}
           />
+          <Show when={myTeams().length > 1}>
+            <SelectField
+              label="For team"
+              value={teamId()}
+              onValue={setTeamId}
+              options={[
+                { value: '', label: 'Choose a team' },
+                ...myTeams().map((t) => ({ value: t.id, label: t.name })),
+              ]}
+              error={errors().teamId}
+            />
+          </Show>
           <TextField
             label="From (optional)"
             type="email"
