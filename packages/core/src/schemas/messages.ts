@@ -72,7 +72,13 @@ export const attachmentSchema = z.object({
 export const messageInputSchema = z
   .object({
     accountId: z.string().optional(),
-    teamId: z.string().nullable().optional(),
+    teamId: z
+      .string()
+      .nullable()
+      .optional()
+      .describe(
+        "The team the message is for (routing and who reads it). Without it: the account's team, else the sending team admin's or team token's only team; one of several teams must name it.",
+      ),
     from: z.object({ address: emailAddress, name: headerSafe(200).optional() }).optional(),
     to: z.array(emailAddress).min(1, 'needs at least one recipient').max(500),
     cc: z.array(emailAddress).max(500).default([]),
