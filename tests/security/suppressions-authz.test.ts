@@ -89,4 +89,15 @@ describe('suppressions: each role changes only what it may', () => {
       expect(bare, `cell ${cell}`).not.toMatch(/^[=+\-@\t\r]/);
     }
   });
+
+  it("an import's skipped lines never name a team the importer cannot read", async () => {
+    const hidden = await target.team('Falcon project');
+    const csv = `address,scope\nf1@example.com,${hidden}\nf2@example.com,${teamB}\n`;
+    const r = await adminA.call('POST', `/api/v1/suppressions/import?teamId=${teamA}`, csv, {
+      'content-type': 'text/csv',
+    });
+    expect(r.status, r.text).toBe(200);
+    expect(r.text).toContain('f1@example.com');
+    expect(r.text).not.toContain('Falcon');
+  });
 });

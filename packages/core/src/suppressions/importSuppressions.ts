@@ -1,4 +1,5 @@
 import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { canRead } from '../accounts/access';
 import type { Ctx } from '../context';
 import { suppressions, teams } from '../db/schema';
 import { MailroomError } from '../errors';
@@ -155,7 +156,10 @@ export async function importSuppressions({
     );
   }
   if (elsewhere.length > 0) {
-    const ids = [...new Set([teamId, ...elsewhere.map((e) => e.scope)].filter((t) => t !== null))];
+    // Only teams the importer may read are named: the file's scope column is theirs to write anything in.
+    const ids = [...new Set([teamId, ...elsewhere.map((e) => e.scope)].filter((t) => t !== null))].filter(
+      (t) => canRead(ctx.actor, t),
+    );
     const names = new Map(
       (await ctx.db.select({ id: teams.id, name: teams.name }).from(teams).where(inArray(teams.id, ids))).map(
         (t) => [t.id, t.name],
