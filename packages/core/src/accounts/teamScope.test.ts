@@ -77,6 +77,18 @@ describe.each(backends)('the lists narrowed to a team (teamId) on %s', (backend)
     expect(await messagesOf(env.ctx, 'nope')).toEqual([]);
   });
 
+  it('messages with a text search: the same rows, and the count of the same rows', async () => {
+    for (const [teamId, ids] of [
+      ['t1', ['m-t1', 'm-t1-sys']],
+      ['system', ['m-sys']],
+      ['nope', []],
+    ] as const) {
+      const page = await listMessages({ ctx: env.ctx, input: { teamId, q: 'example.net' } });
+      expect(sorted(page.items.map((m) => m.id))).toEqual(ids);
+      expect(page.total).toBe(ids.length);
+    }
+  });
+
   it('inbox: the mail of a team’s accounts, or of system accounts', async () => {
     expect(await inboxOf(env.ctx)).toEqual(['i-sys', 'i-t1', 'i-t2']);
     expect(await inboxOf(env.ctx, 't1')).toEqual(['i-t1']);

@@ -1,4 +1,4 @@
-import { eq, isNull, type SQL, sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { accounts } from '../db/schema';
 
@@ -10,9 +10,9 @@ export const isSystemScope = (teamId: string | undefined): boolean =>
  * The lists' `teamId` filter (schemas/common `teamScopeParam`) on a row's own team column: that team's
  * rows, or those with no team for `system`; no condition when it is absent or empty.
  */
-export function teamScopeOn(column: AnyPgColumn, teamId: string | undefined): SQL | undefined {
+export function teamScopeOn(column: AnyPgColumn | SQL, teamId: string | undefined): SQL | undefined {
   if (!teamId) return undefined;
-  return isSystemScope(teamId) ? isNull(column) : eq(column, teamId);
+  return isSystemScope(teamId) ? sql`${column} is null` : sql`${column} = ${teamId}`;
 }
 
 /**

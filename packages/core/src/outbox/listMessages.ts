@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gte, inArray, isNull, lte, or, type SQL, sql } from 'drizzle-orm';
-import { teamScopeOn } from '../accounts/teamScope';
+import { isSystemScope, teamScopeOn } from '../accounts/teamScope';
 import type { Ctx } from '../context';
 import { exactAt, keysetList, type PageQuery, searchText, sortedApart, TOTAL_CAP } from '../db/keyset';
 import { accounts, messages } from '../db/schema';
@@ -93,14 +93,13 @@ export async function listMessages({
   // may walk the time index instead, testing each row: right when the newest rows are mostly sent, and a
   // walk past every queued message when 100,000 wait at the top (1.6 s against 22 ms at a million rows).
   const oneStatus = q.status?.length === 1 && !q.accountId && !q.bulkId ? q.status[0] : undefined;
-  const where = and(
+  const base = and(
     oneStatus
       ? sql`${messages.status} = any(array[${oneStatus}]::text[])`
       : q.status && q.status.length > 0
         ? inArray(messages.status, q.status)
         : undefined,
     q.accountId ? eq(messages.accountId, q.accountId) : undefined,
-    teamScopeOn(messages.teamId, q.teamId),
     q.bulkId ? eq(messages.bulkId, q.bulkId) : undefined,
     q.since ? gte(messages.createdAt, new Date(q.since)) : undefined,
     q.until ? lte(messages.createdAt, new Date(q.until)) : undefined,
@@ -109,6 +108,20 @@ export async function listMessages({
     like ? sql`${messageSearchText} ilike ${like}` : undefined,
     visibleTo(ctx),
   );
+  // One team (or the system's), without one status: the page walks the (team_id, created_at, id) index,
+  // for the same reason as one status. The time index's walk tests every row above the team's newest,
+  // 104,000 of them with the queue at the top at a million (129 ms against 0.2).
+  const oneTeam = !oneStatus && q.teamId && !q.accountId && !q.bulkId ? q.teamId : undefined;
+  const where = and(
+    base,
+    oneTeam && !isSystemScope(oneTeam)
+      ? sql`${messages.teamId} = any(array[${oneTeam}]::text[])`
+      : teamScopeOn(messages.teamId, q.teamId),
+  );
+  // The count's ids of a text search test the team on each match the trigram index gives: the team's own
+  // index ANDed into that bitmap reads every entry of the team (300,000 at a million, 3,800 blocks; 64 ms
+  // against 29 ms for `kettle`). A window keeps the team's index, which narrows it to the window's days.
+  const countWhere = and(base, teamScopeOn(sql`(${messages.teamId} || '')`, q.teamId));
   const cols = { at: messages.createdAt, id: messages.id };
   const rowsOf = (page: PageQuery, extra: SQL | undefined, orderBy: SQL[]) =>
     ctx.db
@@ -125,7 +138,7 @@ export async function listMessages({
     ctx.db
       .select({ id: messages.id })
       .from(messages)
-      .where(where)
+      .where(countWhere)
       .limit(TOTAL_CAP + 1)
       .then((rows) => rows.map((r) => r.id));
   // A text search counts as it pages: the fetch settles the count (from a window, or from the ids).
@@ -220,8 +233,12 @@ export async function listMessages({
       if (like && page.offset === 0) return searchPage(page);
       // Page numbers (old clients): the planner's plan, and the count's ids beside it.
       if (like) matchIds().then((found) => settle(countOf(found.length)), fail);
-      const lead = page.cursor?.dir === 'newer' ? asc(messages.status) : desc(messages.status);
-      return rowsOf(page, undefined, oneStatus ? [lead, ...page.orderBy] : page.orderBy);
+      const lead = oneStatus ? messages.status : oneTeam ? messages.teamId : undefined;
+      if (!lead) return rowsOf(page, undefined, page.orderBy);
+      return rowsOf(page, undefined, [
+        page.cursor?.dir === 'newer' ? asc(lead) : desc(lead),
+        ...page.orderBy,
+      ]);
     },
     key: (r) => ({ at: r.at, id: r.m.id }),
     view: (r) => toMessageView(r.m),

@@ -206,6 +206,27 @@ describe.each(backends)('outbox search on %s', (backend) => {
     expect(page.items.map((m) => m.id)).toEqual(expected.slice(100, 200));
   });
 
+  it('pages one team, or the system, newest first by cursor both ways (the team index, sorted by team first)', async () => {
+    await env.database.db.execute(
+      sql`update messages set team_id = 't1' where id like 'k%' and substr(id, 2)::int % 5 = 0`,
+    );
+    const ks = Array.from({ length: 2 * KETTLES }, (_, k) => k + 1);
+    const team = await walk((cursor) =>
+      listMessages({ ctx: env.ctx, input: { teamId: 't1', pageSize: 100, cursor } }),
+    );
+    expect(team.forward.flat()).toEqual(
+      ks.filter((i) => i % 5 === 0).map((i) => `k${String(i).padStart(5, '0')}`),
+    );
+    expect(team.backward).toEqual(team.forward);
+    const system = await walk((cursor) =>
+      listMessages({ ctx: env.ctx, input: { teamId: 'system', pageSize: 500, cursor } }),
+    );
+    const all = await walk((cursor) => listMessages({ ctx: env.ctx, input: { pageSize: 500, cursor } }));
+    const t1 = new Set(team.forward.flat());
+    expect(system.forward.flat()).toEqual(all.forward.flat().filter((id) => !t1.has(id)));
+    expect(system.backward.flat()).toEqual(system.forward.flat());
+  });
+
   it('searches a rare word across all of history', async () => {
     const page = await listMessages({ ctx: env.ctx, input: { q: 'kettle #2200' } });
     expect(page.items.map((m) => m.id)).toEqual(['k02200']);
