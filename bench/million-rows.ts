@@ -37,7 +37,7 @@ import {
 import { startMockMailServer } from '@mailroom/mock-mailserver';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
-import { CUSTOMERS, customerAddress, type FillSizes, fill, NOUN } from './lib/fill.ts';
+import { BENCH_TEAMS, CUSTOMERS, customerAddress, type FillSizes, fill, NOUN } from './lib/fill.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 // `pnpm run million-rows -- --only …` hands the script a literal `--`, after which parseArgs would read no
@@ -51,7 +51,7 @@ const { values: args } = parseArgs({
     'pglite-sizes': { type: 'string', default: '10000,100000' },
     accepts: { type: 'string', default: '2000' },
     drain: { type: 'string', default: '5000' },
-    /** Requests per kind of list query (7 kinds of outbox query, 7 of Main Log query). */
+    /** Requests per kind of list query (11 kinds of outbox query, 7 of Main Log query, 2 of inbox). */
     requests: { type: 'string', default: '30' },
     clients: { type: 'string', default: '32' },
     keep: { type: 'boolean', default: false },
@@ -227,6 +227,9 @@ async function measure(store: Store, n: number, smtpPort: number): Promise<{ row
       ['outbox: q common word (invoice, 1 in 16)', () => '/api/v1/messages?q=invoice'],
       ['outbox: q a product word (1 in 60)', () => `/api/v1/messages?q=${word()}`],
       ['outbox: status=sent + q product word', () => `/api/v1/messages?status=sent&q=${word()}`],
+      ['outbox: teamId (3 in 10)', () => `/api/v1/messages?teamId=${BENCH_TEAMS[rnd(2)]}`],
+      ['outbox: teamId=system (4 in 10)', () => '/api/v1/messages?teamId=system'],
+      ['outbox: teamId + q product word', () => `/api/v1/messages?teamId=${BENCH_TEAMS[rnd(2)]}&q=${word()}`],
       ['log: newest 50', () => '/api/v1/logs'],
       ['log: source=smtp_auth', () => '/api/v1/logs?source=smtp_auth'],
       ['log: level=error', () => '/api/v1/logs?level=error'],

@@ -252,6 +252,8 @@ export const NOUN = [
   'subscription',
 ];
 export const CUSTOMERS = 200_000;
+/** The teams of the history's messages (`messages.team_id`; 30 % each, the other 40 % no team). */
+export const BENCH_TEAMS = ['bench-team-a', 'bench-team-b'] as const;
 
 const arr = (xs: readonly string[]) => `array[${xs.map((x) => `'${x}'`).join(',')}]`;
 /** A well-mixed non-negative number from an integer expression (Knuth's multiplicative hash). */
@@ -291,12 +293,17 @@ export async function fill(db: Db, accountId: string, n: FillSizes): Promise<Rec
     );
   const account = (i: string) =>
     sql.raw(`case when ${i} % 10 = 0 then '${accountId}' else 'acc' || (${i} % 10) end`);
+  // Three accounts' mail is team A's, three team B's, the rest (the bench account's too) the system's.
+  const team = (i: string) =>
+    sql.raw(
+      `case when ${i} % 10 between 1 and 3 then '${BENCH_TEAMS[0]}' when ${i} % 10 between 4 and 6 then '${BENCH_TEAMS[1]}' end`,
+    );
   await time('messages', () =>
     chunked(n.history, (from, to) =>
       db.execute(sql`
-        insert into messages (id, account_id, status, mode, route_reason, from_address, "to", recipients, subject,
-                              text, attempt_count, created_at, updated_at, sent_at, next_attempt_at)
-        select 'h' || lpad(i::text, 9, '0'), ${account('i')},
+        insert into messages (id, account_id, team_id, status, mode, route_reason, from_address, "to", recipients,
+                              subject, text, attempt_count, created_at, updated_at, sent_at, next_attempt_at)
+        select 'h' || lpad(i::text, 9, '0'), ${account('i')}, ${team('i')},
                case when i % 50 = 0 then 'failed' when i % 50 = 25 then 'cancelled' else 'sent' end,
                'queued', 'account_id', ${sender('i')},
                jsonb_build_array(${customer('i')}),
