@@ -128,6 +128,25 @@ describe.each(backends)('the lists narrowed to a team (teamId) on %s', (backend)
     expect(inventory).not.toContain('Support box');
   });
 
+  it("the Main Log's rows about a message that is gone stay with whoever could read it", async () => {
+    const db = env.database.db;
+    // Sales' message through the system account, and one through Sales' own account, both pruned since.
+    await db.execute(sql`
+      insert into logs (source, level, message, account_id, context)
+      values ('outgoing', 'error', 'l-gone-sys', 'sys', '{"messageId": "m-gone-sys"}'),
+             ('outgoing', 'error', 'l-gone-t2', 'a2', '{"messageId": "m-gone-t2"}')`);
+    const support = env.as({ role: 'team_admin', teamIds: ['t2'] });
+    const sales = env.as({ role: 'team_admin', teamIds: ['t1'] });
+    // Whose the message through the system account was cannot be known any more: admins only.
+    expect(await logsOf(support)).not.toContain('l-gone-sys');
+    expect(await logsOf(sales)).not.toContain('l-gone-sys');
+    expect(await logsOf(env.ctx)).toContain('l-gone-sys');
+    // Through a team's own account it was that team's.
+    expect(await logsOf(support)).toContain('l-gone-t2');
+    expect(await logsOf(sales)).not.toContain('l-gone-t2');
+    await db.execute(sql`delete from logs where message in ('l-gone-sys', 'l-gone-t2')`);
+  });
+
   it('never widens: a Support admin asking for Sales or for the system sees only what they may read', async () => {
     const support = env.as({ role: 'team_admin', teamIds: ['t2'] });
     // Each list, filtered, is part of what the actor reads without the filter.

@@ -63,11 +63,15 @@ export async function queryLogs({ ctx, input }: { ctx: Ctx; input: unknown }): P
           : isNull(accounts.teamId),
       );
     where.push(inArray(logs.accountId, visible));
-    // A row about a message (a send's failure, transcript, bounce) through a system account is that
-    // message's: shown only when they may read it (outbox `visibleTo`), or when it is gone.
+    // A row about a message (a send's failure, transcript, bounce) is that message's: shown only when they
+    // may read it (outbox `visibleTo`). Once the message is gone (retention), whose it was is known only
+    // through a team's own account; through a system account it could have been any team's: admins only.
     const about = sql`(${logs.context} ->> 'messageId')`;
+    const ownAccounts = ctx.actor.teamIds.length
+      ? sql`${logs.accountId} in (select ${accounts.id} from ${accounts} where ${inArray(accounts.teamId, ctx.actor.teamIds)})`
+      : sql`false`;
     where.push(
-      sql`(${about} is null or exists (select 1 from ${messages} where ${messages.id} = ${about} and ${visibleTo(ctx)}) or not exists (select 1 from ${messages} where ${messages.id} = ${about}))`,
+      sql`(${about} is null or exists (select 1 from ${messages} where ${messages.id} = ${about} and ${visibleTo(ctx)}) or (${ownAccounts} and not exists (select 1 from ${messages} where ${messages.id} = ${about})))`,
     );
   }
   const cond = and(...where.filter((w): w is SQL => w !== undefined));
