@@ -201,6 +201,25 @@ describe.each(backends)('the webhook dispatcher on %s', (backend) => {
     expect(attempts).toHaveLength(1);
   });
 
+  it('delivers what it claimed when the event listener throws, and still reports idle', async () => {
+    receiver = await startWebhookReceiver();
+    await endpoint(receiver.url);
+    const ids = await emitMany(3);
+    let thrown = 0;
+    dispatch({
+      onEvent: (e) => {
+        events.push(e);
+        if (e.type === 'claimed' && thrown === 0) {
+          thrown += 1;
+          throw new Error('the listener failed');
+        }
+      },
+    });
+    await receiver.until((r) => ids.every((id) => r.acknowledged.has(id)));
+    await waitFor(async () => events.some((e) => e.type === 'idle'));
+    expect(thrown).toBe(1);
+  });
+
   it('signs with both secrets during a rotation overlap, then with the new one only; test events reach one endpoint', async () => {
     receiver = await startWebhookReceiver();
     const hook = await endpoint(receiver.url);

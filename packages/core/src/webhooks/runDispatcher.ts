@@ -62,7 +62,17 @@ export async function runDispatcher(opts: DispatcherOptions): Promise<void> {
   const concurrency = opts.concurrency ?? 32;
   const pollMs = opts.pollMs ?? 500;
   const lingerMs = opts.commitLingerMs ?? 25;
-  const emit = opts.onEvent ?? (() => {});
+  // The listener only observes: its throw must not change what is delivered (a throw on `claimed` used to
+  // leave the rows in hand, never posted, until the dispatcher stopped).
+  const emit = (e: DispatcherEvent) => {
+    try {
+      opts.onEvent?.(e);
+    } catch (err) {
+      console.error(
+        `mailroom: webhook dispatcher ${opts.workerId}: event listener failed on ${e.type}: ${(err as Error).message}`,
+      );
+    }
+  };
   const wake = new WakeSignal();
 
   /** Deliveries this dispatcher holds: waiting to be posted, being posted, or posted and waiting for their write. */
