@@ -39,8 +39,9 @@ export async function deliveryReport({ ctx, input }: { ctx: Ctx; input: unknown 
     lt(messages.createdAt, new Date(to.getTime() + DAY)),
     eq(messages.internal, false),
     q.accountId ? eq(messages.accountId, q.accountId) : undefined,
-    // By the account sent through, as the report groups and the team admin's scope below reads it.
-    teamScopeOn(accounts.teamId, q.teamId),
+    // By the message's own team, as the outbox's filter: "Sales team" counts what the outbox lists for it,
+    // Sales' sends through a system account included (the rows still name the account sent through).
+    teamScopeOn(messages.teamId, q.teamId),
   ];
   if (ctx.actor.role === 'team_admin') {
     // Accounts they may read (the rows name them) and, through them, only the messages they may read:
