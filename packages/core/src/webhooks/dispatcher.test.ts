@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { logs, webhookAttempts, webhookDeliveries, webhookEndpoints } from '../db/schema';
 import {
@@ -218,6 +218,36 @@ describe.each(backends)('the webhook dispatcher on %s', (backend) => {
     await receiver.until((r) => ids.every((id) => r.acknowledged.has(id)));
     await waitFor(async () => events.some((e) => e.type === 'idle'));
     expect(thrown).toBe(1);
+  });
+
+  it('does not post a delivery again before its lease time when its attempt cannot be written', async () => {
+    receiver = await startWebhookReceiver();
+    await endpoint(receiver.url);
+    const [eventId] = await emitMany(1);
+    // Every write of an attempt fails (the three tries of a batch, then it is given up).
+    await env.ctx.db.execute(sql`
+      create or replace function mailroom_test_refuse_attempt() returns trigger language plpgsql as $$
+      begin raise exception 'attempts refused by the test'; end $$`);
+    await env.ctx.db.execute(sql`
+      create trigger mailroom_test_refuse_attempt before insert on webhook_attempts
+      for each row execute function mailroom_test_refuse_attempt()`);
+    try {
+      dispatch({ policy: { ...fast, leaseMs: 1500 } });
+      await waitFor(async () => events.some((e) => e.type === 'attempted' && !e.recorded));
+      // Given up unwritten: held (as a lease would be), so the dispatcher goes idle instead of posting it again.
+      await waitFor(
+        async () =>
+          events.some((e) => e.type === 'idle') ||
+          receiver.received.filter((r) => r.id === eventId).length > 1,
+      );
+      expect(receiver.received.filter((r) => r.id === eventId)).toHaveLength(1);
+      expect(events.filter((e) => e.type === 'claimed')).toHaveLength(1);
+    } finally {
+      await env.ctx.db.execute(sql`drop trigger mailroom_test_refuse_attempt on webhook_attempts`);
+    }
+    // Once the lease time has passed it is attempted again, and now written.
+    await receiver.until((r) => r.acknowledged.has(eventId ?? '') && r.received.length === 2);
+    await waitFor(async () => events.some((e) => e.type === 'attempted' && e.recorded));
   });
 
   it('signs with both secrets during a rotation overlap, then with the new one only; test events reach one endpoint', async () => {

@@ -145,10 +145,9 @@ export async function runDispatcher(opts: DispatcherOptions): Promise<void> {
       if (results) emit({ type: 'recorded', count: take.length });
       // Not written: the leases expire and the deliveries are attempted again (at least once).
       const byId = new Map((results ?? []).map((r) => [r.id, r]));
-      releaseInFlight(
-        ctx.db,
-        take.map((t) => t.delivery.id),
-      );
+      const ids = take.map((t) => t.delivery.id);
+      if (results || isSharedDatabase(ctx.db)) releaseInFlight(ctx.db, ids);
+      else holdUnwritten(ids);
       for (const { delivery, attempt } of take) {
         inHand.delete(delivery.id);
         const r = byId.get(delivery.id);
@@ -165,6 +164,18 @@ export async function runDispatcher(opts: DispatcherOptions): Promise<void> {
       wake.notify();
     });
     return writing;
+  };
+  // The embedded database has no lease row to make unwritten deliveries wait: they would be still pending
+  // and due, so the next claim would post them again at once (a tight loop while the write keeps failing).
+  // They stay held in memory (a claim skips them) for a lease's time, then are let go (at stop, at once).
+  const heldUnwritten = new Map<NodeJS.Timeout, string[]>();
+  const holdUnwritten = (ids: string[]) => {
+    const t = setTimeout(() => {
+      heldUnwritten.delete(t);
+      releaseInFlight(ctx.db, ids);
+      wake.notify();
+    }, policy.leaseMs);
+    heldUnwritten.set(t, ids);
   };
   const record = (a: Attempted) => {
     batch.push(a);
@@ -226,6 +237,10 @@ export async function runDispatcher(opts: DispatcherOptions): Promise<void> {
     // On PGlite the deliveries in hand are held in memory only: whatever happened, let go of them.
     clearInterval(renewer);
     releaseInFlight(ctx.db, inHand);
+    for (const [t, ids] of heldUnwritten) {
+      clearTimeout(t);
+      releaseInFlight(ctx.db, ids);
+    }
   }
   await writeLog(ctx, {
     message: opts.signal.aborted
