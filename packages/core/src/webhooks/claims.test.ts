@@ -9,6 +9,7 @@ import type { DeliveryAttempt } from './attemptDelivery';
 import { claimDeliveries } from './claimDeliveries';
 import { emitEvents } from './emitEvent';
 import { deliveriesInFlight, releaseInFlight } from './inFlight';
+import { listDeliveries } from './listDeliveries';
 import { defaultWebhookPolicy } from './policy';
 import { recordAttempts } from './recordAttempts';
 import { replayDelivery } from './replayDelivery';
@@ -124,6 +125,33 @@ describe.each(backends)('webhook claims on %s', (backend) => {
       .where(inArray(webhookAttempts.deliveryId, ids));
     expect(attempts).toHaveLength(3);
     expect(await claim('dispatcher-c', 3)).toHaveLength(0);
+    await env.ctx.db.delete(webhookEndpoints).where(eq(webhookEndpoints.id, endpointId));
+  });
+  it('lists a delivery being attempted as delivering (not waiting, so no Replay is offered), and filters by it', async () => {
+    const endpointId = await pending(2);
+    const [taken] = await claim('dispatcher-a', 1);
+    if (!taken) throw new Error('nothing claimed');
+    const list = (status?: 'pending' | 'delivering') =>
+      listDeliveries({ ctx: env.ctx, endpointId, input: status ? { status } : {} });
+    const all = await list();
+    expect(all.items.map((d) => [d.id === taken.id, d.status]).sort()).toEqual([
+      [false, 'pending'],
+      [true, 'delivering'],
+    ]);
+    const delivering = await list('delivering');
+    expect(delivering.items.map((d) => d.id)).toEqual([taken.id]);
+    expect(delivering.total).toBe(1);
+    const waiting = await list('pending');
+    expect(waiting.items.map((d) => d.id)).not.toContain(taken.id);
+    expect(waiting.total).toBe(1);
+    await recordAttempts({
+      ctx: env.ctx,
+      workerId: 'dispatcher-a',
+      batch: [{ delivery: taken, attempt: ok() }],
+      policy: defaultWebhookPolicy,
+    });
+    releaseInFlight(env.ctx.db, [taken.id]);
+    expect((await list()).items.find((d) => d.id === taken.id)?.status).toBe('delivered');
     await env.ctx.db.delete(webhookEndpoints).where(eq(webhookEndpoints.id, endpointId));
   });
 });

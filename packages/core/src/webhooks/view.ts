@@ -40,14 +40,20 @@ export function toAttempt(a: AttemptRow): WebhookAttempt {
   };
 }
 
-export function toDelivery(d: DeliveryRow, eventType: string, attempts: AttemptRow[]): WebhookDelivery {
+/** `inFlight`: held in memory by a dispatcher of this process (the embedded database writes no lease). */
+export function toDelivery(
+  d: DeliveryRow,
+  eventType: string,
+  attempts: AttemptRow[],
+  inFlight = false,
+): WebhookDelivery {
   const open = d.status === 'pending' || d.status === 'delivering';
   return {
     id: d.id,
     endpointId: d.endpointId,
     eventId: d.eventId,
     eventType,
-    status: d.status,
+    status: inFlight && d.status === 'pending' ? 'delivering' : d.status,
     attemptCount: d.attemptCount,
     nextAttemptAt: open ? d.nextAttemptAt.toISOString() : null,
     lastStatusCode: d.lastStatusCode,
