@@ -1,7 +1,5 @@
-import { and, inArray } from 'drizzle-orm';
 import type { Ctx } from '../context';
-import { messages } from '../db/schema';
-import { visibleTo } from '../outbox/listMessages';
+import { readableMessageIds, visibleTo } from '../outbox/listMessages';
 import type { AccountView, TrafficFact } from '../schemas/account';
 
 /**
@@ -11,23 +9,13 @@ import type { AccountView, TrafficFact } from '../schemas/account';
  * class and the reply code; the message, the reply, the sentence and its detail are left out.
  */
 export async function withoutForeignSends(ctx: Ctx, views: AccountView[]): Promise<AccountView[]> {
-  const scope = visibleTo(ctx);
-  if (!scope) return views;
+  if (!visibleTo(ctx)) return views;
   const facts = (v: AccountView) => [v.sending?.lastOk, v.sending?.lastFailed];
-  const ids = [
-    ...new Set(views.flatMap((v) => facts(v).flatMap((f) => (f?.messageId ? [f.messageId] : [])))),
-  ];
+  const ids = views.flatMap((v) => facts(v).flatMap((f) => (f?.messageId ? [f.messageId] : [])));
   if (ids.length === 0) return views;
-  const readable = new Set(
-    (
-      await ctx.db
-        .select({ id: messages.id })
-        .from(messages)
-        .where(and(inArray(messages.id, ids), scope))
-    ).map((m) => m.id),
-  );
+  const readable = await readableMessageIds(ctx, ids);
   const hide = (f: TrafficFact | null, ok: boolean): TrafficFact | null =>
-    f?.messageId && !readable.has(f.messageId)
+    f?.messageId && !readable(f.messageId)
       ? {
           at: f.at,
           errorCode: f.errorCode,

@@ -29,6 +29,23 @@ export function visibleTo(ctx: Ctx): SQL | undefined {
 }
 
 /**
+ * Which of these message ids the actor may read (`visibleTo`); all of them, unread, when there is no limit.
+ * A message that is gone is not readable: nothing says whose it was.
+ */
+export async function readableMessageIds(ctx: Ctx, ids: Iterable<string>): Promise<(id: string) => boolean> {
+  const scope = visibleTo(ctx);
+  if (!scope) return () => true;
+  const wanted = [...new Set(ids)];
+  if (wanted.length === 0) return () => false;
+  const rows = await ctx.db
+    .select({ id: messages.id })
+    .from(messages)
+    .where(and(inArray(messages.id, wanted), scope));
+  const readable = new Set(rows.map((m) => m.id));
+  return (id) => readable.has(id);
+}
+
+/**
  * What `q` searches, as one text: subject, From and the recipients. The same expression as the trigram
  * index of migration 0010 (where pg_trgm exists), so a search is an index scan at a million messages.
  */

@@ -1,8 +1,8 @@
-import { and, inArray, isNull, or, type SQL } from 'drizzle-orm';
+import { inArray, isNull, or, type SQL } from 'drizzle-orm';
 import type { Actor, Ctx } from '../context';
-import { messages, suppressions } from '../db/schema';
+import { suppressions } from '../db/schema';
 import { forbidden } from '../errors';
-import { visibleTo } from '../outbox/listMessages';
+import { readableMessageIds } from '../outbox/listMessages';
 import type { SuppressionRow } from './view';
 
 /** Admins and viewers read every entry; a team admin reads system entries and their own teams'. */
@@ -32,20 +32,11 @@ export function assertCanManage(actor: Actor, teamId: string | null): void {
  * message), both are blanked; the address, reason and source stay, so the team knows why sends to it stop.
  */
 export async function redactForeign(ctx: Ctx, rows: SuppressionRow[]): Promise<SuppressionRow[]> {
-  const scope = visibleTo(ctx);
-  if (!scope) return rows;
-  const ids = [...new Set(rows.flatMap((r) => (r.messageId ? [r.messageId] : [])))];
-  const readable = new Set(
-    ids.length
-      ? (
-          await ctx.db
-            .select({ id: messages.id })
-            .from(messages)
-            .where(and(inArray(messages.id, ids), scope))
-        ).map((m) => m.id)
-      : [],
+  const readable = await readableMessageIds(
+    ctx,
+    rows.flatMap((r) => (r.messageId ? [r.messageId] : [])),
   );
   return rows.map((r) =>
-    r.messageId && !readable.has(r.messageId) ? { ...r, messageId: null, detail: null } : r,
+    r.messageId && !readable(r.messageId) ? { ...r, messageId: null, detail: null } : r,
   );
 }
