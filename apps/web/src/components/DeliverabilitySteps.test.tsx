@@ -1,13 +1,7 @@
 import type { ConnectionTestResult } from '@mailroom/core/schemas';
-import { render } from 'solid-js/web';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { mount } from '../test/mount';
 import { StepList } from './StepList';
-
-let dispose: (() => void) | undefined;
-afterEach(() => {
-  dispose?.();
-  document.body.innerHTML = '';
-});
 
 const result: ConnectionTestResult = {
   ok: true,
@@ -40,8 +34,7 @@ const result: ConnectionTestResult = {
 
 describe('the deliverability step', () => {
   it('shows each check with its mark, detail and hint; the test itself still works', () => {
-    const root = document.body.appendChild(document.createElement('div'));
-    dispose = render(() => <StepList result={result} />, root);
+    const root = mount(() => <StepList result={result} />);
     expect(root.querySelector('[data-testid="test-result"]')?.textContent).toContain('Connection works');
     const step = root.querySelector('[data-testid="deliverability-step"]')!;
     expect(step.querySelector('.mark')?.className).toContain('bad');

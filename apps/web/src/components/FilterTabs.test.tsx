@@ -1,6 +1,6 @@
 import { createMemoryHistory, MemoryRouter, Route } from '@solidjs/router';
-import { render } from 'solid-js/web';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { mount } from '../test/mount';
 import { FilterTabs } from './FilterTabs';
 
 const tabs = [
@@ -9,35 +9,25 @@ const tabs = [
   { value: 'failed', label: 'Failed' },
 ];
 
-let dispose: (() => void) | undefined;
-afterEach(() => {
-  dispose?.();
-  document.body.innerHTML = '';
-});
-
 /** The tabs as the Outbox draws them, inside a router at `url` (every tab shares its path). */
 function show(url: string, current: string): HTMLElement {
   const history = createMemoryHistory();
   history.set({ value: url });
-  const root = document.body.appendChild(document.createElement('div'));
-  dispose = render(
-    () => (
-      <MemoryRouter history={history}>
-        <Route
-          path="/outbox"
-          component={() => (
-            <FilterTabs
-              label="Message status"
-              tabs={tabs}
-              current={current}
-              href={(v) => `/outbox${v ? `?status=${v}` : ''}`}
-            />
-          )}
-        />
-      </MemoryRouter>
-    ),
-    root,
-  );
+  const root = mount(() => (
+    <MemoryRouter history={history}>
+      <Route
+        path="/outbox"
+        component={() => (
+          <FilterTabs
+            label="Message status"
+            tabs={tabs}
+            current={current}
+            href={(v) => `/outbox${v ? `?status=${v}` : ''}`}
+          />
+        )}
+      />
+    </MemoryRouter>
+  ));
   return root;
 }
 

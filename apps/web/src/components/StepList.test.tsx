@@ -1,17 +1,10 @@
 import type { ConnectionTestResult } from '@mailroom/core/schemas';
-import { render } from 'solid-js/web';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { mount } from '../test/mount';
 import { detailText, StepList, valueText } from './StepList';
 
-let dispose: (() => void) | undefined;
-afterEach(() => {
-  dispose?.();
-  document.body.innerHTML = '';
-});
-
 function show(result: ConnectionTestResult): HTMLElement {
-  const root = document.body.appendChild(document.createElement('div'));
-  dispose = render(() => <StepList result={result} />, root);
+  const root = mount(() => <StepList result={result} />);
   return root;
 }
 

@@ -1,15 +1,12 @@
-import { render } from 'solid-js/web';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AuthorizationView, DeviceStarted } from '../../lib/oauth';
+import { mount } from '../../test/mount';
 import { DeviceCodePanel } from './DeviceCodePanel';
 
-let dispose: (() => void) | undefined;
 beforeEach(() => {
   vi.useFakeTimers();
 });
 afterEach(() => {
-  dispose?.();
-  document.body.innerHTML = '';
   vi.useRealTimers();
 });
 
@@ -31,11 +28,9 @@ function show(answers: Array<AuthorizationView['status'] | Error>, s: DeviceStar
     if (a instanceof Error) throw a;
     return { id, status: a, identity: a === 'connected' ? 'someone@oauth.mock.test' : null };
   };
-  const root = document.body.appendChild(document.createElement('div'));
-  dispose = render(
-    () => <DeviceCodePanel started={s} poll={poll} onDone={(v) => done.push(v)} onRestart={() => {}} />,
-    root,
-  );
+  const root = mount(() => (
+    <DeviceCodePanel started={s} poll={poll} onDone={(v) => done.push(v)} onRestart={() => {}} />
+  ));
   return { root, polls, done };
 }
 

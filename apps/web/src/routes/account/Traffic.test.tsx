@@ -1,15 +1,9 @@
 import type { AccountView } from '@mailroom/core/schemas';
 import type { JSX } from 'solid-js';
-import { render } from 'solid-js/web';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HealthProps } from '../../components/account/Widgets';
+import { mount } from '../../test/mount';
 import { Traffic } from './Traffic';
-
-let dispose: (() => void) | undefined;
-afterEach(() => {
-  dispose?.();
-  document.body.innerHTML = '';
-});
 
 // What the API gives for a fetch and a test that failed the TLS handshake (packages/core/src/failures/tls.ts).
 const OPENSSL =
@@ -78,8 +72,7 @@ const account: AccountView = {
 };
 
 function show(el: () => JSX.Element): HTMLElement {
-  const root = document.body.appendChild(document.createElement('div'));
-  dispose = render(el, root);
+  const root = mount(el);
   return root;
 }
 

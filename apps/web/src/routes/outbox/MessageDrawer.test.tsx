@@ -1,13 +1,7 @@
 import type { MessageView } from '@mailroom/core/schemas';
-import { render } from 'solid-js/web';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { mount } from '../../test/mount';
 import { LastErrorBanner } from './MessageDrawer';
-
-let dispose: (() => void) | undefined;
-afterEach(() => {
-  dispose?.();
-  document.body.innerHTML = '';
-});
 
 // What the API gives for a send that failed the TLS handshake (packages/core/src/failures/tls.ts).
 const OPENSSL =
@@ -35,8 +29,7 @@ const message: MessageView = {
 
 describe('the outbox drawer: last error', () => {
   it("says a failed TLS handshake in a sentence, OpenSSL's line under Technical detail", () => {
-    const root = document.body.appendChild(document.createElement('div'));
-    dispose = render(() => <LastErrorBanner m={message} />, root);
+    const root = mount(() => <LastErrorBanner m={message} />);
     const banner = root.querySelector('.banner')!;
     expect(banner.querySelector('strong')?.textContent).toContain('TLS');
     expect(banner.querySelector('p')?.textContent).toBe(SENTENCE);
@@ -46,13 +39,12 @@ describe('the outbox drawer: last error', () => {
   });
 
   it('shows no technical detail when the error has none', () => {
-    const root = document.body.appendChild(document.createElement('div'));
     const refused = {
       code: 'refused',
       message: 'Connection refused (127.0.0.1:25)',
       hint: 'Check the port.',
     };
-    dispose = render(() => <LastErrorBanner m={{ ...message, lastError: refused }} />, root);
+    const root = mount(() => <LastErrorBanner m={{ ...message, lastError: refused }} />);
     expect(root.querySelector('.banner p')?.textContent).toBe('Connection refused (127.0.0.1:25)');
     expect(root.querySelector('details')).toBeNull();
   });
