@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { isCanonicalBase64 } from '@mailroom/core/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Reply, startTarget, type Target } from './support/target';
+import { queuedSmtp, type Reply, startTarget, type Target } from './support/target';
 
 let target: Target;
 let accountId: string;
@@ -13,15 +13,7 @@ beforeAll(async () => {
   target = await startTarget({ MAILROOM_WORKER: 'false' });
   const account = await target.admin.call('POST', '/api/v1/accounts', {
     name: 'Input checks',
-    outgoing: {
-      transport: 'smtp',
-      host: 'smtp.example.com',
-      port: 587,
-      security: 'starttls',
-      auth: { method: 'none' },
-      from: { address: 'sales@example.com' },
-      sendMode: 'queued',
-    },
+    outgoing: queuedSmtp('sales@example.com'),
   });
   expect(account.status, account.text).toBe(201);
   accountId = account.body.id;

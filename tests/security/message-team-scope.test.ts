@@ -4,7 +4,7 @@
 // the team admin or team token that sent it); a team admin reads their teams' messages and those of no
 // team, never another team's, in the list, the detail, retry and cancel, /metrics and the delivery report.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Client, startTarget, type Target, tokenClient } from './support/target';
+import { type Client, queuedSmtp, startTarget, type Target, tokenClient } from './support/target';
 
 describe("a team admin never reads another team's messages sent through a system account", () => {
   let t: Target;
@@ -41,15 +41,7 @@ describe("a team admin never reads another team's messages sent through a system
     const r = await t.admin.call('POST', '/api/v1/accounts', {
       name: 'System relay',
       teamId: null,
-      outgoing: {
-        transport: 'smtp',
-        host: 'smtp.example.com',
-        port: 587,
-        security: 'starttls',
-        auth: { method: 'none' },
-        from: { address: 'relay@example.com' },
-        sendMode: 'queued',
-      },
+      outgoing: queuedSmtp('relay@example.com'),
     });
     expect(r.status, r.text).toBe(201);
     system = r.body.id;

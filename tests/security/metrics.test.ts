@@ -2,7 +2,7 @@
 // counts. The numbers /metrics gives must be the numbers the caller could count in the lists they may
 // read: a team admin sees system-level accounts and their own teams', never another team's.
 import { afterEach, expect, it } from 'vitest';
-import { type Client, startTarget, type Target } from './support/target';
+import { type Client, queuedSmtp, startTarget, type Target } from './support/target';
 
 let target: Target | undefined;
 afterEach(async () => {
@@ -14,15 +14,7 @@ async function account(t: Target, name: string, teamId: string | null) {
   const r = await t.admin.call('POST', '/api/v1/accounts', {
     name,
     teamId,
-    outgoing: {
-      transport: 'smtp',
-      host: 'smtp.example.com',
-      port: 587,
-      security: 'starttls',
-      auth: { method: 'none' },
-      from: { address: `${name.toLowerCase().replace(/\W+/g, '-')}@example.com` },
-      sendMode: 'queued',
-    },
+    outgoing: queuedSmtp(`${name.toLowerCase().replace(/\W+/g, '-')}@example.com`),
   });
   expect(r.status, r.text).toBe(201);
   return r.body.id as string;

@@ -112,3 +112,17 @@ function clientWith(url: string, auth: Record<string, string>, token: string): C
     },
   };
 }
+
+/**
+ * The outgoing part of an account that queues its mail for an SMTP server nobody reaches (no worker runs
+ * in these suites, or the send is refused first): what a suite needs to have messages at all.
+ */
+export const queuedSmtp = (from: string) => ({
+  transport: 'smtp',
+  host: 'smtp.example.com',
+  port: 587,
+  security: 'starttls',
+  auth: { method: 'none' },
+  from: { address: from },
+  sendMode: 'queued',
+});
