@@ -165,7 +165,8 @@ describe('mailroom db copy', () => {
     // 3. The product on Postgres, with the key from the file.
     const onPg = await startApi({ ...d.env, MAILROOM_DATABASE_URL: pg.url, MAILROOM_SECRET_KEY: key });
     procs.push(onPg);
-    expect(onPg.output()).toContain('Storage: Postgres');
+    // The banner's lines come after "running at", maybe in a later chunk of the output: wait for it.
+    await onPg.waitFor(/Storage: Postgres/);
     const moved = await signIn(onPg.url);
     expect((await moved('GET', `/accounts/${id}`)).body.name).toBe('Moved');
     expect((await moved('GET', '/messages?pageSize=1&internal=true')).body.total).toBe(before.messages);
