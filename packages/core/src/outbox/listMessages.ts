@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gte, inArray, isNull, lte, or, type SQL, sql } from 'drizzle-orm';
 import { isSystemScope, teamScopeOn } from '../accounts/teamScope';
 import type { Ctx } from '../context';
+import { withCustomPlans } from '../db/client';
 import { exactAt, keysetList, type PageQuery, searchText, sortedApart, TOTAL_CAP } from '../db/keyset';
 import { accounts, messages } from '../db/schema';
 import { parseInput } from '../errors';
@@ -77,8 +78,8 @@ export const fromOrTo = (address: string): SQL =>
 
 /**
  * How far back a text search looks, in days from the page's start: a term in many messages has a page of
- * them among the newest, and the trigram index joined to the block-range index on the creation time
- * (migration 0016) finds a window's matches without reading the others. A window also counts its
+ * them among the newest, and the trigram index ANDed with the creation time's btree finds a window's matches
+ * without reading the others (exact wherever the rows lie: migration 0022). A window also counts its
  * matches: more than 1,000 in it is the capped count, with no second pass over the trigram index (at a
  * million, `invoice`: 1,369 matches in 8 days, the page and the count in one query). A rarer term goes on
  * to the next window, then to all of history (measured in docs/PERFORMANCE.md "A million rows").
@@ -173,7 +174,7 @@ export async function listMessages({
    * rows match (in the bench the newest 100,000 are the queue, and match nothing); reading every match through
    * the trigram index and sorting them costs as many row reads as there are matches (16,000 for a word in
    * one message of 60 at a million). So: the matches of the 8 days from the page's start, then of 64,
-   * each through the trigram index joined to the block-range index of the time, sorted apart (which no
+   * each through the trigram index ANDed with the time's btree, sorted apart (which no
    * index gives, so the planner cannot choose the long walk instead), their ids and how many there are.
    * More than 1,000 in a window is the count (capped). Otherwise the count's ids are read (one pass of the
    * trigram index over all history, stopping at 1,001); a term in at most 1,000 messages is then read by
@@ -189,23 +190,27 @@ export async function listMessages({
     const windows = SEARCH_WINDOWS_DAYS.filter(
       (days) => newer || since === undefined || edgeOf(days).getTime() > since,
     );
+    // Planned for this window's edge and this term (withCustomPlans): a plan kept for any edge would
+    // not AND the window into the trigram index's matches.
     const inWindow = (days: number | undefined) =>
-      ctx.db
-        .select({ id: messages.id, n: sql<number>`count(*) over ()`.mapWith(Number) })
-        .from(messages)
-        .where(
-          and(
-            where,
-            page.where,
-            days === undefined
-              ? undefined
-              : newer
-                ? lte(messages.createdAt, edgeOf(days))
-                : gte(messages.createdAt, edgeOf(days)),
-          ),
-        )
-        .orderBy(...apart)
-        .limit(page.limit);
+      withCustomPlans(ctx.db, (db) =>
+        db
+          .select({ id: messages.id, n: sql<number>`count(*) over ()`.mapWith(Number) })
+          .from(messages)
+          .where(
+            and(
+              where,
+              page.where,
+              days === undefined
+                ? undefined
+                : newer
+                  ? lte(messages.createdAt, edgeOf(days))
+                  : gte(messages.createdAt, edgeOf(days)),
+            ),
+          )
+          .orderBy(...apart)
+          .limit(page.limit),
+      );
     const byIds = (found: string[]) =>
       found.length === 0 ? Promise.resolve([]) : rowsOf(page, inArray(messages.id, found), apart);
     // The count's ids, read once and only when a window does not count more than 1,000: for a word in
