@@ -4,6 +4,7 @@ import { TOTAL_CAP } from '../db/keyset';
 import { accounts } from '../db/schema';
 import { backends, createTestEnv, type TestEnv } from '../testing';
 import { listMessages, SEARCH_WINDOWS_DAYS, wholeAddress } from './listMessages';
+import { rowsOf } from './rows';
 
 type Page = { items: Array<{ id: string }>; nextCursor: string | null; prevCursor: string | null };
 
@@ -232,5 +233,12 @@ describe.each(backends)('outbox search on %s', (backend) => {
     expect(page.items.map((m) => m.id)).toEqual(['k02200']);
     const none = await listMessages({ ctx: env.ctx, input: { q: 'no such thing' } });
     expect(none).toMatchObject({ items: [], total: 0, nextCursor: null, prevCursor: null });
+  });
+
+  it("samples 1,000 values of the search text for the planner's estimate of a word (migration 0023)", async () => {
+    const res = await env.database.db.execute(sql`
+      select a.attstattarget as target from pg_attribute a
+      where a.attrelid = 'messages_search_trgm_idx'::regclass and a.attnum = 1`);
+    expect(rowsOf<{ target: number }>(res).map((r) => Number(r.target))).toEqual([1000]);
   });
 });
