@@ -99,8 +99,34 @@ describe('the header team scope on every list', () => {
     await screenshot(page, '82-reports-team-scope');
   });
 
+  it('on "Sales", Suppressions lists Sales\' list, and its Scope field\'s "All scopes" shows every list', async () => {
+    const teams = (await api('GET', '/teams')).body.items as Array<{ id: string; name: string }>;
+    const teamOf = (name: string) => teams.find((t) => t.name === name)?.id;
+    for (const [address, teamId] of [
+      ['gone.sales@example.org', teamOf('Sales')],
+      ['gone.support@example.org', teamOf('Support')],
+      ['gone.everyone@example.org', null],
+    ] as const) {
+      expect((await api('POST', '/suppressions', { address, teamId })).status).toBe(201);
+    }
+    await page.getByRole('link', { name: 'Suppressions' }).click();
+    const listed = page.getByRole('cell', { name: /^gone\./ });
+    await expect.poll(() => listed.allTextContents()).toEqual(['gone.sales@example.org']);
+    const field = page.getByRole('combobox', { name: 'Scope', exact: true });
+    expect(await field.inputValue()).toBe(teamOf('Sales'));
+
+    await field.selectOption({ label: 'All scopes' });
+    await expect
+      .poll(async () => (await listed.allTextContents()).sort())
+      .toEqual(['gone.everyone@example.org', 'gone.sales@example.org', 'gone.support@example.org']);
+    // It stays chosen: the header's team does not take the field back.
+    expect(await field.inputValue()).toBe('all');
+    expect(page.url()).toContain('scope=all');
+  });
+
   it('"All teams" shows both teams again, on every list', async () => {
     await scope('All teams');
+    await page.getByRole('link', { name: 'Reports' }).click();
     const report = page.getByRole('region', { name: /Delivery/ });
     await report.getByRole('link', { name: 'Support desk' }).waitFor();
     await report.getByRole('link', { name: 'Sales desk' }).waitFor();

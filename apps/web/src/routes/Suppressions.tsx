@@ -42,6 +42,9 @@ const reasonTone: Record<string, string> = {
   manual: '',
 };
 
+/** The Scope field's "All scopes", in the URL (`?scope=all`). */
+const ALL_SCOPES = 'all';
+
 /** Addresses Mailroom does not send to: search, add, remove, import and export as CSV. */
 export default function Suppressions() {
   const [search, setSearch] = useSearchParams<{
@@ -50,8 +53,10 @@ export default function Suppressions() {
     scope?: string;
     cursor?: string;
   }>();
-  // The header's team switcher scopes the list (and its CSV) unless the URL names a scope itself.
-  const teamFilter = () => search.scope ?? scopeTeamId();
+  // The header's team switcher scopes the list (and its CSV) unless the URL names a scope itself;
+  // `all` is the Scope field's "All scopes" (every list the admin may read, whatever the header says).
+  const chosenScope = () => search.scope ?? scopeTeamId() ?? ALL_SCOPES;
+  const teamFilter = () => (chosenScope() === ALL_SCOPES ? undefined : chosenScope());
   const [data, { refetch }] = createResource(
     () => ({
       q: search.q,
@@ -189,10 +194,10 @@ export default function Suppressions() {
               <label for="sup-scope">Scope</label>
               <select
                 id="sup-scope"
-                value={teamFilter() ?? ''}
-                onChange={(e) => setSearch({ scope: e.currentTarget.value || undefined, cursor: undefined })}
+                value={chosenScope()}
+                onChange={(e) => setSearch({ scope: e.currentTarget.value, cursor: undefined })}
               >
-                <option value="">All scopes</option>
+                <option value={ALL_SCOPES}>All scopes</option>
                 <option value="system">System</option>
                 <For each={teams()}>{(t) => <option value={t.id}>Team {t.name}</option>}</For>
               </select>
