@@ -106,25 +106,19 @@ export async function pingDatabase(db: Db): Promise<boolean> {
 }
 
 /**
- * Runs `run` where Postgres plans each statement for the values it is given. postgres.js prepares every
- * statement, and after five runs Postgres may keep a generic plan, made for values it does not know: for
- * a text search in a time window (`created_at >= $2`) it then guesses that a third of the table is in the
- * window and finds the matches through the trigram index alone, visiting every match in the table
- * instead of those of the window (outbox/listMessages.ts). On Postgres: a transaction with
- * `plan_cache_mode = force_custom_plan` for its statements only, and room for their bitmaps: at a million
- * rows a window's 128,000 rows and a word's 62,500 matches each lie on as many pages, and in the default
- * 4 MB the bitmaps turn lossy, so their AND keeps every row of 10,065 pages to test instead of the 1,369
- * matches. PGlite plans every statement anew already (its statements are unnamed), and a transaction there
- * would hold its one connection: `run` gets the database itself.
+ * Runs `run` with room for large bitmaps (`work_mem` 32 MB for its statements only, on Postgres). A text
+ * search in a time window ANDs two bitmaps: at a million rows a window's 128,000-280,000 rows and a word's
+ * 62,500 matches, each on nearly as many pages once rows have moved. In the default 4 MB they turn lossy,
+ * and their AND kept every row of 10,065 pages to test instead of the 1,369 matches (outbox/listMessages.ts).
+ * A transaction with `set_config(…, true)`, so the pooled connection goes back as it was. PGlite's memory
+ * is this process's own (and a transaction there would hold its one connection): `run` gets the database
+ * itself.
  */
-export async function withCustomPlans<T>(db: Db, run: (q: Queryable) => Promise<T>): Promise<T> {
+export async function withBitmapMemory<T>(db: Db, run: (q: Queryable) => Promise<T>): Promise<T> {
   if (!isSharedDatabase(db)) return run(db);
   const { sql } = await import('drizzle-orm');
   return db.transaction(async (tx) => {
-    // `set local` of both in one round trip.
-    await tx.execute(
-      sql`select set_config('plan_cache_mode', 'force_custom_plan', true), set_config('work_mem', '32MB', true)`,
-    );
+    await tx.execute(sql`select set_config('work_mem', '32MB', true)`);
     return run(tx);
   });
 }

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gte, inArray, isNull, lte, or, type SQL, sql } from 'drizzle-orm';
 import { isSystemScope, teamScopeOn } from '../accounts/teamScope';
 import type { Ctx } from '../context';
-import { withCustomPlans } from '../db/client';
+import { withBitmapMemory } from '../db/client';
 import { exactAt, keysetList, type PageQuery, searchText, sortedApart, TOTAL_CAP } from '../db/keyset';
 import { accounts, messages } from '../db/schema';
 import { parseInput } from '../errors';
@@ -190,10 +190,9 @@ export async function listMessages({
     const windows = SEARCH_WINDOWS_DAYS.filter(
       (days) => newer || since === undefined || edgeOf(days).getTime() > since,
     );
-    // Planned for this window's edge and this term (withCustomPlans): a plan kept for any edge would
-    // not AND the window into the trigram index's matches.
+    // With room for the window's and the word's bitmaps (withBitmapMemory), so their AND stays exact.
     const inWindow = (days: number | undefined) =>
-      withCustomPlans(ctx.db, (db) =>
+      withBitmapMemory(ctx.db, (db) =>
         db
           .select({ id: messages.id, n: sql<number>`count(*) over ()`.mapWith(Number) })
           .from(messages)

@@ -7,8 +7,9 @@ import type { Db, Queryable } from '../db/client';
  * planning these costs about as much as running them for a batch of 128 (2–3 ms a statement); a
  * prepared statement is planned once (after five executions Postgres keeps its generic plan, which for
  * the claim is also the ordered index scan that reads only the first due rows, not the whole backlog).
- * `EXECUTE` takes no bind parameters, so the values go as literals (`literal`). Postgres (postgres.js)
- * prepares its statements already.
+ * `EXECUTE` takes no bind parameters, so the values go as literals (`literal`). On Postgres the planning
+ * runs in the server's backend, not on the posting thread, and the statements go unnamed (drizzle asks
+ * postgres.js for a named statement only with `.prepare(name)`), each planned for its values.
  */
 export type Prepared = {
   name: string;
