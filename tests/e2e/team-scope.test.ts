@@ -122,6 +122,11 @@ describe('the header team scope on every list', () => {
     // It stays chosen: the header's team does not take the field back.
     expect(await field.inputValue()).toBe('all');
     expect(page.url()).toContain('scope=all');
+
+    // Another team in the header is what the list shows next, the field with it.
+    await scope('Support');
+    await expect.poll(() => listed.allTextContents()).toEqual(['gone.support@example.org']);
+    expect(await field.inputValue()).toBe(teamOf('Support'));
   });
 
   it('"All teams" shows both teams again, on every list', async () => {

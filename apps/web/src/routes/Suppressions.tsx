@@ -67,7 +67,10 @@ export default function Suppressions() {
     }),
     listSuppressions,
   );
-  onTeamScopeChange(() => search.cursor && setSearch({ cursor: undefined }));
+  // A new team in the header is what the list shows again: the Scope field follows it.
+  onTeamScopeChange(
+    () => (search.cursor || search.scope) && setSearch({ cursor: undefined, scope: undefined }),
+  );
   onMount(() => void loadTeams());
   const [adding, setAdding] = createSignal(false);
   const [removing, setRemoving] = createSignal<SuppressionView | null>(null);
