@@ -377,8 +377,7 @@ export async function fill(db: Db, accountId: string, n: FillSizes): Promise<Rec
         from generate_series(${from}::int, ${to}::int) as i`),
     ),
   );
-  // Vacuumed as a year-old database would have been by autovacuum: visibility map set, the block-range index
-  // of the creation time summarized (unsummarized ranges are read by every time window), statistics fresh.
+  // Vacuumed as a year-old database would have been by autovacuum: visibility map set, statistics fresh.
   await time('vacuum', () => db.execute(sql`vacuum analyze`));
   return took;
 }
