@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type CtxBase, createContext, defaultCoreConfig, systemActor } from '../context';
 import {
@@ -12,6 +13,7 @@ import {
   webhookEvents,
 } from '../db/schema';
 import { queryLogs } from '../logs';
+import { rowsOf } from '../outbox/rows';
 import { backends, createTestEnv, type TestEnv } from '../testing';
 import { pruneRetention, startRetention } from '.';
 
@@ -241,6 +243,27 @@ describe.each(backends)('retention on %s', (backend) => {
       total: 4,
       interrupted: false,
     });
+  });
+
+  it('vacuums and analyzes every table of the embedded database after a run (PGlite has no autovacuum)', async () => {
+    const job = startRetention({ base: env.base, intervalMs: 60_000 });
+    await job.idle();
+    await job.stop();
+    const line = (await retentionRows()).find((r) => r.message.startsWith('Retention removed'));
+    const res = await env.base.db.execute(
+      sql`select count(*)::int as n, count(last_vacuum)::int as vacuumed, count(last_analyze)::int as analyzed
+          from pg_stat_user_tables where schemaname = 'public'`,
+    );
+    const [stats] = rowsOf<{ n: number; vacuumed: number; analyzed: number }>(res);
+    if (backend === 'pglite') {
+      expect(line?.context).toMatchObject({ vacuumed: { tables: stats?.n } });
+      expect(stats?.vacuumed).toBe(stats?.n);
+      expect(stats?.analyzed).toBe(stats?.n);
+    } else {
+      // Postgres: its autovacuum's work, not Mailroom's.
+      expect(line?.context).not.toHaveProperty('vacuumed');
+      expect(stats?.vacuumed).toBe(0);
+    }
   });
 
   it('writes a failed run as an error row, without the query parameters of the database error', async () => {

@@ -2,6 +2,7 @@ import { pruneLoginAttempts } from '../auth/throttle';
 import { type CtxBase, createContext, type RetentionDays, systemActor } from '../context';
 import { retentionKinds, retentionLabels } from './kinds';
 import { pruneRetention, type RetentionRun } from './pruneRetention';
+import { type Vacuumed, vacuumEmbedded } from './vacuumEmbedded';
 
 const HOUR_MS = 3_600_000;
 
@@ -29,7 +30,8 @@ function keeps(days: RetentionDays): string {
 
 /**
  * Background job for retention (and ended sign-in counters): prunes once now, then every `intervalMs`
- * (an hour by default), in batches of `batchSize` rows. Writes to the Main Log (source `email_logger`)
+ * (an hour by default), in batches of `batchSize` rows; on the embedded database it then vacuums and
+ * analyzes every table (`vacuumEmbedded`: PGlite has no autovacuum). Writes to the Main Log (source `email_logger`)
  * when it starts, after each run with how many rows of each kind it removed, when a run fails, and when
  * it stops. Returns the shape the API's start-up registers jobs with; `stop()` interrupts a running
  * prune between two batches and waits for it.
@@ -57,8 +59,23 @@ export function startRetention(opts: { base: CtxBase; intervalMs?: number; batch
     running = running.then(async () => {
       if (abort.signal.aborted) return;
       const started = Date.now();
+      let run: RetentionRun | undefined;
       try {
-        const run = await pruneRetention(ctx, { batchSize, signal: abort.signal });
+        run = await pruneRetention(ctx, { batchSize, signal: abort.signal });
+      } catch (err) {
+        await log('error', `Retention failed: ${reason(err)}`, { retentionDays: days });
+      }
+      const prunedMs = Date.now() - started;
+      // The embedded database's vacuum and statistics, after what the run deleted (Postgres: autovacuum).
+      let vacuumed: Vacuumed | null = null;
+      if (!abort.signal.aborted) {
+        try {
+          vacuumed = await vacuumEmbedded(ctx);
+        } catch (err) {
+          await log('error', `Vacuuming the embedded database failed: ${reason(err)}`, {});
+        }
+      }
+      if (run) {
         const removed = Object.values(run.removed).reduce((a, b) => a + (b ?? 0), 0);
         await log(
           'info',
@@ -69,11 +86,10 @@ export function startRetention(opts: { base: CtxBase; intervalMs?: number; batch
             before: run.before,
             retentionDays: days,
             interrupted: run.interrupted,
-            durationMs: Date.now() - started,
+            durationMs: prunedMs,
+            ...(vacuumed ? { vacuumed } : {}),
           },
         );
-      } catch (err) {
-        await log('error', `Retention failed: ${reason(err)}`, { retentionDays: days });
       }
       try {
         // Sign-in counters whose window and lock have ended (they only matter for 15 minutes).
