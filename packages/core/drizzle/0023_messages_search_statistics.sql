@@ -5,7 +5,7 @@
 -- ANDing the time index (37 ms). With 500 values all 30 product words of the bench were planned right
 -- (29-69 ms); ANALYZE of a million messages then takes 9.0 s instead of 1.6 (4.2 at 300, 12.3 at
 -- 1,000), and planning a search 0.6-0.65 ms instead of 0.35. Applies from the next ANALYZE (autovacuum's
--- on Postgres; PGlite has no autovacuum). Where pg_trgm (so the index) is missing, nothing to do.
+-- on Postgres; on PGlite the retention job's). Where pg_trgm (so the index) is missing, nothing to do.
 DO $$
 BEGIN
   IF to_regclass('messages_search_trgm_idx') IS NOT NULL THEN
