@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowsOf } from '../outbox/rows';
 import { backends, createTestPgDatabase } from '../testing';
-import { type Database, openDatabase, withBitmapMemory } from './client';
+import { type Database, openDatabase, type Queryable, withBitmapMemory } from './client';
 
 const workMem = sql`select current_setting('work_mem') as mem`;
 
@@ -21,8 +21,7 @@ describe.each(backends)('withBitmapMemory on %s', (backend) => {
     await database?.close();
     await drop();
   });
-  const mem = async (q: Parameters<Parameters<typeof withBitmapMemory>[1]>[0]) =>
-    rowsOf<{ mem: string }>(await q.execute(workMem))[0]?.mem;
+  const mem = async (q: Queryable) => rowsOf<{ mem: string }>(await q.execute(workMem))[0]?.mem;
 
   it('gives its statements room for bitmaps, and only its own (the connection goes back as it was)', async () => {
     const db = database.db;
