@@ -1,12 +1,13 @@
 import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isSharedDatabase } from '../db/client';
-import { webhookAttempts, webhookDeliveries, webhookEndpoints } from '../db/schema';
+import { webhookAttempts, webhookClaims, webhookDeliveries, webhookEndpoints } from '../db/schema';
 import { MailroomError } from '../errors';
 import { newId } from '../ids';
+import { releaseLeases } from '../leases/releaseLeases';
 import { backends, createTestEnv, type TestEnv } from '../testing';
 import type { DeliveryAttempt } from './attemptDelivery';
-import { claimDeliveries } from './claimDeliveries';
+import { claimDeliveries, heldDeliveries } from './claimDeliveries';
 import { emitEvents } from './emitEvent';
 import { deliveriesInFlight, releaseInFlight } from './inFlight';
 import { listDeliveries } from './listDeliveries';
@@ -90,43 +91,100 @@ describe.each(backends)('webhook claims on %s', (backend) => {
     await env.ctx.db.delete(webhookEndpoints).where(eq(webhookEndpoints.id, endpointId));
   });
 
-  it('on the embedded database a claim writes no lease: the deliveries stay pending, held in memory until written', async () => {
+  it('a claim writes no delivery row: the deliveries stay pending, held by the dispatcher until written', async () => {
     const endpointId = await pending(3);
     const taken = await claim('dispatcher-a', 3);
     expect(taken).toHaveLength(3);
     const ids = taken.map((d) => d.id);
     const rows = await env.ctx.db.select().from(webhookDeliveries).where(inArray(webhookDeliveries.id, ids));
+    expect(rows.every((r) => r.status === 'pending' && r.leaseOwner === null && r.attemptCount === 0)).toBe(
+      true,
+    );
+    const held = await heldDeliveries(env.ctx);
+    expect(ids.every((id) => held.has(id))).toBe(true);
     if (isSharedDatabase(env.ctx.db)) {
-      // Postgres: dispatchers in several processes, so the lease is in the row.
-      expect(rows.every((r) => r.status === 'delivering' && r.leaseOwner === 'dispatcher-a')).toBe(true);
+      // Postgres: dispatchers in several processes, so what each holds is in its claim row, leased.
+      const [row] = await env.ctx.db
+        .select()
+        .from(webhookClaims)
+        .where(eq(webhookClaims.leaseOwner, 'dispatcher-a'));
+      expect(row?.deliveryIds.sort()).toEqual([...ids].sort());
     } else {
-      expect(rows.every((r) => r.status === 'pending' && r.leaseOwner === null)).toBe(true);
       expect(ids.every((id) => deliveriesInFlight(env.ctx.db).has(id))).toBe(true);
-      // Nobody else in this process takes them, and a replay says it is being attempted.
-      expect(await claim('dispatcher-b', 3)).toHaveLength(0);
-      await expect(replayDelivery({ ctx: env.ctx, id: ids[0] ?? '' })).rejects.toBeInstanceOf(MailroomError);
-      // Let go without a write (it failed): due again at once, attempt not counted.
-      releaseInFlight(env.ctx.db, ids);
-      const back = await claim('dispatcher-b', 3);
-      expect(back.map((d) => d.id).sort()).toEqual([...ids].sort());
-      expect(back.every((d) => d.attemptCount === 0)).toBe(true);
     }
+    // Nobody else takes them, and a replay says it is being attempted.
+    expect(await claim('dispatcher-b', 3)).toHaveLength(0);
+    await expect(replayDelivery({ ctx: env.ctx, id: ids[0] ?? '' })).rejects.toBeInstanceOf(MailroomError);
+    // Let go without a write (it failed; on Postgres its dispatcher died and its lease was released): due
+    // again at once, the attempt not counted.
+    if (isSharedDatabase(env.ctx.db)) {
+      expect(await releaseLeases(env.ctx.db, ['dispatcher-a'], env.ctx.now())).toMatchObject({
+        webhook_claims: 1,
+      });
+    } else releaseInFlight(env.ctx.db, ids);
+    const back = await claim('dispatcher-b', 3);
+    expect(back.map((d) => d.id).sort()).toEqual([...ids].sort());
+    expect(back.every((d) => d.attemptCount === 0)).toBe(true);
     const written = await recordAttempts({
       ctx: env.ctx,
-      workerId: isSharedDatabase(env.ctx.db) ? 'dispatcher-a' : 'dispatcher-b',
-      batch: taken.map((delivery) => ({ delivery, attempt: ok() })),
+      workerId: 'dispatcher-b',
+      batch: back.map((delivery) => ({ delivery, attempt: ok() })),
       policy: defaultWebhookPolicy,
     });
     expect(written.every((w) => w.recorded)).toBe(true);
+    // The dispatcher that was thought dead writes too: its attempt is kept, the delivery counted once.
+    const late = await recordAttempts({
+      ctx: env.ctx,
+      workerId: 'dispatcher-a',
+      batch: taken.map((delivery) => ({ delivery, attempt: ok() })),
+      policy: defaultWebhookPolicy,
+    });
+    expect(late.some((w) => w.recorded)).toBe(false);
     releaseInFlight(env.ctx.db, ids);
     const attempts = await env.ctx.db
       .select()
       .from(webhookAttempts)
       .where(inArray(webhookAttempts.deliveryId, ids));
-    expect(attempts).toHaveLength(3);
+    expect(attempts).toHaveLength(6);
+    const after = await env.ctx.db.select().from(webhookDeliveries).where(inArray(webhookDeliveries.id, ids));
+    expect(after.map((r) => [r.status, r.attemptCount])).toEqual(ids.map(() => ['delivered', 1]));
     expect(await claim('dispatcher-c', 3)).toHaveLength(0);
     await env.ctx.db.delete(webhookEndpoints).where(eq(webhookEndpoints.id, endpointId));
   });
+
+  it('a claim keeps what the dispatcher still holds in its row and lets go of the rest', async () => {
+    if (!isSharedDatabase(env.ctx.db)) return; // the embedded database keeps this in memory (above)
+    const endpointId = await pending(4);
+    const first = await claim('dispatcher-d', 2);
+    const kept = first[0]?.id ?? '';
+    // Its next claim says it still holds one of the two (the other was written or given up).
+    const second = await claim('dispatcher-d', 1, [kept]);
+    const [row] = await env.ctx.db
+      .select()
+      .from(webhookClaims)
+      .where(eq(webhookClaims.leaseOwner, 'dispatcher-d'));
+    expect(row?.deliveryIds.sort()).toEqual([kept, ...second.map((d) => d.id)].sort());
+    // What it let go of is due again for the others; what it holds is not.
+    const holding = [kept, ...second.map((d) => d.id)];
+    const all = await env.ctx.db
+      .select({ id: webhookDeliveries.id })
+      .from(webhookDeliveries)
+      .where(eq(webhookDeliveries.endpointId, endpointId));
+    const others = await claim('dispatcher-e', 4);
+    expect(others.map((d) => d.id).sort()).toEqual(
+      all
+        .map((d) => d.id)
+        .filter((id) => !holding.includes(id))
+        .sort(),
+    );
+    // Stopping with nothing due and nothing held removes its row.
+    await claim('dispatcher-d', 0, []);
+    expect(
+      await env.ctx.db.select().from(webhookClaims).where(eq(webhookClaims.leaseOwner, 'dispatcher-d')),
+    ).toEqual([]);
+    await env.ctx.db.delete(webhookEndpoints).where(eq(webhookEndpoints.id, endpointId));
+  });
+
   it('lists a delivery being attempted as delivering (not waiting, so no Replay is offered), and filters by it', async () => {
     const endpointId = await pending(2);
     const [taken] = await claim('dispatcher-a', 1);

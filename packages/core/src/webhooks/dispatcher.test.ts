@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { logs, webhookAttempts, webhookDeliveries, webhookEndpoints } from '../db/schema';
+import { logs, webhookAttempts, webhookClaims, webhookDeliveries, webhookEndpoints } from '../db/schema';
 import {
   backends,
   createTestEnv,
@@ -117,6 +117,34 @@ describe.each(backends)('the webhook dispatcher on %s', (backend) => {
     const rejected = attempts.find((a) => a.statusCode === 500);
     expect(rejected?.snippet).toBe('upstream trouble');
     expect(rejected?.durationMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('two dispatchers at once post every event exactly once, and leave no claim behind when they stop', async () => {
+    receiver = await startWebhookReceiver();
+    const hook = await endpoint(receiver.url);
+    const ids = await emitMany(300);
+    const second = new AbortController();
+    const other = runDispatcher({
+      base: env.base,
+      workerId: `test-b:${Math.random()}`,
+      signal: second.signal,
+      pollMs: 20,
+      policy: fast,
+      concurrency: 4,
+    });
+    dispatch({ concurrency: 4 });
+    await receiver.until((r) => ids.every((id) => r.acknowledged.has(id)), 60_000);
+    second.abort();
+    await other;
+    await stop?.();
+    stop = null;
+    // Every event once: the claims never handed one delivery to both (no failure, so no retry).
+    expect(receiver.received).toHaveLength(300);
+    expect(new Set(receiver.received.map((r) => r.id)).size).toBe(300);
+    const page = await listDeliveries({ ctx: env.ctx, endpointId: hook.id, input: { pageSize: 100 } });
+    expect(page.total).toBe(300);
+    expect(page.items.every((d) => d.status === 'delivered' && d.attemptCount === 1)).toBe(true);
+    expect(await env.ctx.db.select().from(webhookClaims)).toEqual([]);
   });
 
   it('retries a receiver that is down until it is reachable, then the endpoint is healthy again', async () => {

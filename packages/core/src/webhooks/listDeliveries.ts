@@ -1,11 +1,11 @@
-import { and, count, desc, eq, inArray, notInArray, or, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, not, or, type SQL, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Ctx } from '../context';
 import { webhookAttempts, webhookDeliveries, webhookEvents } from '../db/schema';
 import { parseInput } from '../errors';
 import type { ListResult } from '../schemas/common';
 import { type WebhookDelivery, webhookDeliveryQuerySchema } from '../schemas/webhooks';
-import { deliveriesInFlight } from './inFlight';
+import { heldDeliveries } from './claimDeliveries';
 import { loadWebhook } from './loadWebhook';
 import { type AttemptRow, toDelivery } from './view';
 
@@ -24,14 +24,16 @@ export async function listDeliveries({
 }): Promise<ListResult<WebhookDelivery>> {
   const q = parseInput(webhookDeliveryQuerySchema, input);
   await loadWebhook(ctx, endpointId);
-  // On the embedded database a delivery being attempted stays `pending` in its row (no lease is written):
-  // the dispatchers of this process hold it in memory, and it is shown (and filtered) as `delivering`.
-  const held = [...deliveriesInFlight(ctx.db)];
+  // A delivery being attempted stays `pending` in its row (no lease is written into it): a dispatcher holds
+  // it (in memory on the embedded database, in its claim row on Postgres), and it is shown (and filtered)
+  // as `delivering`. The ids go as one JSON parameter (a dispatcher holds up to hundreds).
+  const held = await heldDeliveries(ctx);
+  const isHeld = sql`${webhookDeliveries.id} in (select jsonb_array_elements_text(${JSON.stringify([...held])}::jsonb))`;
   const where: SQL[] = [eq(webhookDeliveries.endpointId, endpointId)];
-  if (q.status === 'pending' && held.length > 0) {
-    where.push(eq(webhookDeliveries.status, 'pending'), notInArray(webhookDeliveries.id, held));
-  } else if (q.status === 'delivering' && held.length > 0) {
-    where.push(or(eq(webhookDeliveries.status, 'delivering'), inArray(webhookDeliveries.id, held)) as SQL);
+  if (q.status === 'pending' && held.size > 0) {
+    where.push(eq(webhookDeliveries.status, 'pending'), not(isHeld));
+  } else if (q.status === 'delivering' && held.size > 0) {
+    where.push(or(eq(webhookDeliveries.status, 'delivering'), isHeld) as SQL);
   } else if (q.status) where.push(eq(webhookDeliveries.status, q.status));
   const filter = and(...where);
   const [rows, [total]] = await Promise.all([
@@ -54,7 +56,6 @@ export async function listDeliveries({
           .from(webhookAttempts)
           .where(inArray(webhookAttempts.deliveryId, ids))
           .orderBy(desc(webhookAttempts.at));
-  const inFlight = new Set(held);
   const byDelivery = new Map<string, AttemptRow[]>();
   for (const a of attempts) {
     const list = byDelivery.get(a.deliveryId) ?? [];
@@ -62,7 +63,7 @@ export async function listDeliveries({
     byDelivery.set(a.deliveryId, list);
   }
   return {
-    items: rows.map((r) => toDelivery(r.d, r.type, byDelivery.get(r.d.id) ?? [], inFlight.has(r.d.id))),
+    items: rows.map((r) => toDelivery(r.d, r.type, byDelivery.get(r.d.id) ?? [], held.has(r.d.id))),
     total: total?.n ?? 0,
     page: q.page,
     pageSize: q.pageSize,

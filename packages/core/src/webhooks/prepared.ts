@@ -45,6 +45,34 @@ export function asSql(p: Prepared, args: Value[]): SQL {
   return sql.join(chunks, sql.raw(''));
 }
 
+/** Per database: whether `''` is the one escape in a string literal (`standard_conforming_strings`). */
+const standard = new WeakMap<object, Promise<boolean>>();
+
+/** Whether `literal` may be used on this database (checked once per database). */
+export function literalsAreSafe(db: Db): Promise<boolean> {
+  let known = standard.get(db);
+  if (!known) {
+    known = (async () => {
+      const res = await db.execute(sql`select current_setting('standard_conforming_strings') as on`);
+      const rows = (Array.isArray(res) ? res : (res as { rows: unknown[] }).rows) as Array<{ on: string }>;
+      return rows[0]?.on === 'on';
+    })().catch(() => false);
+    standard.set(db, known);
+  }
+  return known;
+}
+
+/**
+ * The statement's text with its values as typed literals, for a query of several statements in one
+ * round trip (the simple protocol takes no bind parameters). Only where `literalsAreSafe`.
+ */
+export function withLiterals(p: Prepared, args: Value[]): string {
+  return p.text.replace(/\$(\d+)\b/g, (_, n: string) => {
+    const i = Number(n) - 1;
+    return `${literal(args[i] ?? null)}::${p.types[i] ?? 'text'}`;
+  });
+}
+
 /**
  * Prepares the statement on this database once (the embedded one has one session); false if it may not
  * be. Call it on the database itself, never inside a transaction: PGlite runs one thing at a time, so a
@@ -59,9 +87,7 @@ export async function prepare(db: Db, p: Prepared): Promise<boolean> {
   const known = byName.get(p.name);
   if (known !== undefined) return known;
   const done = (async () => {
-    const res = await db.execute(sql`select current_setting('standard_conforming_strings') as on`);
-    const rows = (Array.isArray(res) ? res : (res as { rows: unknown[] }).rows) as Array<{ on: string }>;
-    if (rows[0]?.on !== 'on') return false;
+    if (!(await literalsAreSafe(db))) return false;
     await db.execute(sql.raw(`prepare ${p.name}(${p.types.join(', ')}) as ${p.text}`));
     return true;
   })().catch(() => false);

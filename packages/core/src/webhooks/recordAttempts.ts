@@ -34,7 +34,7 @@ export function nextState(
 /**
  * The write of a batch ($1: the rows as JSON, $2: the dispatcher, $3: now, $4: the endpoints that
  * succeeded): the attempt rows, the endpoints' success mark, and each delivery's next state where `held`
- * says the delivery is still this dispatcher's.
+ * says the attempt still counts. A lease left in the row by an older version is cleared.
  */
 const writeText = (held: string) => `
     with v as (
@@ -45,7 +45,8 @@ const writeText = (held: string) => `
         (id, delivery_id, endpoint_id, at, duration_ms, ok, status_code, error_code, message, snippet, worker)
       select aid, id, ep, at, dur, ok, code, err, msg, snip, $2 from v
       -- A delivery deleted meanwhile (its endpoint was) keeps no attempt, and fails no other row's write.
-      where exists (select 1 from webhook_deliveries x where x.id = v.id)
+      -- Found by primary key (the ids as an array): else the planner may hash a scan of every delivery.
+      where v.id in (select x.id from webhook_deliveries x where x.id = any(array(select id from v)))
     ), healthy as (
       update webhook_endpoints w set failing_since = null, last_success_at = $3
       where w.id in (select jsonb_array_elements_text($4))
@@ -61,27 +62,24 @@ const writeText = (held: string) => `
     -- say, instead of scanning every pending and delivering row through the claim index.
     where d.id = v.id and d.id = any(array(select id from v)) and ${held}
     returning d.id`;
-const WRITE_TYPES = ['jsonb', 'text', 'timestamptz', 'jsonb'];
-/** Postgres: only where this dispatcher still holds the lease. */
-const WRITE_SHARED: Prepared = {
-  name: 'mailroom_webhook_write_leased',
-  types: WRITE_TYPES,
-  text: writeText(`d.status = 'delivering' and d.lease_owner = $2`),
-};
 /**
- * The embedded database writes no lease (the claim only reads, inFlight.ts): only where the delivery is
- * still open and not attempted since it was claimed. Prepared once (prepared.ts).
+ * Only where the delivery is still open and not attempted since it was claimed (no lease is written into
+ * a delivery: the claim only reads, see `claimDeliveries`): so of two dispatchers that posted the same
+ * delivery (a claim row that expired meanwhile) one write counts. Prepared once on the embedded database
+ * (prepared.ts).
  */
-const WRITE_EMBEDDED: Prepared = {
+const WRITE: Prepared = {
   name: 'mailroom_webhook_write',
-  types: WRITE_TYPES,
-  text: writeText(`d.status in ('pending', 'delivering') and d.attempt_count = v.ac`),
+  types: ['jsonb', 'text', 'timestamptz', 'jsonb'],
+  // Open written as "not finished": `in ('pending', 'delivering')` would match the claim index's predicate,
+  // and with few statistics the planner ANDed a scan of that whole index into every write.
+  text: writeText(`d.status not in ('delivered', 'failed') and d.attempt_count = v.ac`),
 };
 
 /**
- * Writes a batch of attempts: every attempt row, each delivery's next state (only where this dispatcher
- * still holds its lease; on the embedded database, where no lease is written, only where the delivery is
- * still open with the attempt count it was claimed with) and the success mark of the endpoints that succeeded, in ONE statement (one
+ * Writes a batch of attempts: every attempt row, each delivery's next state (only where the delivery is
+ * still open with the attempt count it was claimed with) and the success mark of the endpoints that
+ * succeeded, in ONE statement (one
  * round trip, the rows passed as one JSON parameter). The success mark (`failing_since` cleared,
  * `last_success_at`) is written when it changes something: the endpoint was failing, or its last success
  * is more than a second old. When some attempts failed, the same statement runs in a transaction with the
@@ -129,7 +127,7 @@ export async function recordAttempts({
   const embedded = !isSharedDatabase(ctx.db);
   const args = [rows, workerId, now.toISOString(), JSON.stringify([...succeeded])];
   const run = (q: Queryable) =>
-    embedded ? executePrepared(ctx.db, q, WRITE_EMBEDDED, args) : q.execute(asSql(WRITE_SHARED, args));
+    embedded ? executePrepared(ctx.db, q, WRITE, args) : q.execute(asSql(WRITE, args));
   const result = (recorded: Set<string>) =>
     states.map(({ delivery, next }) => ({
       id: delivery.id,
@@ -141,7 +139,7 @@ export async function recordAttempts({
   if (failed.size === 0) return result(idsOf(await run(ctx.db)));
 
   // Prepared before the transaction (inside it, PGlite would wait for the transaction itself).
-  if (embedded) await prepare(ctx.db, WRITE_EMBEDDED);
+  if (embedded) await prepare(ctx.db, WRITE);
   return ctx.db.transaction(async (tx) => {
     const recorded = idsOf(await run(tx));
     if (failed.size > 0) {

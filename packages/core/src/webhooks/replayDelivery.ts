@@ -4,7 +4,7 @@ import { webhookDeliveries, webhookEvents } from '../db/schema';
 import { MailroomError, notFound } from '../errors';
 import type { WebhookDelivery } from '../schemas/webhooks';
 import { assertCanWriteWebhook } from './access';
-import { deliveriesInFlight } from './inFlight';
+import { heldDeliveries } from './claimDeliveries';
 import { loadWebhook } from './loadWebhook';
 import { toDelivery } from './view';
 
@@ -29,8 +29,8 @@ export async function replayDelivery({ ctx, id }: { ctx: Ctx; id: string }): Pro
       throw notFound('Webhook delivery');
     }
     assertCanWriteWebhook(ctx.actor, endpoint.teamId);
-    // On the embedded database a delivery being attempted stays `pending` (no lease row): it is in memory.
-    if (found.d.status === 'delivering' || deliveriesInFlight(ctx.db).has(id)) {
+    // A delivery being attempted stays `pending`: a dispatcher holds it (in memory, or its claim row).
+    if (found.d.status === 'delivering' || (await heldDeliveries(ctx, tx)).has(id)) {
       throw new MailroomError('conflict', 'The delivery is being attempted right now');
     }
     const [updated] = await tx

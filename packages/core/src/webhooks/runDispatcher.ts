@@ -4,7 +4,12 @@ import { isSharedDatabase } from '../db/client';
 import { webhookEndpoints } from '../db/schema';
 import { WakeSignal } from '../outbox/signal';
 import { attemptDelivery, type DeliveryAttempt } from './attemptDelivery';
-import { type ClaimedDelivery, claimDeliveries, renewDeliveryLeases } from './claimDeliveries';
+import {
+  type ClaimedDelivery,
+  claimDeliveries,
+  releaseDeliveryClaims,
+  renewDeliveryClaims,
+} from './claimDeliveries';
 import { releaseInFlight } from './inFlight';
 import { type WebhookPolicy, withWebhookPolicy } from './policy';
 import { type Attempted, type RecordedStatus, recordAttempts } from './recordAttempts';
@@ -48,13 +53,13 @@ export type DispatcherOptions = {
 };
 
 /**
- * The webhook dispatcher: keeps up to `concurrency` deliveries in flight, claiming ahead (leased, SKIP
- * LOCKED, up to eight rounds ready) so claims are large and never leave a slot waiting, posting each
- * signed event through the door and writing attempts by group commit (one statement per batch). At
- * least once: a delivery is finished only after its 2xx is written; a dispatcher that dies leaves leases
- * that expire, and another (or the restarted one) delivers again with the same `webhook-id`. On the
- * embedded database (one process) no lease is written: the deliveries in hand are kept in memory
- * (`inFlight.ts`) and stay `pending` in the database, so a restart delivers them again at once.
+ * The webhook dispatcher: keeps up to `concurrency` deliveries in flight, claiming ahead (up to eight
+ * rounds ready) so claims are large and never leave a slot waiting, posting each signed event through the
+ * door and writing attempts by group commit (one statement per batch). At least once: a delivery is
+ * finished only after its 2xx is written. A claim writes no delivery row: what a dispatcher holds is in
+ * memory on the embedded database (one process; a restart delivers it again at once) and in its claim row
+ * on Postgres (`webhook_claims`, leased: a dispatcher that dies leaves a row whose lease expires or is
+ * released, and another delivers again with the same `webhook-id`).
  */
 export async function runDispatcher(opts: DispatcherOptions): Promise<void> {
   const ctx = createContext(opts.base, { ...systemActor, label: `webhooks:${opts.workerId}` });
@@ -146,7 +151,7 @@ export async function runDispatcher(opts: DispatcherOptions): Promise<void> {
       // Not written: the leases expire and the deliveries are attempted again (at least once).
       const byId = new Map((results ?? []).map((r) => [r.id, r]));
       const ids = take.map((t) => t.delivery.id);
-      if (results || isSharedDatabase(ctx.db)) releaseInFlight(ctx.db, ids);
+      if (results) releaseInFlight(ctx.db, ids);
       else holdUnwritten(ids);
       for (const { delivery, attempt } of take) {
         inHand.delete(delivery.id);
@@ -165,10 +170,12 @@ export async function runDispatcher(opts: DispatcherOptions): Promise<void> {
     });
     return writing;
   };
-  // The embedded database has no lease row to make unwritten deliveries wait: they would be still pending
-  // and due, so the next claim would post them again at once (a tight loop while the write keeps failing).
-  // They stay held in memory (a claim skips them) for a lease's time, then are let go (at stop, at once).
+  // Unwritten deliveries are still pending and due, so the next claim would post them again at once (a
+  // tight loop while the write keeps failing). They stay held (in memory on the embedded database, in the
+  // claim row on Postgres: a claim skips them) for a lease's time, then are let go (at stop, at once).
   const heldUnwritten = new Map<NodeJS.Timeout, string[]>();
+  /** What this dispatcher holds: in hand, or unwritten and waiting (the claim row on Postgres). */
+  const held = () => [...inHand, ...[...heldUnwritten.values()].flat()];
   const holdUnwritten = (ids: string[]) => {
     const t = setTimeout(() => {
       heldUnwritten.delete(t);
@@ -217,11 +224,13 @@ export async function runDispatcher(opts: DispatcherOptions): Promise<void> {
     record({ delivery: row, attempt });
   };
 
-  // Leases only on Postgres: the embedded database holds its deliveries in memory (inFlight.ts).
+  // A claim row (and its lease) only on Postgres: the embedded database holds its deliveries in memory.
   const renewEvery = Math.max(50, Math.floor(policy.leaseMs / 3));
   const renewer = setInterval(() => {
-    if (inHand.size === 0 || !isSharedDatabase(ctx.db)) return;
-    renewDeliveryLeases({ ctx, workerId: opts.workerId, ids: [...inHand], leaseMs: policy.leaseMs }).catch(
+    if (!isSharedDatabase(ctx.db)) return;
+    const holding = held();
+    if (holding.length === 0) return;
+    renewDeliveryClaims({ ctx, workerId: opts.workerId, held: holding, leaseMs: policy.leaseMs }).catch(
       (err: Error) => emit({ type: 'error', message: `lease renewal failed: ${err.message}` }),
     );
   }, renewEvery);
@@ -241,6 +250,10 @@ export async function runDispatcher(opts: DispatcherOptions): Promise<void> {
       clearTimeout(t);
       releaseInFlight(ctx.db, ids);
     }
+    heldUnwritten.clear();
+    await releaseDeliveryClaims({ ctx, workerId: opts.workerId }).catch((err: Error) =>
+      emit({ type: 'error', message: `letting go of the claim row failed: ${err.message}` }),
+    );
   }
   await writeLog(ctx, {
     message: opts.signal.aborted
@@ -260,7 +273,7 @@ export async function runDispatcher(opts: DispatcherOptions): Promise<void> {
             workerId: opts.workerId,
             limit: claimSize(),
             leaseMs: policy.leaseMs,
-            held: [...inHand],
+            held: held(),
           });
           claimed = rows.length;
           for (const r of rows) inHand.add(r.id);

@@ -103,3 +103,19 @@ export const webhookAttempts = pgTable(
     index('webhook_attempts_at_idx').on(t.at),
   ],
 );
+
+/**
+ * What each webhook dispatcher on Postgres holds: the deliveries in its hand, one row per dispatcher,
+ * written by its claim (under an advisory lock, so two claims never take the same delivery) and kept
+ * alive by its lease. A claim leaves the deliveries' own rows untouched (a read, not a rewrite of each
+ * row with a lease): the deliveries of a live row are skipped by every other claim; those of an expired or
+ * released row (its dispatcher died) are due again. The embedded database (one process) keeps the same
+ * set in memory (`inFlight.ts`) and has no rows here.
+ */
+export const webhookClaims = pgTable('webhook_claims', {
+  leaseOwner: text('lease_owner').primaryKey(),
+  leaseExpiresAt: timestamp('lease_expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+  /** The ids of the deliveries held, as a JSON array. */
+  deliveryIds: jsonb('delivery_ids').$type<string[]>().notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+});
