@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Ctx } from '../context';
-import { isSharedDatabase, type Queryable } from '../db/client';
+import { type Db, isSharedDatabase, type Queryable } from '../db/client';
 import { rowsOf } from '../outbox/rows';
 import { payloadOf } from './attemptDelivery';
 import { claimInFlight, deliveriesInFlight } from './inFlight';
@@ -91,6 +91,32 @@ const CLAIM_SHARED: Prepared = {
 const CLAIM_LOCK = `select pg_advisory_xact_lock(hashtext('mailroom:webhooks:claim')),
   set_config('enable_sort', 'off', true), set_config('enable_bitmapscan', 'off', true)`;
 
+/** Per database: whether a claim may be one query of two statements (see `oneQueryClaims`). */
+const oneQuery = new WeakMap<object, Promise<boolean>>();
+
+/**
+ * Whether the claim may go as one query (the lock and the claim, values as literals): literals are safe,
+ * and the database's transactions are READ COMMITTED by default, so the claim's statement takes its
+ * snapshot after the lock is granted (under REPEATABLE READ the query's one snapshot would be older).
+ */
+function oneQueryClaims(db: Db): Promise<boolean> {
+  let known = oneQuery.get(db);
+  if (!known) {
+    known = (async () => {
+      if (!(await literalsAreSafe(db))) return false;
+      const [row] = rowsOf<{ level: string }>(
+        await db.execute(sql`select current_setting('default_transaction_isolation') as level`),
+      );
+      return row?.level === 'read committed';
+    })().catch(() => {
+      oneQuery.delete(db);
+      return false;
+    });
+    oneQuery.set(db, known);
+  }
+  return known;
+}
+
 /**
  * Takes up to `limit` due deliveries for one dispatcher, oldest due first, with the body each posts: one
  * statement that reads the due rows and writes no delivery. Disabled endpoints wait.
@@ -103,8 +129,8 @@ const CLAIM_LOCK = `select pg_advisory_xact_lock(hashtext('mailroom:webhooks:cla
  *   (what this dispatcher still holds) and what it takes. A dispatcher that dies leaves a row whose lease
  *   expires (or is released when its heartbeat stops): its deliveries are due again (at least once). This
  *   replaces a lease written into each claimed delivery (a rewrite of the row and its six indexes):
- *   measured with `bench/webhooks-sql.ts`, the claim's Postgres CPU per delivery fell from 66–71 µs to
- *   6–15 µs.
+ *   measured with `bench/webhooks-sql.ts`, the claim's Postgres CPU per delivery fell from 61–98 µs to
+ *   18–35 µs (docs/PERFORMANCE.md).
  */
 export async function claimDeliveries({
   ctx,
@@ -134,17 +160,21 @@ export async function claimDeliveries({
     });
   }
   const args = [at, JSON.stringify(held), limit, workerId, new Date(now.getTime() + leaseMs).toISOString()];
-  if (await literalsAreSafe(ctx.db)) {
+  if (await oneQueryClaims(ctx.db)) {
     // One round trip: the lock and the claim as one query of two statements, which Postgres runs as one
     // transaction, each statement with its own snapshot (so the claim sees every claim committed before
     // the lock was granted).
     const res = await ctx.db.execute(sql.raw(`${CLAIM_LOCK}; ${withLiterals(CLAIM_SHARED, args)}`));
     return claimedOf(lastResult(res));
   }
-  const res = await ctx.db.transaction(async (tx) => {
-    await tx.execute(sql.raw(CLAIM_LOCK));
-    return tx.execute(asSql(CLAIM_SHARED, args));
-  });
+  const res = await ctx.db.transaction(
+    async (tx) => {
+      await tx.execute(sql.raw(CLAIM_LOCK));
+      return tx.execute(asSql(CLAIM_SHARED, args));
+    },
+    // Each statement its own snapshot: the claim sees every claim committed before the lock was granted.
+    { isolationLevel: 'read committed' },
+  );
   return claimedOf(res);
 }
 
@@ -202,9 +232,11 @@ function toClaimed(r: ClaimedRow): ClaimedDelivery {
 }
 
 /**
- * Extends the lease of this dispatcher's claim row on Postgres (a slow receiver is not a dead dispatcher)
- * and writes what it holds now (`held`), so the deliveries it has let go are no longer skipped by others.
- * The embedded database has no claim row.
+ * Extends the lease of this dispatcher's claim row on Postgres (a slow receiver is not a dead dispatcher).
+ * It never rewrites the ids: a claim may have added some since `held` was read (the claim rewrites the
+ * row, and a write removes what it wrote). A row that is gone (it expired and another claim removed it)
+ * is written again with `held`; returns false then, as what it held may have been taken meanwhile. The
+ * embedded database has no claim row.
  */
 export async function renewDeliveryClaims({
   ctx,
@@ -216,12 +248,18 @@ export async function renewDeliveryClaims({
   workerId: string;
   held: string[];
   leaseMs: number;
-}): Promise<void> {
-  if (!isSharedDatabase(ctx.db)) return;
-  await ctx.db.execute(sql`
-    update webhook_claims set lease_expires_at = ${new Date(ctx.now().getTime() + leaseMs).toISOString()}::timestamptz,
-      delivery_ids = ${JSON.stringify(held)}::jsonb, updated_at = ${ctx.now().toISOString()}::timestamptz
-    where lease_owner = ${workerId}`);
+}): Promise<boolean> {
+  if (!isSharedDatabase(ctx.db)) return true;
+  const now = ctx.now();
+  const rows = rowsOf<{ renewed: boolean }>(
+    await ctx.db.execute(sql`
+      insert into webhook_claims (lease_owner, lease_expires_at, delivery_ids, updated_at)
+      values (${workerId}, ${new Date(now.getTime() + leaseMs).toISOString()}::timestamptz,
+        ${JSON.stringify(held)}::jsonb, ${now.toISOString()}::timestamptz)
+      on conflict (lease_owner) do update set lease_expires_at = excluded.lease_expires_at
+      returning (xmax::text <> '0') as renewed`),
+  );
+  return rows[0]?.renewed ?? false;
 }
 
 /** A stopping dispatcher lets go of its claim row on Postgres (what it held is due again at once). */

@@ -7,7 +7,7 @@ import { newId } from '../ids';
 import { releaseLeases } from '../leases/releaseLeases';
 import { backends, createTestEnv, type TestEnv } from '../testing';
 import type { DeliveryAttempt } from './attemptDelivery';
-import { claimDeliveries, heldDeliveries } from './claimDeliveries';
+import { claimDeliveries, heldDeliveries, renewDeliveryClaims } from './claimDeliveries';
 import { emitEvents } from './emitEvent';
 import { deliveriesInFlight, releaseInFlight } from './inFlight';
 import { listDeliveries } from './listDeliveries';
@@ -156,32 +156,59 @@ describe.each(backends)('webhook claims on %s', (backend) => {
     if (!isSharedDatabase(env.ctx.db)) return; // the embedded database keeps this in memory (above)
     const endpointId = await pending(4);
     const first = await claim('dispatcher-d', 2);
-    const kept = first[0]?.id ?? '';
-    // Its next claim says it still holds one of the two (the other was written or given up).
-    const second = await claim('dispatcher-d', 1, [kept]);
+    const [kept, letGo] = first.map((d) => d.id);
+    // Its next claim (taking nothing) says it still holds one of the two: the other was let go.
+    await claim('dispatcher-d', 0, [kept ?? '']);
     const [row] = await env.ctx.db
       .select()
       .from(webhookClaims)
       .where(eq(webhookClaims.leaseOwner, 'dispatcher-d'));
-    expect(row?.deliveryIds.sort()).toEqual([kept, ...second.map((d) => d.id)].sort());
+    expect(row?.deliveryIds).toEqual([kept]);
     // What it let go of is due again for the others; what it holds is not.
-    const holding = [kept, ...second.map((d) => d.id)];
-    const all = await env.ctx.db
-      .select({ id: webhookDeliveries.id })
-      .from(webhookDeliveries)
-      .where(eq(webhookDeliveries.endpointId, endpointId));
-    const others = await claim('dispatcher-e', 4);
-    expect(others.map((d) => d.id).sort()).toEqual(
-      all
-        .map((d) => d.id)
-        .filter((id) => !holding.includes(id))
-        .sort(),
-    );
-    // Stopping with nothing due and nothing held removes its row.
+    const others = (await claim('dispatcher-e', 4)).map((d) => d.id);
+    expect(others).toHaveLength(3);
+    expect(others).toContain(letGo);
+    expect(others).not.toContain(kept);
+    // Taking nothing and holding nothing removes its row.
     await claim('dispatcher-d', 0, []);
     expect(
       await env.ctx.db.select().from(webhookClaims).where(eq(webhookClaims.leaseOwner, 'dispatcher-d')),
     ).toEqual([]);
+    await env.ctx.db.delete(webhookEndpoints).where(eq(webhookEndpoints.id, endpointId));
+  });
+
+  it('a lease renewal that read what is held before a claim never drops what that claim took', async () => {
+    if (!isSharedDatabase(env.ctx.db)) return; // no claim row on the embedded database
+    const endpointId = await pending(4);
+    const first = (await claim('dispatcher-f', 2)).map((d) => d.id);
+    // The renewal reads what is in hand, a claim takes two more, then the renewal is written.
+    const snapshot = [...first];
+    const second = (await claim('dispatcher-f', 2, first)).map((d) => d.id);
+    expect(
+      await renewDeliveryClaims({ ctx: env.ctx, workerId: 'dispatcher-f', held: snapshot, leaseMs: HOUR }),
+    ).toBe(true);
+    // Nobody else gets any of the four.
+    expect(await claim('dispatcher-g', 4)).toHaveLength(0);
+    // A written attempt leaves the row (a failed one, due again at once): the others may take it.
+    const [retried] = await claim('dispatcher-f', 0, [...first, ...second]).then(() =>
+      env.ctx.db
+        .select()
+        .from(webhookDeliveries)
+        .where(eq(webhookDeliveries.id, second[0] ?? '')),
+    );
+    if (!retried) throw new Error('no delivery');
+    await recordAttempts({
+      ctx: env.ctx,
+      workerId: 'dispatcher-f',
+      batch: [{ delivery: retried, attempt: { ...ok(), ok: false, statusCode: 503, errorCode: 'rejected' } }],
+      policy: { ...defaultWebhookPolicy, backoffBaseMs: 0, backoffMaxMs: 0 },
+    });
+    const [row] = await env.ctx.db
+      .select()
+      .from(webhookClaims)
+      .where(eq(webhookClaims.leaseOwner, 'dispatcher-f'));
+    expect(row?.deliveryIds.sort()).toEqual([...first, ...second.slice(1)].sort());
+    expect((await claim('dispatcher-g', 4)).map((d) => d.id)).toEqual([retried.id]);
     await env.ctx.db.delete(webhookEndpoints).where(eq(webhookEndpoints.id, endpointId));
   });
 

@@ -56,7 +56,10 @@ export function literalsAreSafe(db: Db): Promise<boolean> {
       const res = await db.execute(sql`select current_setting('standard_conforming_strings') as on`);
       const rows = (Array.isArray(res) ? res : (res as { rows: unknown[] }).rows) as Array<{ on: string }>;
       return rows[0]?.on === 'on';
-    })().catch(() => false);
+    })().catch(() => {
+      standard.delete(db); // asked again next time: a failed query says nothing about the setting
+      return false;
+    });
     standard.set(db, known);
   }
   return known;

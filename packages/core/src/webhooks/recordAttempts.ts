@@ -47,6 +47,10 @@ const writeText = (held: string) => `
       -- A delivery deleted meanwhile (its endpoint was) keeps no attempt, and fails no other row's write.
       -- Found by primary key (the ids as an array): else the planner may hash a scan of every delivery.
       where v.id in (select x.id from webhook_deliveries x where x.id = any(array(select id from v)))
+    ), unheld as (
+      -- What is written leaves this dispatcher's claim row (Postgres; the embedded database has none).
+      update webhook_claims set delivery_ids = delivery_ids - array(select id from v)
+      where lease_owner = $2
     ), healthy as (
       update webhook_endpoints w set failing_since = null, last_success_at = $3
       where w.id in (select jsonb_array_elements_text($4))

@@ -26,7 +26,7 @@ export type DispatcherEvent =
       endpointId: string;
       ok: boolean;
       status: RecordedStatus;
-      /** False when the lease was lost meanwhile (another dispatcher took the delivery over). */
+      /** False when the attempt no longer counts (another dispatcher attempted the delivery meanwhile). */
       recorded: boolean;
     }
   | { type: 'idle' }
@@ -207,6 +207,8 @@ export async function runDispatcher(opts: DispatcherOptions): Promise<void> {
           snippet: null,
         };
       } else {
+        // attemptDelivery answers every failure as an attempt; should it throw all the same, the delivery
+        // is written as a failed attempt (retried later) instead of staying in hand for good.
         attempt = await attemptDelivery({
           endpoint: signer,
           eventId: row.eventId,
@@ -214,7 +216,15 @@ export async function runDispatcher(opts: DispatcherOptions): Promise<void> {
           timeoutMs: policy.timeoutMs,
           allowPrivateHosts: ctx.config.allowPrivateHosts,
           now: ctx.now,
-        });
+        }).catch((err: Error) => ({
+          ok: false,
+          at: ctx.now(),
+          durationMs: 0,
+          statusCode: null,
+          errorCode: 'protocol' as const,
+          message: `The attempt failed inside Mailroom: ${err.message}`,
+          snippet: null,
+        }));
       }
     } finally {
       posting -= 1;
@@ -230,7 +240,15 @@ export async function runDispatcher(opts: DispatcherOptions): Promise<void> {
     if (!isSharedDatabase(ctx.db)) return;
     const holding = held();
     if (holding.length === 0) return;
-    renewDeliveryClaims({ ctx, workerId: opts.workerId, held: holding, leaseMs: policy.leaseMs }).catch(
+    renewDeliveryClaims({ ctx, workerId: opts.workerId, held: holding, leaseMs: policy.leaseMs }).then(
+      (renewed) => {
+        if (!renewed) {
+          emit({
+            type: 'error',
+            message: 'the claim row had expired and was written again: its deliveries may be posted twice',
+          });
+        }
+      },
       (err: Error) => emit({ type: 'error', message: `lease renewal failed: ${err.message}` }),
     );
   }, renewEvery);
