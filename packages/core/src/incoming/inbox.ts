@@ -1,5 +1,5 @@
 import { and, eq, inArray, isNull, or, type SQL, sql } from 'drizzle-orm';
-import { teamScopeByAccount } from '../accounts/teamScope';
+import { accountsInScope, byAccounts } from '../accounts/teamScope';
 import type { Ctx } from '../context';
 import { exactAt, keyset, keysetList, type PageQuery, searchText } from '../db/keyset';
 import { accounts, inboxMessages } from '../db/schema';
@@ -59,12 +59,16 @@ export const inboxSearchText = searchText([
 ]);
 
 /** The list's filter (scope, account, team, kind, text), on `inbox_messages` alone. */
-function inboxFilter(ctx: Ctx, q: ReturnType<typeof inboxQuerySchema.parse>): SQL | undefined {
+function inboxFilter(
+  ctx: Ctx,
+  q: ReturnType<typeof inboxQuerySchema.parse>,
+  teamAccounts: string[] | undefined,
+): SQL | undefined {
   const like = q.q ? `%${q.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%` : undefined;
   return and(
     scopeOfMail(ctx),
     q.accountId ? eq(inboxMessages.accountId, q.accountId) : undefined,
-    teamScopeByAccount(inboxMessages.accountId, q.teamId),
+    byAccounts(inboxMessages.accountId, teamAccounts),
     q.kind === 'all' ? undefined : eq(inboxMessages.kind, q.kind),
     like ? sql`${inboxSearchText} ilike ${like}` : undefined,
   );
@@ -92,10 +96,10 @@ function inboxRows(
 
 const inboxCols = { at: inboxMessages.fetchedAt, id: inboxMessages.id };
 
-/** The query of the list's first page, as `listInbox` runs it (for reading its plan). */
-export function inboxFirstPageQuery(ctx: Ctx, input: unknown) {
+/** The query of the list's first page, as `listInbox` runs it (for reading its plan; `teamAccounts`: `accountsInScope` of its `teamId`). */
+export function inboxFirstPageQuery(ctx: Ctx, input: unknown, teamAccounts?: string[]) {
   const q = parseInput(inboxQuerySchema, input);
-  return inboxRows(ctx, inboxFilter(ctx, q), {
+  return inboxRows(ctx, inboxFilter(ctx, q, teamAccounts), {
     ...keyset(inboxCols, undefined),
     limit: q.pageSize + 1,
     offset: 0,
@@ -111,7 +115,7 @@ export async function listInbox({
   input: unknown;
 }): Promise<CursorListResult<InboxSummary>> {
   const q = parseInput(inboxQuerySchema, input);
-  const filter = inboxFilter(ctx, q);
+  const filter = inboxFilter(ctx, q, await accountsInScope(ctx.db, q.teamId));
   return keysetList(ctx.db, {
     input: q,
     cols: inboxCols,

@@ -204,6 +204,18 @@ describe.each(backends)('Main Log on %s', (backend) => {
     expect((await queryLogs({ ctx: env.ctx, input: { filter: full } })).items).toBeDefined();
   });
 
+  it("filters by team through the rows' accounts: a team's, the system's, and none for a team with no account", async () => {
+    const since = T0.toISOString();
+    const team = await queryLogs({ ctx: env.ctx, input: { since, teamId } });
+    expect(team.total).toBe(2);
+    expect(team.items.every((i) => i.accountId === teamAccount)).toBe(true);
+    const system = await queryLogs({ ctx: env.ctx, input: { since, teamId: 'system' } });
+    expect(system.items.every((i) => i.accountId === null)).toBe(true);
+    // A team with no account (a new one): no row, found without reading the log.
+    const none = await queryLogs({ ctx: env.ctx, input: { since, teamId: 'team-with-no-account' } });
+    expect({ total: none.total, items: none.items }).toEqual({ total: 0, items: [] });
+  });
+
   it("shows a team admin only their own teams' account logs", async () => {
     const teamAdmin = env.as({ role: 'team_admin', teamIds: [teamId], label: 'lead@test' });
     const seen = await queryLogs({ ctx: teamAdmin, input: { since: T0.toISOString() } });

@@ -1,5 +1,5 @@
 import { and, eq, gte, inArray, isNull, lte, or, type SQL, sql } from 'drizzle-orm';
-import { isSystemScope, teamScopeByAccount } from '../accounts/teamScope';
+import { accountsInScope, byAccounts, isSystemScope } from '../accounts/teamScope';
 import type { Ctx } from '../context';
 import { exactAt, keysetList, searchText } from '../db/keyset';
 import { accounts, logs, messages } from '../db/schema';
@@ -43,7 +43,7 @@ export async function queryLogs({ ctx, input }: { ctx: Ctx; input: unknown }): P
   if (q.accountId) where.push(eq(logs.accountId, q.accountId));
   // A team: its accounts' rows. System: system accounts' rows and the events of no account (start-up,
   // retention, settings), which belong to no team.
-  const byTeam = teamScopeByAccount(logs.accountId, q.teamId);
+  const byTeam = byAccounts(logs.accountId, await accountsInScope(ctx.db, q.teamId));
   if (byTeam) where.push(isSystemScope(q.teamId) ? or(isNull(logs.accountId), byTeam) : byTeam);
   if (q.actor) where.push(eq(logs.actor, q.actor));
   if (q.since) where.push(gte(logs.at, new Date(q.since)));
