@@ -38,7 +38,15 @@ import {
 import { startMockMailServer } from '@mailroom/mock-mailserver';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
-import { BENCH_TEAMS, CUSTOMERS, customerAddress, type FillSizes, fill, NOUN } from './lib/fill.ts';
+import {
+  BENCH_EMPTY_TEAM,
+  BENCH_TEAMS,
+  CUSTOMERS,
+  customerAddress,
+  type FillSizes,
+  fill,
+  NOUN,
+} from './lib/fill.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 // `pnpm run million-rows -- --only …` hands the script a literal `--`, after which parseArgs would read no
@@ -235,6 +243,9 @@ async function measure(store: Store, n: number, smtpPort: number): Promise<{ row
       ['log: source=smtp_auth', () => '/api/v1/logs?source=smtp_auth'],
       ['log: level=error', () => '/api/v1/logs?level=error'],
       ['log: accountId + level', () => `/api/v1/logs?accountId=acc${1 + rnd(9)}&level=warning`],
+      ['log: teamId (3 in 10)', () => `/api/v1/logs?teamId=${BENCH_TEAMS[rnd(2)]}`],
+      ['log: teamId=system (4 in 10, and rows of no account)', () => '/api/v1/logs?teamId=system'],
+      ['log: teamId of a team with no account', () => `/api/v1/logs?teamId=${BENCH_EMPTY_TEAM}`],
       ['log: q one customer address', () => `/api/v1/logs?q=${customer()}`],
       ['log: q a word (deferred)', () => '/api/v1/logs?q=deferred'],
       [
@@ -251,6 +262,9 @@ async function measure(store: Store, n: number, smtpPort: number): Promise<{ row
       ],
       ['inbox: newest 50', () => '/api/v1/inbox'],
       ['inbox: q one sender', () => `/api/v1/inbox?q=${customer()}`],
+      // Every fetched mail is the bench account's (no team): a team's page is empty, the system's is all.
+      ['inbox: teamId with none of its mail', () => `/api/v1/inbox?teamId=${BENCH_TEAMS[rnd(2)]}`],
+      ['inbox: teamId=system', () => '/api/v1/inbox?teamId=system'],
     ];
     step('lists');
     for (const [, path] of kinds.slice(0, 3)) await get(path()); // warm-up: JIT, plans

@@ -254,6 +254,8 @@ export const NOUN = [
 export const CUSTOMERS = 200_000;
 /** The teams of the history's messages (`messages.team_id`; 30 % each, the other 40 % no team). */
 export const BENCH_TEAMS = ['bench-team-a', 'bench-team-b'] as const;
+/** A team with no account (a new one): its filters must find nothing without reading the lists. */
+export const BENCH_EMPTY_TEAM = 'bench-team-new';
 
 const arr = (xs: readonly string[]) => `array[${xs.map((x) => `'${x}'`).join(',')}]`;
 /** A well-mixed non-negative number from an integer expression (Knuth's multiplicative hash). */
@@ -298,6 +300,19 @@ export async function fill(db: Db, accountId: string, n: FillSizes): Promise<Rec
     sql.raw(
       `case when ${i} % 10 between 1 and 3 then '${BENCH_TEAMS[0]}' when ${i} % 10 between 4 and 6 then '${BENCH_TEAMS[1]}' end`,
     );
+  // The history's other accounts (acc1 … acc9) and their teams, so a team's filter on the Main Log (which
+  // goes through its accounts) finds their rows. Inactive: nothing polls or sends with them.
+  await time('accounts', async () => {
+    await db.execute(
+      sql.raw(
+        `insert into teams (id, name) values ${[...BENCH_TEAMS, BENCH_EMPTY_TEAM].map((t) => `('${t}', '${t}')`).join(', ')} on conflict (id) do nothing`,
+      ),
+    );
+    await db.execute(sql`
+      insert into accounts (id, name, purpose, team_id, stage)
+      select 'acc' || i, 'bench history ' || i, 'system', ${team('i')}, 'inactive' from generate_series(1, 9) as i
+      on conflict (id) do nothing`);
+  });
   await time('messages', () =>
     chunked(n.history, (from, to) =>
       db.execute(sql`
