@@ -212,6 +212,24 @@ describe.each(backends)('webhook claims on %s', (backend) => {
     await env.ctx.db.delete(webhookEndpoints).where(eq(webhookEndpoints.id, endpointId));
   });
 
+  it('replays a finished delivery that a claim row still lists (read while its attempt was being written)', async () => {
+    const endpointId = await pending(1);
+    const [taken] = await claim('dispatcher-h', 1);
+    if (!taken) throw new Error('nothing claimed');
+    await recordAttempts({
+      ctx: env.ctx,
+      workerId: 'dispatcher-h',
+      batch: [{ delivery: taken, attempt: ok() }],
+      policy: defaultWebhookPolicy,
+    });
+    // A claim that read what its dispatcher held before that write finished lists it again.
+    await claim('dispatcher-h', 0, [taken.id]);
+    const replayed = await replayDelivery({ ctx: env.ctx, id: taken.id });
+    expect(replayed.status).toBe('pending');
+    releaseInFlight(env.ctx.db, [taken.id]);
+    await env.ctx.db.delete(webhookEndpoints).where(eq(webhookEndpoints.id, endpointId));
+  });
+
   it('lists a delivery being attempted as delivering (not waiting, so no Replay is offered), and filters by it', async () => {
     const endpointId = await pending(2);
     const [taken] = await claim('dispatcher-a', 1);

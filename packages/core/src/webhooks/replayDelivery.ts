@@ -29,8 +29,12 @@ export async function replayDelivery({ ctx, id }: { ctx: Ctx; id: string }): Pro
       throw notFound('Webhook delivery');
     }
     assertCanWriteWebhook(ctx.actor, endpoint.teamId);
-    // A delivery being attempted stays `pending`: a dispatcher holds it (in memory, or its claim row).
-    if (found.d.status === 'delivering' || (await heldDeliveries(ctx, tx)).has(id)) {
+    // A delivery being attempted stays `pending`: a dispatcher holds it (in memory, or its claim row). A
+    // finished one is not being attempted, whatever a claim row still lists (a claim that read what its
+    // dispatcher held while the attempt was being written lists it until that dispatcher's next claim);
+    // a late write of an attempt made before the replay no longer counts (the attempt count moved on).
+    const open = found.d.status === 'pending';
+    if (found.d.status === 'delivering' || (open && (await heldDeliveries(ctx, tx)).has(id))) {
       throw new MailroomError('conflict', 'The delivery is being attempted right now');
     }
     const [updated] = await tx
