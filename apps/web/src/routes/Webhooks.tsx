@@ -541,50 +541,53 @@ function DeliveriesDrawer(props: { endpoint: Webhook | null; canManage: boolean;
                 </button>
               </Show>
             </div>
-            <table class="data" style={{ 'margin-top': '6px' }}>
-              <thead>
-                <tr>
-                  <th scope="col">Attempt</th>
-                  <th scope="col" class="num">
-                    Status
-                  </th>
-                  <th scope="col" class="num">
-                    Latency
-                  </th>
-                  <th scope="col">Answer</th>
-                </tr>
-              </thead>
-              <tbody>
-                <For
-                  each={d.attempts}
-                  fallback={
-                    <tr>
-                      <td colSpan={4} class="empty">
-                        Not attempted yet
-                      </td>
-                    </tr>
-                  }
-                >
-                  {(a) => (
-                    <tr>
-                      <td>{dateTimeSec(a.at)}</td>
-                      <td class="num">
-                        <Badge tone={a.ok ? 'ok' : 'bad'}>{a.statusCode ?? a.errorCode ?? '—'}</Badge>
-                      </td>
-                      <td class="num">{a.durationMs} ms</td>
-                      <td class="wrap">
-                        <Show when={a.message}>
-                          <div>{a.message}</div>
-                        </Show>
-                        <Show when={a.snippet}>
-                          <code class="sub">{a.snippet}</code>
-                        </Show>
-                      </td>
-                    </tr>
-                  )}
-                </For>
-              </tbody>
-            </table>
+            {/* Its own scroll: the attempts' columns are wider than the drawer, not the card's border. */}
+            <div class="table-wrap">
+              <table class="data" style={{ 'margin-top': '6px' }}>
+                <thead>
+                  <tr>
+                    <th scope="col">Attempt</th>
+                    <th scope="col" class="num">
+                      Status
+                    </th>
+                    <th scope="col" class="num">
+                      Latency
+                    </th>
+                    <th scope="col">Answer</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  <For
+                    each={d.attempts}
+                    fallback={
+                      <tr>
+                        <td colSpan={4} class="empty">
+                          Not attempted yet
+                        </td>
+                      </tr>
+                    }
+                  >
+                    {(a) => (
+                      <tr>
+                        <td>{dateTimeSec(a.at)}</td>
+                        <td class="num">
+                          <Badge tone={a.ok ? 'ok' : 'bad'}>{a.statusCode ?? a.errorCode ?? '—'}</Badge>
+                        </td>
+                        <td class="num">{a.durationMs} ms</td>
+                        <td class="wrap">
+                          <Show when={a.message}>
+                            <div>{a.message}</div>
+                          </Show>
+                          <Show when={a.snippet}>
+                            <code class="sub">{a.snippet}</code>
+                          </Show>
+                        </td>
+                      </tr>
+                    )}
+                  </For>
+                </tbody>
+              </table>
+            </div>
           </section>
         )}
       </For>
