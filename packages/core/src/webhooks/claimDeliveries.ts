@@ -4,7 +4,7 @@ import { type Db, isSharedDatabase, type Queryable } from '../db/client';
 import { rowsOf } from '../outbox/rows';
 import { payloadOf } from './attemptDelivery';
 import { claimInFlight, deliveriesInFlight } from './inFlight';
-import { asSql, executePrepared, literalsAreSafe, type Prepared, withLiterals } from './prepared';
+import { asSql, executePrepared, literalsAreSafe, type Prepared, settingIs, withLiterals } from './prepared';
 import type { DeliveryRow } from './view';
 
 /** What an attempt needs of a delivery (and what `recordAttempts` writes back by). */
@@ -91,30 +91,15 @@ const CLAIM_SHARED: Prepared = {
 const CLAIM_LOCK = `select pg_advisory_xact_lock(hashtext('mailroom:webhooks:claim')),
   set_config('enable_sort', 'off', true), set_config('enable_bitmapscan', 'off', true)`;
 
-/** Per database: whether a claim may be one query of two statements (see `oneQueryClaims`). */
-const oneQuery = new WeakMap<object, Promise<boolean>>();
-
 /**
  * Whether the claim may go as one query (the lock and the claim, values as literals): literals are safe,
  * and the database's transactions are READ COMMITTED by default, so the claim's statement takes its
  * snapshot after the lock is granted (under REPEATABLE READ the query's one snapshot would be older).
  */
-function oneQueryClaims(db: Db): Promise<boolean> {
-  let known = oneQuery.get(db);
-  if (!known) {
-    known = (async () => {
-      if (!(await literalsAreSafe(db))) return false;
-      const [row] = rowsOf<{ level: string }>(
-        await db.execute(sql`select current_setting('default_transaction_isolation') as level`),
-      );
-      return row?.level === 'read committed';
-    })().catch(() => {
-      oneQuery.delete(db);
-      return false;
-    });
-    oneQuery.set(db, known);
-  }
-  return known;
+async function oneQueryClaims(db: Db): Promise<boolean> {
+  return (
+    (await literalsAreSafe(db)) && (await settingIs(db, 'default_transaction_isolation', 'read committed'))
+  );
 }
 
 /**

@@ -1,5 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Db, Queryable } from '../db/client';
+import { rowsOf } from '../outbox/rows';
 
 /**
  * The dispatcher's two statements on the embedded database, prepared once per database (SQL
@@ -45,24 +46,37 @@ export function asSql(p: Prepared, args: Value[]): SQL {
   return sql.join(chunks, sql.raw(''));
 }
 
-/** Per database: whether `''` is the one escape in a string literal (`standard_conforming_strings`). */
-const standard = new WeakMap<object, Promise<boolean>>();
+/** Per database and setting: whether it has the value asked (a promise while being asked). */
+const settings = new WeakMap<object, Map<string, Promise<boolean>>>();
 
-/** Whether `literal` may be used on this database (checked once per database). */
-export function literalsAreSafe(db: Db): Promise<boolean> {
-  let known = standard.get(db);
+/**
+ * Whether a server setting has this value on this database, asked once per database; a failed query is
+ * asked again next time (it says nothing about the setting).
+ */
+export function settingIs(db: Db, name: string, value: string): Promise<boolean> {
+  let byName = settings.get(db);
+  if (!byName) {
+    byName = new Map();
+    settings.set(db, byName);
+  }
+  const key = `${name}=${value}`;
+  let known = byName.get(key);
   if (!known) {
-    known = (async () => {
-      const res = await db.execute(sql`select current_setting('standard_conforming_strings') as on`);
-      const rows = (Array.isArray(res) ? res : (res as { rows: unknown[] }).rows) as Array<{ on: string }>;
-      return rows[0]?.on === 'on';
-    })().catch(() => {
-      standard.delete(db); // asked again next time: a failed query says nothing about the setting
-      return false;
-    });
-    standard.set(db, known);
+    known = db
+      .execute(sql`select current_setting(${name}) as v`)
+      .then((res) => rowsOf<{ v: string }>(res)[0]?.v === value)
+      .catch(() => {
+        byName?.delete(key);
+        return false;
+      });
+    byName.set(key, known);
   }
   return known;
+}
+
+/** Whether `literal` may be used on this database: `''` is then the one escape in a string literal. */
+export function literalsAreSafe(db: Db): Promise<boolean> {
+  return settingIs(db, 'standard_conforming_strings', 'on');
 }
 
 /**
