@@ -74,7 +74,6 @@ export const webhookDeliveries = pgTable(
       .on(t.nextAttemptAt)
       .where(sql`${t.status} in ('pending', 'delivering')`),
     index('webhook_deliveries_endpoint_idx').on(t.endpointId, t.createdAt),
-    index('webhook_deliveries_created_idx').on(t.createdAt),
     index('webhook_deliveries_finished_idx').on(t.finishedAt),
     uniqueIndex('webhook_deliveries_event_endpoint_uq').on(t.eventId, t.endpointId),
   ],
@@ -98,10 +97,7 @@ export const webhookAttempts = pgTable(
     snippet: text('snippet'),
     worker: text('worker'),
   },
-  (t) => [
-    index('webhook_attempts_delivery_idx').on(t.deliveryId, t.at),
-    index('webhook_attempts_at_idx').on(t.at),
-  ],
+  (t) => [index('webhook_attempts_delivery_idx').on(t.deliveryId, t.at)],
 );
 
 /**
