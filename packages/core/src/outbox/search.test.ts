@@ -241,4 +241,16 @@ describe.each(backends)('outbox search on %s', (backend) => {
       where a.attrelid = 'messages_search_trgm_idx'::regclass and a.attnum = 1`);
     expect(rowsOf<{ target: number }>(res).map((r) => Number(r.target))).toEqual([500]);
   });
+
+  it('keeps the pending list of every trigram index short, which each text search reads (migration 0026)', async () => {
+    const res = await env.database.db.execute(sql`
+      select c.relname as name, array_to_string(c.reloptions, ',') as options from pg_class c
+      where c.relname in ('messages_search_trgm_idx', 'logs_search_trgm_idx', 'inbox_search_trgm_idx')
+      order by c.relname`);
+    expect(rowsOf<{ name: string; options: string | null }>(res)).toEqual([
+      { name: 'inbox_search_trgm_idx', options: 'gin_pending_list_limit=256' },
+      { name: 'logs_search_trgm_idx', options: 'gin_pending_list_limit=256' },
+      { name: 'messages_search_trgm_idx', options: 'gin_pending_list_limit=256' },
+    ]);
+  });
 });
