@@ -4,8 +4,21 @@
 //    messages. A system bounce mailbox (no team) reports on any message.
 // 2. A bounce of team B's message puts the address on the system-wide list, which team A's admin reads:
 //    they see the address and the reason, never B's message id or the bounce's diagnostic.
+// 3. Team admins read the inbox of system accounts: a report a system bounce mailbox fetched about team
+//    B's message (recipient, diagnostic, the message's headers quoted) is not team A's to read there
+//    either, in the list, the message or its source. Before the fix team A's admin read all three.
 
-import { createAccount, createTeam, exportSuppressions, listSuppressions } from '@mailroom/core';
+import {
+  createAccount,
+  createTeam,
+  exportSuppressions,
+  getInboxMessage,
+  getInboxRaw,
+  listInbox,
+  listSuppressions,
+  newId,
+  tables,
+} from '@mailroom/core';
 import { createTestEnv, type TestEnv } from '@mailroom/core/testing';
 import { type MockMailServer, startMockMailServer } from '@mailroom/mock-mailserver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -179,5 +192,53 @@ describe('bounce reports and suppressions stay within their team', () => {
       expect(full).toContain(m.id);
       expect(full).toContain('secret-routing-detail');
     }
+  });
+
+  it("team A's admin does not read a system bounce mailbox's reports about B's messages, in the inbox", async () => {
+    const m = await sendB('reported@example.org');
+    const system = await bounceMailbox(null);
+    /** A fetched mail of the system mailbox, stored as fetching stores it. */
+    const store = async (kind: 'mail' | 'bounce', raw: string) => {
+      const id = newId();
+      await env.database.db.insert(tables.inboxMessages).values({
+        id,
+        accountId: system,
+        protocol: 'pop3',
+        uidl: id,
+        subject: kind === 'mail' ? 'Hello from a customer' : 'Undelivered Mail Returned to Sender',
+        size: raw.length,
+        raw,
+        text: raw,
+        kind,
+      });
+      return id;
+    };
+    const raw = dsn({ victim: 'reported@example.org', messageId: m.messageId! });
+    const tied = await store('bounce', raw);
+    const c = await classifyFetched(env.ctx, Buffer.from(raw));
+    expect((await applyReport(env.ctx, c, { inboxMessageId: tied, accountId: system })).messageId).toBe(m.id);
+    // A report naming no message of ours: kept, for admins.
+    const untied = await store('bounce', dsn({ victim: 'nobody@example.org', messageId: '<x@elsewhere>' }));
+    const mail = await store('mail', 'Subject: Hello from a customer\r\n\r\nhi');
+
+    const listed = async (ctx: typeof env.ctx) =>
+      (await listInbox({ ctx, input: { kind: 'all', accountId: system, pageSize: 100 } })).items
+        .map((i) => i.id)
+        .sort();
+    const adminA = env.as({ role: 'team_admin', teamIds: [teamA], label: 'a@test' });
+    expect(await listed(adminA)).toEqual([mail]);
+    await expect(getInboxMessage({ ctx: adminA, id: tied })).rejects.toThrow(/not found/i);
+    await expect(getInboxRaw({ ctx: adminA, id: tied })).rejects.toThrow(/not found/i);
+    await expect(getInboxRaw({ ctx: adminA, id: untied })).rejects.toThrow(/not found/i);
+    expect((await getInboxMessage({ ctx: adminA, id: mail })).id).toBe(mail);
+
+    // Team B's admin reads the report on their message; an admin reads everything.
+    const adminB = env.as({ role: 'team_admin', teamIds: [teamB], label: 'b@test' });
+    expect(await listed(adminB)).toEqual([mail, tied].sort());
+    expect(await getInboxRaw({ ctx: adminB, id: tied })).toContain('secret-routing-detail');
+    expect(await listed(env.ctx)).toEqual([mail, tied, untied].sort());
+    // A team admin of no team reads the system's ordinary mail only.
+    const adminNone = env.as({ role: 'team_admin', teamIds: [], label: 'n@test' });
+    expect(await listed(adminNone)).toEqual([mail]);
   });
 });

@@ -1,9 +1,10 @@
-import { and, eq, inArray, isNull, or, type SQL, sql } from 'drizzle-orm';
+import { and, eq, exists, inArray, isNull, or, type SQL, sql } from 'drizzle-orm';
 import { accountsInScope, byAccounts } from '../accounts/teamScope';
 import type { Ctx } from '../context';
 import { exactAt, keyset, keysetList, type PageQuery, searchText } from '../db/keyset';
-import { accounts, inboxMessages } from '../db/schema';
+import { accounts, inboxMessages, messages, recipientEvents } from '../db/schema';
 import { notFound, parseInput } from '../errors';
+import { visibleTo } from '../outbox/listMessages';
 import type { CursorListResult } from '../schemas/common';
 import { type InboxMessage, type InboxSummary, inboxQuerySchema } from '../schemas/inbox';
 
@@ -27,22 +28,31 @@ function summary(r: Row, accountName: string | null): InboxSummary {
   };
 }
 
-/** Team admins read the inboxes of system accounts and their teams' accounts only. */
-function scope(ctx: Ctx): SQL | undefined {
-  if (ctx.actor.role !== 'team_admin') return undefined;
-  return ctx.actor.teamIds.length
-    ? or(isNull(accounts.teamId), inArray(accounts.teamId, ctx.actor.teamIds))
-    : isNull(accounts.teamId);
-}
-
 /**
- * The same scope as a condition on the fetched mail alone: the ids of the accounts it allows, read once
- * (`= any(array(…))` is computed before the scan, never joined), so the list's query has one table.
+ * What a team admin reads of fetched mail, as a condition on `inbox_messages` alone (the accounts' ids are
+ * read once: `= any(array(…))` is computed before the scan, never joined, so the list's query has one
+ * table): everything their teams' accounts fetched, and of system accounts the ordinary mail. A report a
+ * system bounce mailbox fetched (a bounce, a complaint, an auto-reply) is about one team's message: it
+ * names the recipient, carries the receiving server's diagnostic and often quotes the message. A team
+ * admin reads it only where it is tied to a message they may read (`visibleTo`); a report tied to no
+ * message is for admins. Admins and viewers read everything.
  */
 function scopeOfMail(ctx: Ctx): SQL | undefined {
-  const allowed = scope(ctx);
-  if (!allowed) return undefined;
-  return sql`${inboxMessages.accountId} = any(array(select ${accounts.id} from ${accounts} where ${allowed}))`;
+  if (ctx.actor.role !== 'team_admin') return undefined;
+  const teams = ctx.actor.teamIds;
+  const ofAccounts = (which: SQL | undefined) =>
+    sql`${inboxMessages.accountId} = any(array(select ${accounts.id} from ${accounts} where ${which}))`;
+  const tiedToReadable = exists(
+    ctx.db
+      .select({ one: sql`1` })
+      .from(recipientEvents)
+      .innerJoin(messages, eq(messages.id, recipientEvents.messageId))
+      .where(and(eq(recipientEvents.inboxMessageId, inboxMessages.id), visibleTo(ctx))),
+  );
+  return or(
+    teams.length > 0 ? ofAccounts(inArray(accounts.teamId, teams)) : undefined,
+    and(ofAccounts(isNull(accounts.teamId)), or(eq(inboxMessages.kind, 'mail'), tiedToReadable)),
+  );
 }
 
 /** The account's name beside each row of a page: one lookup by primary key per row shown. */
@@ -131,7 +141,7 @@ async function load(ctx: Ctx, id: string) {
     .select({ m: inboxMessages, accountName: accounts.name })
     .from(inboxMessages)
     .innerJoin(accounts, eq(accounts.id, inboxMessages.accountId))
-    .where(and(eq(inboxMessages.id, id), scope(ctx)));
+    .where(and(eq(inboxMessages.id, id), scopeOfMail(ctx)));
   if (!row) throw notFound('Message');
   return row;
 }

@@ -9,7 +9,8 @@ export const inboxQuerySchema = z.object({
   teamId: teamScopeParam,
   /**
    * What a bounce mailbox classified: ordinary `mail` by default; `bounce`, `complaint` and `auto_reply` are
-   * the reports it kept; `all` for everything.
+   * the reports it kept; `all` for everything. A team admin reads a system bounce mailbox's report only
+   * where it is tied to a message they can read.
    */
   kind: z.enum([...inboxKinds, 'all']).default('mail'),
   q: z.string().max(200).optional(),

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { index, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import { messages } from './messages';
 
@@ -34,5 +35,9 @@ export const recipientEvents = pgTable(
   (t) => [
     index('recipient_events_message_idx').on(t.messageId, t.at),
     index('recipient_events_address_idx').on(t.address, t.at),
+    // Whether a fetched report is tied to a message a team admin may read (incoming/inbox.ts).
+    index('recipient_events_inbox_idx')
+      .on(t.inboxMessageId)
+      .where(sql`${t.inboxMessageId} is not null`),
   ],
 );

@@ -1,0 +1,1 @@
+CREATE INDEX "recipient_events_inbox_idx" ON "recipient_events" USING btree ("inbox_message_id") WHERE "recipient_events"."inbox_message_id" is not null;
