@@ -110,30 +110,29 @@ describe("a team admin never reads another team's messages sent through a system
     expect(mine.body.totals.total).toBe(5);
   });
 
-  it("an Idempotency-Key another team's token of the same name used replays nothing of theirs", async () => {
-    // Token names repeat, and a send's key was looked up by the sender's label (`token:<name>`).
-    const named = async (teamId: string) => {
-      const r = await t.admin.call('POST', '/api/v1/tokens', {
-        name: 'ci',
-        role: 'team_admin',
-        teamIds: [teamId],
-      });
+  it("an Idempotency-Key is the sending token's own: a token of the same name gets nothing of it", async () => {
+    // Token names repeat, and a send's key was kept under the sender's label (`token:<name>`): a
+    // same-named token of another team got a conflict, and one of an admin got the other's message back.
+    const named = async (name: string, role: 'admin' | 'team_admin', teamIds: string[] = []) => {
+      const r = await t.admin.call('POST', '/api/v1/tokens', { name, role, teamIds });
       expect(r.status, r.text).toBe(201);
       return tokenClient(t.url, r.body.token);
     };
-    const ciB = await named(teamB);
-    const ciA = await named(teamA);
     const body = { accountId: system, to: ['vip@b-client.example'], subject: 'B contract', text: 'Hello' };
-    const key = { 'idempotency-key': 'order-1' };
-    const first = await ciB.call('POST', '/api/v1/messages', body, key);
-    expect(first.status, first.text).toBe(202);
-    for (const tried of [body, { ...body, subject: 'Something else' }]) {
-      const r = await ciA.call('POST', '/api/v1/messages', tried, key);
-      expect(r.text).not.toContain(first.body.id);
-      expect(r.text).not.toContain('B contract');
+    for (const [first, second] of [
+      [await named('ci', 'team_admin', [teamB]), await named('ci', 'team_admin', [teamA])],
+      [await named('ops', 'admin'), await named('ops', 'admin')],
+    ] as const) {
+      const key = { 'idempotency-key': 'order-1' };
+      const theirs = await first.call('POST', '/api/v1/messages', body, key);
+      expect(theirs.status, theirs.text).toBe(202);
+      // The other token's send with the same key is its own new message.
+      const mine = await second.call('POST', '/api/v1/messages', body, key);
+      expect(mine.status, mine.text).toBe(202);
+      expect(mine.body.id).not.toBe(theirs.body.id);
+      // Each token repeating its request gets its own message back.
+      expect((await first.call('POST', '/api/v1/messages', body, key)).body.id).toBe(theirs.body.id);
+      expect((await second.call('POST', '/api/v1/messages', body, key)).body.id).toBe(mine.body.id);
     }
-    // The same token repeating its request still gets its message back.
-    const again = await ciB.call('POST', '/api/v1/messages', body, key);
-    expect(again.body.id).toBe(first.body.id);
   });
 });

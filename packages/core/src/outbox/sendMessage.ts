@@ -9,7 +9,14 @@ import { deliverMessage } from './deliverMessage';
 import { type OutboxPolicy, withPolicy } from './policy';
 import { recordOutcomes } from './recordOutcomes';
 import type { MessageRow } from './rows';
-import { assertCanSend, findByIdempotencyKey, newMessageRow, routeSend, sendFields } from './store';
+import {
+  assertCanSend,
+  findByIdempotencyKey,
+  idempotencyScope,
+  newMessageRow,
+  routeSend,
+  sendFields,
+} from './store';
 import { toMessageView } from './view';
 
 /**
@@ -83,7 +90,7 @@ export async function sendMessage({
     ctx,
     route,
     { ...msg, ...sendFields(route, msg.replyTo), mode },
-    { idempotencyKey: key ?? null, requestHash },
+    { idempotencyKey: key ?? null, idempotencyScope: key ? idempotencyScope(ctx.actor) : null, requestHash },
     p.leaseMs,
   );
   // Recipients on the suppression list are marked and left out of the envelope; with none left it is not sent.

@@ -1,6 +1,6 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { AccountRow } from '../accounts/types';
-import type { Ctx } from '../context';
+import type { Actor, Ctx } from '../context';
 import { messages } from '../db/schema';
 import { forbidden, MailroomError } from '../errors';
 import { newId } from '../ids';
@@ -131,6 +131,7 @@ export function newMessageRow(
     leaseExpiresAt: immediate ? new Date(now.getTime() + leaseMs) : null,
     recipients: pendingRecipients(m.to, m.cc, m.bcc),
     idempotencyKey: null,
+    idempotencyScope: null,
     requestHash: null,
     bulkId: null,
     attemptCount: 0,
@@ -150,13 +151,32 @@ function requestLeaseOwner(ctx: Ctx, id: string): string {
   return holder ? `${holder}/request:${id}` : `request:${id}`;
 }
 
-/** The message an earlier request with this Idempotency-Key made, if any. */
+/**
+ * Whose Idempotency-Keys these are: each API token its own (by id: two tokens may share a name), each
+ * signed-in user theirs; Mailroom itself by its label.
+ */
+export function idempotencyScope(actor: Actor): string {
+  if (actor.via === 'token' && actor.tokenId) return `token:${actor.tokenId}`;
+  if (actor.via === 'session' && actor.userId) return `user:${actor.userId}`;
+  return `label:${actor.label}`;
+}
+
+/**
+ * The message an earlier request of this sender with this Idempotency-Key made, if any: a key stored
+ * before migration 0028 is found under the sender's label, as it was then.
+ */
 export async function findByIdempotencyKey(ctx: Ctx, key: string): Promise<MessageRow | undefined> {
   const [row] = await ctx.db
     .select()
     .from(messages)
-    // The label is `token:<name>` for a token, and names repeat: a same-named token of another team
-    // must not get that team's message back (it gets a conflict when it stores, never the message).
-    .where(and(eq(messages.createdBy, ctx.actor.label), eq(messages.idempotencyKey, key), visibleTo(ctx)));
+    .where(
+      and(
+        inArray(messages.idempotencyScope, [idempotencyScope(ctx.actor), `label:${ctx.actor.label}`]),
+        eq(messages.idempotencyKey, key),
+        visibleTo(ctx),
+      ),
+    )
+    .orderBy(sql`${messages.idempotencyScope} like 'label:%'`)
+    .limit(1);
   return row;
 }

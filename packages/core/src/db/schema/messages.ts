@@ -37,6 +37,11 @@ export const messages = pgTable(
       .default([]),
     messageId: text('message_id'),
     idempotencyKey: text('idempotency_key'),
+    /**
+     * Whose key it is (`store.ts` idempotencyScope): `token:<id>` for an API token (two tokens may share a
+     * name), `user:<id>` for a signed-in user; `label:<created_by>` for keys stored before migration 0028.
+     */
+    idempotencyScope: text('idempotency_scope'),
     /** sha256 of the request body sent with the Idempotency-Key: a replay with another body is a conflict. */
     requestHash: text('request_hash'),
     /** Messages made by one bulk request share this id. */
@@ -75,7 +80,7 @@ export const messages = pgTable(
     index('messages_status_created_idx').on(t.status, t.createdAt, t.id),
     index('messages_bulk_idx').on(t.bulkId, t.createdAt, t.id).where(sql`${t.bulkId} is not null`),
     uniqueIndex('messages_idempotency_uq')
-      .on(t.createdBy, t.idempotencyKey)
+      .on(t.idempotencyScope, t.idempotencyKey)
       .where(sql`${t.idempotencyKey} is not null`),
   ],
 );
