@@ -36,8 +36,6 @@ export const recipientEvents = pgTable(
     index('recipient_events_message_idx').on(t.messageId, t.at),
     index('recipient_events_address_idx').on(t.address, t.at),
     // Whether a fetched report is tied to a message a team admin may read (incoming/inbox.ts).
-    index('recipient_events_inbox_idx')
-      .on(t.inboxMessageId)
-      .where(sql`${t.inboxMessageId} is not null`),
+    index('recipient_events_inbox_idx').on(t.inboxMessageId).where(sql`${t.inboxMessageId} is not null`),
   ],
 );
