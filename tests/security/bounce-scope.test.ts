@@ -16,7 +16,9 @@ import {
   getInboxRaw,
   listInbox,
   listSuppressions,
+  listTimeline,
   newId,
+  queryLogs,
   tables,
 } from '@mailroom/core';
 import { createTestEnv, type TestEnv } from '@mailroom/core/testing';
@@ -25,7 +27,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getMessage } from '../../packages/core/src/outbox/getMessage';
 import { sendMessage } from '../../packages/core/src/outbox/sendMessage';
 import { applyReport } from '../../packages/core/src/recipients/applyReport';
-import { classifyFetched } from '../../packages/core/src/recipients/bounceMailbox';
+import { BounceReports, classifyFetched } from '../../packages/core/src/recipients/bounceMailbox';
 
 const DIAGNOSTIC = 'smtp; 550 5.1.1 secret-routing-detail mx7.team-b-internal.example';
 
@@ -147,6 +149,8 @@ describe('bounce reports and suppressions stay within their team', () => {
     // The log says no more than for a Message-ID that is not ours (it quotes only what the report said).
     expect(outcome.logs[0]!.message).not.toContain(m.id);
     expect(outcome.logs[0]!.context).not.toHaveProperty('messageId');
+    // Nor does its context quote the report's Message-ID (B's, here): the stored report is read through the inbox.
+    expect(JSON.stringify(outcome.logs[0]!.context)).not.toContain(m.id);
     const view = await getMessage({ ctx: env.ctx, id: m.id });
     expect(view.recipients[0]!.status).toBe('accepted');
     expect((await listSuppressions({ ctx: env.ctx, input: { q: 'victim@' } })).items).toEqual([]);
@@ -213,12 +217,16 @@ describe('bounce reports and suppressions stay within their team', () => {
       });
       return id;
     };
+    // One fetch of the system mailbox: a report on B's message, one naming no message of ours, a mail.
+    const fetch = new BounceReports(env.ctx, system);
     const raw = dsn({ victim: 'reported@example.org', messageId: m.messageId! });
     const tied = await store('bounce', raw);
-    const c = await classifyFetched(env.ctx, Buffer.from(raw));
-    expect((await applyReport(env.ctx, c, { inboxMessageId: tied, accountId: system })).messageId).toBe(m.id);
-    // A report naming no message of ours: kept, for admins.
-    const untied = await store('bounce', dsn({ victim: 'nobody@example.org', messageId: '<x@elsewhere>' }));
+    await fetch.apply(await classifyFetched(env.ctx, Buffer.from(raw)), tied);
+    const rawUntied = dsn({ victim: 'nobody@example.org', messageId: '<x@elsewhere>' });
+    const untied = await store('bounce', rawUntied);
+    await fetch.apply(await classifyFetched(env.ctx, Buffer.from(rawUntied)), untied);
+    await fetch.finish();
+    expect((await getMessage({ ctx: env.ctx, id: m.id })).recipients[0]!.status).toBe('bounced');
     const mail = await store('mail', 'Subject: Hello from a customer\r\n\r\nhi');
 
     const listed = async (ctx: typeof env.ctx) =>
@@ -231,6 +239,15 @@ describe('bounce reports and suppressions stay within their team', () => {
     await expect(getInboxRaw({ ctx: adminA, id: tied })).rejects.toThrow(/not found/i);
     await expect(getInboxRaw({ ctx: adminA, id: untied })).rejects.toThrow(/not found/i);
     expect((await getInboxMessage({ ctx: adminA, id: mail })).id).toBe(mail);
+
+    // The fetch's summary on the system mailbox's timeline and in the Main Log, which every team admin
+    // reads, names no message (it listed the ids of the messages the reports were about).
+    const timeline = await listTimeline({ ctx: adminA, id: system });
+    expect(timeline.some((e) => e.type === 'bounce_reports')).toBe(true);
+    expect(JSON.stringify(timeline)).not.toContain(m.id);
+    const log = await queryLogs({ ctx: adminA, input: { accountId: system, pageSize: 200 } });
+    expect(log.items.some((r) => r.message.startsWith('Bounce mailbox:'))).toBe(true);
+    expect(JSON.stringify(log.items)).not.toContain(m.id);
 
     // Team B's admin reads the report on their message; an admin reads everything.
     const adminB = env.as({ role: 'team_admin', teamIds: [teamB], label: 'b@test' });

@@ -87,7 +87,9 @@ export async function applyReport(
                 // The same words whether it names no message or another team's: not an oracle for their ids.
                 message: `A ${c.kind} fetched from the bounce mailbox names no message Mailroom sent that this mailbox reports on (no valid VERP token, no Message-ID of ours, or not of the mailbox's team): kept, nothing changed`,
                 accountId: source.accountId,
-                context: { inboxMessageId: source.inboxMessageId, originalMessageId: c.originalMessageId },
+                // The report itself (its Message-ID, which may be another team's message) is read through
+                // the inbox, which shows it to those who may read it (incoming/inbox.ts scopeOfMail).
+                context: { inboxMessageId: source.inboxMessageId },
               },
             ],
     };

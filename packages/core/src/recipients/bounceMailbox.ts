@@ -69,8 +69,10 @@ export class BounceReports {
       unmatched,
       failed: this.failed,
       suppressed: suppressed.length,
-      messages: [...new Set(this.outcomes.map((o) => o.messageId).filter(Boolean))].slice(0, 50),
     };
+    // No message ids here: a system bounce mailbox's timeline and Main Log are read by every team admin,
+    // and its reports are about every team's messages. Each message's own rows (its recipients' stories,
+    // the Main Log rows that name it) say which report changed it, to those who may read it.
     const summary = `Bounce mailbox: ${data.bounces} bounce(s), ${data.complaints} complaint(s), ${data.autoReplies} auto-reply(ies)${unmatched ? `, ${unmatched} not tied to a message` : ''}; ${suppressed.length} address(es) suppressed`;
     await this.ctx.log({
       source: 'incoming',
