@@ -222,6 +222,31 @@ describe.each(backends)('outbox on %s', (backend) => {
     expect(other.message.id).not.toBe(first.message.id);
   });
 
+  it("finds a key stored before keys had a scope under its sender's label for a day, and only then", async () => {
+    const account = await mockAccount(env.ctx, mock);
+    const input = mail(account.id);
+    const ci = env.as({ label: 'token:ci', via: 'token', tokenId: 'tok-ci-1' });
+    const recent = await sendMessage({ ctx: ci, input, idempotencyKey: 'legacy-1' });
+    const old = await sendMessage({ ctx: ci, input, idempotencyKey: 'legacy-2' });
+    // As migration 0028 leaves the keys stored before it: no scope.
+    const m = tables.messages;
+    await env.database.db
+      .update(m)
+      .set({ idempotencyScope: null })
+      .where(sql`${m.id} in (${recent.message.id}, ${old.message.id})`);
+    await env.database.db
+      .update(m)
+      .set({ createdAt: new Date(Date.now() - 25 * 3600_000) })
+      .where(eq(m.id, old.message.id));
+    expect(await sendMessage({ ctx: ci, input, idempotencyKey: 'legacy-1' })).toMatchObject({
+      outcome: 'replayed',
+      message: { id: recent.message.id },
+    });
+    const late = await sendMessage({ ctx: ci, input, idempotencyKey: 'legacy-2' });
+    expect(late.outcome).not.toBe('replayed');
+    expect(late.message.id).not.toBe(old.message.id);
+  });
+
   it('routes by from filter and says why, and refuses a From the account may not use', async () => {
     const account = await mockAccount(env.ctx, mock, { fromFilter: ['billing.example.net'] });
     const res = await sendMessage({

@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull, type SQL } from 'drizzle-orm';
 import type { AccountRow } from '../accounts/types';
 import type { Actor, Ctx } from '../context';
 import { messages } from '../db/schema';
@@ -161,22 +161,31 @@ export function idempotencyScope(actor: Actor): string {
   return `label:${actor.label}`;
 }
 
+/** How long a key stored before migration 0028 (no scope) is still found under its sender's label. */
+const LEGACY_KEY_MS = 24 * 3600_000;
+
 /**
- * The message an earlier request of this sender with this Idempotency-Key made, if any: a key stored
- * before migration 0028 is found under the sender's label, as it was then.
+ * The message an earlier request of this sender with this Idempotency-Key made, if any. A key stored
+ * before migration 0028 has no scope and is found under the sender's label (`token:<name>` for a token,
+ * shared by tokens of one name) for a day after it was stored, so a request retried across the upgrade
+ * is not sent twice; after that only the sender's own keys count.
  */
 export async function findByIdempotencyKey(ctx: Ctx, key: string): Promise<MessageRow | undefined> {
-  const [row] = await ctx.db
-    .select()
-    .from(messages)
-    .where(
+  const lookup = (which: SQL | undefined) =>
+    ctx.db
+      .select()
+      .from(messages)
+      .where(and(which, eq(messages.idempotencyKey, key), visibleTo(ctx)))
+      .limit(1)
+      .then(([row]) => row);
+  return (
+    (await lookup(eq(messages.idempotencyScope, idempotencyScope(ctx.actor)))) ??
+    (await lookup(
       and(
-        inArray(messages.idempotencyScope, [idempotencyScope(ctx.actor), `label:${ctx.actor.label}`]),
-        eq(messages.idempotencyKey, key),
-        visibleTo(ctx),
+        isNull(messages.idempotencyScope),
+        eq(messages.createdBy, ctx.actor.label),
+        gt(messages.createdAt, new Date(ctx.now().getTime() - LEGACY_KEY_MS)),
       ),
-    )
-    .orderBy(sql`${messages.idempotencyScope} like 'label:%'`)
-    .limit(1);
-  return row;
+    ))
+  );
 }

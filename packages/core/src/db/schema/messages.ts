@@ -39,7 +39,8 @@ export const messages = pgTable(
     idempotencyKey: text('idempotency_key'),
     /**
      * Whose key it is (`store.ts` idempotencyScope): `token:<id>` for an API token (two tokens may share a
-     * name), `user:<id>` for a signed-in user; `label:<created_by>` for keys stored before migration 0028.
+     * name), `user:<id>` for a signed-in user, `label:system` for Mailroom; null for keys stored before
+     * migration 0028 (found under `created_by` for a day).
      */
     idempotencyScope: text('idempotency_scope'),
     /** sha256 of the request body sent with the Idempotency-Key: a replay with another body is a conflict. */
