@@ -3,7 +3,11 @@
 // through the same door to the same local receiver (a separate process), with the same concurrency,
 // on PGlite and on Postgres, in one run.
 //
-//   npx -y pnpm@10.34.9 --filter @mailroom/bench run webhooks [-- --events 5000 --concurrency 32 --only pglite,postgres --warmup 3000]
+//   npx -y pnpm@10.34.9 --filter @mailroom/bench run webhooks [-- --events 5000 --concurrency 32 --only pglite,postgres --warmup 3000 --rounds 1]
+//
+// With `--rounds N` each store runs N rounds of the bare loop then the dispatcher, each on new events, and
+// the summary gives each round's share and their median: on a shared machine the bare loop alone moves by
+// half from one run to the next, so one pair says little.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -42,10 +46,13 @@ const { values: args } = parseArgs({
     linger: { type: 'string' },
     // Payloads posted (not timed) before the first loop, so no loop runs with cold code (0: none).
     warmup: { type: 'string', default: '3000' },
+    // Rounds per store of the bare loop then the dispatcher, each on new events (the median share is given).
+    rounds: { type: 'string', default: '1' },
   },
 });
 const EVENTS = Number(args.events);
 const CONCURRENCY = Number(args.concurrency);
+const ROUNDS = Math.max(1, Number(args.rounds));
 const PG_URL = process.env.MAILROOM_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 async function startSink(): Promise<{ url: string; proc: ChildProcess; count(): Promise<number> }> {
@@ -218,68 +225,68 @@ async function main() {
       try {
         const { base, ctx } = benchContext(database);
         const hook = await createWebhook({ ctx, input: { url: sink.url } });
-        // The same events for both: stored first (not timed), the bare loop posts their payloads.
-        const ids = await storeBenchEvents(ctx, EVENTS);
-        const at = new Date();
-        const payloads = ids.map((id, i) => ({
-          id: `bare-${kind}-${id}`,
-          body: payloadOf({ type: 'message.sent', createdAt: at, data: benchEventData(i) }),
-        }));
-        const loops = args.loops.split(',');
-        if (loops.includes('bare')) {
-          const bare = await bareLoop(sink.url, hook.secret, payloads);
-          rows.push({ ...bare, what: `bare loop (${kind} run)` });
-        }
-        if (!loops.includes('dispatcher')) {
-          await base.outbox.close();
-          continue;
-        }
+        for (let round = 1; round <= ROUNDS; round += 1) {
+          // The same events for both: stored first (not timed), the bare loop posts their payloads.
+          const ids = await storeBenchEvents(ctx, EVENTS);
+          const at = new Date();
+          const payloads = ids.map((id, i) => ({
+            id: `bare-${kind}-${id}`,
+            body: payloadOf({ type: 'message.sent', createdAt: at, data: benchEventData(i) }),
+          }));
+          const loops = args.loops.split(',');
+          const tag = ROUNDS > 1 ? `, round ${round}` : '';
+          if (loops.includes('bare')) {
+            const bare = await bareLoop(sink.url, hook.secret, payloads);
+            rows.push({ ...bare, what: `bare loop (${kind} run${tag})` });
+          }
+          if (!loops.includes('dispatcher')) continue;
 
-        const profiler = args.profile ? new Session() : null;
-        if (profiler) {
-          profiler.connect();
-          await profiler.post('Profiler.enable');
-          await profiler.post('Profiler.setSamplingInterval', { interval: 200 });
-          await profiler.post('Profiler.start');
+          const profiler = args.profile ? new Session() : null;
+          if (profiler) {
+            profiler.connect();
+            await profiler.post('Profiler.enable');
+            await profiler.post('Profiler.setSamplingInterval', { interval: 200 });
+            await profiler.post('Profiler.start');
+          }
+          const cpu = cpuByCommand();
+          const busy = machineBusy();
+          const perEvent = await cpuPerEvent(backends);
+          let done = 0;
+          const claims: number[] = [];
+          const writes: number[] = [];
+          const started = performance.now();
+          await runDispatcher({
+            base,
+            workerId: 'bench',
+            signal: new AbortController().signal,
+            concurrency: CONCURRENCY,
+            exitWhenIdle: true,
+            ...(args.linger ? { commitLingerMs: Number(args.linger) } : {}),
+            pollMs: 50,
+            onEvent: (e) => {
+              if (e.type === 'attempted' && e.ok) done += 1;
+              if (e.type === 'claimed') claims.push(e.count);
+              if (e.type === 'recorded') writes.push(e.count);
+              if (e.type === 'error') console.error(e.message);
+            },
+          });
+          const seconds = (performance.now() - started) / 1000;
+          if (profiler) {
+            const { profile } = await profiler.post('Profiler.stop');
+            writeFileSync(`${args.profile}-${kind}.cpuprofile`, JSON.stringify(profile));
+            profiler.disconnect();
+          }
+          if (done !== EVENTS) throw new Error(`dispatcher delivered ${done} of ${EVENTS}`);
+          rows.push({
+            what: `dispatcher on ${kind}${tag}`,
+            seconds,
+            perSecond: EVENTS / seconds,
+            cpu: cpuSince(cpu, seconds),
+            busy: busy(),
+            perEvent: await perEvent(EVENTS),
+            batches: `${claims.length} claims of ${mean(claims)}, ${writes.length} writes of ${mean(writes)}`,
+          });
         }
-        const cpu = cpuByCommand();
-        const busy = machineBusy();
-        const perEvent = await cpuPerEvent(backends);
-        let done = 0;
-        const claims: number[] = [];
-        const writes: number[] = [];
-        const started = performance.now();
-        await runDispatcher({
-          base,
-          workerId: 'bench',
-          signal: new AbortController().signal,
-          concurrency: CONCURRENCY,
-          exitWhenIdle: true,
-          ...(args.linger ? { commitLingerMs: Number(args.linger) } : {}),
-          pollMs: 50,
-          onEvent: (e) => {
-            if (e.type === 'attempted' && e.ok) done += 1;
-            if (e.type === 'claimed') claims.push(e.count);
-            if (e.type === 'recorded') writes.push(e.count);
-            if (e.type === 'error') console.error(e.message);
-          },
-        });
-        const seconds = (performance.now() - started) / 1000;
-        if (profiler) {
-          const { profile } = await profiler.post('Profiler.stop');
-          writeFileSync(`${args.profile}-${kind}.cpuprofile`, JSON.stringify(profile));
-          profiler.disconnect();
-        }
-        if (done !== EVENTS) throw new Error(`dispatcher delivered ${done} of ${EVENTS}`);
-        rows.push({
-          what: `dispatcher on ${kind}`,
-          seconds,
-          perSecond: EVENTS / seconds,
-          cpu: cpuSince(cpu, seconds),
-          busy: busy(),
-          perEvent: await perEvent(EVENTS),
-          batches: `${claims.length} claims of ${mean(claims)}, ${writes.length} writes of ${mean(writes)}`,
-        });
         await base.outbox.close();
       } finally {
         await cleanup();
@@ -296,13 +303,28 @@ async function main() {
   );
   console.log('| --- | ---: | ---: | ---: | --- | --- | --- | --- |');
   let bare = 0;
+  const shares = new Map<string, number[]>();
   for (const r of rows) {
     if (r.what.startsWith('bare')) bare = r.perSecond;
-    const share =
-      r.what.startsWith('bare') || bare === 0 ? '' : `${Math.round((r.perSecond / bare) * 100)} %`;
+    const share = r.what.startsWith('bare') || bare === 0 ? undefined : (r.perSecond / bare) * 100;
+    if (share !== undefined) {
+      const store = r.what.replace(/^dispatcher on /, '').replace(/, round \d+$/, '');
+      shares.set(store, [...(shares.get(store) ?? []), share]);
+    }
     console.log(
-      `| ${r.what} | ${Math.round(r.perSecond)} | ${r.seconds.toFixed(2)} | ${share} | ${r.perEvent} | ${r.batches ?? ''} | ${r.cpu} | ${r.busy} |`,
+      `| ${r.what} | ${Math.round(r.perSecond)} | ${r.seconds.toFixed(2)} | ${share === undefined ? '' : `${Math.round(share)} %`} | ${r.perEvent} | ${r.batches ?? ''} | ${r.cpu} | ${r.busy} |`,
     );
+  }
+  if (ROUNDS > 1) {
+    console.log('');
+    for (const [store, xs] of shares) {
+      const sorted = [...xs].sort((a, b) => a - b);
+      const mid = sorted.length / 2;
+      const median = sorted.length % 2 ? sorted[Math.floor(mid)]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+      console.log(
+        `${store}: share of the bare loop over ${xs.length} rounds: median ${Math.round(median)} % (${sorted.map((x) => Math.round(x)).join(', ')} %)`,
+      );
+    }
   }
 }
 
