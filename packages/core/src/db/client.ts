@@ -59,7 +59,17 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     const { default: postgres } = await import('postgres');
     const { drizzle } = await import('drizzle-orm/postgres-js');
     const { migrate } = await import('drizzle-orm/postgres-js/migrator');
-    const client = postgres(opts.url, { max: opts.poolSize ?? 10, onnotice: () => {}, connect_timeout: 10 });
+    // Connections are kept for the process's life (postgres.js replaces each after 30–60 minutes by
+    // default): a search's first run on a new connection costs two to six times a warm one (the backend
+    // fills its caches and faults its memory in; 120–270 ms against 40–80 at a million messages, see
+    // docs/PERFORMANCE.md "Session 10"), and at an admin's pace of a few searches an hour every recycled
+    // connection would make one of them slow. A connection that breaks is opened again on the next query.
+    const client = postgres(opts.url, {
+      max: opts.poolSize ?? 10,
+      max_lifetime: null,
+      onnotice: () => {},
+      connect_timeout: 10,
+    });
     const db = drizzle(client, { schema });
     // Processes starting together would apply the same migration twice: one at a time, under a
     // session-level advisory lock held on a connection of its own.
