@@ -29,15 +29,19 @@ done
 
 bindir="$(pg_config --bindir 2>/dev/null || true)"
 if [ ! -x "$bindir/initdb" ]; then
-  bindir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+  bindir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)"
 fi
 if [ ! -x "$bindir/initdb" ]; then
   echo "postgres-cluster.sh: no Postgres server binaries found (initdb)" >&2
   exit 1
 fi
 
+# As root the server runs as `postgres`, from / (the caller's directory may be closed to it).
 as_owner() {
-  if [ "$(id -u)" = 0 ]; then su postgres -s /bin/bash -c "$1"; else bash -c "$1"; fi
+  if [ "$(id -u)" = 0 ]; then (cd / && su postgres -s /bin/bash -c "$1"); else bash -c "$1"; fi
+}
+running() {
+  [ -d "$dir/data" ] && as_owner "'$bindir/pg_ctl' -D '$dir/data' status" >/dev/null 2>&1
 }
 
 # Allocations under 32 MB from the heap, and up to 128 MB of freed heap kept: a backend then faults its
@@ -46,25 +50,28 @@ memory_env=""
 [ "$keep_memory" = true ] && memory_env="MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=134217728"
 
 start() {
+  if running; then
+    echo "postgres-cluster.sh: a server is already running on $dir (stop it, or use restart)" >&2
+    exit 1
+  fi
   if [ ! -d "$dir/data" ]; then
     mkdir -p "$dir"
     [ "$(id -u)" = 0 ] && chown postgres "$dir"
+    # Trust on loopback: a throwaway server for benches; any local user may connect as its superuser.
     as_owner "'$bindir/initdb' -D '$dir/data' -A trust -U postgres" >"$dir/initdb.log"
     cat >>"$dir/data/postgresql.conf" <<EOF
-port = $port
 listen_addresses = '127.0.0.1'
 unix_socket_directories = '$dir'
 EOF
   fi
-  as_owner "env $memory_env '$bindir/pg_ctl' -D '$dir/data' -l '$dir/log' -w start" >/dev/null
+  as_owner "env $memory_env '$bindir/pg_ctl' -D '$dir/data' -l '$dir/log' -o '-p $port' -w start" >/dev/null
   as_owner "'$bindir/psql' -h 127.0.0.1 -p $port -U postgres -Atqc \"select 1 from pg_database where datname = 'test'\" postgres" |
     grep -q 1 || as_owner "'$bindir/createdb' -h 127.0.0.1 -p $port -U postgres test"
   echo "postgres://postgres@127.0.0.1:$port (backends keep their memory: $keep_memory)"
 }
 
 stop() {
-  [ -f "$dir/data/postmaster.pid" ] && as_owner "'$bindir/pg_ctl' -D '$dir/data' -m fast -w stop" >/dev/null
-  return 0
+  if running; then as_owner "'$bindir/pg_ctl' -D '$dir/data' -m fast -w stop" >/dev/null; fi
 }
 
 case "$cmd" in
