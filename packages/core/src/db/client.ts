@@ -61,7 +61,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     const { migrate } = await import('drizzle-orm/postgres-js/migrator');
     // Connections are kept for the process's life (postgres.js replaces each after 30–60 minutes by
     // default): a search's first run on a new connection costs two to six times a warm one (the backend
-    // fills its caches and faults its memory in; 120–270 ms against 40–80 at a million messages, see
+    // fills its caches and faults its memory in; up to about 220 ms against 40–80 at a million messages,
     // docs/PERFORMANCE.md "Session 10"), and at an admin's pace of a few searches an hour every recycled
     // connection would make one of them slow. A connection that breaks is opened again on the next query.
     const client = postgres(opts.url, {
