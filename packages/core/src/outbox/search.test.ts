@@ -228,6 +228,33 @@ describe.each(backends)('outbox search on %s', (backend) => {
     expect(system.backward.flat()).toEqual(system.forward.flat());
   });
 
+  it("searches a word within one team, its count read beside the team's window (capped or exact)", async () => {
+    const db = env.database.db;
+    await db.execute(sql`update messages set team_id = 't2' where id like 'p%'`);
+    await db.execute(
+      sql`update messages set team_id = 't3' where id like 's%' and substr(id, 2)::int % 2 = 0`,
+    );
+    const teapots = Array.from({ length: TEAPOTS }, (_, k) => `p${String(k + 1).padStart(5, '0')}`);
+    const capped = await listMessages({ ctx: env.ctx, input: { q: 'teapot', teamId: 't2', pageSize: 50 } });
+    expect(capped.items.map((m) => m.id)).toEqual(teapots.slice(0, 50));
+    expect(capped).toMatchObject({ total: TOTAL_CAP, totalCapped: true });
+
+    const evenStools = Array.from({ length: STOOLS_NEW + STOOLS_OLD }, (_, k) => k + 1)
+      .filter((i) => i % 2 === 0)
+      .map((i) => `s${String(i).padStart(5, '0')}`);
+    const exact = await listMessages({ ctx: env.ctx, input: { q: 'stool', teamId: 't3', pageSize: 50 } });
+    expect(exact.items.map((m) => m.id)).toEqual(evenStools.slice(0, 50));
+    expect(exact).toMatchObject({ total: evenStools.length, totalCapped: false });
+    const walked = await walk((cursor) =>
+      listMessages({ ctx: env.ctx, input: { q: 'stool', teamId: 't3', pageSize: 100, cursor } }),
+    );
+    expect(walked.forward.flat()).toEqual(evenStools);
+    expect(walked.backward).toEqual(walked.forward);
+
+    const none = await listMessages({ ctx: env.ctx, input: { q: 'teapot', teamId: 't3' } });
+    expect(none).toMatchObject({ items: [], total: 0, totalCapped: false });
+  });
+
   it('searches a rare word across all of history', async () => {
     const page = await listMessages({ ctx: env.ctx, input: { q: 'kettle #2200' } });
     expect(page.items.map((m) => m.id)).toEqual(['k02200']);
