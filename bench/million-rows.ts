@@ -87,6 +87,12 @@ const sizesOf = (s: string) =>
     .split(',')
     .map(Number)
     .filter((n) => n > 0);
+// A kept database is one size: with the default sizes it was measured twice, the first run under the
+// 10,000 label.
+if (args.reuse && args.only.split(',').includes('postgres') && sizesOf(args['pg-sizes']).length !== 1) {
+  console.error(`--reuse measures one kept database: give its size alone, e.g. --pg-sizes 1000000`);
+  process.exit(2);
+}
 const sizes = (n: number): FillSizes => ({
   history: n,
   queued: Math.max(DRAIN, Math.round(n / 10)),

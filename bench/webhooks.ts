@@ -40,7 +40,7 @@ const { values: args } = parseArgs({
     only: { type: 'string', default: 'pglite,postgres' },
     // Which loops run (`--loops dispatcher` with `node --cpu-prof` profiles the dispatcher alone).
     loops: { type: 'string', default: 'bare,dispatcher' },
-    // Writes a V8 CPU profile of each dispatcher run alone (`<prefix>-<store>.cpuprofile`).
+    // Writes a V8 CPU profile of each loop alone (`<prefix>-<store>.cpuprofile`, `<prefix>-bare-<store>.cpuprofile`).
     profile: { type: 'string' },
     // The dispatcher's group-commit linger in ms (default: the dispatcher's own).
     linger: { type: 'string' },
@@ -203,6 +203,21 @@ async function openStore(
   };
 }
 
+/** With `--profile`: a V8 CPU profile of what runs until the returned stop (written as `<prefix>-<name>.cpuprofile`). */
+async function startProfile(): Promise<(name: string) => Promise<void>> {
+  if (!args.profile) return async () => {};
+  const profiler = new Session();
+  profiler.connect();
+  await profiler.post('Profiler.enable');
+  await profiler.post('Profiler.setSamplingInterval', { interval: 200 });
+  await profiler.post('Profiler.start');
+  return async (name) => {
+    const { profile } = await profiler.post('Profiler.stop');
+    writeFileSync(`${args.profile}-${name}.cpuprofile`, JSON.stringify(profile));
+    profiler.disconnect();
+  };
+}
+
 async function main() {
   console.log(
     `webhooks bench: ${EVENTS} events, ${CONCURRENCY} requests at once, node ${process.version}, ${os.cpus().length} CPUs (${os.loadavg()[0]?.toFixed(1)} load)`,
@@ -236,18 +251,14 @@ async function main() {
           const loops = args.loops.split(',');
           const tag = ROUNDS > 1 ? `, round ${round}` : '';
           if (loops.includes('bare')) {
+            const stopProfile = await startProfile();
             const bare = await bareLoop(sink.url, hook.secret, payloads);
+            await stopProfile(`bare-${kind}`);
             rows.push({ ...bare, what: `bare loop (${kind} run${tag})` });
           }
           if (!loops.includes('dispatcher')) continue;
 
-          const profiler = args.profile ? new Session() : null;
-          if (profiler) {
-            profiler.connect();
-            await profiler.post('Profiler.enable');
-            await profiler.post('Profiler.setSamplingInterval', { interval: 200 });
-            await profiler.post('Profiler.start');
-          }
+          const stopProfile = await startProfile();
           const cpu = cpuByCommand();
           const busy = machineBusy();
           const perEvent = await cpuPerEvent(backends);
@@ -271,11 +282,7 @@ async function main() {
             },
           });
           const seconds = (performance.now() - started) / 1000;
-          if (profiler) {
-            const { profile } = await profiler.post('Profiler.stop');
-            writeFileSync(`${args.profile}-${kind}.cpuprofile`, JSON.stringify(profile));
-            profiler.disconnect();
-          }
+          await stopProfile(kind);
           if (done !== EVENTS) throw new Error(`dispatcher delivered ${done} of ${EVENTS}`);
           rows.push({
             what: `dispatcher on ${kind}${tag}`,
