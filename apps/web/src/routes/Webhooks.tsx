@@ -179,7 +179,8 @@ export default function Webhooks() {
           <h1>Webhooks</h1>
           <p>
             Mailroom posts signed events (Standard Webhooks) to these URLs: messages queued, sent, deferred,
-            failed, bounced; mail received; account health and verification. Retried for three days.
+            failed, bounced, complained of and suppressed; mail received; account health and verification.
+            Retried for three days.
           </p>
         </div>
         <div class="actions">
