@@ -3,7 +3,8 @@
 //
 //   npx -y pnpm@10.34.9 --filter @mailroom/bench run million-rows
 //     [-- --only postgres,pglite --pg-sizes 10000,1000000 --pglite-sizes 10000,100000
-//         --accepts 2000 --drain 5000 --requests 30 --keep --reuse <postgres database name>]
+//         --accepts 2000 --drain 5000 --requests 30 --keep]
+//   a kept database again, without the fill: … -- --only postgres --pg-sizes 1000000 --reuse <database> [--keep]
 //
 // Each size gets a fresh database, filled in SQL (bench/lib/fill.ts): `history` messages in final states
 // (one attempt each), history/10 queued (at least --drain), as many Main Log rows as messages, history/10

@@ -40,7 +40,7 @@ const { values: args } = parseArgs({
     only: { type: 'string', default: 'pglite,postgres' },
     // Which loops run (`--loops dispatcher` with `node --cpu-prof` profiles the dispatcher alone).
     loops: { type: 'string', default: 'bare,dispatcher' },
-    // Writes a V8 CPU profile of each loop alone (`<prefix>-<store>.cpuprofile`, `<prefix>-bare-<store>.cpuprofile`).
+    // Writes a V8 CPU profile of each loop alone, the last round's (`<prefix>-<store>.cpuprofile`, `<prefix>-bare-<store>.cpuprofile`).
     profile: { type: 'string' },
     // The dispatcher's group-commit linger in ms (default: the dispatcher's own).
     linger: { type: 'string' },
