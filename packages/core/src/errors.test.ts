@@ -42,6 +42,14 @@ describe('problem details read as sentences', () => {
     ]);
   });
 
+  it('says an address is text when it gets an object (as `from` takes)', () => {
+    const err = invalid(messageInputSchema, { to: [{ address: 'x@example.com' }], subject: 's', text: 't' });
+    expect(err.errors).toEqual([
+      { path: 'to.0', message: 'must be an email address as text, such as ann@example.com' },
+    ]);
+    expect(invalid(verificationStartSchema, {}).errors).toEqual([{ path: 'to', message: 'is required' }]);
+  });
+
   it('names each unknown field at its own path', () => {
     const err = invalid(accountPatchSchema, { name: 'A', colour: 'red' });
     expect(err.errors).toEqual([{ path: 'colour', message: 'is not a known field' }]);

@@ -57,8 +57,15 @@ export const port = z
   .min(1, 'must be between 1 and 65535')
   .max(65535, 'must be between 1 and 65535');
 
+/**
+ * One email address, as text. Anything else that is there (an object such as `{ address }`, the shape
+ * `from` takes) is named as what it should be; nothing at all stays "is required".
+ */
 export const emailAddress = z
-  .string()
+  .string({
+    error: (issue) =>
+      issue.input === undefined ? undefined : 'must be an email address as text, such as ann@example.com',
+  })
   .trim()
   .max(254)
   .refine((s) => !/[\r\n\0]/.test(s), { message: 'must not contain line breaks' })
