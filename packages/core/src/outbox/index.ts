@@ -17,4 +17,5 @@ export {
   type SendResult,
   sendMessage,
 } from './sendMessage';
-export { newWorkerId, type StartedWorker, startWorker } from './startWorker';
+export { type StartedWorker, startWorker } from './startWorker';
+export { newWorkerId } from './workerId';

@@ -9,6 +9,7 @@ import { type OutboxPolicy, withPolicy } from './policy';
 import type { Recorded } from './recordOutcomes';
 import { renewLeases } from './renewLeases';
 import type { MessageRow } from './rows';
+import { workerLabel } from './workerId';
 
 export type WorkerEvent =
   | { type: 'claimed'; count: number }
@@ -52,7 +53,7 @@ export type WorkerOptions = {
  * in-flight deliveries are recorded. Its start and stop are rows of the Main Log.
  */
 export async function runWorker(opts: WorkerOptions): Promise<void> {
-  const ctx = createContext(opts.base, { ...systemActor, label: `worker:${opts.workerId}` });
+  const ctx = createContext(opts.base, { ...systemActor, label: workerLabel('worker', opts.workerId) });
   const policy = withPolicy(opts.policy);
   const concurrency = opts.concurrency ?? 100;
   const pollMs = opts.pollMs ?? 500;

@@ -1,13 +1,8 @@
-import { hostname } from 'node:os';
 import { createContext, systemActor } from '../context';
 import { runWorker, type WorkerOptions } from './runWorker';
+import { newWorkerId, workerLabel } from './workerId';
 
 export type StartedWorker = { name: string; workerId: string; stop(): Promise<void> };
-
-/** A unique worker id: host, process and a random suffix, so leases name who holds them. */
-export function newWorkerId(prefix = 'worker'): string {
-  return `${prefix}:${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
-}
 
 /**
  * Starts the outbox worker in the background (the quick start runs it in the API process);
@@ -22,7 +17,7 @@ export function startWorker(
   const done = runWorker({ ...opts, workerId, signal: abort.signal }).catch(async (err: Error) => {
     const message = `Outbox worker ${workerId} stopped: ${err.message}`;
     console.error(`mailroom: ${message}`);
-    const ctx = createContext(opts.base, { ...systemActor, label: `worker:${workerId}` });
+    const ctx = createContext(opts.base, { ...systemActor, label: workerLabel('worker', workerId) });
     await ctx.log({ source: 'queue', level: 'error', message, context: { workerId } }).catch(() => {});
   });
   return {

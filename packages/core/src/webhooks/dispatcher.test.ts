@@ -1,6 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { logs, webhookAttempts, webhookClaims, webhookDeliveries, webhookEndpoints } from '../db/schema';
+import { newWorkerId } from '../outbox/workerId';
 import {
   backends,
   createTestEnv,
@@ -227,6 +228,25 @@ describe.each(backends)('the webhook dispatcher on %s', (backend) => {
       .from(webhookAttempts)
       .where(eq(webhookAttempts.deliveryId, d?.id ?? ''));
     expect(attempts).toHaveLength(1);
+  });
+
+  it('writes in the Main Log as its id, the role named once', async () => {
+    const workerId = newWorkerId('webhooks');
+    await runDispatcher({
+      base: env.base,
+      workerId,
+      signal: new AbortController().signal,
+      pollMs: 20,
+      policy: fast,
+      exitWhenIdle: true,
+    });
+    const rows = await env.ctx.db
+      .select()
+      .from(logs)
+      .where(
+        and(eq(logs.source, 'webhooks'), sql`${logs.message} like ${`Webhook dispatcher ${workerId} st%`}`),
+      );
+    expect(rows.map((r) => r.actor)).toEqual([workerId, workerId]);
   });
 
   it('delivers what it claimed when the event listener throws, and still reports idle', async () => {

@@ -3,6 +3,7 @@ import { type Ctx, type CtxBase, createContext, systemActor } from '../context';
 import { isSharedDatabase } from '../db/client';
 import { webhookEndpoints } from '../db/schema';
 import { WakeSignal } from '../outbox/signal';
+import { workerLabel } from '../outbox/workerId';
 import { attemptDelivery, type DeliveryAttempt } from './attemptDelivery';
 import {
   type ClaimedDelivery,
@@ -62,7 +63,7 @@ export type DispatcherOptions = {
  * released, and another delivers again with the same `webhook-id`).
  */
 export async function runDispatcher(opts: DispatcherOptions): Promise<void> {
-  const ctx = createContext(opts.base, { ...systemActor, label: `webhooks:${opts.workerId}` });
+  const ctx = createContext(opts.base, { ...systemActor, label: workerLabel('webhooks', opts.workerId) });
   const policy = withWebhookPolicy(opts.policy);
   const concurrency = opts.concurrency ?? 32;
   const pollMs = opts.pollMs ?? 500;

@@ -1,5 +1,5 @@
 import { createContext, systemActor } from '../context';
-import { newWorkerId } from '../outbox/startWorker';
+import { newWorkerId, workerLabel } from '../outbox/workerId';
 import { type DispatcherOptions, runDispatcher } from './runDispatcher';
 
 export type StartedDispatcher = { name: string; workerId: string; stop(): Promise<void> };
@@ -13,7 +13,7 @@ export function startDispatcher(
   const done = runDispatcher({ ...opts, workerId, signal: abort.signal }).catch(async (err: Error) => {
     const message = `Webhook dispatcher ${workerId} stopped: ${err.message}`;
     console.error(`mailroom: ${message}`);
-    const ctx = createContext(opts.base, { ...systemActor, label: `webhooks:${workerId}` });
+    const ctx = createContext(opts.base, { ...systemActor, label: workerLabel('webhooks', workerId) });
     await ctx.log({ source: 'webhooks', level: 'error', message, context: { workerId } }).catch(() => {});
   });
   return {
