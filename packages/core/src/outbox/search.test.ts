@@ -228,7 +228,7 @@ describe.each(backends)('outbox search on %s', (backend) => {
     expect(system.backward.flat()).toEqual(system.forward.flat());
   });
 
-  it("searches a word within one team, its count read beside the team's window (capped or exact)", async () => {
+  it('searches a word within one team: the page from its window, the count capped or exact', async () => {
     const db = env.database.db;
     await db.execute(sql`update messages set team_id = 't2' where id like 'p%'`);
     await db.execute(
