@@ -107,9 +107,13 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     release = lockEmbeddedDatabase(dataDir);
   }
   try {
-    // pg_trgm serves the lists' text search (migration 0010 builds its indexes where it is loaded).
-    const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
-    const client = await PGlite.create(dataDir, { extensions: { pg_trgm } });
+    // pg_trgm serves the lists' text search (migration 0010 builds its indexes where it is loaded), and
+    // btree_gin puts the team beside the trigrams in the outbox's index (0029).
+    const [{ pg_trgm }, { btree_gin }] = await Promise.all([
+      import('@electric-sql/pglite/contrib/pg_trgm'),
+      import('@electric-sql/pglite/contrib/btree_gin'),
+    ]);
+    const client = await PGlite.create(dataDir, { extensions: { pg_trgm, btree_gin } });
     const db = drizzle(client, { schema });
     await migrate(db, { migrationsFolder });
     const close = async () => {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOTAL_CAP } from '../db/keyset';
 import { accounts } from '../db/schema';
 import { backends, createTestEnv, type TestEnv } from '../testing';
-import { listMessages, SEARCH_WINDOWS_DAYS, wholeAddress } from './listMessages';
+import { listMessages, messageSearchText, SEARCH_WINDOWS_DAYS, wholeAddress } from './listMessages';
 import { rowsOf } from './rows';
 
 type Page = { items: Array<{ id: string }>; nextCursor: string | null; prevCursor: string | null };
@@ -253,6 +253,40 @@ describe.each(backends)('outbox search on %s', (backend) => {
 
     const none = await listMessages({ ctx: env.ctx, input: { q: 'teapot', teamId: 't3' } });
     expect(none).toMatchObject({ items: [], total: 0, totalCapped: false });
+
+    // The system's messages (of no team) with the word, and a team's second page by number (old clients).
+    const oddStools = Array.from({ length: STOOLS_NEW + STOOLS_OLD }, (_, k) => k + 1)
+      .filter((i) => i % 2 === 1)
+      .map((i) => `s${String(i).padStart(5, '0')}`);
+    const system = await listMessages({
+      ctx: env.ctx,
+      input: { q: 'stool', teamId: 'system', pageSize: 50 },
+    });
+    expect(system.items.map((m) => m.id)).toEqual(oddStools.slice(0, 50));
+    expect(system).toMatchObject({ total: oddStools.length, totalCapped: false });
+    const second = await listMessages({
+      ctx: env.ctx,
+      input: { q: 'stool', teamId: 't3', page: 2, pageSize: 50 },
+    });
+    expect(second.items.map((m) => m.id)).toEqual(evenStools.slice(50, 100));
+    expect(second).toMatchObject({ total: evenStools.length, totalCapped: false });
+  });
+
+  it("reads a team's text search out of the trigram index, the team its first column (migration 0029)", async () => {
+    const db = env.database.db;
+    const def = await db.execute(sql`select pg_get_indexdef('messages_search_trgm_idx'::regclass) as def`);
+    expect(rowsOf<{ def: string }>(def)[0]?.def).toMatch(/USING gin \(COALESCE\(team_id, ''::text\), \(/);
+    // The expression the list writes for a team with a word is the index's: both go into its scan.
+    const plan = await db.transaction(async (tx) => {
+      await tx.execute(sql`set local enable_seqscan = off`);
+      return tx.execute(
+        sql`explain select id from messages where coalesce(team_id, '') = 't3' and ${messageSearchText} ilike '%stool%'`,
+      );
+    });
+    const text = rowsOf<{ 'QUERY PLAN': string }>(plan)
+      .map((r) => r['QUERY PLAN'])
+      .join('\n');
+    expect(text).toMatch(/Index Cond: \(\(COALESCE\(team_id, ''::text\) = 't3'::text\) AND/);
   });
 
   it('searches a rare word across all of history', async () => {
@@ -262,10 +296,10 @@ describe.each(backends)('outbox search on %s', (backend) => {
     expect(none).toMatchObject({ items: [], total: 0, nextCursor: null, prevCursor: null });
   });
 
-  it("samples 500 values of the search text for the planner's estimate of a word (migration 0023)", async () => {
+  it("samples 500 values of the search text for the planner's estimate of a word (migrations 0023, 0029)", async () => {
     const res = await env.database.db.execute(sql`
       select a.attstattarget as target from pg_attribute a
-      where a.attrelid = 'messages_search_trgm_idx'::regclass and a.attnum = 1`);
+      where a.attrelid = 'messages_search_trgm_idx'::regclass and a.attnum = 2`);
     expect(rowsOf<{ target: number }>(res).map((r) => Number(r.target))).toEqual([500]);
   });
 
