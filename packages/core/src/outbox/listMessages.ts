@@ -86,6 +86,21 @@ export const fromOrTo = (address: string): SQL =>
  */
 export const SEARCH_WINDOWS_DAYS = [8, 64] as const;
 const DAY_MS = 86_400_000;
+
+/**
+ * The time key of the outbox's trigram index (migration 0029): which 8-day span since 1970 a message was
+ * created in. A window names the spans it covers (two for 8 days, nine for 64), and the index gives the
+ * word's matches in those spans alone, where the trigram index gave the word's matches in all of history to
+ * be ANDed with the time's btree (at a million, `invoice`: 62,500 matches and a bitmap of 40–50 ms, now
+ * 2,319 and 5 ms). Written as the index's expression, constants and all (the planner matches it as it is).
+ */
+export const SEARCH_SPAN_DAYS = 8;
+export const messageSearchSpan = sql.raw(
+  `(floor(extract(epoch from ("messages"."created_at" - timestamptz '1970-01-01 00:00:00+00')) / ${SEARCH_SPAN_DAYS * 86_400}))::int`,
+);
+const spanOf = (at: Date) => Math.floor(at.getTime() / (SEARCH_SPAN_DAYS * DAY_MS));
+/** More spans than a 64-day window's: the window is read as before (the planner's plan). */
+const MAX_SPANS = 12;
 type Counted = { total: number; totalCapped: boolean };
 const countOf = (n: number): Counted =>
   n > TOTAL_CAP ? { total: TOTAL_CAP, totalCapped: true } : { total: n, totalCapped: false };
@@ -192,9 +207,34 @@ export async function listMessages({
     const windows = SEARCH_WINDOWS_DAYS.filter(
       (days) => newer || since === undefined || edgeOf(days).getTime() > since,
     );
+    // The newest message's creation time, when the first page has no upper bound: a window's spans reach
+    // it (a clock that was ahead when a message was stored must not hide it from the window).
+    let newestOnce: Promise<Date | null> | undefined;
+    const newest = () =>
+      (newestOnce ??= ctx.db
+        .select({ at: sql<string | null>`max(${messages.createdAt})` })
+        .from(messages)
+        .then((rows) => (rows[0]?.at ? new Date(rows[0].at) : null)));
+    /** The spans a window covers, or undefined when there are too many to name. */
+    const spansOf = async (days: number): Promise<number[] | undefined> => {
+      const [lo, hi] = newer
+        ? [start, edgeOf(days)]
+        : [edgeOf(days), page.cursor || q.until ? start : maxDate(start, await newest())];
+      const first = spanOf(lo);
+      const last = spanOf(hi);
+      if (last - first + 1 > MAX_SPANS) return undefined;
+      return Array.from({ length: last - first + 1 }, (_, k) => first + k);
+    };
     // With room for the window's and the word's bitmaps (withBitmapMemory), so their AND stays exact.
-    const inWindow = (days: number | undefined) =>
-      withBitmapMemory(ctx.db, (db) =>
+    const inWindow = async (days: number | undefined) => {
+      const spans = days === undefined ? undefined : await spansOf(days);
+      // With its spans named, the window's time bound is tested on the rows the index gives, in a form no
+      // btree serves: ANDed with the time's btree (every message of the 8 days, the queue's too) it cost
+      // more than the rest of the query (at a million, `invoice` 66 ms against 13).
+      const at = spans ? sql`(${messages.createdAt} + interval '0 s')` : messages.createdAt;
+      const edge = days === undefined ? undefined : sql`${edgeOf(days).toISOString()}::timestamptz`;
+      const bound = edge === undefined ? undefined : newer ? sql`${at} <= ${edge}` : sql`${at} >= ${edge}`;
+      return withBitmapMemory(ctx.db, (db) =>
         db
           .select({ id: messages.id, n: sql<number>`count(*) over ()`.mapWith(Number) })
           .from(messages)
@@ -202,16 +242,14 @@ export async function listMessages({
             and(
               where,
               page.where,
-              days === undefined
-                ? undefined
-                : newer
-                  ? lte(messages.createdAt, edgeOf(days))
-                  : gte(messages.createdAt, edgeOf(days)),
+              bound,
+              spans ? sql`${messageSearchSpan} = any(${sql.raw(`array[${spans.join(',')}]`)}::int[])` : undefined,
             ),
           )
           .orderBy(...apart)
           .limit(page.limit),
       );
+    };
     const byIds = (found: string[]) =>
       found.length === 0 ? Promise.resolve([]) : rowsOf(page, inArray(messages.id, found), apart);
     // The count's ids, read once and only when a window does not count more than 1,000: for a word in
@@ -272,3 +310,5 @@ export async function listMessages({
     view: (r) => toMessageView(r.m),
   });
 }
+
+const maxDate = (a: Date, b: Date | null): Date => (b && b.getTime() > a.getTime() ? b : a);
