@@ -78,8 +78,8 @@ export const fromOrTo = (address: string): SQL =>
 
 /**
  * How far back a text search looks, in days from the page's start: a term in many messages has a page of
- * them among the newest, and the trigram index ANDed with the creation time's btree finds a window's matches
- * without reading the others (exact wherever the rows lie: migration 0022). A window also counts its
+ * them among the newest, and the trigram index, keyed by 8-day spans too (`SEARCH_SPAN_DAYS`, migration 0029),
+ * finds a window's matches without reading the others. A window also counts its
  * matches: more than 1,000 in it is the capped count, with no second pass over the trigram index (at a
  * million, `invoice`: 1,369 matches in 8 days, the page and the count in one query). A rarer term goes on
  * to the next window, then to all of history (measured in docs/PERFORMANCE.md "A million rows").
@@ -191,7 +191,7 @@ export async function listMessages({
    * rows match (in the bench the newest 100,000 are the queue, and match nothing); reading every match through
    * the trigram index and sorting them costs as many row reads as there are matches (16,000 for a word in
    * one message of 60 at a million). So: the matches of the 8 days from the page's start, then of 64,
-   * each through the trigram index ANDed with the time's btree, sorted apart (which no
+   * each out of the trigram index by the spans it covers (`spansOf`), sorted apart (which no
    * index gives, so the planner cannot choose the long walk instead), their ids and how many there are.
    * More than 1,000 in a window is the count (capped). Otherwise the count's ids are read (one pass of the
    * trigram index over all history, stopping at 1,001); a term in at most 1,000 messages is then read by
@@ -243,7 +243,9 @@ export async function listMessages({
               where,
               page.where,
               bound,
-              spans ? sql`${messageSearchSpan} = any(${sql.raw(`array[${spans.join(',')}]`)}::int[])` : undefined,
+              spans
+                ? sql`${messageSearchSpan} = any(${sql.raw(`array[${spans.join(',')}]`)}::int[])`
+                : undefined,
             ),
           )
           .orderBy(...apart)
