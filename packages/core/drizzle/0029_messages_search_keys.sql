@@ -9,7 +9,7 @@
 -- matches reading 5,002 rows (28 ms), now 1,001 (8 ms). outbox/listMessages.ts names a window's spans in
 -- the same expression. A search with neither reads the index by its third column, as before (GIN serves
 -- any of its columns). The same name, the same short pending list (0026) and statistics target (0023,
--- now on the third column). Rebuilt here: 35 s at a million messages on 2 cores, during which the table
+-- now on the third column). Rebuilt here: about 30 s at a million messages on 2 cores, during which the table
 -- takes no writes. Where pg_trgm or btree_gin is missing, the index stays as it was (or absent), and q
 -- still works (the span is then tested on each row).
 DO $$
