@@ -7,7 +7,8 @@ import { newId } from '../ids';
 import { releaseLeases } from '../leases/releaseLeases';
 import { backends, createTestEnv, type TestEnv } from '../testing';
 import type { DeliveryAttempt } from './attemptDelivery';
-import { claimDeliveries, heldDeliveries, renewDeliveryClaims } from './claimDeliveries';
+import { readAttempts } from './attempts';
+import { claimDeliveries, type DeliveryRef, heldDeliveries, renewDeliveryClaims } from './claimDeliveries';
 import { emitEvents } from './emitEvent';
 import { deliveriesInFlight, releaseInFlight } from './inFlight';
 import { listDeliveries } from './listDeliveries';
@@ -141,14 +142,117 @@ describe.each(backends)('webhook claims on %s', (backend) => {
     });
     expect(late.some((w) => w.recorded)).toBe(false);
     releaseInFlight(env.ctx.db, ids);
-    const attempts = await env.ctx.db
-      .select()
-      .from(webhookAttempts)
-      .where(inArray(webhookAttempts.deliveryId, ids));
+    // Each delivery's counted attempt is in its row, the late one in webhook_attempts.
+    const attempts = await readAttempts(env.ctx.db, inArray(webhookDeliveries.id, ids));
     expect(attempts).toHaveLength(6);
+    expect(
+      await env.ctx.db.select().from(webhookAttempts).where(inArray(webhookAttempts.deliveryId, ids)),
+    ).toHaveLength(3);
     const after = await env.ctx.db.select().from(webhookDeliveries).where(inArray(webhookDeliveries.id, ids));
     expect(after.map((r) => [r.status, r.attemptCount])).toEqual(ids.map(() => ['delivered', 1]));
     expect(await claim('dispatcher-c', 3)).toHaveLength(0);
+    await env.ctx.db.delete(webhookEndpoints).where(eq(webhookEndpoints.id, endpointId));
+  });
+
+  it("keeps a delivery's latest attempt in its row, moving it to the attempts when another follows", async () => {
+    const endpointId = await pending(1);
+    const policy = { ...defaultWebhookPolicy, backoffBaseMs: 0, backoffMaxMs: 0 };
+    const failed = (): DeliveryAttempt => ({ ...ok(), ok: false, statusCode: 503, errorCode: 'rejected' });
+    const write = (workerId: string, delivery: DeliveryRef, attempt: DeliveryAttempt) =>
+      recordAttempts({ ctx: env.ctx, workerId, batch: [{ delivery, attempt }], policy });
+    const row = async (id: string) => {
+      const [d] = await env.ctx.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id));
+      if (!d) throw new Error('no delivery');
+      return d;
+    };
+    const moved = (id: string) =>
+      env.ctx.db.select().from(webhookAttempts).where(eq(webhookAttempts.deliveryId, id));
+    const shown = async () =>
+      (await listDeliveries({ ctx: env.ctx, endpointId, input: {} })).items[0]?.attempts.map((a) => [
+        a.id,
+        a.statusCode,
+      ]);
+
+    // A first attempt writes the delivery's row only.
+    const [first] = await claim('dispatcher-i', 1);
+    if (!first) throw new Error('nothing claimed');
+    await write('dispatcher-i', first, failed());
+    releaseInFlight(env.ctx.db, [first.id]);
+    const once = await row(first.id);
+    expect(once).toMatchObject({ status: 'pending', attemptCount: 1, lastOk: false, lastStatusCode: 503 });
+    expect(await moved(first.id)).toEqual([]);
+    expect(await shown()).toEqual([[once.lastAttemptId, 503]]);
+
+    // The next attempt moves it out, with its id, and takes its place; two dispatchers that posted the same
+    // retry (an expired claim row) both try to move it: it is moved once, and the late attempt is kept too.
+    const [retry] = await claim('dispatcher-i', 1);
+    if (!retry) throw new Error('nothing claimed');
+    expect(retry.attemptCount).toBe(1);
+    expect(await write('dispatcher-i', retry, ok())).toEqual([
+      { id: retry.id, status: 'delivered', recorded: true },
+    ]);
+    const late = { ...ok(), at: new Date(env.ctx.now().getTime() + 1000) };
+    expect(await write('dispatcher-j', retry, late)).toEqual([
+      { id: retry.id, status: 'delivered', recorded: false },
+    ]);
+    releaseInFlight(env.ctx.db, [retry.id]);
+    const twice = await row(retry.id);
+    expect(twice).toMatchObject({ status: 'delivered', attemptCount: 2, lastOk: true, lastStatusCode: 204 });
+    const out = await moved(retry.id);
+    expect(out.map((a) => [a.id, a.statusCode, a.ok])).toEqual(
+      expect.arrayContaining([
+        [once.lastAttemptId, 503, false],
+        [expect.any(String), 204, true],
+      ]),
+    );
+    expect(out).toHaveLength(2);
+    const lateId = out.find((a) => a.ok)?.id;
+    expect(await shown()).toEqual([
+      [lateId, 204],
+      [twice.lastAttemptId, 204],
+      [once.lastAttemptId, 503],
+    ]);
+    await env.ctx.db.delete(webhookEndpoints).where(eq(webhookEndpoints.id, endpointId));
+  });
+
+  it('shows the attempts of a delivery written before its latest attempt was kept in its row', async () => {
+    const endpointId = await pending(1);
+    const [d] = await env.ctx.db
+      .select()
+      .from(webhookDeliveries)
+      .where(eq(webhookDeliveries.endpointId, endpointId));
+    if (!d) throw new Error('no delivery');
+    // As migration 0030 leaves it: every attempt in webhook_attempts, none in the row.
+    const at = env.ctx.now();
+    await env.ctx.db
+      .insert(webhookAttempts)
+      .values({
+        id: 'old-attempt',
+        deliveryId: d.id,
+        endpointId,
+        at,
+        durationMs: 5,
+        ok: false,
+        statusCode: 500,
+      });
+    await env.ctx.db
+      .update(webhookDeliveries)
+      .set({ attemptCount: 1, lastStatusCode: 500 })
+      .where(eq(webhookDeliveries.id, d.id));
+    const list = async () =>
+      (await listDeliveries({ ctx: env.ctx, endpointId, input: {} })).items[0]?.attempts.map((a) => a.id);
+    expect(await list()).toEqual(['old-attempt']);
+    const [again] = await claim('dispatcher-k', 1);
+    if (!again) throw new Error('nothing claimed');
+    await recordAttempts({
+      ctx: env.ctx,
+      workerId: 'dispatcher-k',
+      batch: [{ delivery: again, attempt: { ...ok(), at: new Date(at.getTime() + 1000) } }],
+      policy: defaultWebhookPolicy,
+    });
+    releaseInFlight(env.ctx.db, [again.id]);
+    const [after] = await env.ctx.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, d.id));
+    expect(await list()).toEqual([after?.lastAttemptId, 'old-attempt']);
     await env.ctx.db.delete(webhookEndpoints).where(eq(webhookEndpoints.id, endpointId));
   });
 
@@ -295,10 +399,7 @@ describe.each(backends)('the first write of a dispatcher on %s', (backend) => {
       });
       releaseInFlight(env.ctx.db, [delivery.id]);
       expect(written).toEqual([{ id: delivery.id, status: 'pending', recorded: true }]);
-      const [attempt] = await env.ctx.db
-        .select()
-        .from(webhookAttempts)
-        .where(eq(webhookAttempts.deliveryId, delivery.id));
+      const [attempt] = await readAttempts(env.ctx.db, eq(webhookDeliveries.id, delivery.id));
       expect(attempt).toMatchObject({ ok: false, statusCode: 503, snippet: "it's down" });
       const [endpoint] = await env.ctx.db
         .select()
@@ -343,8 +444,7 @@ describe('a dispatcher on the embedded database that stops', () => {
       await done;
       // What it claimed was still attempted and written (the listener cannot stop that), then let go.
       expect(deliveriesInFlight(env.ctx.db).size).toBe(0);
-      const attempts = await env.ctx.db.select().from(webhookAttempts);
-      expect(attempts).toHaveLength(1);
+      expect(await readAttempts(env.ctx.db)).toHaveLength(1);
     } finally {
       await env.close();
     }

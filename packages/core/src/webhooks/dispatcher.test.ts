@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { logs, webhookAttempts, webhookClaims, webhookDeliveries, webhookEndpoints } from '../db/schema';
+import { logs, webhookClaims, webhookDeliveries, webhookEndpoints } from '../db/schema';
 import { newWorkerId } from '../outbox/workerId';
 import {
   backends,
@@ -9,6 +9,7 @@ import {
   type TestEnv,
   type WebhookReceiver,
 } from '../testing';
+import { endpointAttempts, readAttempts } from './attempts';
 import { createWebhook } from './createWebhook';
 import { emitEvents } from './emitEvent';
 import { listDeliveries } from './listDeliveries';
@@ -108,10 +109,7 @@ describe.each(backends)('the webhook dispatcher on %s', (backend) => {
       const page = await listDeliveries({ ctx: env.ctx, endpointId: hook.id, input: { pageSize: 100 } });
       return page.items.every((d) => d.status === 'delivered');
     });
-    const attempts = await env.ctx.db
-      .select()
-      .from(webhookAttempts)
-      .where(eq(webhookAttempts.endpointId, hook.id));
+    const attempts = await endpointAttempts(env.ctx.db, hook.id);
     const codes = new Set(attempts.map((a) => a.errorCode));
     expect(codes).toContain('rejected');
     expect(codes).toContain('timeout');
@@ -158,10 +156,7 @@ describe.each(backends)('the webhook dispatcher on %s', (backend) => {
     await waitFor(async () => events.filter((e) => e.type === 'attempted' && !e.ok).length >= 6);
     const [row] = await env.ctx.db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, hook.id));
     expect(row?.failingSince).not.toBeNull();
-    const refused = await env.ctx.db
-      .select()
-      .from(webhookAttempts)
-      .where(eq(webhookAttempts.endpointId, hook.id));
+    const refused = await endpointAttempts(env.ctx.db, hook.id);
     expect(refused.every((a) => a.errorCode === 'refused' && a.statusCode === null)).toBe(true);
 
     receiver = await startWebhookReceiver({ secrets: receiver.secrets });
@@ -223,10 +218,7 @@ describe.each(backends)('the webhook dispatcher on %s', (backend) => {
       .from(webhookDeliveries)
       .where(eq(webhookDeliveries.endpointId, kept.id));
     expect(d?.status).toBe('delivered');
-    const attempts = await env.ctx.db
-      .select()
-      .from(webhookAttempts)
-      .where(eq(webhookAttempts.deliveryId, d?.id ?? ''));
+    const attempts = await readAttempts(env.ctx.db, eq(webhookDeliveries.id, d?.id ?? ''));
     expect(attempts).toHaveLength(1);
   });
 
@@ -277,7 +269,7 @@ describe.each(backends)('the webhook dispatcher on %s', (backend) => {
       create or replace function mailroom_test_refuse_attempt() returns trigger language plpgsql as $$
       begin raise exception 'attempts refused by the test'; end $$`);
     await env.ctx.db.execute(sql`
-      create trigger mailroom_test_refuse_attempt before insert on webhook_attempts
+      create trigger mailroom_test_refuse_attempt before update on webhook_deliveries
       for each row execute function mailroom_test_refuse_attempt()`);
     try {
       dispatch({ policy: { ...fast, leaseMs: 1500 } });
@@ -291,7 +283,7 @@ describe.each(backends)('the webhook dispatcher on %s', (backend) => {
       expect(receiver.received.filter((r) => r.id === eventId)).toHaveLength(1);
       expect(events.filter((e) => e.type === 'claimed')).toHaveLength(1);
     } finally {
-      await env.ctx.db.execute(sql`drop trigger mailroom_test_refuse_attempt on webhook_attempts`);
+      await env.ctx.db.execute(sql`drop trigger mailroom_test_refuse_attempt on webhook_deliveries`);
     }
     // Once the lease time has passed it is attempted again, and now written.
     await receiver.until((r) => r.acknowledged.has(eventId ?? '') && r.received.length === 2);

@@ -1,13 +1,14 @@
-import { and, count, desc, eq, inArray, not, or, type SQL, sql } from 'drizzle-orm';
+import { and, count, desc, eq, not, or, type SQL, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Ctx } from '../context';
-import { webhookAttempts, webhookDeliveries, webhookEvents } from '../db/schema';
+import { webhookDeliveries, webhookEvents } from '../db/schema';
 import { parseInput } from '../errors';
 import type { ListResult } from '../schemas/common';
 import { type WebhookDelivery, webhookDeliveryQuerySchema } from '../schemas/webhooks';
+import { attemptsOf } from './attempts';
 import { heldDeliveries } from './claimDeliveries';
 import { loadWebhook } from './loadWebhook';
-import { type AttemptRow, toDelivery } from './view';
+import { toDelivery } from './view';
 
 /** The attempts shown per delivery: the latest ones (a delivery retried for three days has dozens). */
 const ATTEMPTS_SHOWN = 20;
@@ -47,21 +48,11 @@ export async function listDeliveries({
       .offset((q.page - 1) * q.pageSize),
     ctx.db.select({ n: count() }).from(webhookDeliveries).where(filter),
   ]);
-  const ids = rows.map((r) => r.d.id);
-  const attempts =
-    ids.length === 0
-      ? []
-      : await ctx.db
-          .select()
-          .from(webhookAttempts)
-          .where(inArray(webhookAttempts.deliveryId, ids))
-          .orderBy(desc(webhookAttempts.at));
-  const byDelivery = new Map<string, AttemptRow[]>();
-  for (const a of attempts) {
-    const list = byDelivery.get(a.deliveryId) ?? [];
-    if (list.length < ATTEMPTS_SHOWN) list.push(a);
-    byDelivery.set(a.deliveryId, list);
-  }
+  const byDelivery = await attemptsOf(
+    ctx.db,
+    rows.map((r) => r.d),
+    ATTEMPTS_SHOWN,
+  );
   return {
     items: rows.map((r) => toDelivery(r.d, r.type, byDelivery.get(r.d.id) ?? [], held.has(r.d.id))),
     total: total?.n ?? 0,

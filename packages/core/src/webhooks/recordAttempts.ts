@@ -33,20 +33,28 @@ export function nextState(
 
 /**
  * The write of a batch ($1: the rows as JSON, $2: the dispatcher, $3: now, $4: the endpoints that
- * succeeded): the attempt rows, the endpoints' success mark, and each delivery's next state where `held`
- * says the attempt still counts. A lease left in the row by an older version is cleared.
+ * succeeded): each delivery's next state where `held` says the attempt still counts, with the attempt
+ * kept in the delivery's row (the latest attempt lives there; the one it replaces moves to
+ * `webhook_attempts`), the endpoints' success mark, and this dispatcher's claim row. A delivery that
+ * succeeds at its first attempt so writes one row. An attempt that no longer counts (another dispatcher
+ * wrote the delivery meanwhile) is still kept, as an attempt row. A lease left in the row by an older
+ * version is cleared.
  */
 const writeText = (held: string) => `
     with v as (
       select * from jsonb_to_recordset($1) as v(id text, ac int, aid text, ep text, st text,
         next timestamptz, fin timestamptz, at timestamptz, dur int, ok boolean, code int, err text, msg text, snip text)
-    ), attempts as (
+    ), moved as (
+      -- The attempt in the row, replaced by this one, moves out. Found by primary key (the ids as an array):
+      -- else the planner may hash a scan of every delivery. Two dispatchers that posted the same delivery
+      -- (an expired claim row) may both move it: the second finds it there.
       insert into webhook_attempts
         (id, delivery_id, endpoint_id, at, duration_ms, ok, status_code, error_code, message, snippet, worker)
-      select aid, id, ep, at, dur, ok, code, err, msg, snip, $2 from v
-      -- A delivery deleted meanwhile (its endpoint was) keeps no attempt, and fails no other row's write.
-      -- Found by primary key (the ids as an array): else the planner may hash a scan of every delivery.
-      where v.id in (select x.id from webhook_deliveries x where x.id = any(array(select id from v)))
+      select d.last_attempt_id, d.id, d.endpoint_id, d.last_attempt_at, d.last_duration_ms, d.last_ok,
+        d.last_status_code, d.last_error_code, d.last_message, d.last_snippet, d.last_worker
+      from webhook_deliveries d join v on v.id = d.id
+      where d.id = any(array(select id from v)) and d.last_attempt_id is not null and ${held}
+      on conflict (id) do nothing
     ), unheld as (
       -- What is written leaves this dispatcher's claim row (Postgres; the embedded database has none).
       update webhook_claims set delivery_ids = delivery_ids - array(select id from v)
@@ -56,16 +64,27 @@ const writeText = (held: string) => `
       where w.id in (select jsonb_array_elements_text($4))
         and (w.failing_since is not null or w.last_success_at is null
           or w.last_success_at < $3 - interval '1 second')
+    ), written as (
+      update webhook_deliveries d set
+        status = v.st, attempt_count = d.attempt_count + 1, next_attempt_at = v.next, finished_at = v.fin,
+        last_status_code = v.code, last_error_code = v.err, last_attempt_id = v.aid, last_attempt_at = v.at,
+        last_duration_ms = v.dur, last_ok = v.ok, last_message = v.msg, last_snippet = v.snip,
+        last_worker = $2, lease_owner = null, lease_expires_at = null
+      from v
+      -- The ids as an array too: the planner then finds the rows by primary key, whatever its statistics
+      -- say, instead of scanning every pending and delivering row through the claim index.
+      where d.id = v.id and d.id = any(array(select id from v)) and ${held}
+      returning d.id
+    ), stray as (
+      -- An attempt that does not count is kept all the same; a delivery deleted meanwhile (its endpoint
+      -- was) keeps none, and fails no other row's write.
+      insert into webhook_attempts
+        (id, delivery_id, endpoint_id, at, duration_ms, ok, status_code, error_code, message, snippet, worker)
+      select aid, id, ep, at, dur, ok, code, err, msg, snip, $2 from v
+      where v.id not in (select id from written)
+        and v.id in (select x.id from webhook_deliveries x where x.id = any(array(select id from v)))
     )
-    update webhook_deliveries d set
-      status = v.st, attempt_count = d.attempt_count + 1, next_attempt_at = v.next,
-      last_status_code = v.code, last_error_code = v.err, finished_at = v.fin,
-      lease_owner = null, lease_expires_at = null
-    from v
-    -- The ids as an array too: the planner then finds the rows by primary key, whatever its statistics
-    -- say, instead of scanning every pending and delivering row through the claim index.
-    where d.id = v.id and d.id = any(array(select id from v)) and ${held}
-    returning d.id`;
+    select id from written`;
 /**
  * Only where the delivery is still open and not attempted since it was claimed (no lease is written into
  * a delivery: the claim only reads, see `claimDeliveries`): so of two dispatchers that posted the same
@@ -81,9 +100,9 @@ const WRITE: Prepared = {
 };
 
 /**
- * Writes a batch of attempts: every attempt row, each delivery's next state (only where the delivery is
- * still open with the attempt count it was claimed with) and the success mark of the endpoints that
- * succeeded, in ONE statement (one
+ * Writes a batch of attempts: each delivery's next state with its attempt (only where the delivery is
+ * still open with the attempt count it was claimed with; else the attempt alone, as an attempt row) and
+ * the success mark of the endpoints that succeeded, in ONE statement (one
  * round trip, the rows passed as one JSON parameter). The success mark (`failing_since` cleared,
  * `last_success_at`) is written when it changes something: the endpoint was failing, or its last success
  * is more than a second old. When some attempts failed, the same statement runs in a transaction with the

@@ -40,6 +40,24 @@ export function toAttempt(a: AttemptRow): WebhookAttempt {
   };
 }
 
+/** The latest attempt, kept in the delivery's own row until another follows; null when none is there. */
+export function latestAttemptOf(d: DeliveryRow): AttemptRow | null {
+  if (d.lastAttemptId === null || d.lastAttemptAt === null) return null;
+  return {
+    id: d.lastAttemptId,
+    deliveryId: d.id,
+    endpointId: d.endpointId,
+    at: d.lastAttemptAt,
+    durationMs: d.lastDurationMs ?? 0,
+    ok: d.lastOk ?? false,
+    statusCode: d.lastStatusCode,
+    errorCode: d.lastErrorCode,
+    message: d.lastMessage,
+    snippet: d.lastSnippet,
+    worker: d.lastWorker,
+  };
+}
+
 /** `inFlight`: held in memory by a dispatcher of this process (the embedded database writes no lease). */
 export function toDelivery(
   d: DeliveryRow,

@@ -63,8 +63,22 @@ export const webhookDeliveries = pgTable(
     nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true, mode: 'date' }).notNull(),
     leaseOwner: text('lease_owner'),
     leaseExpiresAt: timestamp('lease_expires_at', { withTimezone: true, mode: 'date' }),
+    /** The latest attempt's status code and failure class (its other fields are the `last…` ones below). */
     lastStatusCode: integer('last_status_code'),
     lastErrorCode: text('last_error_code'),
+    /**
+     * The latest attempt, kept in the delivery's own row until another attempt follows, which moves it to
+     * `webhook_attempts` (same id): a delivery that succeeds at once writes one row, not two. Null on a
+     * delivery not attempted yet, and on those attempted before migration 0030 (theirs are all in
+     * `webhook_attempts`).
+     */
+    lastAttemptId: text('last_attempt_id'),
+    lastAttemptAt: timestamp('last_attempt_at', { withTimezone: true, mode: 'date' }),
+    lastDurationMs: integer('last_duration_ms'),
+    lastOk: boolean('last_ok'),
+    lastMessage: text('last_message'),
+    lastSnippet: text('last_snippet'),
+    lastWorker: text('last_worker'),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     /** Delivered or given up; null while it is still to be delivered (retention prunes finished rows). */
     finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'date' }),
@@ -79,7 +93,10 @@ export const webhookDeliveries = pgTable(
   ],
 );
 
-/** Every attempt of a delivery: status code, latency, a bounded redacted snippet, the failure class. */
+/**
+ * Every attempt of a delivery but its latest (kept in the delivery's row, see `lastAttemptId`): status code,
+ * latency, a bounded redacted snippet, the failure class.
+ */
 export const webhookAttempts = pgTable(
   'webhook_attempts',
   {
