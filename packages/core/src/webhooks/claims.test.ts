@@ -224,17 +224,15 @@ describe.each(backends)('webhook claims on %s', (backend) => {
     if (!d) throw new Error('no delivery');
     // As migration 0030 leaves it: every attempt in webhook_attempts, none in the row.
     const at = env.ctx.now();
-    await env.ctx.db
-      .insert(webhookAttempts)
-      .values({
-        id: 'old-attempt',
-        deliveryId: d.id,
-        endpointId,
-        at,
-        durationMs: 5,
-        ok: false,
-        statusCode: 500,
-      });
+    await env.ctx.db.insert(webhookAttempts).values({
+      id: 'old-attempt',
+      deliveryId: d.id,
+      endpointId,
+      at,
+      durationMs: 5,
+      ok: false,
+      statusCode: 500,
+    });
     await env.ctx.db
       .update(webhookDeliveries)
       .set({ attemptCount: 1, lastStatusCode: 500 })
@@ -357,6 +355,9 @@ describe.each(backends)('webhook claims on %s', (backend) => {
       batch: [{ delivery: taken, attempt: ok() }],
       policy: defaultWebhookPolicy,
     });
+    // Written but still held a moment (in memory, or in the claim row until the next claim): delivered.
+    expect((await list()).items.find((d) => d.id === taken.id)?.status).toBe('delivered');
+    expect((await list('delivering')).items).toEqual([]);
     releaseInFlight(env.ctx.db, [taken.id]);
     expect((await list()).items.find((d) => d.id === taken.id)?.status).toBe('delivered');
     await env.ctx.db.delete(webhookEndpoints).where(eq(webhookEndpoints.id, endpointId));

@@ -34,7 +34,13 @@ export async function listDeliveries({
   if (q.status === 'pending' && held.size > 0) {
     where.push(eq(webhookDeliveries.status, 'pending'), not(isHeld));
   } else if (q.status === 'delivering' && held.size > 0) {
-    where.push(or(eq(webhookDeliveries.status, 'delivering'), isHeld) as SQL);
+    // Held and still open: a finished delivery may stay listed in a claim row until that dispatcher's next claim.
+    where.push(
+      or(
+        eq(webhookDeliveries.status, 'delivering'),
+        and(eq(webhookDeliveries.status, 'pending'), isHeld),
+      ) as SQL,
+    );
   } else if (q.status) where.push(eq(webhookDeliveries.status, q.status));
   const filter = and(...where);
   const [rows, [total]] = await Promise.all([

@@ -56,9 +56,11 @@ const writeText = (held: string) => `
       where d.id = any(array(select id from v)) and d.last_attempt_id is not null and ${held}
       on conflict (id) do nothing
     ), unheld as (
-      -- What is written leaves this dispatcher's claim row (Postgres; the embedded database has none).
-      update webhook_claims set delivery_ids = delivery_ids - array(select id from v)
-      where lease_owner = $2
+      -- What is due again leaves this dispatcher's claim row at once (Postgres; the embedded database has
+      -- none), so another may take it. What is finished is left there for the next claim to drop (the row is
+      -- rewritten by every claim): no claim takes a finished delivery, and a finished one is shown as it is.
+      update webhook_claims set delivery_ids = delivery_ids - array(select id from v where st = 'pending')
+      where lease_owner = $2 and exists (select from v where st = 'pending')
     ), healthy as (
       update webhook_endpoints w set failing_since = null, last_success_at = $3
       where w.id in (select jsonb_array_elements_text($4))
