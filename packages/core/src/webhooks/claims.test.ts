@@ -1,10 +1,11 @@
-import { eq, inArray } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isSharedDatabase } from '../db/client';
 import { webhookAttempts, webhookClaims, webhookDeliveries, webhookEndpoints } from '../db/schema';
 import { MailroomError } from '../errors';
 import { newId } from '../ids';
 import { releaseLeases } from '../leases/releaseLeases';
+import { rowsOf } from '../outbox/rows';
 import { backends, createTestEnv, type TestEnv } from '../testing';
 import type { DeliveryAttempt } from './attemptDelivery';
 import { readAttempts } from './attempts';
@@ -252,6 +253,15 @@ describe.each(backends)('webhook claims on %s', (backend) => {
     const [after] = await env.ctx.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, d.id));
     expect(await list()).toEqual([after?.lastAttemptId, 'old-attempt']);
     await env.ctx.db.delete(webhookEndpoints).where(eq(webhookEndpoints.id, endpointId));
+  });
+
+  it("stores a claim row's ids uncompressed: every claim rewrites them", async () => {
+    const [column] = rowsOf<{ attstorage: string }>(
+      await env.ctx.db.execute(sql`
+        select attstorage from pg_attribute
+        where attrelid = 'webhook_claims'::regclass and attname = 'delivery_ids'`),
+    );
+    expect(column?.attstorage).toBe('e');
   });
 
   it('a claim keeps what the dispatcher still holds in its row and lets go of the rest', async () => {

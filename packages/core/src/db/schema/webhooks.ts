@@ -128,7 +128,7 @@ export const webhookAttempts = pgTable(
 export const webhookClaims = pgTable('webhook_claims', {
   leaseOwner: text('lease_owner').primaryKey(),
   leaseExpiresAt: timestamp('lease_expires_at', { withTimezone: true, mode: 'date' }).notNull(),
-  /** The ids of the deliveries held, as a JSON array. */
+  /** The ids of the deliveries held, as a JSON array; stored uncompressed (migration 0031: rewritten by every claim). */
   deliveryIds: jsonb('delivery_ids').$type<string[]>().notNull(),
   updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
 });
