@@ -53,7 +53,8 @@ const writeText = (held: string) => `
       select d.last_attempt_id, d.id, d.endpoint_id, d.last_attempt_at, d.last_duration_ms, d.last_ok,
         d.last_status_code, d.last_error_code, d.last_message, d.last_snippet, d.last_worker
       from webhook_deliveries d join v on v.id = d.id
-      where d.id = any(array(select id from v)) and d.last_attempt_id is not null and ${held}
+      -- Only a delivery attempted before has one (none is looked up in the usual batch of first attempts).
+      where d.id = any(array(select id from v where ac > 0)) and d.last_attempt_id is not null and ${held}
       on conflict (id) do nothing
     ), unheld as (
       -- What is due again leaves this dispatcher's claim row at once (Postgres; the embedded database has
