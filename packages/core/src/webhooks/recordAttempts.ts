@@ -42,8 +42,9 @@ export function nextState(
  */
 const writeText = (held: string) => `
     with v as (
-      select * from jsonb_to_recordset($1) as v(id text, ac int, aid text, ep text, st text,
-        next timestamptz, fin timestamptz, at timestamptz, dur int, ok boolean, code int, err text, msg text, snip text)
+      -- A row without \`st\` is a success: delivered, finished when it was made.
+      select v.*, v.st is null as ok from jsonb_to_recordset($1) as v(id text, ac int, aid text, at timestamptz,
+        dur int, code int, snip text, st text, next timestamptz, fin timestamptz, err text, msg text)
     ), moved as (
       -- The attempt in the row, replaced by this one, moves out. Found by primary key (the ids as an array):
       -- else the planner may hash a scan of every delivery. Two dispatchers that posted the same delivery
@@ -69,7 +70,8 @@ const writeText = (held: string) => `
           or w.last_success_at < $3 - interval '1 second')
     ), written as (
       update webhook_deliveries d set
-        status = v.st, attempt_count = d.attempt_count + 1, next_attempt_at = v.next, finished_at = v.fin,
+        status = coalesce(v.st, 'delivered'), attempt_count = d.attempt_count + 1,
+        next_attempt_at = coalesce(v.next, v.at), finished_at = case when v.ok then v.at else v.fin end,
         last_status_code = v.code, last_error_code = v.err, last_attempt_id = v.aid, last_attempt_at = v.at,
         last_duration_ms = v.dur, last_ok = v.ok, last_message = v.msg, last_snippet = v.snip,
         last_worker = $2, lease_owner = null, lease_expires_at = null
@@ -83,9 +85,9 @@ const writeText = (held: string) => `
       -- was) keeps none, and fails no other row's write.
       insert into webhook_attempts
         (id, delivery_id, endpoint_id, at, duration_ms, ok, status_code, error_code, message, snippet, worker)
-      select aid, id, ep, at, dur, ok, code, err, msg, snip, $2 from v
-      where v.id not in (select id from written)
-        and v.id in (select x.id from webhook_deliveries x where x.id = any(array(select id from v)))
+      select v.aid, v.id, x.endpoint_id, v.at, v.dur, v.ok, v.code, v.err, v.msg, v.snip, $2
+      from v join webhook_deliveries x on x.id = v.id
+      where x.id = any(array(select id from v)) and v.id not in (select id from written)
     )
     select id from written`;
 /**
@@ -132,23 +134,35 @@ export async function recordAttempts({
   for (const { delivery, attempt } of states) (attempt.ok ? succeeded : failed).add(delivery.endpointId);
   for (const id of succeeded) failed.delete(id);
 
+  // A success says only what it was (the statement derives the rest: delivered, finished at `at`); a
+  // failure also its next state. Null fields are left out (read as null): a batch is mostly successes.
   const rows = JSON.stringify(
-    states.map(({ delivery, attempt, next }) => ({
-      id: delivery.id,
-      ac: delivery.attemptCount,
-      aid: newId(),
-      ep: delivery.endpointId,
-      st: next.status,
-      next: next.nextAttemptAt.toISOString(),
-      fin: next.finishedAt?.toISOString() ?? null,
-      at: attempt.at.toISOString(),
-      dur: attempt.durationMs,
-      ok: attempt.ok,
-      code: attempt.statusCode,
-      err: attempt.errorCode,
-      msg: storable(attempt.message),
-      snip: storable(attempt.snippet),
-    })),
+    states.map(({ delivery, attempt, next }) =>
+      attempt.ok
+        ? {
+            id: delivery.id,
+            ac: delivery.attemptCount,
+            aid: newId(),
+            at: attempt.at.toISOString(),
+            dur: attempt.durationMs,
+            code: attempt.statusCode ?? undefined,
+            snip: storable(attempt.snippet) ?? undefined,
+          }
+        : {
+            id: delivery.id,
+            ac: delivery.attemptCount,
+            aid: newId(),
+            at: attempt.at.toISOString(),
+            dur: attempt.durationMs,
+            code: attempt.statusCode ?? undefined,
+            snip: storable(attempt.snippet) ?? undefined,
+            st: next.status,
+            next: next.nextAttemptAt.toISOString(),
+            fin: next.finishedAt?.toISOString() ?? undefined,
+            err: attempt.errorCode ?? undefined,
+            msg: storable(attempt.message) ?? undefined,
+          },
+    ),
   );
   const embedded = !isSharedDatabase(ctx.db);
   const args = [rows, workerId, now.toISOString(), JSON.stringify([...succeeded])];
