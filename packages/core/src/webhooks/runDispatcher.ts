@@ -230,7 +230,9 @@ export async function runDispatcher(opts: DispatcherOptions): Promise<void> {
     } finally {
       posting -= 1;
       pump();
-      wake.notify();
+      // The loop waits for room to claim, for nothing left in hand (a write brings that) or, stopping, for
+      // nothing left to post: wake it then, not once per request (each wait is a timer and a listener).
+      if (mayClaim() || (posting === 0 && ready.length === 0)) wake.notify();
     }
     record({ delivery: row, attempt });
   };
